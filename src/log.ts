@@ -4,7 +4,7 @@ export type { Logger };
 
 /** Structured logs, one JSON line per event, to stderr so stdout stays for command output. */
 export function createLogger(level: string = 'info'): Logger {
-  return pino({ level, base: undefined }, pino.destination(2));
+  return pino({ level, base: null }, pino.destination(2));
 }
 
 /** A logger that drops everything: the default for library code used from tests. */

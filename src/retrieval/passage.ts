@@ -16,4 +16,6 @@ export interface Passage {
   /** Ranks in each retriever (1-based) or null when that retriever did not return it. */
   denseRank: number | null;
   keywordRank: number | null;
+  /** Cosine similarity to the query (dense retriever), or null when it did not return this passage. */
+  similarity: number | null;
 }

@@ -1,0 +1,30 @@
+/** Words too common to help a keyword search; dropped unless the query has nothing else. */
+const STOPWORDS = new Set(
+  `a about above after again against all am an and any are as at be because been before being below between both but by
+  can could did do does doing down during each few for from further had has have having he her here hers herself him
+  himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other
+  our ours out over own same she should so some such than that the their theirs them then there these they this those
+  through to too under until up very was we were what when where which while who whom why will with would you your
+  yours tell says said know many much did does`.split(/\s+/),
+);
+
+const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*/gu;
+const MAX_TERMS = 32;
+
+/** The distinct searchable words of a query, lower-cased, stopwords dropped when others remain. */
+export function queryTerms(query: string): string[] {
+  const words = [...new Set((query.normalize('NFKC').toLowerCase().match(WORD) ?? []))];
+  const meaningful = words.filter((w) => !STOPWORDS.has(w));
+  return (meaningful.length > 0 ? meaningful : words).slice(0, MAX_TERMS);
+}
+
+/**
+ * An FTS5 MATCH expression that treats every user word as a literal: each term is quoted, so
+ * FTS5 syntax in a query (`"`, `*`, `NEAR(`, `OR`, `-`, `:`) is searched for, never executed.
+ * Returns null when the query has no words at all.
+ */
+export function toFtsQuery(query: string): string | null {
+  const terms = queryTerms(query);
+  if (terms.length === 0) return null;
+  return terms.map((t) => `"${t.replaceAll('"', '""')}"`).join(' OR ');
+}

@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Makes a rename durable: on POSIX the directory entry itself must be flushed. */
+function fsyncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // Some platforms cannot open directories; the rename is still atomic there.
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+function fsyncFile(file: string): void {
+  const fd = fs.openSync(file, 'r+');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Writes a file so that readers and a crash see either the old or the new content, never a
+ * torn one: `write` fills a temporary file, which is flushed to disk and renamed over `target`.
+ */
+export function writeFileAtomically(target: string, write: (tempPath: string) => void): void {
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    write(temp);
+    fsyncFile(temp);
+    fs.renameSync(temp, target);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
+  fsyncDirectory(path.dirname(target));
+}
+
+export function writeJsonAtomically(target: string, value: unknown): void {
+  writeFileAtomically(target, (temp) => fs.writeFileSync(temp, JSON.stringify(value, null, 2)));
+}
