@@ -97,6 +97,7 @@ CREATE INDEX IF NOT EXISTS chunks_embedded_in ON chunks (embedded_in);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5 (
   text, title, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
 );
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab (chunks_fts, row);
 CREATE TABLE IF NOT EXISTS tombstones (chunk_id INTEGER PRIMARY KEY, generation INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS tombstones_generation ON tombstones (generation);
 `;
@@ -315,6 +316,14 @@ export class Catalog {
 
   chunkCount(): number {
     return this.statements.chunkCount.get()?.n ?? 0;
+  }
+
+  /** In how many chunks each term occurs (terms as FTS5 tokenizes them: lower case, no accents). */
+  documentFrequencies(terms: readonly string[]): Map<string, number> {
+    const rows = this.cachedStatement('SELECT term, doc FROM chunks_vocab WHERE term IN (SELECT value FROM json_each(?))').all(
+      JSON.stringify(terms),
+    ) as { term: string; doc: number }[];
+    return new Map(rows.map((r) => [r.term, r.doc]));
   }
 
   /** What a copy of the vector index that reflects `generation` must replay to catch up. */

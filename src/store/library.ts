@@ -201,6 +201,10 @@ export class Library {
     return this.catalog.chunkCount();
   }
 
+  documentFrequencies(terms: readonly string[]): Map<string, number> {
+    return this.catalog.documentFrequencies(terms);
+  }
+
   /** Nearest chunks to `vector` among those the filter admits, closest first. */
   denseSearch(vector: Float32Array, k: number, filter: SearchFilter): Neighbor[] {
     this.catchUp();

@@ -1,0 +1,436 @@
+import { UserError } from '../errors.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import type { Prompts } from '../llm/prompts.ts';
+import type { LlmClient, LlmResult, TokenUsage } from '../llm/types.ts';
+import { messages } from '../messages.ts';
+import type { Passage } from '../retrieval/passage.ts';
+import type { Retriever } from '../retrieval/search.ts';
+import type { ChunkRecord } from '../store/catalog.ts';
+import type { Library } from '../store/library.ts';
+import type { StoredArticle } from '../store/types.ts';
+import { countLlmTokens } from '../text/llm-tokens.ts';
+import { NOT_IN_ARTICLES, verifyCitations, type VerifiedText } from './citations.ts';
+import { formatPassage, packPassages } from './context.ts';
+import { bestSentences, citeSentences, keySentences, looksRelevant } from './extractive.ts';
+import { resolveArticle } from './resolve.ts';
+import { stemWeights, type StemWeights } from './terms.ts';
+import type { AnswerResult, ArticleRef, Citation, SummaryLength, SummaryResult } from './types.ts';
+
+export interface AnswererOptions {
+  /** Passages retrieved per question. */
+  k: number;
+  perArticle: number;
+  /** Token budget for passages in one prompt. */
+  contextTokens: number;
+  /** Dense similarity above which a passage counts as relevant (model-specific), or null. */
+  minSimilarity: number | null;
+  /** Longest question answered; longer ones are clipped with a notice. */
+  maxQuestionChars: number;
+}
+
+export interface AnswererDeps {
+  library: Library;
+  retriever: Retriever;
+  /** Null: no LLM configured, answers are extractive. */
+  llm: LlmClient | null;
+  prompts: Prompts;
+  options: AnswererOptions;
+  logger?: Logger;
+  now?: () => Date;
+}
+
+export interface AskRequest {
+  question: string;
+  collections: readonly string[];
+  /** Restrict to one article (e.g. Discord's article option). */
+  articleIds?: readonly string[];
+  /** Earlier question and answer in a follow-up thread. */
+  history?: string;
+  /** Streams the model's draft text as it arrives (not yet verified). */
+  onText?: (delta: string) => void;
+}
+
+const LENGTH_INSTRUCTIONS: Record<SummaryLength, string> = {
+  brief: 'Write 2 to 3 sentences.',
+  standard: 'Write one paragraph of 4 to 6 sentences.',
+  bullets: 'Write 3 to 6 bullet points, each on its own line starting with "- ".',
+};
+
+const MAX_ANSWER_TOKENS = 600;
+const MAX_SUMMARY_TOKENS = 800;
+
+function toPassage(r: ChunkRecord): Passage {
+  return { ...r, score: 0, denseRank: null, keywordRank: null, similarity: null };
+}
+
+function refOf(a: { articleId?: string; id?: string; title: string; published: string | null; url: string | null }): ArticleRef {
+  return { articleId: a.articleId ?? a.id ?? '', title: a.title, published: a.published, url: a.url };
+}
+
+function newest(citations: readonly Citation[]): string | null {
+  return citations.reduce<string | null>((max, c) => (c.published && (!max || c.published > max) ? c.published : max), null);
+}
+
+function addUsage(a: TokenUsage | null, b: TokenUsage | null): TokenUsage | null {
+  if (!a) return b;
+  if (!b) return a;
+  return { prompt: a.prompt + b.prompt, completion: a.completion + b.completion, total: a.total + b.total };
+}
+
+/** Answers and summaries over the library: the logic every front end shares. */
+export class Answerer {
+  private readonly logger: Logger;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: AnswererDeps) {
+    this.logger = deps.logger ?? silentLogger;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  get mode(): 'llm' | 'extractive' {
+    return this.deps.llm ? 'llm' : 'extractive';
+  }
+
+  private weightsFor(text: string): StemWeights {
+    const library = this.deps.library;
+    return stemWeights(text, (terms) => library.documentFrequencies(terms), library.chunkCount());
+  }
+
+  private today(): string {
+    return this.now().toISOString().slice(0, 10);
+  }
+
+  private bodyOf = (p: { collection: string; articleId: string }): string | undefined =>
+    this.deps.library.getBody(p.collection, p.articleId);
+
+  private notices(text: string[], verified: VerifiedText | null): string[] {
+    if (!verified) return text;
+    const n = verified.notices;
+    return [
+      ...text,
+      ...(n.truncated ? [messages.answerTruncated] : []),
+      ...(n.fabricatedQuotes > 0 ? [messages.quotesRemoved(n.fabricatedQuotes)] : []),
+      ...(n.uncitedSentences > 0 && verified.sourced ? [messages.uncitedRemoved(n.uncitedSentences)] : []),
+    ];
+  }
+
+  /** Calls the model; on failure (after its retries) returns the reason to fall back. */
+  private async generate(messagesToSend: Parameters<LlmClient['complete']>[0]['messages'], maxTokens: number, onText?: (d: string) => void) {
+    const llm = this.deps.llm;
+    if (!llm) return { ok: false as const, reason: null };
+    const result: LlmResult = await llm.complete({ messages: messagesToSend, maxTokens, temperature: 0, ...(onText ? { onText } : {}) });
+    if (!result.ok) {
+      this.logger.warn({ kind: result.error.kind, message: result.error.message }, 'LLM call failed; answering extractively');
+      return { ok: false as const, reason: messages.llmUnavailable };
+    }
+    if (!result.text.trim()) {
+      this.logger.warn({ model: result.model }, 'LLM returned an empty reply; answering extractively');
+      return { ok: false as const, reason: messages.llmEmpty };
+    }
+    return { ok: true as const, result };
+  }
+
+  async ask(request: AskRequest): Promise<AnswerResult> {
+    const started = performance.now();
+    const notices: string[] = [];
+    let question = request.question.trim();
+    if (!question) throw new UserError(messages.emptyQuery);
+    const max = this.deps.options.maxQuestionChars;
+    if (question.length > max) {
+      question = question.slice(0, max);
+      notices.push(messages.questionClipped(max));
+    }
+    const search = await this.deps.retriever.search(question, {
+      k: this.deps.options.k,
+      perArticle: this.deps.options.perArticle,
+      filter: { collections: request.collections, ...(request.articleIds ? { articleIds: request.articleIds } : {}) },
+    });
+    notices.push(...search.warnings);
+    const retrievalMs = performance.now() - started;
+    const base = {
+      question,
+      passages: search.passages,
+      model: null,
+      usage: null,
+      closest: [] as ArticleRef[],
+    };
+    const finish = (r: Omit<AnswerResult, 'timings' | 'question' | 'asOf'> & { generationMs?: number }): AnswerResult => ({
+      ...r,
+      question,
+      asOf: newest(r.citations),
+      timings: { retrievalMs, generationMs: r.generationMs ?? 0, totalMs: performance.now() - started },
+    });
+    const notFound = (mode: AnswerResult['mode'], extra: Partial<AnswerResult> = {}) =>
+      finish({
+        ...base,
+        kind: 'not_found',
+        mode,
+        text: messages.notInArticles,
+        citations: [],
+        notices,
+        closest: closestArticles(search.passages),
+        ...extra,
+      });
+
+    const weights = this.weightsFor(question);
+    if (!looksRelevant(question, search.passages, this.deps.options.minSimilarity, weights)) return notFound(this.mode);
+
+    const passages = packPassages(search.passages, this.deps.options.contextTokens);
+    if (this.deps.llm) {
+      const generationStarted = performance.now();
+      const prompt = this.deps.prompts.render('answer', {
+        question,
+        passages: passages.map((p, i) => formatPassage(i + 1, p)).join('\n\n'),
+        today: this.today(),
+        history: request.history ?? '',
+      });
+      const generated = await this.generate(prompt, MAX_ANSWER_TOKENS, request.onText);
+      const generationMs = performance.now() - generationStarted;
+      if (generated.ok) {
+        const { result } = generated;
+        const llmInfo = { model: result.model, usage: result.usage, generationMs };
+        if (result.text.trim().startsWith(NOT_IN_ARTICLES)) return notFound('llm', { ...llmInfo, passages });
+        const verified = verifyCitations(result.text, passages, { truncated: result.finishReason === 'length', bodyOf: this.bodyOf });
+        return finish({
+          ...base,
+          ...llmInfo,
+          passages,
+          kind: verified.sourced ? 'answer' : 'unsupported',
+          mode: 'llm',
+          text: verified.text,
+          citations: verified.citations,
+          notices: this.notices(verified.sourced ? notices : [...notices, messages.unsupported], verified),
+        });
+      }
+      if (generated.reason) notices.push(generated.reason);
+    }
+
+    const sentences = bestSentences(question, passages, 3, weights);
+    if (sentences.length === 0) return notFound('extractive');
+    const { text, citations } = citeSentences(sentences, (p) => this.bodyOf(p));
+    return finish({ ...base, passages, kind: 'answer', mode: 'extractive', text: text.join('\n'), citations, notices });
+  }
+
+  /** Summary of one stored article, found by id or by words of its title. */
+  async summarize(request: {
+    article: string;
+    length: SummaryLength;
+    collections: readonly string[];
+    onText?: (delta: string) => void;
+  }): Promise<SummaryResult> {
+    const started = performance.now();
+    const article = resolveArticle(this.deps.library, request.article, request.collections);
+    const passages = this.deps.library.chunksOfArticle(article.collection, article.id).map(toPassage);
+    const retrievalMs = performance.now() - started;
+    const ref = refOf(article);
+    const base = { article: ref, topic: null, length: request.length, passages };
+    const notices: string[] = [];
+
+    if (this.deps.llm) {
+      const generationStarted = performance.now();
+      const generated = await this.summarizeWithLlm(article, passages, request.length, request.onText);
+      const generationMs = performance.now() - generationStarted;
+      if (generated.ok) {
+        const verified = verifyCitations(generated.text, passages, { truncated: generated.truncated, bodyOf: this.bodyOf });
+        return {
+          ...base,
+          kind: verified.sourced ? 'summary' : 'unsupported',
+          mode: 'llm',
+          text: verified.text,
+          citations: verified.citations,
+          notices: this.notices(verified.sourced ? notices : [...notices, messages.unsupported], verified),
+          asOf: article.published,
+          model: generated.model,
+          usage: generated.usage,
+          timings: { retrievalMs, generationMs, totalMs: performance.now() - started },
+        };
+      }
+      if (generated.reason) notices.push(generated.reason);
+    }
+    const { text, citations } = citeSentences(keySentences(passages, request.length), (p) => this.bodyOf(p));
+    return {
+      ...base,
+      kind: 'summary',
+      mode: 'extractive',
+      text: request.length === 'bullets' ? text.map((t) => `- ${t}`).join('\n') : text.join(' '),
+      citations,
+      notices,
+      asOf: article.published,
+      model: null,
+      usage: null,
+      timings: { retrievalMs, generationMs: 0, totalMs: performance.now() - started },
+    };
+  }
+
+  /**
+   * Single prompt when the article fits the context budget; otherwise map-reduce: notes per
+   * group of chunks (keeping the article-wide passage numbers), then one merged summary.
+   */
+  private async summarizeWithLlm(article: StoredArticle, passages: Passage[], length: SummaryLength, onText?: (d: string) => void) {
+    const budget = this.deps.options.contextTokens;
+    const formatted = passages.map((p, i) => formatPassage(i + 1, p));
+    const groups: string[][] = [[]];
+    let used = 0;
+    for (const text of formatted) {
+      const cost = countLlmTokens(text) + 1;
+      if (used + cost > budget && (groups.at(-1) as string[]).length > 0) {
+        groups.push([]);
+        used = 0;
+      }
+      (groups.at(-1) as string[]).push(text);
+      used += cost;
+    }
+    const header = {
+      title: article.title,
+      published: article.published?.slice(0, 10) ?? 'date not recorded',
+      byline: article.byline ?? 'not credited',
+      today: this.today(),
+    };
+    if (groups.length === 1) {
+      const prompt = this.deps.prompts.render('summarize', {
+        ...header,
+        length_instructions: LENGTH_INSTRUCTIONS[length],
+        passages: formatted.join('\n\n'),
+      });
+      const generated = await this.generate(prompt, MAX_SUMMARY_TOKENS, onText);
+      if (!generated.ok) return generated;
+      const r = generated.result;
+      return { ok: true as const, text: r.text, truncated: r.finishReason === 'length', model: r.model, usage: r.usage };
+    }
+    let usage: TokenUsage | null = null;
+    const notes: string[] = [];
+    for (const group of groups) {
+      const prompt = this.deps.prompts.render('summarize', {
+        ...header,
+        length_instructions: LENGTH_INSTRUCTIONS.bullets,
+        passages: group.join('\n\n'),
+      });
+      const generated = await this.generate(prompt, MAX_SUMMARY_TOKENS);
+      if (!generated.ok) return generated;
+      usage = addUsage(usage, generated.result.usage);
+      notes.push(generated.result.text.trim());
+    }
+    const prompt = this.deps.prompts.render('summarize-reduce', {
+      title: article.title,
+      length_instructions: LENGTH_INSTRUCTIONS[length],
+      notes: notes.join('\n\n'),
+      today: this.today(),
+    });
+    const generated = await this.generate(prompt, MAX_SUMMARY_TOKENS, onText);
+    if (!generated.ok) return generated;
+    const r = generated.result;
+    return { ok: true as const, text: r.text, truncated: r.finishReason === 'length', model: r.model, usage: addUsage(usage, r.usage) };
+  }
+
+  /** "The story so far": passages across articles on a topic, in date order. */
+  async summarizeTopic(request: {
+    topic: string;
+    length: SummaryLength;
+    collections: readonly string[];
+    onText?: (delta: string) => void;
+  }): Promise<SummaryResult> {
+    const started = performance.now();
+    const topic = request.topic.trim().slice(0, this.deps.options.maxQuestionChars);
+    if (!topic) throw new UserError(messages.emptyTopic);
+    const search = await this.deps.retriever.search(topic, {
+      k: Math.max(this.deps.options.k, 12),
+      perArticle: 2,
+      filter: { collections: request.collections },
+    });
+    const retrievalMs = performance.now() - started;
+    const notices = [...search.warnings];
+    const base = { article: null, topic, length: request.length };
+    const weights = this.weightsFor(topic);
+    const relevant = search.passages.filter((p) => looksRelevant(topic, [p], this.deps.options.minSimilarity, weights));
+    if (relevant.length === 0) {
+      return {
+        ...base,
+        kind: 'not_found',
+        mode: this.mode,
+        text: messages.notInArticles,
+        citations: [],
+        passages: search.passages,
+        notices,
+        asOf: null,
+        model: null,
+        usage: null,
+        timings: { retrievalMs, generationMs: 0, totalMs: performance.now() - started },
+      };
+    }
+    const byDate = (a: Passage, b: Passage) => (a.published ?? '').localeCompare(b.published ?? '') || a.start - b.start;
+    const passages = packPassages(relevant, this.deps.options.contextTokens).sort(byDate);
+
+    if (this.deps.llm) {
+      const generationStarted = performance.now();
+      const prompt = this.deps.prompts.render('topic', {
+        query: topic,
+        passages: passages.map((p, i) => formatPassage(i + 1, p)).join('\n\n'),
+        length_instructions: LENGTH_INSTRUCTIONS[request.length],
+        today: this.today(),
+      });
+      const generated = await this.generate(prompt, MAX_SUMMARY_TOKENS, request.onText);
+      if (generated.ok) {
+        const r = generated.result;
+        if (r.text.trim().startsWith(NOT_IN_ARTICLES)) {
+          return {
+            ...base,
+            kind: 'not_found',
+            mode: 'llm',
+            text: messages.notInArticles,
+            citations: [],
+            passages,
+            notices,
+            asOf: null,
+            model: r.model,
+            usage: r.usage,
+            timings: { retrievalMs, generationMs: performance.now() - generationStarted, totalMs: performance.now() - started },
+          };
+        }
+        const verified = verifyCitations(r.text, passages, { truncated: r.finishReason === 'length', bodyOf: this.bodyOf });
+        return {
+          ...base,
+          kind: verified.sourced ? 'summary' : 'unsupported',
+          mode: 'llm',
+          text: verified.text,
+          citations: verified.citations,
+          passages,
+          notices: this.notices(verified.sourced ? notices : [...notices, messages.unsupported], verified),
+          asOf: newest(verified.citations),
+          model: r.model,
+          usage: r.usage,
+          timings: { retrievalMs, generationMs: performance.now() - generationStarted, totalMs: performance.now() - started },
+        };
+      }
+      if (generated.reason) notices.push(generated.reason);
+    }
+    // One key sentence per passage, in date order.
+    const sentences = passages.flatMap((p) => bestSentences(topic, [p], 1, weights)).slice(0, request.length === 'brief' ? 3 : 6);
+    const { text, citations } = citeSentences(sentences, (p) => this.bodyOf(p));
+    return {
+      ...base,
+      kind: 'summary',
+      mode: 'extractive',
+      text: request.length === 'bullets' ? text.map((t) => `- ${t}`).join('\n') : text.join(' '),
+      citations,
+      passages,
+      notices,
+      asOf: newest(citations),
+      model: null,
+      usage: null,
+      timings: { retrievalMs, generationMs: 0, totalMs: performance.now() - started },
+    };
+  }
+}
+
+/** The distinct articles of the nearest passages, to name when the answer is not there. */
+function closestArticles(passages: readonly Passage[], max = 3): ArticleRef[] {
+  const seen = new Set<string>();
+  const refs: ArticleRef[] = [];
+  for (const p of passages) {
+    if (seen.has(p.articleId)) continue;
+    seen.add(p.articleId);
+    refs.push(refOf(p));
+    if (refs.length >= max) break;
+  }
+  return refs;
+}

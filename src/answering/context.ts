@@ -1,0 +1,41 @@
+import type { Passage } from '../retrieval/passage.ts';
+import { countLlmTokens } from '../text/llm-tokens.ts';
+
+/** The delimiter words of the prompt; article text must never be able to close a passage early. */
+const DELIMITER = /<\s*\/?\s*(passages?|conversation)\b[^>]*>/gi;
+
+function neutralize(text: string): string {
+  return text.replace(DELIMITER, (tag) => tag.replace('<', '‹').replace('>', '›'));
+}
+
+export function formatDate(iso: string | null): string {
+  return iso ? iso.slice(0, 10) : 'undated';
+}
+
+/** One passage as the model sees it: its number, headline, date and byline, then the text. */
+export function formatPassage(number: number, p: Passage): string {
+  const meta = [`"${neutralize(p.title)}"`, `published ${formatDate(p.published)}`, p.byline ? `by ${neutralize(p.byline)}` : null]
+    .filter(Boolean)
+    .join(', ');
+  return `<passage id="${number}">\n[${number}] ${meta}\n${neutralize(p.text)}\n</passage>`;
+}
+
+/**
+ * Keeps passages, best first, while their formatted size fits `budgetTokens` (counted with a
+ * real tokenizer). Always keeps at least the first passage.
+ */
+export function packPassages(passages: readonly Passage[], budgetTokens: number): Passage[] {
+  const kept: Passage[] = [];
+  let used = 0;
+  for (const p of passages) {
+    const cost = countLlmTokens(formatPassage(kept.length + 1, p)) + 1;
+    if (kept.length > 0 && used + cost > budgetTokens) continue;
+    kept.push(p);
+    used += cost;
+  }
+  return kept;
+}
+
+export function formatPassages(passages: readonly Passage[]): string {
+  return passages.map((p, i) => formatPassage(i + 1, p)).join('\n\n');
+}

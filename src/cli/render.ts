@@ -1,0 +1,52 @@
+import type { AnswerResult, Citation, SummaryResult } from '../answering/types.ts';
+import { messages } from '../messages.ts';
+
+function date(iso: string | null): string {
+  return iso ? iso.slice(0, 10) : 'undated';
+}
+
+export function renderCitations(citations: readonly Citation[]): string {
+  if (citations.length === 0) return '';
+  const lines = citations.map((c) => {
+    const meta = [date(c.published), c.byline].filter(Boolean).join(' · ');
+    const url = c.url ? `\n    ${c.url}` : '';
+    return `[${c.number}] ${c.title} (${meta})${url}\n    “${c.excerpt.replace(/\s+/g, ' ')}”`;
+  });
+  return `Sources:\n${lines.join('\n')}`;
+}
+
+function modeLine(result: AnswerResult | SummaryResult): string {
+  if (result.mode === 'extractive') return messages.extractiveMode;
+  return `Written by ${result.model ?? 'the language model'} from the articles; every source was checked against the stored text.`;
+}
+
+/** Plain-text rendering for the command line and the local console. */
+export function renderAnswer(result: AnswerResult): string {
+  const parts: string[] = [];
+  if (result.kind === 'not_found') {
+    parts.push(result.text);
+    if (result.closest.length > 0) {
+      parts.push(`Closest stored articles:\n${result.closest.map((a) => `- ${a.title} (${date(a.published)}) [${a.articleId}]`).join('\n')}`);
+    }
+  } else {
+    parts.push(result.kind === 'unsupported' ? `UNSOURCED: ${result.text}` : result.text);
+    if (result.asOf && result.kind === 'answer') parts.push(`As of the latest article cited: ${date(result.asOf)}.`);
+    const sources = renderCitations(result.citations);
+    if (sources) parts.push(sources);
+  }
+  if (result.notices.length > 0) parts.push(result.notices.map((n) => `! ${n}`).join('\n'));
+  parts.push(`(${modeLine(result)})`);
+  return parts.join('\n\n');
+}
+
+export function renderSummary(result: SummaryResult): string {
+  const parts: string[] = [];
+  const heading = result.article ? `Summary of “${result.article.title}” (${date(result.article.published)})` : `The story so far: ${result.topic}`;
+  parts.push(heading);
+  parts.push(result.kind === 'unsupported' ? `UNSOURCED: ${result.text}` : result.text);
+  const sources = renderCitations(result.citations);
+  if (sources) parts.push(sources);
+  if (result.notices.length > 0) parts.push(result.notices.map((n) => `! ${n}`).join('\n'));
+  parts.push(`(${modeLine(result)})`);
+  return parts.join('\n\n');
+}

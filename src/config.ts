@@ -1,0 +1,149 @@
+import path from 'node:path';
+import { DEFAULT_EMBEDDING_MODEL, findModelSpec, listModelSpecs } from './embeddings/models.ts';
+
+/** Everything the application reads from its environment, validated once at start-up. */
+export interface Config {
+  dataDir: string;
+  /** Folder synced into the shared collection when the bot or console starts; null to skip. */
+  articlesDir: string | null;
+  logLevel: string;
+  maxFileBytes: number;
+  embedding: {
+    model: string;
+    dtype: 'fp32' | 'q8';
+    /** Local folder of models: nothing is downloaded when set. */
+    modelsDir: string | null;
+    /** Download cache, under dataDir. */
+    cacheDir: string;
+  };
+  chunking: { targetTokens: number; overlapTokens: number };
+  hnsw: { m: number; efConstruction: number; efSearch: number };
+  search: { k: number; perArticle: number };
+  llm: {
+    apiKey: string | null;
+    baseURL: string | null;
+    model: string;
+    timeoutMs: number;
+    maxRetries: number;
+    maxConcurrent: number;
+    contextTokens: number;
+  };
+  discord: {
+    token: string | null;
+    clientId: string | null;
+    guildId: string | null;
+    apiUrl: string | null;
+    editorRoleId: string | null;
+    dmPolicy: 'shared' | 'refuse';
+    questionsPerMinute: number;
+  };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and checks every variable, reporting all problems at once. */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const problems: string[] = [];
+  const text = (name: string): string | null => {
+    const value = env[name]?.trim();
+    return value ? value : null;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = text(name);
+    if (raw === null) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = text(name);
+    if (raw === null) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+      return fallback;
+    }
+    return raw as T;
+  };
+  const url = (name: string): string | null => {
+    const raw = text(name);
+    if (raw === null) return null;
+    try {
+      const parsed = new URL(raw);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http');
+      return raw.replace(/\/+$/, '');
+    } catch {
+      problems.push(`${name} must be an http(s) URL (got "${raw}")`);
+      return null;
+    }
+  };
+  const snowflake = (name: string): string | null => {
+    const raw = text(name);
+    if (raw !== null && !/^\d{15,21}$/.test(raw)) {
+      problems.push(`${name} must be a Discord id (digits only)`);
+      return null;
+    }
+    return raw;
+  };
+
+  const dataDir = path.resolve(cwd, text('DATA_DIR') ?? 'data');
+  const articlesDirRaw = env.ARTICLES_DIR === undefined ? 'articles' : env.ARTICLES_DIR.trim();
+  const modelsDir = text('MODELS_DIR');
+  const targetTokens = integer('CHUNK_TOKENS', 200, 32, 2048);
+  const overlapTokens = integer('CHUNK_OVERLAP_TOKENS', 30, 0, 1024);
+  if (overlapTokens >= targetTokens) problems.push('CHUNK_OVERLAP_TOKENS must be smaller than CHUNK_TOKENS');
+
+  const config: Config = {
+    dataDir,
+    articlesDir: articlesDirRaw ? path.resolve(cwd, articlesDirRaw) : null,
+    logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    maxFileBytes: integer('MAX_FILE_MB', 10, 1, 1024) * 1024 * 1024,
+    embedding: {
+      model: text('EMBEDDING_MODEL') ?? DEFAULT_EMBEDDING_MODEL,
+      dtype: oneOf('EMBEDDING_DTYPE', ['fp32', 'q8'], 'fp32'),
+      modelsDir: modelsDir ? path.resolve(cwd, modelsDir) : null,
+      cacheDir: path.join(dataDir, 'models'),
+    },
+    chunking: { targetTokens, overlapTokens },
+    hnsw: {
+      m: integer('HNSW_M', 16, 4, 96),
+      efConstruction: integer('HNSW_EF_CONSTRUCTION', 200, 10, 2000),
+      efSearch: integer('HNSW_EF_SEARCH', 100, 10, 2000),
+    },
+    search: { k: integer('SEARCH_K', 8, 1, 50), perArticle: integer('PASSAGES_PER_ARTICLE', 3, 1, 50) },
+    llm: {
+      apiKey: text('OPENAI_API_KEY'),
+      baseURL: url('OPENAI_BASE_URL'),
+      model: text('LLM_MODEL') ?? 'gpt-4o-mini',
+      timeoutMs: integer('LLM_TIMEOUT_MS', 60_000, 1_000, 600_000),
+      maxRetries: integer('LLM_MAX_RETRIES', 2, 0, 10),
+      maxConcurrent: integer('LLM_MAX_CONCURRENT', 4, 1, 64),
+      contextTokens: integer('LLM_CONTEXT_TOKENS', 3000, 500, 200_000),
+    },
+    discord: {
+      token: text('DISCORD_TOKEN'),
+      clientId: snowflake('DISCORD_CLIENT_ID'),
+      guildId: snowflake('DISCORD_GUILD_ID'),
+      apiUrl: url('DISCORD_API_URL'),
+      editorRoleId: snowflake('EDITOR_ROLE_ID'),
+      dmPolicy: oneOf('DM_POLICY', ['shared', 'refuse'], 'shared'),
+      questionsPerMinute: integer('QUESTIONS_PER_MINUTE', 5, 1, 600),
+    },
+  };
+  if (!findModelSpec(config.embedding.model)) {
+    problems.push(
+      `EMBEDDING_MODEL "${config.embedding.model}" is not a known model; use one of ${listModelSpecs().map((m) => m.id).join(', ')}`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
