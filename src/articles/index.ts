@@ -1,0 +1,15 @@
+export type { Article, LoadResult } from './article.ts';
+export { IdRegistry } from './duplicates.ts';
+export { contentHash, idFromFileName, idFromUrl, isValidId, slugify } from './identity.ts';
+export { DEFAULT_CONCURRENCY, listArticleFiles, loadPaths, type LoadPathsOptions } from './load.ts';
+export { normalizeBody, normalizeLine } from './normalize.ts';
+export {
+  DEFAULT_MAX_BYTES,
+  formatFor,
+  isSupportedFileName,
+  parseArticleBuffer,
+  type ArticleFormat,
+  type ParseOptions,
+} from './parse.ts';
+export { normalizePublished } from './published.ts';
+export { loadUrl, type LoadUrlOptions } from './url.ts';

@@ -1,0 +1,158 @@
+import path from 'node:path';
+import type { LoadResult } from './article.ts';
+import { charsetOf, decodeText, type DecodeResult } from './decode.ts';
+import { IdRegistry } from './duplicates.ts';
+import { parseHtmlArticle } from './formats/html.ts';
+import { parseJsonLinesRecords, parseJsonRecords } from './formats/json.ts';
+import { parseMarkdownArticle } from './formats/markdown.ts';
+import { parseTextArticle } from './formats/text.ts';
+import { idFromFileName, idFromUrl } from './identity.ts';
+import { messages, titleHints } from './messages.ts';
+import { buildArticle, failure, parseHttpUrl, type ArticleFields } from './validate.ts';
+
+export type ArticleFormat = 'text' | 'markdown' | 'html' | 'json' | 'jsonl';
+
+export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+
+const FORMAT_BY_EXTENSION: Readonly<Record<string, ArticleFormat>> = {
+  '.txt': 'text',
+  '.md': 'markdown',
+  '.markdown': 'markdown',
+  '.html': 'html',
+  '.htm': 'html',
+  '.json': 'json',
+  '.jsonl': 'jsonl',
+};
+
+const FORMAT_BY_MEDIA_TYPE: Readonly<Record<string, ArticleFormat>> = {
+  'text/plain': 'text',
+  'text/markdown': 'markdown',
+  'text/x-markdown': 'markdown',
+  'text/html': 'html',
+  'application/xhtml+xml': 'html',
+  'application/json': 'json',
+  'application/x-ndjson': 'jsonl',
+  'application/jsonl': 'jsonl',
+  'application/x-jsonlines': 'jsonl',
+  'application/jsonlines': 'jsonl',
+};
+
+export interface ParseOptions {
+  /** Parse as this format whatever the name says (a fetched page is HTML even at ".../story.md"). */
+  format?: ArticleFormat;
+  /** A Content-Type (of a Discord attachment or a response): picks the format when the name has no known extension, and the character set. */
+  contentType?: string;
+  /** Refuse data larger than this many bytes (default 10 MiB). */
+  maxBytes?: number;
+  /** HTML: the page's address, against which a relative canonical link is resolved. */
+  baseUrl?: string;
+  /** HTML: record this url (e.g. the final URL of a fetched page) instead of the canonical link. */
+  url?: string;
+  /** The id when the source gives none (default: a slug of the file name). */
+  fallbackId?: string;
+  /** Ids taken by earlier calls in the same batch; pass one registry to several calls to catch duplicates across them. */
+  ids?: IdRegistry;
+}
+
+/** A parsed item and the name messages use for it. */
+export interface NamedResult {
+  result: LoadResult;
+  where: string;
+}
+
+/** The format a file name (or, failing that, a Content-Type) stands for. */
+export function formatFor(name: string, contentType?: string): ArticleFormat | undefined {
+  const byExtension = FORMAT_BY_EXTENSION[path.extname(name).toLowerCase()];
+  if (byExtension) return byExtension;
+  const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
+  return mediaType ? FORMAT_BY_MEDIA_TYPE[mediaType] : undefined;
+}
+
+export function isSupportedFileName(name: string): boolean {
+  return FORMAT_BY_EXTENSION[path.extname(name).toLowerCase()] !== undefined;
+}
+
+/**
+ * Parses one file's bytes (a file, a Discord attachment, a fetched page) into articles.
+ * `name` is the file name as the user knows it (it picks the format and appears in
+ * messages); `source` is recorded on each article. A JSON/JSONL file yields one result
+ * per record, a bad record failing alone. Never throws for bad input.
+ */
+export function parseArticleBuffer(name: string, data: Uint8Array, source: string, opts: ParseOptions = {}): LoadResult[] {
+  const ids = opts.ids ?? new IdRegistry();
+  return parseNamedResults(name, data, source, opts).map(({ result, where }) => ids.claim(result, where));
+}
+
+/** parseArticleBuffer without the duplicate check, keeping each item's name for a later one. */
+export function parseNamedResults(name: string, data: Uint8Array, source: string, opts: ParseOptions = {}): NamedResult[] {
+  const where = name;
+  const fail = (error: string): NamedResult[] => [{ result: failure(source, error), where }];
+
+  const format = opts.format ?? formatFor(name, opts.contentType);
+  if (!format) return fail(messages.unsupportedType(where, path.extname(name)));
+
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (data.length > maxBytes) return fail(messages.tooLarge(where, data.length, maxBytes));
+
+  const decoded = decodeArticleText(data, where, format, opts.contentType);
+  if (!decoded.ok) return fail(decoded.error);
+  const text = decoded.text.replace(/\r\n?/g, '\n');
+
+  const fileId = opts.fallbackId ?? idFromFileName(name);
+  const single = (fields: ArticleFields, titleHint: string): NamedResult[] => [
+    { result: buildArticle(fields, { where, source, fallbackId: fileId, titleHint }), where },
+  ];
+
+  switch (format) {
+    case 'text':
+      return single(parseTextArticle(text), titleHints.text);
+    case 'markdown': {
+      const parsed = parseMarkdownArticle(text, where);
+      return parsed.ok ? single(parsed.fields, titleHints.markdown) : fail(parsed.error);
+    }
+    case 'html': {
+      const htmlOptions: { baseUrl?: string; url?: string } = {};
+      if (opts.baseUrl !== undefined) htmlOptions.baseUrl = opts.baseUrl;
+      if (opts.url !== undefined) htmlOptions.url = opts.url;
+      return single(parseHtmlArticle(text, htmlOptions), titleHints.html);
+    }
+    case 'json':
+    case 'jsonl': {
+      const records = format === 'json' ? parseJsonRecords(text, where, source) : parseJsonLinesRecords(text, where, source);
+      if (!Array.isArray(records)) return fail(records.error);
+      return records.map((record) => {
+        if (!record.ok) return { result: failure(record.source, record.error), where: record.where };
+        const fallbackId = recordFallbackId(record.fields, fileId, record.n);
+        const origin = { where: record.where, source: record.source, fallbackId, titleHint: titleHints.json };
+        return { result: buildArticle(record.fields, origin), where: record.where };
+      });
+    }
+  }
+}
+
+/** A record without an id is known by its url, else by its file and record number. */
+function recordFallbackId(fields: ArticleFields, fileId: string, n: number | undefined): string {
+  const url = fields.url === undefined ? undefined : parseHttpUrl(fields.url.trim());
+  if (url) return idFromUrl(url);
+  return n === undefined ? fileId : `${fileId}-${n}`;
+}
+
+function decodeArticleText(
+  data: Uint8Array,
+  where: string,
+  format: ArticleFormat,
+  contentType: string | undefined,
+): DecodeResult {
+  const charset = charsetOf(contentType);
+  const decoded = decodeText(data, where, charset);
+  if (decoded.ok || charset || format !== 'html') return decoded;
+  // An HTML page may declare its own character set; honour it when UTF-8 does not fit.
+  const declared = declaredHtmlCharset(data);
+  return declared ? decodeText(data, where, declared) : decoded;
+}
+
+function declaredHtmlCharset(data: Uint8Array): string | undefined {
+  const head = Buffer.from(data.subarray(0, 2048)).toString('latin1');
+  const match = /<meta[^>]+charset\s*=\s*["']?([\w-]+)/i.exec(head);
+  return match?.[1]?.toLowerCase();
+}
