@@ -10,7 +10,9 @@ import { EmbedderUnavailableError, loadEmbedder } from './embeddings/transformer
 import { errorMessage } from './errors.ts';
 import type { Logger } from './log.ts';
 import { Retriever } from './retrieval/search.ts';
+import { AnswerLog } from './store/answer-log.ts';
 import { Library } from './store/library.ts';
+import { SHARED_COLLECTION } from './store/types.ts';
 
 /** The application object every front end (CLI, console, Discord) is a thin adapter over. */
 export interface App {
@@ -25,6 +27,8 @@ export interface App {
   /** Null when no OPENAI_API_KEY / OPENAI_BASE_URL is set: answers are extractive. */
   llm: LlmClient | null;
   answerer: Answerer;
+  /** Answers shown, feedback on them, and questions the archive could not answer. */
+  answerLog: AnswerLog;
   close(): void;
 }
 
@@ -91,12 +95,19 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const library = Library.open({ dataDir: config.dataDir, hnsw: config.hnsw, logger });
   const { embedder, problem } = await loadUsableEmbedder(config, library, logger);
   const retriever = new Retriever(library, embedder, problem);
+  const answerLog = new AnswerLog(config.dataDir);
   const answerer = new Answerer({
     library,
     retriever,
     llm,
     prompts,
     logger,
+    onUnanswered: (question, collections, closest) =>
+      answerLog.recordUnanswered(
+        question,
+        collections.find((c) => c !== SHARED_COLLECTION) ?? null,
+        closest.map((a) => a.articleId),
+      ),
     options: {
       k: config.search.k,
       perArticle: config.search.perArticle,
@@ -114,6 +125,10 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     retriever,
     llm,
     answerer,
-    close: () => library.close(),
+    answerLog,
+    close: () => {
+      answerLog.close();
+      library.close();
+    },
   };
 }

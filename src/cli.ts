@@ -2,6 +2,7 @@ import 'dotenv/config';
 import { createApp, type App } from './app.ts';
 import { articlesCommand } from './cli/articles.ts';
 import { askCommand } from './cli/ask.ts';
+import { forgetCommand, gapsCommand } from './cli/editorial.ts';
 import { runChat } from './cli/chat.ts';
 import { summarizeCommand } from './cli/summarize.ts';
 import type { CommandContext } from './cli/context.ts';
@@ -22,7 +23,10 @@ Usage:
   newsroom summarize <article id | "title words"> [--length brief|standard|bullets] [--json]
   newsroom summarize --topic "<query>" [--length ...] [--json]
   newsroom chat                         interactive local console (as in Discord)
+  newsroom forget <article id> [--collection ID]    retract an article: never cited again
+  newsroom gaps [--json]                questions the archive could not answer
   newsroom reindex                      re-embed every stored chunk with EMBEDDING_MODEL
+  newsroom deploy-commands              register the Discord slash commands
   newsroom help
 
 Settings come from the environment or .env (see .env.example); DATA_DIR chooses the library folder.`;
@@ -40,6 +44,14 @@ const COMMANDS: Record<string, Command> = {
     await runChat(await ctx.app());
     return 0;
   },
+  'deploy-commands': async (ctx) => {
+    const { deployCommands } = await import('./discord/deploy.ts');
+    const result = await deployCommands(ctx.config);
+    process.stdout.write(`registered ${result.count} commands for ${result.scope}\n`);
+    return 0;
+  },
+  forget: forgetCommand,
+  gaps: gapsCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -37,6 +37,8 @@ export interface AnswererDeps {
   options: AnswererOptions;
   logger?: Logger;
   now?: () => Date;
+  /** Told about every question the articles could not answer (editors review them). */
+  onUnanswered?: (question: string, collections: readonly string[], closest: ArticleRef[]) => void;
 }
 
 export interface AskRequest {
@@ -160,17 +162,20 @@ export class Answerer {
       asOf: newest(r.citations),
       timings: { retrievalMs, generationMs: r.generationMs ?? 0, totalMs: performance.now() - started },
     });
-    const notFound = (mode: AnswerResult['mode'], extra: Partial<AnswerResult> = {}) =>
-      finish({
+    const notFound = (mode: AnswerResult['mode'], extra: Partial<AnswerResult> = {}) => {
+      const closest = closestArticles(search.passages);
+      this.deps.onUnanswered?.(question, request.collections, closest);
+      return finish({
         ...base,
         kind: 'not_found',
         mode,
         text: messages.notInArticles,
         citations: [],
         notices,
-        closest: closestArticles(search.passages),
+        closest,
         ...extra,
       });
+    };
 
     const weights = this.weightsFor(question);
     if (!looksRelevant(question, search.passages, this.deps.options.minSimilarity, weights)) return notFound(this.mode);

@@ -201,6 +201,11 @@ export class Library {
     return this.catalog.chunkCount();
   }
 
+  /** Changes with every committed write, from any process: a cheap way to notice new articles. */
+  generation(): number {
+    return this.catalog.generation();
+  }
+
   documentFrequencies(terms: readonly string[]): Map<string, number> {
     return this.catalog.documentFrequencies(terms);
   }

@@ -31,10 +31,12 @@ import { InteractionLedger, type InteractionRecord } from './interaction-ledger.
 import {
   autocompletePayload,
   buttonPayload,
+  modalSubmitPayload,
   slashCommandPayload,
   type AutocompleteSpec,
   type ButtonSpec,
   type InteractionWorld,
+  type ModalSubmitSpec,
   type SlashCommandSpec,
 } from './interactions.ts';
 import { RateLimiter } from './rate-limits.ts';
@@ -43,7 +45,7 @@ import type { RouteContext } from './router.ts';
 import { buildRouter } from './rest-routes.ts';
 import { botUser, makeGuild, type FakeGuild, type FakeGuildSpec } from './world.ts';
 
-export type { AutocompleteSpec, ButtonSpec, SlashCommandSpec, InteractionActor } from './interactions.ts';
+export type { AutocompleteSpec, ButtonSpec, ModalSubmitSpec, SlashCommandSpec, InteractionActor } from './interactions.ts';
 export type { RecordedFile, RecordedRequest, RequestPredicate } from './recorder.ts';
 export type { GatewayReceived } from './gateway.ts';
 export type { ServeOptions } from './attachments.ts';
@@ -104,6 +106,7 @@ export interface FakeDiscord {
   slashCommand(spec: SlashCommandSpec): SentInteraction;
   autocomplete(spec: AutocompleteSpec): SentInteraction;
   button(spec: ButtonSpec): SentInteraction;
+  modalSubmit(spec: ModalSubmitSpec): SentInteraction;
   /** Sends any dispatch event; returns its sequence number. */
   dispatch(event: string, data: unknown): number;
 
@@ -307,6 +310,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     slashCommand: (spec) => send(slashCommandPayload(world, spec)),
     autocomplete: (spec) => send(autocompletePayload(world, spec)),
     button: (spec) => send(buttonPayload(world, spec), spec.message),
+    modalSubmit: (spec) => send(modalSubmitPayload(world, spec), spec.message),
     dispatch: (event, data) => gateway.dispatch(event, data),
     originalMessage: (interactionToken) => ledger.originalMessage(interactionToken),
     followUpMessages: (interactionToken) => ledger.followUpMessages(interactionToken),

@@ -15,6 +15,7 @@ import {
   type APIInteractionDataResolved,
   type APIMessage,
   type APIMessageComponentButtonInteraction,
+  type APIModalSubmitInteraction,
   type APIUser,
   type ChannelFlags,
 } from 'discord.js';
@@ -192,6 +193,32 @@ function focusedOption(
   const type = focused.type ?? ApplicationCommandOptionType.String;
   // Autocomplete sends what the user typed so far as a string, even for number options.
   return { type, name: focused.name, value: focused.value, focused: true };
+}
+
+export interface ModalSubmitSpec extends InteractionActor {
+  customId: string;
+  /** Text input values by their custom id. */
+  values: Record<string, string>;
+  /** The message whose button opened the modal, when there is one. */
+  message?: APIMessage;
+}
+
+/** A submitted modal (type 5) with one text input per row, as Discord sends it. */
+export function modalSubmitPayload(world: InteractionWorld, spec: ModalSubmitSpec): APIModalSubmitInteraction {
+  const channelId = spec.channelId ?? spec.message?.channel_id;
+  const base = baseInteraction(world, { ...spec, ...(channelId ? { channelId } : {}) });
+  return {
+    ...base,
+    type: InteractionType.ModalSubmit,
+    data: {
+      custom_id: spec.customId,
+      components: Object.entries(spec.values).map(([custom_id, value]) => ({
+        type: ComponentType.ActionRow,
+        components: [{ type: ComponentType.TextInput, custom_id, value }],
+      })),
+    },
+    ...(spec.message ? { message: spec.message } : {}),
+  } as APIModalSubmitInteraction;
 }
 
 export function buttonPayload(world: InteractionWorld, spec: ButtonSpec): APIMessageComponentButtonInteraction {

@@ -1,0 +1,42 @@
+import {
+  ApplicationCommandOptionType,
+  InteractionContextType,
+  MessageFlags,
+  PermissionFlagsBits,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { SlashCommand } from '../src/discord/context.ts';
+import { UserError } from '../src/errors.ts';
+import { discordText, messages } from '../src/messages.ts';
+import { SHARED_COLLECTION } from '../src/store/types.ts';
+
+const data = {
+  name: 'forget',
+  description: 'Retract an article: it is never cited again (editors)',
+  default_member_permissions: String(PermissionFlagsBits.ManageMessages),
+  contexts: [InteractionContextType.Guild],
+  options: [{ type: ApplicationCommandOptionType.String, name: 'article', description: 'The article', required: true, autocomplete: true }],
+} as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+export const forget: SlashCommand = {
+  data,
+  editorsOnly: true,
+  defersItself: true,
+  async execute(interaction, ctx) {
+    const id = interaction.options.getString('article', true);
+    const collection = ctx.writableCollection(interaction);
+    if (!collection) throw new UserError(discordText.serverOnly);
+    const article = ctx.app.library.getArticle(collection, id);
+    if (!article) {
+      if (ctx.app.library.getArticle(SHARED_COLLECTION, id)) throw new UserError(discordText.forgetShared);
+      throw new UserError(messages.articleNotFound(id));
+    }
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await ctx.app.library.write(async (writer) => writer.removeArticle(collection, id));
+    await interaction.editReply({ content: discordText.forgotten(article.title), allowedMentions: { parse: [] } });
+  },
+  async autocomplete(interaction, ctx) {
+    const collection = ctx.writableCollection(interaction);
+    await interaction.respond(collection ? ctx.articles.choices(interaction.options.getFocused(), [collection]) : []);
+  },
+};

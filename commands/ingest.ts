@@ -1,0 +1,53 @@
+import {
+  ApplicationCommandOptionType,
+  InteractionContextType,
+  MessageFlags,
+  PermissionFlagsBits,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { SlashCommand } from '../src/discord/context.ts';
+import { checkAttachment, loadArticleUrl, loadAttachment } from '../src/discord/ingest-input.ts';
+import { UserError } from '../src/errors.ts';
+import { ingest as ingestArticles } from '../src/ingest.ts';
+import { discordText } from '../src/messages.ts';
+
+const data = {
+  name: 'ingest',
+  description: 'Add an article to this server’s archive (editors)',
+  default_member_permissions: String(PermissionFlagsBits.ManageMessages),
+  contexts: [InteractionContextType.Guild],
+  options: [
+    { type: ApplicationCommandOptionType.Attachment, name: 'file', description: 'An article: .txt, .md, .html, .json or .jsonl' },
+    { type: ApplicationCommandOptionType.String, name: 'url', description: 'The address of a published article', max_length: 2000 },
+  ],
+} as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+export const ingest: SlashCommand = {
+  data,
+  editorsOnly: true,
+  defersItself: true,
+  async execute(interaction, ctx) {
+    const file = interaction.options.getAttachment('file');
+    const url = interaction.options.getString('url');
+    const collection = ctx.writableCollection(interaction);
+    if (!collection) throw new UserError(discordText.serverOnly);
+    if (!file && !url) throw new UserError(discordText.ingestNeedsInput);
+    const maxBytes = ctx.app.config.maxFileBytes;
+    if (file) checkAttachment(file, maxBytes);
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const items = [...(file ? await loadAttachment(file, maxBytes, collection) : []), ...(url ? await loadArticleUrl(url, maxBytes) : [])];
+    const summary = await ingestArticles({ library: ctx.app.library, embedder: ctx.app.embedder }, items, {
+      collection,
+      chunking: ctx.app.config.chunking,
+    });
+    const failures = summary.failures.map((f) => `• ${f.error}`).join('\n');
+    const titles = items.flatMap((i) => (i.ok ? [`• ${i.article.title}`] : [])).join('\n');
+    await interaction.editReply({
+      content: [discordText.ingested(summary.added, summary.updated, summary.unchanged, summary.failed), titles, failures]
+        .filter(Boolean)
+        .join('\n')
+        .slice(0, 2000),
+      allowedMentions: { parse: [] },
+    });
+  },
+};

@@ -1,0 +1,67 @@
+import type { AnswerResult, SummaryResult } from '../answering/types.ts';
+import type { BotContext } from './context.ts';
+import { renderAnswer, renderDraft, renderSummary } from './render.ts';
+import { answerButtons, NO_MENTIONS, sendMessages, type RepliableInteraction } from './respond.ts';
+import { ThrottledEditor } from './throttled-editor.ts';
+
+/** Streams the model's draft into the deferred reply, at most one edit per 1.5 s. */
+function draftStreamer(interaction: RepliableInteraction, title: string, ctx: BotContext) {
+  let draft = '';
+  const editor = new ThrottledEditor<string>(
+    (text) => interaction.editReply({ ...renderDraft(title, text), allowedMentions: NO_MENTIONS }),
+    1500,
+    (error) => ctx.logger.warn({ err: error, interactionId: interaction.id }, 'draft edit failed'),
+  );
+  return {
+    onText: (delta: string) => {
+      draft += delta;
+      editor.update(draft);
+    },
+    close: () => editor.close(),
+  };
+}
+
+function logAnswer(ctx: BotContext, interaction: RepliableInteraction, question: string, result: AnswerResult | SummaryResult) {
+  return ctx.app.answerLog.saveAnswer({
+    guildId: interaction.guildId,
+    userId: interaction.user.id,
+    question,
+    kind: result.kind,
+    mode: result.mode,
+    text: result.text,
+    citations: result.citations,
+  });
+}
+
+export async function answerQuestion(
+  interaction: RepliableInteraction,
+  ctx: BotContext,
+  request: { question: string; collections: string[]; articleIds?: string[]; history?: string },
+): Promise<void> {
+  const stream = draftStreamer(interaction, request.question.slice(0, 200), ctx);
+  let result: AnswerResult;
+  try {
+    result = await ctx.app.answerer.ask({ ...request, onText: stream.onText });
+  } finally {
+    await stream.close();
+  }
+  const logged = logAnswer(ctx, interaction, result.question, result);
+  await sendMessages(interaction, renderAnswer(result), { components: result.kind === 'not_found' ? [] : answerButtons(logged.id) });
+}
+
+export async function sendSummary(
+  interaction: RepliableInteraction,
+  ctx: BotContext,
+  title: string,
+  summarize: (onText: (delta: string) => void) => Promise<SummaryResult>,
+): Promise<void> {
+  const stream = draftStreamer(interaction, title, ctx);
+  let result: SummaryResult;
+  try {
+    result = await summarize(stream.onText);
+  } finally {
+    await stream.close();
+  }
+  const logged = logAnswer(ctx, interaction, title, result);
+  await sendMessages(interaction, renderSummary(result), { components: result.kind === 'not_found' ? [] : answerButtons(logged.id) });
+}

@@ -1,0 +1,70 @@
+import type { Library } from '../store/library.ts';
+
+export interface IndexedArticle {
+  id: string;
+  collection: string;
+  title: string;
+  published: string | null;
+  /** Lower-cased title and id words, for matching what someone types. */
+  words: string;
+}
+
+export interface ArticleChoice {
+  name: string;
+  value: string;
+}
+
+const MAX_CHOICES = 25;
+const MAX_CHOICE_LENGTH = 100;
+
+/**
+ * Stored articles held in memory for autocomplete, which must answer within Discord's
+ * 3 seconds. Reloaded only when the library's generation moved (a write by this process or
+ * another, such as a CLI ingest): one indexed read per lookup otherwise.
+ */
+export class ArticleIndex {
+  private articles: IndexedArticle[] = [];
+  private generation = -1;
+
+  constructor(private readonly library: Library) {}
+
+  private current(): IndexedArticle[] {
+    const generation = this.library.generation();
+    if (generation !== this.generation) this.reload(generation);
+    return this.articles;
+  }
+
+  private reload(generation: number): void {
+    this.generation = generation;
+    this.articles = this.library.listArticles().map((a) => ({
+      id: a.id,
+      collection: a.collection,
+      title: a.title,
+      published: a.published,
+      words: `${a.title} ${a.id.replace(/[-_.:]/g, ' ')}`.toLowerCase(),
+    }));
+  }
+
+  count(collection: string): number {
+    return this.current().filter((a) => a.collection === collection).length;
+  }
+
+  /** Articles in `collections` whose title or id holds every typed word, newest first. */
+  search(typed: string, collections: readonly string[], limit = MAX_CHOICES): IndexedArticle[] {
+    const words = typed.toLowerCase().split(/\s+/).filter(Boolean);
+    const visible = new Set(collections);
+    return this.current()
+      .filter((a) => visible.has(a.collection) && words.every((w) => a.words.includes(w)))
+      .sort((a, b) => (b.published ?? '').localeCompare(a.published ?? ''))
+      .slice(0, limit);
+  }
+
+  choices(typed: string, collections: readonly string[]): ArticleChoice[] {
+    return this.search(typed, collections).map((a) => {
+      const date = a.published ? ` (${a.published.slice(0, 10)})` : '';
+      const room = MAX_CHOICE_LENGTH - date.length;
+      const title = a.title.length > room ? `${a.title.slice(0, room - 1)}…` : a.title;
+      return { name: `${title}${date}`, value: a.id.slice(0, MAX_CHOICE_LENGTH) };
+    });
+  }
+}

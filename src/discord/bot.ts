@@ -1,0 +1,122 @@
+import { Client, Events, GatewayIntentBits, PermissionFlagsBits, type Interaction } from 'discord.js';
+import type { App } from '../app.ts';
+import type { Config } from '../config.ts';
+import { UserError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { discordText } from '../messages.ts';
+import { SHARED_COLLECTION } from '../store/types.ts';
+import { ArticleIndex } from './article-index.ts';
+import type { BotContext } from './context.ts';
+import { RateLimiter } from './rate-limit.ts';
+import { InteractionRouter } from './router.ts';
+
+/** How long shutdown waits for interactions in flight. */
+const DRAIN_MS = 10_000;
+/** Questions waiting for the model beyond this many per LLM slot get "try again". */
+const QUEUE_PER_SLOT = 3;
+
+export interface Bot {
+  client: Client;
+  /** Resolves once logged in and the application (library, model) is loaded. */
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+function memberRoles(interaction: Interaction): string[] {
+  const roles = interaction.member?.roles;
+  if (!roles) return [];
+  return Array.isArray(roles) ? roles : [...roles.cache.keys()];
+}
+
+function createContext(app: App, logger: Logger): BotContext {
+  const { discord } = app.config;
+  const articles = new ArticleIndex(app.library);
+  const questions = new RateLimiter(discord.questionsPerMinute);
+  const maxWaiting = app.config.llm.maxConcurrent * QUEUE_PER_SLOT;
+  let waiting = 0;
+  return {
+    app,
+    articles,
+    questions,
+    logger,
+    collectionsFor: (i) => (i.guildId ? [i.guildId, SHARED_COLLECTION] : discord.dmPolicy === 'shared' ? [SHARED_COLLECTION] : null),
+    writableCollection: (i) => i.guildId ?? null,
+    isEditor(i) {
+      if (!i.inGuild()) return false;
+      const permissions = i.memberPermissions;
+      if (permissions?.has(PermissionFlagsBits.Administrator)) return true;
+      if (discord.editorRoleId) return memberRoles(i).includes(discord.editorRoleId);
+      return permissions?.has(PermissionFlagsBits.ManageMessages) ?? false;
+    },
+    admitQuestion(i) {
+      const wait = questions.take(i.user.id);
+      if (wait > 0) throw new UserError(discordText.rateLimited(wait));
+      if (waiting >= maxWaiting) throw new UserError(discordText.busy(10));
+      waiting++;
+    },
+    releaseQuestion() {
+      waiting = Math.max(0, waiting - 1);
+    },
+  };
+}
+
+/**
+ * Logs in at once, so interactions arriving while the library and model load get "warming up"
+ * instead of silence, then serves them through the router until stopped.
+ */
+export function startBot(config: Config, logger: Logger, app: Promise<App>): Bot {
+  const token = config.discord.token;
+  if (!token) throw new Error('DISCORD_TOKEN is required to start the Discord bot');
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    allowedMentions: { parse: [] },
+    ...(config.discord.apiUrl ? { rest: { api: config.discord.apiUrl } } : {}),
+  });
+  let context: BotContext | null = null;
+  const router = new InteractionRouter(() => context, logger);
+
+  client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
+  client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
+  client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
+
+  const loggedIn = new Promise<void>((resolve, reject) => {
+    client.once(Events.ClientReady, (c) => {
+      logger.info({ user: c.user.tag, guilds: c.guilds.cache.size }, 'logged in to Discord');
+      resolve();
+    });
+    client.login(token).catch(reject);
+  });
+  const ready = Promise.all([loggedIn, app]).then(([, loaded]) => {
+    context = createContext(loaded, logger);
+    logger.info({ mode: loaded.llm ? 'llm' : 'extractive', search: loaded.embedder ? 'hybrid' : 'keyword' }, 'bot ready');
+  });
+
+  return {
+    client,
+    ready,
+    async stop() {
+      await router.drain(DRAIN_MS);
+      await client.destroy();
+    },
+  };
+}
+
+/** `npm start` with DISCORD_TOKEN: runs until SIGINT/SIGTERM, then shuts down cleanly. */
+export async function runBot(config: Config, logger: Logger, app: Promise<App>): Promise<number> {
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+  const bot = startBot(config, logger, app);
+  try {
+    await bot.ready;
+  } catch (error) {
+    logger.fatal({ err: error }, 'could not start the Discord bot');
+    await bot.stop();
+    return 1;
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  logger.info('shutting down: finishing interactions in flight');
+  await bot.stop();
+  return 0;
+}

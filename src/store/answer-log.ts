@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Citation } from '../answering/types.ts';
+
+/** An answer as it was shown, kept for feedback, "Show sources" and follow-up questions. */
+export interface LoggedAnswer {
+  id: string;
+  guildId: string | null;
+  userId: string;
+  question: string;
+  kind: string;
+  mode: string;
+  text: string;
+  citations: Citation[];
+  createdAt: string;
+}
+
+export interface Feedback {
+  answerId: string;
+  question: string;
+  answer: string;
+  vote: 'up' | 'down';
+  userId: string;
+  createdAt: string;
+}
+
+export interface UnansweredQuestion {
+  question: string;
+  guildId: string | null;
+  closest: string[];
+  createdAt: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS answers (
+  id TEXT PRIMARY KEY, guild_id TEXT, user_id TEXT NOT NULL, question TEXT NOT NULL, kind TEXT NOT NULL,
+  mode TEXT NOT NULL, text TEXT NOT NULL, citations TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS feedback (
+  answer_id TEXT NOT NULL REFERENCES answers (id), user_id TEXT NOT NULL, vote TEXT NOT NULL CHECK (vote IN ('up', 'down')),
+  created_at TEXT NOT NULL, PRIMARY KEY (answer_id, user_id)
+);
+CREATE TABLE IF NOT EXISTS unanswered (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, guild_id TEXT, question TEXT NOT NULL, closest TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS unanswered_guild ON unanswered (guild_id, created_at);
+`;
+
+interface AnswerRow {
+  id: string;
+  guild_id: string | null;
+  user_id: string;
+  question: string;
+  kind: string;
+  mode: string;
+  text: string;
+  citations: string;
+  created_at: string;
+}
+
+/**
+ * What readers asked and how they rated the answers: a separate SQLite file beside the library
+ * (answers.sqlite), so the article catalog stays the articles' alone.
+ */
+export class AnswerLog {
+  private readonly db: Database.Database;
+
+  constructor(dataDir: string) {
+    this.db = new Database(path.join(dataDir, 'answers.sqlite'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+  }
+
+  saveAnswer(answer: Omit<LoggedAnswer, 'id' | 'createdAt'>): LoggedAnswer {
+    const logged: LoggedAnswer = { ...answer, id: randomUUID().replaceAll('-', '').slice(0, 20), createdAt: new Date().toISOString() };
+    this.db
+      .prepare('INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(logged.id, logged.guildId, logged.userId, logged.question, logged.kind, logged.mode, logged.text, JSON.stringify(logged.citations), logged.createdAt);
+    return logged;
+  }
+
+  getAnswer(id: string): LoggedAnswer | undefined {
+    const row = this.db.prepare<[string], AnswerRow>('SELECT * FROM answers WHERE id = ?').get(id);
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      guildId: row.guild_id,
+      userId: row.user_id,
+      question: row.question,
+      kind: row.kind,
+      mode: row.mode,
+      text: row.text,
+      citations: JSON.parse(row.citations) as Citation[],
+      createdAt: row.created_at,
+    };
+  }
+
+  /** One vote per person and answer; voting again replaces the earlier vote. */
+  recordFeedback(answerId: string, userId: string, vote: 'up' | 'down'): boolean {
+    if (!this.getAnswer(answerId)) return false;
+    this.db
+      .prepare(
+        `INSERT INTO feedback VALUES (?, ?, ?, ?)
+         ON CONFLICT (answer_id, user_id) DO UPDATE SET vote = excluded.vote, created_at = excluded.created_at`,
+      )
+      .run(answerId, userId, vote, new Date().toISOString());
+    return true;
+  }
+
+  feedback(limit = 50): Feedback[] {
+    return this.db
+      .prepare<[number], Feedback>(
+        `SELECT f.answer_id AS answerId, a.question, a.text AS answer, f.vote, f.user_id AS userId, f.created_at AS createdAt
+           FROM feedback f JOIN answers a ON a.id = f.answer_id ORDER BY f.created_at DESC LIMIT ?`,
+      )
+      .all(limit);
+  }
+
+  recordUnanswered(question: string, guildId: string | null, closest: string[]): void {
+    this.db
+      .prepare('INSERT INTO unanswered (guild_id, question, closest, created_at) VALUES (?, ?, ?, ?)')
+      .run(guildId, question, JSON.stringify(closest), new Date().toISOString());
+  }
+
+  /** Questions the archive could not answer, newest first; null guild = every server and DMs. */
+  unanswered(guildId: string | null, limit = 25): UnansweredQuestion[] {
+    const rows = this.db
+      .prepare<[string | null, string | null, number], { question: string; guild_id: string | null; closest: string; created_at: string }>(
+        'SELECT question, guild_id, closest, created_at FROM unanswered WHERE (? IS NULL OR guild_id = ?) ORDER BY id DESC LIMIT ?',
+      )
+      .all(guildId, guildId, limit);
+    return rows.map((r) => ({ question: r.question, guildId: r.guild_id, closest: JSON.parse(r.closest) as string[], createdAt: r.created_at }));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
