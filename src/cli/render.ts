@@ -10,7 +10,7 @@ export function renderCitations(citations: readonly Citation[]): string {
   const lines = citations.map((c) => {
     const meta = [date(c.published), c.byline].filter(Boolean).join(' · ');
     const url = c.url ? `\n    ${c.url}` : '';
-    return `[${c.number}] ${c.title} (${meta})${url}\n    “${c.excerpt.replace(/\s+/g, ' ')}”`;
+    return `[${c.number}] ${c.title} (${meta})${url}\n    > ${c.excerpt.replace(/\s+/g, ' ')}`;
   });
   return `Sources:\n${lines.join('\n')}`;
 }

@@ -225,8 +225,20 @@ export class Library {
     return this.catalog.keywordSearch(match, k, filter);
   }
 
-  /** A predicate over chunk ids for hnswlib, or undefined when the filter admits every stored chunk. */
+  private acceptCache: { key: string; generation: number; accept: ((id: number) => boolean) | undefined } | null = null;
+
+  /** The predicate for a filter, rebuilt only when the filter or the library changed. */
   private acceptFunction(filter: SearchFilter): ((id: number) => boolean) | undefined {
+    const key = JSON.stringify([filter.collections, filter.articleIds ?? null, filter.publishedFrom ?? null, filter.publishedTo ?? null]);
+    const cached = this.acceptCache;
+    if (cached && cached.key === key && cached.generation === this.state.generation) return cached.accept;
+    const accept = this.buildAcceptFunction(filter);
+    this.acceptCache = { key, generation: this.state.generation, accept };
+    return accept;
+  }
+
+  /** A predicate over chunk ids for hnswlib, or undefined when the filter admits every stored chunk. */
+  private buildAcceptFunction(filter: SearchFilter): ((id: number) => boolean) | undefined {
     const collections = new Set(filter.collections);
     const allowed = new Set<number>();
     let admitsAll = true;
