@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-cli-'));
+const inputs = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-cli-in-'));
+after(() => {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(inputs, { recursive: true, force: true });
+});
+
+function newsroom(args: string[], options: { env?: Record<string, string>; input?: string } = {}) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    input: options.input ?? '',
+    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...TINY_MODEL_ENV, DATA_DIR: dataDir, ...options.env },
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+before(() => {
+  fs.writeFileSync(path.join(inputs, 'empty.txt'), '');
+  fs.writeFileSync(path.join(inputs, 'binary.md'), Buffer.from([0, 1, 2, 3, 255, 0, 7]));
+  fs.writeFileSync(path.join(inputs, 'lines.jsonl'), '{"id":"a1","title":"Tide tables","body":"High tide is at noon."}\n{broken\n');
+});
+
+test('ingest prints one summary line, each failed file on stderr, and loads the rest', () => {
+  const result = newsroom(['ingest', path.join(ROOT, 'articles'), inputs]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout.trim(), /^added 11 · updated 0 · unchanged 0 · removed 0 · failed 3 · \d+ chunks · \d+\.\d s$/);
+  assert.match(result.stderr, /empty\.txt is empty/);
+  assert.match(result.stderr, /binary\.md looks like a binary file/);
+  assert.match(result.stderr, /lines\.jsonl line 2/);
+  const again = newsroom(['ingest', path.join(ROOT, 'articles')]);
+  assert.match(again.stdout, /^added 0 · updated 0 · unchanged 10 /);
+});
+
+test('search --json follows the documented shape', () => {
+  const result = newsroom(['search', 'Kestrel Street Bridge', '--k', '3', '--json']);
+  assert.equal(result.code, 0, result.stderr);
+  const json = JSON.parse(result.stdout) as { query: string; results: Record<string, unknown>[] };
+  assert.equal(json.query, 'Kestrel Street Bridge');
+  assert.equal(json.results.length, 3);
+  assert.deepEqual(Object.keys(json.results[0] ?? {}).sort(), ['articleId', 'chunkId', 'end', 'published', 'score', 'start', 'text', 'title', 'url'].sort());
+});
+
+test('articles --json lists what is stored; bad queries and options get clear messages', () => {
+  const list = JSON.parse(newsroom(['articles', '--json']).stdout) as { articles: { id: string }[] };
+  assert.equal(list.articles.length, 11);
+  const empty = newsroom(['search', '']);
+  assert.equal(empty.code, 1);
+  assert.match(empty.stderr, /question is empty/);
+  const badK = newsroom(['search', 'bridge', '--k', 'many']);
+  assert.equal(badK.code, 1);
+  assert.match(badK.stderr, /--k must be a whole number/);
+  const unknown = newsroom(['search', 'bridge', '--nope']);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /Unknown option '--nope'/);
+});
+
+test('ask --json in extract mode gives verbatim citations; summarize names ambiguous candidates', () => {
+  const ask = newsroom(['ask', 'When did the Kestrel Street Bridge reopen?', '--json']);
+  assert.equal(ask.code, 0, ask.stderr);
+  const answer = JSON.parse(ask.stdout) as { kind: string; mode: string; citations: { excerpt: string }[] };
+  assert.equal(answer.kind, 'answer');
+  assert.equal(answer.mode, 'extractive');
+  assert.ok(answer.citations.length > 0);
+  const ambiguous = newsroom(['summarize', 'kestrel', 'bridge']);
+  assert.equal(ambiguous.code, 1);
+  assert.match(ambiguous.stderr, /Several articles match "kestrel bridge"/);
+  assert.match(ambiguous.stderr, /kestrel-bridge-reopens/);
+  const summary = newsroom(['summarize', 'kestrel-bridge-reopens', '--length', 'bullets']);
+  assert.equal(summary.code, 0, summary.stderr);
+  assert.match(summary.stdout, /^- .+\[1\]/m);
+  const badLength = newsroom(['summarize', 'kestrel-bridge-reopens', '--length', 'epic']);
+  assert.match(badLength.stderr, /length must be one of brief, standard, bullets/);
+});
+
+test('invalid configuration lists every problem and exits 2', () => {
+  const result = newsroom(['articles'], { env: { HNSW_M: 'lots', OPENAI_BASE_URL: 'ftp://x', EMBEDDING_MODEL: 'nope/model' } });
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /HNSW_M must be a whole number/);
+  assert.match(result.stderr, /OPENAI_BASE_URL must be an http\(s\) URL/);
+  assert.match(result.stderr, /EMBEDDING_MODEL "nope\/model" is not a known model/);
+});
+
+test('the chat console answers questions and commands as Discord will', () => {
+  const result = newsroom(['chat'], { input: '/help\nWhen did the Kestrel Street Bridge reopen?\n/articles bridge\n/summarize nothing-like-this\n/quit\n' });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /Mode: extract mode/);
+  assert.match(result.stdout, /Sources:\n\[1\]/);
+  assert.match(result.stdout, /kestrel-bridge-reopens/);
+  assert.match(result.stdout, /No stored article matches "nothing-like-this"/);
+});
