@@ -195,16 +195,16 @@ export class Answerer {
         const { result } = generated;
         const llmInfo = { model: result.model, usage: result.usage, generationMs };
         if (result.text.trim().startsWith(NOT_IN_ARTICLES)) return notFound('llm', { ...llmInfo, passages });
-        const verified = verifyCitations(result.text, passages, { truncated: result.finishReason === 'length', bodyOf: this.bodyOf });
+        const checked = this.check(result.text, result.finishReason === 'length', passages, notices);
         return finish({
           ...base,
           ...llmInfo,
           passages,
-          kind: verified.sourced ? 'answer' : 'unsupported',
+          kind: checked.sourced ? 'answer' : 'unsupported',
           mode: 'llm',
-          text: verified.text,
-          citations: verified.citations,
-          notices: this.notices(verified.sourced ? notices : [...notices, messages.unsupported], verified),
+          text: checked.text,
+          citations: checked.citations,
+          notices: checked.notices,
         });
       }
       if (generated.reason) notices.push(generated.reason);
@@ -212,7 +212,7 @@ export class Answerer {
 
     const sentences = bestSentences(question, passages, 3, weights);
     if (sentences.length === 0) return notFound('extractive');
-    const { text, citations } = citeSentences(sentences, (p) => this.bodyOf(p));
+    const { text, citations } = citeSentences(sentences, this.bodyOf);
     return finish({ ...base, passages, kind: 'answer', mode: 'extractive', text: text.join('\n'), citations, notices });
   }
 
@@ -226,45 +226,15 @@ export class Answerer {
     const started = performance.now();
     const article = resolveArticle(this.deps.library, request.article, request.collections);
     const passages = this.deps.library.chunksOfArticle(article.collection, article.id).map(toPassage);
-    const retrievalMs = performance.now() - started;
-    const ref = refOf(article);
-    const base = { article: ref, topic: null, length: request.length, passages };
-    const notices: string[] = [];
+    const summary = new SummaryBuilder({ article: refOf(article), topic: null, length: request.length, passages }, started);
+    summary.asOf = article.published;
 
     if (this.deps.llm) {
-      const generationStarted = performance.now();
       const generated = await this.summarizeWithLlm(article, passages, request.length, request.onText);
-      const generationMs = performance.now() - generationStarted;
-      if (generated.ok) {
-        const verified = verifyCitations(generated.text, passages, { truncated: generated.truncated, bodyOf: this.bodyOf });
-        return {
-          ...base,
-          kind: verified.sourced ? 'summary' : 'unsupported',
-          mode: 'llm',
-          text: verified.text,
-          citations: verified.citations,
-          notices: this.notices(verified.sourced ? notices : [...notices, messages.unsupported], verified),
-          asOf: article.published,
-          model: generated.model,
-          usage: generated.usage,
-          timings: { retrievalMs, generationMs, totalMs: performance.now() - started },
-        };
-      }
-      if (generated.reason) notices.push(generated.reason);
+      if (generated.ok) return summary.fromModel(this.check(generated.text, generated.truncated, passages, summary.notices), generated);
+      if (generated.reason) summary.notices.push(generated.reason);
     }
-    const { text, citations } = citeSentences(keySentences(passages, request.length), (p) => this.bodyOf(p));
-    return {
-      ...base,
-      kind: 'summary',
-      mode: 'extractive',
-      text: request.length === 'bullets' ? text.map((t) => `- ${t}`).join('\n') : text.join(' '),
-      citations,
-      notices,
-      asOf: article.published,
-      model: null,
-      usage: null,
-      timings: { retrievalMs, generationMs: 0, totalMs: performance.now() - started },
-    };
+    return summary.extract(citeSentences(keySentences(passages, request.length), this.bodyOf));
   }
 
   /**
@@ -342,31 +312,15 @@ export class Answerer {
       perArticle: 2,
       filter: { collections: request.collections },
     });
-    const retrievalMs = performance.now() - started;
-    const notices = [...search.warnings];
-    const base = { article: null, topic, length: request.length };
     const weights = this.weightsFor(topic);
     const relevant = search.passages.filter((p) => looksRelevant(topic, [p], this.deps.options.minSimilarity, weights));
-    if (relevant.length === 0) {
-      return {
-        ...base,
-        kind: 'not_found',
-        mode: this.mode,
-        text: messages.notInArticles,
-        citations: [],
-        passages: search.passages,
-        notices,
-        asOf: null,
-        model: null,
-        usage: null,
-        timings: { retrievalMs, generationMs: 0, totalMs: performance.now() - started },
-      };
-    }
     const byDate = (a: Passage, b: Passage) => (a.published ?? '').localeCompare(b.published ?? '') || a.start - b.start;
     const passages = packPassages(relevant, this.deps.options.contextTokens).sort(byDate);
+    const summary = new SummaryBuilder({ article: null, topic, length: request.length, passages }, started);
+    summary.notices.push(...search.warnings);
+    if (passages.length === 0) return summary.notFound(this.mode, null);
 
     if (this.deps.llm) {
-      const generationStarted = performance.now();
       const prompt = this.deps.prompts.render('topic', {
         query: topic,
         passages: passages.map((p, i) => formatPassage(i + 1, p)).join('\n\n'),
@@ -376,53 +330,99 @@ export class Answerer {
       const generated = await this.generate(prompt, MAX_SUMMARY_TOKENS, request.onText);
       if (generated.ok) {
         const r = generated.result;
-        if (r.text.trim().startsWith(NOT_IN_ARTICLES)) {
-          return {
-            ...base,
-            kind: 'not_found',
-            mode: 'llm',
-            text: messages.notInArticles,
-            citations: [],
-            passages,
-            notices,
-            asOf: null,
-            model: r.model,
-            usage: r.usage,
-            timings: { retrievalMs, generationMs: performance.now() - generationStarted, totalMs: performance.now() - started },
-          };
-        }
-        const verified = verifyCitations(r.text, passages, { truncated: r.finishReason === 'length', bodyOf: this.bodyOf });
-        return {
-          ...base,
-          kind: verified.sourced ? 'summary' : 'unsupported',
-          mode: 'llm',
-          text: verified.text,
-          citations: verified.citations,
-          passages,
-          notices: this.notices(verified.sourced ? notices : [...notices, messages.unsupported], verified),
-          asOf: newest(verified.citations),
-          model: r.model,
-          usage: r.usage,
-          timings: { retrievalMs, generationMs: performance.now() - generationStarted, totalMs: performance.now() - started },
-        };
+        if (r.text.trim().startsWith(NOT_IN_ARTICLES)) return summary.notFound('llm', r);
+        const checked = this.check(r.text, r.finishReason === 'length', passages, summary.notices);
+        summary.asOf = newest(checked.citations);
+        return summary.fromModel(checked, r);
       }
-      if (generated.reason) notices.push(generated.reason);
+      if (generated.reason) summary.notices.push(generated.reason);
     }
     // One key sentence per passage, in date order.
     const sentences = passages.flatMap((p) => bestSentences(topic, [p], 1, weights)).slice(0, request.length === 'brief' ? 3 : 6);
-    const { text, citations } = citeSentences(sentences, (p) => this.bodyOf(p));
+    const extract = citeSentences(sentences, this.bodyOf);
+    summary.asOf = newest(extract.citations);
+    return summary.extract(extract);
+  }
+
+  /** Verifies a model's reply against the passages it was given (see citations.ts). */
+  private check(reply: string, truncated: boolean, passages: readonly Passage[], notices: readonly string[]): CheckedText {
+    const verified = verifyCitations(reply, passages, { truncated, bodyOf: this.bodyOf });
     return {
-      ...base,
+      sourced: verified.sourced,
+      text: verified.text,
+      citations: verified.citations,
+      notices: this.notices(verified.sourced ? [...notices] : [...notices, messages.unsupported], verified),
+    };
+  }
+}
+
+interface CheckedText {
+  sourced: boolean;
+  text: string;
+  citations: Citation[];
+  notices: string[];
+}
+
+/** Assembles a SummaryResult the same way for every path (model, extract, nothing found). */
+class SummaryBuilder {
+  readonly notices: string[] = [];
+  asOf: string | null = null;
+  private readonly retrievalMs: number;
+
+  constructor(
+    private readonly base: Pick<SummaryResult, 'article' | 'topic' | 'length' | 'passages'>,
+    private readonly started: number,
+  ) {
+    this.retrievalMs = performance.now() - started;
+  }
+
+  private timings(generated: boolean) {
+    const totalMs = performance.now() - this.started;
+    return { retrievalMs: this.retrievalMs, generationMs: generated ? totalMs - this.retrievalMs : 0, totalMs };
+  }
+
+  fromModel(checked: CheckedText, reply: { model: string; usage: TokenUsage | null }): SummaryResult {
+    return {
+      ...this.base,
+      kind: checked.sourced ? 'summary' : 'unsupported',
+      mode: 'llm',
+      text: checked.text,
+      citations: checked.citations,
+      notices: checked.notices,
+      asOf: this.asOf,
+      model: reply.model,
+      usage: reply.usage,
+      timings: this.timings(true),
+    };
+  }
+
+  extract(extract: { text: string[]; citations: Citation[] }): SummaryResult {
+    return {
+      ...this.base,
       kind: 'summary',
       mode: 'extractive',
-      text: request.length === 'bullets' ? text.map((t) => `- ${t}`).join('\n') : text.join(' '),
-      citations,
-      passages,
-      notices,
-      asOf: newest(citations),
+      text: this.base.length === 'bullets' ? extract.text.map((t) => `- ${t}`).join('\n') : extract.text.join(' '),
+      citations: extract.citations,
+      notices: this.notices,
+      asOf: this.asOf,
       model: null,
       usage: null,
-      timings: { retrievalMs, generationMs: 0, totalMs: performance.now() - started },
+      timings: this.timings(false),
+    };
+  }
+
+  notFound(mode: SummaryResult['mode'], reply: { model: string; usage: TokenUsage | null } | null): SummaryResult {
+    return {
+      ...this.base,
+      kind: 'not_found',
+      mode,
+      text: messages.notInArticles,
+      citations: [],
+      notices: this.notices,
+      asOf: null,
+      model: reply?.model ?? null,
+      usage: reply?.usage ?? null,
+      timings: this.timings(reply !== null),
     };
   }
 }
