@@ -11,7 +11,14 @@ import type { StoredArticle } from '../store/types.ts';
 import { countLlmTokens } from '../text/llm-tokens.ts';
 import { NOT_IN_ARTICLES, verifyCitations, type VerifiedText } from './citations.ts';
 import { formatPassage, packPassages } from './context.ts';
-import { bestSentences, citeSentences, keySentences, looksRelevant } from './extractive.ts';
+import {
+  bestSentences,
+  citeSentences,
+  keySentences,
+  looksRelevant,
+  MIN_TERM_COVERAGE,
+  MIN_TERM_COVERAGE_FOR_MODEL,
+} from './extractive.ts';
 import { resolveArticle } from './resolve.ts';
 import { stemWeights, type StemWeights } from './terms.ts';
 import type { AnswerResult, ArticleRef, Citation, SummaryLength, SummaryResult } from './types.ts';
@@ -178,7 +185,8 @@ export class Answerer {
     };
 
     const weights = this.weightsFor(question);
-    if (!looksRelevant(question, search.passages, this.deps.options.minSimilarity, weights)) return notFound(this.mode);
+    const bar = this.deps.llm ? MIN_TERM_COVERAGE_FOR_MODEL : MIN_TERM_COVERAGE;
+    if (!looksRelevant(question, search.passages, this.deps.options.minSimilarity, weights, bar)) return notFound(this.mode);
 
     const passages = packPassages(search.passages, this.deps.options.contextTokens);
     if (this.deps.llm) {

@@ -7,6 +7,12 @@ import { queryTerms } from '../retrieval/keyword-query.ts';
 /** A question is answerable from a text when at least this share of its meaningful words occur there. */
 export const MIN_TERM_COVERAGE = 0.5;
 
+/**
+ * Before calling a model the bar is lower: the model judges paraphrase far better than word
+ * overlap and says NOT_IN_ARTICLES itself; only questions nothing in the archive touches stop here.
+ */
+export const MIN_TERM_COVERAGE_FOR_MODEL = 0.3;
+
 /** A sentence of a stored article, located in its body. */
 export interface SentenceRef {
   passage: Passage;
@@ -36,12 +42,13 @@ export function looksRelevant(
   passages: readonly Passage[],
   minSimilarity: number | null,
   weights?: StemWeights,
+  minCoverage = MIN_TERM_COVERAGE,
 ): boolean {
   const wanted = weights ?? contentStems(question);
   return passages.some((p) => {
     if (minSimilarity !== null && p.similarity !== null && p.similarity >= minSimilarity) return true;
     const have = contentStems(`${p.title} ${p.text}`);
-    return coverage(wanted, have) >= MIN_TERM_COVERAGE;
+    return coverage(wanted, have) >= minCoverage;
   });
 }
 
@@ -58,10 +65,12 @@ export function bestSentences(question: string, passages: readonly Passage[], ma
     const titleStems = contentStems(passage.title);
     // Ties go to the better-ranked passage, then to the newer article (news ages).
     const recency = dates.length > 1 ? dates.indexOf(passage.published ?? '') / (dates.length - 1) : 0;
+    // The headline already says what the story is about; the sentence must add what was asked.
+    const beyondTitle = restrict(wanted, (stem) => !titleStems.has(stem));
     for (const sentence of sentencesOf(passage)) {
       const own = contentStems(sentence.text);
       const withTitle = new Set([...own, ...titleStems]);
-      const score = coverage(wanted, own) + 0.5 * coverage(wanted, withTitle) + 0.05 / (rank + 1) + 0.04 * recency;
+      const score = coverage(beyondTitle, own) + 0.5 * coverage(wanted, withTitle) + 0.05 / (rank + 1) + 0.04 * recency;
       if (coverage(wanted, withTitle) >= MIN_TERM_COVERAGE && coverage(wanted, own) > 0) scored.push({ ...sentence, score });
     }
   });
@@ -76,6 +85,16 @@ export function bestSentences(question: string, passages: readonly Passage[], ma
     chosen.push(s);
   }
   return chosen;
+}
+
+/** The wanted stems that pass `keep`; all of them when none would. */
+function restrict(wanted: ReadonlySet<string> | StemWeights, keep: (stem: string) => boolean): ReadonlySet<string> | StemWeights {
+  if (wanted instanceof Map) {
+    const kept = new Map([...wanted].filter(([stem]) => keep(stem)));
+    return kept.size > 0 ? kept : wanted;
+  }
+  const kept = new Set([...(wanted as ReadonlySet<string>)].filter(keep));
+  return kept.size > 0 ? kept : wanted;
 }
 
 const LENGTH_SENTENCES: Record<SummaryLength, number> = { brief: 3, standard: 5, bullets: 5 };

@@ -23,17 +23,12 @@ export function contentStems(text: string): Set<string> {
  */
 export type StemWeights = ReadonlyMap<string, number>;
 
-/** Lower case without accents: how FTS5's unicode61 tokenizer stores words. */
-export function ftsToken(term: string): string {
-  return term.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-}
-
 export function stemWeights(question: string, documentFrequency: (terms: string[]) => Map<string, number>, totalChunks: number): StemWeights {
   const terms = queryTerms(question);
-  const df = documentFrequency(terms.map(ftsToken));
+  const df = documentFrequency(terms);
   const weights = new Map<string, number>();
   for (const term of terms) {
-    const weight = Math.log(1 + (totalChunks + 1) / ((df.get(ftsToken(term)) ?? 0) + 1));
+    const weight = Math.log(1 + (totalChunks + 1) / ((df.get(term) ?? 0) + 1));
     const s = stem(term);
     weights.set(s, Math.max(weights.get(s) ?? 0, weight));
   }

@@ -95,9 +95,8 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_article ON chunks (article_key, position);
 CREATE INDEX IF NOT EXISTS chunks_embedded_in ON chunks (embedded_in);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5 (
-  text, title, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+  text, title, content = '', contentless_delete = 1, tokenize = 'porter unicode61 remove_diacritics 2'
 );
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab (chunks_fts, row);
 CREATE TABLE IF NOT EXISTS tombstones (chunk_id INTEGER PRIMARY KEY, generation INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS tombstones_generation ON tombstones (generation);
 `;
@@ -318,12 +317,18 @@ export class Catalog {
     return this.statements.chunkCount.get()?.n ?? 0;
   }
 
-  /** In how many chunks each term occurs (terms as FTS5 tokenizes them: lower case, no accents). */
+  /**
+   * In how many chunks each word occurs, as FTS5 matches it (same tokenizer, so "reopened" counts
+   * chunks with "reopen", "reopening", …).
+   */
   documentFrequencies(terms: readonly string[]): Map<string, number> {
-    const rows = this.cachedStatement('SELECT term, doc FROM chunks_vocab WHERE term IN (SELECT value FROM json_each(?))').all(
-      JSON.stringify(terms),
-    ) as { term: string; doc: number }[];
-    return new Map(rows.map((r) => [r.term, r.doc]));
+    const count = this.cachedStatement('SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?');
+    const frequencies = new Map<string, number>();
+    for (const term of new Set(terms)) {
+      const row = count.get(`"${term.replaceAll('"', '""')}"`) as { n: number };
+      frequencies.set(term, row.n);
+    }
+    return frequencies;
   }
 
   /** What a copy of the vector index that reflects `generation` must replay to catch up. */

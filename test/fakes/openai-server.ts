@@ -14,6 +14,8 @@ export interface Recorded {
   body: ChatRequestBody;
   /** Date.now() when the request arrived. */
   arrivedAt: number;
+  /** Date.now() when the first text of the reply was written (streaming: the first content chunk). */
+  firstTextAt?: number;
 }
 
 /** The parts of a chat completion request the fake looks at; everything else is kept as sent. */
@@ -106,7 +108,8 @@ export async function startFakeOpenAI(handler: DefaultReply = defaultReply): Pro
     void readBody(req).then(async (raw) => {
       const body = parseBody(raw);
       const path = (req.url ?? '/').split('?')[0] ?? '/';
-      requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body, arrivedAt });
+      const record: Recorded = { method: req.method ?? 'GET', path, headers: req.headers, body, arrivedAt };
+      requests.push(record);
       if (req.method !== 'POST' || path !== '/v1/chat/completions') {
         sendJson(res, 404, errorBody(`No route for ${req.method} ${path}`, 'invalid_request_error'));
         return;
@@ -115,7 +118,7 @@ export async function startFakeOpenAI(handler: DefaultReply = defaultReply): Pro
       if (reply.delayMs !== undefined && reply.delayMs > 0) await wait(reply.delayMs);
       if (res.destroyed) return;
       completions += 1;
-      await answer(req, res, body, reply, `chatcmpl-fake-${completions}`, wait);
+      await answer(req, res, body, reply, `chatcmpl-fake-${completions}`, wait, record);
     });
   });
   server.on('connection', (socket) => {
@@ -157,6 +160,7 @@ async function answer(
   reply: FakeReply,
   id: string,
   wait: (ms: number) => Promise<void>,
+  record: Recorded,
 ): Promise<void> {
   if (reply.hangUp === true && reply.hangUpAfterChunks === undefined) {
     req.socket.destroy();
@@ -216,6 +220,7 @@ async function answer(
     if (interval > 0) await wait(interval);
     if (res.destroyed) return;
     res.write(chunk([{ index: 0, delta: { content: text.slice(at, at + size) }, finish_reason: null }]));
+    record.firstTextAt ??= Date.now();
     sent += 1;
   }
   if (reply.hangUp === true) {
