@@ -1,5 +1,5 @@
 import { TextDecoder } from 'node:util';
-import { messages } from './messages.ts';
+import { loadMessages as messages } from '../messages.ts';
 
 export type DecodeResult = { ok: true; text: string } | { ok: false; error: string };
 

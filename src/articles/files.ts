@@ -1,6 +1,6 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { messages } from './messages.ts';
+import { loadMessages as messages } from '../messages.ts';
 import { isSupportedFileName, parseNamedResults, type NamedResult } from './parse.ts';
 import { failure } from './validate.ts';
 

@@ -7,7 +7,7 @@ import { parseJsonLinesRecords, parseJsonRecords } from './formats/json.ts';
 import { parseMarkdownArticle } from './formats/markdown.ts';
 import { parseTextArticle } from './formats/text.ts';
 import { idFromFileName, idFromUrl } from './identity.ts';
-import { messages, titleHints } from './messages.ts';
+import { loadMessages as messages, titleHints } from '../messages.ts';
 import { buildArticle, failure, parseHttpUrl, type ArticleFields } from './validate.ts';
 
 export type ArticleFormat = 'text' | 'markdown' | 'html' | 'json' | 'jsonl';

@@ -1,6 +1,6 @@
 import type { LoadResult } from './article.ts';
 import { idFromUrl } from './identity.ts';
-import { messages } from './messages.ts';
+import { loadMessages as messages } from '../messages.ts';
 import { parseArticleBuffer, type ParseOptions } from './parse.ts';
 import { failure, parseHttpUrl } from './validate.ts';
 

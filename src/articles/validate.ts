@@ -1,6 +1,6 @@
 import type { Article, LoadResult } from './article.ts';
 import { contentHash, isValidId } from './identity.ts';
-import { messages } from './messages.ts';
+import { loadMessages as messages } from '../messages.ts';
 import { normalizeBody, normalizeLine, normalizeTags } from './normalize.ts';
 import { normalizePublished } from './published.ts';
 

@@ -1,9 +1,8 @@
 import type { Attachment } from 'discord.js';
 import type { LoadResult } from '../articles/article.ts';
 import { isSupportedFileName, loadUrl, parseArticleBuffer } from '../articles/index.ts';
-import { formatLimit, formatMegabytes } from '../articles/messages.ts';
 import { UserError } from '../errors.ts';
-import { discordText } from '../messages.ts';
+import { discordText, formatLimit, formatMegabytes } from '../messages.ts';
 
 const DOWNLOAD_TIMEOUT_MS = 15_000;
 

@@ -1,6 +1,6 @@
 import { isRecord, readBody, readMetadata } from '../fields.ts';
 import { containsHtmlTags, htmlFragmentToText } from '../html-text.ts';
-import { lineOf, messages, recordOf } from '../messages.ts';
+import { lineOf, loadMessages as messages, recordOf } from '../../messages.ts';
 import type { ArticleFields } from '../validate.ts';
 
 /** One record of a JSON or JSONL file: its fields, or why it cannot be read. */
