@@ -152,7 +152,7 @@ test('a different embedding model is refused with a clear message', async () => 
   library.close();
 });
 
-test('an ingest killed half-way leaves a consistent library and loses nothing stored before', async () => {
+test('an ingest killed half-way leaves a consistent library, readers never see half an article, nothing stored is lost', async () => {
   const dir = tempDir();
   const base = openLibrary(dir);
   const kept = await put(base, 'kept', ['Stored before the crash.'], 70);
@@ -162,6 +162,17 @@ test('an ingest killed half-way leaves a consistent library and loses nothing st
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const committed: string[] = [];
+  // A reader in this process while the child writes: every article it sees is whole.
+  const reader = openLibrary(dir);
+  let checks = 0;
+  const readWhileWriting = setInterval(() => {
+    for (const article of reader.listArticles()) {
+      assert.equal(reader.chunksOfArticle(article.collection, article.id).length, article.chunkCount, `${article.id} seen half-written`);
+    }
+    const hits = reader.denseSearch(seededVectors(1000, 1, 16)[0] as Float32Array, 5, everywhere);
+    assert.equal(reader.chunkRecords(hits.map((n) => n.id)).length, hits.length, 'dense search returned a chunk the catalog lacks');
+    checks++;
+  }, 5);
   await new Promise<void>((resolve, reject) => {
     let buffer = '';
     child.stdout.on('data', (data: Buffer) => {
@@ -174,6 +185,9 @@ test('an ingest killed half-way leaves a consistent library and loses nothing st
     child.on('exit', () => resolve());
     child.on('error', reject);
   });
+  clearInterval(readWhileWriting);
+  reader.close();
+  assert.ok(checks > 0, 'the reader ran during the ingest');
   assert.ok(committed.length >= 40, `child committed only ${committed.length}`);
   assert.ok(fs.existsSync(path.join(dir, 'write.lock')), 'the killed writer should have left its lock behind');
 
