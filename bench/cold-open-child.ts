@@ -1,0 +1,60 @@
+/**
+ * Runs in a fresh process: opens a saved index the way one product would and answers one
+ * query, timing both from inside. Prints one JSON line. Spawned by cold-open.ts.
+ */
+import hnswlib from 'hnswlib-node';
+import { Retriever } from '../src/retrieval/search.ts';
+import { Library } from '../src/store/library.ts';
+import { FILTER, HNSW, K } from './corpus.ts';
+import type { ColdOpenRequest, ColdOpenResult } from './cold-open.ts';
+import { loadLangChain } from './langchain.ts';
+
+async function main(request: ColdOpenRequest): Promise<ColdOpenResult> {
+  const query = Float32Array.from(request.query);
+  const queryArray = Array.from(query);
+  if (request.mode === 'library') {
+    const opened = performance.now();
+    const library = Library.open({ dataDir: request.target, hnsw: HNSW });
+    const openMs = performance.now() - opened;
+    const asked = performance.now();
+    const first = library.denseSearch(query, K, FILTER);
+    const firstQueryMs = performance.now() - asked;
+    const embedder = {
+      modelId: library.modelId ?? '',
+      dimensions: query.length,
+      maxTokens: 512,
+      embedDocuments: () => Promise.reject(new Error('queries only')),
+      embedQuery: () => Promise.resolve(query),
+      countTokens: (text: string) => text.split(/\s+/).length,
+    };
+    const hybridAsked = performance.now();
+    await new Retriever(library, embedder).search(request.queryText, { k: K, filter: FILTER });
+    const firstHybridMs = performance.now() - hybridAsked;
+    library.close();
+    return { openMs, firstQueryMs, firstHybridMs, results: first.length, rssBytes: process.memoryUsage().rss, sinceStartMs: performance.now() };
+  }
+  if (request.mode === 'raw') {
+    const opened = performance.now();
+    const index = new hnswlib.HierarchicalNSW('cosine', query.length);
+    index.readIndexSync(request.target);
+    index.setEf(HNSW.efSearch);
+    const openMs = performance.now() - opened;
+    const asked = performance.now();
+    const result = index.searchKnn(queryArray, K);
+    const firstQueryMs = performance.now() - asked;
+    return { openMs, firstQueryMs, firstHybridMs: null, results: result.neighbors.length, rssBytes: process.memoryUsage().rss, sinceStartMs: performance.now() };
+  }
+  const langchain = await loadLangChain();
+  if ('missing' in langchain) throw new Error(langchain.missing);
+  const opened = performance.now();
+  const store = await langchain.load(request.target);
+  store.index.setEf(HNSW.efSearch);
+  const openMs = performance.now() - opened;
+  const asked = performance.now();
+  const result = await store.similaritySearchVectorWithScore(queryArray, K);
+  const firstQueryMs = performance.now() - asked;
+  return { openMs, firstQueryMs, firstHybridMs: null, results: result.length, rssBytes: process.memoryUsage().rss, sinceStartMs: performance.now() };
+}
+
+const request = JSON.parse(process.argv[2] ?? '{}') as ColdOpenRequest;
+process.stdout.write(`${JSON.stringify(await main(request))}\n`);
