@@ -3,7 +3,6 @@ import {
   ButtonBuilder,
   ButtonStyle,
   MessageFlags,
-  type ActionRowData,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type MessageActionRowComponentBuilder,
@@ -38,7 +37,7 @@ export function answerButtons(answerId: string): Components {
 export async function sendMessages(
   interaction: RepliableInteraction,
   outgoing: OutgoingMessage[],
-  options: { components?: Components | ActionRowData<never>[]; ephemeral?: boolean } = {},
+  options: { components?: Components; ephemeral?: boolean } = {},
 ): Promise<void> {
   const [first, ...rest] = outgoing;
   if (!first) return;
