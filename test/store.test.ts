@@ -211,3 +211,35 @@ test('an ingest killed half-way leaves a consistent library, readers never see h
   assert.ok(reopened.getArticle(SHARED_COLLECTION, 'after-crash'));
   reopened.close();
 });
+
+test('keyword search in a second process never sees a collection it was not given, even right after another write', async () => {
+  const dir = tempDir();
+  const writer = openLibrary(dir);
+  const reader = openLibrary(dir);
+  const put = async (id: string, collection: string) => {
+    const article = syntheticArticle(id, [`Harbour crane ${id} story.`]);
+    await writer.write(async (w) => w.putArticle(article, collection, paragraphChunks(article, []), null));
+  };
+  await put('b-story', 'guild-b');
+  const match = toFtsQuery('harbour crane') ?? '';
+  assert.equal(reader.keywordSearch(match, 10, { collections: ['guild-b'] }).length, 1);
+  await put('a-story', 'guild-a');
+  const seen = reader.chunkRecords(reader.keywordSearch(match, 10, { collections: ['guild-b'] }).map((r) => r.chunkId));
+  assert.deepEqual(seen.map((r) => r.articleId), ['b-story']);
+  writer.close();
+  reader.close();
+});
+
+test('a reopened keyword-only library still keeps collections apart', async () => {
+  const dir = tempDir();
+  const first = openLibrary(dir);
+  for (const [id, collection] of [['a-story', 'guild-a'], ['b-story', 'guild-b']] as const) {
+    const article = syntheticArticle(id, [`Harbour crane ${id} story.`]);
+    await first.write(async (w) => w.putArticle(article, collection, paragraphChunks(article, []), null));
+  }
+  first.close();
+  const reopened = openLibrary(dir);
+  const hits = reopened.keywordSearch(toFtsQuery('harbour crane') ?? '', 10, { collections: ['guild-b'] });
+  assert.deepEqual(reopened.chunkRecords(hits.map((r) => r.chunkId)).map((r) => r.articleId), ['b-story']);
+  reopened.close();
+});

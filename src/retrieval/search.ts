@@ -67,7 +67,12 @@ export class Retriever {
     const keywordIds = ftsQuery ? this.library.keywordSearch(ftsQuery, candidates, options.filter).map((r) => r.chunkId) : [];
     denseIds = denseIds.slice(0, candidates);
 
-    const fused = reciprocalRankFusion([denseIds, keywordIds]);
+    // Cap per article before fetching: only the passages that can be returned are read.
+    const perArticle = options.perArticle ?? 3;
+    const fused = capPerGroup(reciprocalRankFusion([denseIds, keywordIds]), (f) => {
+      const key = this.library.articleKeyOf(f.id);
+      return key === 0 ? `chunk:${f.id}` : String(key);
+    }, perArticle).slice(0, options.k * 2);
     const records = new Map(this.library.chunkRecords(fused.map((f) => f.id)).map((r) => [r.chunkId, r]));
     const allowed = new Set(options.filter.collections);
     const passages: Passage[] = [];
@@ -91,7 +96,6 @@ export class Retriever {
         similarity: similarity.get(f.id) ?? null,
       });
     }
-    const diverse = capPerGroup(passages, (p) => `${p.collection}\u0000${p.articleId}`, options.perArticle ?? 3);
-    return { passages: diverse.slice(0, options.k), mode: this.mode, warnings };
+    return { passages: passages.slice(0, options.k), mode: this.mode, warnings };
   }
 }

@@ -90,8 +90,12 @@ export class Library {
   }
 
   private loadIndex(): void {
+    this.loadFilterTables();
     const dimensions = this.dimensions;
-    if (dimensions === undefined) return;
+    if (dimensions === undefined) {
+      this.state = { generation: this.catalog.generation() };
+      return;
+    }
     const saved = this.readState();
     let replayFrom: IndexState = saved ?? { generation: -1 };
     try {
@@ -107,7 +111,6 @@ export class Library {
       replayFrom = { generation: -1 };
     }
     this.state = replayFrom;
-    this.loadFilterTables();
     const replayed = this.catchUp();
     if (replayed > 0 || saved === null) {
       this.logger.info({ replayed }, 'vector index was behind the catalog; repaired from stored embeddings');
@@ -134,24 +137,31 @@ export class Library {
     this.articleInfo = new Map(tables.articles.map((a) => [a.key, { id: a.id, collection: a.collection, published: a.published }]));
   }
 
-  /** Applies what the catalog committed since the index's generation. Returns the points replayed. */
+  /**
+   * Applies what the catalog committed since this object last looked (another process's write,
+   * or a crash before the index was saved). Returns the points replayed.
+   */
   private catchUp(): number {
     const generation = this.catalog.generation();
     if (generation === this.state.generation) return 0;
-    if (!this.index) {
+    if (!this.index && this.dimensions !== undefined) {
       // Another process stored the first embeddings since this one opened the library.
-      const dimensions = this.dimensions;
-      if (dimensions === undefined) return 0;
-      this.index = VectorIndex.create(dimensions, this.hnsw);
+      this.index = VectorIndex.create(this.dimensions, this.hnsw);
       this.state = { generation: -1 };
     }
-    const delta = this.catalog.deltaSince(this.state.generation);
-    for (const { id, embedding } of delta.added) this.index.add(id, embedding);
-    for (const id of delta.removed) this.index.remove(id);
-    this.state = { generation: delta.generation };
-    // Another process may have added articles: reload what filters look at.
+    let replayed = 0;
+    if (this.index) {
+      const delta = this.catalog.deltaSince(this.state.generation);
+      for (const { id, embedding } of delta.added) this.index.add(id, embedding);
+      for (const id of delta.removed) this.index.remove(id);
+      replayed = delta.added.length + delta.removed.length;
+      this.state = { generation: delta.generation };
+    } else {
+      this.state = { generation };
+    }
+    // Articles may have come or gone: what collection filters look at must follow.
     this.loadFilterTables();
-    return delta.added.length + delta.removed.length;
+    return replayed;
   }
 
   /** Saves the index if no other process is writing; a reader's repair is then kept for next time. */
@@ -201,6 +211,11 @@ export class Library {
     return this.catalog.chunkCount();
   }
 
+  /** The catalog key of a chunk's article, from memory (0 when unknown): lets callers group before fetching. */
+  articleKeyOf(chunkId: number): number {
+    return this.chunkArticle[chunkId] ?? 0;
+  }
+
   /** Changes with every committed write, from any process: a cheap way to notice new articles. */
   generation(): number {
     return this.catalog.generation();
@@ -222,7 +237,8 @@ export class Library {
 
   /** BM25 over chunk text and titles; `match` is a prepared FTS5 expression. */
   keywordSearch(match: string, k: number, filter: SearchFilter): { chunkId: number; score: number }[] {
-    return this.catalog.keywordSearch(match, k, filter);
+    this.catchUp();
+    return this.catalog.keywordSearch(match, k, filter, this.acceptFunction(filter) === undefined);
   }
 
   private acceptCache: { key: string; generation: number; accept: ((id: number) => boolean) | undefined } | null = null;
@@ -240,7 +256,9 @@ export class Library {
   /** A predicate over chunk ids for hnswlib, or undefined when the filter admits every stored chunk. */
   private buildAcceptFunction(filter: SearchFilter): ((id: number) => boolean) | undefined {
     const collections = new Set(filter.collections);
-    const allowed = new Set<number>();
+    let maxKey = 0;
+    for (const key of this.articleInfo.keys()) maxKey = Math.max(maxKey, key);
+    const allowed = new Uint8Array(maxKey + 1);
     let admitsAll = true;
     for (const [key, info] of this.articleInfo) {
       if (
@@ -248,14 +266,15 @@ export class Library {
         (!filter.articleIds || filter.articleIds.includes(info.id)) &&
         publishedWithin(info.published, filter.publishedFrom, filter.publishedTo)
       ) {
-        allowed.add(key);
+        allowed[key] = 1;
       } else {
         admitsAll = false;
       }
     }
     if (admitsAll) return undefined;
     const chunkArticle = this.chunkArticle;
-    return (id: number) => allowed.has(chunkArticle[id] ?? 0);
+    // Called by hnswlib for every node it visits: typed-array lookups only.
+    return (id: number) => allowed[chunkArticle[id] ?? 0] === 1;
   }
 
   // ---------------------------------------------------------------- writes
@@ -312,7 +331,8 @@ export class Library {
     }
     this.state = { generation: this.catalog.generation() };
     this.pointsSinceSave += changes.added.length;
-    if (this.pointsSinceSave >= CHECKPOINT_EVERY) this.saveIndex();
+    // Each checkpoint rewrites the whole index: space them in proportion to its size.
+    if (this.pointsSinceSave >= Math.max(CHECKPOINT_EVERY, (index?.size ?? 0) / 2)) this.saveIndex();
   }
 
   private setChunkArticle(id: number, articleKey: number): void {

@@ -23,12 +23,21 @@ const INITIAL_CAPACITY = 1024;
  * of deleted points, and saves atomically.
  */
 export class VectorIndex {
+  /** hnswlib-node takes plain arrays (and copies them): one reused buffer avoids an allocation per call. */
+  private readonly scratch: number[];
+
   private constructor(
     private readonly index: hnswlib.HierarchicalNSW,
     readonly dimensions: number,
     private readonly params: HnswParams,
   ) {
     index.setEf(params.efSearch);
+    this.scratch = new Array<number>(dimensions).fill(0);
+  }
+
+  private asArray(vector: Float32Array): number[] {
+    for (let i = 0; i < this.dimensions; i++) this.scratch[i] = vector[i] as number;
+    return this.scratch;
   }
 
   static create(dimensions: number, params: HnswParams, capacity = INITIAL_CAPACITY): VectorIndex {
@@ -55,7 +64,7 @@ export class VectorIndex {
     if (this.index.getCurrentCount() >= this.index.getMaxElements()) {
       this.index.resizeIndex(Math.max(INITIAL_CAPACITY, this.index.getMaxElements() * 2));
     }
-    this.index.addPoint(Array.from(vector), id, true);
+    this.index.addPoint(this.asArray(vector), id, true);
   }
 
   /** Marks a point deleted; absent or already deleted points are ignored (replays are idempotent). */
@@ -72,7 +81,9 @@ export class VectorIndex {
     if (n <= 0 || this.index.getCurrentCount() === 0) return [];
     // hnswlib needs ef ≥ k to return k results.
     if (n > this.params.efSearch) this.index.setEf(n);
-    const result = accept ? this.index.searchKnn(Array.from(vector), n, accept) : this.index.searchKnn(Array.from(vector), n);
+    if (vector.length !== this.dimensions) throw new Error(`query has ${vector.length} dimensions, the index ${this.dimensions}`);
+    const query = this.asArray(vector);
+    const result = accept ? this.index.searchKnn(query, n, accept) : this.index.searchKnn(query, n);
     if (n > this.params.efSearch) this.index.setEf(this.params.efSearch);
     return result.neighbors.map((id, i) => ({ id, distance: result.distances[i] ?? 1 }));
   }
