@@ -46,7 +46,7 @@ const CHECKPOINT_EVERY = 20_000;
 export class Library {
   private index: VectorIndex | null = null;
   private state: IndexState = { generation: 0 };
-  private chunkArticle = new Int32Array(0);
+  private chunkArticle: Int32Array = new Int32Array(0);
   private articleInfo = new Map<number, ArticleFilterInfo>();
   private writeQueue: Promise<unknown> = Promise.resolve();
   private pointsSinceSave = 0;
@@ -130,10 +130,7 @@ export class Library {
 
   private loadFilterTables(): void {
     const tables = this.catalog.filterTables();
-    let maxId = 0;
-    for (const row of tables.chunkArticle) maxId = Math.max(maxId, row.id);
-    this.chunkArticle = new Int32Array(Math.max(1024, maxId + 1));
-    for (const row of tables.chunkArticle) this.chunkArticle[row.id] = row.articleKey;
+    this.chunkArticle = tables.chunkArticle;
     this.articleInfo = new Map(tables.articles.map((a) => [a.key, { id: a.id, collection: a.collection, published: a.published }]));
   }
 
