@@ -9,6 +9,7 @@ export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const RESULTS_FILE = path.join(BENCH_DIR, 'RESULTS.md');
 export const OUT_DIR = path.join(BENCH_DIR, 'out');
 
+/** Sections written by scripts, in this order; hand-written ones (e.g. findings) follow. */
 const SECTION_ORDER = ['search', 'million', 'ingest', 'quality'];
 
 const HEADER = `# Benchmark results
@@ -34,7 +35,8 @@ function markers(key: string): { start: string; end: string } {
 export function writeResultsSection(key: string, markdown: string): void {
   const existing = fs.existsSync(RESULTS_FILE) ? fs.readFileSync(RESULTS_FILE, 'utf8') : HEADER;
   const sections = new Map<string, string>();
-  for (const name of new Set([...SECTION_ORDER, key])) {
+  const present = [...existing.matchAll(/<!-- section:([\w-]+) -->/g)].map((m) => m[1] as string);
+  for (const name of new Set([...SECTION_ORDER, ...present, key])) {
     const { start, end } = markers(name);
     const from = existing.indexOf(start);
     const to = existing.indexOf(end);

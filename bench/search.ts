@@ -134,7 +134,6 @@ async function benchSize(size: number, langchain: LangChain | { missing: string 
     rows.push({ name: 'LangChain.js HNSWLib, ef 100', latency: null, recall: null, note: langchain.missing });
     filtered.push({ name: 'LangChain.js HNSWLib, ef 100, metadata filter', latency: null, recall: null, note: langchain.missing });
     builds.push({ name: 'LangChain.js HNSWLib: addVectors', ms: null, bytes: null, insert: true, note: langchain.missing });
-    process.stdout.write(`LangChain.js HNSWLib: ${langchain.missing}\n`);
   } else {
     progress(`${label}: LangChain build`);
     const documents = Array.from({ length: size }, (_, i) =>
