@@ -94,7 +94,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const llm = createLlm(config, logger);
   const library = Library.open({ dataDir: config.dataDir, hnsw: config.hnsw, logger });
   const { embedder, problem } = await loadUsableEmbedder(config, library, logger);
-  const retriever = new Retriever(library, embedder, problem);
+  const retriever = new Retriever(library, embedder);
   const answerLog = new AnswerLog(config.dataDir);
   const answerer = new Answerer({
     library,

@@ -6,10 +6,7 @@ export const messages = {
   emptyQuery: 'The question is empty. Ask about a story in a few words.',
   emptyTopic: 'Name a topic to summarize, for example "Kestrel Street Bridge".',
   queryWithoutWords: 'That query has no words to search for. Try a few words about the story.',
-  keywordOnly: (problem: string | null) =>
-    'Semantic search is unavailable, so these results come from keyword search only' +
-    (problem ? ` (${problem})` : '') +
-    '.',
+  keywordOnly: 'Semantic search is unavailable (the embedding model could not be loaded), so this comes from keyword search only.',
   questionClipped: (max: number) => `Your question was long, so only its first ${max.toLocaleString('en-US')} characters were used.`,
   notInArticles: 'The stored articles do not answer this.',
   unsupported: 'The model wrote this without pointing to any article, so it is not sourced. Treat it with care.',

@@ -13,6 +13,9 @@ export const MIN_TERM_COVERAGE = 0.5;
  */
 export const MIN_TERM_COVERAGE_FOR_MODEL = 0.3;
 
+/** Sentences starting this close to the top of an article count as its lead. */
+const LEAD_CHARS = 400;
+
 /** A sentence of a stored article, located in its body. */
 export interface SentenceRef {
   passage: Passage;
@@ -70,7 +73,11 @@ export function bestSentences(question: string, passages: readonly Passage[], ma
     for (const sentence of sentencesOf(passage)) {
       const own = contentStems(sentence.text);
       const withTitle = new Set([...own, ...titleStems]);
-      const score = coverage(beyondTitle, own) + 0.5 * coverage(wanted, withTitle) + 0.05 / (rank + 1) + 0.04 * recency;
+      // News puts the essentials first; fragments ("I'm glad it's open.") make poor answers.
+      const lead = sentence.start < LEAD_CHARS ? 0.1 : 0;
+      const brevity = sentence.text.split(/\s+/).length < 8 ? 0.6 : 1;
+      const score =
+        brevity * (coverage(beyondTitle, own) + 0.5 * coverage(wanted, withTitle)) + lead + 0.05 / (rank + 1) + 0.04 * recency;
       if (coverage(wanted, withTitle) >= MIN_TERM_COVERAGE && coverage(wanted, own) > 0) scored.push({ ...sentence, score });
     }
   });

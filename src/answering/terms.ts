@@ -43,7 +43,8 @@ export function coverage(wanted: ReadonlySet<string> | StemWeights, have: Readon
     wanted instanceof Map ? wanted.entries() : [...(wanted as ReadonlySet<string>)].map((s): [string, number] => [s, 1]);
   for (const [s, weight] of entries) {
     total += weight;
-    if (have.has(s)) found += weight;
+    // "open" is answered by "reopened", "build" by "rebuilt": news reports the re- verbs.
+    if (have.has(s) || have.has(`re${s}`)) found += weight;
   }
   return total === 0 ? 0 : found / total;
 }

@@ -35,9 +35,8 @@ export const MAX_QUERY_CHARS = 2000;
 export class Retriever {
   constructor(
     private readonly library: Library,
+    /** Null when the model is unavailable: keyword search only, with a warning on every result. */
     private readonly embedder: Embedder | null,
-    /** Why the embedder is missing, shown with keyword-only results. */
-    private readonly embedderProblem: string | null = null,
   ) {}
 
   get mode(): SearchResult['mode'] {
@@ -61,7 +60,7 @@ export class Retriever {
         similarity.set(n.id, 1 - n.distance);
       }
     } else {
-      warnings.push(messages.keywordOnly(this.embedderProblem));
+      warnings.push(messages.keywordOnly);
     }
     if (!this.embedder && ftsQuery === null) throw new UserError(messages.queryWithoutWords);
     const keywordIds = ftsQuery ? this.library.keywordSearch(ftsQuery, candidates, options.filter).map((r) => r.chunkId) : [];
