@@ -47,7 +47,6 @@ export const discordText = {
   dmRefused: 'Questions are answered in the newsroom server, not in direct messages.',
   editorsOnly: 'Only editors can do this.',
   serverOnly: 'This command works in a server, not in direct messages.',
-  questionClipped: (max: number) => `Your question was long, so only its first ${max.toLocaleString('en-US')} characters were used.`,
   feedbackThanks: (vote: 'up' | 'down') => (vote === 'up' ? 'Thanks — glad it helped.' : 'Thanks — editors will look at this answer.'),
   answerGone: 'That answer is no longer available.',
   followUpTitle: 'Ask a follow-up',

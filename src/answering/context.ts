@@ -35,7 +35,3 @@ export function packPassages(passages: readonly Passage[], budgetTokens: number)
   }
   return kept;
 }
-
-export function formatPassages(passages: readonly Passage[]): string {
-  return passages.map((p, i) => formatPassage(i + 1, p)).join('\n\n');
-}
