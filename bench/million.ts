@@ -26,7 +26,7 @@ import {
   type Corpus,
 } from './corpus.ts';
 import { diskBytes, machineLine, OUT_DIR, progress, writeResultsSection } from './results.ts';
-import { latency, mark, megabytes, ms, seconds, table, type Latency } from './stats.ts';
+import { latency, mark, measureSearch, megabytes, ms, seconds, table } from './stats.ts';
 import { DEFAULT_SPACE, exactTopK, recallAtK, vectorAt } from './vectors.ts';
 
 const args = process.argv.slice(2);
@@ -90,20 +90,8 @@ function groundTruth(corpus: Corpus): { truth: Int32Array[]; scanMs: number[] } 
   return { truth, scanMs };
 }
 
-async function measure(
-  truth: Int32Array[],
-  search: (q: number) => Promise<number[]> | number[],
-): Promise<{ latency: Latency; recall: number }> {
-  for (let q = 0; q < WARMUP; q++) await search(q);
-  const samples: number[] = [];
-  let recall = 0;
-  for (let q = 0; q < QUERIES; q++) {
-    const started = performance.now();
-    const ids = await search(q);
-    samples.push(performance.now() - started);
-    recall += recallAtK(ids, truth[q] as Int32Array, K);
-  }
-  return { latency: latency(samples), recall: recall / QUERIES };
+function measure(truth: Int32Array[], search: (q: number) => Promise<number[]> | number[]) {
+  return measureSearch(truth, search, { queries: QUERIES, warmup: WARMUP, k: K, recallAtK });
 }
 
 async function main(): Promise<void> {

@@ -31,7 +31,7 @@ import {
 } from './corpus.ts';
 import { loadLangChain, type LangChain, type LangChainStore } from './langchain.ts';
 import { diskBytes, machineLine, progress, writeResultsSection } from './results.ts';
-import { collectGarbage, latency, mark, megabytes, ms, percent, seconds, table, type Latency } from './stats.ts';
+import { collectGarbage, latency, mark, measureSearch, megabytes, ms, percent, seconds, table, type Latency } from './stats.ts';
 import { DEFAULT_SPACE, exactTopK, recallAtK, vectorAt } from './vectors.ts';
 
 const args = process.argv.slice(2);
@@ -56,16 +56,7 @@ interface Row {
 
 /** Times each query after a warm-up; recall@10 against the exact top 10. */
 async function measure(name: string, truth: Int32Array[], search: Search): Promise<Row> {
-  for (let q = 0; q < Math.min(WARMUP, QUERIES); q++) await search(q);
-  const samples: number[] = [];
-  let recall = 0;
-  for (let q = 0; q < QUERIES; q++) {
-    const started = performance.now();
-    const ids = await search(q);
-    samples.push(performance.now() - started);
-    recall += recallAtK(ids, truth[q] as Int32Array, K);
-  }
-  return { name, latency: latency(samples), recall: recall / QUERIES };
+  return { name, ...(await measureSearch(truth, search, { queries: QUERIES, warmup: WARMUP, k: K, recallAtK })) };
 }
 
 interface SizeResult {

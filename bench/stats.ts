@@ -54,3 +54,24 @@ export function collectGarbage(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc) gc();
 }
+
+/**
+ * Times `queries` searches after `warmup` untimed ones, and averages recall@k of the returned ids
+ * against the exact top k of each query.
+ */
+export async function measureSearch(
+  truth: readonly Int32Array[],
+  search: (q: number) => Promise<ArrayLike<number>> | ArrayLike<number>,
+  options: { queries: number; warmup: number; k: number; recallAtK: (found: ArrayLike<number>, truth: ArrayLike<number>, k: number) => number },
+): Promise<{ latency: Latency; recall: number }> {
+  for (let q = 0; q < Math.min(options.warmup, options.queries); q++) await search(q);
+  const samples: number[] = [];
+  let recall = 0;
+  for (let q = 0; q < options.queries; q++) {
+    const started = performance.now();
+    const ids = await search(q);
+    samples.push(performance.now() - started);
+    recall += options.recallAtK(ids, truth[q] as Int32Array, options.k);
+  }
+  return { latency: latency(samples), recall: recall / options.queries };
+}

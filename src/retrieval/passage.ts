@@ -1,16 +1,10 @@
-/** A retrieved span of a stored article, with what a prompt or a citation needs. */
-export interface Passage {
-  chunkId: number;
-  articleId: string;
-  collection: string;
-  title: string;
-  url: string | null;
-  published: string | null;
-  byline: string | null;
-  text: string;
-  /** Character offsets into the stored article body. */
-  start: number;
-  end: number;
+import type { ChunkRecord } from '../store/catalog.ts';
+
+/**
+ * A retrieved span of a stored article, with what a prompt or a citation needs: the stored chunk
+ * (text and character offsets into the article body, article metadata) plus how it ranked.
+ */
+export interface Passage extends Omit<ChunkRecord, 'articleKey'> {
   /** Fused score, higher is better. */
   score: number;
   /** Ranks in each retriever (1-based) or null when that retriever did not return it. */
