@@ -17,11 +17,11 @@ const USAGE = `newsroom — question answering over a newsroom's stored articles
 
 Usage:
   newsroom ingest <paths...> [--collection ID] [--prune]
-  newsroom search "<query>" [--k N] [--collection ID] [--json]
+  newsroom search "<query>" [--k N] [--collection ID] [--as-of YYYY-MM-DD] [--json]
   newsroom articles [--collection ID] [--json]
-  newsroom ask "<question>" [--collection ID] [--json]
-  newsroom summarize <article id | "title words"> [--length brief|standard|bullets] [--json]
-  newsroom summarize --topic "<query>" [--length ...] [--json]
+  newsroom ask "<question>" [--collection ID] [--as-of YYYY-MM-DD] [--json]
+  newsroom summarize <article id | "title words"> [--length brief|standard|bullets] [--as-of YYYY-MM-DD] [--json]
+  newsroom summarize --topic "<query>" [--length ...] [--as-of YYYY-MM-DD] [--json]
   newsroom chat                         interactive local console (as in Discord)
   newsroom forget <article id> [--collection ID]    retract an article: never cited again
   newsroom gaps [--json]                questions the archive could not answer

@@ -9,6 +9,18 @@ export const messages = {
   keywordOnly: 'Semantic search is unavailable (the embedding model could not be loaded), so this comes from keyword search only.',
   questionClipped: (max: number) => `Your question was long, so only its first ${max.toLocaleString('en-US')} characters were used.`,
   notInArticles: 'The stored articles do not answer this.',
+  nothingPublishedBy: (asOf: string, earliest: string | null) =>
+    `No stored article was published by ${asOf}${earliest ? ` (the earliest is from ${earliest})` : ''}.`,
+  windowUsed: (w: { from: string; to: string; expression: string }) =>
+    `Read “${w.expression}” as articles published ${dateRange(w.from, w.to)}.`,
+  windowEmpty: (w: { from: string; to: string; expression: string }) =>
+    `No stored article published ${dateRange(w.from, w.to)} (“${w.expression}”) answers this.`,
+  windowInFuture: (w: { from: string; to: string; expression: string }, asOf: string) =>
+    `“${w.expression}” means ${dateRange(w.from, w.to)}, after ${asOf}: no stored article can be from then.`,
+  articleAfterAsOf: (title: string, published: string, asOf: string) =>
+    `“${title}” was published on ${published.slice(0, 10)}, after ${asOf}.`,
+  invalidAsOf: (value: string) => `--as-of must be a date written YYYY-MM-DD, such as 2026-03-14 (got "${value}").`,
+  topicAsOf: (date: string) => `As of ${date}, the newest article used.`,
   unsupported: 'The model wrote this without pointing to any article, so it is not sourced. Treat it with care.',
   answerTruncated: 'The answer was cut short, so its unfinished last sentence was left out.',
   quotesRemoved: (n: number) =>
@@ -24,6 +36,12 @@ export const messages = {
     `Several articles match "${reference}"; name one by its id:\n` +
     candidates.map((c) => `- ${c.id}: ${c.title}${c.published ? ` (${c.published.slice(0, 10)})` : ''}`).join('\n'),
 } as const;
+
+function dateRange(from: string, to: string): string {
+  if (from === to) return `on ${from}`;
+  if (from === '0000-01-01') return `up to ${to}`;
+  return `from ${from} to ${to}`;
+}
 
 /** Wording specific to the Discord front end. */
 export const discordText = {

@@ -10,18 +10,15 @@ import type { Library } from '../store/library.ts';
 import type { StoredArticle } from '../store/types.ts';
 import { countLlmTokens } from '../text/llm-tokens.ts';
 import { NOT_IN_ARTICLES, verifyCitations, type VerifiedText } from './citations.ts';
+import type { SearchResult } from '../retrieval/search.ts';
 import { formatPassage, packPassages } from './context.ts';
-import {
-  bestSentences,
-  citeSentences,
-  keySentences,
-  looksRelevant,
-  MIN_TERM_COVERAGE,
-  MIN_TERM_COVERAGE_FOR_MODEL,
-} from './extractive.ts';
+import { bestSentences, citeSentences } from './extractive.ts';
+import { analyzeQuestion } from './question.ts';
+import { EXTRACT_COVERAGE, looksRelevant, MODEL_COVERAGE, weighQuestion } from './relevance.ts';
 import { resolveArticle } from './resolve.ts';
-import { stemWeights, type StemWeights } from './terms.ts';
-import type { AnswerResult, ArticleRef, Citation, SummaryLength, SummaryResult } from './types.ts';
+import { keySentences } from './summary-sentences.ts';
+import type { StemWeights } from './terms.ts';
+import type { AnswerResult, ArticleRef, Citation, SummaryLength, SummaryResult, TimeInfo } from './types.ts';
 
 export interface AnswererOptions {
   /** Passages retrieved per question. */
@@ -57,6 +54,8 @@ export interface AskRequest {
   history?: string;
   /** Streams the model's draft text as it arrives (not yet verified). */
   onText?: (delta: string) => void;
+  /** Answer as if today were this day (YYYY-MM-DD): later articles are not used. Default: today. */
+  asOf?: string;
 }
 
 const LENGTH_INSTRUCTIONS: Record<SummaryLength, string> = {
@@ -66,7 +65,11 @@ const LENGTH_INSTRUCTIONS: Record<SummaryLength, string> = {
 };
 
 const MAX_ANSWER_TOKENS = 600;
+/** Sentences an extract-mode answer quotes at most. */
+const MAX_EXTRACT_SENTENCES = 3;
 const MAX_SUMMARY_TOKENS = 800;
+/** Stories a topic summary draws on. */
+const TOPIC_STORIES = 6;
 
 function toPassage(r: ChunkRecord): Passage {
   return { ...r, score: 0, denseRank: null, keywordRank: null, similarity: null };
@@ -100,13 +103,25 @@ export class Answerer {
     return this.deps.llm ? 'llm' : 'extractive';
   }
 
-  private weightsFor(text: string): StemWeights {
+  private weightsFor(question: ReturnType<typeof analyzeQuestion>): StemWeights {
     const library = this.deps.library;
-    return stemWeights(text, (terms) => library.documentFrequencies(terms), library.chunkCount());
+    return weighQuestion(question, (words) => library.documentFrequencies(words), library.chunkCount());
   }
 
   private today(): string {
     return this.now().toISOString().slice(0, 10);
+  }
+
+  /** Why a search found nothing, when time explains it: a window after the as-of day, an empty window, nothing published yet. */
+  private emptyReason(search: SearchResult, collections: readonly string[]): string | null {
+    const { window, asOf } = search.time;
+    if (window?.future) return messages.windowInFuture(window, asOf);
+    if (window) return messages.windowEmpty(window);
+    const range = this.deps.library.publicationRange(collections);
+    if (range.articles > 0 && range.undated === 0 && range.earliest !== null && range.earliest > asOf) {
+      return messages.nothingPublishedBy(asOf, range.earliest);
+    }
+    return null;
   }
 
   private bodyOf = (p: { collection: string; articleId: string }): string | undefined =>
@@ -149,12 +164,18 @@ export class Answerer {
       question = question.slice(0, max);
       notices.push(messages.questionClipped(max));
     }
+    const { k, perArticle } = this.deps.options;
     const search = await this.deps.retriever.search(question, {
-      k: this.deps.options.k,
-      perArticle: this.deps.options.perArticle,
+      k,
+      perArticle,
+      // The answer comes from the best few stories, read more deeply, rather than one passage of many.
+      stories: Math.ceil(k / 2),
       filter: { collections: request.collections, ...(request.articleIds ? { articleIds: request.articleIds } : {}) },
+      ...(request.asOf ? { asOf: request.asOf } : {}),
     });
     notices.push(...search.warnings);
+    const time = timeInfo(search);
+    if (time.window && search.passages.length > 0) notices.push(messages.windowUsed(time.window));
     const retrievalMs = performance.now() - started;
     const base = {
       question,
@@ -162,11 +183,13 @@ export class Answerer {
       model: null,
       usage: null,
       closest: [] as ArticleRef[],
+      time,
     };
-    const finish = (r: Omit<AnswerResult, 'timings' | 'question' | 'asOf'> & { generationMs?: number }): AnswerResult => ({
+    const finish = (r: Omit<AnswerResult, 'timings' | 'question' | 'asOf' | 'time'> & { generationMs?: number }): AnswerResult => ({
       ...r,
       question,
       asOf: newest(r.citations),
+      time,
       timings: { retrievalMs, generationMs: r.generationMs ?? 0, totalMs: performance.now() - started },
     });
     const notFound = (mode: AnswerResult['mode'], extra: Partial<AnswerResult> = {}) => {
@@ -184,9 +207,15 @@ export class Answerer {
       });
     };
 
-    const weights = this.weightsFor(question);
-    const bar = this.deps.llm ? MIN_TERM_COVERAGE_FOR_MODEL : MIN_TERM_COVERAGE;
-    if (!looksRelevant(question, search.passages, this.deps.options.minSimilarity, weights, bar)) return notFound(this.mode);
+    if (search.passages.length === 0) {
+      const reason = this.emptyReason(search, request.collections);
+      if (reason) notices.push(reason);
+      return notFound(this.mode);
+    }
+    const analysis = analyzeQuestion(search.time.query);
+    const weights = this.weightsFor(analysis);
+    const bar = this.deps.llm ? MODEL_COVERAGE : EXTRACT_COVERAGE;
+    if (!looksRelevant(analysis, weights, search.passages, this.deps.options.minSimilarity, bar)) return notFound(this.mode);
 
     const passages = packPassages(search.passages, this.deps.options.contextTokens);
     if (this.deps.llm) {
@@ -194,7 +223,7 @@ export class Answerer {
       const prompt = this.deps.prompts.render('answer', {
         question,
         passages: passages.map((p, i) => formatPassage(i + 1, p)).join('\n\n'),
-        today: this.today(),
+        today: time.asOf,
         history: request.history ?? '',
       });
       const generated = await this.generate(prompt, MAX_ANSWER_TOKENS, request.onText);
@@ -218,7 +247,7 @@ export class Answerer {
       if (generated.reason) notices.push(generated.reason);
     }
 
-    const sentences = bestSentences(question, passages, 3, weights);
+    const sentences = bestSentences(analysis, search.time.query, weights, passages, MAX_EXTRACT_SENTENCES);
     if (sentences.length === 0) return notFound('extractive');
     const { text, citations } = citeSentences(sentences, this.bodyOf);
     return finish({ ...base, passages, kind: 'answer', mode: 'extractive', text: text.join('\n'), citations, notices });
@@ -230,15 +259,22 @@ export class Answerer {
     length: SummaryLength;
     collections: readonly string[];
     onText?: (delta: string) => void;
+    /** As if today were this day: an article published later cannot be summarized. */
+    asOf?: string;
   }): Promise<SummaryResult> {
     const started = performance.now();
+    const asOf = request.asOf ?? this.today();
     const article = resolveArticle(this.deps.library, request.article, request.collections);
+    if (article.published && article.published.slice(0, 10) > asOf) {
+      throw new UserError(messages.articleAfterAsOf(article.title, article.published, asOf));
+    }
     const passages = this.deps.library.chunksOfArticle(article.collection, article.id).map(toPassage);
-    const summary = new SummaryBuilder({ article: refOf(article), topic: null, length: request.length, passages }, started);
+    const time: TimeInfo = { asOf, window: null, recency: 'recent' };
+    const summary = new SummaryBuilder({ article: refOf(article), topic: null, length: request.length, passages, time }, started);
     summary.asOf = article.published;
 
     if (this.deps.llm) {
-      const generated = await this.summarizeWithLlm(article, passages, request.length, request.onText);
+      const generated = await this.summarizeWithLlm(article, passages, request.length, asOf, request.onText);
       if (generated.ok) return summary.fromModel(this.check(generated.text, generated.truncated, passages, summary.notices), generated);
       if (generated.reason) summary.notices.push(generated.reason);
     }
@@ -249,7 +285,7 @@ export class Answerer {
    * Single prompt when the article fits the context budget; otherwise map-reduce: notes per
    * group of chunks (keeping the article-wide passage numbers), then one merged summary.
    */
-  private async summarizeWithLlm(article: StoredArticle, passages: Passage[], length: SummaryLength, onText?: (d: string) => void) {
+  private async summarizeWithLlm(article: StoredArticle, passages: Passage[], length: SummaryLength, today: string, onText?: (d: string) => void) {
     const budget = this.deps.options.contextTokens;
     const formatted = passages.map((p, i) => formatPassage(i + 1, p));
     const groups: string[][] = [[]];
@@ -267,7 +303,7 @@ export class Answerer {
       title: article.title,
       published: article.published?.slice(0, 10) ?? 'date not recorded',
       byline: article.byline ?? 'not credited',
-      today: this.today(),
+      today,
     };
     if (groups.length === 1) {
       const prompt = this.deps.prompts.render('summarize', {
@@ -297,7 +333,7 @@ export class Answerer {
       title: article.title,
       length_instructions: LENGTH_INSTRUCTIONS[length],
       notes: notes.join('\n\n'),
-      today: this.today(),
+      today,
     });
     const generated = await this.generate(prompt, MAX_SUMMARY_TOKENS, onText);
     if (!generated.ok) return generated;
@@ -305,35 +341,49 @@ export class Answerer {
     return { ok: true as const, text: r.text, truncated: r.finishReason === 'length', model: r.model, usage: addUsage(usage, r.usage) };
   }
 
-  /** "The story so far": passages across articles on a topic, in date order. */
+  /**
+   * "The story so far": passages across the stories on a topic, in date order, always including the
+   * newest relevant story, and saying as of when.
+   */
   async summarizeTopic(request: {
     topic: string;
     length: SummaryLength;
     collections: readonly string[];
     onText?: (delta: string) => void;
+    asOf?: string;
   }): Promise<SummaryResult> {
     const started = performance.now();
     const topic = request.topic.trim().slice(0, this.deps.options.maxQuestionChars);
     if (!topic) throw new UserError(messages.emptyTopic);
     const search = await this.deps.retriever.search(topic, {
-      k: Math.max(this.deps.options.k, 12),
+      k: TOPIC_STORIES * 2,
       perArticle: 2,
+      stories: TOPIC_STORIES,
       filter: { collections: request.collections },
+      ...(request.asOf ? { asOf: request.asOf } : {}),
     });
-    const weights = this.weightsFor(topic);
-    const relevant = search.passages.filter((p) => looksRelevant(topic, [p], this.deps.options.minSimilarity, weights));
+    const analysis = analyzeQuestion(search.time.query);
+    const weights = this.weightsFor(analysis);
+    const relevant = search.passages.filter((p) => looksRelevant(analysis, weights, [p], this.deps.options.minSimilarity, EXTRACT_COVERAGE));
     const byDate = (a: Passage, b: Passage) => (a.published ?? '').localeCompare(b.published ?? '') || a.start - b.start;
-    const passages = packPassages(relevant, this.deps.options.contextTokens).sort(byDate);
-    const summary = new SummaryBuilder({ article: null, topic, length: request.length, passages }, started);
+    const passages = packPassages(newestFirst(relevant), this.deps.options.contextTokens).sort(byDate);
+    const time = timeInfo(search);
+    const summary = new SummaryBuilder({ article: null, topic, length: request.length, passages, time }, started);
     summary.notices.push(...search.warnings);
-    if (passages.length === 0) return summary.notFound(this.mode, null);
+    if (passages.length === 0) {
+      const reason = search.passages.length === 0 ? this.emptyReason(search, request.collections) : null;
+      if (reason) summary.notices.push(reason);
+      return summary.notFound(this.mode, null);
+    }
+    const latest = passages.reduce<string | null>((max, p) => (p.published && (!max || p.published > max) ? p.published : max), null);
+    if (latest) summary.notices.push(messages.topicAsOf(latest.slice(0, 10)));
 
     if (this.deps.llm) {
       const prompt = this.deps.prompts.render('topic', {
         query: topic,
         passages: passages.map((p, i) => formatPassage(i + 1, p)).join('\n\n'),
         length_instructions: LENGTH_INSTRUCTIONS[request.length],
-        today: this.today(),
+        today: time.asOf,
       });
       const generated = await this.generate(prompt, MAX_SUMMARY_TOKENS, request.onText);
       if (generated.ok) {
@@ -345,8 +395,14 @@ export class Answerer {
       }
       if (generated.reason) summary.notices.push(generated.reason);
     }
-    // One key sentence per passage, in date order.
-    const sentences = passages.flatMap((p) => bestSentences(topic, [p], 1, weights)).slice(0, request.length === 'brief' ? 3 : 6);
+    // The key sentence of each story, newest stories first when space is short, told in date order.
+    const perStory = new Map<string, Passage[]>();
+    for (const p of newestFirst(passages)) perStory.set(p.articleId, [...(perStory.get(p.articleId) ?? []), p]);
+    const count = request.length === 'brief' ? 3 : 6;
+    const sentences = [...perStory.values()]
+      .slice(0, count)
+      .flatMap((story) => bestSentences(analysis, search.time.query, weights, story, 1))
+      .sort((a, b) => (a.passage.published ?? '').localeCompare(b.passage.published ?? '') || a.start - b.start);
     const extract = citeSentences(sentences, this.bodyOf);
     summary.asOf = newest(extract.citations);
     return summary.extract(extract);
@@ -378,7 +434,7 @@ class SummaryBuilder {
   private readonly retrievalMs: number;
 
   constructor(
-    private readonly base: Pick<SummaryResult, 'article' | 'topic' | 'length' | 'passages'>,
+    private readonly base: Pick<SummaryResult, 'article' | 'topic' | 'length' | 'passages' | 'time'>,
     private readonly started: number,
   ) {
     this.retrievalMs = performance.now() - started;
@@ -433,6 +489,16 @@ class SummaryBuilder {
       timings: this.timings(reply !== null),
     };
   }
+}
+
+function timeInfo(search: SearchResult): TimeInfo {
+  const { asOf, window, recency } = search.time;
+  return { asOf, window: window ? { from: window.from, to: window.to, expression: window.expression } : null, recency };
+}
+
+/** Passages of the newest stories first (undated last), keeping their order within a story. */
+function newestFirst(passages: readonly Passage[]): Passage[] {
+  return [...passages].sort((a, b) => (b.published ?? '').localeCompare(a.published ?? ''));
 }
 
 /** The distinct articles of the nearest passages, to name when the answer is not there. */

@@ -1,20 +1,9 @@
 import type { Passage } from '../retrieval/passage.ts';
-import { splitSentences, type Span } from '../text/sentences.ts';
-import { contentStems, coverage, stem, type StemWeights } from './terms.ts';
-import type { Citation, SummaryLength } from './types.ts';
-import { queryTerms } from '../retrieval/keyword-query.ts';
-
-/** A question is answerable from a text when at least this share of its meaningful words occur there. */
-export const MIN_TERM_COVERAGE = 0.5;
-
-/**
- * Before calling a model the bar is lower: the model judges paraphrase far better than word
- * overlap and says NOT_IN_ARTICLES itself; only questions nothing in the archive touches stop here.
- */
-export const MIN_TERM_COVERAGE_FOR_MODEL = 0.3;
-
-/** Sentences starting this close to the top of an article count as its lead. */
-const LEAD_CHARS = 400;
+import { splitSentences } from '../text/sentences.ts';
+import { answerShapeScore, asksForWords, reportsSpeech } from './answer-shape.ts';
+import type { QuestionAnalysis } from './question.ts';
+import { contentStems, coverage, hasStem, type StemWeights } from './terms.ts';
+import type { Citation } from './types.ts';
 
 /** A sentence of a stored article, located in its body. */
 export interface SentenceRef {
@@ -26,8 +15,47 @@ export interface SentenceRef {
   score: number;
 }
 
-function sentencesOf(passage: Passage): SentenceRef[] {
-  return splitSentences(passage.text).map((s: Span) => ({
+/*
+ * Extract mode picks the sentences that answer a question. Each candidate sentence is scored on:
+ * how much of the question it holds itself, and read with its headline (and, when it opens with
+ * "He", "The …", with the sentence before it, which names who or what it means); whether it holds the kind of answer
+ * asked for (answer-shape.ts); whether it is about the question's named subject; and whether it is
+ * the story's lede, where news puts its essentials. These weights say how much each counts.
+ */
+export const EXTRACT_WEIGHTS = {
+  /** Question weight held by the sentence itself. */
+  own: 1,
+  /** Question weight held by the sentence with its headline and previous sentence. */
+  context: 0.5,
+  /** Holding an answer of the asked-for kind (0–1 from answerShapeScore). */
+  shape: 0.45,
+  /** Being the story's first sentence. */
+  lede: 0.15,
+  /** Coming from the best-ranked story (divided by the story's rank). */
+  storyRank: 0.08,
+  /** Below this share of the question's names, a sentence is about another subject: its score is scaled down. */
+  subjectFloor: 0.35,
+  /** Further sentences are quoted only when they score at least this share of the best one. */
+  runnerUp: 0.8,
+  /**
+   * Least share of the question a sentence (with its context) must hold to be quoted. Lower than the
+   * passage-level bar (relevance.ts), which has already decided that the story answers the question:
+   * a single sentence rarely repeats all of it.
+   */
+  sentenceCoverage: 0.35,
+} as const;
+
+/** The lede is the first full sentence starting this close to the top of the body. */
+const LEDE_CHARS = 600;
+
+/** Sentences that read as statements: not headings, captions, fragments, nor questions. */
+export function isStatement(text: string): boolean {
+  return /[.!]["'”’)]*$/.test(text) && !/\?["'”’)]*\s*$/.test(text) && text.split(/\s+/).length >= 5;
+}
+
+/** The sentences of a passage, as offsets into the article body. */
+export function sentencesOf(passage: Passage): SentenceRef[] {
+  return splitSentences(passage.text).map((s) => ({
     passage,
     start: passage.start + s.start,
     end: passage.start + s.end,
@@ -36,122 +64,79 @@ function sentencesOf(passage: Passage): SentenceRef[] {
   }));
 }
 
-/**
- * Whether the passages plausibly hold an answer: enough of the question's words occur in one
- * passage (with its headline), or the embedding model finds one close enough.
- */
-export function looksRelevant(
-  question: string,
-  passages: readonly Passage[],
-  minSimilarity: number | null,
-  weights?: StemWeights,
-  minCoverage = MIN_TERM_COVERAGE,
-): boolean {
-  const wanted = weights ?? contentStems(question);
-  return passages.some((p) => {
-    if (minSimilarity !== null && p.similarity !== null && p.similarity >= minSimilarity) return true;
-    const have = contentStems(`${p.title} ${p.text}`);
-    return coverage(wanted, have) >= minCoverage;
-  });
+/** Sentences opening with a pronoun or "the …" refer back to the sentence before. */
+const REFERS_BACK = /^["“]?(?:He|She|It|They|His|Her|Its|Their|The|This|That|These|Those|Both|Such)\b/;
+
+/** Weighted share of the question's names (and numbers) that `stems` holds; 1 when it names none. */
+function subjectCoverage(question: QuestionAnalysis, weights: StemWeights, stems: ReadonlySet<string>): number {
+  const names = question.terms.filter((t) => t.name);
+  if (names.length === 0) return 1;
+  let total = 0;
+  let found = 0;
+  for (const { stem } of names) {
+    const weight = weights.get(stem) ?? 1;
+    total += weight;
+    if (hasStem(stems, stem)) found += weight;
+  }
+  return total === 0 ? 1 : found / total;
 }
 
 /**
- * The sentences that best answer a question, quoted as they are: up to three, each scoring at
- * least MIN_TERM_COVERAGE (counting the headline as context). Empty when none does.
+ * The sentences that best answer a question, quoted as they are: the best one, and up to `max - 1`
+ * more that score nearly as well. Empty when no sentence holds enough of the question.
  */
-export function bestSentences(question: string, passages: readonly Passage[], max = 3, weights?: StemWeights): SentenceRef[] {
-  const wanted = weights ?? contentStems(question);
-  if (wanted.size === 0) return [];
-  const dates = passages.map((p) => p.published ?? '').sort();
+export function bestSentences(
+  question: QuestionAnalysis,
+  questionText: string,
+  weights: StemWeights,
+  passages: readonly Passage[],
+  max = 3,
+): SentenceRef[] {
+  if (weights.size === 0) return [];
+  const w = EXTRACT_WEIGHTS;
+  const storyRank = new Map<string, number>();
+  for (const p of passages) if (!storyRank.has(p.articleId)) storyRank.set(p.articleId, storyRank.size);
+  const wantsWords = asksForWords(questionText);
   const scored: SentenceRef[] = [];
-  passages.forEach((passage, rank) => {
+  for (const passage of passages) {
     const titleStems = contentStems(passage.title);
-    // Ties go to the better-ranked passage, then to the newer article (news ages).
-    const recency = dates.length > 1 ? dates.indexOf(passage.published ?? '') / (dates.length - 1) : 0;
-    // The headline already says what the story is about; the sentence must add what was asked.
-    const beyondTitle = restrict(wanted, (stem) => !titleStems.has(stem));
-    for (const sentence of sentencesOf(passage)) {
+    const sentences = sentencesOf(passage);
+    let previous: ReadonlySet<string> = new Set();
+    let seenStatement = false;
+    for (const sentence of sentences) {
       const own = contentStems(sentence.text);
-      const withTitle = new Set([...own, ...titleStems]);
-      // News puts the essentials first; fragments ("I'm glad it's open.") make poor answers.
-      const lead = sentence.start < LEAD_CHARS ? 0.1 : 0;
-      const brevity = sentence.text.split(/\s+/).length < 8 ? 0.6 : 1;
+      const lede = !seenStatement && passage.start === 0 && sentence.start - passage.start < LEDE_CHARS && isStatement(sentence.text);
+      if (isStatement(sentence.text)) seenStatement = true;
+      const refersBack = REFERS_BACK.test(sentence.text);
+      const context = new Set([...own, ...titleStems, ...(refersBack ? previous : [])]);
+      const before = previous;
+      previous = own;
+      if (!isStatement(sentence.text)) continue;
+      const ownShare = coverage(weights, own);
+      const contextShare = coverage(weights, context);
+      if (ownShare === 0 || contextShare < w.sentenceCoverage) continue;
+      // "What is the population of …" is answered only by a sentence that speaks of a population.
+      if (question.attribute !== null && !hasStem(context, question.attribute)) continue;
+      // The subject may be named in the sentence, in the one it refers back to, or (for the lede) the headline.
+      const subjectStems = new Set([...own, ...(refersBack ? before : []), ...(lede ? titleStems : [])]);
+      const subject = subjectCoverage(question, weights, subjectStems);
+      const shape = wantsWords && question.type === 'other' ? (reportsSpeech(sentence.text) ? 1 : 0.2) : answerShapeScore(sentence.text, question, own);
       const score =
-        brevity * (coverage(beyondTitle, own) + 0.5 * coverage(wanted, withTitle)) + lead + 0.05 / (rank + 1) + 0.04 * recency;
-      if (coverage(wanted, withTitle) >= MIN_TERM_COVERAGE && coverage(wanted, own) > 0) scored.push({ ...sentence, score });
+        (w.own * ownShare + w.context * contextShare + w.shape * shape + (lede ? w.lede : 0) + w.storyRank / ((storyRank.get(passage.articleId) ?? 0) + 1)) *
+        (subject < w.subjectFloor ? 0.5 + subject : 1);
+      scored.push({ ...sentence, score });
     }
-  });
+  }
   scored.sort((a, b) => b.score - a.score);
   const top = scored[0];
   if (!top) return [];
   const chosen: SentenceRef[] = [];
   for (const s of scored) {
-    if (chosen.length >= max || s.score < top.score * 0.7) break;
-    if (chosen.some((c) => c.passage.articleId === s.passage.articleId && Math.abs(c.start - s.start) < 2)) continue;
-    if (chosen.some((c) => c.text === s.text)) continue;
+    if (chosen.length >= max || s.score < top.score * w.runnerUp) break;
+    if (chosen.some((c) => c.text === s.text || (c.passage.articleId === s.passage.articleId && c.start === s.start))) continue;
     chosen.push(s);
   }
   return chosen;
-}
-
-/** The wanted stems that pass `keep`; all of them when none would. */
-function restrict(wanted: ReadonlySet<string> | StemWeights, keep: (stem: string) => boolean): ReadonlySet<string> | StemWeights {
-  if (wanted instanceof Map) {
-    const kept = new Map([...wanted].filter(([stem]) => keep(stem)));
-    return kept.size > 0 ? kept : wanted;
-  }
-  const kept = new Set([...(wanted as ReadonlySet<string>)].filter(keep));
-  return kept.size > 0 ? kept : wanted;
-}
-
-const LENGTH_SENTENCES: Record<SummaryLength, number> = { brief: 3, standard: 5, bullets: 5 };
-
-function termFrequencies(text: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const term of (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map(stem)) {
-    if (term.length > 2) counts.set(term, (counts.get(term) ?? 0) + 1);
-  }
-  return counts;
-}
-
-function cosine(a: Map<string, number>, b: Map<string, number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (const [k, v] of a) {
-    na += v * v;
-    dot += v * (b.get(k) ?? 0);
-  }
-  for (const v of b.values()) nb += v * v;
-  return na && nb ? dot / Math.sqrt(na * nb) : 0;
-}
-
-/** Sentences that read as statements (not headings, captions or fragments). */
-function isStatement(text: string): boolean {
-  return /[.!?]["'”’)]*$/.test(text) && text.split(/\s+/).length >= 6;
-}
-
-/**
- * Key sentences of one article, in article order: central to the whole text (term overlap with
- * the article) with a bonus for the lead, as news puts the essentials first.
- */
-export function keySentences(passages: readonly Passage[], length: SummaryLength, focus?: string): SentenceRef[] {
-  const all = passages.flatMap(sentencesOf).filter((s) => isStatement(s.text));
-  if (all.length === 0) return [];
-  const whole = termFrequencies(passages.map((p) => p.text).join(' '));
-  const focusStems = focus ? new Set(queryTerms(focus).map(stem)) : null;
-  const scored = all.map((s, i) => {
-    const lead = i < 3 ? 0.25 - i * 0.05 : 0;
-    const topical = focusStems ? coverage(focusStems, contentStems(s.text)) * 0.5 : 0;
-    return { ...s, score: cosine(termFrequencies(s.text), whole) + lead + topical };
-  });
-  const chosen: SentenceRef[] = [];
-  for (const s of [...scored].sort((a, b) => b.score - a.score)) {
-    if (chosen.length >= LENGTH_SENTENCES[length]) break;
-    if (chosen.some((c) => cosine(termFrequencies(c.text), termFrequencies(s.text)) > 0.8)) continue;
-    chosen.push(s);
-  }
-  return chosen.sort((a, b) => a.passage.articleId.localeCompare(b.passage.articleId) || a.start - b.start);
 }
 
 /** Turns chosen sentences into numbered citations (verbatim: checked against the stored body). */

@@ -21,6 +21,16 @@ export interface Citation {
   end: number;
 }
 
+/** When a question was asked and which publication dates it was read as being about. */
+export interface TimeInfo {
+  /** The day the question is asked (`--as-of`, else today): nothing published later is used. */
+  asOf: string;
+  /** The publication dates its time words name ("this week" → from/to), or null. */
+  window: { from: string; to: string; expression: string } | null;
+  /** `latest` when the question asks for the newest state of a story; `recent` otherwise. */
+  recency: 'recent' | 'latest';
+}
+
 export interface ArticleRef {
   articleId: string;
   title: string;
@@ -49,6 +59,8 @@ export interface AnswerResult {
   notices: string[];
   /** Newest publication date among the cited articles: what "now" means in this answer. */
   asOf: string | null;
+  /** The question's moment and date window (see TimeInfo). */
+  time: TimeInfo;
   model: string | null;
   usage: TokenUsage | null;
   timings: { retrievalMs: number; generationMs: number; totalMs: number };
@@ -68,6 +80,7 @@ export interface SummaryResult {
   passages: Passage[];
   notices: string[];
   asOf: string | null;
+  time: TimeInfo;
   model: string | null;
   usage: TokenUsage | null;
   timings: { retrievalMs: number; generationMs: number; totalMs: number };

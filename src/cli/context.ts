@@ -2,6 +2,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { App } from '../app.ts';
 import type { Config } from '../config.ts';
 import { UserError } from '../errors.ts';
+import { messages } from '../messages.ts';
+import { parseIsoDay } from '../retrieval/time-scope.ts';
 
 export interface CommandContext {
   args: string[];
@@ -29,4 +31,12 @@ export function warn(text: string): void {
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** `--as-of YYYY-MM-DD`: answer as if today were that day. Undefined when not given. */
+export function asOfOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const day = parseIsoDay(value);
+  if (!day) throw new UserError(messages.invalidAsOf(value));
+  return day;
 }

@@ -1,3 +1,5 @@
+import { stemmer } from 'stemmer';
+
 /** Words too common to help a keyword search; dropped unless the query has nothing else. */
 const STOPWORDS = new Set(
   `a about above after again against all am an and any are as at be because been before being below between both but by
@@ -11,11 +13,16 @@ const STOPWORDS = new Set(
 const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*/gu;
 const MAX_TERMS = 32;
 
-/** The distinct searchable words of a query, lower-cased, stopwords dropped when others remain. */
-export function queryTerms(query: string): string[] {
-  const words = [...new Set((query.normalize('NFKC').toLowerCase().match(WORD) ?? []))];
+/** The distinct words of a text, lower-cased, stopwords dropped when others remain. */
+function meaningfulWords(text: string): string[] {
+  const words = [...new Set(text.normalize('NFKC').toLowerCase().match(WORD) ?? [])];
   const meaningful = words.filter((w) => !STOPWORDS.has(w));
-  return (meaningful.length > 0 ? meaningful : words).slice(0, MAX_TERMS);
+  return meaningful.length > 0 ? meaningful : words;
+}
+
+/** The distinct searchable words of a query (at most MAX_TERMS), lower-cased, stopwords dropped when others remain. */
+export function queryTerms(query: string): string[] {
+  return meaningfulWords(query).slice(0, MAX_TERMS);
 }
 
 /**
@@ -27,4 +34,17 @@ export function toFtsQuery(query: string): string | null {
   const terms = queryTerms(query);
   if (terms.length === 0) return null;
   return terms.map((t) => `"${t.replaceAll('"', '""')}"`).join(' OR ');
+}
+
+/**
+ * The Porter stem of a word: the same algorithm as the keyword index's FTS5 `porter` tokenizer, so
+ * every check of words against passages matches them exactly as search does ("invade"/"invaded").
+ */
+export function stem(word: string): string {
+  return stemmer(word.toLowerCase().replace(/['’]s$/, ''));
+}
+
+/** The stems of a text's meaningful words (stopwords dropped). */
+export function contentStems(text: string): Set<string> {
+  return new Set(meaningfulWords(text).map(stem));
 }

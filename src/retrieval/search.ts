@@ -1,11 +1,13 @@
 import type { Embedder } from '../embeddings/embedder.ts';
 import { UserError } from '../errors.ts';
 import { messages } from '../messages.ts';
+import type { ChunkRecord } from '../store/catalog.ts';
 import type { Library } from '../store/library.ts';
 import type { SearchFilter } from '../store/types.ts';
-import { capPerGroup, reciprocalRankFusion } from './fusion.ts';
-import { toFtsQuery } from './keyword-query.ts';
+import { contentStems, toFtsQuery } from './keyword-query.ts';
 import type { Passage } from './passage.ts';
+import { rankStories, type StorySignals } from './stories.ts';
+import { isoDay, timeScopeOf, type TimeScope } from './time-scope.ts';
 
 export interface SearchOptions {
   /** Passages to return. */
@@ -13,8 +15,12 @@ export interface SearchOptions {
   filter: SearchFilter;
   /** Most passages from one article (diversity); defaults to 3. */
   perArticle?: number;
-  /** Candidates each retriever contributes before fusion; defaults to max(4k, 40). */
+  /** Most distinct stories the passages come from; defaults to k (the best passage of each story first). */
+  stories?: number;
+  /** Candidates each retriever contributes before ranking; defaults to max(4k, 40). */
   candidates?: number;
+  /** The day the question is asked (YYYY-MM-DD; default today): nothing published later is used. */
+  asOf?: string;
 }
 
 export interface SearchResult {
@@ -23,14 +29,25 @@ export interface SearchResult {
   mode: 'hybrid' | 'keyword';
   /** Things the user must be told about these results (e.g. keyword-only search). */
   warnings: string[];
+  /** When the question was asked and the publication dates it was read as being about. */
+  time: TimeScope;
 }
 
 /** Longest query embedded or searched; longer ones are clipped (the model truncates anyway). */
 export const MAX_QUERY_CHARS = 2000;
 
+interface CandidatePassage {
+  chunkId: number;
+  keywordScore: number;
+  keywordRank: number | null;
+  denseRank: number | null;
+  similarity: number | null;
+}
+
 /**
- * Hybrid retrieval: dense kNN over the HNSW index and BM25 over FTS5, fused by reciprocal rank,
- * capped per article, with article metadata attached.
+ * Story-first hybrid retrieval: stories are ranked by BM25 over whole articles, their best passages
+ * (dense kNN over the HNSW index and BM25 over FTS5) and recency as of the question's day; then the
+ * best passages of the best stories are returned, one story after another, capped per story.
  */
 export class Retriever {
   constructor(
@@ -45,56 +62,106 @@ export class Retriever {
 
   async search(query: string, options: SearchOptions): Promise<SearchResult> {
     const text = query.trim().slice(0, MAX_QUERY_CHARS);
-    const ftsQuery = toFtsQuery(text);
     if (text.length === 0) throw new UserError(messages.emptyQuery);
-    if (options.filter.collections.length === 0) return { passages: [], mode: this.mode, warnings: [] };
-
-    const candidates = options.candidates ?? Math.max(options.k * 4, 40);
-    const warnings: string[] = [];
-    let denseIds: number[] = [];
-    const similarity = new Map<number, number>();
-    if (this.embedder) {
-      const vector = await this.embedder.embedQuery(text);
-      for (const n of this.library.denseSearch(vector, candidates, options.filter)) {
-        denseIds.push(n.id);
-        similarity.set(n.id, 1 - n.distance);
-      }
-    } else {
-      warnings.push(messages.keywordOnly);
-    }
+    const time = timeScopeOf(text, options.asOf ?? isoDay(new Date()));
+    const warnings = this.embedder ? [] : [messages.keywordOnly];
+    const empty: SearchResult = { passages: [], mode: this.mode, warnings, time };
+    const content = toFtsQuery(time.query) ? time.query : text;
+    const ftsQuery = toFtsQuery(content);
     if (!this.embedder && ftsQuery === null) throw new UserError(messages.queryWithoutWords);
-    const keywordIds = ftsQuery ? this.library.keywordSearch(ftsQuery, candidates, options.filter).map((r) => r.chunkId) : [];
-    denseIds = denseIds.slice(0, candidates);
+    if (options.filter.collections.length === 0 || time.window?.future) return empty;
 
-    // Cap per article before fetching: only the passages that can be returned are read.
-    const perArticle = options.perArticle ?? 3;
-    const fused = capPerGroup(reciprocalRankFusion([denseIds, keywordIds]), (f) => {
-      const key = this.library.articleKeyOf(f.id);
-      return key === 0 ? `chunk:${f.id}` : String(key);
-    }, perArticle).slice(0, options.k * 2);
-    const records = new Map(this.library.chunkRecords(fused.map((f) => f.id)).map((r) => [r.chunkId, r]));
-    const allowed = new Set(options.filter.collections);
+    const filter: SearchFilter = {
+      ...options.filter,
+      asOf: options.filter.asOf && options.filter.asOf < time.asOf ? options.filter.asOf : time.asOf,
+      ...(time.window ? { publishedFrom: time.window.from, publishedTo: time.window.to } : {}),
+    };
+    const k = options.k;
+    const candidates = options.candidates ?? Math.max(k * 4, 40);
+    const passagesByStory = new Map<number, CandidatePassage[]>();
+    const add = (chunkId: number, found: Partial<CandidatePassage>) => {
+      const key = this.library.articleKeyOf(chunkId);
+      let list = passagesByStory.get(key);
+      if (!list) passagesByStory.set(key, (list = []));
+      let entry = list.find((c) => c.chunkId === chunkId);
+      if (!entry) list.push((entry = { chunkId, keywordScore: 0, keywordRank: null, denseRank: null, similarity: null }));
+      Object.assign(entry, found);
+    };
+
+    if (this.embedder) {
+      const vector = await this.embedder.embedQuery(content);
+      this.library.denseSearch(vector, candidates, filter).forEach((n, rank) => add(n.id, { denseRank: rank, similarity: 1 - n.distance }));
+    }
+    const articleScores = new Map<number, number>();
+    if (ftsQuery) {
+      this.library.keywordSearch(ftsQuery, candidates, filter).forEach((r, rank) => add(r.chunkId, { keywordScore: r.score, keywordRank: rank }));
+      for (const r of this.library.articleKeywordSearch(ftsQuery, candidates, filter)) articleScores.set(r.articleKey, r.score);
+    }
+
+    const stories = new Set([...articleScores.keys(), ...passagesByStory.keys()]);
+    stories.delete(0);
+    const signals: StorySignals[] = [...stories].map((articleKey) => {
+      const found = passagesByStory.get(articleKey) ?? [];
+      const ranks = found.map((c) => c.denseRank).filter((r): r is number => r !== null);
+      return {
+        articleKey,
+        published: this.library.articleInfoOf(articleKey)?.published ?? null,
+        articleScore: articleScores.get(articleKey) ?? 0,
+        passageScore: Math.max(0, ...found.map((c) => c.keywordScore)),
+        denseRank: ranks.length > 0 ? Math.min(...ranks) : null,
+      };
+    });
+    const ranked = rankStories(signals, time.asOf, time.recency, this.embedder !== null).slice(0, options.stories ?? k);
+    const perStory = ranked.map((story) => ({ story, passages: this.bestPassagesOf(story.articleKey, passagesByStory.get(story.articleKey) ?? [], content, options.perArticle ?? 3) }));
+
+    // One passage per story in story order, then the second of each, and so on.
     const passages: Passage[] = [];
-    for (const f of fused) {
-      const r = records.get(f.id);
-      if (!r || !allowed.has(r.collection)) continue;
-      passages.push({
-        chunkId: r.chunkId,
-        articleId: r.articleId,
-        collection: r.collection,
-        title: r.title,
-        url: r.url,
-        published: r.published,
-        byline: r.byline,
-        text: r.text,
-        start: r.start,
-        end: r.end,
-        score: f.score,
-        denseRank: f.ranks[0] ?? null,
-        keywordRank: f.ranks[1] ?? null,
-        similarity: similarity.get(f.id) ?? null,
+    for (let round = 0; passages.length < k; round++) {
+      const before = passages.length;
+      for (const { story, passages: list } of perStory) {
+        const passage = list[round];
+        if (passage && passages.length < k) passages.push({ ...passage, score: story.score });
+      }
+      if (passages.length === before) break;
+    }
+    return { ...empty, passages };
+  }
+
+  /**
+   * A story's passages, best first: those the retrievers found, ranked by their keyword score and
+   * dense rank; a story found only by its whole-article match gets the chunks holding most of the
+   * query's words.
+   */
+  private bestPassagesOf(articleKey: number, found: CandidatePassage[], query: string, cap: number): Omit<Passage, 'score'>[] {
+    if (found.length > 0) {
+      const bestKeyword = Math.max(0, ...found.map((c) => c.keywordScore));
+      const value = (c: CandidatePassage) => (bestKeyword > 0 ? c.keywordScore / bestKeyword : 0) + (c.denseRank === null ? 0 : 1 / (1 + c.denseRank / 5));
+      const chosen = [...found].sort((a, b) => value(b) - value(a) || a.chunkId - b.chunkId).slice(0, cap);
+      const records = new Map(this.library.chunkRecords(chosen.map((c) => c.chunkId)).map((r) => [r.chunkId, r]));
+      return chosen.flatMap((c) => {
+        const record = records.get(c.chunkId);
+        return record ? [toPassage(record, c)] : [];
       });
     }
-    return { passages: passages.slice(0, options.k), mode: this.mode, warnings };
+    const info = this.library.articleInfoOf(articleKey);
+    if (!info) return [];
+    const wanted = contentStems(query);
+    const overlap = (r: ChunkRecord) => [...contentStems(r.text)].filter((s) => wanted.has(s)).length;
+    return this.library
+      .chunksOfArticle(info.collection, info.id)
+      .map((record, position) => ({ record, position, overlap: overlap(record) }))
+      .sort((a, b) => b.overlap - a.overlap || a.position - b.position)
+      .slice(0, cap)
+      .map(({ record }) => toPassage(record, { denseRank: null, similarity: null, keywordRank: null }));
   }
+}
+
+function toPassage(record: ChunkRecord, found: Pick<CandidatePassage, 'denseRank' | 'similarity' | 'keywordRank'>): Omit<Passage, 'score'> {
+  const { articleKey: _articleKey, ...chunk } = record;
+  return {
+    ...chunk,
+    denseRank: found.denseRank === null ? null : found.denseRank + 1,
+    keywordRank: found.keywordRank === null ? null : found.keywordRank + 1,
+    similarity: found.similarity,
+  };
 }

@@ -97,12 +97,19 @@ CREATE INDEX IF NOT EXISTS chunks_embedded_in ON chunks (embedded_in);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5 (
   text, title, content = '', contentless_delete = 1, tokenize = 'porter unicode61 remove_diacritics 2'
 );
+-- whole articles (rowid = articles.key): the story-level keyword signal
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (
+  title, body, content = '', contentless_delete = 1, tokenize = 'porter unicode61 remove_diacritics 2'
+);
 CREATE TABLE IF NOT EXISTS tombstones (chunk_id INTEGER PRIMARY KEY, generation INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS tombstones_generation ON tombstones (generation);
 `;
 
 /** Keyword matches ranked before filtering, per result wanted. */
 const KEYWORD_POOL_FACTOR = 8;
+
+/** BM25 weight of an article's headline against its body in the story-level index. */
+const TITLE_WEIGHT = 2;
 
 const ARTICLE_COLUMNS =
   'key, id, collection, title, url, published, byline, section, tags, source, content_hash, chunk_count, ingested_at';
@@ -178,6 +185,8 @@ export class Catalog {
       pendingCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM chunks WHERE embedding IS NULL'),
       insertFts: db.prepare('INSERT INTO chunks_fts (rowid, text, title) VALUES (?, ?, ?)'),
       deleteFts: db.prepare('DELETE FROM chunks_fts WHERE rowid = ?'),
+      insertArticleFts: db.prepare('INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)'),
+      deleteArticleFts: db.prepare('DELETE FROM articles_fts WHERE rowid = ?'),
       insertTombstone: db.prepare('INSERT OR REPLACE INTO tombstones (chunk_id, generation) VALUES (?, ?)'),
       chunkRecords: db.prepare<[string], ChunkRecord>(
         `SELECT c.id AS chunkId, a.key AS articleKey, a.id AS articleId, a.collection, a.title, a.url, a.published, a.byline,
@@ -201,10 +210,20 @@ export class Catalog {
            FROM articles a JOIN chunks c ON c.article_key = a.key WHERE a.collection = ? AND a.id = ? ORDER BY c.position`,
       ),
     };
+    if (!options.readonly) this.indexArticlesOnce();
   }
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /** Libraries written before the story-level index existed get it filled once. */
+  private indexArticlesOnce(): void {
+    if (this.getMeta('articles_fts') === '1') return;
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM articles_fts; INSERT INTO articles_fts (rowid, title, body) SELECT key, title, body FROM articles');
+      this.setMeta('articles_fts', '1');
+    })();
   }
 
   getMeta(key: string): string | undefined {
@@ -240,6 +259,15 @@ export class Catalog {
     return rows.map(toStoredArticle);
   }
 
+  /** How many articles the collections hold, how many are undated, and the earliest publication day. */
+  publicationRange(collections: readonly string[]): { articles: number; undated: number; earliest: string | null } {
+    const row = this.cachedStatement(
+      `SELECT count(*) AS articles, coalesce(sum(published IS NULL), 0) AS undated, min(substr(published, 1, 10)) AS earliest
+         FROM articles WHERE collection IN (SELECT value FROM json_each(?))`,
+    ).get(JSON.stringify(collections)) as { articles: number; undated: number; earliest: string | null };
+    return row;
+  }
+
   /** Sources of stored articles in a collection, for --prune. */
   articlesBySource(collection: string): { id: string; source: string }[] {
     return this.db
@@ -272,6 +300,7 @@ export class Catalog {
         ingestedAt: new Date().toISOString(),
       });
       const articleKey = Number(info.lastInsertRowid);
+      s.insertArticleFts.run(articleKey, article.title, article.body);
       const added: ChunkChanges['added'] = [];
       for (const chunk of chunks) {
         const blob = chunk.embedding ? embeddingToBlob(chunk.embedding) : null;
@@ -307,6 +336,7 @@ export class Catalog {
       s.deleteFts.run(chunkId);
       s.insertTombstone.run(chunkId, generation);
     }
+    s.deleteArticleFts.run(existing.key);
     s.deleteArticle.run(existing.key);
     return { key: existing.key, chunkIds };
   }
@@ -325,14 +355,15 @@ export class Catalog {
   }
 
   /**
-   * In how many chunks each word occurs, as FTS5 matches it (same tokenizer, so "reopened" counts
+   * In how many chunks' text each word occurs, as FTS5 matches it (same tokenizer, so "reopened" counts
    * chunks with "reopen", "reopening", …).
    */
   documentFrequencies(terms: readonly string[]): Map<string, number> {
     const count = this.cachedStatement('SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?');
     const frequencies = new Map<string, number>();
     for (const term of new Set(terms)) {
-      const row = count.get(`"${term.replaceAll('"', '""')}"`) as { n: number };
+      // The text column only: every chunk row repeats its article's headline.
+      const row = count.get(`text : "${term.replaceAll('"', '""')}"`) as { n: number };
       frequencies.set(term, row.n);
     }
     return frequencies;
@@ -417,6 +448,10 @@ export class Catalog {
       conditions.push('substr(a.published, 1, length(@to)) <= @to');
       params.to = filter.publishedTo;
     }
+    if (filter.asOf) {
+      conditions.push('(a.published IS NULL OR substr(a.published, 1, 10) <= @asOf)');
+      params.asOf = filter.asOf;
+    }
     const pool = limit * KEYWORD_POOL_FACTOR;
     const best = this.cachedStatement(`${ranked} LIMIT @pool`).all({ match, pool }) as { chunkId: number; score: number }[];
     const admitted = new Set(
@@ -436,6 +471,23 @@ export class Catalog {
           WHERE ${conditions.join(' AND ')} ORDER BY r.score LIMIT @limit`,
       ).all({ ...params, limit }),
     );
+  }
+
+  /**
+   * BM25 over whole articles (headline weighted above body), best first: which stories a question is
+   * about. `admit` filters article keys; ranking happens inside FTS5, then the best are filtered.
+   */
+  articleKeywordSearch(match: string, limit: number, admit: (articleKey: number) => boolean): { articleKey: number; score: number }[] {
+    const ranked = `SELECT rowid AS articleKey, bm25(articles_fts, ${TITLE_WEIGHT}, 1.0) AS score FROM articles_fts
+      WHERE articles_fts MATCH @match ORDER BY score LIMIT @pool`;
+    const toResult = (rows: { articleKey: number; score: number }[]) =>
+      rows.filter((r) => admit(r.articleKey)).slice(0, limit).map((r) => ({ articleKey: r.articleKey, score: -r.score }));
+    const pool = limit * KEYWORD_POOL_FACTOR;
+    const best = this.cachedStatement(ranked).all({ match, pool }) as { articleKey: number; score: number }[];
+    const kept = toResult(best);
+    if (kept.length >= limit || best.length < pool) return kept;
+    // A narrow filter rejected most of the pool: rank every match.
+    return toResult(this.cachedStatement(ranked).all({ match, pool: -1 }) as { articleKey: number; score: number }[]);
   }
 
   private readonly statementCache = new Map<string, Database.Statement>();

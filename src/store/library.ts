@@ -20,7 +20,7 @@ interface IndexState {
   generation: number;
 }
 
-interface ArticleFilterInfo {
+export interface ArticleFilterInfo {
   id: string;
   collection: string;
   published: string | null;
@@ -208,6 +208,10 @@ export class Library {
     return this.catalog.chunkCount();
   }
 
+  publicationRange(collections: readonly string[]): { articles: number; undated: number; earliest: string | null } {
+    return this.catalog.publicationRange(collections);
+  }
+
   /** The catalog key of a chunk's article, from memory (0 when unknown): lets callers group before fetching. */
   articleKeyOf(chunkId: number): number {
     return this.chunkArticle[chunkId] ?? 0;
@@ -238,20 +242,44 @@ export class Library {
     return this.catalog.keywordSearch(match, k, filter, this.acceptFunction(filter) === undefined);
   }
 
-  private acceptCache: { key: string; generation: number; accept: ((id: number) => boolean) | undefined } | null = null;
-
-  /** The predicate for a filter, rebuilt only when the filter or the library changed. */
-  private acceptFunction(filter: SearchFilter): ((id: number) => boolean) | undefined {
-    const key = JSON.stringify([filter.collections, filter.articleIds ?? null, filter.publishedFrom ?? null, filter.publishedTo ?? null]);
-    const cached = this.acceptCache;
-    if (cached && cached.key === key && cached.generation === this.state.generation) return cached.accept;
-    const accept = this.buildAcceptFunction(filter);
-    this.acceptCache = { key, generation: this.state.generation, accept };
-    return accept;
+  /** BM25 over whole articles (headline and body): the stories a query is about, best first. */
+  articleKeywordSearch(match: string, k: number, filter: SearchFilter): { articleKey: number; score: number }[] {
+    this.catchUp();
+    const allowed = this.admittedArticles(filter);
+    return this.catalog.articleKeywordSearch(match, k, allowed ? (key) => allowed[key] === 1 : () => true);
   }
 
-  /** A predicate over chunk ids for hnswlib, or undefined when the filter admits every stored chunk. */
-  private buildAcceptFunction(filter: SearchFilter): ((id: number) => boolean) | undefined {
+  /** What filters know of an article, from memory: its id, collection and publication date. */
+  articleInfoOf(articleKey: number): ArticleFilterInfo | undefined {
+    return this.articleInfo.get(articleKey);
+  }
+
+  private filterCache: { key: string; generation: number; articles: Uint8Array | undefined; accept: ((id: number) => boolean) | undefined } | null =
+    null;
+
+  /** The article-key table a filter admits (undefined: every stored article), rebuilt only when the filter or library changed. */
+  private admittedArticles(filter: SearchFilter): Uint8Array | undefined {
+    return this.cachedFilter(filter).articles;
+  }
+
+  /** The predicate over chunk ids for hnswlib, or undefined when the filter admits every stored chunk. */
+  private acceptFunction(filter: SearchFilter): ((id: number) => boolean) | undefined {
+    return this.cachedFilter(filter).accept;
+  }
+
+  private cachedFilter(filter: SearchFilter) {
+    const key = JSON.stringify([filter.collections, filter.articleIds ?? null, filter.publishedFrom ?? null, filter.publishedTo ?? null, filter.asOf ?? null]);
+    const cached = this.filterCache;
+    if (cached && cached.key === key && cached.generation === this.state.generation) return cached;
+    const articles = this.buildAdmittedArticles(filter);
+    const chunkArticle = this.chunkArticle;
+    // Called by hnswlib for every node it visits: typed-array lookups only.
+    const accept = articles ? (id: number) => articles[chunkArticle[id] ?? 0] === 1 : undefined;
+    this.filterCache = { key, generation: this.state.generation, articles, accept };
+    return this.filterCache;
+  }
+
+  private buildAdmittedArticles(filter: SearchFilter): Uint8Array | undefined {
     const collections = new Set(filter.collections);
     let maxKey = 0;
     for (const key of this.articleInfo.keys()) maxKey = Math.max(maxKey, key);
@@ -261,17 +289,15 @@ export class Library {
       if (
         collections.has(info.collection) &&
         (!filter.articleIds || filter.articleIds.includes(info.id)) &&
-        publishedWithin(info.published, filter.publishedFrom, filter.publishedTo)
+        publishedWithin(info.published, filter.publishedFrom, filter.publishedTo) &&
+        (!filter.asOf || !info.published || info.published.slice(0, 10) <= filter.asOf)
       ) {
         allowed[key] = 1;
       } else {
         admitsAll = false;
       }
     }
-    if (admitsAll) return undefined;
-    const chunkArticle = this.chunkArticle;
-    // Called by hnswlib for every node it visits: typed-array lookups only.
-    return (id: number) => allowed[chunkArticle[id] ?? 0] === 1;
+    return admitsAll ? undefined : allowed;
   }
 
   // ---------------------------------------------------------------- writes

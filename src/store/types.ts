@@ -24,7 +24,9 @@ export interface SearchFilter {
   collections: readonly string[];
   /** Only these articles. */
   articleIds?: readonly string[];
-  /** Inclusive ISO date bounds on `published`. */
+  /** Inclusive ISO date bounds on `published` (undated articles are left out). */
   publishedFrom?: string;
   publishedTo?: string;
+  /** The day a question is asked (YYYY-MM-DD): articles published after it are left out; undated ones stay. */
+  asOf?: string;
 }

@@ -1,0 +1,106 @@
+import { queryTerms } from '../retrieval/keyword-query.ts';
+import { stem } from './terms.ts';
+
+/**
+ * What kind of answer a question asks for, read from its wording the way classic question-answering
+ * systems do: who → a name; how many / how much → a number or amount; when → a date; where → a place;
+ * which X / what X → something named, of the kind X; why → a reason.
+ */
+export type AnswerType = 'name' | 'number' | 'date' | 'place' | 'thing' | 'reason' | 'other';
+
+export interface QuestionTerm {
+  word: string;
+  stem: string;
+  /** Written as a proper name or acronym in the question ("Carter", "US", "NATO") or a number. */
+  name: boolean;
+}
+
+export interface QuestionAnalysis {
+  type: AnswerType;
+  /** Stem of the noun the question asks about ("how many troops" → "troop"), or null. */
+  focus: string | null;
+  /**
+   * Stem of the attribute a "what is the X of Y" question asks for ("population", "capital"): a passage
+   * that never mentions it cannot answer, however much of Y it names. Null for other questions.
+   */
+  attribute: string | null;
+  /** The question's meaningful words (stopwords and question words dropped). */
+  terms: QuestionTerm[];
+}
+
+const KIND_WORDS: { type: AnswerType; pattern: RegExp }[] = [
+  { type: 'number', pattern: /\bhow (?:many|much|long|old|far|big|large|high|tall|often|fast|deep|heavy)\b/ },
+  {
+    type: 'number',
+    pattern:
+      /\bwhat (?:was |is |were |are )?(?:the )?(?:percentage|share|proportion|number|amount|sum|price|cost|score|scoreline|figure|total|rate|toll|death toll|turnout|margin|budget|value|population|size|salary|fee|fine|deficit|surplus|revenue|profit|loss)\b/,
+  },
+  { type: 'date', pattern: /^(?:since |until |by )?when\b|\b(?:what|which) (?:year|day|date|month|time|weekday)\b/ },
+  {
+    type: 'place',
+    pattern:
+      /^where\b|\b(?:what|which) (?:city|cities|town|country|countries|place|region|state|province|village|venue|stadium|port|district|island|capital|neighbou?rhood|street|county)\b/,
+  },
+  { type: 'name', pattern: /^(?:who|whom|whose)\b|\b(?:to|by|with|from|for|of) whom\b|^(?:\w+ )?(?:who|whom)\b/ },
+  {
+    type: 'name',
+    pattern:
+      /\b(?:which|what) (?:person|people|player|players|official|minister|company|companies|firm|team|club|side|group|organi[sz]ation|party|agency|bank|airline|carrier|manufacturer|brand|coach|manager|judge|lawyer|candidate|leader|union)\b/,
+  },
+  { type: 'reason', pattern: /^why\b|\bwhat (?:caused|prompted|led to|triggered|drove)\b|\bfor what reason\b|\bhow come\b/ },
+  { type: 'thing', pattern: /^(?:\w+ )?(?:which|what) (?!did\b|does\b|do\b|is\b|was\b|are\b|were\b|has\b|have\b|had\b|will\b|would\b|can\b|could\b|should\b)\w+/ },
+];
+
+/** Words that end the noun phrase after "which"/"how many". */
+const PHRASE_END = new Set([
+  'did', 'does', 'do', 'is', 'was', 'are', 'were', 'has', 'have', 'had', 'will', 'would', 'can', 'could', 'should',
+  'in', 'of', 'on', 'at', 'for', 'to', 'from', 'by', 'with', 'that', 'this', 'these', 'those', 'the', 'a', 'an',
+]);
+
+const TRIGGER = /\b(?:how (?:many|much)|which|what)\s+/i;
+
+/** "What is the population of …", "Who was the first president of …": the noun the question is about. */
+const COPULAR = /^(?:what|who|which)\s+(?:is|was|are|were|'s)\s+(?:the\s+|a\s+|an\s+)?((?:[\p{L}\p{N}'’-]+\s+){0,2}?[\p{L}\p{N}'’-]+)\s+(?:of|for|in|at|on|behind|at)\b/iu;
+
+const NAME_TOKEN = /^(?:\p{Lu}[\p{L}\p{M}'’.-]*|\p{N}[\p{L}\p{N},.]*)$/u;
+
+/** Which words of the question are written as names (capitalised after the first word, acronyms, numbers). */
+function nameWords(question: string): Set<string> {
+  const names = new Set<string>();
+  const tokens = question.split(/[\s"“”‘’()?!,:;]+/).filter(Boolean);
+  tokens.forEach((token, i) => {
+    const isAcronym = /^\p{Lu}{2,}$/u.test(token.replace(/\./g, ''));
+    if ((i > 0 && NAME_TOKEN.test(token)) || isAcronym || /^\p{N}/u.test(token)) {
+      for (const word of queryTerms(token)) names.add(word);
+    }
+  });
+  return names;
+}
+
+/** The noun right after "which", "what" or "how many", skipping names and describing words. */
+function attributeOf(question: string, names: Set<string>): string | null {
+  const copular = COPULAR.exec(question.trim());
+  const head = copular?.[1]?.split(/\s+/).at(-1)?.toLowerCase();
+  return head && !names.has(head) && queryTerms(head).length > 0 ? stem(head) : null;
+}
+
+function focusOf(question: string, names: Set<string>): string | null {
+  const trigger = TRIGGER.exec(question);
+  if (!trigger) return null;
+  const words = question.slice(trigger.index + trigger[0].length).toLowerCase().match(/[\p{L}\p{N}'’-]+/gu) ?? [];
+  let focus: string | null = null;
+  for (const word of words.slice(0, 4)) {
+    if (PHRASE_END.has(word)) break;
+    if (!names.has(word)) focus = word;
+  }
+  return focus ? stem(focus) : null;
+}
+
+export function analyzeQuestion(question: string): QuestionAnalysis {
+  const lower = question.toLowerCase().trim();
+  const type = KIND_WORDS.find((k) => k.pattern.test(lower))?.type ?? 'other';
+  const names = nameWords(question);
+  const terms = queryTerms(question).map((word) => ({ word, stem: stem(word), name: names.has(word) }));
+  const attribute = attributeOf(question, names);
+  return { type, focus: focusOf(question, names) ?? attribute, attribute, terms };
+}

@@ -1,0 +1,89 @@
+import type { Passage } from '../retrieval/passage.ts';
+import { isStatement, sentencesOf, type SentenceRef } from './extractive.ts';
+import { stem } from './terms.ts';
+import type { SummaryLength } from './types.ts';
+
+/*
+ * Extract-mode summaries. A news story puts its essentials in the lede, so every summary opens with it;
+ * the rest are the sentences most central to the story (sharing its vocabulary), never two saying the
+ * same thing. Bullets are the story's distinct points: facts (figures, names) from different parts of
+ * the story, not the paragraph's sentences cut into lines.
+ */
+
+const SENTENCES: Record<SummaryLength, number> = { brief: 2, standard: 5, bullets: 5 };
+
+/** Two sentences sharing more than this (cosine of word counts) say the same thing. */
+const SAME_POINT = 0.6;
+
+function termFrequencies(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const term of (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map(stem)) {
+    if (term.length > 2) counts.set(term, (counts.get(term) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function cosine(a: Map<string, number>, b: Map<string, number>): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (const [k, v] of a) {
+    na += v * v;
+    dot += v * (b.get(k) ?? 0);
+  }
+  for (const v of b.values()) nb += v * v;
+  return na && nb ? dot / Math.sqrt(na * nb) : 0;
+}
+
+/** Figures and names make a bullet a point of fact. */
+function factWeight(text: string): number {
+  const figures = /\d/.test(text) ? 0.1 : 0;
+  const names = (text.slice(1).match(/\s\p{Lu}\p{Ll}+/gu) ?? []).length > 0 ? 0.05 : 0;
+  return figures + names;
+}
+
+interface Candidate extends SentenceRef {
+  terms: Map<string, number>;
+}
+
+/** Statements of one article, in order, each passage's overlap with the previous one removed. */
+function statements(passages: readonly Passage[]): Candidate[] {
+  const seen = new Set<number>();
+  const out: Candidate[] = [];
+  for (const s of passages.flatMap(sentencesOf)) {
+    if (seen.has(s.start) || !isStatement(s.text)) continue;
+    seen.add(s.start);
+    out.push({ ...s, terms: termFrequencies(s.text) });
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Key sentences of one article, in article order, opening with the lede. `bullets` picks one point
+ * from each part of the story in turn (its beginning, middle and end), so they cover the whole of it.
+ */
+export function keySentences(passages: readonly Passage[], length: SummaryLength): SentenceRef[] {
+  const all = statements(passages);
+  const [lede] = all;
+  if (!lede) return [];
+  const whole = termFrequencies(all.map((s) => s.text).join(' '));
+  const central = (s: Candidate) => cosine(s.terms, whole) + (length === 'bullets' ? factWeight(s.text) : 0);
+  const chosen: Candidate[] = [lede];
+  const repeats = (s: Candidate) => chosen.some((c) => cosine(c.terms, s.terms) > SAME_POINT);
+  const want = Math.min(SENTENCES[length], all.length);
+  if (length === 'bullets') {
+    const parts = want - 1;
+    const rest = all.slice(1);
+    for (let part = 0; part < parts; part++) {
+      const section = rest.slice(Math.floor((part * rest.length) / parts), Math.floor(((part + 1) * rest.length) / parts));
+      const best = section.filter((s) => !repeats(s)).sort((a, b) => central(b) - central(a))[0];
+      if (best) chosen.push(best);
+    }
+  } else {
+    for (const s of all.slice(1).sort((a, b) => central(b) - central(a))) {
+      if (chosen.length >= want) break;
+      if (!repeats(s)) chosen.push(s);
+    }
+  }
+  return chosen.sort((a, b) => a.start - b.start).map(({ terms: _terms, ...s }) => s);
+}

@@ -1,0 +1,163 @@
+import * as chrono from 'chrono-node';
+
+/**
+ * When a question is asked, and which publication dates it is about. News questions are asked at a
+ * moment ("as of" a day: today, or `--as-of`); "yesterday", "this week", "in June", "since March" are
+ * read from that day (with chrono-node) and become a window of publication dates. Without time words,
+ * recent stories are preferred among near-equal matches; "the latest", "currently" prefer them more.
+ */
+export interface TimeScope {
+  /** The day the question is asked (YYYY-MM-DD): nothing published after it is used. */
+  asOf: string;
+  /** Publication dates the question is about, or null when it names none. */
+  window: DateWindow | null;
+  /** How strongly newer stories are preferred: `latest` when the question asks for the newest. */
+  recency: 'recent' | 'latest';
+  /** The question without its time words, for matching on content. */
+  query: string;
+}
+
+export interface DateWindow {
+  /** Inclusive publication-date bounds (YYYY-MM-DD). */
+  from: string;
+  to: string;
+  /** The words of the question it was read from ("this week"). */
+  expression: string;
+  /** The window lies after the as-of day: no stored article can be from then. */
+  future: boolean;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Words asking for the newest state of a story. */
+const LATEST =
+  /\b(?:the\s+)?(?:latest|newest|most\s+recent(?:ly)?|recent(?:ly)?|current(?:ly)?|right\s+now|at\s+(?:the\s+)?(?:moment|present)|presently|so\s+far|as\s+of\s+now|these\s+days|now)\b/gi;
+
+/** Prepositions that belong to a time expression ("since March", "in June", "on Monday"). */
+const LEAD_IN = /\b(?:in|on|since|during|from|by|before|until|till|over|of|at|around|earlier|later|early|late|mid)\s*$/i;
+
+const MONTH_ONLY = /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$/i;
+
+/** A date as YYYY-MM-DD, from a Date in UTC. */
+export function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+function addDays(day: string, days: number): string {
+  return isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS));
+}
+
+function weekday(day: string): number {
+  return new Date(`${day}T00:00:00Z`).getUTCDay();
+}
+
+/** Monday of the week holding `day`. */
+function weekStart(day: string): string {
+  return addDays(day, -((weekday(day) + 6) % 7));
+}
+
+function monthEnd(year: number, month: number): string {
+  return isoDay(new Date(Date.UTC(year, month, 0)));
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** Checks a `YYYY-MM-DD` string names a real day; returns it, or null. */
+export function parseIsoDay(text: string): string | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
+  if (!match) return null;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? text.trim() : null;
+}
+
+/** Reads the time words of `question` as of the day `asOf` (YYYY-MM-DD). */
+export function timeScopeOf(question: string, asOf: string): TimeScope {
+  let query = question;
+  let window: DateWindow | null = null;
+  const reference = { instant: new Date(`${asOf}T12:00:00Z`), timezone: 'UTC' };
+  for (const result of chrono.casual.parse(question, reference, { forwardDate: false })) {
+    const before = question.slice(0, result.index);
+    const found = windowOf(result, before, asOf);
+    if (!found) continue;
+    window = found;
+    const leadIn = LEAD_IN.exec(before);
+    const from = leadIn ? result.index - leadIn[0].length : result.index;
+    query = `${question.slice(0, from)} ${question.slice(result.index + result.text.length)}`;
+    break;
+  }
+  const recency = LATEST.test(query) ? 'latest' : 'recent';
+  LATEST.lastIndex = 0;
+  query = query.replace(LATEST, ' ').replace(/\s+/g, ' ').trim();
+  return { asOf, window, recency, query: query || question };
+}
+
+function windowOf(result: chrono.ParsedResult, before: string, asOf: string): DateWindow | null {
+  const text = result.text.toLowerCase();
+  const start = result.start;
+  const leadIn = LEAD_IN.exec(before)?.[0].trim().toLowerCase() ?? '';
+  const hasDate = ['year', 'month', 'day', 'weekday'].some((k) => start.isCertain(k as chrono.Component));
+  const relative = /\b(?:today|tonight|yesterday|week|weekend|month|year|ago|past|last|this|next|tomorrow)\b/.test(text);
+  if (!hasDate && !relative) return null; // a time of day alone ("at 5:30")
+  // A duration ("for 40 years", "three weeks") is not a moment, unless anchored ("two weeks ago", "the past month").
+  if (/\b(?:years?|months?|weeks?|days?|hours?|minutes?)\b/.test(text) && !/\b(?:ago|past|last|next|this|since|earlier|later)\b/.test(text)) return null;
+  // "march", "may" as verbs: a bare month counts when capitalised or introduced by a preposition.
+  if (MONTH_ONLY.test(text) && !/^[A-Z]/.test(result.text) && !leadIn) return null;
+  // "1/2" in "half of 1/2": a slash date counts only when introduced as a date.
+  if (/^\d{1,2}\/\d{1,2}$/.test(text) && !leadIn && before.trim() !== '') return null;
+
+  let from: string;
+  let to: string;
+  if (/\bweekend\b/.test(text)) {
+    // The latest weekend that has begun; asked on a Saturday, the one before counts too.
+    let saturday = addDays(asOf, -((weekday(asOf) + 1) % 7));
+    const onWeekend = weekday(asOf) === 6 || weekday(asOf) === 0;
+    if (/\blast\b/.test(text) && onWeekend) saturday = addDays(saturday, -7);
+    if (/\bnext\b/.test(text)) saturday = addDays(saturday, 7);
+    [from, to] = [weekday(asOf) === 6 && !/\b(?:last|next)\b/.test(text) ? addDays(saturday, -7) : saturday, addDays(saturday, 2)];
+  } else if (/\bpast\b|\blast \w+ (?:days|weeks|months)\b/.test(text)) {
+    // "the past month", "the last three days": a span ending on the as-of day.
+    [from, to] = [isoDay(start.date()), asOf];
+  } else if (/\bthis week\b/.test(text)) {
+    [from, to] = [addDays(asOf, -7), asOf];
+  } else if (/\blast week\b/.test(text)) {
+    const monday = addDays(weekStart(asOf), -7);
+    [from, to] = [addDays(monday, -1), addDays(monday, 7)];
+  } else if (/\bnext week\b/.test(text)) {
+    const monday = addDays(weekStart(asOf), 7);
+    [from, to] = [monday, addDays(monday, 6)];
+  } else if (/\b(?:this|last|next) month\b/.test(text) || (start.isCertain('month') && !start.isCertain('day') && !start.isCertain('weekday'))) {
+    let year = start.get('year') ?? Number(asOf.slice(0, 4));
+    const month = start.get('month') ?? Number(asOf.slice(5, 7));
+    // "in June" asked in March means last June.
+    if (!start.isCertain('year') && `${year}-${pad(month)}` > asOf.slice(0, 7) && !/\bnext\b/.test(text)) year--;
+    from = `${year}-${pad(month)}-01`;
+    // A month is reported on for a few days after it ends.
+    to = /\bthis month\b/.test(text) ? asOf : addDays(monthEnd(year, month), 3);
+  } else if (/\b(?:this|last|next) year\b/.test(text) || (start.isCertain('year') && !start.isCertain('month'))) {
+    const year = start.get('year') ?? Number(asOf.slice(0, 4));
+    from = `${year}-01-01`;
+    to = /\bthis year\b/.test(text) ? asOf : `${year}-12-31`;
+  } else {
+    let day = isoDay(start.date());
+    if (start.isCertain('weekday') && !start.isCertain('day')) {
+      // "on Monday": the latest Monday on or before the as-of day (chrono may pick the next one).
+      day = addDays(asOf, -((weekday(asOf) - (start.get('weekday') ?? 0) + 7) % 7));
+      if (/\blast\b/.test(text) && day === asOf) day = addDays(day, -7);
+    } else if (start.isCertain('month') && !start.isCertain('year') && day > asOf && !/\b(?:next|tomorrow)\b/.test(text)) {
+      day = `${Number(day.slice(0, 4)) - 1}${day.slice(4)}`;
+    }
+    // What happened on a day is reported that day or the next.
+    [from, to] = [day, addDays(day, 1)];
+    if (/\byesterday\b|\blast night\b/.test(text)) to = asOf;
+  }
+  if (leadIn === 'since' || leadIn === 'from') to = asOf;
+  if (leadIn === 'before' || leadIn === 'until' || leadIn === 'till' || leadIn === 'by') {
+    to = addDays(from, leadIn === 'before' ? -1 : 0);
+    from = '0000-01-01';
+  }
+  if (to > asOf && from <= asOf) to = asOf;
+  return { from, to, expression: `${leadIn ? `${leadIn} ` : ''}${result.text}`.trim(), future: from > asOf };
+}
