@@ -32,10 +32,10 @@ export const ingest: SlashCommand = {
     const collection = ctx.writableCollection(interaction);
     if (!collection) throw new UserError(discordText.serverOnly);
     if (!file && !url) throw new UserError(discordText.ingestNeedsInput);
-    const maxBytes = ctx.app.config.maxFileBytes;
-    if (file) checkAttachment(file, maxBytes);
+    const limits = { maxBytes: ctx.app.config.maxFileBytes, policy: ctx.app.config.fetch.policy };
+    if (file) checkAttachment(file, limits.maxBytes);
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const items = [...(file ? await loadAttachment(file, maxBytes, collection) : []), ...(url ? await loadArticleUrl(url, maxBytes) : [])];
+    const items = [...(file ? await loadAttachment(file, limits, collection) : []), ...(url ? await loadArticleUrl(url, limits) : [])];
     const summary = await ingestArticles({ library: ctx.app.library, embedder: ctx.app.embedder }, items, {
       collection,
       chunking: ctx.app.config.chunking,

@@ -16,7 +16,7 @@ import { createLogger } from './log.ts';
 const USAGE = `newsroom — question answering over a newsroom's stored articles
 
 Usage:
-  newsroom ingest <paths...> [--collection ID] [--prune]
+  newsroom ingest <paths or URLs...> [--collection ID] [--prune]
   newsroom search "<query>" [--k N] [--collection ID] [--as-of YYYY-MM-DD] [--json]
   newsroom articles [--collection ID] [--json]
   newsroom ask "<question>" [--collection ID] [--as-of YYYY-MM-DD] [--json]

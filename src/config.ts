@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { DEFAULT_EMBEDDING_MODEL, findModelSpec, listModelSpecs } from './embeddings/models.ts';
+import { parseAllowedHosts, type AddressPolicy } from './net/address-policy.ts';
 
 /** Everything the application reads from its environment, validated once at start-up. */
 export interface Config {
@@ -8,6 +9,11 @@ export interface Config {
   articlesDir: string | null;
   logLevel: string;
   maxFileBytes: number;
+  /** Every outbound fetch (URLs, attachments, feeds) goes through src/net with this policy. */
+  fetch: {
+    /** Global unicast addresses, plus what FETCH_ALLOWED_HOSTS allows. */
+    policy: AddressPolicy;
+  };
   embedding: {
     model: string;
     dtype: 'fp32' | 'q8';
@@ -95,6 +101,16 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     return raw;
   };
 
+  const allowedHosts = (name: string): AddressPolicy => {
+    const { policy, invalid } = parseAllowedHosts(text(name) ?? '');
+    if (invalid.length > 0) {
+      problems.push(
+        `${name} must list host names, IP addresses or CIDR ranges separated by commas; not understood: ${invalid.map((e) => `"${e}"`).join(', ')}`,
+      );
+    }
+    return policy;
+  };
+
   const dataDir = path.resolve(cwd, text('DATA_DIR') ?? 'data');
   const articlesDirRaw = env.ARTICLES_DIR === undefined ? 'articles' : env.ARTICLES_DIR.trim();
   const modelsDir = text('MODELS_DIR');
@@ -107,6 +123,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     articlesDir: articlesDirRaw ? path.resolve(cwd, articlesDirRaw) : null,
     logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     maxFileBytes: integer('MAX_FILE_MB', 10, 1, 1024) * 1024 * 1024,
+    fetch: { policy: allowedHosts('FETCH_ALLOWED_HOSTS') },
     embedding: {
       model: text('EMBEDDING_MODEL') ?? DEFAULT_EMBEDDING_MODEL,
       dtype: oneOf('EMBEDDING_DTYPE', ['fp32', 'q8'], 'fp32'),

@@ -1,3 +1,5 @@
+import type { RefusedRange } from './net/address-policy.ts';
+
 /**
  * Every sentence the bot says to people, in one place so wording can be reviewed together.
  * Errors meant for the operator (logs) do not belong here.
@@ -74,6 +76,9 @@ export const discordText = {
   attachmentIsImage: 'That attachment is an image. Attach an article as .txt, .md, .html, .json or .jsonl.',
   attachmentTooLarge: (mb: string, limit: string) => `That file is ${mb}, larger than the ${limit} limit.`,
   attachmentUnsupported: 'Attach an article as .txt, .md, .html, .json or .jsonl.',
+  attachmentOverLimit: (limit: string) => `That file is larger than the ${limit} limit.`,
+  attachmentBlocked:
+    'The attachment could not be downloaded: its address leads somewhere the bot does not fetch. An operator can check FETCH_ALLOWED_HOSTS.',
   downloadFailed: 'The attachment could not be downloaded from Discord. Try again.',
   ingestNeedsInput: 'Attach a file or give a URL to ingest.',
   ingested: (added: number, updated: number, unchanged: number, failed: number) =>
@@ -160,16 +165,48 @@ export const loadMessages = {
     `${where} has the id "${id}", which ${firstWhere} already uses`,
 
   // Addresses
-  notHttp: (url: string) => `"${truncate(url)}" is not an http(s) address`,
-  httpStatus: (url: string, status: number, statusText: string) =>
-    status === 404
-      ? `${url} was not found (404)`
-      : `${url} answered ${status}${statusText ? ` ${statusText}` : ''} instead of a page`,
-  notHtml: (url: string, contentType: string) => `${url} is ${contentType}, not an HTML page`,
-  timeout: (url: string, timeoutMs: number) => `${url} did not answer within ${formatSeconds(timeoutMs)}`,
-  unreachable: (url: string, detail: string) => `${url} could not be reached (${detail})`,
   noArticleText: (where: string) => `${where} has no article text that could be extracted`,
 } as const;
+
+// ---------------------------------------------------------------- fetching from the network
+
+/** What the network boundary (src/net) says about an address it could not fetch. `url` never shows credentials. */
+export const fetchMessages = {
+  notHttp: (url: string) => `"${truncate(url)}" is not an http(s) address`,
+  credentials: (url: string) =>
+    `The address ${url} includes a user name or password, which the bot never sends. Give the address without them.`,
+  blocked: (where: string, range: RefusedRange) =>
+    `${where} leads to ${REFUSED_RANGE_WORDS[range]}, which the bot does not fetch. ` +
+    'If it is your newsroom’s own server, an operator can allow it with FETCH_ALLOWED_HOSTS.',
+  redirectedTo: (url: string, hop: string) => `${url} (redirected to ${hop})`,
+  redirectNotHttp: (url: string, location: string) => `${url} redirected to "${truncate(location)}", which is not an http(s) address`,
+  redirectCredentials: (url: string) => `${url} redirected to an address with a user name or password, which the bot does not follow`,
+  redirectLoop: (url: string) => `${url} redirects in a loop, back to an address it already sent the bot to; check the address in a browser`,
+  tooManyRedirects: (url: string, max: number) => `${url} redirected more than ${max} times; give the final address of the page`,
+  httpStatus: (url: string, status: number, statusText: string, retryAfterSeconds?: number) =>
+    (status === 404
+      ? `${url} was not found (404)`
+      : `${url} answered ${status}${statusText ? ` ${statusText}` : ''} instead of a page`) +
+    (retryAfterSeconds === undefined ? '' : `; it asks to wait ${formatWait(retryAfterSeconds)} before trying again`),
+  badContentType: (url: string, contentType: string, expected: string) => `${url} is ${contentType}, not ${expected}`,
+  tooLarge: (url: string, bytes: number, maxBytes: number) => loadMessages.tooLarge(url, bytes, maxBytes),
+  tooLargeUnknownSize: (url: string, maxBytes: number) => loadMessages.tooLargeUnknownSize(url, maxBytes),
+  timeout: (url: string, timeoutMs: number) => `${url} did not answer within ${formatSeconds(timeoutMs)}`,
+  unreachable: (url: string, detail: string) => `${url} could not be reached (${detail})`,
+  aborted: (url: string) => `Fetching ${url} was cancelled`,
+} as const;
+
+const REFUSED_RANGE_WORDS: Record<RefusedRange, string> = {
+  loopback: 'this machine (a loopback address)',
+  private: 'a private network address',
+  linkLocal: 'a link-local address (such as a cloud metadata service)',
+  carrierGradeNat: 'a carrier-grade NAT address',
+  uniqueLocal: 'a private IPv6 address (unique-local)',
+  unspecified: 'an unspecified address',
+  multicast: 'a multicast address',
+  broadcast: 'the broadcast address',
+  reserved: 'a reserved or special-purpose address',
+};
 
 export const titleHints = {
   text: 'the first non-empty line is used as the title',
@@ -190,6 +227,10 @@ export function formatLimit(bytes: number): string {
   if (Number.isInteger(megabytes)) return `${megabytes} MB`;
   if (megabytes >= 0.1) return `${megabytes.toFixed(1)} MB`;
   return `${Math.ceil(bytes / 1024)} KB`;
+}
+
+function formatWait(seconds: number): string {
+  return seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} minutes`;
 }
 
 function formatSeconds(ms: number): string {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Article, LoadResult } from '../src/articles/article.ts';
 import { fileErrorMessage } from '../src/articles/files.ts';
+import { parseAllowedHosts } from '../src/net/address-policy.ts';
 import {
   IdRegistry,
   idFromFileName,
@@ -454,6 +455,9 @@ test('loadPaths: a folder of 10,000 small files loads completely with bounded co
 
 // ---------------------------------------------------------------- URLs
 
+// These stand-in servers listen on 127.0.0.1, which the bot refuses unless an operator allows it.
+const LOCAL_ALLOWED = parseAllowedHosts('127.0.0.1').policy;
+
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 async function serve(t: { after: (fn: () => Promise<void>) => void }, handler: Handler): Promise<string> {
@@ -478,7 +482,7 @@ test('loadUrl: fetches an HTML page through the same extractor; url is the final
     }
   });
   const address = `${base}/old-link`;
-  const article = articleOf(await loadUrl(address, { timeoutMs: 5000, maxBytes: 1024 * 1024 }));
+  const article = articleOf(await loadUrl(address, { timeoutMs: 5000, maxBytes: 1024 * 1024, policy: LOCAL_ALLOWED }));
   assert.equal(article.url, `${base}/local/library-reopens.html`);
   assert.equal(article.source, address);
   assert.equal(article.id, idFromUrl(new URL(`${base}/local/library-reopens.html`)));
@@ -516,7 +520,7 @@ test('loadUrl: 404, non-HTML, too big, timeout, bad scheme and unreachable each 
         res.writeHead(404).end();
     }
   });
-  const opts = { timeoutMs: 300, maxBytes: 1024 };
+  const opts = { timeoutMs: 300, maxBytes: 1024, policy: LOCAL_ALLOWED };
   assert.equal(errorOf(await loadUrl(`${base}/missing`, opts)), `${base}/missing was not found (404)`);
   assert.equal(errorOf(await loadUrl(`${base}/broken`, opts)), `${base}/broken answered 500 Internal Server Error instead of a page`);
   assert.equal(errorOf(await loadUrl(`${base}/report.pdf`, opts)), `${base}/report.pdf is application/pdf, not an HTML page`);

@@ -37,6 +37,8 @@ before(async () => {
     DISCORD_CLIENT_ID: discord.applicationId,
     DISCORD_API_URL: discord.restApi,
     QUESTIONS_PER_MINUTE: '50',
+    // The fake Discord's CDN (attachments) and web pages are on 127.0.0.1: allowed as an operator would.
+    FETCH_ALLOWED_HOSTS: '127.0.0.1',
   };
   app = await createTestApp(env);
   bot = startBot(app.config, silentLogger, Promise.resolve(app));
@@ -60,25 +62,25 @@ async function waitUntil<T>(probe: () => T | undefined | null | false, timeoutMs
   }
 }
 
-function requestsFor(token: string, id: string): RecordedRequest[] {
-  return discord.requests.filter((r) => r.route.includes(token) || r.route.includes(`/interactions/${id}/`));
+function requestsFor(token: string, id: string, fake: FakeDiscord = discord): RecordedRequest[] {
+  return fake.requests.filter((r) => r.route.includes(token) || r.route.includes(`/interactions/${id}/`));
 }
 
 /** Waits until the bot is done with an interaction: a final (non-draft) reply and a quiet moment. */
-async function settled(sent: { id: string; token: string }): Promise<APIMessage> {
+async function settled(sent: { id: string; token: string }, fake: FakeDiscord = discord): Promise<APIMessage> {
   const message = await waitUntil(() => {
-    const m = discord.originalMessage(sent.token);
+    const m = fake.originalMessage(sent.token);
     const footer = m?.embeds[0]?.footer?.text ?? '';
     return m && (m.content || m.embeds.length > 0) && !footer.startsWith('Writing') ? m : undefined;
   });
   let count = -1;
   await waitUntil(() => {
-    const now = requestsFor(sent.token, sent.id).length;
+    const now = requestsFor(sent.token, sent.id, fake).length;
     const quiet = now === count;
     count = now;
     return quiet;
   });
-  return discord.originalMessage(sent.token) ?? message;
+  return fake.originalMessage(sent.token) ?? message;
 }
 
 function ask(question: string, extra: Partial<Parameters<FakeDiscord['slashCommand']>[0]> = {}) {
@@ -202,6 +204,11 @@ test('/ingest: an editor adds an attachment; non-editors, images, huge files and
   const huge = await settled(ingestWith(EDITOR, { ...big, size: 30 * 1024 * 1024 }));
   assert.match(huge.content ?? '', /30\.0 MB, larger than the 10 MB limit/);
 
+  // Discord said 1 KB, the CDN sends 11 MB: the download stops at the cap.
+  const liar = discord.attachment('liar.md', Buffer.alloc(11 * 1024 * 1024, 'a'), 'text/markdown');
+  const lied = await settled(ingestWith(EDITOR, { ...liar, size: 1024 }));
+  assert.equal(lied.content, discordText.attachmentOverLimit('10 MB'));
+
   const missing = discord.serveFile('gone.html', 'not here', 'text/html', { status: 404 });
   const badUrl = await settled(
     discord.slashCommand({ name: 'ingest', guildId: GUILD_B, permissions: EDITOR, options: [{ type: ApplicationCommandOptionType.String, name: 'url', value: missing }] }),
@@ -312,6 +319,34 @@ test('per-user rate limit replies "try again in N s"', async () => {
     await limitedBot.stop();
     limitedApp.close();
     await otherDiscord.close();
+  }
+});
+
+test('/ingest without FETCH_ALLOWED_HOSTS refuses files and pages on a loopback address and stores nothing', async () => {
+  const strict = await startFakeDiscord({ guilds: [{ id: GUILD_B, name: 'B' }] });
+  const { FETCH_ALLOWED_HOSTS: _allowed, ...strictEnv } = env;
+  const config = loadConfig({ ...TINY_MODEL_ENV, ...strictEnv, DATA_DIR: app.dataDir, DISCORD_TOKEN: strict.token, DISCORD_API_URL: strict.restApi, ARTICLES_DIR: '' }, ROOT);
+  const strictBot = startBot(config, silentLogger, Promise.resolve({ ...app, config }));
+  try {
+    await strictBot.ready;
+    const before = app.library.listArticles([GUILD_B]).length;
+    const file = strict.attachment('harbor.md', '# Harbor vote\n\nThe harbor board voted on Monday.\n', 'text/markdown');
+    const byFile = await settled(
+      strict.slashCommand({ name: 'ingest', guildId: GUILD_B, permissions: EDITOR, options: [{ type: ApplicationCommandOptionType.Attachment, name: 'file', value: file.id }], attachments: [file] }),
+      strict,
+    );
+    assert.equal(byFile.content, discordText.attachmentBlocked);
+    const page = strict.serveFile('story.html', '<html><head><title>Secret</title></head><body><p>Internal page.</p></body></html>', 'text/html');
+    const byUrl = await settled(
+      strict.slashCommand({ name: 'ingest', guildId: GUILD_B, permissions: EDITOR, options: [{ type: ApplicationCommandOptionType.String, name: 'url', value: page }] }),
+      strict,
+    );
+    assert.match(byUrl.content ?? '', /failed 1/);
+    assert.match(byUrl.content ?? '', /leads to this machine \(a loopback address\), which the bot does not fetch.*FETCH_ALLOWED_HOSTS/);
+    assert.equal(app.library.listArticles([GUILD_B]).length, before);
+  } finally {
+    await strictBot.stop();
+    await strict.close();
   }
 });
 

@@ -3,8 +3,17 @@ import type { LoadResult } from '../articles/article.ts';
 import { isSupportedFileName, loadUrl, parseArticleBuffer } from '../articles/index.ts';
 import { UserError } from '../errors.ts';
 import { discordText, formatLimit, formatMegabytes } from '../messages.ts';
+import type { AddressPolicy } from '../net/address-policy.ts';
+import { fetchSafely } from '../net/safe-fetch.ts';
 
 const DOWNLOAD_TIMEOUT_MS = 15_000;
+
+/** What bounds a download from Discord or the web: its size and where it may come from. */
+export interface DownloadLimits {
+  maxBytes: number;
+  /** Config.fetch.policy. */
+  policy: AddressPolicy;
+}
 
 /** Checks an attachment before downloading it: no images, nothing too big, a known format. */
 export function checkAttachment(attachment: Attachment, maxBytes: number): void {
@@ -15,22 +24,23 @@ export function checkAttachment(attachment: Attachment, maxBytes: number): void 
   if (!isSupportedFileName(attachment.name)) throw new UserError(discordText.attachmentUnsupported);
 }
 
-/** Downloads an attachment (bounded in time and size) and parses it like a file on disk. */
-export async function loadAttachment(attachment: Attachment, maxBytes: number, collection: string): Promise<LoadResult[]> {
-  checkAttachment(attachment, maxBytes);
-  let data: Buffer;
-  try {
-    const response = await fetch(attachment.url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    data = Buffer.from(await response.arrayBuffer());
-  } catch {
+/**
+ * Downloads an attachment through the network boundary (streamed, stopped at the size cap, bounded
+ * in time) and parses it like a file on disk.
+ */
+export async function loadAttachment(attachment: Attachment, limits: DownloadLimits, collection: string): Promise<LoadResult[]> {
+  checkAttachment(attachment, limits.maxBytes);
+  const fetched = await fetchSafely(attachment.url, { policy: limits.policy, maxBytes: limits.maxBytes, timeoutMs: DOWNLOAD_TIMEOUT_MS });
+  if (!fetched.ok) {
+    // Discord's signed CDN address means nothing to an editor: say what happened instead.
+    if (fetched.kind === 'too_large') throw new UserError(discordText.attachmentOverLimit(formatLimit(limits.maxBytes)));
+    if (fetched.kind === 'blocked') throw new UserError(discordText.attachmentBlocked);
     throw new UserError(discordText.downloadFailed);
   }
-  if (data.byteLength > maxBytes) throw new UserError(discordText.attachmentTooLarge(formatMegabytes(data.byteLength), formatLimit(maxBytes)));
   // The file name (not a path) names the source, so messages never show server paths.
-  return parseArticleBuffer(attachment.name, data, `discord:${collection}/${attachment.name}`, { maxBytes });
+  return parseArticleBuffer(attachment.name, fetched.body, `discord:${collection}/${attachment.name}`, { maxBytes: limits.maxBytes });
 }
 
-export async function loadArticleUrl(url: string, maxBytes: number): Promise<LoadResult[]> {
-  return [await loadUrl(url.trim(), { timeoutMs: DOWNLOAD_TIMEOUT_MS, maxBytes })];
+export async function loadArticleUrl(url: string, limits: DownloadLimits): Promise<LoadResult[]> {
+  return [await loadUrl(url.trim(), { timeoutMs: DOWNLOAD_TIMEOUT_MS, maxBytes: limits.maxBytes, policy: limits.policy })];
 }
