@@ -469,7 +469,7 @@ export class Catalog {
       this.cachedStatement(
         `SELECT r.chunkId, r.score FROM (${ranked}) r JOIN chunks c ON c.id = r.chunkId JOIN articles a ON a.key = c.article_key
           WHERE ${conditions.join(' AND ')} ORDER BY r.score LIMIT @limit`,
-      ).all({ ...params, limit }),
+      ).all({ ...params, match, limit }),
     );
   }
 
