@@ -19,9 +19,11 @@ import { contentStems, coverage } from './terms.ts';
 export const MIN_CLAIM_TERM_COVERAGE = 0.45;
 
 /**
- * When a sentence cites several passages, each usually carries a part of it: a passage is kept
- * if it holds at least this share of the key terms, provided the kept ones together reach
- * MIN_CLAIM_TERM_COVERAGE.
+ * When a sentence cites several passages, each may carry only a part of it ("reopened after 374
+ * days [1] at a cost of $27.3 million [2]"). A passage below MIN_CLAIM_TERM_COVERAGE is then kept
+ * if it holds at least this share of the key terms and adds a term or figure that the better
+ * matching cited passages lack, and provided the kept passages together reach
+ * MIN_CLAIM_TERM_COVERAGE. A passage that adds nothing is a citation of something else.
  */
 export const MIN_PART_TERM_COVERAGE = 0.25;
 
@@ -116,18 +118,33 @@ export interface SupportCheck {
  */
 export function checkSupport(claim: string, passages: readonly Passage[], cited: readonly number[], quoted: readonly number[] = []): SupportCheck {
   const wanted = keyTerms(claim);
-  const terms = new Map(cited.map((i) => [i, passageTerms(passages[i] as Passage)]));
-  const bar = cited.length > 1 ? MIN_PART_TERM_COVERAGE : MIN_CLAIM_TERM_COVERAGE;
-  const supports = (i: number) => wanted.size === 0 || quoted.includes(i) || coverage(wanted, terms.get(i) as Set<string>) >= bar;
-  let kept = cited.filter(supports);
-  if (kept.length > 1 && wanted.size > 0 && !kept.some((i) => quoted.includes(i))) {
-    const together = new Set(kept.flatMap((i) => [...(terms.get(i) as Set<string>)]));
-    if (coverage(wanted, together) < MIN_CLAIM_TERM_COVERAGE) kept = [];
+  const figures = figuresOf(claim, { spelledOut: 'figures-only' });
+  const candidates = cited.map((index) => {
+    const passage = passages[index] as Passage;
+    const terms = passageTerms(passage);
+    const score = wanted.size === 0 || quoted.includes(index) ? 1 : coverage(wanted, terms);
+    return { index, terms, figures: passageFigures(passage), score };
+  });
+  const has = (terms: ReadonlySet<string>, term: string) => coverage(new Set([term]), terms) > 0;
+  const holds = (available: ReadonlySet<string>, forms: ReadonlySet<string>) => [...forms].some((f) => available.has(f));
+
+  const kept: typeof candidates = [];
+  for (const c of [...candidates].sort((a, b) => b.score - a.score)) {
+    if (c.score >= MIN_CLAIM_TERM_COVERAGE) {
+      kept.push(c);
+      continue;
+    }
+    if (cited.length === 1 || c.score < MIN_PART_TERM_COVERAGE) continue;
+    const addsTerm = [...wanted].some((t) => has(c.terms, t) && !kept.some((k) => has(k.terms, t)));
+    const addsFigure = figures.some((forms) => holds(c.figures, forms) && !kept.some((k) => holds(k.figures, forms)));
+    if (addsTerm || addsFigure) kept.push(c);
   }
-  if (kept.length > 0) {
-    const available = new Set(kept.flatMap((i) => [...passageFigures(passages[i] as Passage)]));
-    const figures = figuresOf(claim, { spelledOut: 'figures-only' });
-    if (!figures.every((forms) => [...forms].some((f) => available.has(f)))) kept = [];
-  }
-  return { kept, dropped: cited.filter((i) => !kept.includes(i)) };
+  const together = new Set(kept.flatMap((k) => [...k.terms]));
+  const allFigures = new Set(kept.flatMap((k) => [...k.figures]));
+  const supported =
+    kept.length > 0 &&
+    (kept.some((k) => k.score >= MIN_CLAIM_TERM_COVERAGE) || coverage(wanted, together) >= MIN_CLAIM_TERM_COVERAGE) &&
+    figures.every((forms) => holds(allFigures, forms));
+  const keptIndexes = supported ? cited.filter((i) => kept.some((k) => k.index === i)) : [];
+  return { kept: keptIndexes, dropped: cited.filter((i) => !keptIndexes.includes(i)) };
 }
