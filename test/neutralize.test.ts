@@ -49,6 +49,8 @@ test('headings, subtext, quotes, code blocks, spoilers and emphasis are shown as
     '# Heading',
     'first line\n## Second-level heading',
     '-# small print',
+    '- # heading in a list item',
+    '* 2. > quote in a nested list item',
     '> quoted',
     '  >>> everything below quoted',
     '```js\nalert(1)\n```',
@@ -58,7 +60,7 @@ test('headings, subtext, quotes, code blocks, spoilers and emphasis are shown as
   for (const text of all) {
     const shown = neutralize(text).toString();
     assert.deepEqual(blockMarkup(shown), [], text);
-    assert.doesNotMatch(activeMarkup(shown), /^\s*>/m, text);
+    assert.doesNotMatch(activeMarkup(shown), /^\s*(?:(?:[-+*]|\d+[.)])\s+)*>/m, text);
     assert.deepEqual(inlineMarkup(shown, ['boldinject', 'underinject', 'strikeinject', 'italinject', 'codeinject']), [], text);
     assert.equal(readable(shown), text);
   }

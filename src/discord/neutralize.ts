@@ -28,8 +28,9 @@ const ZWSP = '\u200b';
 
 // Inline markdown anywhere in a line: escapes, bold/italic, underline, strike, code, spoilers, links.
 const INLINE = /[\\*_~`|[\]]/g;
-// Block markdown at the start of a line (a fragment's start may land at one): headings, subtext, quotes.
-const LINE_START = /^([ \t]*)(#|-#|>)/gm;
+// Block markdown at the start of a line (a fragment's start may land at one), also inside a list
+// item ("- # Big"): headings, subtext, quotes. Runs after INLINE, so a "*" bullet reads "\*".
+const LINE_START = /^([ \t]*(?:(?:[-+]|\\\*|\d+[.)])[ \t]+)*)(#|-#|>)/gm;
 // References Discord resolves inside <…>: users, roles, channels, slash commands, emoji, timestamps, guild navigation.
 const REFERENCE = /<(?=[@#/:]|a:|t:|id:)/gi;
 const MASS_MENTION = /@(?=(?:everyone|here)\b)/gi;

@@ -36,7 +36,9 @@ export function mentions(text: string): string[] {
 /** Block markdown at a line start that the bot itself never writes: headings, subtext, code fences. */
 export function blockMarkup(text: string): string[] {
   const active = activeMarkup(text);
-  return [...active.matchAll(/^[ \t]*(?:#{1,3}[ \t]|-#[ \t]).*$/gm), ...active.matchAll(/```/g)].map((m) => m[0]);
+  const listItem = String.raw`(?:(?:[-+*]|\d+[.)])[ \t]+)*`;
+  const blocks = new RegExp(String.raw`^[ \t]*${listItem}(?:#{1,3}[ \t]|-#[ \t]).*$`, 'gm');
+  return [...active.matchAll(blocks), ...active.matchAll(/```/g)].map((m) => m[0]);
 }
 
 /** Spoilers, and emphasis wrapped around one of the words given (the bot never emphasises those). */
