@@ -53,7 +53,8 @@ function titleOf(text: string, max: number = LIMITS.title): Markdown {
 
 /** "[Title](url) · 2025-03-14 · Byline": our link to the stored article, its title neutralised. */
 function sourceHeading(c: Citation): Markdown {
-  const parts = [articleLink(c.title, c.url), md`${date(c.published)}`, ...(c.byline ? [md`${c.byline}`] : [])];
+  const byline = c.byline ? [md`${trimAtWord(c.byline, 100)}`] : [];
+  const parts = [articleLink(trimAtWord(c.title, 200), c.url), md`${date(c.published)}`, ...byline];
   return joinMarkdown(parts, ' · ');
 }
 
