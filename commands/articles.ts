@@ -3,14 +3,13 @@ import {
   ApplicationCommandOptionType,
   ButtonBuilder,
   ButtonStyle,
-  escapeMarkdown,
   MessageFlags,
   type APIEmbed,
   type MessageActionRowComponentBuilder,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { BotContext, SlashCommand } from '../src/discord/context.ts';
-import { trimAtWord } from '../src/discord/render.ts';
+import { code, joinMarkdown, md, neutralizeWithin, trimAtWord } from '../src/discord/neutralize.ts';
 import { NO_MENTIONS } from '../src/discord/respond.ts';
 import { UserError } from '../src/errors.ts';
 import { discordText } from '../src/messages.ts';
@@ -57,9 +56,10 @@ function page(ctx: BotContext, visible: string[], offset: number, scope: Scope, 
   const shown = found.slice(start, start + PAGE_SIZE);
   const embed: APIEmbed = {
     title: discordText.articlesPage(start + 1, start + shown.length, found.length),
-    description: shown
-      .map((a) => `\`${a.published?.slice(0, 10) ?? 'undated   '}\` **${escapeMarkdown(trimAtWord(a.title, 150))}**\n\u2003id: \`${a.id}\``)
-      .join('\n'),
+    description: joinMarkdown(
+      shown.map((a) => md`${code(a.published?.slice(0, 10) ?? 'undated   ')} **${trimAtWord(a.title, 150)}**\n\u2003id: ${code(a.id)}`),
+      '\n',
+    ).toString(),
     color: 0x2b6cb0,
   };
   const args = (to: number) => `cmd:articles:${to}:${scope}:${search}`.slice(0, 100);
@@ -83,9 +83,10 @@ export const articles: SlashCommand = {
       if (!ctx.isEditor(interaction)) throw new UserError(discordText.editorsOnly);
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const gaps = ctx.app.answerLog.unanswered(interaction.guildId, 20);
-      const description = gaps.map((g) => `\`${g.createdAt.slice(0, 10)}\` ${escapeMarkdown(trimAtWord(g.question.replace(/\s+/g, ' '), 180))}`).join('\n');
+      const lines = gaps.map((g) => md`${code(g.createdAt.slice(0, 10))} ${neutralizeWithin(g.question.replace(/\s+/g, ' '), 180)}`);
+      const description = lines.length > 0 ? joinMarkdown(lines, '\n') : md`${discordText.noGaps}`;
       await interaction.editReply({
-        embeds: [{ title: discordText.gapsTitle, description: description || discordText.noGaps, color: 0xc05621 }],
+        embeds: [{ title: discordText.gapsTitle, description: description.toString(), color: 0xc05621 }],
         allowedMentions: NO_MENTIONS,
       });
       return;

@@ -6,6 +6,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { SlashCommand } from '../src/discord/context.ts';
+import { neutralize } from '../src/discord/neutralize.ts';
 import { UserError } from '../src/errors.ts';
 import { discordText, messages } from '../src/messages.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
@@ -33,7 +34,7 @@ export const forget: SlashCommand = {
     }
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     await ctx.app.library.write(async (writer) => writer.removeArticle(collection, id));
-    await interaction.editReply({ content: discordText.forgotten(article.title), allowedMentions: { parse: [] } });
+    await interaction.editReply({ content: neutralize(discordText.forgotten(article.title)).toString(), allowedMentions: { parse: [] } });
   },
   async autocomplete(interaction, ctx) {
     const collection = ctx.writableCollection(interaction);

@@ -7,6 +7,7 @@ import {
 } from 'discord.js';
 import type { SlashCommand } from '../src/discord/context.ts';
 import { checkAttachment, loadArticleUrl, loadAttachment } from '../src/discord/ingest-input.ts';
+import { neutralize, type Markdown } from '../src/discord/neutralize.ts';
 import { UserError } from '../src/errors.ts';
 import { ingest as ingestArticles } from '../src/ingest.ts';
 import { discordText } from '../src/messages.ts';
@@ -40,14 +41,26 @@ export const ingest: SlashCommand = {
       collection,
       chunking: ctx.app.config.chunking,
     });
-    const failures = summary.failures.map((f) => `• ${f.error}`).join('\n');
-    const titles = items.flatMap((i) => (i.ok ? [`• ${i.article.title}`] : [])).join('\n');
+    // Titles and load errors (file names, addresses) come from the ingested input: rendered inert.
+    const lines = [
+      discordText.ingested(summary.added, summary.updated, summary.unchanged, summary.failed),
+      ...items.flatMap((i) => (i.ok ? [`• ${i.article.title}`] : [])),
+      ...summary.failures.map((f) => `• ${f.error}`),
+    ].map((line) => neutralize(line));
     await interaction.editReply({
-      content: [discordText.ingested(summary.added, summary.updated, summary.unchanged, summary.failed), titles, failures]
-        .filter(Boolean)
-        .join('\n')
-        .slice(0, 2000),
+      content: withinLimit(lines, 2000),
       allowedMentions: { parse: [] },
     });
   },
 };
+
+/** As many whole lines as fit in `max` characters. */
+function withinLimit(lines: readonly Markdown[], max: number): string {
+  let out = '';
+  for (const line of lines) {
+    const next = out ? `${out}\n${line}` : line.toString();
+    if (next.length > max) break;
+    out = next;
+  }
+  return out;
+}

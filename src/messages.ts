@@ -53,6 +53,7 @@ export const discordText = {
   unsourcedLabel: 'Unsourced: the model did not point to any article for this.',
   closestArticles: 'Closest stored articles:',
   noSources: 'This answer has no sources to show.',
+  draftTitle: (title: string) => `Draft (not yet checked): ${title}`,
   draftFooter: 'Writing… sources are checked when the answer is complete.',
   extractFooter: 'Quoted from the stored articles (extract mode)',
   writtenBy: (model: string | null) => `Written by ${model ?? 'the language model'} from the stored articles; sources checked`,

@@ -4,8 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { App } from '../src/app.ts';
+import { checkSupport, figuresOf } from '../src/answering/support.ts';
 import type { AnswerResult, Citation } from '../src/answering/types.ts';
 import { UserError } from '../src/errors.ts';
+import type { Passage } from '../src/retrieval/passage.ts';
 import { startFakeOpenAI, type ChatRequestBody, type FakeOpenAI } from './fakes/openai-server.ts';
 import { createTestApp, passageFromPrompt, ROOT, systemMessage, userMessage } from './support/app.ts';
 
@@ -261,3 +263,139 @@ test('topic summaries order passages by date', async () => {
   assert.deepEqual(dates, [...dates].sort());
   assert.ok(['summary', 'unsupported'].includes(summary.kind));
 });
+
+test('a citation is kept only where the cited passage supports its sentence', async () => {
+  const question = 'How many containers did Alder Harbour Terminal move in the fiscal year?';
+  const { body } = await ask(question);
+  const prompt = userMessage(body as ChatRequestBody);
+  const texts = Array.from({ length: 12 }, (_, i) => passageFromPrompt(prompt, i + 1));
+  const right = texts.findIndex((t) => t.includes('412,600')) + 1;
+  const unrelated = texts.findIndex((t) => t !== '' && !/TEU|container|cargo|terminal/i.test(t)) + 1;
+  assert.ok(right > 0 && unrelated > 0, 'the prompt holds the answer and an unrelated passage');
+
+  const claim = 'The terminal handled a record 412,600 TEUs of container cargo in the fiscal year';
+  const paraphrase = await ask(question, { text: `${claim} [${right}].` });
+  assert.equal(paraphrase.result.kind, 'answer', 'an honest paraphrase keeps its citation');
+  assert.equal(paraphrase.result.citations.length, 1);
+  assert.match(paraphrase.result.citations[0]?.excerpt ?? '', /412,600/);
+
+  const misattributed = await ask(question, { text: `${claim} [${unrelated}].` });
+  assert.equal(misattributed.result.kind, 'unsupported', 'a citation of an unrelated passage is dropped');
+  assert.deepEqual(misattributed.result.citations, []);
+
+  const both = await ask(question, { text: `${claim} [${right}][${unrelated}].` });
+  assert.equal(both.result.kind, 'answer');
+  assert.deepEqual(both.result.citations.map((c) => c.articleId), ['alder-harbour-terminal-record-cargo']);
+  assert.match(both.result.text, /fiscal year \[1\]\.$/);
+
+  const wrongNumber = await ask(question, { text: `The terminal handled a record 412,000 TEUs of container cargo [${right}]. ${claim} [${right}].` });
+  assert.equal(wrongNumber.result.kind, 'answer');
+  assert.doesNotMatch(wrongNumber.result.text, /412,000/, 'a figure the passage does not hold loses its citation');
+  assert.ok(wrongNumber.result.notices.some((n) => /without a source/.test(n)));
+  assertVerbatim(app, wrongNumber.result.citations);
+});
+
+test('honest paraphrases of the benchmark answers keep their citation; passages of other stories rarely support them', () => {
+  const set = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench/questions.json'), 'utf8')) as { answerable: { id: string; articleId: string; answer: string }[] };
+  const paraphrases = JSON.parse(fs.readFileSync(path.join(ROOT, 'test/fixtures/paraphrases.json'), 'utf8')) as Record<string, string>;
+  const library = extractiveApp.library;
+  const chunks = library
+    .listArticles()
+    .filter((a) => a.collection === 'shared')
+    .flatMap((a) => library.chunksOfArticle('shared', a.id))
+    .map((c): Passage => ({ ...c, score: 0, denseRank: null, keywordRank: null, similarity: null }));
+  const lost: string[] = [];
+  let pairs = 0;
+  let keptElsewhere = 0;
+  for (const q of set.answerable) {
+    const claim = paraphrases[q.id];
+    if (!claim) continue;
+    const at = library.getBody('shared', q.articleId)?.indexOf(q.answer) ?? -1;
+    const holding = chunks.filter((c) => c.articleId === q.articleId && c.start <= at && at + q.answer.length <= c.end);
+    assert.ok(holding.length > 0, `${q.id}: the answer sentence is stored`);
+    if (!holding.some((c) => checkSupport(claim, [c], [0]).kept.length > 0)) lost.push(`${q.id}: ${claim}`);
+    for (const c of chunks.filter((c) => c.articleId !== q.articleId)) {
+      pairs++;
+      if (checkSupport(claim, [c], [0]).kept.length > 0) keptElsewhere++;
+    }
+  }
+  assert.equal(Object.keys(paraphrases).length, 49);
+  assert.deepEqual(lost, [], 'every honest paraphrase is supported by the passage holding its answer');
+  assert.ok(keptElsewhere / pairs <= 0.01, `${keptElsewhere} of ${pairs} passages of other stories were taken as support`);
+});
+
+test('figures are compared by value: 5,200 is 5200, $4 million is 4 million or 4,000,000', () => {
+  const passage = (text: string): Passage => ({
+    chunkId: 1, articleId: 'a', collection: 'shared', title: 'Ferry ridership', url: null, published: '2026-03-02', byline: null,
+    text, start: 0, end: text.length, score: 0, denseRank: null, keywordRank: null, similarity: null,
+  });
+  const p = [passage('The harbour ferry carried 5,200 riders a day, and the new dock cost $4 million, about five months of fares.')];
+  const kept = (claim: string) => checkSupport(claim, p, [0]).kept.length === 1;
+  assert.ok(kept('The ferry carried 5200 riders a day.'));
+  assert.ok(kept('The new ferry dock cost 4,000,000 dollars.'));
+  assert.ok(kept('The new ferry dock cost 4 million.'));
+  assert.ok(kept('The dock cost about 5 months of ferry fares.'));
+  assert.ok(kept('The ferry carried 5,200 riders a day in March 2026.'), 'the publication date counts');
+  assert.ok(!kept('The ferry carried 5,000 riders a day.'));
+  assert.ok(!kept('The new ferry dock cost $4.5 million.'));
+  assert.deepEqual(figuresOf('9.4 percent, 9.4%, $18.40, twenty-two, 1,2'), [new Set(['9.4']), new Set(['9.4']), new Set(['18.4']), new Set(['1']), new Set(['2']), new Set(['22'])]);
+});
+
+test("an article's own bracketed numbers are never citation markers, in the prompt or the answer", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-markers-'));
+  fs.copyFileSync(path.join(ROOT, 'articles/council-passes-2026-budget.md'), path.join(dir, 'council.md'));
+  fs.copyFileSync(path.join(ROOT, 'test/fixtures/hostile/ferry-fares.json'), path.join(dir, 'ferry-fares.json'));
+  const withFerry = await createTestApp({ OPENAI_BASE_URL: fake.baseURL }, dir);
+  const question = 'How much will harbour ferry fares rise to, and how many riders did the ferry carry?';
+  try {
+    const first = await withFerry.answerer.ask({ question, collections: shared });
+    const prompt = userMessage(fake.requests.at(-1)?.body as ChatRequestBody);
+    const texts = Array.from({ length: 8 }, (_, i) => passageFromPrompt(prompt, i + 1));
+    const ferry = texts.findIndex((t) => t.includes('$4.50')) + 1;
+    assert.ok(ferry > 0);
+    const shown = texts.join('\n');
+    assert.match(shown, /report ［7］ recommended/);
+    assert.match(shown, /earlier ［1, 2］/);
+    assert.doesNotMatch(shown, /\[7\]|\[1, 2\]/, 'the model cannot mistake them for passages 7, 1 and 2');
+
+    fake.respondWith({ text: `The authority said “fares will rise to $4.50 in March, as the ferry authority's report ［7］ recommended” [${ferry}].` });
+    const quoted = await withFerry.answerer.ask({ question, collections: shared });
+    assert.equal(quoted.kind, 'answer', 'a quote of the passage as shown is verified against the stored text');
+    assert.match(quoted.text, /report ［7］ recommended” \[1\]\.$/);
+    assert.match(quoted.citations[0]?.excerpt ?? '', /report \[7\] recommended/, 'excerpts stay verbatim');
+
+    for (const result of [first, quoted]) {
+      const markers = [...result.text.matchAll(/\[[^\]]*\]/g)].map((m) => m[0]);
+      assert.ok(markers.every((m) => /^\[\d+\]$/.test(m) && Number(m.slice(1, -1)) <= result.citations.length), `only our markers: ${markers}`);
+    }
+
+    const riders = texts.findIndex((t) => t.includes('5,200 riders')) + 1;
+    assert.ok(riders > 0);
+    fake.respondWith({ text: `The harbour ferry carried 5,000 riders a day last year [${riders}].` });
+    assert.equal((await withFerry.answerer.ask({ question, collections: shared })).kind, 'unsupported', '"5,000" where the passage says "5,200"');
+    fake.respondWith({ text: `The harbour ferry carried 5200 riders a day last year [${riders}].` });
+    assert.equal((await withFerry.answerer.ask({ question, collections: shared })).kind, 'answer');
+  } finally {
+    withFerry.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test(
+  "extract mode: an article's own bracketed numbers are not markers in the answer text",
+  { todo: 'citeSentences (src/answering/extractive.ts, being rewritten elsewhere) must write defuseMarkers(sentence) before its marker' },
+  async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-markers-x-'));
+    fs.copyFileSync(path.join(ROOT, 'test/fixtures/hostile/ferry-fares.json'), path.join(dir, 'ferry-fares.json'));
+    const extract = await createTestApp({}, dir);
+    try {
+      const result = await extract.answerer.ask({ question: 'What did the ferry authority report recommend about harbour ferry fares?', collections: shared });
+      assert.equal(result.mode, 'extractive');
+      assert.match(result.text, /［7］/);
+      assert.doesNotMatch(result.text, /\[7\]|\[1, 2\]/);
+    } finally {
+      extract.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import type { AnswerResult, Citation } from '../src/answering/types.ts';
+import { renderAnswer } from '../src/cli/render.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-cli-'));
@@ -97,4 +99,21 @@ test('the chat console answers questions and commands as Discord will', () => {
   assert.match(result.stdout, /Sources:\n\[1\]/);
   assert.match(result.stdout, /kestrel-bridge-reopens/);
   assert.match(result.stdout, /No stored article matches "nothing-like-this"/);
+});
+
+test("plain-text answers: only the bot's markers read as [n]; an article's own numbers are shown as ［7］", () => {
+  const citation: Citation = {
+    number: 1, articleId: 'ferry-fares-rise', collection: 'shared', title: 'Harbour ferry fares rise [7]',
+    url: 'https://news.example/transit/ferry-fares-rise', published: '2026-03-02', byline: 'Transit desk [2]', chunkId: 1,
+    excerpt: "Fares will rise to $4.50, as the authority's report [7] recommended, up [1, 2].", start: 0, end: 10,
+  };
+  const result: AnswerResult = {
+    kind: 'answer', mode: 'llm', question: 'How much will ferry fares rise?', text: 'Fares will rise to $4.50 [1].', citations: [citation],
+    passages: [], closest: [], notices: [], asOf: '2026-03-02', model: 'test-model', usage: null, timings: { retrievalMs: 0, generationMs: 0, totalMs: 0 },
+  };
+  const out = renderAnswer(result);
+  assert.match(out, /^Fares will rise to \$4\.50 \[1\]\./);
+  assert.match(out, /\[1\] Harbour ferry fares rise ［7］ \(2026-03-02 · Transit desk ［2］\)/);
+  assert.match(out, /report ［7］ recommended, up ［1, 2］/);
+  assert.deepEqual([...out.matchAll(/\[\d+(?:, \d+)*\]/g)].map((m) => m[0]), ['[1]', '[1]']);
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Chunk } from '../src/text/chunk.ts';
 import { chunkText } from '../src/text/chunker.ts';
 import { countLlmTokens, truncateToLlmTokens } from '../src/text/llm-tokens.ts';
+import { defuseMarkers, stripMarkers } from '../src/text/markers.ts';
 import { findNormalized, normalizeForMatch } from '../src/text/normalize.ts';
 import { splitParagraphs, splitSentences } from '../src/text/sentences.ts';
 
@@ -318,4 +319,15 @@ test('truncateToLlmTokens keeps a verbatim prefix within the budget, cut after a
   assert.ok(words.startsWith(short));
   assert.ok(countLlmTokens(short) <= 10);
   assert.match(short, /(?:harbour|ferry|dock)$/u, 'cut between words');
+});
+
+test('an article\'s bracketed numbers are defused with full-width brackets of the same length; quotes still match', () => {
+  const stored = 'As the report [7] shows, fares rose [1, 2] and [ 3 ] [sic] [2-4].';
+  const defused = defuseMarkers(stored);
+  assert.equal(defused, 'As the report ［7］ shows, fares rose ［1, 2］ and ［ 3 ］ [sic] ［2-4］.');
+  assert.equal(defused.length, stored.length, 'offsets into the stored text still hold');
+  const found = findNormalized(stored, 'report ［7］ shows, fares rose ［1, 2］');
+  assert.ok(found);
+  assert.equal(stored.slice(found.start, found.end), 'report [7] shows, fares rose [1, 2]');
+  assert.equal(stripMarkers('Fares rose [1][2]. Tolls did not [3, 4].'), 'Fares rose. Tolls did not.');
 });

@@ -1,14 +1,17 @@
 import type { Passage } from '../retrieval/passage.ts';
+import { MARKER_GROUP_SOURCE, MARKER_SOURCE } from '../text/markers.ts';
 import { findNormalized } from '../text/normalize.ts';
 import { splitSentences, type Span } from '../text/sentences.ts';
+import { checkSupport } from './support.ts';
 import { contentStems, coverage } from './terms.ts';
 import type { Citation } from './types.ts';
 
 /** What the model replies when the passages do not hold the answer (see prompts/answer.md). */
 export const NOT_IN_ARTICLES = 'NOT_IN_ARTICLES';
 
-const MARKER_GROUP = /(?:\s*\[\s*\d+(?:\s*[,;–-]\s*\d+)*\s*\])+/g;
-const ONE_MARKER = /\[\s*(\d+(?:\s*[,;–-]\s*\d+)*)\s*\]/g;
+const MARKER_GROUP = new RegExp(MARKER_GROUP_SOURCE, 'g');
+const ONE_MARKER = new RegExp(MARKER_SOURCE, 'g');
+const TRAILING_MARKERS = new RegExp(`([.!?…]["'”’)]*)(${MARKER_GROUP_SOURCE})`, 'g');
 const QUOTE = /["“]([^"“”\n]{3,600})["”]/g;
 const BULLET = /^\s*(?:[-*•]|\d+[.)])\s+/;
 const TERMINAL = /[.!?…]["'”’)]*$/;
@@ -33,6 +36,8 @@ export interface VerifiedText {
   notices: {
     droppedMarkers: number;
     fabricatedQuotes: number;
+    /** Citations dropped because the cited passage does not support the sentence (support.ts). */
+    unsupportedCitations: number;
     uncitedSentences: number;
     truncated: boolean;
   };
@@ -49,7 +54,7 @@ export interface VerifyOptions {
 function markerNumbers(group: string): number[] {
   const numbers: number[] = [];
   for (const m of group.matchAll(ONE_MARKER)) {
-    for (const part of (m[1] ?? '').split(/\s*[,;]\s*/)) {
+    for (const part of m[0].slice(1, -1).trim().split(/\s*[,;]\s*/)) {
       const range = part.split(/\s*[–-]\s*/).map(Number);
       const [from, to] = [range[0] ?? NaN, range[1] ?? range[0] ?? NaN];
       if (Number.isInteger(from) && Number.isInteger(to) && to >= from && to - from < 20) {
@@ -62,7 +67,7 @@ function markerNumbers(group: string): number[] {
 
 /** Moves markers written after a sentence's full stop ("closed. [1]") in front of it ("closed [1]."). */
 function attachTrailingMarkers(text: string): string {
-  return text.replace(/([.!?…]["'”’)]*)((?:\s*\[\s*\d+(?:\s*[,;–-]\s*\d+)*\s*\])+)/g, '$2$1');
+  return text.replace(TRAILING_MARKERS, '$2$1');
 }
 
 function splitUnits(reply: string): { text: string; bullet: boolean; paragraph: number }[] {
@@ -127,11 +132,13 @@ function sentenceAround(passage: Passage, span: Span): Span {
 
 /**
  * Checks a model's reply against the passages it was given. Markers pointing nowhere are
- * dropped; a sentence quoting words found in no passage is dropped; every citation gets an
- * excerpt that is an exact span of the stored article, located by offsets.
+ * dropped; a sentence quoting words found in no passage is dropped; a citation of a passage that
+ * does not support its sentence (figures missing, too few key terms: support.ts) is dropped, and
+ * a sentence left without a citation is left out; every citation gets an excerpt that is an
+ * exact span of the stored article, located by offsets.
  */
 export function verifyCitations(reply: string, passages: readonly Passage[], options: VerifyOptions): VerifiedText {
-  const notices = { droppedMarkers: 0, fabricatedQuotes: 0, uncitedSentences: 0, truncated: false };
+  const notices = { droppedMarkers: 0, fabricatedQuotes: 0, unsupportedCitations: 0, uncitedSentences: 0, truncated: false };
   let rawUnits = splitUnits(reply);
   if (options.truncated && rawUnits.length > 0) {
     const last = rawUnits.at(-1) as { text: string };
@@ -168,7 +175,9 @@ export function verifyCitations(reply: string, passages: readonly Passage[], opt
       notices.fabricatedQuotes++;
       continue;
     }
-    units.push({ text, bullet: raw.bullet, paragraph: raw.paragraph, cited, quotes });
+    const support = checkSupport(text, passages, cited, quotes.map((q) => q.passage));
+    notices.unsupportedCitations += support.dropped.length;
+    units.push({ text, bullet: raw.bullet, paragraph: raw.paragraph, cited: support.kept, quotes });
   }
 
   const citedUnits = units.filter((u) => u.cited.length > 0);

@@ -1,11 +1,16 @@
 import type { Passage } from '../retrieval/passage.ts';
 import { countLlmTokens } from '../text/llm-tokens.ts';
+import { defuseMarkers } from '../text/markers.ts';
 
 /** The delimiter words of the prompt; article text must never be able to close a passage early. */
 const DELIMITER = /<\s*\/?\s*(passages?|conversation)\b[^>]*>/gi;
 
-function neutralize(text: string): string {
-  return text.replace(DELIMITER, (tag) => tag.replace('<', '‹').replace('>', '›'));
+/**
+ * Article text as prompt data: it can neither close a passage block early nor pose as a passage
+ * number (an article's own "[7]" is shown as "［7］", which quote checks treat as equal).
+ */
+function asData(text: string): string {
+  return defuseMarkers(text.replace(DELIMITER, (tag) => tag.replace('<', '‹').replace('>', '›')));
 }
 
 export function formatDate(iso: string | null): string {
@@ -14,10 +19,10 @@ export function formatDate(iso: string | null): string {
 
 /** One passage as the model sees it: its number, headline, date and byline, then the text. */
 export function formatPassage(number: number, p: Passage): string {
-  const meta = [`"${neutralize(p.title)}"`, `published ${formatDate(p.published)}`, p.byline ? `by ${neutralize(p.byline)}` : null]
+  const meta = [`"${asData(p.title)}"`, `published ${formatDate(p.published)}`, p.byline ? `by ${asData(p.byline)}` : null]
     .filter(Boolean)
     .join(', ');
-  return `<passage id="${number}">\n[${number}] ${meta}\n${neutralize(p.text)}\n</passage>`;
+  return `<passage id="${number}">\n[${number}] ${meta}\n${asData(p.text)}\n</passage>`;
 }
 
 /**

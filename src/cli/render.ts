@@ -1,16 +1,21 @@
 import type { AnswerResult, Citation, SummaryResult } from '../answering/types.ts';
 import { messages } from '../messages.ts';
+import { defuseMarkers } from '../text/markers.ts';
 
 function date(iso: string | null): string {
   return iso ? iso.slice(0, 10) : 'undated';
 }
 
+/**
+ * The sources under an answer. Only the bot's own numbers read as markers: a bracketed number in
+ * a title, byline or excerpt is the article's and is shown as "［7］" (src/text/markers.ts).
+ */
 export function renderCitations(citations: readonly Citation[]): string {
   if (citations.length === 0) return '';
   const lines = citations.map((c) => {
     const meta = [date(c.published), c.byline].filter(Boolean).join(' · ');
     const url = c.url ? `\n    ${c.url}` : '';
-    return `[${c.number}] ${c.title} (${meta})${url}\n    > ${c.excerpt.replace(/\s+/g, ' ')}`;
+    return `[${c.number}] ${defuseMarkers(`${c.title} (${meta})`)}${url}\n    > ${defuseMarkers(c.excerpt.replace(/\s+/g, ' '))}`;
   });
   return `Sources:\n${lines.join('\n')}`;
 }
@@ -26,7 +31,7 @@ export function renderAnswer(result: AnswerResult): string {
   if (result.kind === 'not_found') {
     parts.push(result.text);
     if (result.closest.length > 0) {
-      parts.push(`Closest stored articles:\n${result.closest.map((a) => `- ${a.title} (${date(a.published)}) [${a.articleId}]`).join('\n')}`);
+      parts.push(`Closest stored articles:\n${result.closest.map((a) => `- ${defuseMarkers(a.title)} (${date(a.published)}) [${a.articleId}]`).join('\n')}`);
     }
   } else {
     parts.push(result.kind === 'unsupported' ? `UNSOURCED: ${result.text}` : result.text);
@@ -41,7 +46,9 @@ export function renderAnswer(result: AnswerResult): string {
 
 export function renderSummary(result: SummaryResult): string {
   const parts: string[] = [];
-  const heading = result.article ? `Summary of “${result.article.title}” (${date(result.article.published)})` : `The story so far: ${result.topic}`;
+  const heading = result.article
+    ? `Summary of “${defuseMarkers(result.article.title)}” (${date(result.article.published)})`
+    : `The story so far: ${result.topic}`;
   parts.push(heading);
   parts.push(result.kind === 'unsupported' ? `UNSOURCED: ${result.text}` : result.text);
   const sources = renderCitations(result.citations);

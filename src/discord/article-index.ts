@@ -1,4 +1,5 @@
 import type { Library } from '../store/library.ts';
+import { plainText } from './neutralize.ts';
 
 export interface IndexedArticle {
   id: string;
@@ -59,12 +60,11 @@ export class ArticleIndex {
       .slice(0, limit);
   }
 
+  /** Autocomplete choices; Discord shows their names as plain text, one line each. */
   choices(typed: string, collections: readonly string[]): ArticleChoice[] {
     return this.search(typed, collections).map((a) => {
       const date = a.published ? ` (${a.published.slice(0, 10)})` : '';
-      const room = MAX_CHOICE_LENGTH - date.length;
-      const title = a.title.length > room ? `${a.title.slice(0, room - 1)}…` : a.title;
-      return { name: `${title}${date}`, value: a.id.slice(0, MAX_CHOICE_LENGTH) };
+      return { name: `${plainText(a.title, MAX_CHOICE_LENGTH - date.length)}${date}`, value: a.id.slice(0, MAX_CHOICE_LENGTH) };
     });
   }
 }

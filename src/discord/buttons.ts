@@ -10,10 +10,11 @@ import {
 } from 'discord.js';
 import { UserError } from '../errors.ts';
 import { discordText } from '../messages.ts';
+import { stripMarkers } from '../text/markers.ts';
 import { answerQuestion } from './answer-flow.ts';
 import type { BotContext } from './context.ts';
 import { renderFullSources } from './render.ts';
-import { NO_MENTIONS, sendMessages } from './respond.ts';
+import { replyPrivately, sendMessages } from './respond.ts';
 
 const FOLLOW_UP_INPUT = 'question';
 
@@ -36,7 +37,7 @@ export async function handleAnswerButton(interaction: ButtonInteraction, ctx: Bo
     case 'vote': {
       if (vote !== 'up' && vote !== 'down') return;
       if (!ctx.app.answerLog.recordFeedback(id, interaction.user.id, vote)) throw new UserError(discordText.answerGone);
-      await interaction.reply({ content: discordText.feedbackThanks(vote), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      await replyPrivately(interaction, discordText.feedbackThanks(vote));
       return;
     }
     case 'followup': {
@@ -62,7 +63,7 @@ export async function handleAnswerButton(interaction: ButtonInteraction, ctx: Bo
 
 /** The earlier question and answer as context for a follow-up; its [n] markers meant other passages. */
 export function historyOf(question: string, answer: string): string {
-  return `Question: ${question}\nAnswer: ${answer.replace(/\s*\[\d+\]/g, '')}`;
+  return `Question: ${question}\nAnswer: ${stripMarkers(answer)}`;
 }
 
 /** A follow-up question typed in the modal: answered with the previous exchange as context. */

@@ -1,7 +1,8 @@
-import { escapeMarkdown, type APIEmbed } from 'discord.js';
+import type { APIEmbed } from 'discord.js';
 import type { AnswerResult, Citation, SummaryResult } from '../answering/types.ts';
-import { messages } from '../messages.ts';
-import { discordText } from '../messages.ts';
+import { discordText, messages } from '../messages.ts';
+import { stripMarkers } from '../text/markers.ts';
+import { articleLink, joinMarkdown, md, neutralize, neutralizeWithin, splitMarkdown, trimAtWord, type Markdown } from './neutralize.ts';
 
 /** Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits). */
 export const LIMITS = {
@@ -23,46 +24,44 @@ export interface OutgoingMessage {
   embeds: APIEmbed[];
 }
 
-/** Shortens at a word boundary and adds an ellipsis. */
-export function trimAtWord(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
-  const space = cut.search(/\s\S*$/);
-  return `${(space > max * 0.5 ? cut.slice(0, space) : cut).trimEnd()}…`;
-}
-
 function date(iso: string | null): string {
   return iso ? iso.slice(0, 10) : 'undated';
 }
 
-/** "[Title](url) · 2025-03-14" with Discord markdown in the title neutralised. */
-function sourceHeading(c: Citation): string {
-  const title = escapeMarkdown(c.title).replace(/[[\]]/g, '\\$&');
-  const linked = c.url ? `[${title}](${c.url})` : `**${title}**`;
-  return `${linked} · ${date(c.published)}`;
+/** What an embed shows; every text field is Markdown, so nothing reaches Discord un-neutralised. */
+interface EmbedParts {
+  title: Markdown;
+  description?: Markdown;
+  color: number;
+  /** Footers show no markdown; ours only (mode, model, dates). */
+  footer?: string;
 }
 
-/** A source as a numbered entry: heading, then the verbatim excerpt as a quote. */
-export function sourceEntry(c: Citation, excerptLength: number): string {
-  const excerpt = escapeMarkdown(trimAtWord(c.excerpt.replace(/\s+/g, ' '), excerptLength));
-  return `**[${c.number}]** ${sourceHeading(c)}\n> ${excerpt}`;
+function embed(parts: EmbedParts): APIEmbed {
+  return {
+    title: parts.title.toString(),
+    ...(parts.description ? { description: parts.description.toString() } : {}),
+    color: parts.color,
+    ...(parts.footer ? { footer: { text: parts.footer } } : {}),
+  };
 }
 
-/** Splits text into pieces of at most `max` characters, at paragraph, line, sentence or word ends. */
-export function splitText(text: string, max: number): string[] {
-  const pieces: string[] = [];
-  let rest = text.trim();
-  while (rest.length > max) {
-    const window = rest.slice(0, max);
-    const at = [window.lastIndexOf('\n\n'), window.lastIndexOf('\n'), window.search(/[.!?]\s[^.!?]*$/) + 1, window.lastIndexOf(' ')].find(
-      (i) => i > max * 0.5,
-    );
-    const cut = at ?? max;
-    pieces.push(rest.slice(0, cut).trimEnd());
-    rest = rest.slice(cut).trimStart();
-  }
-  if (rest) pieces.push(rest);
-  return pieces;
+/** A title from outside (a question, a headline) within the embed title limit. */
+function titleOf(text: string, max: number = LIMITS.title): Markdown {
+  return neutralizeWithin(text.replace(/\s+/g, ' '), max);
+}
+
+/** "[Title](url) · 2025-03-14 · Byline": our link to the stored article, its title neutralised. */
+function sourceHeading(c: Citation): Markdown {
+  const byline = c.byline ? [md`${trimAtWord(c.byline, 100)}`] : [];
+  const parts = [articleLink(trimAtWord(c.title, 200), c.url), md`${date(c.published)}`, ...byline];
+  return joinMarkdown(parts, ' · ');
+}
+
+/** A source as a numbered entry: heading, then the verbatim excerpt (rendered inert) as a quote. */
+export function sourceEntry(c: Citation, excerptLength: number): Markdown {
+  const excerpt = neutralizeWithin(c.excerpt.replace(/\s+/g, ' '), excerptLength);
+  return md`**[${c.number}]** ${sourceHeading(c)}\n> ${excerpt}`;
 }
 
 function embedSize(e: APIEmbed): number {
@@ -74,14 +73,14 @@ export function packEmbeds(embeds: APIEmbed[]): OutgoingMessage[] {
   const out: OutgoingMessage[] = [];
   let current: APIEmbed[] = [];
   let size = 0;
-  for (const embed of embeds) {
-    const s = embedSize(embed);
+  for (const e of embeds) {
+    const s = embedSize(e);
     if (current.length > 0 && (size + s > LIMITS.embedsTotal || current.length >= LIMITS.embedsPerMessage)) {
       out.push({ embeds: current });
       current = [];
       size = 0;
     }
-    current.push(embed);
+    current.push(e);
     size += s;
   }
   if (current.length > 0) out.push({ embeds: current });
@@ -91,16 +90,20 @@ export function packEmbeds(embeds: APIEmbed[]): OutgoingMessage[] {
 /** Source entries grouped into embed descriptions of at most 4,096 characters, each entry whole. */
 function sourceEmbeds(citations: readonly Citation[], excerptLength: number): APIEmbed[] {
   const embeds: APIEmbed[] = [];
-  let lines: string[] = [];
+  let entries: Markdown[] = [];
+  let size = 0;
   const flush = () => {
-    if (lines.length === 0) return;
-    embeds.push({ title: embeds.length === 0 ? discordText.sourcesTitle : discordText.sourcesContinued, description: lines.join('\n\n'), color: COLORS.answer });
-    lines = [];
+    if (entries.length === 0) return;
+    const title = embeds.length === 0 ? discordText.sourcesTitle : discordText.sourcesContinued;
+    embeds.push(embed({ title: md`${title}`, description: joinMarkdown(entries, '\n\n'), color: COLORS.answer }));
+    entries = [];
+    size = 0;
   };
   for (const c of citations) {
     const entry = sourceEntry(c, excerptLength);
-    if ([...lines, entry].join('\n\n').length > LIMITS.description - 100) flush();
-    lines.push(entry);
+    if (size + entry.length + 2 > LIMITS.description - 100) flush();
+    entries.push(entry);
+    size += entry.length + 2;
   }
   flush();
   return embeds;
@@ -125,55 +128,68 @@ function footerFor(r: Renderable): string {
 function bodyEmbeds(title: string, r: Renderable): APIEmbed[] {
   const unsupported = r.kind === 'unsupported';
   const color = unsupported ? COLORS.warning : r.mode === 'llm' ? COLORS.answer : COLORS.extract;
-  const notices = r.notices.map((n) => `⚠️ ${n}`).join('\n');
-  const text = `${unsupported ? `**${discordText.unsourcedLabel}**\n` : ''}${escapeMentions(r.text)}${notices ? `\n\n${notices}` : ''}`;
-  return splitText(text, LIMITS.description - 96).map((description, i, all) => ({
-    title: trimAtWord(i === 0 ? title : `${title} ${discordText.continued}`, LIMITS.title),
-    description,
-    color,
-    ...(i === all.length - 1 ? { footer: { text: footerFor(r) } } : {}),
-  }));
-}
-
-/** Text from a model or an article must never look like a mention, even where pings are off. */
-function escapeMentions(text: string): string {
-  return text.replace(/@(everyone|here)/g, '@\u200b$1');
+  // A checked answer: its [n] markers are ours (src/answering keeps article numbers out of them).
+  const answer = neutralize(r.text, { markers: 'ours' });
+  const parts = [
+    unsupported ? md`**${discordText.unsourcedLabel}**\n${answer}` : answer,
+    ...(r.notices.length > 0 ? [joinMarkdown(r.notices.map((n) => md`⚠️ ${n}`), '\n')] : []),
+  ];
+  const first = titleOf(title, LIMITS.title - discordText.continued.length - 1);
+  return splitMarkdown(joinMarkdown(parts, '\n\n'), LIMITS.description - 96).map((description, i, all) =>
+    embed({
+      title: i === 0 ? first : md`${first} ${discordText.continued}`,
+      description,
+      color,
+      ...(i === all.length - 1 ? { footer: footerFor(r) } : {}),
+    }),
+  );
 }
 
 /** An answer as Discord messages: the answer, then its sources with short excerpts. */
 export function renderAnswer(result: AnswerResult): OutgoingMessage[] {
   if (result.kind === 'not_found') return renderNotFound(result);
-  return packEmbeds([...bodyEmbeds(trimAtWord(result.question, 200), result), ...sourceEmbeds(result.citations, EXCERPT_PREVIEW)]);
+  return packEmbeds([...bodyEmbeds(result.question, result), ...sourceEmbeds(result.citations, EXCERPT_PREVIEW)]);
 }
 
 function renderNotFound(result: AnswerResult): OutgoingMessage[] {
-  const closest = result.closest.map((a) => `• ${a.url ? `[${escapeMarkdown(a.title)}](${a.url})` : escapeMarkdown(a.title)} · ${date(a.published)}`);
-  const description = [
-    messages.notInArticles,
-    closest.length > 0 ? `${discordText.closestArticles}\n${closest.join('\n')}` : '',
-    ...result.notices.map((n) => `⚠️ ${n}`),
-  ]
-    .filter(Boolean)
-    .join('\n\n');
-  return [{ embeds: [{ title: trimAtWord(result.question, 200), description: trimAtWord(description, LIMITS.description), color: COLORS.extract }] }];
+  const closest = result.closest.map((a) => md`• ${articleLink(trimAtWord(a.title, 200), a.url)} · ${date(a.published)}`);
+  const parts = [
+    md`${messages.notInArticles}`,
+    ...(closest.length > 0 ? [md`${discordText.closestArticles}\n${joinMarkdown(closest, '\n')}`] : []),
+    ...result.notices.map((n) => md`⚠️ ${n}`),
+  ];
+  const description = splitMarkdown(joinMarkdown(parts, '\n\n'), LIMITS.description)[0] ?? md`${messages.notInArticles}`;
+  return [{ embeds: [embed({ title: titleOf(result.question, 200), description, color: COLORS.extract })] }];
 }
 
 export function renderSummary(result: SummaryResult): OutgoingMessage[] {
   const title = result.article ? discordText.summaryOf(result.article.title) : discordText.storySoFar(result.topic ?? '');
   if (result.kind === 'not_found') {
-    return [{ embeds: [{ title: trimAtWord(title, LIMITS.title), description: messages.notInArticles, color: COLORS.extract }] }];
+    return [{ embeds: [embed({ title: titleOf(title), description: md`${messages.notInArticles}`, color: COLORS.extract })] }];
   }
   return packEmbeds([...bodyEmbeds(title, result), ...sourceEmbeds(result.citations, EXCERPT_PREVIEW)]);
 }
 
 /** Every source in full, for the "Show sources" button. */
 export function renderFullSources(citations: readonly Citation[]): OutgoingMessage[] {
-  if (citations.length === 0) return [{ content: discordText.noSources, embeds: [] }];
+  if (citations.length === 0) return [{ content: md`${discordText.noSources}`.toString(), embeds: [] }];
   return packEmbeds(sourceEmbeds(citations, LIMITS.description - 400));
 }
 
-/** The draft shown while the model writes (no sources yet: they come with the checked answer). */
+/**
+ * The draft shown while the model writes: marked as a draft in its title, its unchecked text
+ * rendered inert and without the model's [n] markers (sources come with the checked answer).
+ */
 export function renderDraft(title: string, draft: string): OutgoingMessage {
-  const text = trimAtWord(escapeMentions(draft.replace(/\[\d+\]/g, '')), LIMITS.description - 50);
-  return { embeds: [{ title: trimAtWord(title, 200), description: `${text} ▌`, color: COLORS.extract, footer: { text: discordText.draftFooter } }] };
+  const text = neutralizeWithin(stripMarkers(draft), LIMITS.description - 50);
+  return {
+    embeds: [
+      embed({
+        title: titleOf(discordText.draftTitle(title), 200),
+        description: md`${text} ▌`,
+        color: COLORS.extract,
+        footer: discordText.draftFooter,
+      }),
+    ],
+  };
 }

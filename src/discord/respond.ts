@@ -9,11 +9,15 @@ import {
   type ModalSubmitInteraction,
 } from 'discord.js';
 import { discordText } from '../messages.ts';
+import { neutralize } from './neutralize.ts';
 import type { OutgoingMessage } from './render.ts';
 
 export type RepliableInteraction = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
 
-/** Nothing the bot sends can ping anyone: article text may contain @everyone or role mentions. */
+/**
+ * Nothing the bot sends can ping anyone: a second line of defence, as rendering already makes
+ * mention syntax in article, model and user text inert (neutralize.ts).
+ */
 export const NO_MENTIONS = { parse: [] as never[] };
 
 export type Components = ActionRowBuilder<MessageActionRowComponentBuilder>[];
@@ -57,8 +61,12 @@ export async function sendMessages(
   }
 }
 
-/** A short private message, whatever state the interaction is in. */
-export async function replyPrivately(interaction: RepliableInteraction, content: string): Promise<void> {
+/**
+ * A short private message, whatever state the interaction is in. `text` is a sentence shown as
+ * written: a UserError's message may quote a title or what someone typed, so it is rendered inert.
+ */
+export async function replyPrivately(interaction: RepliableInteraction, text: string): Promise<void> {
+  const content = neutralize(text).toString();
   if (interaction.deferred || interaction.replied) {
     if (interaction.deferred && !interaction.ephemeral) await interaction.deleteReply().catch(() => undefined);
     await interaction.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });

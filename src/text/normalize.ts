@@ -8,6 +8,8 @@ const REPLACEMENTS = new Map<string, string>([
   ['“', '"'], ['”', '"'], ['„', '"'], ['‟', '"'], ['«', '"'], ['»', '"'], ['″', '"'],
   ['‐', '-'], ['‑', '-'], ['‒', '-'], ['–', '-'], ['—', '-'], ['―', '-'],
   ['…', '...'],
+  // Bracketed numbers in article text are shown to the model in full-width brackets (src/text/markers.ts).
+  ['［', '['], ['］', ']'],
 ]);
 
 // Invisible characters that HTML-derived text carries and a model never reproduces.
@@ -33,7 +35,7 @@ interface NormalizedText {
 
 /**
  * NFC; curly quotes, primes and guillemets to straight quotes; dashes to "-"; "…" to "...";
- * any whitespace run to one space; trimmed. Case is kept.
+ * full-width square brackets to ASCII; any whitespace run to one space; trimmed. Case is kept.
  */
 export function normalizeForMatch(s: string): string {
   return normalizeWithMap(s).text;
