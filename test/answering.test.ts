@@ -68,7 +68,7 @@ test('the prompt carries numbered passages with title, date and byline from the 
 
 test('markers pointing to passages that were not given are dropped', async () => {
   const { result } = await ask('What did the bridge repairs cost?', {
-    text: 'The repairs cost more than planned [1][99]. The mayor resigned over it [99].',
+    text: 'The Kestrel Street Bridge repairs are the subject of this story [1][99]. The mayor resigned over it [99].',
   });
   assert.equal(result.kind, 'answer');
   assert.doesNotMatch(result.text, /99|resigned/);
@@ -123,7 +123,7 @@ test('an empty or truncated reply is handled: extract fallback, or the unfinishe
   assertVerbatim(app, empty.result.citations);
 
   const truncated = await ask('What did the bridge repairs cost?', {
-    text: 'The repairs cost more than planned [1]. The final bill came to',
+    text: 'The Kestrel Street Bridge repairs are the subject of this story [1]. The final bill came to',
     finishReason: 'length',
   });
   assert.equal(truncated.result.kind, 'answer');
@@ -383,7 +383,6 @@ test("an article's own bracketed numbers are never citation markers, in the prom
 
 test(
   "extract mode: an article's own bracketed numbers are not markers in the answer text",
-  { todo: 'citeSentences (src/answering/extractive.ts, being rewritten elsewhere) must write defuseMarkers(sentence) before its marker' },
   async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-markers-x-'));
     fs.copyFileSync(path.join(ROOT, 'test/fixtures/hostile/ferry-fares.json'), path.join(dir, 'ferry-fares.json'));

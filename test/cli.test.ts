@@ -109,7 +109,7 @@ test("plain-text answers: only the bot's markers read as [n]; an article's own n
   };
   const result: AnswerResult = {
     kind: 'answer', mode: 'llm', question: 'How much will ferry fares rise?', text: 'Fares will rise to $4.50 [1].', citations: [citation],
-    passages: [], closest: [], notices: [], asOf: '2026-03-02', model: 'test-model', usage: null, timings: { retrievalMs: 0, generationMs: 0, totalMs: 0 },
+    passages: [], closest: [], notices: [], asOf: '2026-03-02', time: { asOf: '2026-03-03', window: null, recency: 'recent' }, model: 'test-model', usage: null, timings: { retrievalMs: 0, generationMs: 0, totalMs: 0 },
   };
   const out = renderAnswer(result);
   assert.match(out, /^Fares will rise to \$4\.50 \[1\]\./);

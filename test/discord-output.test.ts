@@ -58,7 +58,7 @@ before(async () => {
   llm = await startFakeOpenAI(hostileModel);
   discord = await startFakeDiscord({ guilds: [{ id: GUILD, name: 'Newsroom' }] });
   app = await createTestApp(
-    { OPENAI_BASE_URL: llm.baseURL, LLM_MAX_RETRIES: '1', DISCORD_TOKEN: discord.token, DISCORD_CLIENT_ID: discord.applicationId, DISCORD_API_URL: discord.restApi, QUESTIONS_PER_MINUTE: '50' },
+    { OPENAI_BASE_URL: llm.baseURL, LLM_MAX_RETRIES: '1', DISCORD_TOKEN: discord.token, DISCORD_CLIENT_ID: discord.applicationId, DISCORD_API_URL: discord.restApi, QUESTIONS_PER_MINUTE: '50', FETCH_ALLOWED_HOSTS: '127.0.0.1' },
     articlesDir,
   );
   bot = startBot(app.config, silentLogger, Promise.resolve(app));

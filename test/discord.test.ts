@@ -11,6 +11,7 @@ import { discordText } from '../src/messages.ts';
 import { startFakeDiscord, type FakeDiscord, type RecordedRequest } from './fakes/discord/index.ts';
 import { startFakeOpenAI, type ChatRequestBody, type FakeOpenAI } from './fakes/openai-server.ts';
 import { createTestApp, passageFromPrompt, ROOT, TINY_MODEL_ENV, userMessage } from './support/app.ts';
+import { readable } from './support/discord-markdown.ts';
 
 const GUILD_A = '111111111111111111';
 const GUILD_B = '222222222222222222';
@@ -335,14 +336,14 @@ test('/ingest without FETCH_ALLOWED_HOSTS refuses files and pages on a loopback 
       strict.slashCommand({ name: 'ingest', guildId: GUILD_B, permissions: EDITOR, options: [{ type: ApplicationCommandOptionType.Attachment, name: 'file', value: file.id }], attachments: [file] }),
       strict,
     );
-    assert.equal(byFile.content, discordText.attachmentBlocked);
+    assert.equal(readable(byFile.content ?? ''), discordText.attachmentBlocked);
     const page = strict.serveFile('story.html', '<html><head><title>Secret</title></head><body><p>Internal page.</p></body></html>', 'text/html');
     const byUrl = await settled(
       strict.slashCommand({ name: 'ingest', guildId: GUILD_B, permissions: EDITOR, options: [{ type: ApplicationCommandOptionType.String, name: 'url', value: page }] }),
       strict,
     );
     assert.match(byUrl.content ?? '', /failed 1/);
-    assert.match(byUrl.content ?? '', /leads to this machine \(a loopback address\), which the bot does not fetch.*FETCH_ALLOWED_HOSTS/);
+    assert.match(readable(byUrl.content ?? ''), /leads to this machine \(a loopback address\), which the bot does not fetch.*FETCH_ALLOWED_HOSTS/);
     assert.equal(app.library.listArticles([GUILD_B]).length, before);
   } finally {
     await strictBot.stop();

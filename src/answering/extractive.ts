@@ -1,4 +1,5 @@
 import type { Passage } from '../retrieval/passage.ts';
+import { defuseMarkers } from '../text/markers.ts';
 import { splitSentences } from '../text/sentences.ts';
 import { answerShapeScore, asksForWords, reportsSpeech } from './answer-shape.ts';
 import type { QuestionAnalysis } from './question.ts';
@@ -163,7 +164,7 @@ export function citeSentences(
       start: s.start,
       end: s.end,
     });
-    text.push(`${s.text} [${number}]`);
+    text.push(`${defuseMarkers(s.text)} [${number}]`);
   }
   return { text, citations };
 }
