@@ -1,4 +1,5 @@
 import type { AnswerType, QuestionAnalysis } from './question.ts';
+import { nameKey } from '../retrieval/keyword-query.ts';
 import { stem } from './terms.ts';
 
 /*
@@ -24,6 +25,14 @@ const CAUSE =
   /\b(?:because|due to|as a result|in order to|so that|amid|citing|owing to|blamed|following|caused by|led to|after|since|over concerns?|reason|aimed at|to (?:avoid|prevent|protect|reduce|allow|ensure))\b/i;
 const SPEECH = /["“”]|\b(?:said|says|told|added|warned|argued|stated|according to)\b/;
 const LOCATION_BEFORE = /\b(?:in|at|near|from|to|outside|across|into|inside|off|toward|towards|of)\s+(?:the\s+)?$/i;
+
+/** A wire-copy dateline opening a lede ("NALEVU, Tamaru, Jan. 19 (Wire) — "): where and when it was filed, not the news. */
+const DATELINE = /^\s*\p{Lu}[\p{Lu}\s.'’-]+(?:,[^—–\n]{1,40}?)?(?:,?\s+\p{Lu}\p{Ll}{2,8}\.?\s+\d{1,2})?\s*(?:\([^)]{1,30}\))?\s*[—–-]+\s+/u;
+
+/** The sentence without its dateline. */
+export function withoutDateline(sentence: string): string {
+  return sentence.replace(DATELINE, '');
+}
 
 /** Capitalised words that open sentences or quotes, not names. */
 const NOT_NAMES = new Set([
@@ -59,15 +68,11 @@ export function namesIn(sentence: string): Name[] {
   return names;
 }
 
-/** Stems of a name's words. */
-function nameStems(name: string): string[] {
-  return (name.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map(stem);
-}
-
 /** Names in the sentence that the question does not already hold: the new information. */
 export function newNames(sentence: string, question: QuestionAnalysis): Name[] {
-  const asked = new Set(question.terms.map((t) => t.stem));
-  return namesIn(sentence).filter((n) => nameStems(n.text).some((s) => !asked.has(s)));
+  const asked = new Set(question.terms.flatMap((t) => t.stem.split('|')));
+  const isAsked = (word: string) => asked.has(stem(word)) || asked.has(nameKey(word));
+  return namesIn(sentence).filter((n) => (n.text.match(/[\p{L}\p{N}]+/gu) ?? []).some((w) => !isAsked(w)));
 }
 
 function numbersIn(sentence: string, question: QuestionAnalysis): { text: string; index: number }[] {
@@ -94,7 +99,8 @@ function numberNearFocus(sentence: string, numbers: { index: number; text: strin
  * How well a sentence fits the kind of answer asked for: 1 when it holds one (next to the asked-about
  * noun where there is one), 0 when it holds none; 0.5 when the question's kind is not recognised.
  */
-export function answerShapeScore(sentence: string, question: QuestionAnalysis, stems: ReadonlySet<string>): number {
+export function answerShapeScore(text: string, question: QuestionAnalysis, stems: ReadonlySet<string>): number {
+  const sentence = withoutDateline(text);
   const type: AnswerType = question.type;
   switch (type) {
     case 'number': {

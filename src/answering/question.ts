@@ -1,4 +1,4 @@
-import { queryTerms } from '../retrieval/keyword-query.ts';
+import { nameKey, queryTerms } from '../retrieval/keyword-query.ts';
 import { stem } from './terms.ts';
 
 /**
@@ -10,6 +10,10 @@ export type AnswerType = 'name' | 'number' | 'date' | 'place' | 'thing' | 'reaso
 
 export interface QuestionTerm {
   word: string;
+  /**
+   * What it is matched by: its Porter stem; for a name, its name key or its stem ("~esterr|esterran":
+   * "Esterran" matches "Esterra" and "esterran"; "Valley" matches "the valley").
+   */
   stem: string;
   /** Written as a proper name or acronym in the question ("Carter", "US", "NATO") or a number. */
   name: boolean;
@@ -33,7 +37,7 @@ const KIND_WORDS: { type: AnswerType; pattern: RegExp }[] = [
   {
     type: 'number',
     pattern:
-      /\bwhat (?:was |is |were |are )?(?:the )?(?:percentage|share|proportion|number|amount|sum|price|cost|score|scoreline|figure|total|rate|toll|death toll|turnout|margin|budget|value|population|size|salary|fee|fine|deficit|surplus|revenue|profit|loss)\b/,
+      /\bwhat (?:was |is |were |are )?(?:the )?(?:latest |new |final |current )?(?:percentage|share|proportion|number|amount|sum|price|cost|score|scoreline|figure|total|rate|toll|death toll|turnout|margin|budget|value|population|size|salary|fee|fine|deficit|surplus|revenue|profit|loss|level|count|estimate|tally|lead|majority)\b/,
   },
   { type: 'date', pattern: /^(?:since |until |by )?when\b|\b(?:what|which) (?:year|day|date|month|time|weekday)\b/ },
   {
@@ -78,10 +82,16 @@ function nameWords(question: string): Set<string> {
 }
 
 /** The noun right after "which", "what" or "how many", skipping names and describing words. */
+/** Measure words that name no attribute an article would use: "the number of reservations" is written "97,000 reservations". */
+const MEASURE_WORDS = new Set([
+  'number', 'amount', 'total', 'figure', 'level', 'name', 'date', 'percentage', 'proportion', 'share', 'rate', 'value',
+  'size', 'count', 'sum', 'latest', 'result', 'outcome', 'status', 'state', 'kind', 'type', 'part',
+]);
+
 function attributeOf(question: string, names: Set<string>): string | null {
   const copular = COPULAR.exec(question.trim());
   const head = copular?.[1]?.split(/\s+/).at(-1)?.toLowerCase();
-  return head && !names.has(head) && queryTerms(head).length > 0 ? stem(head) : null;
+  return head && !names.has(head) && !MEASURE_WORDS.has(head) && queryTerms(head).length > 0 ? stem(head) : null;
 }
 
 function focusOf(question: string, names: Set<string>): string | null {
@@ -100,7 +110,10 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const lower = question.toLowerCase().trim();
   const type = KIND_WORDS.find((k) => k.pattern.test(lower))?.type ?? 'other';
   const names = nameWords(question);
-  const terms = queryTerms(question).map((word) => ({ word, stem: stem(word), name: names.has(word) }));
+  const terms = queryTerms(question).map((word) => {
+    const name = names.has(word) && /\p{L}/u.test(word);
+    return { word, stem: name ? `${nameKey(word)}|${stem(word)}` : stem(word), name: names.has(word) };
+  });
   const attribute = attributeOf(question, names);
   return { type, focus: focusOf(question, names) ?? attribute, attribute, terms };
 }

@@ -86,22 +86,14 @@ function passageFigures(p: Passage): Set<string> {
   return all;
 }
 
-/** The claim's key terms: stems of its meaningful words, figures left to the number check. */
+/** The claim's key terms: stems of its meaningful words (not name keys), figures left to the number check. */
 function keyTerms(claim: string): Set<string> {
-  return new Set([...contentStems(claim)].filter((stem) => !/^\d/.test(stem)));
+  return new Set([...contentStems(claim)].filter((stem) => !/^[\d~]/.test(stem)));
 }
-
-/** Words per piece when collecting a passage's stems: contentStems keeps a query's first 32 terms only. */
-const TERMS_WINDOW = 20;
 
 /** Stems of every meaningful word of the passage, its headline and byline. */
 function passageTerms(p: Passage): Set<string> {
-  const words = `${p.title}\n${p.byline ?? ''}\n${p.text}`.split(/\s+/);
-  const stems = new Set<string>();
-  for (let i = 0; i < words.length; i += TERMS_WINDOW) {
-    for (const stem of contentStems(words.slice(i, i + TERMS_WINDOW).join(' '))) stems.add(stem);
-  }
-  return stems;
+  return contentStems(`${p.title}\n${p.byline ?? ''}\n${p.text}`);
 }
 
 export interface SupportCheck {

@@ -18,7 +18,11 @@ export function coverage(wanted: ReadonlySet<string> | StemWeights, have: Readon
   return total === 0 ? 0 : found / total;
 }
 
-/** Whether `have` holds `s`; "open" is answered by "reopened", "build" by "rebuilt": news reports the re- verbs. */
+/**
+ * Whether `have` holds `s`, or one of the alternatives of a name's "~key|stem"; "open" is answered by
+ * "reopened", "build" by "rebuilt": news reports the re- verbs.
+ */
 export function hasStem(have: ReadonlySet<string>, s: string): boolean {
+  if (s.includes('|')) return s.split('|').some((alternative) => hasStem(have, alternative));
   return have.has(s) || have.has(`re${s}`);
 }

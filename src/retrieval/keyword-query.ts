@@ -7,7 +7,8 @@ const STOPWORDS = new Set(
   himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other
   our ours out over own same she should so some such than that the their theirs them then there these they this those
   through to too under until up very was we were what when where which while who whom why will with would you your
-  yours tell says said know many much did does`.split(/\s+/),
+  yours tell says said know many much did does get gets got getting make makes made take takes took give gives gave go goes
+  went come comes came put puts`.split(/\s+/),
 );
 
 const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*/gu;
@@ -44,7 +45,29 @@ export function stem(word: string): string {
   return stemmer(word.toLowerCase().replace(/['’]s$/, ''));
 }
 
-/** The stems of a text's meaningful words (stopwords dropped). */
-export function contentStems(text: string): Set<string> {
-  return new Set(meaningfulWords(text).map(stem));
+/** Endings that make a people or language of a place's name ("Esterran", "Iraqi", "Turkish", "Chinese"). */
+const DEMONYM_ENDINGS = ['ians', 'ian', 'ans', 'an', 'ese', 'ish', 'is', 'ey', 'i', 'a', 'e', 's'];
+
+/**
+ * The shared root of a name's forms, so "Esterra" and "Esterran", "Iraq" and "Iraqi", "America" and
+ * "American", "Turkey" and "Turkish" match, marked with "~" so it never meets an ordinary stem.
+ */
+export function nameKey(word: string): string {
+  const base = word.toLowerCase().replace(/['’]s$/, '');
+  const ending = DEMONYM_ENDINGS.find((e) => base.endsWith(e) && base.length - e.length >= 4);
+  return `~${ending ? base.slice(0, -ending.length) : base}`;
 }
+
+/**
+ * The stems of a text's meaningful words (stopwords dropped), plus the name key of every capitalised
+ * word (see nameKey).
+ */
+export function contentStems(text: string): Set<string> {
+  const stems = new Set(meaningfulWords(text).map(stem));
+  for (const [word] of text.normalize('NFKC').matchAll(CAPITALISED)) {
+    if (!STOPWORDS.has(word.toLowerCase())) stems.add(nameKey(word));
+  }
+  return stems;
+}
+
+const CAPITALISED = /\p{Lu}[\p{L}\p{M}\p{N}]*/gu;
