@@ -1,6 +1,7 @@
 import { ApplicationCommandOptionType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { answerQuestion } from '../src/discord/answer-flow.ts';
 import type { SlashCommand } from '../src/discord/context.ts';
+import { asOfOption, readAsOf } from './as-of.ts';
 import { MessageFlags } from 'discord.js';
 
 const data = {
@@ -10,6 +11,7 @@ const data = {
     { type: ApplicationCommandOptionType.String, name: 'question', description: 'Your question', required: true, max_length: 6000 },
     { type: ApplicationCommandOptionType.String, name: 'article', description: 'Only this article', autocomplete: true },
     { type: ApplicationCommandOptionType.Boolean, name: 'private', description: 'Only you see the answer' },
+    asOfOption,
   ],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
@@ -21,7 +23,9 @@ export const ask: SlashCommand = {
     const isPrivate = interaction.options.getBoolean('private') ?? false;
     await interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {});
     const article = interaction.options.getString('article');
+    const asOf = readAsOf(interaction);
     await answerQuestion(interaction, ctx, {
+      ...(asOf ? { asOf } : {}),
       question: interaction.options.getString('question', true),
       collections: ctx.collectionsFor(interaction) ?? [],
       ...(article ? { articleIds: [article] } : {}),

@@ -7,6 +7,7 @@ import type { SummaryLength } from '../src/answering/types.ts';
 import { sendSummary } from '../src/discord/answer-flow.ts';
 import type { SlashCommand } from '../src/discord/context.ts';
 import { discordText } from '../src/messages.ts';
+import { asOfOption, readAsOf } from './as-of.ts';
 
 const lengthOption: APIApplicationCommandStringOption = {
   type: ApplicationCommandOptionType.String,
@@ -30,6 +31,7 @@ const data = {
       options: [
         { type: ApplicationCommandOptionType.String, name: 'article', description: 'The article', required: true, autocomplete: true },
         lengthOption,
+        asOfOption,
       ],
     },
     {
@@ -39,6 +41,7 @@ const data = {
       options: [
         { type: ApplicationCommandOptionType.String, name: 'topic', description: 'What the story is about', required: true, max_length: 500 },
         lengthOption,
+        asOfOption,
       ],
     },
   ],
@@ -50,16 +53,18 @@ export const summarize: SlashCommand = {
   async execute(interaction, ctx) {
     const length = (interaction.options.getString('length') ?? 'standard') as SummaryLength;
     const collections = ctx.collectionsFor(interaction) ?? [];
+    const asOf = readAsOf(interaction);
+    const when = asOf ? { asOf } : {};
     if (interaction.options.getSubcommand() === 'topic') {
       const topic = interaction.options.getString('topic', true);
       await sendSummary(interaction, ctx, discordText.storySoFar(topic), (onText) =>
-        ctx.app.answerer.summarizeTopic({ topic, length, collections, onText }),
+        ctx.app.answerer.summarizeTopic({ topic, length, collections, onText, ...when }),
       );
       return;
     }
     const article = interaction.options.getString('article', true);
     await sendSummary(interaction, ctx, discordText.summaryOf(article), (onText) =>
-      ctx.app.answerer.summarize({ article, length, collections, onText }),
+      ctx.app.answerer.summarize({ article, length, collections, onText, ...when }),
     );
   },
   async autocomplete(interaction, ctx) {

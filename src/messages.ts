@@ -21,7 +21,7 @@ export const messages = {
     `“${w.expression}” means ${dateRange(w.from, w.to)}, after ${asOf}: no stored article can be from then.`,
   articleAfterAsOf: (title: string, published: string, asOf: string) =>
     `“${title}” was published on ${published.slice(0, 10)}, after ${asOf}.`,
-  invalidAsOf: (value: string) => `--as-of must be a date written YYYY-MM-DD, such as 2026-03-14 (got "${value}").`,
+  invalidAsOf: (option: string, value: string) => `${option} must be a date written YYYY-MM-DD, such as 2026-03-14 (got "${value}").`,
   topicAsOf: (date: string) => `As of ${date}, the newest article used.`,
   unsupported: 'The model wrote this without pointing to any article, so it is not sourced. Treat it with care.',
   answerTruncated: 'The answer was cut short, so its unfinished last sentence was left out.',

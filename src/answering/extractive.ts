@@ -162,6 +162,8 @@ function storyWeights(weights: StemWeights, sentences: readonly Candidate[]): St
   return local;
 }
 
+const TYPED = new Set(['name', 'number', 'date', 'place']);
+
 /** A candidate sentence with the parts of its score (see EXTRACT_WEIGHTS). */
 export interface ScoredSentence extends SentenceRef {
   parts: { own: number; context: number; shape: number; subject: number; lede: boolean; storyRank: number };
@@ -218,7 +220,8 @@ export function bestSentences(
   passages: readonly Passage[],
   max = 3,
 ): SentenceRef[] {
-  const scored = scoreSentences(question, questionText, weights, passages);
+  // "Who …?", "How many …?", "When …?", "Where …?" are answered only by a sentence holding a name, number, date or place.
+  const scored = scoreSentences(question, questionText, weights, passages).filter((s) => !TYPED.has(question.type) || s.parts.shape > 0);
   const top = scored[0];
   if (!top) return [];
   const chosen: SentenceRef[] = [];

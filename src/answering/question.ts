@@ -64,7 +64,7 @@ const PHRASE_END = new Set([
 const TRIGGER = /\b(?:how (?:many|much)|which|what)\s+/i;
 
 /** "What is the population of …", "Who was the first president of …": the noun the question is about. */
-const COPULAR = /^(?:what|who|which)\s+(?:is|was|are|were|'s)\s+(?:the\s+|a\s+|an\s+)?((?:[\p{L}\p{N}'’-]+\s+){0,2}?[\p{L}\p{N}'’-]+)\s+(?:of|for|in|at|on|behind|at)\b/iu;
+const COPULAR = /^(?:what|who|which)\s+(?:is|was|are|were|'s)\s+(?:the\s+|a\s+|an\s+)?(?:[\p{L}-]+\s+)?([\p{L}-]+)\s+of\b/iu;
 
 const NAME_TOKEN = /^(?:\p{Lu}[\p{L}\p{M}'’.-]*|\p{N}[\p{L}\p{N},.]*)$/u;
 
@@ -90,7 +90,7 @@ const MEASURE_WORDS = new Set([
 
 function attributeOf(question: string, names: Set<string>): string | null {
   const copular = COPULAR.exec(question.trim());
-  const head = copular?.[1]?.split(/\s+/).at(-1)?.toLowerCase();
+  const head = copular?.[1]?.toLowerCase();
   return head && !names.has(head) && !MEASURE_WORDS.has(head) && queryTerms(head).length > 0 ? stem(head) : null;
 }
 
@@ -110,7 +110,9 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const lower = question.toLowerCase().trim();
   const type = KIND_WORDS.find((k) => k.pattern.test(lower))?.type ?? 'other';
   const names = nameWords(question);
-  const terms = queryTerms(question).map((word) => {
+  // "how large", "how long": the adjective belongs to the question word, not to what is asked about.
+  const content = question.replace(/\bhow\s+\w+/i, ' ');
+  const terms = queryTerms(content).map((word) => {
     const name = names.has(word) && /\p{L}/u.test(word);
     return { word, stem: name ? `${nameKey(word)}|${stem(word)}` : stem(word), name: names.has(word) };
   });

@@ -2,8 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { App } from '../app.ts';
 import type { Config } from '../config.ts';
 import { UserError } from '../errors.ts';
-import { messages } from '../messages.ts';
-import { parseIsoDay } from '../retrieval/time-scope.ts';
+import { asOfDay } from '../retrieval/time-scope.ts';
 
 export interface CommandContext {
   args: string[];
@@ -35,8 +34,5 @@ export function printJson(value: unknown): void {
 
 /** `--as-of YYYY-MM-DD`: answer as if today were that day. Undefined when not given. */
 export function asOfOption(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const day = parseIsoDay(value);
-  if (!day) throw new UserError(messages.invalidAsOf(value));
-  return day;
+  return value === undefined ? undefined : asOfDay(value, '--as-of');
 }

@@ -36,7 +36,7 @@ function logAnswer(ctx: BotContext, interaction: RepliableInteraction, question:
 export async function answerQuestion(
   interaction: RepliableInteraction,
   ctx: BotContext,
-  request: { question: string; collections: string[]; articleIds?: string[]; history?: string },
+  request: { question: string; collections: string[]; articleIds?: string[]; history?: string; asOf?: string },
 ): Promise<void> {
   const stream = draftStreamer(interaction, request.question.slice(0, 200), ctx);
   let result: AnswerResult;

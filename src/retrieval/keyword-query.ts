@@ -8,7 +8,7 @@ const STOPWORDS = new Set(
   our ours out over own same she should so some such than that the their theirs them then there these they this those
   through to too under until up very was we were what when where which while who whom why will with would you your
   yours tell says said know many much did does get gets got getting make makes made take takes took give gives gave go goes
-  went come comes came put puts`.split(/\s+/),
+  went come comes came put puts become becomes became`.split(/\s+/),
 );
 
 const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*/gu;

@@ -26,6 +26,12 @@ export const RECENCY = {
   latest: { bonus: 0.3, halfLifeDays: 30 },
 } as const;
 
+/**
+ * "The latest on …" asks for the newest story on the subject: stories matching at least this share of
+ * the best match come first, newest first; a weaker match never jumps ahead for being new.
+ */
+export const LATEST_MIN_MATCH = 0.5;
+
 /** Dense ranks are turned into 0–1 as 1 / (1 + rank / DENSE_RANK_SCALE). */
 const DENSE_RANK_SCALE = 5;
 
@@ -59,8 +65,7 @@ export function rankStories(stories: readonly StorySignals[], asOf: string, rece
   const w = STORY_WEIGHTS;
   const total = w.article + w.passage + (dense ? w.dense : 0);
   const { bonus, halfLifeDays } = RECENCY[recency];
-  return stories
-    .map((s) => {
+  const ranked = stories.map((s) => {
       const match =
         (w.article * (bestArticle > 0 ? s.articleScore / bestArticle : 0) +
           w.passage * (bestPassage > 0 ? s.passageScore / bestPassage : 0) +
@@ -68,7 +73,17 @@ export function rankStories(stories: readonly StorySignals[], asOf: string, rece
         total;
       const age = ageInDays(s.published, asOf);
       const fresh = age === null ? 0 : bonus * 2 ** (-age / halfLifeDays);
-      return { ...s, score: match + fresh };
-    })
-    .sort((a, b) => b.score - a.score || a.articleKey - b.articleKey);
+      return { ...s, match, score: match + fresh };
+    });
+  const bestMatch = Math.max(0, ...ranked.map((s) => s.match));
+  const onSubject = (s: { match: number }) => recency === 'latest' && s.match >= LATEST_MIN_MATCH * bestMatch;
+  return ranked
+    .sort(
+      (a, b) =>
+        Number(onSubject(b)) - Number(onSubject(a)) ||
+        (onSubject(a) && onSubject(b) ? (b.published ?? '').localeCompare(a.published ?? '') : 0) ||
+        b.score - a.score ||
+        a.articleKey - b.articleKey,
+    )
+    .map(({ match: _match, ...s }) => s);
 }

@@ -1,4 +1,6 @@
 import * as chrono from 'chrono-node';
+import { UserError } from '../errors.ts';
+import { messages } from '../messages.ts';
 
 /**
  * When a question is asked, and which publication dates it is about. News questions are asked at a
@@ -35,6 +37,9 @@ const LATEST =
 
 /** Prepositions that belong to a time expression ("since March", "in June", "on Monday"). */
 const LEAD_IN = /\b(?:in|on|since|during|from|by|before|until|till|over|of|at|around|earlier|later|early|late|mid)\s*$/i;
+
+/** A question about what is planned ("will", "is due to"): a date after the as-of day is the event's, not a publication's. */
+const FUTURE_TENSE = /\b(?:will|won't|going to|is due|are due|due to|expected to|plans? to|planned|scheduled|set to)\b/i;
 
 const MONTH_ONLY = /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$/i;
 
@@ -73,6 +78,13 @@ export function parseIsoDay(text: string): string | null {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? text.trim() : null;
 }
 
+/** An "as of" day given by a person (`--as-of`, Discord's `as_of`): a real YYYY-MM-DD day, else a UserError naming the option. */
+export function asOfDay(value: string, option: string): string {
+  const day = parseIsoDay(value);
+  if (!day) throw new UserError(messages.invalidAsOf(option, value));
+  return day;
+}
+
 /** Reads the time words of `question` as of the day `asOf` (YYYY-MM-DD). */
 export function timeScopeOf(question: string, asOf: string): TimeScope {
   let query = question;
@@ -101,6 +113,9 @@ function windowOf(result: chrono.ParsedResult, before: string, asOf: string): Da
   const hasDate = ['year', 'month', 'day', 'weekday'].some((k) => start.isCertain(k as chrono.Component));
   const relative = /\b(?:today|tonight|yesterday|week|weekend|month|year|ago|past|last|this|next|tomorrow)\b/.test(text);
   if (!hasDate && !relative) return null; // a time of day alone ("at 5:30")
+  if (/^(?:right )?now$/.test(text)) return null; // "now" asks for the latest, it names no window
+  // "Who will take over in August?" asked in June is about an event ahead, reported before it happens.
+  if (!start.isCertain('year') && isoDay(start.date()) > asOf && FUTURE_TENSE.test(before)) return null;
   // A duration ("for 40 years", "three weeks") is not a moment, unless anchored ("two weeks ago", "the past month").
   if (/\b(?:years?|months?|weeks?|days?|hours?|minutes?)\b/.test(text) && !/\b(?:ago|past|last|next|this|since|earlier|later)\b/.test(text)) return null;
   // "march", "may" as verbs: a bare month counts when capitalised or introduced by a preposition.
