@@ -112,36 +112,40 @@ export class Retriever {
       };
     });
     const ranked = rankStories(signals, time.asOf, time.recency, this.embedder !== null).slice(0, options.stories ?? k);
-    const perStory = ranked.map((story) => ({ story, passages: this.bestPassagesOf(story.articleKey, passagesByStory.get(story.articleKey) ?? [], content, options.perArticle ?? 3) }));
+    const cap = options.perArticle ?? 3;
+    const lists = ranked.map((story) => this.passageOrder(story.articleKey, passagesByStory.get(story.articleKey) ?? [], content, cap));
 
     // One passage per story in story order, then the second of each, and so on.
-    const passages: Passage[] = [];
-    for (let round = 0; passages.length < k; round++) {
-      const before = passages.length;
-      for (const { story, passages: list } of perStory) {
-        const passage = list[round];
-        if (passage && passages.length < k) passages.push({ ...passage, score: story.score });
-      }
-      if (passages.length === before) break;
+    const picked: { story: number; entry: PassageChoice }[] = [];
+    for (let round = 0; picked.length < k; round++) {
+      const before = picked.length;
+      lists.forEach((list, story) => {
+        const entry = list[round];
+        if (entry && picked.length < k) picked.push({ story, entry });
+      });
+      if (picked.length === before) break;
     }
+    // Records of the chosen chunks, read in one query (stories found only as a whole were read already).
+    const wanted = picked.flatMap(({ entry }) => ('record' in entry ? [] : [entry.chunkId]));
+    const records = new Map(this.library.chunkRecords(wanted).map((r) => [r.chunkId, r]));
+    const passages = picked.flatMap(({ story, entry }) => {
+      const record = 'record' in entry ? entry.record : records.get(entry.chunkId);
+      const score = ranked[story]?.score ?? 0;
+      return record ? [{ ...toPassage(record, 'record' in entry ? NOT_RANKED : entry), score }] : [];
+    });
     return { ...empty, passages };
   }
 
   /**
    * A story's passages, best first: those the retrievers found, ranked by their keyword score and
    * dense rank; a story found only by its whole-article match gets the chunks holding most of the
-   * query's words.
+   * query's words (read here, with their records).
    */
-  private bestPassagesOf(articleKey: number, found: CandidatePassage[], query: string, cap: number): Omit<Passage, 'score'>[] {
+  private passageOrder(articleKey: number, found: CandidatePassage[], query: string, cap: number): PassageChoice[] {
     if (found.length > 0) {
       const bestKeyword = Math.max(0, ...found.map((c) => c.keywordScore));
       const value = (c: CandidatePassage) => (bestKeyword > 0 ? c.keywordScore / bestKeyword : 0) + (c.denseRank === null ? 0 : 1 / (1 + c.denseRank / 5));
-      const chosen = [...found].sort((a, b) => value(b) - value(a) || a.chunkId - b.chunkId).slice(0, cap);
-      const records = new Map(this.library.chunkRecords(chosen.map((c) => c.chunkId)).map((r) => [r.chunkId, r]));
-      return chosen.flatMap((c) => {
-        const record = records.get(c.chunkId);
-        return record ? [toPassage(record, c)] : [];
-      });
+      return [...found].sort((a, b) => value(b) - value(a) || a.chunkId - b.chunkId).slice(0, cap);
     }
     const info = this.library.articleInfoOf(articleKey);
     if (!info) return [];
@@ -152,9 +156,14 @@ export class Retriever {
       .map((record, position) => ({ record, position, overlap: overlap(record) }))
       .sort((a, b) => b.overlap - a.overlap || a.position - b.position)
       .slice(0, cap)
-      .map(({ record }) => toPassage(record, { denseRank: null, similarity: null, keywordRank: null }));
+      .map(({ record }) => ({ record }));
   }
 }
+
+/** A passage chosen for a story: a chunk the retrievers found (record read later), or a record already read. */
+type PassageChoice = CandidatePassage | { record: ChunkRecord };
+
+const NOT_RANKED = { denseRank: null, similarity: null, keywordRank: null } as const;
 
 function toPassage(record: ChunkRecord, found: Pick<CandidatePassage, 'denseRank' | 'similarity' | 'keywordRank'>): Omit<Passage, 'score'> {
   const { articleKey: _articleKey, ...chunk } = record;
