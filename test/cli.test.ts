@@ -63,7 +63,7 @@ test('articles --json lists what is stored; bad queries and options get clear me
   assert.match(badK.stderr, /--k must be a whole number/);
   const unknown = newsroom(['search', 'bridge', '--nope']);
   assert.equal(unknown.code, 1);
-  assert.match(unknown.stderr, /Unknown option '--nope'/);
+  assert.match(unknown.stderr, /Unknown option --nope for newsroom search/);
 });
 
 test('ask --json in extract mode gives verbatim citations; summarize names ambiguous candidates', () => {
