@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { LoadResult } from '../articles/article.ts';
 import { IdRegistry } from '../articles/duplicates.ts';
 import { listArticleFiles, loadPaths } from '../articles/load.ts';
@@ -27,6 +28,13 @@ function isAddress(argument: string): boolean {
 function fileOf(source: string): string {
   const hash = source.lastIndexOf('#');
   return hash > 0 && !isAddress(source) ? source.slice(0, hash) : source;
+}
+
+/** A source as the progress line shows it: relative to the current folder when inside it. */
+function shortSource(source: string): string {
+  if (isAddress(source)) return source;
+  const relative = path.relative(process.cwd(), source);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : source;
 }
 
 /** Files and folders first (read concurrently), then each address, through the network boundary. */
@@ -83,7 +91,7 @@ export const ingestCommand = defineCommand({
           filesSeen.add(fileOf(p.source));
           // A path that could not be read is an item but not a listed file.
           if (filesSeen.size > total) progress.setTotal(filesSeen.size);
-          progress.update(filesSeen.size, p.source);
+          progress.update(filesSeen.size, shortSource(p.source));
         },
       });
     } finally {
