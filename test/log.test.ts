@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { stripVTControlCharacters } from 'node:util';
 import { loadConfig } from '../src/config.ts';
 import { createLogger, errorChain, resolveLogFormat } from '../src/log.ts';
 
@@ -35,7 +36,7 @@ test('on a terminal, logs are readable lines: level, message, fields below; an e
   logger.info('below the level');
   logger.warn({ problem: 'the model files could not be downloaded' }, 'embedding model unavailable');
   logger.error({ err: failure() }, 'embedding model failed to load');
-  const text = lines.join('').replace(/\u001b\[\d+m/g, '');
+  const text = stripVTControlCharacters(lines.join(''));
   assert.doesNotMatch(text, /below the level/);
   assert.match(text, /^\[\d\d:\d\d:\d\d\.\d{3}\] WARN: embedding model unavailable\n {4}problem: "the model files could not be downloaded"\n/);
   assert.match(text, /ERROR: embedding model failed to load\n {4}err: TypeError: fetch failed/);
