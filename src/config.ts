@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { DEFAULT_EMBEDDING_MODEL, findModelSpec, listModelSpecs } from './embeddings/models.ts';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat } from './log.ts';
 import { parseAllowedHosts, type AddressPolicy } from './net/address-policy.ts';
 
 /** Everything the application reads from its environment, validated once at start-up. */
@@ -7,7 +8,10 @@ export interface Config {
   dataDir: string;
   /** Folder synced into the shared collection when the bot or console starts; null to skip. */
   articlesDir: string | null;
+  /** LOG_LEVEL; unset, `info` for the Discord bot and `warn` for the local console (the CLI sets its own). */
   logLevel: string;
+  /** LOG_FORMAT: `auto` (readable on a terminal, JSON lines otherwise), `pretty` or `json`. */
+  logFormat: LogFormat;
   maxFileBytes: number;
   /** Every outbound fetch (URLs, attachments, feeds) goes through src/net with this policy. */
   fetch: {
@@ -121,7 +125,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const config: Config = {
     dataDir,
     articlesDir: articlesDirRaw ? path.resolve(cwd, articlesDirRaw) : null,
-    logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, text('DISCORD_TOKEN') ? 'info' : 'warn'),
+    logFormat: oneOf('LOG_FORMAT', LOG_FORMATS, 'auto'),
     maxFileBytes: integer('MAX_FILE_MB', 10, 1, 1024) * 1024 * 1024,
     fetch: { policy: allowedHosts('FETCH_ALLOWED_HOSTS') },
     embedding: {

@@ -2,16 +2,15 @@
 import 'dotenv/config';
 import { createApp, type App } from './app.ts';
 import { runChat } from './cli/chat.ts';
-import { summaryLine } from './cli/ingest.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { errorMessage } from './errors.ts';
 import { createLogger, type Logger } from './log.ts';
-import { syncArticlesDir } from './sync.ts';
+import type { IngestSummary } from './ingest.ts';
+import { logSync, syncArticlesDir, syncReport } from './sync.ts';
 
-async function loadApp(config: Config, logger: Logger): Promise<{ app: App; synced: string | null }> {
+async function loadApp(config: Config, logger: Logger): Promise<{ app: App; synced: IngestSummary | null }> {
   const app = await createApp(config, logger);
-  const summary = await syncArticlesDir(app);
-  return { app, synced: summary ? `Articles from ${config.articlesDir}: ${summaryLine(summary)}` : null };
+  return { app, synced: await syncArticlesDir(app) };
 }
 
 async function main(): Promise<number> {
@@ -23,10 +22,11 @@ async function main(): Promise<number> {
     return error instanceof ConfigError ? 2 : 1;
   }
 
+  // LOG_LEVEL, unset: info for the bot, warn for the console (config.ts); LOG_FORMAT: readable on a terminal.
+  const logger = createLogger(config.logLevel, { format: config.logFormat });
   if (config.discord.token) {
-    const logger = createLogger(config.logLevel);
     const loading = loadApp(config, logger);
-    loading.then(({ synced }) => synced && logger.info(synced), () => undefined);
+    loading.then(({ synced }) => synced && config.articlesDir && logSync(logger, config.articlesDir, synced), () => undefined);
     const { runBot } = await import('./discord/bot.ts');
     try {
       return await runBot(config, logger, loading.then((l) => l.app));
@@ -35,9 +35,9 @@ async function main(): Promise<number> {
     }
   }
 
-  const { app, synced } = await loadApp(config, createLogger('fatal'));
+  const { app, synced } = await loadApp(config, logger);
   try {
-    if (synced) process.stdout.write(`${synced}\n`);
+    if (synced && config.articlesDir) process.stdout.write(`${syncReport(config.articlesDir, synced)}\n`);
     if (app.embedderProblem) process.stdout.write(`Search is keyword-only: ${app.embedderProblem}\n`);
     process.stdout.write(
       `${app.llm ? `Answers are written by ${config.llm.model}.` : 'No OPENAI_API_KEY or OPENAI_BASE_URL: answers quote the articles (extract mode).'}\n` +

@@ -108,6 +108,48 @@ export const discordText = {
     ].join('\n'),
 } as const;
 
+// ---------------------------------------------------------------- the command line
+
+/** What `newsroom` says about how it was called, and the lines of its commands. */
+export const cliText = {
+  title: "newsroom — question answering over a newsroom's stored articles",
+  overviewUsage: 'newsroom <command> [options]',
+  runInsideProject:
+    'Run it inside the project folder: `npx newsroom <command>`, or `npm run newsroom -- <command>`.',
+  overviewFooter: [
+    'Run `newsroom <command> --help` for its options.',
+    'Settings come from the environment or .env (see .env.example); DATA_DIR chooses the library folder.',
+  ],
+  helpOption: 'show this help',
+  unknownCommand: (name: string, suggestion: string | null, commands: readonly string[]) =>
+    `Unknown command "${name}".${suggestion ? ` Did you mean "${suggestion}"?` : ''}\n` +
+    `Commands: ${commands.join(', ')}. Run \`newsroom help\` for what each does.`,
+  unknownOption: (option: string, command: string, suggestion: string | null) =>
+    `Unknown option ${option} for newsroom ${command}.${suggestion ? ` Did you mean ${suggestion}?` : ''}`,
+  missingValue: (option: string, placeholder: string) => `${option} needs a value: ${option} ${placeholder}.`,
+  valueLooksLikeOption: (option: string, placeholder: string, next: string) =>
+    `${option} needs a value, but ${next} follows it: write ${option} ${placeholder} (or ${option}=${next} if that is the value).`,
+  unexpectedValue: (option: string) => `${option} takes no value; write it alone.`,
+  tooManyArguments: (command: string, max: number, extra: readonly string[]) =>
+    max === 0
+      ? `newsroom ${command} takes no arguments (got ${extra.map((e) => `"${e}"`).join(' ')}).`
+      : `newsroom ${command} takes ${max === 1 ? 'one argument' : `at most ${max} arguments`}; did not expect ${extra.map((e) => `"${e}"`).join(' ')}.` +
+        ' Put text with spaces in quotes.',
+  wholeNumber: (option: string, min: number, max: number, value: string) =>
+    `${option} must be a whole number from ${min} to ${max} (got "${value}").`,
+  unexpectedError: (message: string) => `Unexpected error: ${message}`,
+  forgetWhich: 'Name the article to forget: newsroom forget <article id>',
+  forgotten: (id: string, title: string, collection: string) => `removed ${id} (“${title}”) from ${collection}`,
+  noGaps: 'No unanswered questions recorded yet.',
+  noArticles: 'No articles stored yet. Add some with: npx newsroom ingest <files or folders>',
+  ingestWhat: 'Name the files, folders or web addresses to ingest: newsroom ingest <paths or URLs...>',
+  embedLater: 'Articles are stored for keyword search now and embedded once the model is available.',
+  moreFailures: (n: number) => `… and ${n} more (run \`npx newsroom ingest <folder>\` to see every one)`,
+  articlesDirMissing: (dir: string) =>
+    `ARTICLES_DIR is ${dir}, which does not exist. Set ARTICLES_DIR to your articles folder, or leave it empty to sync nothing.`,
+  syncSummary: (dir: string, summary: string) => `Articles from ${dir}: ${summary}`,
+} as const;
+
 // ---------------------------------------------------------------- article loading
 
 /*

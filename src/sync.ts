@@ -1,11 +1,20 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { App } from './app.ts';
 import { loadPaths } from './articles/load.ts';
 import { embedPending, ingest, type IngestSummary } from './ingest.ts';
+import { failureLines, summaryLine } from './ingest-report.ts';
+import type { Logger } from './log.ts';
+import { cliText } from './messages.ts';
 import { SHARED_COLLECTION } from './store/types.ts';
+
+/** Failed items listed one by one under a sync's summary; the rest are counted. */
+const LISTED_FAILURES = 20;
 
 /**
  * Brings the shared collection up to date with ARTICLES_DIR (unchanged files are skipped by
  * hash, so this is cheap on every start) and embeds chunks stored while the model was missing.
+ * The caller reports the summary: `syncReport` for people, `logSync` for the operator's log.
  */
 export async function syncArticlesDir(app: App): Promise<IngestSummary | null> {
   const dir = app.config.articlesDir;
@@ -16,10 +25,31 @@ export async function syncArticlesDir(app: App): Promise<IngestSummary | null> {
       loadPaths([dir], { maxBytes: app.config.maxFileBytes }),
       { collection: SHARED_COLLECTION, chunking: app.config.chunking },
     );
-    for (const failure of summary.failures) app.logger.warn({ source: failure.source, error: failure.error }, 'article not loaded');
   }
   if (app.embedder && app.library.pendingCount() > 0) {
     await embedPending({ library: app.library, embedder: app.embedder });
   }
   return summary;
+}
+
+/** Why each item failed, the missing ARTICLES_DIR itself said plainly. */
+function reasons(dir: string, summary: IngestSummary): string[] {
+  const only = summary.failures[0];
+  if (summary.failures.length === 1 && only && path.resolve(only.source) === path.resolve(dir) && !fs.existsSync(dir)) {
+    return [`✗ ${cliText.articlesDirMissing(dir)}`];
+  }
+  return failureLines(summary, LISTED_FAILURES);
+}
+
+/** "Articles from <dir>: added … · failed 1 · …" and, under it, why each failed item failed. */
+export function syncReport(dir: string, summary: IngestSummary): string {
+  return [cliText.syncSummary(dir, summaryLine(summary)), ...reasons(dir, summary).map((line) => `  ${line}`)].join('\n');
+}
+
+/** One log line for the sync: info when all went in, warn with the reasons when something failed. */
+export function logSync(logger: Logger, dir: string, summary: IngestSummary): void {
+  const { added, updated, unchanged, removed, failed, chunks } = summary;
+  const fields = { articlesDir: dir, added, updated, unchanged, removed, failed, chunks, seconds: Number(summary.seconds.toFixed(2)) };
+  if (failed === 0) logger.info(fields, 'articles synced');
+  else logger.warn({ ...fields, failures: reasons(dir, summary).map((line) => line.replace(/^✗ /, '')) }, 'articles synced; some could not be loaded');
 }

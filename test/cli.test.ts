@@ -15,8 +15,8 @@ after(() => {
   fs.rmSync(inputs, { recursive: true, force: true });
 });
 
-function newsroom(args: string[], options: { env?: Record<string, string>; input?: string } = {}) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), ...args], {
+function newsroom(args: string[], options: { env?: Record<string, string>; input?: string; entry?: string } = {}) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, options.entry ?? 'src/cli.ts'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     input: options.input ?? '',
@@ -32,15 +32,76 @@ before(() => {
   fs.writeFileSync(path.join(inputs, 'lines.jsonl'), '{"id":"a1","title":"Tide tables","body":"High tide is at noon."}\n{broken\n');
 });
 
-test('ingest prints one summary line, each failed file on stderr, and loads the rest', () => {
-  const result = newsroom(['ingest', path.join(ROOT, 'articles'), inputs]);
+test('ingest prints one summary line, each failed file on stderr with its reason, and loads the rest', () => {
+  const result = newsroom(['ingest', path.join(ROOT, 'articles'), inputs, path.join(inputs, 'missing-folder')]);
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout.trim(), /^added 11 · updated 0 · unchanged 0 · removed 0 · failed 3 · \d+ chunks · \d+\.\d s$/);
-  assert.match(result.stderr, /empty\.txt is empty/);
-  assert.match(result.stderr, /binary\.md looks like a binary file/);
-  assert.match(result.stderr, /lines\.jsonl line 2/);
-  const again = newsroom(['ingest', path.join(ROOT, 'articles')]);
-  assert.match(again.stdout, /^added 0 · updated 0 · unchanged 10 /);
+  assert.match(result.stdout.trim(), /^added 11 · updated 0 · unchanged 0 · removed 0 · failed 4 · \d+ chunks · \d+\.\d s$/);
+  assert.match(result.stderr, /^✗ .*empty\.txt is empty$/m);
+  assert.match(result.stderr, /^✗ .*binary\.md looks like a binary file/m);
+  assert.match(result.stderr, /^✗ .*lines\.jsonl line 2/m);
+  assert.match(result.stderr, /^✗ .*missing-folder does not exist$/m);
+  // Not a terminal: no bar drawn with carriage returns, a plain closing line instead; no log lines by default.
+  assert.doesNotMatch(result.stderr, /\r/);
+  assert.match(result.stderr, /^ingesting: 13 files in \d+\.\d s$/m);
+  assert.doesNotMatch(result.stderr, /"level":/);
+  const again = newsroom(['ingest', path.join(ROOT, 'articles'), '--json']);
+  assert.equal(again.code, 0, again.stderr);
+  const summary = JSON.parse(again.stdout) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(summary), ['added', 'updated', 'unchanged', 'removed', 'failed', 'chunks', 'pendingEmbeddings', 'seconds', 'failures']);
+  assert.deepEqual({ ...summary, seconds: 0 }, { added: 0, updated: 0, unchanged: 10, removed: 0, failed: 0, chunks: 0, pendingEmbeddings: 0, seconds: 0, failures: [] });
+});
+
+test('an ingest where nothing loads exits 1 and says why', () => {
+  const result = newsroom(['ingest', path.join(inputs, 'empty.txt'), '--json']);
+  assert.equal(result.code, 1);
+  const summary = JSON.parse(result.stdout) as { failed: number; failures: { source: string; error: string }[] };
+  assert.equal(summary.failed, 1);
+  assert.match(summary.failures[0]?.error ?? '', /empty\.txt is empty/);
+  assert.match(result.stderr, /✗ .*empty\.txt is empty/);
+});
+
+test('LOG_LEVEL=info makes the CLI log JSON lines to stderr, and stdout stays clean JSON', () => {
+  const result = newsroom(['articles', '--json'], { env: { LOG_LEVEL: 'info' } });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal((JSON.parse(result.stdout) as { articles: unknown[] }).articles.length, 11);
+  const logs = result.stderr.trim().split('\n').map((line) => JSON.parse(line) as { level: number; msg: string });
+  assert.ok(logs.some((l) => l.level === 30 && l.msg === 'embedding model loaded'), result.stderr);
+});
+
+test('forget --json names what was removed; gaps --json lists the questions the archive could not answer', () => {
+  const asked = newsroom(['ask', 'What colour is the zebra crossing on Mars?', '--json']);
+  assert.equal((JSON.parse(asked.stdout) as { kind: string }).kind, 'not_found');
+  const gaps = newsroom(['gaps', '--json', '--limit', '5']);
+  assert.equal(gaps.code, 0, gaps.stderr);
+  const { unanswered } = JSON.parse(gaps.stdout) as { unanswered: Record<string, unknown>[] };
+  assert.equal(unanswered[0]?.question, 'What colour is the zebra crossing on Mars?');
+  assert.deepEqual(Object.keys(unanswered[0] ?? {}).sort(), ['closest', 'createdAt', 'guildId', 'question']);
+  assert.ok(Array.isArray(unanswered[0]?.closest));
+  assert.match(newsroom(['gaps', '--limit', 'lots']).stderr, /--limit must be a whole number from 1 to 1000 \(got "lots"\)/);
+
+  const forget = newsroom(['forget', 'a1', '--json']);
+  assert.equal(forget.code, 0, forget.stderr);
+  assert.deepEqual(JSON.parse(forget.stdout), { removed: { id: 'a1', title: 'Tide tables', collection: 'shared' } });
+  const again = newsroom(['forget', 'a1', '--json']);
+  assert.equal(again.code, 1);
+  assert.equal(again.stdout, '');
+  assert.match(again.stderr, /No stored article matches "a1"/);
+});
+
+test('npm start with a missing ARTICLES_DIR says so, instead of a bare "failed 1"', () => {
+  const result = newsroom([], { entry: 'src/main.ts', env: { ARTICLES_DIR: path.join(inputs, 'nonexistent') }, input: '/quit\n' });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^Articles from .*nonexistent: added 0 · updated 0 · unchanged 0 · removed 0 · failed 1 · /m);
+  assert.match(result.stdout, /^ {2}✗ ARTICLES_DIR is .*nonexistent, which does not exist\. Set ARTICLES_DIR to your articles folder, or leave it empty to sync nothing\.$/m);
+});
+
+test('npm start lists why each article in ARTICLES_DIR failed; LOG_LEVEL and LOG_FORMAT reach the console too', () => {
+  const result = newsroom([], { entry: 'src/main.ts', env: { ARTICLES_DIR: inputs, LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' }, input: '/quit\n' });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /failed 3 · /);
+  assert.match(result.stdout, /^ {2}✗ .*empty\.txt is empty$/m);
+  assert.match(result.stdout, /^ {2}✗ .*binary\.md looks like a binary file/m);
+  assert.match(result.stderr, /^\[[\d:.]+\] INFO: embedding model loaded$/m);
 });
 
 test('search --json follows the documented shape', () => {
@@ -63,7 +124,7 @@ test('articles --json lists what is stored; bad queries and options get clear me
   assert.match(badK.stderr, /--k must be a whole number/);
   const unknown = newsroom(['search', 'bridge', '--nope']);
   assert.equal(unknown.code, 1);
-  assert.match(unknown.stderr, /Unknown option '--nope'/);
+  assert.match(unknown.stderr, /Unknown option --nope for newsroom search/);
 });
 
 test('ask --json in extract mode gives verbatim citations; summarize names ambiguous candidates', () => {

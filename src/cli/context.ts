@@ -2,24 +2,38 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { App } from '../app.ts';
 import type { Config } from '../config.ts';
 import { UserError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { cliText } from '../messages.ts';
 import { asOfDay } from '../retrieval/time-scope.ts';
+import { parseCommandArgs } from './args.ts';
+import type { OptionSpecs } from './command.ts';
 
 export interface CommandContext {
+  /** The arguments after the command's name, as given. */
   args: string[];
   config: Config;
+  /** Logs to stderr at LOG_LEVEL (warn unless set), in LOG_FORMAT. */
+  logger: Logger;
   /** Opens the application (library + model) on first use. */
   app(): Promise<App>;
 }
 
-/** parseArgs with the CLI's conventions: positionals allowed, unknown options refused. */
-export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+/**
+ * Options read inside a handler, for commands that parse their own arguments. Mistakes get the
+ * same friendly messages as declared options (the dispatcher has usually checked them already).
+ */
+export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, command = 'command') {
+  const specs: OptionSpecs = Object.fromEntries(
+    Object.entries(options).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}), description: '' }]),
+  );
+  parseCommandArgs(command, args, specs);
   return parseArgs({ args, options, allowPositionals: true, strict: true });
 }
 
 export function positiveInteger(value: string | undefined, name: string, fallback: number, max = 1000): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new UserError(`${name} must be a whole number from 1 to ${max}.`);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UserError(cliText.wholeNumber(name, 1, max, value));
   return n;
 }
 
@@ -30,6 +44,11 @@ export function warn(text: string): void {
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** A line of the command's result on stdout. */
+export function print(text: string): void {
+  process.stdout.write(`${text}\n`);
 }
 
 /** `--as-of YYYY-MM-DD`: answer as if today were that day. Undefined when not given. */

@@ -1,26 +1,40 @@
+import path from 'node:path';
 import type { LoadResult } from '../articles/article.ts';
 import { IdRegistry } from '../articles/duplicates.ts';
-import { loadPaths } from '../articles/load.ts';
+import { listArticleFiles, loadPaths } from '../articles/load.ts';
 import { loadUrl } from '../articles/url.ts';
 import type { Config } from '../config.ts';
 import { UserError } from '../errors.ts';
 import { embedPending, ingest, type IngestSummary } from '../ingest.ts';
+import { failureLines, summaryLine } from '../ingest-report.ts';
+import { cliText } from '../messages.ts';
 import { SHARED_COLLECTION } from '../store/types.ts';
-import { parseOptions, warn, type CommandContext } from './context.ts';
-import { ProgressBar } from './progress.ts';
+import type { Library } from '../store/library.ts';
+import type { Embedder } from '../embeddings/embedder.ts';
+import { COLLECTION_OPTION, defineCommand } from './command.ts';
+import { print, printJson, warn } from './context.ts';
+import { Progress } from './progress.ts';
 
-export function summaryLine(s: IngestSummary): string {
-  return (
-    `added ${s.added} · updated ${s.updated} · unchanged ${s.unchanged} · removed ${s.removed} · failed ${s.failed}` +
-    ` · ${s.chunks} chunks · ${s.seconds.toFixed(1)} s`
-  );
-}
+export { failureLines, summaryLine };
 
 const URL_TIMEOUT_MS = 15_000;
 
 /** "https://…", "ftp://…": an address, not a path (a non-http one then gets a clear refusal). */
 function isAddress(argument: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(argument);
+}
+
+/** The file an item came from: "export.jsonl#3" → "export.jsonl"; an address stays whole. */
+function fileOf(source: string): string {
+  const hash = source.lastIndexOf('#');
+  return hash > 0 && !isAddress(source) ? source.slice(0, hash) : source;
+}
+
+/** A source as the progress line shows it: relative to the current folder when inside it. */
+function shortSource(source: string): string {
+  if (isAddress(source)) return source;
+  const relative = path.relative(process.cwd(), source);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : source;
 }
 
 /** Files and folders first (read concurrently), then each address, through the network boundary. */
@@ -33,37 +47,74 @@ async function* loadArguments(paths: string[], addresses: string[], config: Conf
   }
 }
 
-export async function ingestCommand(ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parseOptions(ctx.args, {
-    collection: { type: 'string' },
-    prune: { type: 'boolean', default: false },
-  });
-  if (positionals.length === 0) throw new UserError('Name the files, folders or web addresses to ingest: newsroom ingest <paths or URLs...>');
-  const addresses = positionals.filter(isAddress);
-  const paths = positionals.filter((p) => !isAddress(p));
-  const collection = values.collection ?? SHARED_COLLECTION;
-  const app = await ctx.app();
-  if (app.embedderProblem) {
-    warn(`${app.embedderProblem}\nArticles are stored for keyword search now and embedded once the model is available.`);
+/** Embeds chunks stored without a vector, with a progress bar. Returns how many. */
+export async function embedWithProgress(library: Library, embedder: Embedder): Promise<number> {
+  const progress = new Progress({ label: 'embedding', total: library.pendingCount(), unit: 'chunks' });
+  try {
+    return await embedPending({ library, embedder }, { onProgress: (done) => progress.update(done) });
+  } finally {
+    progress.finish();
   }
-  const progress = new ProgressBar('ingesting');
-  const summary = await ingest(
-    { library: app.library, embedder: app.embedder },
-    loadArguments(paths, addresses, ctx.config),
-    {
-      collection,
-      chunking: ctx.config.chunking,
-      ...(values.prune ? { prune: { roots: paths } } : {}),
-      onProgress: (p) => progress.update(p.done, null, p.source),
-    },
-  );
-  progress.done();
-  for (const failure of summary.failures) process.stderr.write(`✗ ${failure.error}\n`);
-  if (app.embedder && app.library.pendingCount() > 0) {
-    const bar = new ProgressBar('embedding');
-    await embedPending({ library: app.library, embedder: app.embedder }, { onProgress: (d, t) => bar.update(d, t) });
-    bar.done();
-  }
-  process.stdout.write(`${summaryLine(summary)}\n`);
-  return summary.failed > 0 && summary.added + summary.updated + summary.unchanged === 0 ? 1 : 0;
+}
+
+export const ingestCommand = defineCommand({
+  name: 'ingest',
+  summary: 'load articles from files, folders and web addresses',
+  usage: ['ingest <paths or URLs...> [--collection ID] [--prune] [--json]'],
+  options: {
+    collection: COLLECTION_OPTION,
+    prune: { type: 'boolean', description: 'remove stored articles of the collection whose file under the given paths is gone' },
+    json: { type: 'boolean', description: 'print the summary as JSON on stdout (failures included)' },
+  },
+  notes: [
+    'Unchanged articles are skipped by content hash. Each failed file gets a line on stderr saying why;',
+    'the rest of the batch goes in. Exit status 1 when nothing could be loaded.',
+  ],
+  run: async (ctx, { values, positionals }) => {
+    if (positionals.length === 0) throw new UserError(cliText.ingestWhat);
+    const addresses = positionals.filter(isAddress);
+    const paths = positionals.filter((p) => !isAddress(p));
+    const collection = values.collection ?? SHARED_COLLECTION;
+    const app = await ctx.app();
+    if (app.embedderProblem) warn(`${app.embedderProblem}\n${cliText.embedLater}`);
+
+    const total = (await listArticleFiles(paths)).length + addresses.length;
+    const progress = new Progress({ label: 'ingesting', total, unit: 'files' });
+    const filesSeen = new Set<string>();
+    let summary: IngestSummary;
+    try {
+      summary = await ingest({ library: app.library, embedder: app.embedder }, loadArguments(paths, addresses, ctx.config), {
+        collection,
+        chunking: ctx.config.chunking,
+        ...(values.prune ? { prune: { roots: paths } } : {}),
+        onProgress: (p) => {
+          filesSeen.add(fileOf(p.source));
+          // A path that could not be read is an item but not a listed file.
+          if (filesSeen.size > total) progress.setTotal(filesSeen.size);
+          progress.update(filesSeen.size, shortSource(p.source));
+        },
+      });
+    } finally {
+      progress.finish();
+    }
+    for (const line of failureLines(summary)) process.stderr.write(`${line}\n`);
+    if (app.embedder && app.library.pendingCount() > 0) await embedWithProgress(app.library, app.embedder);
+    if (values.json) printJson(summaryJson(summary));
+    else print(summaryLine(summary));
+    return summary.failed > 0 && summary.added + summary.updated + summary.unchanged === 0 ? 1 : 0;
+  },
+});
+
+function summaryJson(s: IngestSummary) {
+  return {
+    added: s.added,
+    updated: s.updated,
+    unchanged: s.unchanged,
+    removed: s.removed,
+    failed: s.failed,
+    chunks: s.chunks,
+    pendingEmbeddings: s.pendingEmbeddings,
+    seconds: Number(s.seconds.toFixed(3)),
+    failures: s.failures,
+  };
 }

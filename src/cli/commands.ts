@@ -1,0 +1,55 @@
+import { articlesCommand } from './articles.ts';
+import { askCommand } from './ask.ts';
+import { runChat } from './chat.ts';
+import { defineCommand, JSON_OPTION, type Command } from './command.ts';
+import { print, printJson } from './context.ts';
+import { forgetCommand, gapsCommand } from './editorial.ts';
+import { ingestCommand } from './ingest.ts';
+import { reindexCommand } from './reindex.ts';
+import { searchCommand } from './search.ts';
+import { summarizeCommand } from './summarize.ts';
+
+const chatCommand = defineCommand({
+  name: 'chat',
+  summary: 'the interactive local console: questions and commands as in Discord',
+  usage: ['chat'],
+  options: {},
+  maxArguments: 0,
+  run: async (ctx) => {
+    await runChat(await ctx.app());
+    return 0;
+  },
+});
+
+const deployCommandsCommand = defineCommand({
+  name: 'deploy-commands',
+  summary: 'register the Discord slash commands (DISCORD_TOKEN, DISCORD_CLIENT_ID)',
+  usage: ['deploy-commands [--json]'],
+  options: { json: JSON_OPTION },
+  maxArguments: 0,
+  notes: ['With DISCORD_GUILD_ID the commands appear in that server at once; without it they register globally.'],
+  run: async (ctx, { values }) => {
+    const { deployCommands } = await import('../discord/deploy.ts');
+    const result = await deployCommands(ctx.config);
+    if (values.json) printJson({ count: result.count, scope: result.scope });
+    else print(`registered ${result.count} commands for ${result.scope}`);
+    return 0;
+  },
+});
+
+/**
+ * Every `newsroom` command, in the order `newsroom help` lists them. A new command is one
+ * `defineCommand({...})` in its own file under src/cli/ and one entry here.
+ */
+export const COMMANDS: readonly Command[] = [
+  ingestCommand,
+  searchCommand,
+  articlesCommand,
+  askCommand,
+  summarizeCommand,
+  chatCommand,
+  forgetCommand,
+  gapsCommand,
+  reindexCommand,
+  deployCommandsCommand,
+];

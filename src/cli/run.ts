@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import { createApp, type App } from '../app.ts';
+import { closest, parseCommandArgs, UsageError, type ParsedArgs } from './args.ts';
+import type { Command } from './command.ts';
+import { COMMANDS } from './commands.ts';
+import { commandHelp, overviewHelp, usageLines } from './help.ts';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { errorMessage, isUserError } from '../errors.ts';
+import { createLogger } from '../log.ts';
+import { cliText } from '../messages.ts';
+
+export interface CliIO {
+  /** Where help and usage errors go; commands print their results to process.stdout themselves. */
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The `newsroom` command line: finds the command, answers `--help`, checks the arguments against
+ * the command's definition, loads the configuration and runs it. Returns the exit status: 0 on
+ * success, 1 on a usage error or a failure (the message says what to do), 2 on invalid configuration.
+ */
+export async function runCli(
+  argv: readonly string[],
+  io: CliIO = { stdout: process.stdout, stderr: process.stderr, env: process.env },
+  commands: readonly Command[] = COMMANDS,
+): Promise<number> {
+  const [name, ...args] = argv;
+  const out = (text: string) => io.stdout.write(`${text}\n`);
+  const err = (text: string) => io.stderr.write(`${text}\n`);
+  const find = (commandName: string | undefined) => commands.find((c) => c.name === commandName);
+
+  if (!name) {
+    out(overviewHelp(commands));
+    return 1;
+  }
+  if (name === 'help' || name === '--help' || name === '-h') {
+    const topic = args[0];
+    if (topic === undefined) {
+      out(overviewHelp(commands));
+      return 0;
+    }
+    const command = find(topic);
+    if (!command) return unknownCommand(topic, commands, err);
+    out(commandHelp(command));
+    return 0;
+  }
+  if (name === '--version' || name === '-V') {
+    out(packageVersion());
+    return 0;
+  }
+  const command = find(name);
+  if (!command) return unknownCommand(name, commands, err);
+
+  let parsed: ParsedArgs;
+  try {
+    parsed = parseCommandArgs(command.name, args, command.options, command.maxArguments);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    err(`${error.message}\n\n${usageLines(command)}`);
+    return 1;
+  }
+  if (parsed.help) {
+    out(commandHelp(command));
+    return 0;
+  }
+
+  let config: Config;
+  try {
+    config = loadConfig(quietByDefault(io.env));
+  } catch (error) {
+    err(errorMessage(error));
+    return error instanceof ConfigError ? 2 : 1;
+  }
+  const logger = createLogger(config.logLevel, { format: config.logFormat });
+  let app: App | undefined;
+  try {
+    return await command.run(
+      { args, config, logger, app: async () => (app ??= await createApp(config, logger)) },
+      { values: parsed.values, positionals: parsed.positionals },
+    );
+  } catch (error) {
+    if (error instanceof UsageError || isArgumentError(error)) {
+      err(`${errorMessage(error)}\n\n${usageLines(command)}`);
+      return 1;
+    }
+    if (isUserError(error)) {
+      err(error.message);
+      return 1;
+    }
+    logger.error({ err: error, command: command.name }, 'command failed');
+    err(cliText.unexpectedError(errorMessage(error)));
+    return 1;
+  } finally {
+    app?.close();
+  }
+}
+
+function unknownCommand(name: string, commands: readonly Command[], err: (text: string) => void): number {
+  const names = commands.map((c) => c.name);
+  err(cliText.unknownCommand(name, closest(name, names), [...names, 'help']));
+  return 1;
+}
+
+/** The CLI keeps quiet unless asked: LOG_LEVEL when set, else warnings and errors only. */
+function quietByDefault(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return env.LOG_LEVEL?.trim() ? env : { ...env, LOG_LEVEL: 'warn' };
+}
+
+/** Node's own parseArgs errors, from a handler that parses extra arguments itself. */
+function isArgumentError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name?: string; version?: string };
+  return `${pkg.name ?? 'newsroom-bot'} ${pkg.version ?? ''}`.trim();
+}
