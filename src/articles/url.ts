@@ -59,7 +59,7 @@ export async function loadUrl(address: string, opts: LoadUrlOptions): Promise<Lo
       url: finalUrl,
       fallbackId: idFromUrl(new URL(finalUrl)),
     };
-    const [result] = parseArticleBuffer(shown, body, shown, parseOptions);
+    const [result] = await parseArticleBuffer(shown, body, shown, parseOptions);
     return result ?? fail(messages.noArticleText(shown));
   } catch (error) {
     if (signal.aborted) return fail(messages.timeout(shown, opts.timeoutMs));
