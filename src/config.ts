@@ -8,6 +8,8 @@ export interface Config {
   articlesDir: string | null;
   logLevel: string;
   maxFileBytes: number;
+  /** How long one file may take to parse before it is stopped and refused. */
+  parseTimeoutMs: number;
   embedding: {
     model: string;
     dtype: 'fp32' | 'q8';
@@ -107,6 +109,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     articlesDir: articlesDirRaw ? path.resolve(cwd, articlesDirRaw) : null,
     logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     maxFileBytes: integer('MAX_FILE_MB', 10, 1, 1024) * 1024 * 1024,
+    parseTimeoutMs: integer('PARSE_TIMEOUT_MS', 10_000, 200, 300_000),
     embedding: {
       model: text('EMBEDDING_MODEL') ?? DEFAULT_EMBEDDING_MODEL,
       dtype: oneOf('EMBEDDING_DTYPE', ['fp32', 'q8'], 'fp32'),

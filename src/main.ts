@@ -1,17 +1,23 @@
 // `npm start`: the Discord bot when DISCORD_TOKEN is set, else the local console.
 import 'dotenv/config';
-import { createApp, type App } from './app.ts';
+import { openApp, type App, type AppStart } from './app.ts';
 import { runChat } from './cli/chat.ts';
 import { summaryLine } from './cli/ingest.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { errorMessage } from './errors.ts';
-import { createLogger, type Logger } from './log.ts';
+import { createLogger } from './log.ts';
 import { syncArticlesDir } from './sync.ts';
 
-async function loadApp(config: Config, logger: Logger): Promise<{ app: App; synced: string | null }> {
-  const app = await createApp(config, logger);
-  const summary = await syncArticlesDir(app);
-  return { app, synced: summary ? `Articles from ${config.articlesDir}: ${summaryLine(summary)}` : null };
+/** The ready app with ARTICLES_DIR synced in, and the line saying what the sync did. */
+async function loadApp(config: Config, start: AppStart): Promise<{ app: App; synced: string | null }> {
+  const app = await start.ready;
+  try {
+    const summary = await syncArticlesDir(app);
+    return { app, synced: summary ? `Articles from ${config.articlesDir}: ${summaryLine(summary)}` : null };
+  } catch (error) {
+    app.close();
+    throw error;
+  }
 }
 
 async function main(): Promise<number> {
@@ -22,10 +28,24 @@ async function main(): Promise<number> {
     process.stderr.write(`${errorMessage(error)}\n`);
     return error instanceof ConfigError ? 2 : 1;
   }
+  const bot = config.discord.token !== null;
+  const logger = createLogger(bot ? config.logLevel : 'fatal');
 
-  if (config.discord.token) {
-    const logger = createLogger(config.logLevel);
-    const loading = loadApp(config, logger);
+  // The library and the prompts open before anything else, the bot's login included: a bot that
+  // cannot serve exits now, so a supervisor sees it fail, instead of staying online half-started.
+  let start: AppStart;
+  try {
+    start = openApp(config, logger);
+  } catch (error) {
+    if (bot) logger.fatal({ err: error }, errorMessage(error));
+    else process.stderr.write(`${errorMessage(error)}\n`);
+    return 1;
+  }
+
+  if (bot) {
+    // Loading the embedding model is slow and not fatal (search falls back to keywords): the bot
+    // logs in meanwhile and answers "warming up" until it is done.
+    const loading = loadApp(config, start);
     loading.then(({ synced }) => synced && logger.info(synced), () => undefined);
     const { runBot } = await import('./discord/bot.ts');
     try {
@@ -35,7 +55,14 @@ async function main(): Promise<number> {
     }
   }
 
-  const { app, synced } = await loadApp(config, createLogger('fatal'));
+  let loaded: { app: App; synced: string | null };
+  try {
+    loaded = await loadApp(config, start);
+  } catch (error) {
+    process.stderr.write(`Could not start: ${errorMessage(error)}\n`);
+    return 1;
+  }
+  const { app, synced } = loaded;
   try {
     if (synced) process.stdout.write(`${synced}\n`);
     if (app.embedderProblem) process.stdout.write(`Search is keyword-only: ${app.embedderProblem}\n`);

@@ -166,8 +166,9 @@ export const loadMessages = {
  */
 export const startupMessages = {
   libraryUnavailable: (dataDir: string, detail: string) =>
-    `Cannot open the library in ${dataDir} (DATA_DIR): ${detail}. Check that the folder exists and is readable and writable, ` +
-    'or restore the library from a backup.',
+    `Cannot open the library in ${dataDir} (DATA_DIR): ${detail}. Check that DATA_DIR is a folder this process can read and ` +
+    'write, or restore the library from a backup.',
+  libraryProblem: (dataDir: string, problem: string) => `Cannot open the library in ${dataDir} (DATA_DIR): ${problem}`,
   promptsInvalid: (detail: string) => `Cannot load the prompt templates: ${detail}`,
 } as const;
 
