@@ -61,7 +61,7 @@ test('a Markdown list indented 3,000 levels loads (its line patterns no longer b
 test('a document past the time limit is stopped and refused by name; documents queued behind it still load', async (t) => {
   const pool = new ParsePool({ workers: 1, timeLimitMs: 500 });
   t.after(() => pool.close());
-  const slow = pool.parse('wide.html', Buffer.from(wideNestedHtml(40, 250)), '/store/wide.html');
+  const slow = pool.parse('wide.html', Buffer.from(wideNestedHtml(300, 250)), '/store/wide.html');
   const after = [1, 2, 3].map((n) => pool.parse(`story-${n}.md`, Buffer.from(STORY), `/store/story-${n}.md`));
 
   const [refused] = await slow;
@@ -79,7 +79,7 @@ test('the main thread keeps running while a hostile document is parsed', async (
   const pool = new ParsePool({ workers: 1, timeLimitMs: 1_000 });
   t.after(() => pool.close());
   const order: string[] = [];
-  const parsing = pool.parse('wide.html', Buffer.from(wideNestedHtml(40, 250)), '/store/wide.html').then(() => order.push('parsed'));
+  const parsing = pool.parse('wide.html', Buffer.from(wideNestedHtml(300, 250)), '/store/wide.html').then(() => order.push('parsed'));
   // Timers due long before the parse can end: on the main thread they would all wait for it.
   await Promise.all([10, 50, 100].map((ms) => new Promise<void>((resolve) => setTimeout(() => resolve(void order.push(`timer ${ms}`)), ms))));
   await parsing;
