@@ -5,6 +5,7 @@
 //     event-loop delay meanwhile, what was stored.
 //  2. 50 and 200 concurrent /ask (fake Discord, fake LLM) while an editor's /ingest of a hostile
 //     page keeps a parse worker busy until its time limit: ack latency and failures.
+import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ApplicationCommandOptionType, PermissionFlagsBits, type APIUser } from 'discord.js';
 import { DEFAULT_PARSE_TIME_LIMIT_MS, MAX_NESTING_DEPTH, parseArticleBuffer } from '../src/articles/index.ts';
@@ -81,11 +82,13 @@ function truncate(text: string, max = 110): string {
 }
 
 async function hostileInputs(): Promise<string> {
+  const loadAverage = os.loadavg()[0] ?? 0;
   const app = await createTestApp({}, '');
   try {
     // Start the parse workers first: their start-up is not part of any row.
     await parseArticleBuffer('warm-up.md', Buffer.from('# Warm up\n\nText.\n'), 'warm-up');
-    const rows: string[][] = [];
+    const idle = await watched(() => new Promise((resolve) => setTimeout(resolve, 2_000)));
+    const rows: string[][] = [['nothing: the main thread idle for 2 s (the noise floor)', '–', '–', `${ms(idle.maxDelayMs)} ms`, '–', '–', '–']];
     for (const c of CASES) {
       progress(c.label);
       const parse = await watched(() => parseArticleBuffer(c.name, c.data, `bench:${c.name}`));
@@ -112,8 +115,10 @@ async function hostileInputs(): Promise<string> {
       'Each file parsed with `parseArticleBuffer` (the path of files, Discord attachments and fetched pages) in the',
       `parse workers (default time limit ${DEFAULT_PARSE_TIME_LIMIT_MS / 1000} s, nesting limit ${MAX_NESTING_DEPTH}), then stored with \`ingest()\` in a temp`,
       'library with the tiny test model. "Main thread" is the largest event-loop delay (`monitorEventLoopDelay`, 5 ms',
-      'resolution) while the file was parsed, and while its result was chunked, embedded and stored. Before the workers,',
-      'Readability ran on the main thread: 2,000 nested elements blocked it for 109 s.',
+      'resolution) while the file was parsed, and while its result was chunked, embedded and stored; the first row is',
+      'the same measure with nothing running, i.e. what the operating system alone adds on this machine (load average',
+      `${loadAverage.toFixed(1)} when the run started). Before the workers, Readability ran on the main thread: 2,000 nested elements blocked`,
+      'it for 109 s.',
       '',
       table(['input', 'size', 'parse', 'main thread (parse)', 'outcome', 'stored', 'main thread (store)'], rows),
     ].join('\n');

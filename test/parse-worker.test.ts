@@ -75,6 +75,17 @@ test('a document past the time limit is stopped and refused by name; documents q
   assert.equal(titleOf(later?.result), 'Ferry timetable changes');
 });
 
+test('a document that needs more memory than a worker may use is refused by name; the pool goes on', async (t) => {
+  const pool = new ParsePool({ workers: 1, heapMb: 32 });
+  t.after(() => pool.close());
+  const paragraph = '<p>The harbour board met again on Tuesday and the vote was delayed once more.</p>\n';
+  const page = `<html><head><title>Big</title></head><body><article>${paragraph.repeat(60_000)}</article></body></html>`;
+  const [refused] = await pool.parse('big.html', Buffer.from(page), '/store/big.html');
+  assert.equal(errorOf(refused?.result), loadMessages.parseOutOfMemory('big.html'));
+  const [later] = await pool.parse('later.md', Buffer.from(STORY), '/store/later.md');
+  assert.equal(titleOf(later?.result), 'Ferry timetable changes');
+});
+
 test('the main thread keeps running while a hostile document is parsed', async (t) => {
   const pool = new ParsePool({ workers: 1, timeLimitMs: 1_000 });
   t.after(() => pool.close());
