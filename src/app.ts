@@ -3,12 +3,14 @@ import { Answerer } from './answering/answerer.ts';
 import type { Config } from './config.ts';
 import { findModelSpec } from './embeddings/models.ts';
 import { createLlmClient } from './llm/client.ts';
-import { loadPrompts } from './llm/prompts.ts';
+import { loadPrompts, type Prompts } from './llm/prompts.ts';
 import type { LlmClient } from './llm/types.ts';
 import type { Embedder } from './embeddings/embedder.ts';
 import { EmbedderUnavailableError, loadEmbedder } from './embeddings/transformers.ts';
-import { errorMessage } from './errors.ts';
+import { sharedParsePool } from './articles/parse-pool.ts';
+import { errorMessage, isUserError, UserError } from './errors.ts';
 import type { Logger } from './log.ts';
+import { startupMessages } from './messages.ts';
 import { Retriever } from './retrieval/search.ts';
 import { AnswerLog } from './store/answer-log.ts';
 import { Library } from './store/library.ts';
@@ -88,47 +90,106 @@ async function loadUsableEmbedder(
   return { embedder, problem: null };
 }
 
-export async function createApp(config: Config, logger: Logger): Promise<App> {
+/**
+ * Why the app cannot start at all (its library or its prompt templates cannot be opened): the
+ * message says what is wrong and what to do. The bot exits 1 with it before logging in to Discord.
+ */
+export class StartupError extends UserError {}
+
+export interface AppStart {
+  /**
+   * The app, once the embedding model is loaded (or found unusable, leaving search keyword-only):
+   * the slow part of start-up, which a front end may wait for while already serving ("warming up").
+   */
+  ready: Promise<App>;
+}
+
+/**
+ * Opens at once what the app cannot run without (prompt templates, then the library and its answer
+ * log) and throws StartupError if one cannot be opened; the embedding model then loads in `ready`.
+ */
+export function openApp(config: Config, logger: Logger): AppStart {
+  sharedParsePool().setTimeLimit(config.parseTimeoutMs);
   // Prompts first: a broken template must stop start-up before anything is opened.
-  const prompts = loadPrompts(PROMPTS_DIR);
+  let prompts: Prompts;
+  try {
+    prompts = loadPrompts(PROMPTS_DIR);
+  } catch (error) {
+    throw new StartupError(startupMessages.promptsInvalid(errorMessage(error)), { cause: error });
+  }
   const llm = createLlm(config, logger);
-  const library = Library.open({ dataDir: config.dataDir, hnsw: config.hnsw, logger });
-  const { embedder, problem } = await loadUsableEmbedder(config, library, logger);
-  const retriever = new Retriever(library, embedder);
-  const answerLog = new AnswerLog(config.dataDir);
-  const answerer = new Answerer({
-    library,
-    retriever,
-    llm,
-    prompts,
-    logger,
-    onUnanswered: (question, collections, closest) =>
-      answerLog.recordUnanswered(
-        question,
-        collections.find((c) => c !== SHARED_COLLECTION) ?? null,
-        closest.map((a) => a.articleId),
-      ),
-    options: {
-      k: config.search.k,
-      perArticle: config.search.perArticle,
-      contextTokens: config.llm.contextTokens,
-      minSimilarity: embedder ? (findModelSpec(embedder.modelId)?.relevantSimilarity ?? null) : null,
-      maxQuestionChars: MAX_QUESTION_CHARS,
-    },
+  const { library, answerLog } = openLibrary(config, logger);
+
+  const ready = (async (): Promise<App> => {
+    const { embedder, problem } = await loadUsableEmbedder(config, library, logger);
+    const retriever = new Retriever(library, embedder);
+    const answerer = new Answerer({
+      library,
+      retriever,
+      llm,
+      prompts,
+      logger,
+      onUnanswered: (question, collections, closest) =>
+        answerLog.recordUnanswered(
+          question,
+          collections.find((c) => c !== SHARED_COLLECTION) ?? null,
+          closest.map((a) => a.articleId),
+        ),
+      options: {
+        k: config.search.k,
+        perArticle: config.search.perArticle,
+        contextTokens: config.llm.contextTokens,
+        minSimilarity: embedder ? (findModelSpec(embedder.modelId)?.relevantSimilarity ?? null) : null,
+        maxQuestionChars: MAX_QUESTION_CHARS,
+      },
+    });
+    return {
+      config,
+      logger,
+      library,
+      embedder,
+      embedderProblem: problem,
+      retriever,
+      llm,
+      answerer,
+      answerLog,
+      close: () => {
+        answerLog.close();
+        library.close();
+      },
+    };
+  })();
+  // Nobody gets an App to close when loading fails, so close what was opened here.
+  ready.catch(() => {
+    answerLog.close();
+    library.close();
   });
-  return {
-    config,
-    logger,
-    library,
-    embedder,
-    embedderProblem: problem,
-    retriever,
-    llm,
-    answerer,
-    answerLog,
-    close: () => {
-      answerLog.close();
-      library.close();
-    },
-  };
+  return { ready };
+}
+
+function openLibrary(config: Config, logger: Logger): { library: Library; answerLog: AnswerLog } {
+  const cannotOpen = (error: unknown): StartupError =>
+    new StartupError(
+      isUserError(error)
+        ? startupMessages.libraryProblem(config.dataDir, error.message)
+        : startupMessages.libraryUnavailable(config.dataDir, errorMessage(error)),
+      { cause: error },
+    );
+  let library: Library;
+  try {
+    library = Library.open({ dataDir: config.dataDir, hnsw: config.hnsw, logger });
+  } catch (error) {
+    throw cannotOpen(error);
+  }
+  try {
+    return { library, answerLog: new AnswerLog(config.dataDir) };
+  } catch (error) {
+    library.close();
+    throw cannotOpen(error);
+  }
+}
+
+/** The whole app, model included (the CLI and tests): openApp, then wait for it to be ready. */
+export async function createApp(config: Config, logger: Logger): Promise<App> {
+  return openApp(config, logger).ready;
 }

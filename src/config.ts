@@ -18,6 +18,8 @@ export interface Config {
     /** Global unicast addresses, plus what FETCH_ALLOWED_HOSTS allows. */
     policy: AddressPolicy;
   };
+  /** How long one file may take to parse before it is stopped and refused. */
+  parseTimeoutMs: number;
   embedding: {
     model: string;
     dtype: 'fp32' | 'q8';
@@ -129,6 +131,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     logFormat: oneOf('LOG_FORMAT', LOG_FORMATS, 'auto'),
     maxFileBytes: integer('MAX_FILE_MB', 10, 1, 1024) * 1024 * 1024,
     fetch: { policy: allowedHosts('FETCH_ALLOWED_HOSTS') },
+    parseTimeoutMs: integer('PARSE_TIMEOUT_MS', 10_000, 200, 300_000),
     embedding: {
       model: text('EMBEDDING_MODEL') ?? DEFAULT_EMBEDDING_MODEL,
       dtype: oneOf('EMBEDDING_DTYPE', ['fp32', 'q8'], 'fp32'),

@@ -1,16 +1,22 @@
 // `npm start`: the Discord bot when DISCORD_TOKEN is set, else the local console.
 import 'dotenv/config';
-import { createApp, type App } from './app.ts';
+import { openApp, type App, type AppStart } from './app.ts';
 import { runChat } from './cli/chat.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { errorMessage } from './errors.ts';
-import { createLogger, type Logger } from './log.ts';
 import type { IngestSummary } from './ingest.ts';
+import { createLogger } from './log.ts';
 import { logSync, syncArticlesDir, syncReport } from './sync.ts';
 
-async function loadApp(config: Config, logger: Logger): Promise<{ app: App; synced: IngestSummary | null }> {
-  const app = await createApp(config, logger);
-  return { app, synced: await syncArticlesDir(app) };
+/** The ready app with ARTICLES_DIR synced in, and what the sync did. */
+async function loadApp(start: AppStart): Promise<{ app: App; synced: IngestSummary | null }> {
+  const app = await start.ready;
+  try {
+    return { app, synced: await syncArticlesDir(app) };
+  } catch (error) {
+    app.close();
+    throw error;
+  }
 }
 
 async function main(): Promise<number> {
@@ -21,11 +27,25 @@ async function main(): Promise<number> {
     process.stderr.write(`${errorMessage(error)}\n`);
     return error instanceof ConfigError ? 2 : 1;
   }
-
+  const bot = config.discord.token !== null;
   // LOG_LEVEL, unset: info for the bot, warn for the console (config.ts); LOG_FORMAT: readable on a terminal.
   const logger = createLogger(config.logLevel, { format: config.logFormat });
-  if (config.discord.token) {
-    const loading = loadApp(config, logger);
+
+  // The library and the prompts open before anything else, the bot's login included: a bot that
+  // cannot serve exits now, so a supervisor sees it fail, instead of staying online half-started.
+  let start: AppStart;
+  try {
+    start = openApp(config, logger);
+  } catch (error) {
+    if (bot) logger.fatal({ err: error }, errorMessage(error));
+    else process.stderr.write(`${errorMessage(error)}\n`);
+    return 1;
+  }
+
+  if (bot) {
+    // Loading the embedding model is slow and not fatal (search falls back to keywords): the bot
+    // logs in meanwhile and answers "warming up" until it is done.
+    const loading = loadApp(start);
     loading.then(({ synced }) => synced && config.articlesDir && logSync(logger, config.articlesDir, synced), () => undefined);
     const { runBot } = await import('./discord/bot.ts');
     try {
@@ -35,7 +55,14 @@ async function main(): Promise<number> {
     }
   }
 
-  const { app, synced } = await loadApp(config, logger);
+  let loaded: { app: App; synced: IngestSummary | null };
+  try {
+    loaded = await loadApp(start);
+  } catch (error) {
+    process.stderr.write(`Could not start: ${errorMessage(error)}\n`);
+    return 1;
+  }
+  const { app, synced } = loaded;
   try {
     if (synced && config.articlesDir) process.stdout.write(`${syncReport(config.articlesDir, synced)}\n`);
     if (app.embedderProblem) process.stdout.write(`Search is keyword-only: ${app.embedderProblem}\n`);

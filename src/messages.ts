@@ -209,6 +209,25 @@ export const loadMessages = {
 
   // Addresses
   noArticleText: (where: string) => `${where} has no article text that could be extracted`,
+
+  // Hostile or broken content, caught while parsing off the main thread
+  nestedTooDeep: (where: string, limit: number) =>
+    `${where} nests its elements more than ${limit} levels deep, which no article does; it was refused as malformed`,
+  parseTimeout: (where: string, timeLimitMs: number) =>
+    `${where} took longer than ${formatSeconds(timeLimitMs)} to read, so it was stopped; the file may be malformed`,
+  parseOutOfMemory: (where: string) => `${where} needed too much memory to read, so it was stopped; the file may be malformed`,
+  parseFailed: (where: string, detail: string) => `${where} could not be read (${truncate(detail)})`,
+} as const;
+
+/*
+ * Why the bot, the console or the CLI cannot start: printed (or logged) once, then the process exits 1.
+ */
+export const startupMessages = {
+  libraryUnavailable: (dataDir: string, detail: string) =>
+    `Cannot open the library in ${dataDir} (DATA_DIR): ${detail}. Check that DATA_DIR is a folder this process can read and ` +
+    'write, or restore the library from a backup.',
+  libraryProblem: (dataDir: string, problem: string) => `Cannot open the library in ${dataDir} (DATA_DIR): ${problem}`,
+  promptsInvalid: (detail: string) => `Cannot load the prompt templates: ${detail}`,
 } as const;
 
 // ---------------------------------------------------------------- fetching from the network

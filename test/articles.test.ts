@@ -53,9 +53,9 @@ function sourceOf(result: LoadResult | undefined): string | undefined {
   return result?.ok ? result.article.source : result?.source;
 }
 
-function parseOne(name: string, text: string | Uint8Array, opts: Parameters<typeof parseArticleBuffer>[3] = {}): LoadResult {
+async function parseOne(name: string, text: string | Uint8Array, opts: Parameters<typeof parseArticleBuffer>[3] = {}): Promise<LoadResult> {
   const data = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-  const results = parseArticleBuffer(name, data, `/store/${name}`, opts);
+  const results = await parseArticleBuffer(name, data, `/store/${name}`, opts);
   assert.equal(results.length, 1);
   return results[0] as LoadResult;
 }
@@ -64,7 +64,7 @@ function parseOne(name: string, text: string | Uint8Array, opts: Parameters<type
 
 test('.txt: first non-empty line is the title, the rest a normalised body', async () => {
   const data = await readFile(fixture('harbor-repairs.txt'));
-  const article = articleOf(parseOne('harbor-repairs.txt', data));
+  const article = articleOf(await parseOne('harbor-repairs.txt', data));
   assert.equal(article.id, 'harbor-repairs');
   assert.equal(article.title, 'Council approves harbor repairs after two-year debate');
   assert.equal(article.source, '/store/harbor-repairs.txt');
@@ -77,7 +77,7 @@ test('.txt: first non-empty line is the title, the rest a normalised body', asyn
 });
 
 test('.md: front matter fields and light markdown become plain text', async () => {
-  const article = articleOf(parseOne('school-budget.md', await readFile(fixture('school-budget.md'))));
+  const article = articleOf(await parseOne('school-budget.md', await readFile(fixture('school-budget.md'))));
   assert.equal(article.id, 'school-budget-2024');
   assert.equal(article.title, 'School board trims bus routes to balance its budget');
   assert.equal(article.url, 'https://news.millbrook.example/education/school-budget');
@@ -100,7 +100,7 @@ test('.md: front matter fields and light markdown become plain text', async () =
 });
 
 test('.md without front matter takes its title from the first # heading', async () => {
-  const article = articleOf(parseOne('no-front-matter.md', await readFile(fixture('no-front-matter.md'))));
+  const article = articleOf(await parseOne('no-front-matter.md', await readFile(fixture('no-front-matter.md'))));
   assert.equal(article.id, 'no-front-matter');
   assert.equal(article.title, 'Farmers market moves to the riverside lot');
   assert.equal(
@@ -110,31 +110,31 @@ test('.md without front matter takes its title from the first # heading', async 
   );
 });
 
-test('.md with neither a front-matter title nor a # heading fails', () => {
-  const error = errorOf(parseOne('untitled.md', '## Only a subheading\n\nSome text.\n'));
+test('.md with neither a front-matter title nor a # heading fails', async () => {
+  const error = errorOf(await parseOne('untitled.md', '## Only a subheading\n\nSome text.\n'));
   assert.match(error, /^untitled\.md has no title/);
 });
 
-test('.md front matter problems are reported', () => {
-  assert.match(errorOf(parseOne('a.md', '---\ntitle: [unclosed\n---\nBody.\n')), /^a\.md has invalid front matter/);
-  assert.match(errorOf(parseOne('b.md', '---\ntitle: Never closed\n\nBody.\n')), /^b\.md opens front matter with "---" but never closes it/);
-  assert.match(errorOf(parseOne('c.md', '---\n- just\n- a list\n---\n# T\n\nBody.\n')), /^c\.md has front matter that is not/);
+test('.md front matter problems are reported', async () => {
+  assert.match(errorOf(await parseOne('a.md', '---\ntitle: [unclosed\n---\nBody.\n')), /^a\.md has invalid front matter/);
+  assert.match(errorOf(await parseOne('b.md', '---\ntitle: Never closed\n\nBody.\n')), /^b\.md opens front matter with "---" but never closes it/);
+  assert.match(errorOf(await parseOne('c.md', '---\n- just\n- a list\n---\n# T\n\nBody.\n')), /^c\.md has front matter that is not/);
   assert.match(
-    errorOf(parseOne('d.md', '---\ntitle: T\nurl: /relative/path\n---\nBody.\n')),
+    errorOf(await parseOne('d.md', '---\ntitle: T\nurl: /relative/path\n---\nBody.\n')),
     /^d\.md has the url "\/relative\/path", which is not an absolute http\(s\) address/,
   );
-  assert.match(errorOf(parseOne('e.md', '---\nid: has spaces in it\ntitle: T\n---\nBody.\n')), /^e\.md has the id "has spaces in it", which is not valid/);
+  assert.match(errorOf(await parseOne('e.md', '---\nid: has spaces in it\ntitle: T\n---\nBody.\n')), /^e\.md has the id "has spaces in it", which is not valid/);
 });
 
-test('.md front matter keeps values as written (leading zeros, comma-separated tags)', () => {
-  const article = articleOf(parseOne('f.md', '---\nid: 0012\ntitle: Zeros\ntags: roads, "bridges" , roads\n---\nBody text.\n'));
+test('.md front matter keeps values as written (leading zeros, comma-separated tags)', async () => {
+  const article = articleOf(await parseOne('f.md', '---\nid: 0012\ntitle: Zeros\ntags: roads, "bridges" , roads\n---\nBody text.\n'));
   assert.equal(article.id, '0012');
   assert.deepEqual(article.tags, ['roads', '"bridges"']);
 });
 
 test('.html: Readability keeps the story and drops nav, cookie banner, footer and other furniture', async () => {
   const html = await readFile(fixture('library-reopens.html'));
-  const article = articleOf(parseOne('library-reopens.html', html, { baseUrl: 'https://courier.millbrook.example/archive/' }));
+  const article = articleOf(await parseOne('library-reopens.html', html, { baseUrl: 'https://courier.millbrook.example/archive/' }));
   assert.equal(article.id, 'library-reopens');
   assert.equal(article.title, 'Library reopens after flood repairs');
   assert.equal(article.byline, 'Daniel Okafor');
@@ -156,14 +156,14 @@ test('.html: Readability keeps the story and drops nav, cookie banner, footer an
   }
 });
 
-test('.html: byline from a byline element, date from <time datetime>, title without the site name', () => {
+test('.html: byline from a byline element, date from <time datetime>, title without the site name', async () => {
   const html = `<html><head><title>Night bus trial ends | Millbrook Courier</title></head><body>
     <article><h1>Night bus trial ends</h1><div class="byline">By Sam Ortiz</div>
     <p>The six-month trial of a night bus between the station and the hospital ends on Friday.</p>
     <p>Ridership averaged forty passengers a night, below the target of sixty.</p>
     <p>Posted <time datetime="2024-08-09T18:45:00Z">Friday evening</time> by the transport desk.</p>
     </article></body></html>`;
-  const article = articleOf(parseOne('night-bus.htm', html));
+  const article = articleOf(await parseOne('night-bus.htm', html));
   assert.equal(article.title, 'Night bus trial ends');
   assert.equal(article.byline, 'Sam Ortiz');
   assert.equal(article.published, '2024-08-09T18:45:00Z');
@@ -173,7 +173,7 @@ test('.html: byline from a byline element, date from <time datetime>, title with
 });
 
 test('.json: { "articles": [...] } with CMS fields, HTML bodies converted, records numbered', async () => {
-  const results = parseArticleBuffer('cms-export.json', await readFile(fixture('cms-export.json')), '/store/cms-export.json');
+  const results = await parseArticleBuffer('cms-export.json', await readFile(fixture('cms-export.json')), '/store/cms-export.json');
   assert.equal(results.length, 2);
   const [bridge, trees] = results.map(articleOf) as [Article, Article];
 
@@ -198,32 +198,34 @@ test('.json: { "articles": [...] } with CMS fields, HTML bodies converted, recor
   assert.equal(trees.body.split('\n\n').length, 2);
 });
 
-test('.json: a plain array and a single object both load', () => {
-  const array = parseArticleBuffer(
-    'feed.json',
-    Buffer.from(JSON.stringify([
-      { title: 'First', body: 'One.', url: 'https://news.millbrook.example/a/first' },
-      { title: 'Second', body: 'Two.' },
-    ])),
-    '/store/feed.json',
+test('.json: a plain array and a single object both load', async () => {
+  const array = (
+    await parseArticleBuffer(
+      'feed.json',
+      Buffer.from(JSON.stringify([
+        { title: 'First', body: 'One.', url: 'https://news.millbrook.example/a/first' },
+        { title: 'Second', body: 'Two.' },
+      ])),
+      '/store/feed.json',
+    )
   ).map(articleOf);
   assert.deepEqual(array.map((a) => a.id), ['news-millbrook-example-a-first', 'feed-2']);
   assert.deepEqual(array.map((a) => a.source), ['/store/feed.json#1', '/store/feed.json#2']);
 
-  const single = articleOf(parseOne('single-story.json', JSON.stringify({ title: 'Alone', body: 'Just me.' })));
+  const single = articleOf(await parseOne('single-story.json', JSON.stringify({ title: 'Alone', body: 'Just me.' })));
   assert.equal(single.id, 'single-story');
   assert.equal(single.source, '/store/single-story.json');
 });
 
-test('.json: malformed file fails as a whole with the line and column', () => {
-  const error = errorOf(parseOne('broken.json', '[\n  {"title": "A", "body": "B"},\n  {"title": "C" "body": "D"}\n]\n'));
+test('.json: malformed file fails as a whole with the line and column', async () => {
+  const error = errorOf(await parseOne('broken.json', '[\n  {"title": "A", "body": "B"},\n  {"title": "C" "body": "D"}\n]\n'));
   assert.match(error, /^broken\.json is not valid JSON: .+\(line 3, column \d+\)$/);
 });
 
-test('.json: wrong shapes and bad records fail clearly while good records load', () => {
-  assert.match(errorOf(parseOne('n.json', '42')), /^n\.json must hold an article object/);
-  assert.match(errorOf(parseOne('e.json', '[]')), /^e\.json contains no articles/);
-  const results = parseArticleBuffer(
+test('.json: wrong shapes and bad records fail clearly while good records load', async () => {
+  assert.match(errorOf(await parseOne('n.json', '42')), /^n\.json must hold an article object/);
+  assert.match(errorOf(await parseOne('e.json', '[]')), /^e\.json contains no articles/);
+  const results = await parseArticleBuffer(
     'mixed.json',
     Buffer.from(JSON.stringify([
       'not an object',
@@ -248,7 +250,7 @@ test('.json: wrong shapes and bad records fail clearly while good records load',
 });
 
 test('.jsonl: one bad line fails with its line number, the other lines load', async () => {
-  const results = parseArticleBuffer('wire-feed.jsonl', await readFile(fixture('wire-feed.jsonl')), '/store/wire-feed.jsonl');
+  const results = await parseArticleBuffer('wire-feed.jsonl', await readFile(fixture('wire-feed.jsonl')), '/store/wire-feed.jsonl');
   assert.equal(results.length, 3, 'the blank line is ignored');
   assert.equal(articleOf(results[0]).id, 'wire-001');
   assert.equal(articleOf(results[0]).source, '/store/wire-feed.jsonl#1');
@@ -258,37 +260,37 @@ test('.jsonl: one bad line fails with its line number, the other lines load', as
   assert.equal(articleOf(results[2]).source, '/store/wire-feed.jsonl#4', 'line numbers count blank lines');
 });
 
-test('an attachment without a known extension is parsed by its Content-Type hint', () => {
-  const article = articleOf(parseOne('story', '# From Discord\n\nAttached text.', { contentType: 'text/markdown; charset=utf-8' }));
+test('an attachment without a known extension is parsed by its Content-Type hint', async () => {
+  const article = articleOf(await parseOne('story', '# From Discord\n\nAttached text.', { contentType: 'text/markdown; charset=utf-8' }));
   assert.equal(article.title, 'From Discord');
   assert.equal(article.id, 'story');
-  assert.match(errorOf(parseOne('scan.pdf', '%PDF-1.7')), /^scan\.pdf has an unsupported file type "\.pdf" \(supported: \.txt, \.md/);
-  assert.match(errorOf(parseOne('notes', 'hello')), /^notes has no file extension/);
+  assert.match(errorOf(await parseOne('scan.pdf', '%PDF-1.7')), /^scan\.pdf has an unsupported file type "\.pdf" \(supported: \.txt, \.md/);
+  assert.match(errorOf(await parseOne('notes', 'hello')), /^notes has no file extension/);
 });
 
 // ---------------------------------------------------------------- normalisation and identity
 
-test('the body is normalised so offsets are stable: CRLF, tabs, NFC, spaces, blank lines', () => {
+test('the body is normalised so offsets are stable: CRLF, tabs, NFC, spaces, blank lines', async () => {
   assert.equal(
     normalizeBody('\n\n  First\tline   here  \r\nsecond line\r\n\r\n\r\n\r\nCafe\u0301 paragraph \u00A0 two\r\n\n'),
     'First line here\nsecond line\n\nCafé paragraph two',
   );
 });
 
-test('contentHash is the same for CRLF and LF copies, and changes with the text', () => {
+test('contentHash is the same for CRLF and LF copies, and changes with the text', async () => {
   const lf = 'Water rates rise\n\nRates go up by four percent in\nJanuary.\n\nThe council\tagreed.\n';
   const crlf = lf.replace(/\n/g, '\r\n');
-  const a = articleOf(parseOne('rates.txt', lf));
-  const b = articleOf(parseOne('rates.txt', crlf));
+  const a = articleOf(await parseOne('rates.txt', lf));
+  const b = articleOf(await parseOne('rates.txt', crlf));
   assert.equal(a.body, b.body);
   assert.equal(a.contentHash, b.contentHash);
-  const decomposed = articleOf(parseOne('rates.txt', lf.replace('Water', 'Wa\u0301ter')));
-  const composed = articleOf(parseOne('rates.txt', lf.replace('Water', 'W\u00e1ter')));
+  const decomposed = articleOf(await parseOne('rates.txt', lf.replace('Water', 'Wa\u0301ter')));
+  const composed = articleOf(await parseOne('rates.txt', lf.replace('Water', 'W\u00e1ter')));
   assert.equal(decomposed.contentHash, composed.contentHash, 'NFC makes composed and decomposed accents equal');
-  assert.notEqual(articleOf(parseOne('rates.txt', lf.replace('four', 'five'))).contentHash, a.contentHash);
+  assert.notEqual(articleOf(await parseOne('rates.txt', lf.replace('four', 'five'))).contentHash, a.contentHash);
 });
 
-test('published dates are normalised to ISO; an unparseable one fails', () => {
+test('published dates are normalised to ISO; an unparseable one fails', async () => {
   assert.deepEqual(normalizePublished('2024-03-05'), { ok: true, value: '2024-03-05' });
   assert.deepEqual(normalizePublished('March 5, 2024'), { ok: true, value: '2024-03-05' });
   // The written offset is kept: the date part stays the newsroom's local day.
@@ -299,14 +301,14 @@ test('published dates are normalised to ISO; an unparseable one fails', () => {
   assert.deepEqual(normalizePublished('2024-02-30'), { ok: false });
   assert.deepEqual(normalizePublished('soon'), { ok: false });
 
-  const error = errorOf(parseOne('late.md', '---\ntitle: Late\npublished: sometime next week\n---\nBody.\n'));
+  const error = errorOf(await parseOne('late.md', '---\ntitle: Late\npublished: sometime next week\n---\nBody.\n'));
   assert.equal(
     error,
     'late.md has the published date "sometime next week", which is not a date (use YYYY-MM-DD or an ISO 8601 date-time)',
   );
 });
 
-test('ids: explicit, file-name slug, URL slug; all within the allowed alphabet', () => {
+test('ids: explicit, file-name slug, URL slug; all within the allowed alphabet', async () => {
   assert.equal(idFromFileName('2024/Café Opening — Día 1.md'), 'cafe-opening-dia-1');
   assert.equal(idFromUrl(new URL('https://www.Example.org/News/Harbor_Vote/?ref=home')), 'www-example-org-news-harbor-vote');
   const long = slugify('word '.repeat(60));
@@ -318,30 +320,30 @@ test('ids: explicit, file-name slug, URL slug; all within the allowed alphabet',
 
 // ---------------------------------------------------------------- bad bytes
 
-test('bad bytes: empty, whitespace only, binary, control characters, invalid UTF-8', () => {
-  assert.equal(errorOf(parseOne('empty.txt', '')), 'empty.txt is empty');
-  assert.equal(errorOf(parseOne('blank.md', ' \n\t\n')), 'blank.md is empty');
-  assert.equal(errorOf(parseOne('photo.txt', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]))), 'photo.txt looks like a binary file, not text');
+test('bad bytes: empty, whitespace only, binary, control characters, invalid UTF-8', async () => {
+  assert.equal(errorOf(await parseOne('empty.txt', '')), 'empty.txt is empty');
+  assert.equal(errorOf(await parseOne('blank.md', ' \n\t\n')), 'blank.md is empty');
+  assert.equal(errorOf(await parseOne('photo.txt', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]))), 'photo.txt looks like a binary file, not text');
   const controls = Buffer.alloc(200, 0x01);
   controls.write('Title\n', 0);
-  assert.equal(errorOf(parseOne('noise.txt', controls)), 'noise.txt looks like a binary file, not text');
+  assert.equal(errorOf(await parseOne('noise.txt', controls)), 'noise.txt looks like a binary file, not text');
 
   const latin1 = Buffer.concat([Buffer.from('Title\nCaf'), Buffer.from([0xe9]), Buffer.from(' au lait\n')]);
   assert.equal(
-    errorOf(parseOne('latin1.txt', latin1)),
+    errorOf(await parseOne('latin1.txt', latin1)),
     'latin1.txt is not valid UTF-8 text (invalid byte at offset 9, line 2); save it as UTF-8 and try again',
   );
 });
 
-test('UTF-8 and UTF-16 byte-order marks are honoured', () => {
+test('UTF-8 and UTF-16 byte-order marks are honoured', async () => {
   const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('Title\nBody.')]);
-  assert.equal(articleOf(parseOne('bom.txt', withBom)).title, 'Title');
+  assert.equal(articleOf(await parseOne('bom.txt', withBom)).title, 'Title');
   const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Título\nCuerpo.', 'utf16le')]);
-  assert.equal(articleOf(parseOne('utf16.txt', utf16)).title, 'Título');
+  assert.equal(articleOf(await parseOne('utf16.txt', utf16)).title, 'Título');
 });
 
-test('a title with no body fails', () => {
-  assert.equal(errorOf(parseOne('headline-only.txt', 'Just a headline\n\n\n')), 'headline-only.txt has a title but no body text');
+test('a title with no body fails', async () => {
+  assert.equal(errorOf(await parseOne('headline-only.txt', 'Just a headline\n\n\n')), 'headline-only.txt has a title but no body text');
 });
 
 // ---------------------------------------------------------------- loading files and folders
@@ -406,12 +408,12 @@ test('loadPaths: the second article with an id fails, naming where the first cam
   assert.equal(sourceOf(results[1]), `${path.join(dir, 'b.json')}#1`);
   assert.equal(articleOf(results[2]).id, 'pier');
 
-  const within = parseArticleBuffer('dup.jsonl', Buffer.from('{"id":"x","title":"A","body":"a"}\n{"id":"x","title":"B","body":"b"}\n'), '/store/dup.jsonl');
+  const within = await parseArticleBuffer('dup.jsonl', Buffer.from('{"id":"x","title":"A","body":"a"}\n{"id":"x","title":"B","body":"b"}\n'), '/store/dup.jsonl');
   assert.equal(errorOf(within[1]), 'dup.jsonl line 2 has the id "x", which dup.jsonl line 1 already uses');
 
   const ids = new IdRegistry();
-  articleOf(parseOne('one.txt', 'One\nBody.', { ids }));
-  assert.equal(errorOf(parseOne('one.txt', 'One again\nBody.', { ids })), 'one.txt has the id "one", which one.txt already uses');
+  articleOf(await parseOne('one.txt', 'One\nBody.', { ids }));
+  assert.equal(errorOf(await parseOne('one.txt', 'One again\nBody.', { ids })), 'one.txt has the id "one", which one.txt already uses');
 });
 
 test('loadPaths: a path that cannot be read says why', async (t) => {

@@ -1,4 +1,5 @@
 import { parseHTML } from 'linkedom';
+import { checkNesting } from './nesting.ts';
 
 /*
  * The small slice of the DOM the loaders use. linkedom ships its own classes but the
@@ -33,10 +34,13 @@ export const TEXT_NODE = 3;
 
 /**
  * Parses a page or a fragment into a document that always has a <body> holding the
- * content: linkedom does not invent one, and Readability reads only the body.
+ * content: linkedom does not invent one, and Readability reads only the body. Throws
+ * NestingTooDeepError for markup nested deeper than MAX_NESTING_DEPTH, before building anything.
  */
 export function parseDocument(html: string): DomDocument {
-  const parsed: { document: DomDocument } = parseHTML(withBody(html));
+  const page = withBody(html);
+  checkNesting(page);
+  const parsed: { document: DomDocument } = parseHTML(page);
   return parsed.document;
 }
 

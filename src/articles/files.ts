@@ -1,7 +1,8 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { loadMessages as messages } from '../messages.ts';
-import { isSupportedFileName, parseNamedResults, type NamedResult } from './parse.ts';
+import { isSupportedFileName, type NamedResult } from './parse.ts';
+import { sharedParsePool, type ParsePool } from './parse-pool.ts';
 import { failure } from './validate.ts';
 
 /** A file to load, or a path that could not be walked. `name` is how messages show it. */
@@ -83,10 +84,10 @@ async function* walkDirectory(
 }
 
 /**
- * Reads one file and parses it. The size is checked on the open file before any byte is
- * read, so an oversized file costs nothing; a file of unsupported type is not read at all.
+ * Reads one file and parses it in `pool`. The size is checked on the open file before any byte
+ * is read, so an oversized file costs nothing; a file of unsupported type is not read at all.
  */
-export async function readArticleFile(entry: PathEntry, maxBytes: number): Promise<NamedResult[]> {
+export async function readArticleFile(entry: PathEntry, maxBytes: number, pool: ParsePool = sharedParsePool()): Promise<NamedResult[]> {
   const fail = (error: string): NamedResult[] => [{ result: failure(entry.path, error), where: entry.name }];
   if (entry.kind === 'error') return fail(entry.error);
   if (!isSupportedFileName(entry.name)) return fail(messages.unsupportedType(entry.name, path.extname(entry.name)));
@@ -105,7 +106,7 @@ export async function readArticleFile(entry: PathEntry, maxBytes: number): Promi
   } catch (error) {
     return fail(fileErrorMessage(entry.name, error));
   }
-  return parseNamedResults(entry.name, data, entry.path, { maxBytes });
+  return pool.parse(entry.name, data, entry.path, { maxBytes });
 }
 
 export function fileErrorMessage(name: string, error: unknown): string {

@@ -9,7 +9,16 @@ export {
   isSupportedFileName,
   parseArticleBuffer,
   type ArticleFormat,
+  type ParseBufferOptions,
   type ParseOptions,
 } from './parse.ts';
+export {
+  DEFAULT_PARSE_TIME_LIMIT_MS,
+  ParsePool,
+  ParseWorkerError,
+  sharedParsePool,
+  type ParsePoolOptions,
+} from './parse-pool.ts';
+export { MAX_NESTING_DEPTH } from './nesting.ts';
 export { normalizePublished } from './published.ts';
 export { loadUrl, type LoadUrlOptions } from './url.ts';

@@ -3,6 +3,7 @@ import { IdRegistry } from './duplicates.ts';
 import { readArticleFile, walkPaths } from './files.ts';
 import { mapOrdered } from './ordered-pool.ts';
 import { DEFAULT_MAX_BYTES } from './parse.ts';
+import { sharedParsePool, type ParsePool } from './parse-pool.ts';
 
 export const DEFAULT_CONCURRENCY = 16;
 
@@ -15,11 +16,13 @@ export interface LoadPathsOptions {
   onSkip?: (name: string) => void;
   /** Ids already taken in this batch (e.g. by attachments loaded alongside). */
   ids?: IdRegistry;
+  /** Parse in this pool instead of the process-wide one. */
+  pool?: ParsePool;
 }
 
 /**
  * Loads articles from files and folders as a stream, in a stable order (paths as given,
- * folder entries sorted). Every problem is a `{ ok: false }` result naming the file and
+ * folder entries sorted), parsing them in worker threads. Every problem is a `{ ok: false }` result naming the file and
  * the rest of the batch still loads; an id used twice fails the second time.
  */
 export async function* loadPaths(
@@ -28,8 +31,9 @@ export async function* loadPaths(
 ): AsyncGenerator<LoadResult, void, undefined> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const ids = opts.ids ?? new IdRegistry();
+  const pool = opts.pool ?? sharedParsePool();
   const files = walkPaths(paths, opts.onSkip);
-  for await (const items of mapOrdered(files, opts.concurrency ?? DEFAULT_CONCURRENCY, (entry) => readArticleFile(entry, maxBytes))) {
+  for await (const items of mapOrdered(files, opts.concurrency ?? DEFAULT_CONCURRENCY, (entry) => readArticleFile(entry, maxBytes, pool))) {
     for (const { result, where } of items) yield ids.claim(result, where);
   }
 }

@@ -6,8 +6,10 @@ import { parseHtmlArticle } from './formats/html.ts';
 import { parseJsonLinesRecords, parseJsonRecords } from './formats/json.ts';
 import { parseMarkdownArticle } from './formats/markdown.ts';
 import { parseTextArticle } from './formats/text.ts';
+import { sharedParsePool, type ParsePool } from './parse-pool.ts';
 import { idFromFileName, idFromUrl } from './identity.ts';
 import { loadMessages as messages, titleHints } from '../messages.ts';
+import { NestingTooDeepError } from './nesting.ts';
 import { buildArticle, failure, parseHttpUrl, type ArticleFields } from './validate.ts';
 
 export type ArticleFormat = 'text' | 'markdown' | 'html' | 'json' | 'jsonl';
@@ -72,18 +74,29 @@ export function isSupportedFileName(name: string): boolean {
   return FORMAT_BY_EXTENSION[path.extname(name).toLowerCase()] !== undefined;
 }
 
-/**
- * Parses one file's bytes (a file, a Discord attachment, a fetched page) into articles.
- * `name` is the file name as the user knows it (it picks the format and appears in
- * messages); `source` is recorded on each article. A JSON/JSONL file yields one result
- * per record, a bad record failing alone. Never throws for bad input.
- */
-export function parseArticleBuffer(name: string, data: Uint8Array, source: string, opts: ParseOptions = {}): LoadResult[] {
-  const ids = opts.ids ?? new IdRegistry();
-  return parseNamedResults(name, data, source, opts).map(({ result, where }) => ids.claim(result, where));
+export interface ParseBufferOptions extends ParseOptions {
+  /** Parse in this pool instead of the process-wide one. */
+  pool?: ParsePool;
 }
 
-/** parseArticleBuffer without the duplicate check, keeping each item's name for a later one. */
+/**
+ * Parses one file's bytes (a file, a Discord attachment, a fetched page) into articles, in a
+ * worker thread with a time and nesting limit (see parse-pool.ts). `name` is the file name as
+ * the user knows it (it picks the format and appears in messages); `source` is recorded on each
+ * article. A JSON/JSONL file yields one result per record, a bad record failing alone. Never
+ * rejects for bad input.
+ */
+export async function parseArticleBuffer(name: string, data: Uint8Array, source: string, opts: ParseBufferOptions = {}): Promise<LoadResult[]> {
+  const { pool = sharedParsePool(), ...parseOptions } = opts;
+  const ids = opts.ids ?? new IdRegistry();
+  const named = await pool.parse(name, data, source, parseOptions);
+  return named.map(({ result, where }) => ids.claim(result, where));
+}
+
+/**
+ * The parse itself, on the calling thread: what a parse worker runs. Call parseArticleBuffer
+ * instead; this never rejects bad input but may take as long as the input makes it.
+ */
 export function parseNamedResults(name: string, data: Uint8Array, source: string, opts: ParseOptions = {}): NamedResult[] {
   const where = name;
   const fail = (error: string): NamedResult[] => [{ result: failure(source, error), where }];
@@ -114,7 +127,14 @@ export function parseNamedResults(name: string, data: Uint8Array, source: string
       const htmlOptions: { baseUrl?: string; url?: string } = {};
       if (opts.baseUrl !== undefined) htmlOptions.baseUrl = opts.baseUrl;
       if (opts.url !== undefined) htmlOptions.url = opts.url;
-      return single(parseHtmlArticle(text, htmlOptions), titleHints.html);
+      let fields: ArticleFields;
+      try {
+        fields = parseHtmlArticle(text, htmlOptions);
+      } catch (error) {
+        if (error instanceof NestingTooDeepError) return fail(messages.nestedTooDeep(where, error.limit));
+        throw error;
+      }
+      return single(fields, titleHints.html);
     }
     case 'json':
     case 'jsonl': {

@@ -46,6 +46,6 @@ export async function loadUrl(address: string, opts: LoadUrlOptions): Promise<Lo
     url: fetched.url,
     fallbackId: idFromUrl(new URL(fetched.url)),
   };
-  const [result] = parseArticleBuffer(shown, fetched.body, shown, parseOptions);
+  const [result] = await parseArticleBuffer(shown, fetched.body, shown, parseOptions);
   return result ?? failure(shown, messages.noArticleText(shown));
 }

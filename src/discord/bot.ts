@@ -61,8 +61,9 @@ function createContext(app: App, logger: Logger): BotContext {
 }
 
 /**
- * Logs in at once, so interactions arriving while the library and model load get "warming up"
- * instead of silence, then serves them through the router until stopped.
+ * Logs in at once, so interactions arriving while the embedding model loads get "warming up"
+ * instead of silence, then serves them through the router until stopped. `app` should come from
+ * an app whose library is already open (openApp): a bot that cannot open it must not log in.
  */
 export function startBot(config: Config, logger: Logger, app: Promise<App>): Bot {
   const token = config.discord.token;
@@ -73,6 +74,7 @@ export function startBot(config: Config, logger: Logger, app: Promise<App>): Bot
     ...(config.discord.apiUrl ? { rest: { api: config.discord.apiUrl } } : {}),
   });
   let context: BotContext | null = null;
+  let stopped = false;
   const router = new InteractionRouter(() => context, logger);
 
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
@@ -81,6 +83,12 @@ export function startBot(config: Config, logger: Logger, app: Promise<App>): Bot
 
   const loggedIn = new Promise<void>((resolve, reject) => {
     client.once(Events.ClientReady, (c) => {
+      if (stopped) {
+        // stop() ran while logging in: a session opened now would keep answering "restarting" forever.
+        void client.destroy();
+        reject(new Error('the bot was stopped while logging in'));
+        return;
+      }
       logger.info({ user: c.user.tag, guilds: c.guilds.cache.size }, 'logged in to Discord');
       resolve();
     });
@@ -90,11 +98,14 @@ export function startBot(config: Config, logger: Logger, app: Promise<App>): Bot
     context = createContext(loaded, logger);
     logger.info({ mode: loaded.llm ? 'llm' : 'extractive', search: loaded.embedder ? 'hybrid' : 'keyword' }, 'bot ready');
   });
+  // A bot stopped before it was ready need not be awaited; whoever awaits `ready` still sees why.
+  ready.catch(() => undefined);
 
   return {
     client,
     ready,
     async stop() {
+      stopped = true;
       await router.drain(DRAIN_MS);
       await client.destroy();
     },

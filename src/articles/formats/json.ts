@@ -1,5 +1,6 @@
 import { isRecord, readBody, readMetadata } from '../fields.ts';
 import { containsHtmlTags, htmlFragmentToText } from '../html-text.ts';
+import { NestingTooDeepError } from '../nesting.ts';
 import { lineOf, loadMessages as messages, recordOf } from '../../messages.ts';
 import type { ArticleFields } from '../validate.ts';
 
@@ -53,7 +54,16 @@ function recordFields(item: unknown, where: string, source: string, n?: number):
   const body = readBody(item, where);
   if (!body.ok) return { ok: false, where, source, error: body.error };
   const text = body.value ?? '';
-  const fields = { ...metadata.value, body: containsHtmlTags(text) ? htmlFragmentToText(text) : text };
+  let plain = text;
+  if (containsHtmlTags(text)) {
+    try {
+      plain = htmlFragmentToText(text);
+    } catch (error) {
+      if (error instanceof NestingTooDeepError) return { ok: false, where, source, error: messages.nestedTooDeep(where, error.limit) };
+      throw error;
+    }
+  }
+  const fields = { ...metadata.value, body: plain };
   return n === undefined ? { ok: true, where, source, fields } : { ok: true, where, source, fields, n };
 }
 
