@@ -179,7 +179,7 @@ async function benchSize(size: number, langchain: LangChain | { missing: string 
   );
   const retriever = new Retriever(library, new PrecomputedQueryEmbedder(corpus));
   rows.push(
-    await measure('our hybrid Retriever.search (dense + BM25 + RRF + cap + metadata)', truth, async (q) =>
+    await measure('our hybrid Retriever.search (stories: article BM25 + passage BM25 + dense + recency; passages story by story)', truth, async (q) =>
       (await retriever.search(queryText(corpus, q), { k: K, filter: FILTER })).passages.map((p) => p.chunkId - 1),
     ),
   );
@@ -307,6 +307,12 @@ function findRow(result: SizeResult, prefix: string): Row | undefined {
   return result.rows.find((r) => r.name.startsWith(prefix));
 }
 
+/**
+ * Hybrid search at 100,000 chunks before stories were ranked ahead of passages (chunk-level RRF of
+ * dense and BM25, capped per article), measured by this script on 2026-11-23 on the same machine.
+ */
+const PASSAGE_FIRST_100K = { p50: 1.65, p99: 5.14 };
+
 function targets(results: SizeResult[]): string {
   const at = results.find((r) => r.size === TARGET_SIZE) ?? results[results.length - 1];
   if (!at) return '';
@@ -320,8 +326,10 @@ function targets(results: SizeResult[]): string {
   const lines: string[][] = [];
   const add = (target: string, measured: string, ok: boolean | null) => lines.push([target, measured, ok === null ? 'not measured' : mark(ok)]);
   if (hybrid) {
-    add(`hybrid p50 ≤ 2 ms at ${label}`, `${ms(hybrid.p50)} ms`, hybrid.p50 <= 2);
-    add(`hybrid p99 ≤ 10 ms at ${label}`, `${ms(hybrid.p99)} ms`, hybrid.p99 <= 10);
+    const before = at.size === TARGET_SIZE ? ` (before story-first retrieval: ${PASSAGE_FIRST_100K.p50} ms)` : '';
+    add(`hybrid p50 ≤ 2 ms at ${label}`, `${ms(hybrid.p50)} ms${before}`, hybrid.p50 <= 2);
+    const beforeP99 = at.size === TARGET_SIZE ? ` (before: ${PASSAGE_FIRST_100K.p99} ms)` : '';
+    add(`hybrid p99 ≤ 10 ms at ${label}`, `${ms(hybrid.p99)} ms${beforeP99}`, hybrid.p99 <= 10);
   }
   if (dense?.recall != null) add('dense recall@10 ≥ 0.99', dense.recall.toFixed(3), dense.recall >= 0.99);
   if (dense?.latency && raw100?.latency) {
