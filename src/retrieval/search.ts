@@ -92,22 +92,17 @@ export class Retriever {
       const vector = await this.embedder.embedQuery(content);
       this.library.denseSearch(vector, candidates, filter).forEach((n, rank) => add(n.id, { denseRank: rank, similarity: 1 - n.distance }));
     }
-    const articleScores = new Map<number, number>();
     if (ftsQuery) {
       this.library.keywordSearch(ftsQuery, candidates, filter).forEach((r, rank) => add(r.chunkId, { keywordScore: r.score, keywordRank: rank }));
-      for (const r of this.library.articleKeywordSearch(ftsQuery, candidates, filter)) articleScores.set(r.articleKey, r.score);
     }
 
-    const stories = new Set([...articleScores.keys(), ...passagesByStory.keys()]);
-    stories.delete(0);
-    const signals: StorySignals[] = [...stories].map((articleKey) => {
-      const found = passagesByStory.get(articleKey) ?? [];
+    passagesByStory.delete(0);
+    const signals: StorySignals[] = [...passagesByStory].map(([articleKey, found]) => {
       const ranks = found.map((c) => c.denseRank).filter((r): r is number => r !== null);
       return {
         articleKey,
         published: this.library.articleInfoOf(articleKey)?.published ?? null,
-        articleScore: articleScores.get(articleKey) ?? 0,
-        passageScore: Math.max(0, ...found.map((c) => c.keywordScore)),
+        passageScores: found.map((c) => c.keywordScore).filter((score) => score > 0).sort((a, b) => b - a),
         denseRank: ranks.length > 0 ? Math.min(...ranks) : null,
       };
     });

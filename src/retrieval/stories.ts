@@ -1,28 +1,31 @@
 /*
  * Ranking stories before passages. A reader asks about a story; passages are what a model reads and
- * citations point to. A story's score blends how well the whole article matches (BM25 over headline
- * and body), how well its best passage matches (BM25 and, with the embedding model, dense similarity),
- * and how recent it is relative to the day the question is asked.
+ * citations point to. A story's score blends how well its best passages match the words of the
+ * question (BM25; the second-best counts half, so a story whose words are spread over two passages,
+ * the way a headline's subject and a detail deep in the story are, ranks as a whole), how close its
+ * nearest passage is in meaning (dense rank, with the embedding model), and how recent it is relative
+ * to the day the question is asked.
  */
 
 /** How much each signal counts in a story's score (each signal is scaled to 0–1 first). */
 export const STORY_WEIGHTS = {
-  /** BM25 of the whole article, relative to the best story's. */
-  article: 0.65,
-  /** BM25 of its best passage, relative to the best passage's. */
-  passage: 0.35,
-  /** Dense rank of its best passage (1 for the nearest, falling with rank), when the model is loaded. */
-  dense: 0.35,
+  /** BM25 of its best passage plus half its second best, relative to the best story's. */
+  keyword: 1,
+  /** Dense rank of its nearest passage (1 for the nearest, falling with rank), when the model is loaded. */
+  dense: 0.5,
+  /** Share of the second-best passage's BM25 added to the best's. */
+  secondPassage: 0.5,
 } as const;
 
 /**
- * Preference for recent stories: a bonus of `bonus` for a story published on the as-of day, halving
- * every `halfLifeDays`. Small enough that an older story matching far better keeps its place; large
- * enough that the newest of several near-equal matches comes first. Questions asking for "the latest"
- * prefer newer stories more, over a longer span.
+ * Preference for recent stories: a bonus of `bonus` (in units of the best story's match, 1) for a
+ * story published on the as-of day, halving every `halfLifeDays`. News questions are mostly about the
+ * last few days, so a story of the day is preferred over one matching up to 30 % better; a story
+ * matching far better keeps its place, and a week later the bonus is half as large. Questions asking
+ * for "the latest" prefer newer stories over a longer span.
  */
 export const RECENCY = {
-  recent: { bonus: 0.12, halfLifeDays: 10 },
+  recent: { bonus: 0.3, halfLifeDays: 7 },
   latest: { bonus: 0.3, halfLifeDays: 30 },
 } as const;
 
@@ -40,10 +43,8 @@ const DAY_MS = 86_400_000;
 export interface StorySignals {
   articleKey: number;
   published: string | null;
-  /** BM25 of the whole article (higher is better), or 0. */
-  articleScore: number;
-  /** Best passage BM25, or 0. */
-  passageScore: number;
+  /** BM25 of its passages found by keyword search, best first (higher is better). */
+  passageScores: number[];
   /** 0-based rank of its best passage in the dense results, or null. */
   denseRank: number | null;
 }
@@ -59,16 +60,20 @@ function ageInDays(published: string | null, asOf: string): number | null {
   return Number.isFinite(age) ? Math.max(0, age) : null;
 }
 
+/** A story's keyword signal: its best passage's BM25 plus a share of its second best. */
+function keywordScore(s: StorySignals): number {
+  const [best = 0, second = 0] = s.passageScores;
+  return best + STORY_WEIGHTS.secondPassage * second;
+}
+
 export function rankStories(stories: readonly StorySignals[], asOf: string, recency: keyof typeof RECENCY, dense: boolean): RankedStory[] {
-  const bestArticle = Math.max(0, ...stories.map((s) => s.articleScore));
-  const bestPassage = Math.max(0, ...stories.map((s) => s.passageScore));
+  const bestKeyword = Math.max(0, ...stories.map(keywordScore));
   const w = STORY_WEIGHTS;
-  const total = w.article + w.passage + (dense ? w.dense : 0);
+  const total = w.keyword + (dense ? w.dense : 0);
   const { bonus, halfLifeDays } = RECENCY[recency];
   const ranked = stories.map((s) => {
       const match =
-        (w.article * (bestArticle > 0 ? s.articleScore / bestArticle : 0) +
-          w.passage * (bestPassage > 0 ? s.passageScore / bestPassage : 0) +
+        (w.keyword * (bestKeyword > 0 ? keywordScore(s) / bestKeyword : 0) +
           (dense && s.denseRank !== null ? w.dense / (1 + s.denseRank / DENSE_RANK_SCALE) : 0)) /
         total;
       const age = ageInDays(s.published, asOf);

@@ -32,6 +32,9 @@ export interface ChunkRecord {
 
 /** What a committed write changed in the vector space. */
 export interface ChunkChanges {
+  /** Every chunk inserted, embedded or not (keyword search finds them at once). */
+  inserted: number[];
+  /** The inserted or newly embedded chunks that have an embedding, for the vector index. */
   added: { id: number; embedding: Float32Array }[];
   removed: number[];
   /** Catalog key of the article written (absent for a removal) and of the row it replaced. */
@@ -97,19 +100,12 @@ CREATE INDEX IF NOT EXISTS chunks_embedded_in ON chunks (embedded_in);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5 (
   text, title, content = '', contentless_delete = 1, tokenize = 'porter unicode61 remove_diacritics 2'
 );
--- whole articles (rowid = articles.key): the story-level keyword signal
-CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (
-  title, body, content = '', contentless_delete = 1, tokenize = 'porter unicode61 remove_diacritics 2'
-);
 CREATE TABLE IF NOT EXISTS tombstones (chunk_id INTEGER PRIMARY KEY, generation INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS tombstones_generation ON tombstones (generation);
 `;
 
 /** Keyword matches ranked before filtering, per result wanted. */
 const KEYWORD_POOL_FACTOR = 8;
-
-/** BM25 weight of an article's headline against its body in the story-level index. */
-const TITLE_WEIGHT = 2;
 
 const ARTICLE_COLUMNS =
   'key, id, collection, title, url, published, byline, section, tags, source, content_hash, chunk_count, ingested_at';
@@ -185,8 +181,6 @@ export class Catalog {
       pendingCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM chunks WHERE embedding IS NULL'),
       insertFts: db.prepare('INSERT INTO chunks_fts (rowid, text, title) VALUES (?, ?, ?)'),
       deleteFts: db.prepare('DELETE FROM chunks_fts WHERE rowid = ?'),
-      insertArticleFts: db.prepare('INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)'),
-      deleteArticleFts: db.prepare('DELETE FROM articles_fts WHERE rowid = ?'),
       insertTombstone: db.prepare('INSERT OR REPLACE INTO tombstones (chunk_id, generation) VALUES (?, ?)'),
       chunkRecords: db.prepare<[string], ChunkRecord>(
         `SELECT c.id AS chunkId, a.key AS articleKey, a.id AS articleId, a.collection, a.title, a.url, a.published, a.byline,
@@ -210,20 +204,10 @@ export class Catalog {
            FROM articles a JOIN chunks c ON c.article_key = a.key WHERE a.collection = ? AND a.id = ? ORDER BY c.position`,
       ),
     };
-    if (!options.readonly) this.indexArticlesOnce();
   }
 
   close(): void {
     if (this.db.open) this.db.close();
-  }
-
-  /** Libraries written before the story-level index existed get it filled once. */
-  private indexArticlesOnce(): void {
-    if (this.getMeta('articles_fts') === '1') return;
-    this.db.transaction(() => {
-      this.db.exec('DELETE FROM articles_fts; INSERT INTO articles_fts (rowid, title, body) SELECT key, title, body FROM articles');
-      this.setMeta('articles_fts', '1');
-    })();
   }
 
   getMeta(key: string): string | undefined {
@@ -300,8 +284,8 @@ export class Catalog {
         ingestedAt: new Date().toISOString(),
       });
       const articleKey = Number(info.lastInsertRowid);
-      s.insertArticleFts.run(articleKey, article.title, article.body);
       const added: ChunkChanges['added'] = [];
+      const inserted: number[] = [];
       for (const chunk of chunks) {
         const blob = chunk.embedding ? embeddingToBlob(chunk.embedding) : null;
         const id = Number(
@@ -309,10 +293,11 @@ export class Catalog {
             .lastInsertRowid,
         );
         s.insertFts.run(id, chunk.text, article.title);
+        inserted.push(id);
         if (chunk.embedding) added.push({ id, embedding: chunk.embedding });
       }
       this.setMeta('generation', String(generation));
-      return { added, removed: previous?.chunkIds ?? [], articleKey, ...(previous ? { previousKey: previous.key } : {}) };
+      return { inserted, added, removed: previous?.chunkIds ?? [], articleKey, ...(previous ? { previousKey: previous.key } : {}) };
     })();
   }
 
@@ -323,7 +308,7 @@ export class Catalog {
       const previous = this.deleteArticleRows(collection, id, generation);
       if (!previous) return null;
       this.setMeta('generation', String(generation));
-      return { added: [], removed: previous.chunkIds, previousKey: previous.key };
+      return { inserted: [], added: [], removed: previous.chunkIds, previousKey: previous.key };
     })();
   }
 
@@ -336,7 +321,6 @@ export class Catalog {
       s.deleteFts.run(chunkId);
       s.insertTombstone.run(chunkId, generation);
     }
-    s.deleteArticleFts.run(existing.key);
     s.deleteArticle.run(existing.key);
     return { key: existing.key, chunkIds };
   }
@@ -396,7 +380,7 @@ export class Catalog {
         if (this.statements.setEmbedding.run(embeddingToBlob(item.embedding), generation, item.id).changes > 0) added.push(item);
       }
       this.setMeta('generation', String(generation));
-      return { added, removed: [] };
+      return { inserted: [], added, removed: [] };
     })();
   }
 
@@ -471,23 +455,6 @@ export class Catalog {
           WHERE ${conditions.join(' AND ')} ORDER BY r.score LIMIT @limit`,
       ).all({ ...params, match, limit }),
     );
-  }
-
-  /**
-   * BM25 over whole articles (headline weighted above body), best first: which stories a question is
-   * about. `admit` filters article keys; ranking happens inside FTS5, then the best are filtered.
-   */
-  articleKeywordSearch(match: string, limit: number, admit: (articleKey: number) => boolean): { articleKey: number; score: number }[] {
-    const ranked = `SELECT rowid AS articleKey, bm25(articles_fts, ${TITLE_WEIGHT}, 1.0) AS score FROM articles_fts
-      WHERE articles_fts MATCH @match ORDER BY score LIMIT @pool`;
-    const toResult = (rows: { articleKey: number; score: number }[]) =>
-      rows.filter((r) => admit(r.articleKey)).slice(0, limit).map((r) => ({ articleKey: r.articleKey, score: -r.score }));
-    const pool = limit * KEYWORD_POOL_FACTOR;
-    const best = this.cachedStatement(ranked).all({ match, pool }) as { articleKey: number; score: number }[];
-    const kept = toResult(best);
-    if (kept.length >= limit || best.length < pool) return kept;
-    // A narrow filter rejected most of the pool: rank every match.
-    return toResult(this.cachedStatement(ranked).all({ match, pool: -1 }) as { articleKey: number; score: number }[]);
   }
 
   private readonly statementCache = new Map<string, Database.Statement>();

@@ -242,31 +242,19 @@ export class Library {
     return this.catalog.keywordSearch(match, k, filter, this.acceptFunction(filter) === undefined);
   }
 
-  /** BM25 over whole articles (headline and body): the stories a query is about, best first. */
-  articleKeywordSearch(match: string, k: number, filter: SearchFilter): { articleKey: number; score: number }[] {
-    this.catchUp();
-    const allowed = this.admittedArticles(filter);
-    return this.catalog.articleKeywordSearch(match, k, allowed ? (key) => allowed[key] === 1 : () => true);
-  }
-
   /** What filters know of an article, from memory: its id, collection and publication date. */
   articleInfoOf(articleKey: number): ArticleFilterInfo | undefined {
     return this.articleInfo.get(articleKey);
   }
 
-  private filterCache: { key: string; generation: number; articles: Uint8Array | undefined; accept: ((id: number) => boolean) | undefined } | null =
-    null;
-
-  /** The article-key table a filter admits (undefined: every stored article), rebuilt only when the filter or library changed. */
-  private admittedArticles(filter: SearchFilter): Uint8Array | undefined {
-    return this.cachedFilter(filter).articles;
-  }
+  private filterCache: { key: string; generation: number; accept: ((id: number) => boolean) | undefined } | null = null;
 
   /** The predicate over chunk ids for hnswlib, or undefined when the filter admits every stored chunk. */
   private acceptFunction(filter: SearchFilter): ((id: number) => boolean) | undefined {
     return this.cachedFilter(filter).accept;
   }
 
+  /** The filter's predicate, rebuilt only when the filter or the library changed. */
   private cachedFilter(filter: SearchFilter) {
     const key = JSON.stringify([filter.collections, filter.articleIds ?? null, filter.publishedFrom ?? null, filter.publishedTo ?? null, filter.asOf ?? null]);
     const cached = this.filterCache;
@@ -275,7 +263,7 @@ export class Library {
     const chunkArticle = this.chunkArticle;
     // Called by hnswlib for every node it visits: typed-array lookups only.
     const accept = articles ? (id: number) => articles[chunkArticle[id] ?? 0] === 1 : undefined;
-    this.filterCache = { key, generation: this.state.generation, articles, accept };
+    this.filterCache = { key, generation: this.state.generation, accept };
     return this.filterCache;
   }
 
@@ -348,10 +336,8 @@ export class Library {
       if (id < this.chunkArticle.length) this.chunkArticle[id] = 0;
     }
     if (changes.articleKey !== undefined && article) this.articleInfo.set(changes.articleKey, article);
-    for (const { id, embedding } of changes.added) {
-      index?.add(id, embedding);
-      this.setChunkArticle(id, changes.articleKey ?? 0);
-    }
+    for (const id of changes.inserted) this.setChunkArticle(id, changes.articleKey ?? 0);
+    for (const { id, embedding } of changes.added) index?.add(id, embedding);
     this.state = { generation: this.catalog.generation() };
     this.pointsSinceSave += changes.added.length;
     // Each checkpoint rewrites the whole index: space them in proportion to its size.
