@@ -13,6 +13,7 @@ import { Retriever } from './retrieval/search.ts';
 import { AnswerLog } from './store/answer-log.ts';
 import { Library } from './store/library.ts';
 import { SHARED_COLLECTION } from './store/types.ts';
+import type { LockHolder } from './store/write-lock.ts';
 
 /** The application object every front end (CLI, console, Discord) is a thin adapter over. */
 export interface App {
@@ -88,14 +89,25 @@ async function loadUsableEmbedder(
   return { embedder, problem: null };
 }
 
-export async function createApp(config: Config, logger: Logger): Promise<App> {
+export interface AppHooks {
+  /** A write waits for another process's write to finish (the CLI tells the person waiting). */
+  onWriteWait?: (holder: LockHolder | null) => void;
+}
+
+export async function createApp(config: Config, logger: Logger, hooks: AppHooks = {}): Promise<App> {
   // Prompts first: a broken template must stop start-up before anything is opened.
   const prompts = loadPrompts(PROMPTS_DIR);
   const llm = createLlm(config, logger);
-  const library = Library.open({ dataDir: config.dataDir, hnsw: config.hnsw, logger });
+  const library = Library.open({
+    dataDir: config.dataDir,
+    hnsw: config.hnsw,
+    logger,
+    lockWaitMs: config.writeLockWaitMs,
+    ...(hooks.onWriteWait ? { onWriteWait: hooks.onWriteWait } : {}),
+  });
   const { embedder, problem } = await loadUsableEmbedder(config, library, logger);
   const retriever = new Retriever(library, embedder);
-  const answerLog = new AnswerLog(config.dataDir);
+  const answerLog = new AnswerLog(config.dataDir, { readOnly: library.readOnly, logger });
   const answerer = new Answerer({
     library,
     retriever,

@@ -4,6 +4,8 @@ import { DEFAULT_EMBEDDING_MODEL, findModelSpec, listModelSpecs } from './embedd
 /** Everything the application reads from its environment, validated once at start-up. */
 export interface Config {
   dataDir: string;
+  /** How long a write waits for another process's write to the library before giving up. */
+  writeLockWaitMs: number;
   /** Folder synced into the shared collection when the bot or console starts; null to skip. */
   articlesDir: string | null;
   logLevel: string;
@@ -104,6 +106,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
   const config: Config = {
     dataDir,
+    writeLockWaitMs: integer('WRITE_LOCK_WAIT_S', 300, 0, 86_400) * 1000,
     articlesDir: articlesDirRaw ? path.resolve(cwd, articlesDirRaw) : null,
     logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     maxFileBytes: integer('MAX_FILE_MB', 10, 1, 1024) * 1024 * 1024,

@@ -182,3 +182,45 @@ function formatSeconds(ms: number): string {
 function truncate(text: string, max = 80): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
+
+// ---------------------------------------------------------------- the library on disk
+
+/** Who holds the library's write lock, as it wrote it down. */
+interface WriterNote {
+  pid: number;
+  host: string;
+  since: string;
+}
+
+function describeWriter(holder: WriterNote | null): string {
+  return holder ? `pid ${holder.pid} on ${holder.host}, since ${holder.since.slice(0, 19).replace('T', ' ')} UTC` : 'pid unknown';
+}
+
+export const storeMessages = {
+  waitingForWriter: (holder: WriterNote | null) => `Waiting for another writer (${describeWriter(holder)}) to finish…`,
+  writerTimeout: (holder: WriterNote | null, seconds: number) =>
+    `Another process (${describeWriter(holder)}) is still writing to this library after ${seconds} s of waiting. ` +
+    'Try again when it has finished (WRITE_LOCK_WAIT_S sets how long to wait).',
+  lockFileDamaged: (file: string) =>
+    `The library's write lock ${file} is damaged. Stop every newsroom process that uses this DATA_DIR, delete that file, and try again.`,
+  readOnly: (dir: string) =>
+    `The library in ${dir} is read-only, so it cannot be changed. Searching and answering still work; make the folder writable to ingest or forget articles.`,
+  readOnlyNotice: (dir: string) =>
+    `the library in ${dir} is read-only: search, articles, ask and summarize work; ingest, forget and reindex are refused, and answers are not logged.`,
+  noLibrary: (dir: string) => `There is no library in ${dir} (no library.sqlite), and the folder is read-only, so none can be created.`,
+  dataDirUnavailable: (dir: string, code: string) => `The library folder ${dir} does not exist and cannot be created (${code}). Check DATA_DIR.`,
+  emptyDatabase: (file: string) =>
+    `${file} is empty (0 bytes), so it holds no library. Restore it from a backup, or delete it to start a new, empty library; ` +
+    '`npx newsroom check` reports on a library.',
+  damagedDatabase: (file: string, detail: string) =>
+    `${file} is damaged (${detail}). Restore it from a backup; \`npx newsroom check\` reports what is wrong with it.`,
+  unreadableReadOnly: (file: string) =>
+    `${file} cannot be read from a read-only folder: SQLite needs its -wal and -shm files beside it. ` +
+    'Make the folder writable, or copy the library to a writable folder and point DATA_DIR there.',
+  indexNotSaved: (reason: string) =>
+    `The change was stored, but the search index could not be saved (${reason}). The previous index file was kept; ` +
+    'it is brought up to date from the stored articles when the library next opens.',
+  diskFull: (freeBytes: number, neededBytes: number) =>
+    `the disk holding the library is full: ${formatMegabytes(freeBytes)} free, at least ${formatMegabytes(neededBytes)} needed`,
+  databaseFull: (dir: string) => `The disk holding the library in ${dir} is full, so nothing more can be stored. Free some space and try again.`,
+} as const;
