@@ -2,6 +2,7 @@ import 'dotenv/config';
 import { createApp, type App } from './app.ts';
 import { articlesCommand } from './cli/articles.ts';
 import { askCommand } from './cli/ask.ts';
+import { checkCommand } from './cli/check.ts';
 import { forgetCommand, gapsCommand } from './cli/editorial.ts';
 import { runChat } from './cli/chat.ts';
 import { summarizeCommand } from './cli/summarize.ts';
@@ -11,7 +12,9 @@ import { reindexCommand } from './cli/reindex.ts';
 import { searchCommand } from './cli/search.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { errorMessage, isUserError } from './errors.ts';
-import { createLogger } from './log.ts';
+import { createLogger, type Logger } from './log.ts';
+import { storeMessages } from './messages.ts';
+import { warn } from './cli/context.ts';
 
 const USAGE = `newsroom — question answering over a newsroom's stored articles
 
@@ -26,6 +29,7 @@ Usage:
   newsroom forget <article id> [--collection ID]    retract an article: never cited again
   newsroom gaps [--json]                questions the archive could not answer
   newsroom reindex                      re-embed every stored chunk with EMBEDDING_MODEL
+  newsroom check [--json] [--repair]    the library's health; --repair fixes what can be fixed
   newsroom deploy-commands              register the Discord slash commands
   newsroom help
 
@@ -38,6 +42,7 @@ const COMMANDS: Record<string, Command> = {
   search: searchCommand,
   articles: articlesCommand,
   reindex: reindexCommand,
+  check: checkCommand,
   ask: askCommand,
   summarize: summarizeCommand,
   chat: async (ctx) => {
@@ -78,7 +83,7 @@ export async function main(argv: string[]): Promise<number> {
     return await command({
       args,
       config,
-      app: async () => (app ??= await createApp(config, logger)),
+      app: async () => (app ??= await openApp(config, logger)),
     });
   } catch (error) {
     if (isUserError(error) || isArgumentError(error)) {
@@ -91,6 +96,13 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     app?.close();
   }
+}
+
+/** The application, telling the person at the terminal when a write waits and when the library is read-only. */
+async function openApp(config: Config, logger: Logger): Promise<App> {
+  const app = await createApp(config, logger, { onWriteWait: (holder) => warn(storeMessages.waitingForWriter(holder)) });
+  if (app.library.readOnly) warn(storeMessages.readOnlyNotice(config.dataDir));
+  return app;
 }
 
 function isArgumentError(error: unknown): boolean {

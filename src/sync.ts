@@ -8,6 +8,8 @@ import { SHARED_COLLECTION } from './store/types.ts';
  * hash, so this is cheap on every start) and embeds chunks stored while the model was missing.
  */
 export async function syncArticlesDir(app: App): Promise<IngestSummary | null> {
+  // A read-only library is served as it is.
+  if (app.library.readOnly) return null;
   const dir = app.config.articlesDir;
   let summary: IngestSummary | null = null;
   if (dir) {

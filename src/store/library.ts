@@ -5,12 +5,13 @@ import { UserError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { storeMessages } from '../messages.ts';
 import { leftoverTempFiles, writeJsonAtomically } from './atomic-file.ts';
+import { repairCatalogRows, type CatalogRepairs } from './catalog-repair.ts';
 import { Catalog, type ChunkChanges, type ChunkRecord, type EmbeddedChunk, type PendingChunk } from './catalog.ts';
 import { IndexFileDamage, inspectIndexFile, type IndexFileReport } from './index-file.ts';
 import { canWrite, isDiskFullError, isReadOnlyError } from './sqlite-file.ts';
 import type { SearchFilter, StoredArticle } from './types.ts';
 import { IndexWriteError, VectorIndex, type HnswParams, type Neighbor } from './vector-index.ts';
-import { WriteLock, type LockHolder } from './write-lock.ts';
+import { LEGACY_LOCK_FILE, WriteLock, type LockHolder } from './write-lock.ts';
 
 export interface LibraryOptions {
   dataDir: string;
@@ -97,6 +98,14 @@ interface ArticleFilterInfo {
 
 export type PutOutcome = 'added' | 'updated' | 'unchanged';
 
+/** What Library.repair did. */
+export interface LibraryRepairs extends CatalogRepairs {
+  /** Points in the rebuilt vector index; null when it was not rebuilt. */
+  indexRebuilt: number | null;
+  tempFilesRemoved: number;
+  legacyLockRemoved: boolean;
+}
+
 /** The model that produced a write's embeddings; the library refuses to mix models. */
 export interface EmbeddingModel {
   id: string;
@@ -119,6 +128,8 @@ export class Library {
   private articleInfo = new Map<number, ArticleFilterInfo>();
   private writeQueue: Promise<unknown> = Promise.resolve();
   private pointsSinceSave = 0;
+  /** The saved index could not be used when this object opened the library (the repair is reported by `repair`). */
+  private indexRebuiltOnOpen = false;
   private readonly lock: WriteLock;
   private readonly logger: Logger;
 
@@ -206,6 +217,7 @@ export class Library {
     } else if (replayed > 0) {
       this.logger.info({ replayed }, 'vector index was behind the catalog; repaired from stored embeddings');
     }
+    this.indexRebuiltOnOpen = rebuilt;
     if (rebuilt || replayed > 0 || saved?.checksum === undefined) this.trySaveIndex();
   }
 
@@ -321,6 +333,33 @@ export class Library {
     return this.write(async () => {
       this.rebuildIndexInMemory();
       return this.index?.liveCount ?? 0;
+    });
+  }
+
+  /**
+   * What `newsroom check --repair` fixes, under the write lock: the catalog rows (see
+   * repairCatalogRows), then the vector index, rebuilt from the stored embeddings when asked to
+   * or when it does not hold exactly the embedded chunks, then saved (verified); leftovers of
+   * crashed saves and the lock file of older versions are removed.
+   */
+  async repair(options: { rebuildIndex: boolean }): Promise<LibraryRepairs> {
+    return this.write(async () => {
+      const catalog = repairCatalogRows(this.catalog.db);
+      this.catchUp();
+      this.loadFilterTables();
+      let indexRebuilt: number | null = null;
+      if (this.dimensions !== undefined && (options.rebuildIndex || this.index?.liveCount !== this.catalog.embeddedCount())) {
+        this.rebuildIndexInMemory();
+        indexRebuilt = this.index?.liveCount ?? 0;
+      } else if (this.indexRebuiltOnOpen) {
+        indexRebuilt = this.index?.liveCount ?? 0;
+      }
+      const leftovers = [...leftoverTempFiles(this.indexFile), ...leftoverTempFiles(this.stateFile)];
+      for (const file of leftovers) fs.rmSync(file, { force: true });
+      const legacyLock = path.join(this.dataDir, LEGACY_LOCK_FILE);
+      const legacyLockRemoved = fs.existsSync(legacyLock);
+      fs.rmSync(legacyLock, { force: true });
+      return { ...catalog, indexRebuilt, tempFilesRemoved: leftovers.length, legacyLockRemoved };
     });
   }
 
