@@ -220,8 +220,9 @@ export const storeMessages = {
   indexNotSaved: (reason: string) =>
     `The change was stored, but the search index could not be saved (${reason}). The previous index file was kept; ` +
     'it is brought up to date from the stored articles when the library next opens.',
-  diskFull: (freeBytes: number, neededBytes: number) =>
-    `the disk holding the library is full: ${formatMegabytes(freeBytes)} free, at least ${formatMegabytes(neededBytes)} needed`,
+  diskFull: (freeBytes: number | null, neededBytes: number) =>
+    `the disk holding the library is full: ${freeBytes === null ? 'too little' : formatMegabytes(freeBytes)} free, at least ${formatMegabytes(neededBytes)} needed`,
+  diskFullOnOpen: (file: string) => `${file} cannot be opened: the disk holding it is full. Free some space and try again.`,
   databaseFull: (dir: string) => `The disk holding the library in ${dir} is full, so nothing more can be stored. Free some space and try again.`,
 } as const;
 

@@ -491,7 +491,7 @@ export class Library {
   private explainWriteError(error: unknown): unknown {
     if (error instanceof UserError) return error;
     if (error instanceof IndexWriteError) {
-      const reason = error.diskFull ? storeMessages.diskFull(error.freeBytes ?? 0, error.neededBytes) : error.message;
+      const reason = error.diskFull ? storeMessages.diskFull(error.freeBytes, error.neededBytes) : error.message;
       this.logger.error({ err: error, file: this.indexFile }, 'vector index not saved; the previous file was kept');
       return new UserError(storeMessages.indexNotSaved(reason));
     }

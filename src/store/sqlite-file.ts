@@ -73,8 +73,21 @@ export function openSqliteFile(file: string, options: OpenSqliteOptions): Databa
   } catch (error) {
     db?.close();
     if (isDamagedDatabaseError(error)) throw new UserError(storeMessages.damagedDatabase(file, (error as Error).message));
+    if (isDiskFullError(error) || (sqliteCode(error).startsWith('SQLITE_IOERR') && diskNearlyFull(path.dirname(file)))) {
+      throw new UserError(storeMessages.diskFullOnOpen(file));
+    }
     if (options.readOnly && size !== null && cannotOpenWal(error)) return openCopyInMemory(file, size, options.logger ?? silentLogger);
     throw error;
+  }
+}
+
+/** SQLite reports a full disk while opening (creating its -shm file) as a plain I/O error. */
+function diskNearlyFull(dir: string): boolean {
+  try {
+    const stats = fs.statfsSync(dir);
+    return stats.bavail * stats.bsize < 1024 * 1024;
+  } catch {
+    return false;
   }
 }
 

@@ -29,15 +29,24 @@ export class IndexWriteError extends Error {
   override readonly name = 'IndexWriteError';
   constructor(
     message: string,
-    /** Bytes free on the file system when it failed, when known. */
+    readonly diskFull: boolean,
+    /** Bytes free on the file system before the save, when known. */
     readonly freeBytes: number | null,
+    /** Bytes the save needs at least. */
     readonly neededBytes: number,
   ) {
     super(message);
   }
+}
 
-  get diskFull(): boolean {
-    return this.freeBytes !== null && this.freeBytes < this.neededBytes;
+/** Less than this free after a short write means the disk filled up. */
+const NEARLY_FULL_BYTES = 1024 * 1024;
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
   }
 }
 
@@ -187,34 +196,42 @@ export class VectorIndex {
    * runs with the new file's report after it checked out, before the rename.
    */
   save(file: string, beforeReplace?: (report: IndexFileReport) => void): IndexFileReport {
-    const needed = this.minimumFileBytes();
+    // Slots are never freed, so the file being replaced is a floor too.
+    const needed = Math.max(this.minimumFileBytes(), fileSize(file));
     const dir = path.dirname(file);
     const free = freeBytes(dir);
     if (free !== null && free < needed) {
-      throw new IndexWriteError(`only ${free} bytes are free for an index of at least ${needed} bytes`, free, needed);
+      throw new IndexWriteError(`only ${free} bytes are free for an index of at least ${needed} bytes`, true, free, needed);
     }
     let report: IndexFileReport | undefined;
+    let fullAfterWrite = false;
     try {
       writeFileAtomically(
         file,
         (temp) => this.index.writeIndexSync(temp),
         (temp) => {
-          const written = inspectIndexFile(temp, this.dimensions);
-          if (written.slots !== this.size || written.liveLabels.length !== this.liveTotal) {
-            throw new IndexFileDamage(`it holds ${written.liveLabels.length} of ${this.liveTotal} points`);
+          let written: IndexFileReport;
+          try {
+            written = inspectIndexFile(temp, this.dimensions);
+            if (written.slots !== this.size || written.liveLabels.length !== this.liveTotal) {
+              throw new IndexFileDamage(`it holds ${written.liveLabels.length} of ${this.liveTotal} points`);
+            }
+          } catch (error) {
+            // Measured while the short file still takes its space.
+            fullAfterWrite = (freeBytes(dir) ?? Infinity) < NEARLY_FULL_BYTES;
+            throw error;
           }
           beforeReplace?.(written);
           report = written;
         },
       );
     } catch (error) {
-      if (error instanceof IndexFileDamage || (error as NodeJS.ErrnoException).code === 'ENOENT') {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (error instanceof IndexFileDamage || code === 'ENOENT') {
         const detail = error instanceof IndexFileDamage ? error.message : 'hnswlib could not create it';
-        throw new IndexWriteError(`the written index was incomplete: ${detail}`, freeBytes(dir), needed);
+        throw new IndexWriteError(`the written index was incomplete: ${detail}`, fullAfterWrite, free, needed);
       }
-      if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
-        throw new IndexWriteError('the disk is full', freeBytes(dir) ?? 0, needed);
-      }
+      if (code === 'ENOSPC') throw new IndexWriteError('the disk is full', true, free, needed);
       throw error;
     }
     return report as IndexFileReport;

@@ -19,12 +19,18 @@ const mode = ['write', 'forget', 'hold'].includes(args[0] ?? '') ? (args.shift()
 const dataDir = args.shift();
 if (!dataDir) throw new Error('usage: see the comment at the top of crash-writer.ts');
 
-const library = Library.open({
-  dataDir,
-  hnsw: { m, efConstruction: 100, efSearch: 50 },
-  lockWaitMs: 120_000,
-  onWriteWait: (holder) => process.stdout.write(`waiting ${holder?.pid ?? 'unknown'}\n`),
-});
+let library: Library;
+try {
+  library = Library.open({
+    dataDir,
+    hnsw: { m, efConstruction: 100, efSearch: 50 },
+    lockWaitMs: 120_000,
+    onWriteWait: (holder) => process.stdout.write(`waiting ${holder?.pid ?? 'unknown'}\n`),
+  });
+} catch (error) {
+  process.stdout.write(`failed ${(error as Error).message}\n`);
+  process.exit(1);
+}
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 function paragraphsOf(id: string): string[] {
@@ -51,7 +57,10 @@ try {
     for (let w = 0; w < writes; w++) await writeArticles(Array.from({ length: per }, (_, i) => `${prefix}-${w * per + i}`));
   } else if (mode === 'forget') {
     await library.write(async (writer) => {
-      for (const id of args) process.stdout.write(`${writer.removeArticle('shared', id) ? 'removed' : 'absent'} ${id}\n`);
+      for (const id of args) {
+        process.stdout.write(`${writer.removeArticle('shared', id) ? 'removed' : 'absent'} ${id}\n`);
+        await tick();
+      }
     });
   } else {
     await library.write(async () => {
