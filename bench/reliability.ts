@@ -227,7 +227,8 @@ async function killIngest(work: string): Promise<Row[]> {
     progress(`ingest kill ${k + 1}/${KILLS}`);
     // Four writes of 40 articles: the kill lands in a commit, between writes, or in an index save.
     const child = writer(['write', dir, `k${k}`, '4', '40']);
-    const target = random(1, 159);
+    // Every fourth kill right after a write's last commit, as its index save begins.
+    const target = k % 4 === 0 ? 39 + 40 * random(0, 2) : random(1, 159);
     await child.line(new RegExp(`^committed k${k}-${target}$`)).catch(() => undefined);
     if (target % 40 === 39) midSave++;
     child.child.kill('SIGKILL');

@@ -201,10 +201,10 @@ export const storeMessages = {
   writerTimeout: (holder: WriterNote | null, seconds: number) =>
     `Another process (${describeWriter(holder)}) is still writing to this library after ${seconds} s of waiting. ` +
     'Try again when it has finished (WRITE_LOCK_WAIT_S sets how long to wait).',
-  lockFileDamaged: (file: string) =>
-    `The library's write lock ${file} is damaged. Stop every newsroom process that uses this DATA_DIR, delete that file, and try again.`,
-  readOnly: (dir: string) =>
-    `The library in ${dir} is read-only, so it cannot be changed. Searching and answering still work; make the folder writable to ingest or forget articles.`,
+  lockFileDamaged: () =>
+    "The library's write lock (write-lock.sqlite in DATA_DIR) is damaged. Stop every newsroom process that uses this DATA_DIR, delete that file, and try again.",
+  readOnly: () =>
+    'The library is read-only, so it cannot be changed. Searching and answering still work; make DATA_DIR writable to ingest or forget articles.',
   readOnlyNotice: (dir: string) =>
     `the library in ${dir} is read-only: search, articles, ask and summarize work; ingest, forget and reindex are refused, and answers are not logged.`,
   noLibrary: (dir: string) => `There is no library in ${dir} (no library.sqlite), and the folder is read-only, so none can be created.`,
@@ -223,7 +223,7 @@ export const storeMessages = {
   diskFull: (freeBytes: number | null, neededBytes: number) =>
     `the disk holding the library is full: ${freeBytes === null ? 'too little' : formatMegabytes(freeBytes)} free, at least ${formatMegabytes(neededBytes)} needed`,
   diskFullOnOpen: (file: string) => `${file} cannot be opened: the disk holding it is full. Free some space and try again.`,
-  databaseFull: (dir: string) => `The disk holding the library in ${dir} is full, so nothing more can be stored. Free some space and try again.`,
+  databaseFull: () => 'The disk holding the library is full, so nothing more can be stored. Free some space and try again.',
 } as const;
 
 /** `newsroom check`: what it found and what `--repair` did. */

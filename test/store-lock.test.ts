@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig } from '../src/config.ts';
 import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { articleVectors } from './support/synthetic.ts';
@@ -133,4 +134,30 @@ test('a writer killed while holding the lock releases it at once', async () => {
   assert.equal(await write, 'written');
   library.close();
   waiting.close();
+});
+
+test("a reader's repair of the index is saved only when no writer holds the lock: it tries once and never waits", async () => {
+  const dir = tempDir();
+  const seeded = startWriter(['write', dir, 'story', '1', '10']);
+  assert.equal(await seeded.exited, 0);
+  const stateFile = path.join(dir, 'vectors.json');
+  const holder = startWriter(['hold', dir]);
+  await holder.line(/^holding/);
+  // Without it nothing says which writes vectors.hnsw holds: an open rebuilds the index and wants to save it.
+  fs.rmSync(stateFile);
+  // Library.open is synchronous: had it waited for the lock, it would never return while the holder holds it.
+  const reader = Library.open({ dataDir: dir, hnsw: HNSW, lockWaitMs: 600_000 });
+  assert.equal(reader.denseSearch(articleVectors('story-3')[1] as Float32Array, 1, everywhere)[0]?.id, reader.chunksOfArticle(SHARED_COLLECTION, 'story-3')[1]?.chunkId);
+  assert.equal(fs.existsSync(stateFile), false, 'saved while another process held the write lock');
+  reader.close();
+  holder.child.stdin.end();
+  assert.equal((await holder.exited), 0);
+  // The holder's own write saved its index; the state file is back and describes it.
+  assert.ok(fs.existsSync(stateFile));
+});
+
+test('WRITE_LOCK_WAIT_S sets how long a write waits, and bad values are configuration errors', () => {
+  assert.equal(loadConfig({}).writeLockWaitMs, 300_000);
+  assert.equal(loadConfig({ WRITE_LOCK_WAIT_S: '0' }).writeLockWaitMs, 0);
+  assert.throws(() => loadConfig({ WRITE_LOCK_WAIT_S: 'soon' }), (e: unknown) => e instanceof ConfigError && /WRITE_LOCK_WAIT_S must be a whole number from 0 to 86400/.test(e.message));
 });

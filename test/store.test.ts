@@ -3,10 +3,13 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
 import { UserError } from '../src/errors.ts';
 import { toFtsQuery } from '../src/retrieval/keyword-query.ts';
+import { AnswerLog } from '../src/store/answer-log.ts';
 import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import type { LockHolder } from '../src/store/write-lock.ts';
@@ -280,4 +283,22 @@ test('a reopened keyword-only library still keeps collections apart', async () =
   const hits = reopened.keywordSearch(toFtsQuery('harbour crane') ?? '', 10, { collections: ['guild-b'] });
   assert.deepEqual(reopened.chunkRecords(hits.map((r) => r.chunkId)).map((r) => r.articleId), ['b-story']);
   reopened.close();
+});
+
+test('the answer log of a read-only library logs nothing, says so once, and still reads what was logged', () => {
+  const dir = tempDir();
+  const writable = new AnswerLog(dir);
+  writable.recordUnanswered('Earlier question?', null, []);
+  writable.close();
+  const lines: string[] = [];
+  const logger = pino({ level: 'warn' }, new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) }));
+  const log = new AnswerLog(dir, { readOnly: true, logger });
+  const saved = log.saveAnswer({ guildId: null, userId: 'u1', question: 'Q?', kind: 'answer', mode: 'extractive', text: 'A.', citations: [] });
+  assert.equal(saved.question, 'Q?');
+  assert.equal(log.getAnswer(saved.id), undefined);
+  log.recordUnanswered('Another question?', null, []);
+  assert.deepEqual(log.unanswered(null).map((u) => u.question), ['Earlier question?']);
+  assert.equal(lines.length, 1);
+  assert.match(lines[0] ?? '', /answers\.sqlite cannot be written \(read-only library\)/);
+  log.close();
 });

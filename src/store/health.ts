@@ -10,7 +10,7 @@ import { storeMessages } from '../messages.ts';
 import { generationOfIndexFile, INDEX_FILE, INDEX_STATE_FILE, Library, LIBRARY_FILE, readIndexState, type LibraryRepairs } from './library.ts';
 import { canWrite, openSqliteFile } from './sqlite-file.ts';
 import type { HnswParams } from './vector-index.ts';
-import { LEGACY_LOCK_FILE, WriteLock, type LockHolder } from './write-lock.ts';
+import { LEGACY_LOCK_FILE, LOCK_FILE, WriteLock, type LockHolder } from './write-lock.ts';
 
 /** What `newsroom check` found wrong. Problems make the library unhealthy; notes do not. */
 export type Finding =
@@ -153,7 +153,9 @@ function finish(report: LibraryReport): LibraryReport {
 }
 
 function inspectLock(dataDir: string, readOnly: boolean): LibraryReport['lock'] {
-  if (readOnly || !fs.existsSync(dataDir)) return { state: 'unknown', holder: null };
+  if (readOnly) return { state: 'unknown', holder: null };
+  // No writer ever ran here: nothing to hold, and nothing to create by looking.
+  if (!fs.existsSync(path.join(dataDir, LOCK_FILE))) return { state: 'free', holder: null };
   const lock = new WriteLock(dataDir, { waitMs: 0 });
   try {
     const probe = lock.probe();
@@ -253,7 +255,7 @@ export async function repairLibrary(
   const before = inspectLibrary(dataDir);
   const fixable = before.findings.filter(isRepairable);
   if (fixable.length === 0 || before.findings.some((f) => !isRepairable(f))) return { before, repairs: null, after: before };
-  if (before.readOnly) throw new UserError(storeMessages.readOnly(dataDir));
+  if (before.readOnly) throw new UserError(storeMessages.readOnly());
   const library = Library.open({
     dataDir,
     hnsw: options.hnsw,

@@ -469,7 +469,7 @@ export class Library {
    */
   async write<T>(work: (writer: LibraryWriter) => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
-      if (this.readOnly) throw new UserError(storeMessages.readOnly(this.dataDir));
+      if (this.readOnly) throw new UserError(storeMessages.readOnly());
       await this.lock.acquire();
       try {
         this.catchUp();
@@ -495,8 +495,10 @@ export class Library {
       this.logger.error({ err: error, file: this.indexFile }, 'vector index not saved; the previous file was kept');
       return new UserError(storeMessages.indexNotSaved(reason));
     }
-    if (isDiskFullError(error)) return new UserError(storeMessages.databaseFull(this.dataDir));
-    if (isReadOnlyError(error)) return new UserError(storeMessages.readOnly(this.dataDir));
+    if (isDiskFullError(error)) return new UserError(storeMessages.databaseFull());
+    // A file outside the library (an article being read) that cannot be opened is not about the library.
+    const file = (error as NodeJS.ErrnoException).path;
+    if (isReadOnlyError(error) && (file === undefined || file.startsWith(this.dataDir))) return new UserError(storeMessages.readOnly());
     return error;
   }
 

@@ -90,7 +90,7 @@ export class WriteLock {
     } catch (error) {
       if (isBusy(error)) return false;
       const code = (error as { code?: unknown }).code;
-      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw new UserError(storeMessages.lockFileDamaged(this.lockFile));
+      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw new UserError(storeMessages.lockFileDamaged());
       throw error;
     }
     this.held = true;
@@ -128,7 +128,7 @@ export class WriteLock {
     this.held = false;
     // The note goes first, so the next holder's note is never the one removed.
     fs.rmSync(this.holderFile, { force: true });
-    this.db?.exec('ROLLBACK');
+    if (this.db?.inTransaction) this.db.exec('ROLLBACK');
   }
 
   /** Whether another process (or Library object) holds the lock right now; takes and drops it when free. */
