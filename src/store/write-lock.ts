@@ -106,6 +106,7 @@ export class WriteLock {
     if (this.tryAcquire()) return;
     const started = Date.now();
     const holder = this.holder();
+    if (this.options.waitMs <= 0) throw new UserError(storeMessages.writerTimeout(holder, 0));
     this.logger.warn({ holder, waitMs: this.options.waitMs }, 'waiting for another writer');
     this.options.onWait?.(holder);
     let delay = FIRST_POLL_MS;
