@@ -326,17 +326,6 @@ export class Library {
   }
 
   /**
-   * Replaces the index with one rebuilt from the stored embeddings and saves it, under the write
-   * lock (`check --repair`). Returns the points it holds.
-   */
-  async rebuildIndex(): Promise<number> {
-    return this.write(async () => {
-      this.rebuildIndexInMemory();
-      return this.index?.liveCount ?? 0;
-    });
-  }
-
-  /**
    * What `newsroom check --repair` fixes, under the write lock: the catalog rows (see
    * repairCatalogRows), then the vector index, rebuilt from the stored embeddings when asked to
    * or when it does not hold exactly the embedded chunks, then saved (verified); leftovers of
