@@ -55,6 +55,16 @@ function searchResults(library: Library): number[][] {
   return QUERIES.map((q) => library.denseSearch(q, 5, everywhere).map((n) => n.id));
 }
 
+/** Search results of the intact library, before the test damages it. */
+function resultsBefore(dir: string): number[][] {
+  const library = Library.open({ dataDir: dir, hnsw: HNSW });
+  try {
+    return searchResults(library);
+  } finally {
+    library.close();
+  }
+}
+
 /** Opens the damaged library: the damage is logged, the index rebuilt and saved, and searches answer as before. */
 function assertRepaired(dir: string, before: number[][], expectedLog: RegExp): void {
   const { logger, lines } = capturingLogger();
@@ -95,7 +105,7 @@ test('a clean reopen trusts the saved index without a word', async () => {
 test('random bytes in vectors.hnsw are detected before hnswlib reads them, and the index is rebuilt (no crash)', async () => {
   const dir = tempDir();
   await buildLibrary(dir);
-  const before = searchResults(Library.open({ dataDir: dir, hnsw: HNSW }));
+  const before = resultsBefore(dir);
   // Over the header and into the first points: what made every search die with a segfault.
   damage(dir, (bytes) => crypto.randomFillSync(bytes, 0, 4096));
   assertRepaired(dir, before, /header|out of range|impossible|does not exist|checksum/);
@@ -104,7 +114,7 @@ test('random bytes in vectors.hnsw are detected before hnswlib reads them, and t
 test('a zeroed region in vectors.hnsw is detected and the index rebuilt', async () => {
   const dir = tempDir();
   await buildLibrary(dir);
-  const before = searchResults(Library.open({ dataDir: dir, hnsw: HNSW }));
+  const before = resultsBefore(dir);
   damage(dir, (bytes) => bytes.fill(0, 2000, 20_000));
   assertRepaired(dir, before, /more than one point|does not exist|checksum|level/);
 });
@@ -112,7 +122,7 @@ test('a zeroed region in vectors.hnsw is detected and the index rebuilt', async 
 test('changed vector bytes that leave the structure intact are caught by the checksum', async () => {
   const dir = tempDir();
   await buildLibrary(dir);
-  const before = searchResults(Library.open({ dataDir: dir, hnsw: HNSW }));
+  const before = resultsBefore(dir);
   // Point 3's vector: header 96 bytes, records of 4 + 128 + 64 + 8 bytes, the vector after the links.
   damage(dir, (bytes) => bytes.fill(0x7f, 96 + 3 * 204 + 132, 96 + 3 * 204 + 196));
   assertRepaired(dir, before, /checksum/);
@@ -123,7 +133,7 @@ test('an index that claims to be current but lacks chunks is rebuilt (the count 
   await buildLibrary(dir, 30);
   const oldIndex = fs.readFileSync(path.join(dir, 'vectors.hnsw'));
   await buildLibrary(dir, 60);
-  const before = searchResults(Library.open({ dataDir: dir, hnsw: HNSW }));
+  const before = resultsBefore(dir);
   // What two writers racing each other left behind: an old file, and a state file (of the kind
   // written before checksums) saying it holds every write.
   const generation = (JSON.parse(fs.readFileSync(path.join(dir, 'vectors.json'), 'utf8')) as { generation: number }).generation;
