@@ -15,6 +15,7 @@ import { Retriever } from './retrieval/search.ts';
 import { AnswerLog } from './store/answer-log.ts';
 import { Library } from './store/library.ts';
 import { SHARED_COLLECTION } from './store/types.ts';
+import type { LockHolder } from './store/write-lock.ts';
 
 /** The application object every front end (CLI, console, Discord) is a thin adapter over. */
 export interface App {
@@ -108,7 +109,12 @@ export interface AppStart {
  * Opens at once what the app cannot run without (prompt templates, then the library and its answer
  * log) and throws StartupError if one cannot be opened; the embedding model then loads in `ready`.
  */
-export function openApp(config: Config, logger: Logger): AppStart {
+export interface AppHooks {
+  /** A write waits for another process's write to finish (the CLI tells the person waiting). */
+  onWriteWait?: (holder: LockHolder | null) => void;
+}
+
+export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): AppStart {
   sharedParsePool().setTimeLimit(config.parseTimeoutMs);
   // Prompts first: a broken template must stop start-up before anything is opened.
   let prompts: Prompts;
@@ -118,7 +124,7 @@ export function openApp(config: Config, logger: Logger): AppStart {
     throw new StartupError(startupMessages.promptsInvalid(errorMessage(error)), { cause: error });
   }
   const llm = createLlm(config, logger);
-  const { library, answerLog } = openLibrary(config, logger);
+  const { library, answerLog } = openLibrary(config, logger, hooks);
 
   const ready = (async (): Promise<App> => {
     const { embedder, problem } = await loadUsableEmbedder(config, library, logger);
@@ -167,22 +173,24 @@ export function openApp(config: Config, logger: Logger): AppStart {
   return { ready };
 }
 
-function openLibrary(config: Config, logger: Logger): { library: Library; answerLog: AnswerLog } {
+function openLibrary(config: Config, logger: Logger, hooks: AppHooks): { library: Library; answerLog: AnswerLog } {
+  // The library's own messages (a damaged or empty database, a full disk) already name the file and what to do.
   const cannotOpen = (error: unknown): StartupError =>
-    new StartupError(
-      isUserError(error)
-        ? startupMessages.libraryProblem(config.dataDir, error.message)
-        : startupMessages.libraryUnavailable(config.dataDir, errorMessage(error)),
-      { cause: error },
-    );
+    new StartupError(isUserError(error) ? error.message : startupMessages.libraryUnavailable(config.dataDir, errorMessage(error)), { cause: error });
   let library: Library;
   try {
-    library = Library.open({ dataDir: config.dataDir, hnsw: config.hnsw, logger });
+    library = Library.open({
+      dataDir: config.dataDir,
+      hnsw: config.hnsw,
+      logger,
+      lockWaitMs: config.writeLockWaitMs,
+      ...(hooks.onWriteWait ? { onWriteWait: hooks.onWriteWait } : {}),
+    });
   } catch (error) {
     throw cannotOpen(error);
   }
   try {
-    return { library, answerLog: new AnswerLog(config.dataDir) };
+    return { library, answerLog: new AnswerLog(config.dataDir, { readOnly: library.readOnly, logger }) };
   } catch (error) {
     library.close();
     throw cannotOpen(error);
@@ -190,6 +198,6 @@ function openLibrary(config: Config, logger: Logger): { library: Library; answer
 }
 
 /** The whole app, model included (the CLI and tests): openApp, then wait for it to be ready. */
-export async function createApp(config: Config, logger: Logger): Promise<App> {
-  return openApp(config, logger).ready;
+export async function createApp(config: Config, logger: Logger, hooks: AppHooks = {}): Promise<App> {
+  return openApp(config, logger, hooks).ready;
 }

@@ -6,6 +6,8 @@ import { parseAllowedHosts, type AddressPolicy } from './net/address-policy.ts';
 /** Everything the application reads from its environment, validated once at start-up. */
 export interface Config {
   dataDir: string;
+  /** How long a write waits for another process's write to the library before giving up. */
+  writeLockWaitMs: number;
   /** Folder synced into the shared collection when the bot or console starts; null to skip. */
   articlesDir: string | null;
   /** LOG_LEVEL; unset, `info` for the Discord bot and `warn` for the local console (the CLI sets its own). */
@@ -126,6 +128,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
   const config: Config = {
     dataDir,
+    writeLockWaitMs: integer('WRITE_LOCK_WAIT_S', 300, 0, 86_400) * 1000,
     articlesDir: articlesDirRaw ? path.resolve(cwd, articlesDirRaw) : null,
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, text('DISCORD_TOKEN') ? 'info' : 'warn'),
     logFormat: oneOf('LOG_FORMAT', LOG_FORMATS, 'auto'),

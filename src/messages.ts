@@ -226,7 +226,6 @@ export const startupMessages = {
   libraryUnavailable: (dataDir: string, detail: string) =>
     `Cannot open the library in ${dataDir} (DATA_DIR): ${detail}. Check that DATA_DIR is a folder this process can read and ` +
     'write, or restore the library from a backup.',
-  libraryProblem: (dataDir: string, problem: string) => `Cannot open the library in ${dataDir} (DATA_DIR): ${problem}`,
   promptsInvalid: (detail: string) => `Cannot load the prompt templates: ${detail}`,
 } as const;
 
@@ -302,4 +301,155 @@ function formatSeconds(ms: number): string {
 
 function truncate(text: string, max = 80): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+// ---------------------------------------------------------------- the library on disk
+
+/** Who holds the library's write lock, as it wrote it down. */
+interface WriterNote {
+  pid: number;
+  host: string;
+  since: string;
+}
+
+function describeWriter(holder: WriterNote | null): string {
+  return holder ? `pid ${holder.pid} on ${holder.host}, since ${holder.since.slice(0, 19).replace('T', ' ')} UTC` : 'pid unknown';
+}
+
+export const storeMessages = {
+  waitingForWriter: (holder: WriterNote | null) => `Waiting for another writer (${describeWriter(holder)}) to finish…`,
+  writerTimeout: (holder: WriterNote | null, seconds: number) =>
+    `Another process (${describeWriter(holder)}) is still writing to this library after ${seconds} s of waiting. ` +
+    'Try again when it has finished (WRITE_LOCK_WAIT_S sets how long to wait).',
+  lockFileDamaged: () =>
+    "The library's write lock (write-lock.sqlite in DATA_DIR) is damaged. Stop every newsroom process that uses this DATA_DIR, delete that file, and try again.",
+  readOnly: () =>
+    'The library is read-only, so it cannot be changed. Searching and answering still work; make DATA_DIR writable to ingest or forget articles.',
+  readOnlyNotice: (dir: string) =>
+    `the library in ${dir} is read-only: search, articles, ask and summarize work; ingest, forget and reindex are refused, and answers are not logged.`,
+  dataDirNotFolder: (dir: string) => `DATA_DIR is ${dir}, which is a file, not a folder. Point DATA_DIR at a folder for the library.`,
+  noLibrary: (dir: string) => `There is no library in ${dir} (no library.sqlite), and the folder is read-only, so none can be created.`,
+  dataDirUnavailable: (dir: string, code: string) => `The library folder ${dir} does not exist and cannot be created (${code}). Check DATA_DIR.`,
+  emptyDatabase: (file: string) =>
+    `${file} is empty (0 bytes), so it holds no library. Restore it from a backup, or delete it to start a new, empty library; ` +
+    '`npx newsroom check` reports on a library.',
+  damagedDatabase: (file: string, detail: string) =>
+    `${file} is damaged (${detail}). Restore it from a backup; \`npx newsroom check\` reports what is wrong with it.`,
+  unreadableReadOnly: (file: string) =>
+    `${file} cannot be read from a read-only folder: SQLite needs its -wal and -shm files beside it. ` +
+    'Make the folder writable, or copy the library to a writable folder and point DATA_DIR there.',
+  indexNotSaved: (reason: string) =>
+    `The change was stored, but the search index could not be saved (${reason}). The previous index file was kept; ` +
+    'it is brought up to date from the stored articles when the library next opens.',
+  diskFull: (freeBytes: number | null, neededBytes: number) =>
+    `the disk holding the library is full: ${freeBytes === null ? 'too little' : formatMegabytes(freeBytes)} free, at least ${formatMegabytes(neededBytes)} needed`,
+  diskFullOnOpen: (file: string) => `${file} cannot be opened: the disk holding it is full. Free some space and try again.`,
+  databaseFull: () => 'The disk holding the library is full, so nothing more can be stored. Free some space and try again.',
+} as const;
+
+/** `newsroom check`: what it found and what `--repair` did. */
+export const checkText = {
+  heading: (dir: string) => `Library in ${dir}`,
+  readOnly: 'read-only (checked without changing anything; --repair needs write access)',
+  database: (file: string, bytes: number | null, integrity: string) =>
+    `${file}${bytes === null ? '' : `, ${formatMegabytes(bytes)}`}: ${integrity === 'ok' ? 'SQLite integrity check passed' : integrity}`,
+  contents: (articles: number, chunks: number, awaiting: number, model: string | null, dimensions: number | null) =>
+    `${count(articles, 'article')}, ${count(chunks, 'chunk')} (${count(awaiting, 'chunk')} awaiting embeddings)` +
+    (model ? `, embedded with ${model} (${dimensions}-d)` : ', no embeddings yet'),
+  index: (file: string, bytes: number | null, checksum: string | null, state: string | null, points: number | null, expected: number, behind: number | null) =>
+    `${file}${bytes === null ? '' : `, ${formatMegabytes(bytes)}`}` +
+    (checksum ? `, checksum ${checksum} ${indexChecksumStates[state ?? 'unknown'] ?? state}` : '') +
+    (points === null ? '' : `; ${points.toLocaleString('en-US')} of ${count(expected, 'embedded chunk')} in the index`) +
+    (behind ? `; ${count(behind, 'write')} behind the catalog (replayed on open)` : ''),
+  noIndex: 'no vector index needed yet (nothing is embedded)',
+  keyword: (rows: number, chunks: number) => `${rows.toLocaleString('en-US')} keyword-index rows for ${count(chunks, 'chunk')}`,
+  lock: (state: 'free' | 'held' | 'unknown', holder: { pid: number; host: string; since: string } | null) =>
+    state === 'free' ? 'free' : state === 'held' ? `held by another writer (${describeWriter(holder)})` : 'not checked (read-only)',
+  healthy: 'Healthy.',
+  unhealthy: (problems: number) => `${count(problems, 'problem')} found.`,
+  runRepair: 'Run `npx newsroom check --repair` to fix what can be fixed.',
+  needsBackup: 'The database itself is damaged: restore library.sqlite from a backup (the vector index is rebuilt from it on open).',
+  nothingToRepair: 'Nothing to repair.',
+  repairedHeading: 'Repaired:',
+  findingsHeading: 'Problems:',
+  notesHeading: 'Notes:',
+  finding: (finding: CheckFinding): string => {
+    switch (finding.kind) {
+      case 'no-library':
+        return 'There is no library here yet (no library.sqlite). `npx newsroom ingest` creates one.';
+      case 'database-unreadable':
+        return finding.message;
+      case 'database-integrity':
+        return `SQLite's integrity check failed: ${finding.details.slice(0, 5).join('; ')}`;
+      case 'orphan-chunks':
+        return `Chunks that belong to no stored article: ${finding.count.toLocaleString('en-US')} (removed by --repair).`;
+      case 'chunk-counts':
+        return `Articles that record the wrong number of chunks: ${finding.count.toLocaleString('en-US')} (corrected by --repair).`;
+      case 'fts-missing':
+        return `Chunks missing from the keyword index: ${finding.count.toLocaleString('en-US')} (rebuilt by --repair).`;
+      case 'fts-extra':
+        return `The keyword index has ${count(finding.count, 'row')} for chunks that no longer exist (rebuilt by --repair).`;
+      case 'index-missing':
+        return `vectors.hnsw is missing; ${count(finding.expected, 'embedded chunk')} should be in it (rebuilt from the stored embeddings on open or by --repair).`;
+      case 'index-damaged':
+        return `vectors.hnsw is damaged: ${finding.detail} (rebuilt from the stored embeddings on open or by --repair).`;
+      case 'index-checksum':
+        return `vectors.hnsw changed after it was saved: checksum ${finding.actual}, recorded ${finding.recorded} (rebuilt on open or by --repair).`;
+      case 'index-unverifiable':
+        return 'vectors.json is missing or unreadable, so nothing says which writes vectors.hnsw holds (rebuilt on open or by --repair).';
+      case 'index-points':
+        return `The vector index lacks ${count(finding.missing, 'embedded chunk')} and holds ${count(finding.extra, 'point')} with no chunk (rebuilt by --repair).`;
+      case 'index-behind':
+        return `vectors.hnsw is ${count(finding.writes, 'write')} behind the catalog; they are replayed from the stored embeddings on open (saved by --repair).`;
+      case 'temp-files':
+        return `Temporary files left by interrupted saves: ${finding.files.length.toLocaleString('en-US')} (removed by --repair).`;
+      case 'legacy-lock':
+        return 'write.lock, the lock file of an earlier version, is left over; it blocks nothing (removed by --repair).';
+    }
+  },
+  repairs: (r: {
+    orphanChunks: number;
+    chunkCounts: number;
+    ftsRebuilt: number;
+    indexRebuilt: number | null;
+    tempFilesRemoved: number;
+    legacyLockRemoved: boolean;
+  }): string[] => {
+    const done: string[] = [];
+    if (r.orphanChunks) done.push(`removed ${count(r.orphanChunks, 'chunk')} that belonged to no article`);
+    if (r.chunkCounts) done.push(`corrected the chunk count of ${count(r.chunkCounts, 'article')}`);
+    if (r.ftsRebuilt) done.push(`rebuilt the keyword index (${count(r.ftsRebuilt, 'chunk')})`);
+    if (r.indexRebuilt !== null) done.push(`rebuilt the vector index from the stored embeddings (${count(r.indexRebuilt, 'point')})`);
+    done.push('saved the vector index, checked byte for byte');
+    if (r.tempFilesRemoved) done.push(`removed ${count(r.tempFilesRemoved, 'temporary file')}`);
+    if (r.legacyLockRemoved) done.push('removed the old write.lock file');
+    return done;
+  },
+} as const;
+
+const indexChecksumStates: Record<string, string> = {
+  ok: 'matches the one recorded',
+  previous: 'matches the previous save (a save was interrupted; the writes since are replayed on open)',
+  unrecorded: 'not recorded yet (saved by an earlier version; recorded at the next save)',
+  mismatch: 'does not match',
+  unknown: 'cannot be checked',
+};
+
+/** The findings `newsroom check` words (src/store/health.ts), repeated here so messages.ts imports nothing. */
+type CheckFinding =
+  | { kind: 'no-library' }
+  | { kind: 'database-unreadable'; message: string }
+  | { kind: 'database-integrity'; details: string[] }
+  | { kind: 'orphan-chunks' | 'chunk-counts' | 'fts-missing' | 'fts-extra'; count: number }
+  | { kind: 'index-missing'; expected: number }
+  | { kind: 'index-damaged'; detail: string }
+  | { kind: 'index-checksum'; recorded: string; actual: string }
+  | { kind: 'index-unverifiable' }
+  | { kind: 'index-points'; missing: number; extra: number }
+  | { kind: 'index-behind'; writes: number }
+  | { kind: 'temp-files'; files: string[] }
+  | { kind: 'legacy-lock'; file: string };
+
+function count(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }

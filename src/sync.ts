@@ -17,6 +17,8 @@ const LISTED_FAILURES = 20;
  * The caller reports the summary: `syncReport` for people, `logSync` for the operator's log.
  */
 export async function syncArticlesDir(app: App): Promise<IngestSummary | null> {
+  // A read-only library is served as it is.
+  if (app.library.readOnly) return null;
   const dir = app.config.articlesDir;
   let summary: IngestSummary | null = null;
   if (dir) {

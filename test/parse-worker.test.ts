@@ -122,10 +122,11 @@ test('`npx newsroom` (tsx registered through its API, not --import) starts the p
   const dir = await tempDir(t);
   await writeFile(path.join(dir, 'ferry.md'), STORY);
   await writeFile(path.join(dir, 'deep.html'), nestedHtml(2_000));
+  const dataDir = await tempDir(t);
   const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/newsroom.js'), 'ingest', dir], {
     cwd: os.tmpdir(),
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...TINY_MODEL_ENV, DATA_DIR: path.join(dir, 'data') },
+    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...TINY_MODEL_ENV, DATA_DIR: dataDir },
     timeout: 60_000,
   });
   assert.equal(result.status, 0, result.stderr);

@@ -13,7 +13,7 @@ fs.writeFileSync(path.join(brokenDataDir, 'library.sqlite'), Buffer.from(Array.f
 after(() => fs.rmSync(brokenDataDir, { recursive: true, force: true }));
 
 const BASE_ENV = { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...TINY_MODEL_ENV, ARTICLES_DIR: '' };
-const CANNOT_OPEN = new RegExp(`Cannot open the library in ${brokenDataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(DATA_DIR\\): file is not a database`);
+const CANNOT_OPEN = new RegExp(`${brokenDataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/library\\.sqlite is damaged \\(file is not a database\\)\\. Restore it from a backup`);
 
 test('a bot whose library cannot be opened exits 1 with the reason, without connecting to Discord', async () => {
   const discord = await startFakeDiscord();
@@ -56,7 +56,7 @@ test('the local console and the CLI fail the same way: the reason on stderr, exi
   const consoleRun = run([path.join(ROOT, 'src/main.ts')]);
   assert.equal(consoleRun.status, 1, consoleRun.stderr);
   assert.match(consoleRun.stderr, CANNOT_OPEN);
-  assert.match(consoleRun.stderr, /restore the library from a backup/);
+  assert.match(consoleRun.stderr, /Restore it from a backup/);
   assert.equal(consoleRun.stdout, '', 'no console banner');
 
   const cli = run([path.join(ROOT, 'src/cli.ts'), 'articles']);
@@ -75,5 +75,5 @@ test('a DATA_DIR that is a file, not a folder, is named in the message', () => {
     timeout: 60_000,
   });
   assert.equal(result.status, 1, result.stderr);
-  assert.match(result.stderr, new RegExp(`Cannot open the library in ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(DATA_DIR\\)`));
+  assert.match(result.stderr, new RegExp(`DATA_DIR is ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, which is a file, not a folder`));
 });

@@ -3,12 +3,16 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
 import { UserError } from '../src/errors.ts';
 import { toFtsQuery } from '../src/retrieval/keyword-query.ts';
+import { AnswerLog } from '../src/store/answer-log.ts';
 import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
+import type { LockHolder } from '../src/store/write-lock.ts';
 import { paragraphChunks, seededVectors, syntheticArticle } from './support/synthetic.ts';
 
 const HNSW = { m: 16, efConstruction: 100, efSearch: 50 };
@@ -96,22 +100,55 @@ test('keyword search treats FTS5 syntax in queries as plain words', async () => 
   library.close();
 });
 
-test('a second library object over the same folder sees new writes, and writers exclude each other', async () => {
+test('a second library object over the same folder sees new writes; a second writer waits its turn, says so once, then writes', async () => {
   const dir = tempDir();
   const writer = openLibrary(dir);
-  const reader = openLibrary(dir);
+  const waits: (LockHolder | null)[] = [];
+  const reader = Library.open({ dataDir: dir, hnsw: HNSW, onWriteWait: (holder) => waits.push(holder) });
   const { vectors } = await put(writer, 'late-news', ['Late news about the ferry.'], 30);
   const found = reader.denseSearch(vectors[0] as Float32Array, 1, everywhere);
   assert.equal(reader.chunkRecords(found.map((n) => n.id))[0]?.articleId, 'late-news');
 
   let release: () => void = () => {};
   const holding = writer.write(() => new Promise<void>((resolve) => (release = resolve)));
-  await assert.rejects(reader.write(async () => {}), (e: unknown) => e instanceof UserError && /writing to this library/.test(e.message));
+  await new Promise((resolve) => setImmediate(resolve));
+  let secondDone = false;
+  const second = put(reader, 'second-writer', ['Written while another writer held the lock.'], 31).then(() => (secondDone = true));
+  // The event loop keeps running while the second writer waits (the bot must keep answering).
+  let ticks = 0;
+  const ticker = setInterval(() => ticks++, 5);
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  clearInterval(ticker);
+  assert.ok(ticks >= 5, `event loop starved while waiting (${ticks} ticks)`);
+  assert.equal(secondDone, false, 'the second writer must wait for the first');
+  assert.deepEqual(waits, [{ pid: process.pid, host: os.hostname(), since: waits[0]?.since }]);
+  // Readers never block: searching works while a write is in progress.
+  assert.equal(reader.listArticles().length, 1);
   release();
   await holding;
-  await reader.write(async () => {});
+  await second;
+  assert.ok(writer.getArticle(SHARED_COLLECTION, 'second-writer'));
+  assert.equal(waits.length, 1, 'the wait is reported once');
   writer.close();
   reader.close();
+});
+
+test('a writer that waits longer than its limit gives up with a message naming the holder', async () => {
+  const dir = tempDir();
+  const writer = openLibrary(dir);
+  const impatient = Library.open({ dataDir: dir, hnsw: HNSW, lockWaitMs: 100 });
+  let release: () => void = () => {};
+  const holding = writer.write(() => new Promise<void>((resolve) => (release = resolve)));
+  await new Promise((resolve) => setImmediate(resolve));
+  await assert.rejects(
+    impatient.write(async () => {}),
+    (e: unknown) => e instanceof UserError && new RegExp(`pid ${process.pid} .*still writing.*WRITE_LOCK_WAIT_S`).test(e.message),
+  );
+  release();
+  await holding;
+  await impatient.write(async () => {});
+  writer.close();
+  impatient.close();
 });
 
 test('an unreadable index file is rebuilt from the stored embeddings', async () => {
@@ -189,9 +226,12 @@ test('an ingest killed half-way leaves a consistent library, readers never see h
   reader.close();
   assert.ok(checks > 0, 'the reader ran during the ingest');
   assert.ok(committed.length >= 40, `child committed only ${committed.length}`);
-  assert.ok(fs.existsSync(path.join(dir, 'write.lock')), 'the killed writer should have left its lock behind');
+  // The killed writer's note is left behind, but the operating system released its lock.
+  const note = JSON.parse(fs.readFileSync(path.join(dir, 'write-lock.json'), 'utf8')) as LockHolder;
+  assert.equal(note.pid, child.pid);
 
-  const reopened = openLibrary(dir);
+  const waits: unknown[] = [];
+  const reopened = Library.open({ dataDir: dir, hnsw: HNSW, onWriteWait: (holder) => waits.push(holder) });
   // Everything stored before, and everything the child reported committed, is there and searchable.
   for (const id of ['kept', ...committed]) assert.ok(reopened.getArticle(SHARED_COLLECTION, id), `${id} lost`);
   const keptHit = reopened.denseSearch(kept.vectors[0] as Float32Array, 1, everywhere);
@@ -206,9 +246,10 @@ test('an ingest killed half-way leaves a consistent library, readers never see h
     const vector = seededVectors(1005, 3, 16)[chunk.start === 0 ? 0 : chunk.text.startsWith('Second') ? 1 : 2] as Float32Array;
     assert.equal(reopened.denseSearch(vector, 1, everywhere)[0]?.id, chunk.chunkId);
   }
-  // The dead writer's lock is taken over.
+  // The dead writer's lock is free at once: no waiting.
   await put(reopened, 'after-crash', ['Written after the crash.'], 80);
   assert.ok(reopened.getArticle(SHARED_COLLECTION, 'after-crash'));
+  assert.deepEqual(waits, []);
   reopened.close();
 });
 
@@ -242,4 +283,22 @@ test('a reopened keyword-only library still keeps collections apart', async () =
   const hits = reopened.keywordSearch(toFtsQuery('harbour crane') ?? '', 10, { collections: ['guild-b'] });
   assert.deepEqual(reopened.chunkRecords(hits.map((r) => r.chunkId)).map((r) => r.articleId), ['b-story']);
   reopened.close();
+});
+
+test('the answer log of a read-only library logs nothing, says so once, and still reads what was logged', () => {
+  const dir = tempDir();
+  const writable = new AnswerLog(dir);
+  writable.recordUnanswered('Earlier question?', null, []);
+  writable.close();
+  const lines: string[] = [];
+  const logger = pino({ level: 'warn' }, new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) }));
+  const log = new AnswerLog(dir, { readOnly: true, logger });
+  const saved = log.saveAnswer({ guildId: null, userId: 'u1', question: 'Q?', kind: 'answer', mode: 'extractive', text: 'A.', citations: [] });
+  assert.equal(saved.question, 'Q?');
+  assert.equal(log.getAnswer(saved.id), undefined);
+  log.recordUnanswered('Another question?', null, []);
+  assert.deepEqual(log.unanswered(null).map((u) => u.question), ['Earlier question?']);
+  assert.equal(lines.length, 1);
+  assert.match(lines[0] ?? '', /answers\.sqlite cannot be written \(read-only library\)/);
+  log.close();
 });

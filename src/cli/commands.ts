@@ -1,5 +1,6 @@
 import { articlesCommand } from './articles.ts';
 import { askCommand } from './ask.ts';
+import { checkCommand } from './check.ts';
 import { runChat } from './chat.ts';
 import { defineCommand, JSON_OPTION, type Command } from './command.ts';
 import { print, printJson } from './context.ts';
@@ -51,5 +52,6 @@ export const COMMANDS: readonly Command[] = [
   forgetCommand,
   gapsCommand,
   reindexCommand,
+  checkCommand,
   deployCommandsCommand,
 ];

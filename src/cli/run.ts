@@ -7,7 +7,9 @@ import { commandHelp, overviewHelp, usageLines } from './help.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { errorMessage, isUserError } from '../errors.ts';
 import { createLogger } from '../log.ts';
-import { cliText } from '../messages.ts';
+import { cliText, storeMessages } from '../messages.ts';
+import type { Logger } from '../log.ts';
+import { warn } from './context.ts';
 
 export interface CliIO {
   /** Where help and usage errors go; commands print their results to process.stdout themselves. */
@@ -77,7 +79,7 @@ export async function runCli(
   let app: App | undefined;
   try {
     return await command.run(
-      { args, config, logger, app: async () => (app ??= await createApp(config, logger)) },
+      { args, config, logger, app: async () => (app ??= await openForCli(config, logger)) },
       { values: parsed.values, positionals: parsed.positionals },
     );
   } catch (error) {
@@ -117,4 +119,11 @@ function isArgumentError(error: unknown): boolean {
 function packageVersion(): string {
   const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name?: string; version?: string };
   return `${pkg.name ?? 'newsroom-bot'} ${pkg.version ?? ''}`.trim();
+}
+
+/** The application, telling the person at the terminal when a write waits and when the library is read-only. */
+async function openForCli(config: Config, logger: Logger): Promise<App> {
+  const app = await createApp(config, logger, { onWriteWait: (holder) => warn(storeMessages.waitingForWriter(holder)) });
+  if (app.library.readOnly) warn(storeMessages.readOnlyNotice(config.dataDir));
+  return app;
 }

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Citation } from '../answering/types.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import { isReadOnlyError, openSqliteFile } from './sqlite-file.ts';
 
 /** An answer as it was shown, kept for feedback, "Show sources" and follow-up questions. */
 export interface LoggedAnswer {
@@ -59,29 +62,72 @@ interface AnswerRow {
   created_at: string;
 }
 
+export interface AnswerLogOptions {
+  /** The library folder cannot be written: nothing is logged (said once), what is there can still be read. */
+  readOnly?: boolean;
+  logger?: Logger;
+}
+
 /**
  * What readers asked and how they rated the answers: a separate SQLite file beside the library
- * (answers.sqlite), so the article catalog stays the articles' alone.
+ * (answers.sqlite), so the article catalog stays the articles' alone. In a read-only library
+ * nothing is logged, with one warning.
  */
 export class AnswerLog {
-  private readonly db: Database.Database;
+  /** Null when there is nothing to read (read-only, and no log file could be opened). */
+  private readonly db: Database.Database | null;
+  private writable: boolean;
+  private readonly logger: Logger;
+  private warned = false;
 
-  constructor(dataDir: string) {
-    this.db = new Database(path.join(dataDir, 'answers.sqlite'));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+  constructor(dataDir: string, options: AnswerLogOptions = {}) {
+    const file = path.join(dataDir, 'answers.sqlite');
+    this.logger = options.logger ?? silentLogger;
+    this.writable = !options.readOnly;
+    if (this.writable) {
+      this.db = openSqliteFile(file, { readOnly: false, logger: this.logger });
+      this.db.pragma('journal_mode = WAL');
+      this.db.exec(SCHEMA);
+      return;
+    }
+    let db: Database.Database | null = null;
+    try {
+      if (fs.existsSync(file)) db = openSqliteFile(file, { readOnly: true, logger: this.logger });
+    } catch (error) {
+      this.logger.warn({ err: error, file }, 'answer log unreadable; earlier answers and gaps are not shown');
+    }
+    this.db = db;
+  }
+
+  /** Runs a write, or skips it (warning once) when the log cannot be written. */
+  private tryWrite(write: (db: Database.Database) => void): void {
+    if (this.writable && this.db) {
+      try {
+        write(this.db);
+        return;
+      } catch (error) {
+        if (!isReadOnlyError(error)) throw error;
+        this.writable = false;
+      }
+    }
+    if (!this.warned) {
+      this.warned = true;
+      this.logger.warn('answers.sqlite cannot be written (read-only library): answers, feedback and unanswered questions are not logged');
+    }
   }
 
   saveAnswer(answer: Omit<LoggedAnswer, 'id' | 'createdAt'>): LoggedAnswer {
     const logged: LoggedAnswer = { ...answer, id: randomUUID().replaceAll('-', '').slice(0, 20), createdAt: new Date().toISOString() };
-    this.db
-      .prepare('INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(logged.id, logged.guildId, logged.userId, logged.question, logged.kind, logged.mode, logged.text, JSON.stringify(logged.citations), logged.createdAt);
+    this.tryWrite((db) =>
+      db
+        .prepare('INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(logged.id, logged.guildId, logged.userId, logged.question, logged.kind, logged.mode, logged.text, JSON.stringify(logged.citations), logged.createdAt),
+    );
     return logged;
   }
 
   getAnswer(id: string): LoggedAnswer | undefined {
+    if (!this.db) return undefined;
     const row = this.db.prepare<[string], AnswerRow>('SELECT * FROM answers WHERE id = ?').get(id);
     if (!row) return undefined;
     return {
@@ -100,16 +146,19 @@ export class AnswerLog {
   /** One vote per person and answer; voting again replaces the earlier vote. */
   recordFeedback(answerId: string, userId: string, vote: 'up' | 'down'): boolean {
     if (!this.getAnswer(answerId)) return false;
-    this.db
-      .prepare(
-        `INSERT INTO feedback VALUES (?, ?, ?, ?)
-         ON CONFLICT (answer_id, user_id) DO UPDATE SET vote = excluded.vote, created_at = excluded.created_at`,
-      )
-      .run(answerId, userId, vote, new Date().toISOString());
+    this.tryWrite((db) =>
+      db
+        .prepare(
+          `INSERT INTO feedback VALUES (?, ?, ?, ?)
+           ON CONFLICT (answer_id, user_id) DO UPDATE SET vote = excluded.vote, created_at = excluded.created_at`,
+        )
+        .run(answerId, userId, vote, new Date().toISOString()),
+    );
     return true;
   }
 
   feedback(limit = 50): Feedback[] {
+    if (!this.db) return [];
     return this.db
       .prepare<[number], Feedback>(
         `SELECT f.answer_id AS answerId, a.question, a.text AS answer, f.vote, f.user_id AS userId, f.created_at AS createdAt
@@ -119,13 +168,16 @@ export class AnswerLog {
   }
 
   recordUnanswered(question: string, guildId: string | null, closest: string[]): void {
-    this.db
-      .prepare('INSERT INTO unanswered (guild_id, question, closest, created_at) VALUES (?, ?, ?, ?)')
-      .run(guildId, question, JSON.stringify(closest), new Date().toISOString());
+    this.tryWrite((db) =>
+      db
+        .prepare('INSERT INTO unanswered (guild_id, question, closest, created_at) VALUES (?, ?, ?, ?)')
+        .run(guildId, question, JSON.stringify(closest), new Date().toISOString()),
+    );
   }
 
   /** Questions the archive could not answer, newest first; null guild = every server and DMs. */
   unanswered(guildId: string | null, limit = 25): UnansweredQuestion[] {
+    if (!this.db) return [];
     const rows = this.db
       .prepare<[string | null, string | null, number], { question: string; guild_id: string | null; closest: string; created_at: string }>(
         'SELECT question, guild_id, closest, created_at FROM unanswered WHERE (? IS NULL OR guild_id = ?) ORDER BY id DESC LIMIT ?',
@@ -135,6 +187,6 @@ export class AnswerLog {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (this.db?.open) this.db.close();
   }
 }

@@ -1,6 +1,8 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Article } from '../articles/article.ts';
+import type { Logger } from '../log.ts';
 import type { Chunk } from '../text/chunk.ts';
+import { openSqliteFile } from './sqlite-file.ts';
 import type { SearchFilter, StoredArticle } from './types.ts';
 
 /** A chunk ready to store: its span of the body and its embedding (null until the model can run). */
@@ -147,9 +149,10 @@ export class Catalog {
   readonly db: Database.Database;
   private readonly statements;
 
-  constructor(file: string, options: { readonly?: boolean } = {}) {
-    this.db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
-    this.db.pragma('busy_timeout = 5000');
+  constructor(file: string, options: { readonly?: boolean; logger?: Logger } = {}) {
+    // busy_timeout (set there) sleeps on the event loop, but only opening can meet it: writers
+    // take the library's write lock first, and WAL readers never wait for a writer.
+    this.db = openSqliteFile(file, { readOnly: options.readonly ?? false, refuseEmpty: true, ...(options.logger ? { logger: options.logger } : {}) });
     if (!options.readonly) {
       // Takes effect only for a new database: a chunk row (text + a 1.5 KB embedding) fits a 16 KiB
       // page several times over, where 4 KiB pages waste about 40 % of the file.
@@ -197,6 +200,8 @@ export class Catalog {
       ),
       tombstonesAfter: db.prepare<[number], { chunk_id: number }>('SELECT chunk_id FROM tombstones WHERE generation > ?'),
       chunkCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM chunks'),
+      // embedded_in > 0 exactly when the embedding is stored; answered from its index alone.
+      embeddedCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM chunks WHERE embedded_in > 0'),
       body: db.prepare<[string, string], { body: string }>('SELECT body FROM articles WHERE collection = ? AND id = ?'),
       chunksOfArticle: db.prepare<[string, string], ChunkRecord>(
         `SELECT c.id AS chunkId, a.key AS articleKey, a.id AS articleId, a.collection, a.title, a.url, a.published, a.byline,
@@ -336,6 +341,11 @@ export class Catalog {
 
   chunkCount(): number {
     return this.statements.chunkCount.get()?.n ?? 0;
+  }
+
+  /** Chunks whose embedding is stored: the points a complete vector index holds. */
+  embeddedCount(): number {
+    return this.statements.embeddedCount.get()?.n ?? 0;
   }
 
   /**

@@ -3,21 +3,91 @@ import path from 'node:path';
 import type { Article } from '../articles/article.ts';
 import { UserError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import { writeJsonAtomically } from './atomic-file.ts';
+import { storeMessages } from '../messages.ts';
+import { leftoverTempFiles, writeJsonAtomically } from './atomic-file.ts';
+import { repairCatalogRows, type CatalogRepairs } from './catalog-repair.ts';
 import { Catalog, type ChunkChanges, type ChunkRecord, type EmbeddedChunk, type PendingChunk } from './catalog.ts';
+import { IndexFileDamage, inspectIndexFile, type IndexFileReport } from './index-file.ts';
+import { canWrite, isDiskFullError, isReadOnlyError } from './sqlite-file.ts';
 import type { SearchFilter, StoredArticle } from './types.ts';
-import { VectorIndex, type HnswParams, type Neighbor } from './vector-index.ts';
-import { WriteLock } from './write-lock.ts';
+import { IndexWriteError, VectorIndex, type HnswParams, type Neighbor } from './vector-index.ts';
+import { LEGACY_LOCK_FILE, WriteLock, type LockHolder } from './write-lock.ts';
 
 export interface LibraryOptions {
   dataDir: string;
   hnsw: HnswParams;
   logger?: Logger;
+  /** How long a write waits for another process's write to finish (default 5 minutes). */
+  lockWaitMs?: number;
+  /** Called when a write has to wait for another writer (once per write), e.g. to tell the person waiting. */
+  onWriteWait?: (holder: LockHolder | null) => void;
+  /** Open read-only even where the folder is writable. Otherwise read-only when it is not. */
+  readOnly?: boolean;
 }
 
-/** What the saved index file reflects; written after the index, so it may only lag behind it. */
+export const LIBRARY_FILE = 'library.sqlite';
+export const INDEX_FILE = 'vectors.hnsw';
+export const INDEX_STATE_FILE = 'vectors.json';
+const DEFAULT_LOCK_WAIT_MS = 300_000;
+
+/** The catalog generation an index reflects (in memory, or the file's as recorded in vectors.json). */
 interface IndexState {
   generation: number;
+}
+
+/** An index file as its saver described it. */
+export interface SavedIndexFile {
+  generation: number;
+  checksum: string;
+  bytes: number;
+}
+
+/**
+ * vectors.json. It is written before the new index file is renamed into place, naming the file
+ * it replaces as `previous`: after a crash between the two, the file on disk matches one of them.
+ * Files written before checksums were recorded hold only `generation`.
+ */
+export interface SavedIndexState {
+  generation: number;
+  checksum?: string;
+  bytes?: number;
+  /** Live points in the saved file. */
+  points?: number;
+  previous?: SavedIndexFile;
+}
+
+/** Reads vectors.json; null when missing or torn (everything is then replayed, which is idempotent). */
+export function readIndexState(file: string): SavedIndexState | null {
+  try {
+    const value = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<SavedIndexState>;
+    if (typeof value.generation !== 'number') return null;
+    const state: SavedIndexState = { generation: value.generation };
+    if (typeof value.checksum === 'string' && typeof value.bytes === 'number') {
+      state.checksum = value.checksum;
+      state.bytes = value.bytes;
+    }
+    if (typeof value.points === 'number') state.points = value.points;
+    const previous = value.previous;
+    if (previous && typeof previous.generation === 'number' && typeof previous.checksum === 'string' && typeof previous.bytes === 'number') {
+      state.previous = { generation: previous.generation, checksum: previous.checksum, bytes: previous.bytes };
+    }
+    return state;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The generation of the index file `report` describes, according to the saved state: a number,
+ * `unknown` when the state cannot tell (missing, or written before checksums), or `mismatch`
+ * when the file is neither the one saved nor the one it replaced (damaged after saving).
+ */
+export function generationOfIndexFile(state: SavedIndexState | null, report: IndexFileReport): number | 'unknown' | 'mismatch' {
+  if (!state) return 'unknown';
+  if (state.checksum === undefined) return state.generation;
+  if (state.checksum === report.checksum && state.bytes === report.bytes) return state.generation;
+  if (state.previous && state.previous.checksum === report.checksum && state.previous.bytes === report.bytes) return state.previous.generation;
+  return 'mismatch';
 }
 
 export interface ArticleFilterInfo {
@@ -27,6 +97,14 @@ export interface ArticleFilterInfo {
 }
 
 export type PutOutcome = 'added' | 'updated' | 'unchanged';
+
+/** What Library.repair did. */
+export interface LibraryRepairs extends CatalogRepairs {
+  /** Points in the rebuilt vector index; null when it was not rebuilt. */
+  indexRebuilt: number | null;
+  tempFilesRemoved: number;
+  legacyLockRemoved: boolean;
+}
 
 /** The model that produced a write's embeddings; the library refuses to mix models. */
 export interface EmbeddingModel {
@@ -50,6 +128,8 @@ export class Library {
   private articleInfo = new Map<number, ArticleFilterInfo>();
   private writeQueue: Promise<unknown> = Promise.resolve();
   private pointsSinceSave = 0;
+  /** The saved index could not be used when this object opened the library (the repair is reported by `repair`). */
+  private indexRebuiltOnOpen = false;
   private readonly lock: WriteLock;
   private readonly logger: Logger;
 
@@ -58,25 +138,47 @@ export class Library {
     private readonly catalog: Catalog,
     private readonly hnsw: HnswParams,
     logger: Logger,
+    /** True when this process cannot change the library: reads work, writes are refused, nothing is saved. */
+    readonly readOnly: boolean,
+    options: LibraryOptions,
   ) {
     this.logger = logger;
-    this.lock = new WriteLock(path.join(dataDir, 'write.lock'));
+    this.lock = new WriteLock(dataDir, {
+      waitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
+      logger,
+      ...(options.onWriteWait ? { onWait: options.onWriteWait } : {}),
+    });
   }
 
+  /**
+   * Opens the library in `dataDir`, creating it when absent. A read-only folder (or library file)
+   * opens read-only. A damaged or emptied library.sqlite is refused with a UserError naming it; a
+   * damaged or incomplete vector index is rebuilt from the embeddings stored in the catalog.
+   */
   static open(options: LibraryOptions): Library {
-    fs.mkdirSync(options.dataDir, { recursive: true });
-    const catalog = new Catalog(path.join(options.dataDir, 'library.sqlite'));
-    const library = new Library(options.dataDir, catalog, options.hnsw, options.logger ?? silentLogger);
-    library.loadIndex();
+    const logger = options.logger ?? silentLogger;
+    const file = path.join(options.dataDir, LIBRARY_FILE);
+    ensureFolder(options.dataDir);
+    const readOnly = options.readOnly === true || !canWrite(options.dataDir) || !canWrite(file);
+    if (readOnly && !fs.existsSync(file)) throw new UserError(storeMessages.noLibrary(options.dataDir));
+    const catalog = new Catalog(file, { readonly: readOnly, logger });
+    if (readOnly) logger.warn({ dataDir: options.dataDir }, 'library is read-only: writes are refused and the index is not saved');
+    const library = new Library(options.dataDir, catalog, options.hnsw, logger, readOnly, options);
+    try {
+      library.loadIndex();
+    } catch (error) {
+      library.close();
+      throw error;
+    }
     return library;
   }
 
   private get indexFile(): string {
-    return path.join(this.dataDir, 'vectors.hnsw');
+    return path.join(this.dataDir, INDEX_FILE);
   }
 
   private get stateFile(): string {
-    return path.join(this.dataDir, 'vectors.json');
+    return path.join(this.dataDir, INDEX_STATE_FILE);
   }
 
   /** Embedding model the stored vectors came from, or undefined for an empty library. */
@@ -96,36 +198,59 @@ export class Library {
       this.state = { generation: this.catalog.generation() };
       return;
     }
-    const saved = this.readState();
-    let replayFrom: IndexState = saved ?? { generation: -1 };
-    try {
-      this.index = VectorIndex.exists(this.indexFile)
-        ? VectorIndex.read(this.indexFile, dimensions, this.hnsw)
-        : null;
-    } catch (error) {
-      this.logger.warn({ err: error, file: this.indexFile }, 'vector index unreadable; rebuilding it from stored embeddings');
-      this.index = null;
-    }
-    if (!this.index) {
-      this.index = VectorIndex.create(dimensions, this.hnsw, Math.max(1024, this.catalog.chunkCount()));
-      replayFrom = { generation: -1 };
-    }
-    this.state = replayFrom;
+    const saved = readIndexState(this.stateFile);
+    const loaded = this.readIndexFile(dimensions, saved);
+    let rebuilt = loaded === null;
+    this.index = loaded?.index ?? VectorIndex.create(dimensions, this.hnsw, Math.max(1024, this.catalog.embeddedCount()));
+    this.state = { generation: loaded?.generation ?? -1 };
     const replayed = this.catchUp();
-    if (replayed > 0 || saved === null) {
+    // A file can be whole and still not match the catalog (written by a writer that raced
+    // another, or before checksums were recorded): its live points must be the embedded chunks.
+    const expected = this.catalog.embeddedCount();
+    if (this.index.liveCount !== expected) {
+      this.logger.warn(
+        { file: this.indexFile, points: this.index.liveCount, embeddedChunks: expected },
+        'vector index does not match the catalog; rebuilding it from the stored embeddings',
+      );
+      this.rebuildIndexInMemory();
+      rebuilt = true;
+    } else if (replayed > 0) {
       this.logger.info({ replayed }, 'vector index was behind the catalog; repaired from stored embeddings');
-      this.trySaveIndex();
     }
+    this.indexRebuiltOnOpen = rebuilt;
+    if (rebuilt || replayed > 0 || saved?.checksum === undefined) this.trySaveIndex();
   }
 
-  private readState(): IndexState | null {
+  /**
+   * The saved index and the generation it reflects, or null when there is none or it cannot be
+   * trusted (logged): every byte is checked before hnswlib reads it, since hnswlib trusts them.
+   */
+  private readIndexFile(dimensions: number, saved: SavedIndexState | null): { index: VectorIndex; generation: number } | null {
+    if (!VectorIndex.exists(this.indexFile)) return null;
+    let problem: string;
     try {
-      const value = JSON.parse(fs.readFileSync(this.stateFile, 'utf8')) as Partial<IndexState>;
-      if (typeof value.generation === 'number') return { generation: value.generation };
-    } catch {
-      // Missing or torn: replay everything, which is idempotent.
+      const report = inspectIndexFile(this.indexFile, dimensions);
+      const generation = generationOfIndexFile(saved, report);
+      if (typeof generation === 'number') return { index: VectorIndex.read(this.indexFile, dimensions, this.hnsw, report), generation };
+      problem =
+        generation === 'mismatch'
+          ? `its checksum ${report.checksum} (${report.bytes} bytes) is not the one recorded when it was saved (${saved?.checksum}, ${saved?.bytes} bytes)`
+          : 'no record says which writes it holds';
+    } catch (error) {
+      if (!(error instanceof IndexFileDamage)) throw error;
+      problem = error.message;
     }
+    this.logger.warn({ file: this.indexFile, problem }, 'vector index damaged or unverifiable; rebuilding it from the stored embeddings');
     return null;
+  }
+
+  /** A fresh index holding every stored embedding. */
+  private rebuildIndexInMemory(): void {
+    const dimensions = this.dimensions;
+    if (dimensions === undefined) return;
+    this.index = VectorIndex.create(dimensions, this.hnsw, Math.max(1024, this.catalog.embeddedCount()));
+    this.state = { generation: -1 };
+    this.catchUp();
   }
 
   private loadFilterTables(): void {
@@ -161,25 +286,76 @@ export class Library {
     return replayed;
   }
 
-  /** Saves the index if no other process is writing; a reader's repair is then kept for next time. */
+  /**
+   * Saves the index if no other process is writing, trying once and never waiting: a reader's
+   * repair is then kept for next time. A failure is logged, never thrown (a reader must not fail).
+   */
   private trySaveIndex(): void {
+    if (this.readOnly) return;
     try {
-      this.lock.acquire();
-    } catch {
+      if (!this.lock.tryAcquire()) return;
+    } catch (error) {
+      this.logger.warn({ err: error }, 'write lock unavailable; the repaired index is not saved');
       return;
     }
     try {
       this.saveIndex();
+    } catch (error) {
+      this.logger.warn({ err: error, file: this.indexFile }, 'could not save the vector index');
     } finally {
       this.lock.release();
     }
   }
 
+  /** Saves the index and its state (under the write lock); throws IndexWriteError keeping the old file. */
   private saveIndex(): void {
     if (!this.index) return;
-    this.index.save(this.indexFile);
-    writeJsonAtomically(this.stateFile, this.state);
+    for (const leftover of [...leftoverTempFiles(this.indexFile), ...leftoverTempFiles(this.stateFile)]) fs.rmSync(leftover, { force: true });
+    const current = readIndexState(this.stateFile);
+    const previous: SavedIndexFile | undefined =
+      current?.checksum !== undefined && current.bytes !== undefined
+        ? { generation: current.generation, checksum: current.checksum, bytes: current.bytes }
+        : undefined;
+    const generation = this.state.generation;
+    this.index.save(this.indexFile, (report) => {
+      const state: SavedIndexState = { generation, checksum: report.checksum, bytes: report.bytes, points: report.liveLabels.length };
+      if (previous) state.previous = previous;
+      writeJsonAtomically(this.stateFile, state);
+    });
     this.pointsSinceSave = 0;
+  }
+
+  /**
+   * What `newsroom check --repair` fixes, under the write lock: the catalog rows (see
+   * repairCatalogRows), then the vector index, rebuilt from the stored embeddings when asked to
+   * or when it does not hold exactly the embedded chunks, then saved (verified); leftovers of
+   * crashed saves and the lock file of older versions are removed.
+   */
+  async repair(options: { rebuildIndex: boolean }): Promise<LibraryRepairs> {
+    return this.write(async () => {
+      const catalog = repairCatalogRows(this.catalog.db);
+      this.catchUp();
+      this.loadFilterTables();
+      let indexRebuilt: number | null = null;
+      if (this.dimensions !== undefined && (options.rebuildIndex || this.index?.liveCount !== this.catalog.embeddedCount())) {
+        this.rebuildIndexInMemory();
+        indexRebuilt = this.index?.liveCount ?? 0;
+      } else if (this.indexRebuiltOnOpen) {
+        indexRebuilt = this.index?.liveCount ?? 0;
+      }
+      const leftovers = [...leftoverTempFiles(this.indexFile), ...leftoverTempFiles(this.stateFile)];
+      for (const file of leftovers) fs.rmSync(file, { force: true });
+      const legacyLock = path.join(this.dataDir, LEGACY_LOCK_FILE);
+      const legacyLockRemoved = fs.existsSync(legacyLock);
+      fs.rmSync(legacyLock, { force: true });
+      return { ...catalog, indexRebuilt, tempFilesRemoved: leftovers.length, legacyLockRemoved };
+    });
+  }
+
+  /** Live points in the in-memory index (after bringing it up to date), and the embedded chunks it should hold. */
+  indexCounts(): { points: number; expected: number } {
+    this.catchUp();
+    return { points: this.index?.liveCount ?? 0, expected: this.catalog.embeddedCount() };
   }
 
   // ---------------------------------------------------------------- reads
@@ -296,12 +472,15 @@ export class Library {
    */
   async write<T>(work: (writer: LibraryWriter) => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
-      this.lock.acquire();
+      if (this.readOnly) throw new UserError(storeMessages.readOnly());
+      await this.lock.acquire();
       try {
         this.catchUp();
         const result = await work(new LibraryWriter(this));
         this.saveIndex();
         return result;
+      } catch (error) {
+        throw this.explainWriteError(error);
       } finally {
         this.lock.release();
       }
@@ -309,6 +488,21 @@ export class Library {
     const result = this.writeQueue.then(run, run);
     this.writeQueue = result.catch(() => undefined);
     return result;
+  }
+
+  /** What went wrong in a write, in words for the person writing when it is about the disk. */
+  private explainWriteError(error: unknown): unknown {
+    if (error instanceof UserError) return error;
+    if (error instanceof IndexWriteError) {
+      const reason = error.diskFull ? storeMessages.diskFull(error.freeBytes, error.neededBytes) : error.message;
+      this.logger.error({ err: error, file: this.indexFile }, 'vector index not saved; the previous file was kept');
+      return new UserError(storeMessages.indexNotSaved(reason));
+    }
+    if (isDiskFullError(error)) return new UserError(storeMessages.databaseFull());
+    // A file outside the library (an article being read) that cannot be opened is not about the library.
+    const file = (error as NodeJS.ErrnoException).path;
+    if (isReadOnlyError(error) && (file === undefined || file.startsWith(this.dataDir))) return new UserError(storeMessages.readOnly());
+    return error;
   }
 
   /** @internal used by LibraryWriter */
@@ -341,7 +535,17 @@ export class Library {
     this.state = { generation: this.catalog.generation() };
     this.pointsSinceSave += changes.added.length;
     // Each checkpoint rewrites the whole index: space them in proportion to its size.
-    if (this.pointsSinceSave >= Math.max(CHECKPOINT_EVERY, (index?.size ?? 0) / 2)) this.saveIndex();
+    if (this.pointsSinceSave >= Math.max(CHECKPOINT_EVERY, (index?.size ?? 0) / 2)) this.checkpoint();
+  }
+
+  /** A save during a long write; a failure waits for the next one (the write's final save reports it). */
+  private checkpoint(): void {
+    try {
+      this.saveIndex();
+    } catch (error) {
+      this.logger.warn({ err: error, file: this.indexFile }, 'checkpoint of the vector index failed; the write goes on');
+      this.pointsSinceSave = 0;
+    }
   }
 
   private setChunkArticle(id: number, articleKey: number): void {
@@ -395,7 +599,21 @@ export class Library {
   }
 
   close(): void {
+    this.lock.close();
     this.catalog.close();
+  }
+}
+
+/** Creates the library folder when absent; a folder that cannot be created is a UserError naming it. */
+function ensureFolder(dir: string): void {
+  if (fs.existsSync(dir)) {
+    if (!fs.statSync(dir).isDirectory()) throw new UserError(storeMessages.dataDirNotFolder(dir));
+    return;
+  }
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new UserError(storeMessages.dataDirUnavailable(dir, (error as NodeJS.ErrnoException).code ?? 'error'));
   }
 }
 

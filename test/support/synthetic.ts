@@ -49,3 +49,10 @@ export function paragraphChunks(article: Article, vectors: Float32Array[]): Embe
   });
   return chunks;
 }
+
+/** The three vectors crash-writer.ts stores for an article: `crash-<n>` keeps seed 1000 + n, others a hash of the id. */
+export function articleVectors(id: string): Float32Array[] {
+  const crash = /^crash-(\d+)$/.exec(id);
+  const seed = crash ? 1000 + Number(crash[1]) : createHash('sha256').update(id).digest().readUInt32LE(0);
+  return seededVectors(seed, 3, 16);
+}

@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { checkText, storeMessages } from '../messages.ts';
+import { inspectLibrary, isProblem, isRepairable, repairLibrary, type Finding, type LibraryReport } from '../store/health.ts';
+import { defineCommand, JSON_OPTION } from './command.ts';
+import { printJson, warn } from './context.ts';
+
+/**
+ * `newsroom check [--json] [--repair]`: the library's health, read without opening it the way the
+ * bot does (which would repair the vector index in memory first). Exit 0 when healthy.
+ */
+export const checkCommand = defineCommand({
+  name: 'check',
+  summary: "the library's health; --repair fixes what can be fixed",
+  usage: ['check [--json] [--repair]'],
+  options: {
+    json: JSON_OPTION,
+    repair: { type: 'boolean', description: 'rebuild what can be rebuilt (vector index, keyword index), under the write lock' },
+  },
+  maxArguments: 0,
+  notes: ['Exit status 0 when the library is healthy, 1 when it is not. A damaged library.sqlite cannot be repaired: restore a backup.'],
+  run: async (ctx, { values }) => {
+    const dataDir = ctx.config.dataDir;
+    if (!values.repair) {
+      const report = inspectLibrary(dataDir);
+      if (values.json) printJson(toJson(report));
+      else process.stdout.write(renderReport(report));
+      return report.healthy ? 0 : 1;
+    }
+    const outcome = await repairLibrary(dataDir, {
+      hnsw: ctx.config.hnsw,
+      lockWaitMs: ctx.config.writeLockWaitMs,
+      logger: ctx.logger,
+      onWriteWait: (holder) => warn(storeMessages.waitingForWriter(holder)),
+    });
+    const repaired = outcome.repairs ? checkText.repairs(outcome.repairs) : [];
+    if (values.json) {
+      printJson({ ...toJson(outcome.after), repaired, before: toJson(outcome.before) });
+    } else {
+      if (outcome.repairs) process.stdout.write(`${checkText.repairedHeading}\n${repaired.map((line) => `  ✓ ${line}\n`).join('')}\n`);
+      else if (outcome.before.findings.length === 0) process.stdout.write(`${checkText.nothingToRepair}\n\n`);
+      process.stdout.write(renderReport(outcome.after));
+    }
+    return outcome.after.healthy ? 0 : 1;
+  },
+});
+
+/** The report with each finding worded, as the text output words it. */
+function toJson(report: LibraryReport): Omit<LibraryReport, 'findings'> & { findings: (Finding & { problem: boolean; message: string })[] } {
+  return { ...report, findings: report.findings.map((f) => ({ ...f, problem: isProblem(f), message: checkText.finding(f) })) };
+}
+
+function renderReport(report: LibraryReport): string {
+  const lines = [checkText.heading(report.dataDir)];
+  const row = (label: string, text: string) => lines.push(`  ${label.padEnd(9)} ${text}`);
+  if (report.readOnly) row('access', checkText.readOnly);
+  row('database', checkText.database(path.basename(report.database.file), report.database.bytes, report.database.integrity));
+  if (report.database.integrity === 'ok') {
+    row('contents', checkText.contents(report.articles, report.chunks, report.awaitingEmbeddings, report.model, report.dimensions));
+    const { index } = report;
+    row(
+      'vectors',
+      report.dimensions === null && !index.present
+        ? checkText.noIndex
+        : checkText.index(path.basename(index.file), index.bytes, index.checksum, index.checksumState, index.points, index.expectedPoints, index.writesBehind),
+    );
+    row('keywords', checkText.keyword(report.fts.rows, report.fts.chunks));
+  }
+  row('lock', checkText.lock(report.lock.state, report.lock.holder));
+  const problems = report.findings.filter(isProblem);
+  const notes = report.findings.filter((f) => !isProblem(f));
+  if (problems.length > 0) lines.push('', checkText.findingsHeading, ...problems.map((f) => `  ✗ ${checkText.finding(f)}`));
+  if (notes.length > 0) lines.push('', checkText.notesHeading, ...notes.map((f) => `  · ${checkText.finding(f)}`));
+  lines.push('', report.healthy ? checkText.healthy : checkText.unhealthy(problems.length));
+  if (problems.some((f) => !isRepairable(f) && f.kind !== 'no-library')) lines.push(checkText.needsBackup);
+  else if (report.findings.some(isRepairable) && report.findings.every(isRepairable) && report.findings.some((f) => f.kind !== 'no-library')) lines.push(checkText.runRepair);
+  return `${lines.join('\n')}\n`;
+}

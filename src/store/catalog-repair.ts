@@ -1,0 +1,67 @@
+import type Database from 'better-sqlite3';
+
+/** SQL for the catalog rows `newsroom check` looks at and `--repair` fixes. */
+export const CATALOG_QUERIES = {
+  orphanChunks: 'SELECT id FROM chunks WHERE article_key NOT IN (SELECT key FROM articles)',
+  wrongChunkCounts: 'SELECT key FROM articles a WHERE chunk_count != (SELECT count(*) FROM chunks c WHERE c.article_key = a.key)',
+  ftsMissing: 'SELECT count(*) AS n FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM chunks_fts f WHERE f.rowid = c.id)',
+  ftsExtra: 'SELECT count(*) AS n FROM chunks_fts f WHERE NOT EXISTS (SELECT 1 FROM chunks c WHERE c.id = f.rowid)',
+} as const;
+
+export interface CatalogRepairs {
+  orphanChunks: number;
+  chunkCounts: number;
+  /** Chunks re-entered into the keyword index when it was rebuilt (0: not rebuilt). */
+  ftsRebuilt: number;
+}
+
+function ftsDamaged(db: Database.Database): boolean {
+  try {
+    // FTS5's own check of its index structure (a write statement that changes nothing).
+    db.exec("INSERT INTO chunks_fts (chunks_fts) VALUES ('integrity-check')");
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Fixes the catalog rows that can be fixed without a backup, each in its own transaction: chunks
+ * whose article is gone are removed (with tombstones, so every copy of the vector index drops
+ * them), article chunk counts are corrected, and the keyword index is rebuilt from the chunks
+ * when it lacks rows, has extra ones, or fails FTS5's integrity check. Call under the write lock.
+ */
+export function repairCatalogRows(db: Database.Database): CatalogRepairs {
+  const generationOf = () => Number((db.prepare("SELECT value FROM meta WHERE key = 'generation'").get() as { value: string } | undefined)?.value ?? '0');
+  const setGeneration = (g: number) =>
+    db.prepare("INSERT INTO meta (key, value) VALUES ('generation', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(g));
+
+  const orphans = (db.prepare(CATALOG_QUERIES.orphanChunks).raw(true).all() as [number][]).map((r) => r[0]);
+  if (orphans.length > 0) {
+    db.transaction(() => {
+      const generation = generationOf() + 1;
+      for (const id of orphans) {
+        db.prepare('DELETE FROM chunks_fts WHERE rowid = ?').run(id);
+        db.prepare('INSERT OR REPLACE INTO tombstones (chunk_id, generation) VALUES (?, ?)').run(id, generation);
+        db.prepare('DELETE FROM chunks WHERE id = ?').run(id);
+      }
+      setGeneration(generation);
+    })();
+  }
+
+  const chunkCounts = db
+    .prepare(`UPDATE articles SET chunk_count = (SELECT count(*) FROM chunks c WHERE c.article_key = articles.key) WHERE key IN (${CATALOG_QUERIES.wrongChunkCounts})`)
+    .run().changes;
+
+  const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+  let ftsRebuilt = 0;
+  if (count(CATALOG_QUERIES.ftsMissing) > 0 || count(CATALOG_QUERIES.ftsExtra) > 0 || ftsDamaged(db)) {
+    db.transaction(() => {
+      db.exec("INSERT INTO chunks_fts (chunks_fts) VALUES ('delete-all')");
+      ftsRebuilt = db
+        .prepare('INSERT INTO chunks_fts (rowid, text, title) SELECT c.id, c.text, a.title FROM chunks c JOIN articles a ON a.key = c.article_key')
+        .run().changes;
+    })();
+  }
+  return { orphanChunks: orphans.length, chunkCounts, ftsRebuilt };
+}

@@ -1,0 +1,273 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { leftoverTempFiles } from './atomic-file.ts';
+import { CATALOG_QUERIES } from './catalog-repair.ts';
+import { IndexFileDamage, inspectIndexFile } from './index-file.ts';
+import { UserError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { storeMessages } from '../messages.ts';
+import { generationOfIndexFile, INDEX_FILE, INDEX_STATE_FILE, Library, LIBRARY_FILE, readIndexState, type LibraryRepairs } from './library.ts';
+import { canWrite, openSqliteFile } from './sqlite-file.ts';
+import type { HnswParams } from './vector-index.ts';
+import { LEGACY_LOCK_FILE, LOCK_FILE, WriteLock, type LockHolder } from './write-lock.ts';
+
+/** What `newsroom check` found wrong. Problems make the library unhealthy; notes do not. */
+export type Finding =
+  | { kind: 'no-library' }
+  | { kind: 'database-unreadable'; message: string }
+  | { kind: 'database-integrity'; details: string[] }
+  | { kind: 'orphan-chunks'; count: number }
+  | { kind: 'chunk-counts'; count: number }
+  | { kind: 'fts-missing'; count: number }
+  | { kind: 'fts-extra'; count: number }
+  | { kind: 'index-missing'; expected: number }
+  | { kind: 'index-damaged'; detail: string }
+  | { kind: 'index-checksum'; recorded: string; actual: string }
+  | { kind: 'index-unverifiable' }
+  | { kind: 'index-points'; missing: number; extra: number }
+  // Notes: harmless, tidied by --repair.
+  | { kind: 'index-behind'; writes: number }
+  | { kind: 'temp-files'; files: string[] }
+  | { kind: 'legacy-lock'; file: string };
+
+const NOTES = new Set<Finding['kind']>(['index-behind', 'temp-files', 'legacy-lock']);
+
+export function isProblem(finding: Finding): boolean {
+  return !NOTES.has(finding.kind);
+}
+
+/** Whether `check --repair` can fix it (the database itself cannot be: that needs a backup). */
+export function isRepairable(finding: Finding): boolean {
+  return !['no-library', 'database-unreadable', 'database-integrity'].includes(finding.kind);
+}
+
+export type ChecksumState = 'ok' | 'previous' | 'mismatch' | 'unrecorded' | 'unknown';
+
+export interface LibraryReport {
+  dataDir: string;
+  healthy: boolean;
+  readOnly: boolean;
+  database: { file: string; bytes: number | null; integrity: 'ok' | 'damaged' | 'unreadable' | 'absent' };
+  articles: number;
+  chunks: number;
+  embeddedChunks: number;
+  awaitingEmbeddings: number;
+  model: string | null;
+  dimensions: number | null;
+  generation: number;
+  index: {
+    file: string;
+    present: boolean;
+    bytes: number | null;
+    checksum: string | null;
+    checksumState: ChecksumState | null;
+    /** Catalog writes the saved file lacks (replayed from the catalog on open). */
+    writesBehind: number | null;
+    /** Live points once those writes are replayed; null when the file cannot be read. */
+    points: number | null;
+    expectedPoints: number;
+  };
+  fts: { rows: number; chunks: number };
+  lock: { state: 'free' | 'held' | 'unknown'; holder: LockHolder | null };
+  findings: Finding[];
+}
+
+function count(db: Database.Database, sql: string, ...params: unknown[]): number {
+  return (db.prepare(sql).get(...params) as { n: number }).n;
+}
+
+function ids(db: Database.Database, sql: string, ...params: unknown[]): number[] {
+  return (db.prepare(sql).raw(true).all(...params) as [number][]).map((r) => r[0]);
+}
+
+/**
+ * Everything `newsroom check` reports, read without changing anything and without taking the
+ * write lock: the database (SQLite's integrity_check), the counts, the index file checked as it
+ * would be on open and its points compared one by one with the embedded chunks, the keyword
+ * index against the chunks, orphans, leftovers, and who holds the write lock.
+ */
+export function inspectLibrary(dataDir: string): LibraryReport {
+  const file = path.join(dataDir, LIBRARY_FILE);
+  const indexFile = path.join(dataDir, INDEX_FILE);
+  const readOnly = !canWrite(dataDir) || !canWrite(file);
+  const report: LibraryReport = {
+    dataDir,
+    healthy: false,
+    readOnly,
+    database: { file, bytes: null, integrity: 'absent' },
+    articles: 0,
+    chunks: 0,
+    embeddedChunks: 0,
+    awaitingEmbeddings: 0,
+    model: null,
+    dimensions: null,
+    generation: 0,
+    index: { file: indexFile, present: fs.existsSync(indexFile), bytes: null, checksum: null, checksumState: null, writesBehind: null, points: null, expectedPoints: 0 },
+    fts: { rows: 0, chunks: 0 },
+    lock: inspectLock(dataDir, readOnly),
+    findings: [],
+  };
+  const findings = report.findings;
+  for (const leftover of [...leftoverTempFiles(indexFile), ...leftoverTempFiles(path.join(dataDir, INDEX_STATE_FILE))]) {
+    const last = findings.at(-1);
+    if (last?.kind === 'temp-files') last.files.push(leftover);
+    else findings.push({ kind: 'temp-files', files: [leftover] });
+  }
+  if (fs.existsSync(path.join(dataDir, LEGACY_LOCK_FILE))) findings.push({ kind: 'legacy-lock', file: path.join(dataDir, LEGACY_LOCK_FILE) });
+  if (!fs.existsSync(file)) {
+    findings.push({ kind: 'no-library' });
+    return finish(report);
+  }
+  report.database.bytes = fs.statSync(file).size;
+
+  let db: Database.Database;
+  try {
+    db = openSqliteFile(file, { readOnly: true, refuseEmpty: true });
+  } catch (error) {
+    report.database.integrity = 'unreadable';
+    findings.push({ kind: 'database-unreadable', message: (error as Error).message });
+    return finish(report);
+  }
+  try {
+    const integrity = (db.prepare('PRAGMA integrity_check(20)').raw(true).all() as [string][]).map((r) => r[0]);
+    report.database.integrity = integrity.length === 1 && integrity[0] === 'ok' ? 'ok' : 'damaged';
+    if (report.database.integrity === 'damaged') {
+      findings.push({ kind: 'database-integrity', details: integrity });
+      return finish(report);
+    }
+    inspectCatalog(db, report);
+    inspectIndex(db, report);
+  } catch (error) {
+    report.database.integrity = 'unreadable';
+    findings.push({ kind: 'database-unreadable', message: (error as Error).message });
+  } finally {
+    db.close();
+  }
+  return finish(report);
+}
+
+function finish(report: LibraryReport): LibraryReport {
+  report.healthy = !report.findings.some(isProblem);
+  return report;
+}
+
+function inspectLock(dataDir: string, readOnly: boolean): LibraryReport['lock'] {
+  if (readOnly) return { state: 'unknown', holder: null };
+  // No writer ever ran here: nothing to hold, and nothing to create by looking.
+  if (!fs.existsSync(path.join(dataDir, LOCK_FILE))) return { state: 'free', holder: null };
+  const lock = new WriteLock(dataDir, { waitMs: 0 });
+  try {
+    const probe = lock.probe();
+    return probe.free ? { state: 'free', holder: null } : { state: 'held', holder: probe.holder };
+  } catch {
+    return { state: 'unknown', holder: null };
+  } finally {
+    lock.close();
+  }
+}
+
+function inspectCatalog(db: Database.Database, report: LibraryReport): void {
+  const meta = (key: string) => (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  report.model = meta('model') ?? null;
+  const dimensions = meta('dimensions');
+  report.dimensions = dimensions === undefined ? null : Number(dimensions);
+  report.generation = Number(meta('generation') ?? '0');
+  report.articles = count(db, 'SELECT count(*) AS n FROM articles');
+  report.chunks = count(db, 'SELECT count(*) AS n FROM chunks');
+  report.embeddedChunks = count(db, 'SELECT count(*) AS n FROM chunks WHERE embedded_in > 0');
+  report.awaitingEmbeddings = report.chunks - report.embeddedChunks;
+  report.index.expectedPoints = report.embeddedChunks;
+  report.fts = { rows: count(db, 'SELECT count(*) AS n FROM chunks_fts'), chunks: report.chunks };
+
+  const orphans = ids(db, CATALOG_QUERIES.orphanChunks).length;
+  if (orphans > 0) report.findings.push({ kind: 'orphan-chunks', count: orphans });
+  const wrongCounts = ids(db, CATALOG_QUERIES.wrongChunkCounts).length;
+  if (wrongCounts > 0) report.findings.push({ kind: 'chunk-counts', count: wrongCounts });
+  const ftsMissing = count(db, CATALOG_QUERIES.ftsMissing);
+  if (ftsMissing > 0) report.findings.push({ kind: 'fts-missing', count: ftsMissing });
+  const ftsExtra = count(db, CATALOG_QUERIES.ftsExtra);
+  if (ftsExtra > 0) report.findings.push({ kind: 'fts-extra', count: ftsExtra });
+}
+
+function inspectIndex(db: Database.Database, report: LibraryReport): void {
+  const { index, findings } = report;
+  if (report.dimensions === null) return;
+  if (!index.present) {
+    if (report.embeddedChunks > 0) findings.push({ kind: 'index-missing', expected: report.embeddedChunks });
+    return;
+  }
+  index.bytes = fs.statSync(index.file).size;
+  let fileReport;
+  try {
+    fileReport = inspectIndexFile(index.file, report.dimensions);
+  } catch (error) {
+    if (!(error instanceof IndexFileDamage)) throw error;
+    findings.push({ kind: 'index-damaged', detail: error.message });
+    return;
+  }
+  index.checksum = fileReport.checksum;
+  const state = readIndexState(path.join(report.dataDir, INDEX_STATE_FILE));
+  const generation = generationOfIndexFile(state, fileReport);
+  if (generation === 'mismatch') {
+    index.checksumState = 'mismatch';
+    findings.push({ kind: 'index-checksum', recorded: state?.checksum ?? '', actual: fileReport.checksum });
+    return;
+  }
+  if (generation === 'unknown') {
+    index.checksumState = 'unknown';
+    findings.push({ kind: 'index-unverifiable' });
+    return;
+  }
+  index.checksumState = state?.checksum === undefined ? 'unrecorded' : state.checksum === fileReport.checksum ? 'ok' : 'previous';
+  index.writesBehind = Math.max(0, report.generation - generation);
+  if (index.writesBehind > 0) findings.push({ kind: 'index-behind', writes: index.writesBehind });
+
+  // The file's live points with the catalog's later writes applied, against the embedded chunks.
+  const live = new Set<number>(fileReport.liveLabels);
+  for (const id of ids(db, 'SELECT id FROM chunks WHERE embedded_in > ?', generation)) live.add(id);
+  for (const id of ids(db, 'SELECT chunk_id FROM tombstones WHERE generation > ?', generation)) live.delete(id);
+  index.points = live.size;
+  let missing = 0;
+  for (const id of ids(db, 'SELECT id FROM chunks WHERE embedded_in > 0')) {
+    if (!live.delete(id)) missing++;
+  }
+  const extra = live.size;
+  if (missing > 0 || extra > 0) findings.push({ kind: 'index-points', missing, extra });
+}
+
+export interface RepairOutcome {
+  before: LibraryReport;
+  /** What was done; null when nothing was attempted (nothing to fix, or only a backup can fix it). */
+  repairs: LibraryRepairs | null;
+  after: LibraryReport;
+}
+
+/**
+ * `newsroom check --repair`: fixes what can be fixed, as a writer (waiting for the write lock like
+ * any other), and inspects the library again. A damaged database is left alone: only a backup
+ * restores it.
+ */
+export async function repairLibrary(
+  dataDir: string,
+  options: { hnsw: HnswParams; lockWaitMs: number; logger?: Logger; onWriteWait?: (holder: LockHolder | null) => void },
+): Promise<RepairOutcome> {
+  const before = inspectLibrary(dataDir);
+  const fixable = before.findings.filter(isRepairable);
+  if (fixable.length === 0 || before.findings.some((f) => !isRepairable(f))) return { before, repairs: null, after: before };
+  if (before.readOnly) throw new UserError(storeMessages.readOnly());
+  const library = Library.open({
+    dataDir,
+    hnsw: options.hnsw,
+    lockWaitMs: options.lockWaitMs,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.onWriteWait ? { onWriteWait: options.onWriteWait } : {}),
+  });
+  let repairs: LibraryRepairs;
+  try {
+    repairs = await library.repair({ rebuildIndex: before.findings.some((f) => f.kind === 'index-points') });
+  } finally {
+    library.close();
+  }
+  return { before, repairs, after: inspectLibrary(dataDir) };
+}
