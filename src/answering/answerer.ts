@@ -247,7 +247,10 @@ export class Answerer {
       if (generated.reason) notices.push(generated.reason);
     }
 
-    const sentences = bestSentences(analysis, search.time.query, weights, passages, MAX_EXTRACT_SENTENCES);
+    // "The latest on …" is answered from the newest story on the subject, which search put first.
+    const newestStory = passages.filter((p) => p.articleId === passages[0]?.articleId);
+    const fromNewest = time.recency === 'latest' ? bestSentences(analysis, search.time.query, weights, newestStory, MAX_EXTRACT_SENTENCES) : [];
+    const sentences = fromNewest.length > 0 ? fromNewest : bestSentences(analysis, search.time.query, weights, passages, MAX_EXTRACT_SENTENCES);
     if (sentences.length === 0) return notFound('extractive');
     const { text, citations } = citeSentences(sentences, this.bodyOf);
     return finish({ ...base, passages, kind: 'answer', mode: 'extractive', text: text.join('\n'), citations, notices });
