@@ -23,10 +23,12 @@ const FILLER = new Set(
 );
 
 const WORD = /[\p{L}\p{N}]+/gu;
+/** Discord mentions and web addresses pasted into a question say nothing about what it asks. */
+const NOT_WORDS = /<(?:@[!&]?|#|\/[^:>]*:|a?:\w+:)\d+>|https?:\/\/\S+/gi;
 
 /** The words a question is compared by: distinct, stemmed, filler dropped, sorted. */
 export function questionWords(question: string): string[] {
-  const words = question.normalize('NFKC').toLowerCase().match(WORD) ?? [];
+  const words = question.normalize('NFKC').replace(NOT_WORDS, ' ').toLowerCase().match(WORD) ?? [];
   return [...new Set(words.filter((w) => !FILLER.has(w)).map(stem))].sort();
 }
 
