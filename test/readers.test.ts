@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Citation } from '../src/answering/types.ts';
 import { digestSlot, weeklyDigest } from '../src/readers/digest.ts';
-import { groupQuestions, questionWords } from '../src/readers/question-groups.ts';
+import { groupQuestions, questionWords, SAME_QUESTION } from '../src/readers/question-groups.ts';
 import { AnswerLog, type UnansweredQuestion } from '../src/store/answer-log.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
 
@@ -64,6 +64,41 @@ test('a group does not drift: each question joins the group whose first question
       [1, 'Harbour ferry fares at the weekend cancelled'],
     ],
   );
+});
+
+test('the fast grouping gives the groups a comparison of every question with every group would give', () => {
+  // A small vocabulary, so many questions share words and some share most of them.
+  const vocabulary = ['bridge', 'ferry', 'fares', 'council', 'vote', 'budget', 'school', 'closure', 'harbour', 'storm', 'flood', 'wall', 'who', 'when', 'cost', 'strike'];
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const questions = Array.from({ length: 1500 }, (_, i) => {
+    const words = Array.from({ length: 2 + Math.floor(random() * 4) }, () => vocabulary[Math.floor(random() * vocabulary.length)] as string);
+    return asked(`${words.join(' ')}?`, new Date(Date.UTC(2026, 0, 1) + (1500 - i) * 60_000).toISOString());
+  });
+
+  // The reference: identical word sets together, then each set (most asked first) joins the most alike group founder.
+  const exact = new Map<string, { words: Set<string>; count: number; latest: string }>();
+  for (const q of questions) {
+    const words = questionWords(q.question);
+    const entry = exact.get(words.join(' ')) ?? { words: new Set(words), count: 0, latest: q.question };
+    entry.count++;
+    exact.set(words.join(' '), entry);
+  }
+  const founders: { words: Set<string>; count: number }[] = [];
+  for (const entry of [...exact.values()].sort((a, b) => b.count - a.count)) {
+    let best: { index: number; score: number } | null = null;
+    founders.forEach((f, index) => {
+      const shared = [...entry.words].filter((w) => f.words.has(w)).length;
+      const score = shared / (entry.words.size + f.words.size - shared);
+      if (score >= SAME_QUESTION && (!best || score > best.score)) best = { index, score };
+    });
+    const target = best as { index: number } | null;
+    if (target) (founders[target.index] as { count: number }).count += entry.count;
+    else founders.push({ words: entry.words, count: entry.count });
+  }
+  const reference = founders.map((f) => f.count).sort((a, b) => b - a);
+  assert.ok(founders.length < exact.size - 100, `near-identical sets were joined (${exact.size} sets, ${founders.length} groups)`);
+  assert.deepEqual(groupQuestions(questions).map((g) => g.count), reference);
 });
 
 test('the digest moment is the latest DIGEST_DAY at DIGEST_HOUR UTC, never in the future', () => {

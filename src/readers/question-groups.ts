@@ -62,26 +62,54 @@ interface Cluster {
 export function groupQuestions(asked: readonly UnansweredQuestion[], threshold: number = SAME_QUESTION): QuestionGroup[] {
   // Identical word sets first: one pass, and most questions asked again are asked the same way.
   const exact = new Map<string, Cluster>();
+  const keyOf = memoized((question: string) => {
+    const words = questionWords(question);
+    return { words, key: words.length > 0 ? words.join(' ') : `\u0000${question.trim().toLowerCase()}` };
+  });
   for (const q of asked) {
-    const words = questionWords(q.question);
-    const key = words.length > 0 ? words.join(' ') : `\u0000${q.question.trim().toLowerCase()}`;
+    const { words, key } = keyOf(q.question);
     const cluster = exact.get(key);
     if (cluster) cluster.members.push(q);
     else exact.set(key, { words, members: [q] });
   }
 
-  // Then near-identical ones: the most asked wording of each subject founds its group.
+  // Then near-identical ones: the most asked wording of each subject founds its group. Only
+  // groups sharing a rare word with a question can reach the threshold (the prefix filter of
+  // all-pairs similarity search), so common words ("when", "bridge") never make it compare with all.
+  const rarity = new Map<string, number>();
+  for (const cluster of exact.values()) for (const word of cluster.words) rarity.set(word, (rarity.get(word) ?? 0) + 1);
   const ordered = [...exact.values()].sort((a, b) => b.members.length - a.members.length);
-  const groups: Cluster[] = [];
-  const byWord = new Map<string, number[]>();
-  for (const cluster of ordered) {
-    const target = cluster.words.length > 0 ? mostAlike(cluster.words, groups, byWord, threshold) : null;
-    if (target !== null) {
-      (groups[target] as Cluster).members.push(...cluster.members);
+  const groups: { words: Set<string>; members: UnansweredQuestion[] }[] = [];
+  const byPrefixWord = new Map<string, number[]>();
+  /** The cluster a group was last compared with, so each candidate is compared once. */
+  const comparedWith: number[] = [];
+  for (const [turn, cluster] of ordered.entries()) {
+    // Rarest first: the order the prefix filter needs, the same for every question.
+    const words = [...cluster.words].sort((a, b) => (rarity.get(a) ?? 0) - (rarity.get(b) ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
+    const prefix = words.slice(0, words.length - Math.ceil(threshold * words.length) + 1);
+    let best: { index: number; score: number } | null = null;
+    for (const word of prefix) {
+      for (const index of byPrefixWord.get(word) ?? []) {
+        if (comparedWith[index] === turn) continue;
+        comparedWith[index] = turn;
+        const founder = (groups[index] as (typeof groups)[number]).words;
+        let shared = 0;
+        for (const w of words) if (founder.has(w)) shared++;
+        const score = shared / (words.length + founder.size - shared);
+        if (score >= threshold && (!best || score > best.score || (score === best.score && index < best.index))) best = { index, score };
+      }
+    }
+    if (best) {
+      const group = groups[best.index] as (typeof groups)[number];
+      group.members = group.members.concat(cluster.members);
       continue;
     }
-    const index = groups.push({ words: cluster.words, members: [...cluster.members] }) - 1;
-    for (const word of cluster.words) byWord.set(word, [...(byWord.get(word) ?? []), index]);
+    const index = groups.push({ words: new Set(words), members: cluster.members }) - 1;
+    for (const word of prefix) {
+      const indexes = byPrefixWord.get(word);
+      if (indexes) indexes.push(index);
+      else byPrefixWord.set(word, [index]);
+    }
   }
 
   return groups
@@ -89,26 +117,32 @@ export function groupQuestions(asked: readonly UnansweredQuestion[], threshold: 
     .sort((a, b) => b.count - a.count || b.lastAskedAt.localeCompare(a.lastAskedAt));
 }
 
-/** The group whose founding words overlap `words` most, if by at least `threshold`. */
-function mostAlike(words: readonly string[], groups: readonly Cluster[], byWord: ReadonlyMap<string, number[]>, threshold: number): number | null {
-  const shared = new Map<number, number>();
-  for (const word of words) for (const index of byWord.get(word) ?? []) shared.set(index, (shared.get(index) ?? 0) + 1);
-  let best: { index: number; score: number } | null = null;
-  for (const [index, overlap] of shared) {
-    const other = (groups[index] as Cluster).words.length;
-    const score = overlap / (words.length + other - overlap);
-    if (score >= threshold && (!best || score > best.score)) best = { index, score };
-  }
-  return best?.index ?? null;
+function memoized<T>(f: (text: string) => T): (text: string) => T {
+  const seen = new Map<string, T>();
+  return (text) => {
+    if (seen.has(text)) return seen.get(text) as T;
+    const value = f(text);
+    seen.set(text, value);
+    return value;
+  };
 }
 
 function summarize(members: readonly UnansweredQuestion[]): QuestionGroup {
-  const newestFirst = [...members].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-  const latest = newestFirst[0] as UnansweredQuestion;
+  // One pass for the latest and the first asking, and each wording's latest asking (ISO instants
+  // compare as plain strings); only the distinct wordings, usually few, are sorted.
+  let latest = members[0] as UnansweredQuestion;
+  let first = latest;
+  const lastAsked = new Map<string, string>();
+  for (const m of members) {
+    if (m.createdAt > latest.createdAt) latest = m;
+    if (m.createdAt < first.createdAt) first = m;
+    const seen = lastAsked.get(m.question);
+    if (seen === undefined || m.createdAt > seen) lastAsked.set(m.question, m.createdAt);
+  }
   const wordings: string[] = [];
   const seen = new Set<string>();
-  for (const m of newestFirst) {
-    const text = m.question.replace(/\s+/g, ' ').trim();
+  for (const [question] of [...lastAsked].sort((a, b) => (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0))) {
+    const text = question.replace(/\s+/g, ' ').trim();
     if (seen.has(text.toLowerCase())) continue;
     seen.add(text.toLowerCase());
     wordings.push(text);
@@ -118,7 +152,7 @@ function summarize(members: readonly UnansweredQuestion[]): QuestionGroup {
     question: latest.question,
     count: members.length,
     lastAskedAt: latest.createdAt,
-    firstAskedAt: (newestFirst.at(-1) as UnansweredQuestion).createdAt,
+    firstAskedAt: first.createdAt,
     guildId: latest.guildId,
     closest: latest.closest,
     wordings,
