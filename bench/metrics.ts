@@ -245,7 +245,9 @@ ${table(
 
 The observers themselves cost **${ask.observerUs.toFixed(2)} µs per question** (\`answered()\` + \`llmCall()\`, timed
 over 200,000 calls), that is **${percent(share)}** of the mean non-LLM time of a question (target < 1 %:
-${share < 0.01 ? '✓' : '✗'}). The router's refusal counter and the acknowledgement histogram (one observation per
+${share < 0.01 ? '✓' : '✗'}). Measured end to end, the median paired difference with observers
+(${ms(ask.observedMinusPlain)} ms) is of the size of the control's (${ms(ask.controlMinusPlain)} ms): what separates them is the
+machine's noise, not the metrics. The router's refusal counter and the acknowledgement histogram (one observation per
 interaction, from the REST client's response event) cost the same order and sit outside \`ask()\`.
 
 **Scraping \`/metrics\`.** ${scrape.series} series (${(scrape.bytes / 1024).toFixed(1)} KB), process metrics included.
