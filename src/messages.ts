@@ -89,7 +89,21 @@ export const discordText = {
   noArticles: 'No stored articles match.',
   articlesPage: (from: number, to: number, total: number) => `Articles ${from}–${to} of ${total}, newest first`,
   gapsTitle: 'Questions the archive could not answer',
+  gapsFooter: 'Most asked first; near-identical questions are counted together. Answer them with new articles (/ingest).',
   noGaps: 'No unanswered questions recorded yet.',
+  asked: (count: number, last: string) => `${count}× · last asked ${last}`,
+  feedbackTitle: (vote: 'up' | 'down' | null) =>
+    vote === 'down' ? 'Answers readers disliked, newest first' : vote === 'up' ? 'Answers readers liked, newest first' : 'Readers’ votes on answers, newest first',
+  noFeedback: 'No votes on answers recorded yet.',
+  feedbackSources: 'Sources:',
+  noSourcesCited: 'no sources cited',
+  digestTitle: (from: string, to: string) => `Weekly digest: what readers asked, ${from} to ${to}`,
+  digestUnansweredHeading: (asked: number) => `Questions the archive could not answer (asked ${asked}× in all; most asked first)`,
+  digestNoUnanswered: 'None this week: every question found an answer in the articles.',
+  digestDislikedHeading: 'Answers readers disliked',
+  digestNoDisliked: 'None this week.',
+  digestDownVotes: (n: number) => `👎 ${n}`,
+  digestFooter: 'Write the stories readers are asking for; check the sources of disliked answers. Full lists: /articles gaps, /articles feedback.',
   previous: 'Previous',
   next: 'Next',
   help: (mode: string, search: string, serverArticles: number, sharedArticles: number) =>
@@ -99,7 +113,7 @@ export const discordText = {
       '**/ask** question — an answer with numbered sources (excerpts copied exactly from the articles)',
       '**/summarize article** — a summary of one story (brief, standard or bullets)',
       '**/summarize topic** — the story so far, across articles, in date order',
-      '**/articles list** — what is stored · **/articles gaps** — questions the archive could not answer',
+      '**/articles list** — what is stored · **/articles gaps**, **/articles feedback** — for editors: what readers asked and how they rated answers',
       '**/ingest**, **/forget** — for editors: add an article (file or URL) or retract one',
       '',
       `Mode: ${mode}`,
@@ -141,6 +155,15 @@ export const cliText = {
   forgetWhich: 'Name the article to forget: newsroom forget <article id>',
   forgotten: (id: string, title: string, collection: string) => `removed ${id} (“${title}”) from ${collection}`,
   noGaps: 'No unanswered questions recorded yet.',
+  noFeedback: 'No votes on answers recorded yet.',
+  noFeedbackSince: (since: string) => `No votes on answers since ${since}.`,
+  noServer: 'no server (direct message)',
+  server: (id: string) => `server ${id}`,
+  noSourcesCited: 'no sources cited',
+  invalidVote: (value: string) => `--vote must be up or down (got "${value}").`,
+  feedbackCount: (total: number, up: number, down: number) => `${total} vote${total === 1 ? '' : 's'}: ${up} 👍, ${down} 👎`,
+  gapsCount: (groups: number, asked: number) =>
+    `${groups} question${groups === 1 ? '' : 's'} shown, asked ${asked} time${asked === 1 ? '' : 's'} in all; near-identical wordings counted together`,
   noArticles: 'No articles stored yet. Add some with: npx newsroom ingest <files or folders>',
   ingestWhat: 'Name the files, folders or web addresses to ingest: newsroom ingest <paths or URLs...>',
   embedLater: 'Articles are stored for keyword search now and embedded once the model is available.',
@@ -227,6 +250,15 @@ export const startupMessages = {
     `Cannot open the library in ${dataDir} (DATA_DIR): ${detail}. Check that DATA_DIR is a folder this process can read and ` +
     'write, or restore the library from a backup.',
   promptsInvalid: (detail: string) => `Cannot load the prompt templates: ${detail}`,
+  httpPortInUse: (host: string, port: number) =>
+    `Cannot serve health and metrics on ${host}:${port}: port ${port} is already in use by another program. ` +
+    'Choose a free port with HTTP_PORT (or leave it unset for no server).',
+  httpPortDenied: (host: string, port: number) =>
+    `Cannot serve health and metrics on ${host}:${port}: this user may not open port ${port} (ports below 1024 need privileges). ` +
+    'Choose a port from 1024 up with HTTP_PORT.',
+  httpHostUnavailable: (host: string, port: number) =>
+    `Cannot serve health and metrics on ${host}:${port}: ${host} is not an address of this machine. Set HTTP_HOST to one that is, such as 127.0.0.1.`,
+  httpListenFailed: (host: string, port: number, detail: string) => `Cannot serve health and metrics on ${host}:${port}: ${detail}.`,
 } as const;
 
 // ---------------------------------------------------------------- fetching from the network

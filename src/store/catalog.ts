@@ -200,6 +200,7 @@ export class Catalog {
       ),
       tombstonesAfter: db.prepare<[number], { chunk_id: number }>('SELECT chunk_id FROM tombstones WHERE generation > ?'),
       chunkCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM chunks'),
+      articleCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM articles'),
       // embedded_in > 0 exactly when the embedding is stored; answered from its index alone.
       embeddedCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM chunks WHERE embedded_in > 0'),
       body: db.prepare<[string, string], { body: string }>('SELECT body FROM articles WHERE collection = ? AND id = ?'),
@@ -341,6 +342,10 @@ export class Catalog {
 
   chunkCount(): number {
     return this.statements.chunkCount.get()?.n ?? 0;
+  }
+
+  articleCount(): number {
+    return this.statements.articleCount.get()?.n ?? 0;
   }
 
   /** Chunks whose embedding is stored: the points a complete vector index holds. */

@@ -384,6 +384,11 @@ export class Library {
     return this.catalog.chunkCount();
   }
 
+  /** What is stored, counted from the catalog (each count reads an index, not the rows). */
+  counts(): { articles: number; chunks: number; embeddedChunks: number } {
+    return { articles: this.catalog.articleCount(), chunks: this.catalog.chunkCount(), embeddedChunks: this.catalog.embeddedCount() };
+  }
+
   publicationRange(collections: readonly string[]): { articles: number; undated: number; earliest: string | null } {
     return this.catalog.publicationRange(collections);
   }
