@@ -4,6 +4,7 @@ import { openApp, type App, type AppStart } from './app.ts';
 import { runChat } from './cli/chat.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { errorMessage } from './errors.ts';
+import { startFeedPolling } from './feeds/poller.ts';
 import type { IngestSummary } from './ingest.ts';
 import { createLogger } from './log.ts';
 import { logSync, syncArticlesDir, syncReport } from './sync.ts';
@@ -63,6 +64,8 @@ async function main(): Promise<number> {
     return 1;
   }
   const { app, synced } = loaded;
+  // Followed feeds are synced in the background while the console runs (FEED_POLL_SECONDS).
+  const poller = startFeedPolling(app);
   try {
     if (synced && config.articlesDir) process.stdout.write(`${syncReport(config.articlesDir, synced)}\n`);
     if (app.embedderProblem) process.stdout.write(`Search is keyword-only: ${app.embedderProblem}\n`);
@@ -73,6 +76,7 @@ async function main(): Promise<number> {
     await runChat(app);
     return 0;
   } finally {
+    await poller?.stop();
     app.close();
   }
 }

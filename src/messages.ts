@@ -101,6 +101,7 @@ export const discordText = {
       '**/summarize topic** — the story so far, across articles, in date order',
       '**/articles list** — what is stored · **/articles gaps** — questions the archive could not answer',
       '**/ingest**, **/forget** — for editors: add an article (file or URL) or retract one',
+      '**/feeds** — for editors: follow the newsroom’s feeds (RSS, Atom, JSON Feed); new stories come in on their own',
       '',
       `Mode: ${mode}`,
       `Search: ${search}`,
@@ -508,7 +509,7 @@ export const feedText = {
   removeWhich: 'Name the feed to stop following, by its address or its number in `newsroom feeds list`: newsroom feeds remove <url|id>',
   optionNotFor: (option: string, action: string) => `${option} does not apply to newsroom feeds ${action}.`,
   alreadyFollowed: (feed: FeedName) =>
-    `${feed.url} is already followed in ${collectionWords(feed.collection)} (feed ${feed.id}${feed.title ? `, “${truncate(feed.title, 80)}”` : ''}). Nothing was added.`,
+    `${feed.url} is already followed in ${collectionWords(feed.collection)}, as feed ${feed.id}${feed.title ? ` (“${truncate(feed.title, 80)}”)` : ''}. Nothing was added.`,
   added: (feed: FeedName, listed: number) =>
     `Following ${feedLabel(feed)} in ${collectionWords(feed.collection)} as feed ${feed.id}; it lists ${howMany(listed, 'story', 'stories')}.`,
   whenSynced: (pollSeconds: number | null) =>

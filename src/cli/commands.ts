@@ -5,6 +5,7 @@ import { runChat } from './chat.ts';
 import { defineCommand, JSON_OPTION, type Command } from './command.ts';
 import { print, printJson } from './context.ts';
 import { forgetCommand, gapsCommand } from './editorial.ts';
+import { feedsCommand } from './feeds.ts';
 import { ingestCommand } from './ingest.ts';
 import { reindexCommand } from './reindex.ts';
 import { searchCommand } from './search.ts';
@@ -44,6 +45,7 @@ const deployCommandsCommand = defineCommand({
  */
 export const COMMANDS: readonly Command[] = [
   ingestCommand,
+  feedsCommand,
   searchCommand,
   articlesCommand,
   askCommand,

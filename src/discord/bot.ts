@@ -2,6 +2,7 @@ import { Client, Events, GatewayIntentBits, PermissionFlagsBits, type Interactio
 import type { App } from '../app.ts';
 import type { Config } from '../config.ts';
 import { UserError } from '../errors.ts';
+import { startFeedPolling, type FeedPoller } from '../feeds/poller.ts';
 import type { Logger } from '../log.ts';
 import { discordText } from '../messages.ts';
 import { SHARED_COLLECTION } from '../store/types.ts';
@@ -74,6 +75,7 @@ export function startBot(config: Config, logger: Logger, app: Promise<App>): Bot
     ...(config.discord.apiUrl ? { rest: { api: config.discord.apiUrl } } : {}),
   });
   let context: BotContext | null = null;
+  let poller: FeedPoller | null = null;
   let stopped = false;
   const router = new InteractionRouter(() => context, logger);
 
@@ -97,6 +99,8 @@ export function startBot(config: Config, logger: Logger, app: Promise<App>): Bot
   const ready = Promise.all([loggedIn, app]).then(([, loaded]) => {
     context = createContext(loaded, logger);
     logger.info({ mode: loaded.llm ? 'llm' : 'extractive', search: loaded.embedder ? 'hybrid' : 'keyword' }, 'bot ready');
+    // Followed feeds are synced in the background from now on (FEED_POLL_SECONDS).
+    if (!stopped) poller = startFeedPolling(loaded);
   });
   // A bot stopped before it was ready need not be awaited; whoever awaits `ready` still sees why.
   ready.catch(() => undefined);
@@ -106,7 +110,8 @@ export function startBot(config: Config, logger: Logger, app: Promise<App>): Bot
     ready,
     async stop() {
       stopped = true;
-      await router.drain(DRAIN_MS);
+      // A feed sync in progress is cancelled while interactions in flight finish.
+      await Promise.all([router.drain(DRAIN_MS), poller?.stop()]);
       await client.destroy();
     },
   };

@@ -20,6 +20,8 @@ export interface RunFeedSyncOptions {
   now?: () => Date;
   resolve?: Resolver;
   feeds?: readonly FeedRecord[];
+  /** Per request (default FEED_REQUEST_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
 
 /**

@@ -48,9 +48,15 @@ export interface SiteRequest {
   bytes: number;
 }
 
+/** Whether feeds and story pages send ETag / Last-Modified and answer conditional requests with 304. */
+export interface Validators {
+  feeds: boolean;
+  pages: boolean;
+}
+
 export interface SiteOptions {
-  /** Send ETag / Last-Modified and answer conditional requests with 304 (default true). */
-  validators?: boolean;
+  /** Default: both true. */
+  validators?: Partial<Validators>;
 }
 
 type Route = (req: IncomingMessage, res: ServerResponse, site: NewsroomSite) => void;
@@ -72,7 +78,8 @@ export interface NewsroomSite {
   requests: SiteRequest[];
   /** Requests since the last call, and forgets them. */
   takeRequests(): SiteRequest[];
-  validators: boolean;
+  /** Changeable at any time. */
+  validators: Validators;
   close(): Promise<void>;
 }
 
@@ -103,17 +110,19 @@ export async function startNewsroomSite(options: SiteOptions = {}): Promise<News
 
     const custom = routes.get(path);
     if (custom) return custom(req, res, site);
-    if (path === '/rss.xml') return send(req, res, 'application/rss+xml; charset=utf-8', rss(site, 'teaser'), feedModified(stories));
-    if (path === '/rss-full.xml') return send(req, res, 'application/rss+xml; charset=utf-8', rss(site, 'full'), feedModified(stories));
-    if (path === '/atom.xml') return send(req, res, 'application/atom+xml; charset=utf-8', atom(site), feedModified(stories));
-    if (path === '/feed.json') return send(req, res, 'application/feed+json; charset=utf-8', jsonFeed(site), feedModified(stories));
-    if (path === '/') return send(req, res, 'text/html; charset=utf-8', homePage(site), feedModified(stories));
+    const feeds = site.validators.feeds;
+    if (path === '/rss.xml') return send(req, res, 'application/rss+xml; charset=utf-8', rss(site, 'teaser'), feedModified(stories), feeds);
+    if (path === '/rss-full.xml') return send(req, res, 'application/rss+xml; charset=utf-8', rss(site, 'full'), feedModified(stories), feeds);
+    if (path === '/atom.xml') return send(req, res, 'application/atom+xml; charset=utf-8', atom(site), feedModified(stories), feeds);
+    if (path === '/feed.json') return send(req, res, 'application/feed+json; charset=utf-8', jsonFeed(site), feedModified(stories), feeds);
+    if (path === '/') return send(req, res, 'text/html; charset=utf-8', homePage(site), feedModified(stories), feeds);
     const slug = path.startsWith('/stories/') ? path.slice('/stories/'.length) : undefined;
     const story = slug === undefined ? undefined : [...stories, ...offFeed].find((s) => s.slug === slug);
     if (story || removed.has(path)) {
       const status = story?.pageStatus ?? removed.get(path) ?? 200;
       if (status !== 200 || !story) return void res.writeHead(status, { 'content-type': 'text/html' }).end(`<h1>${status}</h1>`);
-      return send(req, res, 'text/html; charset=utf-8', storyPage(site, story), Date.parse(story.updated ?? story.published ?? new Date(EPOCH).toISOString()));
+      const modified = Date.parse(story.updated ?? story.published ?? new Date(EPOCH).toISOString());
+      return send(req, res, 'text/html; charset=utf-8', storyPage(site, story), modified, site.validators.pages);
     }
     res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not found</h1>');
   });
@@ -131,7 +140,7 @@ export async function startNewsroomSite(options: SiteOptions = {}): Promise<News
     base,
     url: (path) => `${base}${path}`,
     stories,
-    validators: options.validators ?? true,
+    validators: { feeds: true, pages: true, ...options.validators },
     publish(story) {
       published++;
       const full: Story = { ...story, version: 1, published: story.published ?? new Date(EPOCH + published * 3600_000).toISOString() };
@@ -167,9 +176,9 @@ export async function startNewsroomSite(options: SiteOptions = {}): Promise<News
   return site;
 
   /** Answers with `body`, or 304 when the request's validators match (and the site sends them). */
-  function send(req: IncomingMessage, res: ServerResponse, contentType: string, body: string, modifiedMs: number): void {
+  function send(req: IncomingMessage, res: ServerResponse, contentType: string, body: string, modifiedMs: number, validators: boolean): void {
     const headers: Record<string, string> = { 'content-type': contentType };
-    if (site.validators) {
+    if (validators) {
       const etag = `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`;
       const lastModified = new Date(Math.floor(modifiedMs / 1000) * 1000).toUTCString();
       headers.etag = etag;
