@@ -116,7 +116,7 @@ function feedLines(feed: FeedRecord): Markdown {
   const status = [feedText.items(feed.items), feed.lastSuccessAt ? feedText.lastSuccess(feed.lastSuccessAt) : feedText.neverSynced].join(' · ');
   const parts = [md`**${trimAtWord(feed.title ?? feed.url, 120)}**\n\u2003${code(trimAtWord(feed.url, 200))}\n\u2003${status}`];
   if (feed.lastErrorAt && feed.lastError) {
-    const failing = feed.consecutiveFailures > 0 ? ` (${feedText.failingSince(feed.consecutiveFailures, feed.nextAttemptAt)})` : '';
+    const failing = feed.consecutiveFailures > 0 ? ` — ${feedText.failingSince(feed.consecutiveFailures, feed.nextAttemptAt)}` : '';
     parts.push(md`\u2003${neutralizeWithin(`${feedText.lastError(feed.lastErrorAt, feed.lastError)}${failing}`, 400)}`);
   }
   return joinMarkdown(parts, '\n');

@@ -517,7 +517,12 @@ export const feedText = {
       ? 'Its stories are added at the next `newsroom feeds sync`.'
       : `Its stories are added at the next sync (the bot checks every ${formatInterval(pollSeconds)}), or now with \`newsroom feeds sync\`.`,
   removed: (feed: FeedName, articles: number) =>
-    `Stopped following ${feedLabel(feed)}. ${articles === 0 ? 'It had brought in no articles.' : `The ${howMany(articles, 'article')} it brought in stay in the archive; retract one with \`newsroom forget <id>\`.`}`,
+    `Stopped following ${feedLabel(feed)}. ` +
+    (articles === 0
+      ? 'It had brought in no articles.'
+      : articles === 1
+        ? 'The article it brought in stays in the archive; retract it with `newsroom forget <id>`.'
+        : `The ${howMany(articles, 'article')} it brought in stay in the archive; retract one with \`newsroom forget <id>\`.`),
   notFound: (reference: string) => `No followed feed matches "${truncate(reference)}". List them with \`newsroom feeds list\`.`,
   ambiguous: (reference: string, feeds: readonly FeedName[]) =>
     `${reference} is followed in several collections; name the feed by its number:\n` +
@@ -536,7 +541,7 @@ export const feedText = {
   synced: (feed: { url: string; title: string | null }, counts: string) => `✓ ${feedLabel(feed)}: ${counts}`,
   notModified: (feed: { url: string; title: string | null }) => `· ${feedLabel(feed)}: unchanged since the last sync`,
   failed: (feed: { url: string; title: string | null }, error: string, failures: number, nextAttempt: string | null) =>
-    `✗ ${feedLabel(feed)}: ${error} (${ordinal(failures)} failure in a row${nextAttempt ? `; next try after ${utcTime(nextAttempt)}` : ''})`,
+    `✗ ${feedLabel(feed)}: ${error} — ${ordinal(failures)} failure in a row${nextAttempt ? `; next try after ${utcTime(nextAttempt)}` : ''}`,
   waiting: (feed: { url: string; title: string | null }, nextAttempt: string, failures: number, lastError: string | null) =>
     `✗ ${feedLabel(feed)}: not fetched; after ${howMany(failures, 'failure')} in a row it waits until ${utcTime(nextAttempt)}` +
     (lastError ? ` (last error: ${lastError})` : ''),
@@ -578,7 +583,8 @@ export const feedDiscordText = {
     (pollSeconds === null ? 'Its stories are added at the next sync.' : `Its stories are added within ${formatInterval(pollSeconds)}.`),
   alreadyFollowed: (title: string) => `This server already follows “${title}”.`,
   removed: (title: string, articles: number) =>
-    `Stopped following “${title}”. ${articles === 0 ? '' : `The ${howMany(articles, 'article')} it brought in stay; retract one with /forget.`}`.trim(),
+    `Stopped following “${title}”.` +
+    (articles === 0 ? '' : articles === 1 ? ' The article it brought in stays; retract it with /forget.' : ` The ${howMany(articles, 'article')} it brought in stay; retract one with /forget.`),
   notFound: 'This server follows no such feed. See /feeds list.',
   listTitle: (n: number) => `Feeds this server follows (${n})`,
   none: 'This server follows no feeds yet. Editors add one with /feeds add.',

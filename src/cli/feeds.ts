@@ -128,7 +128,7 @@ function listEntry(feed: FeedRecord): string {
   ].join(' · ');
   const lines = [`${String(feed.id).padStart(3)}  ${feed.title ?? feed.url}${feed.title ? `  ${feed.url}` : ''}`, `     ${status}`];
   if (feed.lastErrorAt && feed.lastError) {
-    const failing = feed.consecutiveFailures > 0 ? ` (${feedText.failingSince(feed.consecutiveFailures, feed.nextAttemptAt)})` : '';
+    const failing = feed.consecutiveFailures > 0 ? ` — ${feedText.failingSince(feed.consecutiveFailures, feed.nextAttemptAt)}` : '';
     lines.push(`     ${feedText.lastError(feed.lastErrorAt, feed.lastError)}${failing}`);
   }
   return lines.join('\n');
