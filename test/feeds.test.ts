@@ -284,6 +284,19 @@ test('an unchanged re-sync is one 304; without feed validators, each story page 
   assert.ok(pages.every((r) => r.status === 304 && r.headers['if-none-match']), 'every page answered 304 to a conditional request');
 });
 
+test('requests to one host are at most 2 at a time across every feed of a sync', async (t) => {
+  const { app, site } = await setUp(t);
+  for (let i = 0; i < 12; i++) site.publish(story(`story-${i}`, `Harbour story number ${i}`, [`Story ${i} says the tide turned at ${i} o'clock.`]));
+  await followFeed(app, site.url('/rss.xml'), SHARED_COLLECTION);
+  await followFeed(app, site.url('/feed.json'), '111111111111111111');
+  site.pageDelayMs = 40;
+  site.inFlight.max = 0;
+  const report = await sync(app);
+  assert.equal(report.added, 24);
+  assert.equal(report.requests, 26);
+  assert.equal(site.inFlight.max, 2);
+});
+
 test('a story added, corrected (same guid, new text) and deleted between syncs: added, replaced, kept', async (t) => {
   const { app, site } = await setUp(t);
   site.publish(story('bridge', 'Bridge reopens', ['The Kestrel bridge reopened on Monday after repairs costing 2 million.']));

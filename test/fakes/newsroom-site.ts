@@ -80,6 +80,10 @@ export interface NewsroomSite {
   takeRequests(): SiteRequest[];
   /** Changeable at any time. */
   validators: Validators;
+  /** Story pages answer after this many milliseconds (default 0). */
+  pageDelayMs: number;
+  /** Requests being answered now, and the most there ever were at once. */
+  readonly inFlight: { now: number; max: number };
   close(): Promise<void>;
 }
 
@@ -96,6 +100,9 @@ export async function startNewsroomSite(options: SiteOptions = {}): Promise<News
     const path = new URL(req.url ?? '/', 'http://site').pathname;
     const record: SiteRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, status: 0, bytes: 0 };
     site.requests.push(record);
+    site.inFlight.now++;
+    site.inFlight.max = Math.max(site.inFlight.max, site.inFlight.now);
+    res.once('close', () => site.inFlight.now--);
     const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
     res.write = ((chunk: unknown, ...rest: unknown[]) => {
       record.bytes += byteLength(chunk);
@@ -122,7 +129,9 @@ export async function startNewsroomSite(options: SiteOptions = {}): Promise<News
       const status = story?.pageStatus ?? removed.get(path) ?? 200;
       if (status !== 200 || !story) return void res.writeHead(status, { 'content-type': 'text/html' }).end(`<h1>${status}</h1>`);
       const modified = Date.parse(story.updated ?? story.published ?? new Date(EPOCH).toISOString());
-      return send(req, res, 'text/html; charset=utf-8', storyPage(site, story), modified, site.validators.pages);
+      const answer = () => send(req, res, 'text/html; charset=utf-8', storyPage(site, story), modified, site.validators.pages);
+      if (site.pageDelayMs > 0) return void setTimeout(answer, site.pageDelayMs);
+      return answer();
     }
     res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not found</h1>');
   });
@@ -141,6 +150,8 @@ export async function startNewsroomSite(options: SiteOptions = {}): Promise<News
     url: (path) => `${base}${path}`,
     stories,
     validators: { feeds: true, pages: true, ...options.validators },
+    pageDelayMs: 0,
+    inFlight: { now: 0, max: 0 },
     publish(story) {
       published++;
       const full: Story = { ...story, version: 1, published: story.published ?? new Date(EPOCH + published * 3600_000).toISOString() };
