@@ -262,26 +262,38 @@ test('a feed carrying the whole story (content:encoded, Atom content) is used as
   }
 });
 
-test('an unchanged re-sync is one 304; without feed validators, each story page is asked conditionally and answers 304', async (t) => {
+test('an unchanged re-sync is one 304; without feed validators, story pages are re-asked hourly, conditionally, and answer 304', async (t) => {
   const { app, site } = await setUp(t);
   for (let i = 0; i < 5; i++) site.publish(story(`story-${i}`, `Harbour story number ${i}`, [`Story ${i} says the tide turned at ${i} o'clock.`]));
   await followFeed(app, site.url('/rss.xml'), SHARED_COLLECTION);
-  assert.equal(only(await sync(app)).added, 5);
+  const t0 = Date.now();
+  const at = (minutes: number) => () => new Date(t0 + minutes * 60_000);
+  assert.equal(only(await sync(app, { now: at(0) })).added, 5);
 
   site.takeRequests();
-  const again = only(await sync(app));
+  const again = only(await sync(app, { now: at(10) }));
   assert.equal(again.status, 'not_modified');
   const requests = site.takeRequests();
   assert.deepEqual(requests.map((r) => [r.path, r.status]), [['/rss.xml', 304]]);
   assert.ok(requests[0]?.headers['if-none-match'] && requests[0].headers['if-modified-since'], 'ETag and Last-Modified sent back');
 
+  // A feed without validators is read again, but its unchanged items cost nothing within the hour…
   site.validators.feeds = false;
-  const withoutFeedValidators = only(await sync(app));
-  assert.equal(withoutFeedValidators.status, 'synced');
-  assert.deepEqual([withoutFeedValidators.added, withoutFeedValidators.updated, withoutFeedValidators.unchanged], [0, 0, 5]);
+  const withinTheHour = only(await sync(app, { now: at(20) }));
+  assert.deepEqual([withinTheHour.status, withinTheHour.unchanged, withinTheHour.requests], ['synced', 5, 1]);
+  assert.equal(storyRequests(site).length, 0);
+  // …and one conditional request per story page after it: each answers 304, nothing is parsed or stored again.
+  const afterAnHour = only(await sync(app, { now: at(70) }));
+  assert.deepEqual([afterAnHour.added, afterAnHour.updated, afterAnHour.unchanged, afterAnHour.requests], [0, 0, 5, 6]);
   const pages = storyRequests(site);
   assert.equal(pages.length, 5);
   assert.ok(pages.every((r) => r.status === 304 && r.headers['if-none-match']), 'every page answered 304 to a conditional request');
+  // A correction made on the page alone comes in at the next hourly check.
+  site.correct('story-3', { paragraphs: ["Story 3 says the tide turned at 3 o'clock.", 'Correction: the harbour master confirmed the time.'] });
+  assert.equal(only(await sync(app, { now: at(100) })).updated, 0, 'the feed’s teaser did not change');
+  const corrected = only(await sync(app, { now: at(140) }));
+  assert.equal(corrected.updated, 1);
+  assert.match(app.library.getBody(SHARED_COLLECTION, '127-0-0-1-stories-story-3') ?? '', /Correction: the harbour master confirmed the time\./);
 });
 
 test('requests to one host are at most 2 at a time across every feed of a sync', async (t) => {

@@ -40,6 +40,12 @@ export type EntryOutcome =
   | { kind: 'failed'; error: string; record: FeedItemRecord | null };
 
 const PAGE_ACCEPT = 'text/html,application/xhtml+xml';
+/**
+ * The page of an entry whose feed fields have not changed is asked again (conditionally) at most
+ * this often: a correction made on the page alone shows within the hour, and a feed that changes
+ * every few minutes does not cost a request per story each time.
+ */
+export const PAGE_RECHECK_MS = 3600_000;
 /** What a story page may be: anything else is refused before its body is read. */
 export const STORY_PAGE_TYPES = { mediaTypes: ['text/html', 'application/xhtml+xml'], description: 'an HTML page' } as const;
 
@@ -72,6 +78,7 @@ export async function resolveEntry(entry: FeedEntry, stored: FeedItemRecord | un
     itemHash,
     pageEtag: null,
     pageLastModified: null,
+    pageCheckedAt: null,
     firstSeenAt: stored?.firstSeenAt ?? ctx.now,
     lastSeenAt: ctx.now,
   };
@@ -81,6 +88,9 @@ export async function resolveEntry(entry: FeedEntry, stored: FeedItemRecord | un
   const feedDate = entry.published === undefined ? undefined : normalizePublished(entry.published);
   const needsPage = entry.link !== undefined && (!entry.fullText || !feedDate?.ok);
   if (sameAsBefore && !needsPage) return { kind: 'unchanged', record: kept ?? record };
+  const checkedAt = stored?.pageCheckedAt;
+  const checkedRecently = checkedAt ? Date.parse(ctx.now) - Date.parse(checkedAt) < PAGE_RECHECK_MS : false;
+  if (sameAsBefore && kept && checkedRecently) return { kind: 'unchanged', record: kept };
 
   let page: Article | undefined;
   let pageProblem: string | undefined;
@@ -90,13 +100,14 @@ export async function resolveEntry(entry: FeedEntry, stored: FeedItemRecord | un
     if (sameAsBefore && stored?.pageLastModified) conditional['if-modified-since'] = stored.pageLastModified;
     const fetched = await ctx.fetchPage(entry.link, { accept: PAGE_ACCEPT, ...conditional });
     if (fetched.ok && fetched.status === 304 && kept) {
-      return { kind: 'unchanged', record: { ...kept, lastSeenAt: ctx.now } };
+      return { kind: 'unchanged', record: { ...kept, pageCheckedAt: ctx.now } };
     }
     if (!fetched.ok) {
       pageProblem = fetched.message;
     } else {
       record.pageEtag = fetched.headers.get('etag');
       record.pageLastModified = fetched.headers.get('last-modified');
+      record.pageCheckedAt = ctx.now;
       const [parsed] = await parseArticleBuffer(entry.link, fetched.body, entry.link, {
         format: 'html',
         contentType: fetched.headers.get('content-type') ?? 'text/html',

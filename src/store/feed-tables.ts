@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS feed_items (
   item_hash TEXT NOT NULL,
   page_etag TEXT,
   page_last_modified TEXT,
+  -- when the story page was last asked (200 or 304): unchanged items re-ask it at most hourly
+  page_checked_at TEXT,
   first_seen_at TEXT NOT NULL,
   last_seen_at TEXT NOT NULL,
   PRIMARY KEY (feed_id, item_key)
@@ -68,6 +70,7 @@ export interface FeedItemRecord {
   itemHash: string;
   pageEtag: string | null;
   pageLastModified: string | null;
+  pageCheckedAt: string | null;
   firstSeenAt: string;
   lastSeenAt: string;
 }
@@ -103,6 +106,7 @@ interface ItemRow {
   item_hash: string;
   page_etag: string | null;
   page_last_modified: string | null;
+  page_checked_at: string | null;
   first_seen_at: string;
   last_seen_at: string;
 }
@@ -180,6 +184,7 @@ export class FeedTables implements FeedReader {
         itemHash: row.item_hash,
         pageEtag: row.page_etag,
         pageLastModified: row.page_last_modified,
+        pageCheckedAt: row.page_checked_at,
         firstSeenAt: row.first_seen_at,
         lastSeenAt: row.last_seen_at,
       });
@@ -222,11 +227,11 @@ export class FeedTables implements FeedReader {
   /** Adds or replaces item records in one transaction. */
   putItems(feedId: number, items: readonly FeedItemRecord[]): void {
     const put = this.statement(
-      `INSERT INTO feed_items (feed_id, item_key, article_id, link, item_hash, page_etag, page_last_modified, first_seen_at, last_seen_at)
-       VALUES (@feedId, @key, @articleId, @link, @itemHash, @pageEtag, @pageLastModified, @firstSeenAt, @lastSeenAt)
+      `INSERT INTO feed_items (feed_id, item_key, article_id, link, item_hash, page_etag, page_last_modified, page_checked_at, first_seen_at, last_seen_at)
+       VALUES (@feedId, @key, @articleId, @link, @itemHash, @pageEtag, @pageLastModified, @pageCheckedAt, @firstSeenAt, @lastSeenAt)
        ON CONFLICT (feed_id, item_key) DO UPDATE SET article_id = excluded.article_id, link = excluded.link,
          item_hash = excluded.item_hash, page_etag = excluded.page_etag, page_last_modified = excluded.page_last_modified,
-         last_seen_at = excluded.last_seen_at`,
+         page_checked_at = excluded.page_checked_at, last_seen_at = excluded.last_seen_at`,
     );
     this.db.transaction(() => {
       for (const item of items) put.run({ feedId, ...item });
