@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { ParsePool } from '../src/articles/parse-pool.ts';
+import { loadConfig } from '../src/config.ts';
 import { isUserError } from '../src/errors.ts';
 import { nextAttemptAfter } from '../src/feeds/backoff.ts';
 import { isFullText } from '../src/feeds/feed-document.ts';
@@ -157,6 +158,16 @@ test('full text is told from a teaser by length and by how it ends', () => {
   assert.equal(isFullText(`<p>${LONG('Dredging')}</p><p>${LONG('The budget')}</p><p>${LONG('Timing')}</p>`), true);
   assert.equal(isFullText(`<p>${LONG('Dredging')}</p><p>${LONG('The budget')}</p><p>${LONG('Timing')} Read more…</p>`), false);
   assert.equal(isFullText(`<p>${LONG('Dredging')} ${LONG('The budget')} [...]</p>`), false);
+});
+
+test('FEED_POLL_SECONDS: 600 by default, 0 turns polling off, a bad value is reported with the other problems', () => {
+  assert.equal(loadConfig({}, ROOT).feeds.pollSeconds, 600);
+  assert.equal(loadConfig({ FEED_POLL_SECONDS: '0' }, ROOT).feeds.pollSeconds, null);
+  assert.equal(loadConfig({ FEED_POLL_SECONDS: '30' }, ROOT).feeds.pollSeconds, 30);
+  assert.throws(
+    () => loadConfig({ FEED_POLL_SECONDS: 'often', HNSW_M: '1' }, ROOT),
+    (error: Error) => /FEED_POLL_SECONDS must be a whole number from 0 to 86400 \(got "often"\)/.test(error.message) && /HNSW_M/.test(error.message),
+  );
 });
 
 // ---------------------------------------------------------------- following
