@@ -552,6 +552,7 @@ export const feedText = {
     `feeds: ${s.synced} synced · ${s.failed} failed · added ${s.added} · updated ${s.updated} · ` +
     `${howMany(s.requests, 'request')} · ${formatMegabytes(s.bytes)} · ${s.seconds.toFixed(1)} s`,
   noFeedsToSync: 'No feeds followed, so there is nothing to sync.',
+  unexpected: (detail: string) => `the sync failed unexpectedly (${truncate(detail, 120)}); the error was logged`,
   moreItemProblems: (n: number) => `… and ${n} more`,
 
   // Notices and item failures (under their feed's line).

@@ -45,7 +45,6 @@ const deployCommandsCommand = defineCommand({
  */
 export const COMMANDS: readonly Command[] = [
   ingestCommand,
-  feedsCommand,
   searchCommand,
   articlesCommand,
   askCommand,
@@ -53,6 +52,7 @@ export const COMMANDS: readonly Command[] = [
   chatCommand,
   forgetCommand,
   gapsCommand,
+  feedsCommand,
   reindexCommand,
   checkCommand,
   deployCommandsCommand,

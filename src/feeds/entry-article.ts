@@ -31,8 +31,6 @@ export interface EntryContext {
 }
 
 export type EntryOutcome =
-  /** Left out for a reason the report gives (no link or guid). */
-  | { kind: 'skipped'; notice: string }
   /** Nothing changed (same feed fields, and the page answered 304 or was not needed). */
   | { kind: 'unchanged'; record: FeedItemRecord }
   | { kind: 'article'; article: Article; record: FeedItemRecord; notices: string[] }

@@ -37,16 +37,22 @@ export class FeedPoller {
     this.schedule(this.options.firstDelayMs ?? 0);
   }
 
-  async stop(): Promise<void> {
+  /** Stops polling; true when no pass is left running (false: one was still storing after the wait, logged). */
+  async stop(): Promise<boolean> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.cancel.abort();
-    if (this.pass) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.pass, new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)))]);
-      clearTimeout(timer);
-    }
+    const pass = this.pass;
+    if (!pass) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const ended = await Promise.race([
+      pass.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), STOP_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
+    if (!ended) this.app.logger.warn({ waitedMs: STOP_WAIT_MS }, 'feed sync still running at shutdown');
+    return ended;
   }
 
   private schedule(delayMs: number): void {
@@ -105,5 +111,8 @@ export function logFeedSync(logger: Logger, report: FeedSyncReport): void {
     }
   }
   const { synced, failed, added, updated, requests, bytes } = report;
-  logger.info({ synced, failed, added, updated, requests, bytes, seconds: Number(report.seconds.toFixed(2)) }, 'feeds synced');
+  const summary = { synced, failed, added, updated, requests, bytes, seconds: Number(report.seconds.toFixed(2)) };
+  // A pass that changed nothing is routine: logged at debug, so a quiet day is a quiet log.
+  if (added + updated + failed > 0) logger.info(summary, 'feeds synced');
+  else logger.debug(summary, 'feeds synced');
 }

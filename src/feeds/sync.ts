@@ -1,7 +1,7 @@
 import type { LoadResult } from '../articles/article.ts';
 import { sharedParsePool, type ParsePool } from '../articles/parse-pool.ts';
 import type { Embedder } from '../embeddings/embedder.ts';
-import { errorMessage } from '../errors.ts';
+import { errorMessage, isUserError } from '../errors.ts';
 import { ingest, type ChunkingOptions } from '../ingest.ts';
 import type { Logger } from '../log.ts';
 import { feedText, fetchMessages } from '../messages.ts';
@@ -205,12 +205,20 @@ async function syncFeed(feed: FeedRecord, context: PassContext): Promise<FeedSyn
 
     const records = await storeEntries(feed, document.entries, result, context, now, fetch);
     if (options.signal?.aborted) return Object.assign(result, { status: 'failed', error: fetchMessages.aborted(feed.url) });
+    // An item that could not be read (its page not online yet, say) must be tried again: without
+    // validators the next sync reads the whole feed instead of taking a 304 for "nothing new".
+    const keep = result.failed > 0 ? { etag: null, lastModified: null } : validators;
     await deps.library.write(async (writer) => {
       writer.feeds.putItems(feed.id, records);
-      writer.feeds.recordSuccess(feed.id, { at: now.toISOString(), title: document.title ?? null, ...validators });
+      writer.feeds.recordSuccess(feed.id, { at: now.toISOString(), title: document.title ?? null, ...keep });
     });
     result.consecutiveFailures = 0;
     return result;
+  } catch (error) {
+    // Not the feed's fault (the library could not be written, the parser could not run): reported
+    // for this feed, logged for the operator, and the other feeds go on. Nothing is recorded.
+    deps.logger.error({ err: error, feedId: feed.id, feed: feed.url }, 'feed sync failed unexpectedly');
+    return Object.assign(result, { status: 'failed', error: isUserError(error) ? error.message : feedText.unexpected(errorMessage(error)) });
   } finally {
     result.seconds = (performance.now() - started) / 1000;
   }
@@ -313,10 +321,7 @@ async function storeEntries(
   const records: FeedItemRecord[] = [];
   const articles: Extract<EntryOutcome, { kind: 'article' }>[] = [];
   for (const outcome of outcomes) {
-    if (outcome.kind === 'skipped') {
-      result.skipped++;
-      result.notices.push(outcome.notice);
-    } else if (outcome.kind === 'unchanged') {
+    if (outcome.kind === 'unchanged') {
       result.unchanged++;
       records.push(outcome.record);
     } else if (outcome.kind === 'failed') {
@@ -332,9 +337,11 @@ async function storeEntries(
 
   const summary = await ingest(
     { library: deps.library, embedder: deps.embedder },
-    articles.map((a): LoadResult => ({ ok: true, article: a.article })),
+    untilAborted(articles.map((a): LoadResult => ({ ok: true, article: a.article })), options.signal),
     { collection: feed.collection, chunking: options.chunking },
   );
+  // Cancelled part-way: what was stored stays, and its items are seen again (unchanged) next time.
+  if (options.signal?.aborted) return records;
   const refused = new Map(summary.failures.map((f) => [f.source, f.error]));
   for (const { article, record } of articles) {
     const error = refused.get(article.source);
@@ -351,4 +358,12 @@ async function storeEntries(
   result.updated += summary.updated;
   result.unchanged += summary.unchanged;
   return records;
+}
+
+/** The items, one by one, until the signal says stop (ingest then finishes the few it holds and returns). */
+async function* untilAborted<T>(items: readonly T[], signal: AbortSignal | undefined): AsyncGenerator<T, void, undefined> {
+  for (const item of items) {
+    if (signal?.aborted) return;
+    yield item;
+  }
 }
