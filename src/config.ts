@@ -23,6 +23,11 @@ export interface Config {
   };
   /** How long one file may take to parse before it is stopped and refused. */
   parseTimeoutMs: number;
+  /** Followed feeds (src/feeds). */
+  feeds: {
+    /** How often the running bot and the local console sync every feed (FEED_POLL_SECONDS); null: never (cron runs `feeds sync`). */
+    pollSeconds: number | null;
+  };
   embedding: {
     model: string;
     dtype: 'fp32' | 'q8';
@@ -163,6 +168,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     maxFileBytes: integer('MAX_FILE_MB', 10, 1, 1024) * 1024 * 1024,
     fetch: { policy: allowedHosts('FETCH_ALLOWED_HOSTS') },
     parseTimeoutMs: integer('PARSE_TIMEOUT_MS', 10_000, 200, 300_000),
+    feeds: { pollSeconds: integer('FEED_POLL_SECONDS', 600, 0, 86_400) || null },
     embedding: {
       model: text('EMBEDDING_MODEL') ?? DEFAULT_EMBEDDING_MODEL,
       dtype: oneOf('EMBEDDING_DTYPE', ['fp32', 'q8'], 'fp32'),

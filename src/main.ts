@@ -4,6 +4,7 @@ import { openApp, type App, type AppStart } from './app.ts';
 import { runChat } from './cli/chat.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { errorMessage } from './errors.ts';
+import { startFeedPolling } from './feeds/poller.ts';
 import type { IngestSummary } from './ingest.ts';
 import { createLogger, type Logger } from './log.ts';
 import { startOpsServer, type OpsServer } from './ops/http-server.ts';
@@ -108,6 +109,8 @@ async function serve(config: Config, logger: Logger, bot: boolean, hooks: ServeH
   }
   const { app, synced } = loaded;
   hooks.onLoaded();
+  // Followed feeds are synced in the background while the console runs (FEED_POLL_SECONDS).
+  const poller = startFeedPolling(app);
   try {
     if (synced && config.articlesDir) process.stdout.write(`${syncReport(config.articlesDir, synced)}\n`);
     if (app.embedderProblem) process.stdout.write(`Search is keyword-only: ${app.embedderProblem}\n`);
@@ -119,6 +122,7 @@ async function serve(config: Config, logger: Logger, bot: boolean, hooks: ServeH
     return 0;
   } finally {
     readiness.set('app', () => 'shutting down');
+    await poller?.stop();
     app.close();
   }
 }

@@ -6,6 +6,7 @@ import { defineCommand, JSON_OPTION, type Command } from './command.ts';
 import { print, printJson } from './context.ts';
 import { forgetCommand, gapsCommand } from './editorial.ts';
 import { feedbackCommand } from './feedback.ts';
+import { feedsCommand } from './feeds.ts';
 import { ingestCommand } from './ingest.ts';
 import { reindexCommand } from './reindex.ts';
 import { searchCommand } from './search.ts';
@@ -53,6 +54,7 @@ export const COMMANDS: readonly Command[] = [
   forgetCommand,
   gapsCommand,
   feedbackCommand,
+  feedsCommand,
   reindexCommand,
   checkCommand,
   deployCommandsCommand,

@@ -2,6 +2,7 @@ import { Client, Events, GatewayIntentBits, PermissionFlagsBits, Status, type In
 import type { App } from '../app.ts';
 import type { Config } from '../config.ts';
 import { UserError } from '../errors.ts';
+import { startFeedPolling, type FeedPoller } from '../feeds/poller.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import type { Readiness } from '../ops/readiness.ts';
@@ -95,6 +96,7 @@ export function startBot(config: Config, logger: Logger, app: Promise<App>, opti
     ...(config.discord.apiUrl ? { rest: { api: config.discord.apiUrl } } : {}),
   });
   let context: BotContext | null = null;
+  let poller: FeedPoller | null = null;
   let stopped = false;
   let digest: DigestScheduler | null = null;
   const router = new InteractionRouter(() => context, logger, undefined, metrics ? (reason) => metrics.refused(reason) : undefined);
@@ -143,6 +145,8 @@ export function startBot(config: Config, logger: Logger, app: Promise<App>, opti
         ...(options.now ? { now: options.now } : {}),
       });
     }
+    // Followed feeds are synced in the background from now on (FEED_POLL_SECONDS).
+    poller = startFeedPolling(loaded);
   });
   // A bot stopped before it was ready need not be awaited; whoever awaits `ready` still sees why.
   ready.catch(() => undefined);
@@ -154,7 +158,8 @@ export function startBot(config: Config, logger: Logger, app: Promise<App>, opti
     async stop() {
       stopped = true;
       digest?.stop();
-      await router.drain(DRAIN_MS);
+      // A feed sync in progress is cancelled while interactions in flight finish.
+      await Promise.all([router.drain(DRAIN_MS), poller?.stop()]);
       await client.destroy();
     },
   };

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Article } from '../articles/article.ts';
 import type { Logger } from '../log.ts';
 import type { Chunk } from '../text/chunk.ts';
+import { FEEDS_SCHEMA, FeedTables } from './feed-tables.ts';
 import { openSqliteFile } from './sqlite-file.ts';
 import type { SearchFilter, StoredArticle } from './types.ts';
 
@@ -161,6 +162,8 @@ export class Catalog {
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');
       this.db.exec(SCHEMA);
+      // Feed subscriptions and their items (src/feeds).
+      this.db.exec(FEEDS_SCHEMA);
     }
     const db = this.db;
     this.statements = {
@@ -214,6 +217,12 @@ export class Catalog {
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /** Feed subscriptions and what their items became (feed-tables.ts). */
+  private feedTables: FeedTables | undefined;
+  get feeds(): FeedTables {
+    return (this.feedTables ??= new FeedTables(this.db));
   }
 
   getMeta(key: string): string | undefined {
