@@ -17,8 +17,4 @@ export class IdRegistry {
     this.firstSeen.set(id, where);
     return result;
   }
-
-  has(id: string): boolean {
-    return this.firstSeen.has(id);
-  }
 }
