@@ -1,11 +1,13 @@
 import { articlesCommand } from './articles.ts';
 import { askCommand } from './ask.ts';
+import { backupCommand, restoreCommand } from './backup.ts';
 import { checkCommand } from './check.ts';
 import { runChat } from './chat.ts';
 import { defineCommand, JSON_OPTION, type Command } from './command.ts';
 import { print, printJson } from './context.ts';
 import { forgetCommand, gapsCommand } from './editorial.ts';
 import { ingestCommand } from './ingest.ts';
+import { modelsCommand } from './models.ts';
 import { reindexCommand } from './reindex.ts';
 import { searchCommand } from './search.ts';
 import { summarizeCommand } from './summarize.ts';
@@ -17,7 +19,9 @@ const chatCommand = defineCommand({
   options: {},
   maxArguments: 0,
   run: async (ctx) => {
-    await runChat(await ctx.app());
+    const app = await ctx.app();
+    app.retryModelInBackground();
+    await runChat(app);
     return 0;
   },
 });
@@ -53,5 +57,8 @@ export const COMMANDS: readonly Command[] = [
   gapsCommand,
   reindexCommand,
   checkCommand,
+  backupCommand,
+  restoreCommand,
+  modelsCommand,
   deployCommandsCommand,
 ];

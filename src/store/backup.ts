@@ -1,0 +1,355 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import packageJson from '../../package.json' with { type: 'json' };
+import { errorMessage, UserError } from '../errors.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import { backupMessages } from '../messages.ts';
+import { writeJsonAtomically } from './atomic-file.ts';
+import { inspectLibrary, isProblem, type LibraryReport } from './health.ts';
+import { INDEX_FILE, INDEX_STATE_FILE, Library, LIBRARY_FILE } from './library.ts';
+import { canWrite, openSqliteFile } from './sqlite-file.ts';
+import type { HnswParams } from './vector-index.ts';
+import { HOLDER_FILE, LOCK_FILE, WriteLock, type LockHolder } from './write-lock.ts';
+
+/** The answer log (src/store/answer-log.ts) beside the library. */
+export const ANSWERS_FILE = 'answers.sqlite';
+export const MANIFEST_FILE = 'manifest.json';
+export const BACKUP_FORMAT = 'newsroom-backup';
+/** Raise it when a backup's layout changes in a way older versions cannot read; they then refuse it. */
+export const BACKUP_FORMAT_VERSION = 1;
+
+/** The SQLite databases of a library, copied with SQLite's online backup API. */
+const DATABASES = [LIBRARY_FILE, ANSWERS_FILE] as const;
+/** Every file a backup may hold besides its manifest, in the order a restore moves them into place. */
+const LIBRARY_FILES = [LIBRARY_FILE, INDEX_STATE_FILE, INDEX_FILE, ANSWERS_FILE] as const;
+/** What SQLite keeps beside a database while it is open or after a crash; moved together with it. */
+const SQLITE_SIDE_FILES = ['-wal', '-shm', '-journal'] as const;
+
+export interface BackupFile {
+  name: string;
+  bytes: number;
+  /** `sha256:` and 64 hex digits: `sha256sum` on the file prints the same digits. */
+  sha256: string;
+}
+
+/** manifest.json: what a backup holds. Written last: a folder without it is not a (complete) backup. */
+export interface BackupManifest {
+  format: typeof BACKUP_FORMAT;
+  formatVersion: number;
+  appVersion: string;
+  createdAt: string;
+  /** DATA_DIR it was taken from. */
+  source: string;
+  /** The catalog generation the whole backup reflects (databases and vector index alike). */
+  generation: number;
+  model: string | null;
+  dimensions: number | null;
+  counts: { articles: number; chunks: number; embeddedChunks: number; answers: number; feedback: number; unanswered: number };
+  files: BackupFile[];
+}
+
+export type BackupPhase = 'copying' | 'checking';
+
+export interface BackupProgress {
+  phase: BackupPhase;
+  /** Bytes done and to do in this phase. */
+  done: number;
+  total: number;
+}
+
+export interface BackupOptions {
+  dataDir: string;
+  /** A folder that does not exist yet, or an empty one. */
+  target: string;
+  hnsw: HnswParams;
+  /** How long to wait for another process's write before the brief moment the index file is taken. */
+  lockWaitMs: number;
+  logger?: Logger;
+  onWriteWait?: (holder: LockHolder | null) => void;
+  onProgress?: (progress: BackupProgress) => void;
+}
+
+export interface BackupResult {
+  dir: string;
+  manifest: BackupManifest;
+  bytes: number;
+  seconds: number;
+}
+
+/** Pages per step of SQLite's online backup (16 MB with the library's 16 KiB pages), so progress can be shown. */
+const PAGES_PER_STEP = 1024;
+
+/**
+ * Copies the library in `dataDir` into `target`, consistently, while the bot may be running and
+ * ingesting:
+ *
+ * 1. Under the write lock, held only for an instant, the vector index file is opened and its
+ *    state file read: a pair no save is changing (saves happen under that lock, and replace the
+ *    file by renaming, so the opened file stays whole). It is copied after the lock is released.
+ * 2. The databases are copied with SQLite's online backup, a snapshot of one moment, taken after
+ *    the index: the catalog's generation G is at least the index's.
+ * 3. The copy is opened as a library, which replays the writes the index lacks from the copied
+ *    catalog (its generation log) and saves it: index and catalog both reflect generation G.
+ * 4. It must pass `check`; then every file's SHA-256 goes into manifest.json, written last.
+ *
+ * A failure removes what was written. The live library is only read.
+ */
+export async function backupLibrary(options: BackupOptions): Promise<BackupResult> {
+  const started = performance.now();
+  const logger = options.logger ?? silentLogger;
+  const dataDir = path.resolve(options.dataDir);
+  const target = path.resolve(options.target);
+  if (!fs.existsSync(path.join(dataDir, LIBRARY_FILE))) throw new UserError(backupMessages.noLibrary(dataDir));
+  if (target === dataDir || isInside(target, dataDir)) throw new UserError(backupMessages.targetInsideLibrary(target, dataDir));
+  const created = prepareTarget(target);
+  try {
+    await copyLibrary(dataDir, target, options, logger);
+    const report = bringIndexToCatalog(target, options.hnsw, logger);
+    const manifest: BackupManifest = {
+      format: BACKUP_FORMAT,
+      formatVersion: BACKUP_FORMAT_VERSION,
+      appVersion: packageJson.version,
+      createdAt: new Date().toISOString(),
+      source: dataDir,
+      generation: report.generation,
+      model: report.model,
+      dimensions: report.dimensions,
+      counts: { articles: report.articles, chunks: report.chunks, embeddedChunks: report.embeddedChunks, ...answerCounts(target) },
+      files: checksums(target, presentFiles(target), options.onProgress),
+    };
+    for (const file of manifest.files) fsyncFile(path.join(target, file.name));
+    writeJsonAtomically(path.join(target, MANIFEST_FILE), manifest);
+    const bytes = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
+    const seconds = (performance.now() - started) / 1000;
+    logger.info({ dir: target, generation: manifest.generation, articles: manifest.counts.articles, bytes, seconds: Number(seconds.toFixed(2)) }, 'library backed up');
+    return { dir: target, manifest, bytes, seconds };
+  } catch (error) {
+    removeWritten(target, created);
+    throw error;
+  }
+}
+
+function isInside(child: string, parent: string): boolean {
+  const relative = path.relative(parent, child);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+/** Creates the target folder, or accepts an empty one; returns whether it was created here. */
+function prepareTarget(target: string): boolean {
+  if (fs.existsSync(target)) {
+    if (!fs.statSync(target).isDirectory()) throw new UserError(backupMessages.targetIsFile(target));
+    if (fs.readdirSync(target).length > 0) throw new UserError(backupMessages.targetNotEmpty(target));
+    return false;
+  }
+  try {
+    fs.mkdirSync(target, { recursive: true });
+  } catch (error) {
+    throw new UserError(backupMessages.targetUnwritable(target, (error as NodeJS.ErrnoException).code ?? errorMessage(error)));
+  }
+  return true;
+}
+
+function removeWritten(target: string, created: boolean): void {
+  if (created) {
+    fs.rmSync(target, { recursive: true, force: true });
+    return;
+  }
+  for (const name of fs.readdirSync(target)) fs.rmSync(path.join(target, name), { recursive: true, force: true });
+}
+
+async function copyLibrary(dataDir: string, target: string, options: BackupOptions, logger: Logger): Promise<void> {
+  const index = await openIndexUnderLock(dataDir, options, logger);
+  const databases = DATABASES.filter((name) => fs.existsSync(path.join(dataDir, name)));
+  const report = (done: number, total: number) => options.onProgress?.({ phase: 'copying', done, total });
+  let total = (index?.bytes ?? 0) + databases.reduce((sum, name) => sum + fs.statSync(path.join(dataDir, name)).size, 0);
+  let done = 0;
+  try {
+    if (index) {
+      copyFromDescriptor(index.fd, index.bytes, path.join(target, INDEX_FILE), (n) => report((done += n), total));
+      fs.writeFileSync(path.join(target, INDEX_STATE_FILE), index.state);
+    }
+  } finally {
+    if (index) fs.closeSync(index.fd);
+  }
+  for (const name of databases) {
+    const before = done;
+    const size = fs.statSync(path.join(dataDir, name)).size;
+    await backupDatabase(path.join(dataDir, name), path.join(target, name), (copied, dbTotal) => {
+      // The database may have grown since its size was read.
+      total = Math.max(total, before + dbTotal);
+      report((done = before + copied), total);
+    });
+    done = before + Math.max(size, fs.statSync(path.join(target, name)).size);
+    report(done, Math.max(total, done));
+  }
+}
+
+/**
+ * The index file, opened, and its state file's text, taken together under the write lock (or
+ * without it in a read-only folder, where nothing can write). Null when there is no index.
+ */
+async function openIndexUnderLock(dataDir: string, options: BackupOptions, logger: Logger): Promise<{ fd: number; bytes: number; state: string } | null> {
+  const indexFile = path.join(dataDir, INDEX_FILE);
+  if (!fs.existsSync(indexFile)) return null;
+  const take = (): { fd: number; bytes: number; state: string } | null => {
+    let fd: number;
+    try {
+      fd = fs.openSync(indexFile, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    let state = '';
+    try {
+      state = fs.readFileSync(path.join(dataDir, INDEX_STATE_FILE), 'utf8');
+    } catch {
+      // No state: the copy's index is unverifiable and gets rebuilt from the copied embeddings.
+    }
+    return { fd, bytes: fs.fstatSync(fd).size, state };
+  };
+  if (!canWrite(dataDir)) return take();
+  const lock = new WriteLock(dataDir, { waitMs: options.lockWaitMs, logger, ...(options.onWriteWait ? { onWait: options.onWriteWait } : {}) });
+  try {
+    await lock.acquire();
+    return take();
+  } finally {
+    lock.close();
+  }
+}
+
+function copyFromDescriptor(fd: number, bytes: number, to: string, onCopied: (bytes: number) => void): void {
+  const out = fs.openSync(to, 'w');
+  try {
+    const buffer = Buffer.allocUnsafe(8 * 1024 * 1024);
+    let position = 0;
+    while (position < bytes) {
+      const n = fs.readSync(fd, buffer, 0, Math.min(buffer.length, bytes - position), position);
+      if (n === 0) throw new Error(`the index file ended after ${position} of ${bytes} bytes`);
+      fs.writeSync(out, buffer, 0, n);
+      position += n;
+      onCopied(n);
+    }
+  } finally {
+    fs.closeSync(out);
+  }
+}
+
+/**
+ * SQLite's online backup of `from` into `to`: a copy of one consistent moment. It goes in steps
+ * (so progress shows); if another connection writes meanwhile, SQLite starts over, and then the
+ * rest is copied in one step, which no writer can interrupt (WAL readers never wait for writers).
+ */
+async function backupDatabase(from: string, to: string, onProgress: (bytes: number, total: number) => void): Promise<void> {
+  const db = openSqliteFile(from, { readOnly: true, refuseEmpty: true });
+  try {
+    const pageSize = Number(db.pragma('page_size', { simple: true }));
+    let previousRemaining = Infinity;
+    let oneStep = false;
+    await db.backup(to, {
+      progress: ({ totalPages, remainingPages }) => {
+        if (remainingPages > previousRemaining) oneStep = true;
+        previousRemaining = remainingPages;
+        onProgress((totalPages - remainingPages) * pageSize, totalPages * pageSize);
+        return oneStep ? totalPages : PAGES_PER_STEP;
+      },
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Opens the copy as a library: its index is brought up to the copied catalog's generation from
+ * the stored embeddings (or rebuilt from them if it cannot be trusted) and saved, checked byte
+ * for byte. Then the copy must pass `check`. Returns check's report.
+ */
+function bringIndexToCatalog(target: string, hnsw: HnswParams, logger: Logger): LibraryReport {
+  const library = Library.open({ dataDir: target, hnsw, logger, lockWaitMs: 0 });
+  library.close();
+  // The copy's own lock files: a backup holds the library, not a lock.
+  for (const name of [LOCK_FILE, HOLDER_FILE]) fs.rmSync(path.join(target, name), { force: true });
+  for (const name of DATABASES) if (fs.existsSync(path.join(target, name))) toSingleFile(path.join(target, name));
+  const report = inspectLibrary(target);
+  const problems = report.findings.filter((f) => isProblem(f) || f.kind === 'index-behind');
+  if (!report.healthy || problems.length > 0) throw new Error(`the copy did not pass the check: ${JSON.stringify(problems)}`);
+  return report;
+}
+
+/**
+ * Switches a copied database from WAL to a rollback journal, which folds the WAL into the file:
+ * each database is then one self-contained file, readable in place even from read-only media
+ * (a WAL database needs its -wal and -shm files beside it). The library switches back to WAL
+ * when it is next opened for writing.
+ */
+function toSingleFile(file: string): void {
+  const db = openSqliteFile(file, { readOnly: false });
+  try {
+    db.pragma('journal_mode = DELETE');
+  } finally {
+    db.close();
+  }
+}
+
+function answerCounts(dir: string): { answers: number; feedback: number; unanswered: number } {
+  const counts = { answers: 0, feedback: 0, unanswered: 0 };
+  const file = path.join(dir, ANSWERS_FILE);
+  if (!fs.existsSync(file)) return counts;
+  const db = openSqliteFile(file, { readOnly: true });
+  try {
+    for (const table of Object.keys(counts) as (keyof typeof counts)[]) {
+      if (tableExists(db, table)) counts[table] = (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    }
+  } finally {
+    db.close();
+  }
+  return counts;
+}
+
+function tableExists(db: Database.Database, table: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(table) !== undefined;
+}
+
+function presentFiles(dir: string): string[] {
+  return LIBRARY_FILES.filter((name) => fs.existsSync(path.join(dir, name)));
+}
+
+/** SHA-256 of each file, reading each once. */
+function checksums(dir: string, names: readonly string[], onProgress?: (progress: BackupProgress) => void): BackupFile[] {
+  const total = names.reduce((sum, name) => sum + fs.statSync(path.join(dir, name)).size, 0);
+  let done = 0;
+  return names.map((name) => {
+    const bytes = fs.statSync(path.join(dir, name)).size;
+    const sha256 = sha256Of(path.join(dir, name), (n) => onProgress?.({ phase: 'checking', done: (done += n), total }));
+    return { name, bytes, sha256 };
+  });
+}
+
+export function sha256Of(file: string, onRead?: (bytes: number) => void): string {
+  const hash = createHash('sha256');
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(8 * 1024 * 1024);
+    for (;;) {
+      const n = fs.readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      hash.update(buffer.subarray(0, n));
+      onRead?.(n);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return `sha256:${hash.digest('hex')}`;
+}
+
+function fsyncFile(file: string): void {
+  const fd = fs.openSync(file, 'r+');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export { DATABASES as BACKED_UP_DATABASES, LIBRARY_FILES as BACKED_UP_FILES, SQLITE_SIDE_FILES };
