@@ -33,7 +33,7 @@ export const backupCommand = defineCommand({
   notes: [
     'Copies library.sqlite and answers.sqlite with SQLite\'s online backup, and the vector index as of the same',
     'generation, into <dir> (a new or empty folder); checks the copy, and writes manifest.json (format and app',
-    'version, generation, model, counts, SHA-256 of each file) last. Writers wait only while the index file is opened.',
+    'version, generation, model, counts, SHA-256 of each file) last. Writers never wait for a backup, nor it for them.',
     '--json prints {"dir", "generation", "model", "counts", "bytes", "seconds", "files"}.',
   ],
   run: async (ctx, { values, positionals }) => {
@@ -46,9 +46,7 @@ export const backupCommand = defineCommand({
         dataDir: ctx.config.dataDir,
         target: path.resolve(target),
         hnsw: ctx.config.hnsw,
-        lockWaitMs: ctx.config.writeLockWaitMs,
         logger: ctx.logger,
-        onWriteWait: (holder) => warn(storeMessages.waitingForWriter(holder)),
         onProgress: progress.update,
       });
     } finally {

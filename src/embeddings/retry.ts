@@ -10,7 +10,7 @@ export const MODEL_RETRY: BackoffOptions = { firstDelayMs: 60_000, maxDelayMs: 3
 
 /**
  * Runs `attempt` later, again and again with a doubling wait, until it returns true (done) or
- * `stop` is called. One attempt at a time; timers do not keep the process alive. An attempt that
+ * `stop` is called (the app's close does). One attempt at a time. An attempt that
  * throws counts as a failure; `onFailure` hears about it with the wait before the next one.
  */
 export class Backoff {
@@ -46,7 +46,6 @@ export class Backoff {
 
   private schedule(): void {
     this.timer = setTimeout(() => void this.run(), this.delay);
-    this.timer.unref();
   }
 
   private async run(): Promise<void> {

@@ -8,10 +8,11 @@ import { silentLogger, type Logger } from '../log.ts';
 import { backupMessages } from '../messages.ts';
 import { writeJsonAtomically } from './atomic-file.ts';
 import { inspectLibrary, isProblem, type LibraryReport } from './health.ts';
-import { INDEX_FILE, INDEX_STATE_FILE, Library, LIBRARY_FILE } from './library.ts';
-import { canWrite, openSqliteFile } from './sqlite-file.ts';
+import { Checksum, type IndexFileReport } from './index-file.ts';
+import { generationOfIndexFile, INDEX_FILE, INDEX_STATE_FILE, Library, LIBRARY_FILE, readIndexState } from './library.ts';
+import { openSqliteFile } from './sqlite-file.ts';
 import type { HnswParams } from './vector-index.ts';
-import { HOLDER_FILE, LOCK_FILE, WriteLock, type LockHolder } from './write-lock.ts';
+import { HOLDER_FILE, LOCK_FILE } from './write-lock.ts';
 
 /** The answer log (src/store/answer-log.ts) beside the library. */
 export const ANSWERS_FILE = 'answers.sqlite';
@@ -64,10 +65,7 @@ export interface BackupOptions {
   /** A folder that does not exist yet, or an empty one. */
   target: string;
   hnsw: HnswParams;
-  /** How long to wait for another process's write before the brief moment the index file is taken. */
-  lockWaitMs: number;
   logger?: Logger;
-  onWriteWait?: (holder: LockHolder | null) => void;
   onProgress?: (progress: BackupProgress) => void;
 }
 
@@ -83,11 +81,9 @@ const PAGES_PER_STEP = 1024;
 
 /**
  * Copies the library in `dataDir` into `target`, consistently, while the bot may be running and
- * ingesting:
+ * ingesting, and without waiting for writers (nor making them wait):
  *
- * 1. Under the write lock, held only for an instant, the vector index file is opened and its
- *    state file read: a pair no save is changing (saves happen under that lock, and replace the
- *    file by renaming, so the opened file stays whole). It is copied after the lock is released.
+ * 1. The vector index file is copied with the state that names its generation (see copyIndex).
  * 2. The databases are copied with SQLite's online backup, a snapshot of one moment, taken after
  *    the index: the catalog's generation G is at least the index's.
  * 3. The copy is opened as a library, which replays the writes the index lacks from the copied
@@ -160,66 +156,88 @@ function removeWritten(target: string, created: boolean): void {
 }
 
 async function copyLibrary(dataDir: string, target: string, options: BackupOptions, logger: Logger): Promise<void> {
-  const index = await openIndexUnderLock(dataDir, options, logger);
   const databases = DATABASES.filter((name) => fs.existsSync(path.join(dataDir, name)));
-  const report = (done: number, total: number) => options.onProgress?.({ phase: 'copying', done, total });
-  let total = (index?.bytes ?? 0) + databases.reduce((sum, name) => sum + fs.statSync(path.join(dataDir, name)).size, 0);
+  const indexBytes = fileSize(path.join(dataDir, INDEX_FILE));
+  let total = indexBytes + databases.reduce((sum, name) => sum + fileSize(path.join(dataDir, name)), 0);
   let done = 0;
-  try {
-    if (index) {
-      copyFromDescriptor(index.fd, index.bytes, path.join(target, INDEX_FILE), (n) => report((done += n), total));
-      fs.writeFileSync(path.join(target, INDEX_STATE_FILE), index.state);
-    }
-  } finally {
-    if (index) fs.closeSync(index.fd);
+  const report = () => options.onProgress?.({ phase: 'copying', done, total: Math.max(total, done) });
+  if (indexBytes > 0) {
+    copyIndex(dataDir, target, logger, (n) => {
+      done += n;
+      report();
+    });
   }
   for (const name of databases) {
     const before = done;
-    const size = fs.statSync(path.join(dataDir, name)).size;
+    const expected = fileSize(path.join(dataDir, name));
+    const totalBefore = total;
     await backupDatabase(path.join(dataDir, name), path.join(target, name), (copied, dbTotal) => {
       // The database may have grown since its size was read.
-      total = Math.max(total, before + dbTotal);
-      report((done = before + copied), total);
+      total = totalBefore + Math.max(0, dbTotal - expected);
+      done = before + copied;
+      report();
     });
-    done = before + Math.max(size, fs.statSync(path.join(target, name)).size);
-    report(done, Math.max(total, done));
+    done = before + fileSize(path.join(target, name));
+    report();
   }
 }
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Copies of the index taken before giving up on one that matches its state (each a save racing the copy). */
+const INDEX_COPY_ATTEMPTS = 5;
 
 /**
- * The index file, opened, and its state file's text, taken together under the write lock (or
- * without it in a read-only folder, where nothing can write). Null when there is no index.
+ * Copies vectors.hnsw with the vectors.json that describes it, without the write lock (a long
+ * ingest holds it for its whole run). The file is opened first and its state read after: a save
+ * records the new file's checksum, naming the old one as `previous`, before renaming the new file
+ * into place, and never changes a file in place. So the state read names the opened file, unless
+ * two saves came in between; the copy's CRC-32 tells, and the copy is taken again. An index whose
+ * state never matched is copied without it and rebuilt from the copied embeddings.
  */
-async function openIndexUnderLock(dataDir: string, options: BackupOptions, logger: Logger): Promise<{ fd: number; bytes: number; state: string } | null> {
-  const indexFile = path.join(dataDir, INDEX_FILE);
-  if (!fs.existsSync(indexFile)) return null;
-  const take = (): { fd: number; bytes: number; state: string } | null => {
+function copyIndex(dataDir: string, target: string, logger: Logger, onCopied: (bytes: number) => void): void {
+  const to = path.join(target, INDEX_FILE);
+  for (let attempt = 1; attempt <= INDEX_COPY_ATTEMPTS; attempt++) {
     let fd: number;
     try {
-      fd = fs.openSync(indexFile, 'r');
+      fd = fs.openSync(path.join(dataDir, INDEX_FILE), 'r');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw error;
     }
-    let state = '';
+    let copied: { checksum: string; bytes: number };
+    let stateText: string | null = null;
     try {
-      state = fs.readFileSync(path.join(dataDir, INDEX_STATE_FILE), 'utf8');
-    } catch {
-      // No state: the copy's index is unverifiable and gets rebuilt from the copied embeddings.
+      try {
+        stateText = fs.readFileSync(path.join(dataDir, INDEX_STATE_FILE), 'utf8');
+      } catch {
+        // No state: the copy cannot be verified and is rebuilt in the backup.
+      }
+      copied = copyFromDescriptor(fd, to, onCopied);
+    } finally {
+      fs.closeSync(fd);
     }
-    return { fd, bytes: fs.fstatSync(fd).size, state };
-  };
-  if (!canWrite(dataDir)) return take();
-  const lock = new WriteLock(dataDir, { waitMs: options.lockWaitMs, logger, ...(options.onWriteWait ? { onWait: options.onWriteWait } : {}) });
-  try {
-    await lock.acquire();
-    return take();
-  } finally {
-    lock.close();
+    if (stateText === null) return;
+    const stateFile = path.join(target, INDEX_STATE_FILE);
+    fs.writeFileSync(stateFile, stateText);
+    const generation = generationOfIndexFile(readIndexState(stateFile), copied as IndexFileReport);
+    if (typeof generation === 'number') return;
+    fs.rmSync(stateFile);
+    logger.info({ attempt }, 'the vector index was saved while it was being copied; copying it again');
   }
+  logger.warn('the vector index kept changing while it was copied; the backup rebuilds it from the stored embeddings');
 }
 
-function copyFromDescriptor(fd: number, bytes: number, to: string, onCopied: (bytes: number) => void): void {
+/** Copies an open file whole (its size as it is now), returning its CRC-32 as the index state records it. */
+function copyFromDescriptor(fd: number, to: string, onCopied: (bytes: number) => void): { checksum: string; bytes: number } {
+  const bytes = fs.fstatSync(fd).size;
+  const checksum = new Checksum();
   const out = fs.openSync(to, 'w');
   try {
     const buffer = Buffer.allocUnsafe(8 * 1024 * 1024);
@@ -227,6 +245,7 @@ function copyFromDescriptor(fd: number, bytes: number, to: string, onCopied: (by
     while (position < bytes) {
       const n = fs.readSync(fd, buffer, 0, Math.min(buffer.length, bytes - position), position);
       if (n === 0) throw new Error(`the index file ended after ${position} of ${bytes} bytes`);
+      checksum.update(buffer.subarray(0, n));
       fs.writeSync(out, buffer, 0, n);
       position += n;
       onCopied(n);
@@ -234,6 +253,7 @@ function copyFromDescriptor(fd: number, bytes: number, to: string, onCopied: (by
   } finally {
     fs.closeSync(out);
   }
+  return { checksum: checksum.digest(), bytes };
 }
 
 /**

@@ -19,6 +19,8 @@ export interface ModelHubOptions {
    * close every connection and stop listening (the server going away mid-file).
    */
   onFile?: (file: string) => 'send' | 'stall' | 'die';
+  /** Listen on this port (default: any free one). */
+  port?: number;
 }
 
 export interface ModelHub {
@@ -75,7 +77,7 @@ export async function startModelHub(options: ModelHubOptions): Promise<ModelHub>
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
