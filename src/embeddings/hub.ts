@@ -57,10 +57,6 @@ export class ModelHub {
     });
   }
 
-  get host(): string {
-    return new URL(this.url).host;
-  }
-
   /** Why the hub could not be reached earlier in this process; null when it was reached or never tried. */
   get unreachable(): HubFailure | null {
     return this.failure;
@@ -88,10 +84,6 @@ export class ModelHub {
     this.failure = null;
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers: [...response.headers] });
   };
-
-  async close(): Promise<void> {
-    await this.agent.close();
-  }
 }
 
 const hubs = new Map<string, ModelHub>();
