@@ -426,6 +426,9 @@ export const backupMessages = {
   targetNotEmpty: (target: string) =>
     `${target} already exists and is not empty; back up into a new or empty folder (for example one named after the date).`,
   targetUnwritable: (target: string, code: string) => `The backup folder ${target} cannot be created (${code}).`,
+  copyFailsCheck: (problems: readonly string[]) =>
+    `The copy of the library did not pass the check (${problems.join(', ')}), so no backup was kept. ` +
+    'Run `npx newsroom check` on DATA_DIR to see what is wrong with the library.',
 
   notABackup: (dir: string, why: string) => `${dir} is not a newsroom-bot backup: ${why}. Nothing was changed.`,
   doesNotExist: 'it does not exist',

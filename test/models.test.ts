@@ -191,3 +191,13 @@ test('a hub whose connections are never accepted fails at the connect timeout', 
     await exited;
   }
 });
+
+test('the CLI with the hub out of reach answers from keyword search and says why', async () => {
+  const dataDir = tempDir();
+  const result = await runNewsroom(['search', 'bridge', '--json'], { DATA_DIR: dataDir, ARTICLES_DIR: '', HF_ENDPOINT: await closedPortUrl() });
+  assert.equal(result.code, 0, result.stderr);
+  const search = JSON.parse(result.stdout) as { mode: string; warnings: string[] };
+  assert.equal(search.mode, 'keyword');
+  assert.match(search.warnings.join(' '), /keyword search only/);
+  assert.match(result.stderr, /Xenova\/bge-small-en-v1\.5 could not be downloaded: the model hub http:\/\/127\.0\.0\.1:\d+ could not be reached/);
+});

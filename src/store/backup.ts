@@ -293,7 +293,7 @@ function bringIndexToCatalog(target: string, hnsw: HnswParams, logger: Logger): 
   for (const name of DATABASES) if (fs.existsSync(path.join(target, name))) toSingleFile(path.join(target, name));
   const report = inspectLibrary(target);
   const problems = report.findings.filter((f) => isProblem(f) || f.kind === 'index-behind');
-  if (!report.healthy || problems.length > 0) throw new Error(`the copy did not pass the check: ${JSON.stringify(problems)}`);
+  if (problems.length > 0) throw new UserError(backupMessages.copyFailsCheck(problems.map((f) => f.kind)));
   return report;
 }
 

@@ -121,7 +121,12 @@ export async function restoreLibrary(options: RestoreOptions): Promise<RestoreRe
   }
   removeAbandoned(dataDir, RESTORE_PREFIX);
 
-  const temp = fs.mkdtempSync(path.join(dataDir, `${RESTORE_PREFIX}${process.pid}-`));
+  let temp: string;
+  try {
+    temp = fs.mkdtempSync(path.join(dataDir, `${RESTORE_PREFIX}${process.pid}-`));
+  } catch (error) {
+    throw new UserError(backupMessages.dataDirUnwritable(dataDir, (error as NodeJS.ErrnoException).code ?? errorMessage(error)));
+  }
   let replaced = false;
   try {
     copyInto(source, temp, manifest, options.onProgress);
