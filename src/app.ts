@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { Answerer } from './answering/answerer.ts';
+import type { AnswerResult, SummaryResult } from './answering/types.ts';
 import type { Config } from './config.ts';
 import { findModelSpec } from './embeddings/models.ts';
 import { createLlmClient } from './llm/client.ts';
 import { loadPrompts, type Prompts } from './llm/prompts.ts';
-import type { LlmClient } from './llm/types.ts';
+import type { LlmClient, LlmResult } from './llm/types.ts';
 import type { Embedder } from './embeddings/embedder.ts';
 import { EmbedderUnavailableError, loadEmbedder } from './embeddings/transformers.ts';
 import { CurrentEmbedder } from './embeddings/current.ts';
@@ -14,6 +15,7 @@ import { sharedParsePool } from './articles/parse-pool.ts';
 import { errorMessage, isUserError, UserError } from './errors.ts';
 import type { Logger } from './log.ts';
 import { modelMessages, startupMessages } from './messages.ts';
+import type { Metrics } from './ops/metrics.ts';
 import { Retriever } from './retrieval/search.ts';
 import { AnswerLog } from './store/answer-log.ts';
 import { Library } from './store/library.ts';
@@ -47,6 +49,11 @@ export interface App {
    * only `newsroom reindex` can help (the library holds another model's vectors).
    */
   retryModelInBackground(): void;
+  /**
+   * Prometheus metrics, when the front end serves them (HTTP_PORT, bot and console only); null
+   * otherwise. Code where something worth counting happens reports here: `app.metrics?.…`.
+   */
+  metrics: Metrics | null;
   /** Stops the background retry and closes the library and the answer log. */
   close(): void;
 }
@@ -57,7 +64,7 @@ export const PROMPTS_DIR = fileURLToPath(new URL('../prompts', import.meta.url))
 /** Longest question answered; Discord allows 6,000-character options, embedders far fewer tokens. */
 export const MAX_QUESTION_CHARS = 1000;
 
-function createLlm(config: Config, logger: Logger): LlmClient | null {
+function createLlm(config: Config, logger: Logger, metrics: Metrics | null): LlmClient | null {
   const { apiKey, baseURL } = config.llm;
   if (!apiKey && !baseURL) return null;
   return createLlmClient({
@@ -68,6 +75,7 @@ function createLlm(config: Config, logger: Logger): LlmClient | null {
     maxRetries: config.llm.maxRetries,
     maxConcurrent: config.llm.maxConcurrent,
     logger,
+    ...(metrics ? { onCall: (result: LlmResult) => metrics.llmCall(result) } : {}),
   });
 }
 
@@ -139,6 +147,8 @@ export interface AppHooks {
   onWriteWait?: (holder: LockHolder | null) => void;
   /** The background retry's waits (default MODEL_RETRY: 1 minute, doubling up to 30); tests shorten them. */
   modelRetry?: BackoffOptions;
+  /** Counts what the app does (answers, model calls) and reads its size and modes at scrape time. */
+  metrics?: Metrics;
 }
 
 export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): AppStart {
@@ -150,7 +160,8 @@ export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): A
   } catch (error) {
     throw new StartupError(startupMessages.promptsInvalid(errorMessage(error)), { cause: error });
   }
-  const llm = createLlm(config, logger);
+  const metrics = hooks.metrics ?? null;
+  const llm = createLlm(config, logger, metrics);
   const { library, answerLog } = openLibrary(config, logger, hooks);
 
   const ready = (async (): Promise<App> => {
@@ -169,6 +180,7 @@ export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): A
           collections.find((c) => c !== SHARED_COLLECTION) ?? null,
           closest.map((a) => a.articleId),
         ),
+      ...(metrics ? { onResult: (command: 'ask' | 'summarize', result: AnswerResult | SummaryResult) => metrics.answered(command, result) } : {}),
       options: {
         k: config.search.k,
         perArticle: config.search.perArticle,
@@ -219,6 +231,7 @@ export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): A
         const { maxDelayMs } = hooks.modelRetry ?? MODEL_RETRY;
         logger.info({ modelId: config.embedding.model }, modelMessages.retrying(config.embedding.model, Math.round(maxDelayMs / 60_000)));
       },
+      metrics,
       close: () => {
         closed = true;
         retry?.stop();
@@ -226,6 +239,13 @@ export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): A
         library.close();
       },
     };
+    metrics?.watch({
+      generation: () => library.generation(),
+      counts: () => library.counts(),
+      // Read from the app each time: the embedding model may arrive after start-up.
+      searchMode: () => (app.embedder ? 'hybrid' : 'keyword'),
+      answerMode: () => (app.llm ? 'llm' : 'extractive'),
+    });
     return app;
   })();
   // Nobody gets an App to close when loading fails, so close what was opened here.

@@ -23,11 +23,17 @@ export async function syncArticlesDir(app: App): Promise<IngestSummary | null> {
   const dir = app.config.articlesDir;
   let summary: IngestSummary | null = null;
   if (dir) {
-    summary = await ingest(
-      { library: app.library, embedder: app.embedder },
-      loadPaths([dir], { maxBytes: app.config.maxFileBytes }),
-      { collection: SHARED_COLLECTION, chunking: app.config.chunking },
-    );
+    try {
+      summary = await ingest(
+        { library: app.library, embedder: app.embedder },
+        loadPaths([dir], { maxBytes: app.config.maxFileBytes }),
+        { collection: SHARED_COLLECTION, chunking: app.config.chunking },
+      );
+    } catch (error) {
+      app.metrics?.ingestFinished('articles_dir', null);
+      throw error;
+    }
+    app.metrics?.ingestFinished('articles_dir', summary);
   }
   if (app.embedder && app.library.pendingCount() > 0) {
     await embedPending({ library: app.library, embedder: app.embedder });

@@ -7,6 +7,7 @@ import { storeMessages } from '../messages.ts';
 import { leftoverTempFiles, writeJsonAtomically } from './atomic-file.ts';
 import { repairCatalogRows, type CatalogRepairs } from './catalog-repair.ts';
 import { Catalog, type ChunkChanges, type ChunkRecord, type EmbeddedChunk, type PendingChunk } from './catalog.ts';
+import type { FeedReader, FeedTables } from './feed-tables.ts';
 import { IndexFileDamage, inspectIndexFile, type IndexFileReport } from './index-file.ts';
 import { canWrite, isDiskFullError, isReadOnlyError } from './sqlite-file.ts';
 import type { SearchFilter, StoredArticle } from './types.ts';
@@ -360,6 +361,16 @@ export class Library {
 
   // ---------------------------------------------------------------- reads
 
+  /** Feed subscriptions and their items, read-only (changes go through LibraryWriter.feeds). */
+  get feeds(): FeedReader {
+    return this.catalog.feeds;
+  }
+
+  /** @internal used by LibraryWriter */
+  feedTables(): FeedTables {
+    return this.catalog.feeds;
+  }
+
   listArticles(collections?: readonly string[]): StoredArticle[] {
     return this.catalog.listArticles(collections);
   }
@@ -382,6 +393,11 @@ export class Library {
 
   chunkCount(): number {
     return this.catalog.chunkCount();
+  }
+
+  /** What is stored, counted from the catalog (each count reads an index, not the rows). */
+  counts(): { articles: number; chunks: number; embeddedChunks: number } {
+    return { articles: this.catalog.articleCount(), chunks: this.catalog.chunkCount(), embeddedChunks: this.catalog.embeddedCount() };
   }
 
   publicationRange(collections: readonly string[]): { articles: number; undated: number; earliest: string | null } {
@@ -644,6 +660,11 @@ export class LibraryWriter {
 
   clearEmbeddings(): void {
     this.library.clearEmbeddings();
+  }
+
+  /** Feed subscriptions and item records, writable while this write lasts. */
+  get feeds(): FeedTables {
+    return this.library.feedTables();
   }
 }
 
