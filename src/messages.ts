@@ -479,12 +479,17 @@ export const backupMessages = {
   backupFailsCheck: (
     dir: string,
     problems: readonly string[],
-    found: { generation: number; articles: number },
-    manifest: { generation: number; counts: { articles: number } },
-  ) =>
-    `The backup in ${dir} does not check out (${problems.length > 0 ? `problems: ${problems.join(', ')}` : 'no problems'}; ` +
-    `generation ${found.generation} with ${count(found.articles, 'article')}, where the manifest says generation ${manifest.generation} ` +
-    `with ${count(manifest.counts.articles, 'article')}). Nothing was changed; restore another backup.`,
+    found: { generation: number; articles: number; feeds: number },
+    manifest: { generation: number; counts: { articles: number; feeds?: number } },
+  ) => {
+    const feeds = (n: number | undefined) => (n === undefined ? '' : ` and ${count(n, 'followed feed')}`);
+    return (
+      `The backup in ${dir} does not check out (${problems.length > 0 ? `problems: ${problems.join(', ')}` : 'no problems'}; ` +
+      `generation ${found.generation} with ${count(found.articles, 'article')}${feeds(manifest.counts.feeds === undefined ? undefined : found.feeds)}, ` +
+      `where the manifest says generation ${manifest.generation} with ${count(manifest.counts.articles, 'article')}${feeds(manifest.counts.feeds)}). ` +
+      'Nothing was changed; restore another backup.'
+    );
+  },
   restoreIntoItself: (dir: string) => `${dir} is the backup itself; point DATA_DIR at the library folder to restore into.`,
   dataDirHoldsLibrary: (dataDir: string, files: readonly string[]) =>
     `DATA_DIR (${dataDir}) already holds a library (${files.join(', ')}). Restore into an empty DATA_DIR, or add --force to ` +

@@ -42,6 +42,49 @@ async function libraryWith(prefix: string, count: number, dataDir = tempDir()): 
   return dataDir;
 }
 
+/** Follows a feed in the library, with an item record for each of `articleIds` and the feed's validators. */
+async function followFeed(dataDir: string, url: string, articleIds: readonly string[]): Promise<void> {
+  const library = Library.open({ dataDir, hnsw: HNSW });
+  try {
+    await library.write(async (writer) => {
+      const feed = writer.feeds.add({ url, collection: SHARED_COLLECTION, title: 'The Harbour Gazette', addedAt: '2026-03-01T09:00:00.000Z' });
+      writer.feeds.recordSuccess(feed.id, { at: '2026-03-02T10:40:00.000Z', etag: '"v7"', lastModified: 'Mon, 02 Mar 2026 10:00:00 GMT' });
+      const seen = '2026-03-02T10:40:00.000Z';
+      writer.feeds.putItems(
+        feed.id,
+        articleIds.map((articleId) => ({
+          key: `${url}#${articleId}`,
+          articleId,
+          link: `${url}/${articleId}`,
+          itemHash: `hash-${articleId}`,
+          pageEtag: null,
+          pageLastModified: null,
+          pageCheckedAt: seen,
+          firstSeenAt: seen,
+          lastSeenAt: seen,
+        })),
+      );
+    });
+  } finally {
+    library.close();
+  }
+}
+
+function followedFeeds(dataDir: string): { url: string; title: string | null; etag: string | null; items: number; articleIds: string[] }[] {
+  const library = Library.open({ dataDir, hnsw: HNSW, readOnly: true });
+  try {
+    return library.feeds.list().map((f) => ({
+      url: f.url,
+      title: f.title,
+      etag: f.etag,
+      items: f.items,
+      articleIds: [...library.feeds.items(f.id).values()].map((i) => i.articleId).sort(),
+    }));
+  } finally {
+    library.close();
+  }
+}
+
 function storedIds(dataDir: string): string[] {
   const library = Library.open({ dataDir, hnsw: HNSW, readOnly: true });
   try {
@@ -146,6 +189,11 @@ test('restore refuses a folder that is not a backup, a backup from a newer versi
   bytes[bytes.length - 100] = (bytes[bytes.length - 100] ?? 0) ^ 0xff;
   fs.writeFileSync(path.join(damaged, 'library.sqlite'), bytes);
   refusals.push([damaged, /is damaged: library\.sqlite is not the file that was backed up \(its SHA-256 differs\)/]);
+  // Files intact, but not holding what the manifest records (here: feeds the library does not follow).
+  const otherCounts = path.join(tempDir(), 'other-counts');
+  fs.cpSync(backupDir, otherCounts, { recursive: true });
+  fs.writeFileSync(path.join(otherCounts, MANIFEST_FILE), JSON.stringify({ ...manifest, counts: { ...manifest.counts, feeds: 2 } }));
+  refusals.push([otherCounts, /does not check out \(no problems; generation 3 with 3 articles and 0 followed feeds, where the manifest says generation 3 with 3 articles and 2 followed feeds\)\. Nothing was changed/]);
 
   for (const [folder, message] of refusals) {
     await assert.rejects(restoreLibrary({ ...options, source: folder, dataDir: emptyDataDir }), (error: unknown) => {
@@ -167,10 +215,15 @@ test('restore refuses a folder that is not a backup, a backup from a newer versi
   assert.deepEqual(storedIds(occupied).sort(), ['current-0', 'current-1']);
 });
 
-test('restore --force swaps the backup in place of the library in DATA_DIR, keeping its model cache', async () => {
+test('restore --force swaps the backup in place of the library in DATA_DIR, keeping its model cache; the restored library follows the backed-up feeds', async () => {
   const backupDir = path.join(tempDir(), 'backup');
-  await backupLibrary({ dataDir: await libraryWith('restored', 4), target: backupDir, hnsw: HNSW });
+  const source = await libraryWith('restored', 4);
+  await followFeed(source, 'https://news.example/rss.xml', ['restored-0', 'restored-1']);
+  const backup = await backupLibrary({ dataDir: source, target: backupDir, hnsw: HNSW });
+  assert.equal(backup.manifest.counts.feeds, 1);
+  assert.equal(backup.manifest.counts.feedItems, 2);
   const dataDir = await libraryWith('replaced', 2);
+  await followFeed(dataDir, 'https://other.example/atom.xml', ['replaced-0']);
   fs.mkdirSync(path.join(dataDir, 'models', 'Xenova', 'bge-small-en-v1.5'), { recursive: true });
   fs.writeFileSync(path.join(dataDir, 'models', 'Xenova', 'bge-small-en-v1.5', 'config.json'), '{}');
 
@@ -178,6 +231,10 @@ test('restore --force swaps the backup in place of the library in DATA_DIR, keep
   assert.equal(result.replaced, true);
   assert.equal(result.report.healthy, true);
   assert.deepEqual(storedIds(dataDir).sort(), ['restored-0', 'restored-1', 'restored-2', 'restored-3']);
+  // The subscriptions come back with what their items became and the validators for the next sync.
+  assert.deepEqual(followedFeeds(dataDir), [
+    { url: 'https://news.example/rss.xml', title: 'The Harbour Gazette', etag: '"v7"', items: 2, articleIds: ['restored-0', 'restored-1'] },
+  ]);
   assert.equal(fs.readFileSync(path.join(dataDir, 'models', 'Xenova', 'bge-small-en-v1.5', 'config.json'), 'utf8'), '{}');
   assert.deepEqual(fs.readdirSync(dataDir).filter((n) => n.startsWith('.')), [], 'no temporary folders left');
   const library = Library.open({ dataDir, hnsw: HNSW });

@@ -9,14 +9,20 @@ import { loadPaths } from '../src/articles/load.ts';
 import { runChat } from '../src/cli/chat.ts';
 import { loadConfig } from '../src/config.ts';
 import { loadEmbedder, unloadEmbedders } from '../src/embeddings/transformers.ts';
+import { runFeedSync } from '../src/feeds/run-sync.ts';
 import { ingest } from '../src/ingest.ts';
 import { createLogger, silentLogger } from '../src/log.ts';
+import { startOpsServer } from '../src/ops/http-server.ts';
+import { Metrics } from '../src/ops/metrics.ts';
+import { Readiness } from '../src/ops/readiness.ts';
 import { inspectLibrary } from '../src/store/health.ts';
 import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { switchToModel, syncArticlesDir } from '../src/sync.ts';
 import { startModelHub } from './fakes/model-hub.ts';
+import { startNewsroomSite } from './fakes/newsroom-site.ts';
 import { ROOT } from './support/app.ts';
+import { get, metricValue } from './support/metrics.ts';
 import { closedPortUrl } from './support/network.ts';
 import { articleVectors, paragraphChunks, syntheticArticle } from './support/synthetic.ts';
 
@@ -62,9 +68,9 @@ function recordingLogger() {
 }
 
 /** An app whose model cannot load, with the sample articles stored keyword-only (none with `articles: false`). */
-async function keywordOnlyApp(env: Record<string, string>, logger = silentLogger, articles = true): Promise<App> {
+async function keywordOnlyApp(env: Record<string, string>, logger = silentLogger, articles = true, metrics?: Metrics): Promise<App> {
   const config = loadConfig({ EMBEDDING_MODEL: TINY, DATA_DIR: tempDir(), ARTICLES_DIR: articles ? ARTICLES : '', ...env }, ROOT);
-  const app = await openApp(config, logger, { modelRetry: RETRY }).ready;
+  const app = await openApp(config, logger, { modelRetry: RETRY, ...(metrics ? { metrics } : {}) }).ready;
   await syncArticlesDir(app);
   assert.equal(app.embedder, null);
   assert.equal(app.library.pendingCount() > 0, articles, 'articles stored without vectors');
@@ -82,9 +88,19 @@ async function consoleHelp(app: App): Promise<string> {
 test('the background retry switches a running app to hybrid search once the model appears in MODELS_DIR, embedding what was stored meanwhile', async () => {
   const modelsDir = tempDir();
   const { logger, lines, logged } = recordingLogger();
-  const app = await keywordOnlyApp({ MODELS_DIR: modelsDir }, logger);
+  // The operator's view, served as `npm start` serves it with HTTP_PORT (src/main.ts): ready once loaded.
+  const metrics = new Metrics({ processMetrics: false });
+  const readiness = new Readiness();
+  const app = await keywordOnlyApp({ MODELS_DIR: modelsDir }, logger, true, metrics);
+  readiness.set('app', () => null);
+  const ops = await startOpsServer({ host: '127.0.0.1', port: 0, metrics, readiness, logger: silentLogger });
   try {
     assert.match(app.embedderProblem ?? '', /MODELS_DIR/);
+    const keywordScrape = (await get(`${ops.url}/metrics`)).body;
+    assert.equal(metricValue(keywordScrape, 'newsroom_search_mode', { mode: 'keyword' }), 1);
+    assert.equal(metricValue(keywordScrape, 'newsroom_search_mode', { mode: 'hybrid' }), 0);
+    assert.ok((metricValue(keywordScrape, 'newsroom_chunks_awaiting_embedding') ?? 0) > 0);
+    assert.equal((await get(`${ops.url}/readyz`)).status, 200, 'keyword-only search is still ready to serve');
     const before = await app.retriever.search('Kestrel Street Bridge reopening', { k: 3, filter: shared });
     assert.equal(before.mode, 'keyword');
     assert.match(await consoleHelp(app), /Search: keyword only/);
@@ -110,7 +126,18 @@ test('the background retry switches a running app to hybrid search once the mode
     assert.doesNotMatch(await consoleHelp(app), /keyword only/);
     const report = inspectLibrary(app.config.dataDir);
     assert.equal(report.index.points, report.chunks, 'every stored chunk is in the vector index');
+
+    // /metrics reads the app at each scrape: the gauges follow the switch without a restart.
+    const hybridScrape = (await get(`${ops.url}/metrics`)).body;
+    assert.equal(metricValue(hybridScrape, 'newsroom_search_mode', { mode: 'hybrid' }), 1);
+    assert.equal(metricValue(hybridScrape, 'newsroom_search_mode', { mode: 'keyword' }), 0);
+    assert.equal(metricValue(hybridScrape, 'newsroom_chunks_awaiting_embedding'), 0);
+    assert.equal(metricValue(hybridScrape, 'newsroom_chunks'), report.chunks);
+    const ready = await get(`${ops.url}/readyz`);
+    assert.equal(ready.status, 200);
+    assert.deepEqual(JSON.parse(ready.body), { ready: true });
   } finally {
+    await ops.close();
     app.close();
   }
 });
@@ -155,6 +182,30 @@ test('an ingest that began keyword-only just before the switch has its chunks em
     assert.equal(app.library.pendingCount(), 0);
   } finally {
     app.close();
+  }
+});
+
+test('a feed sync that began keyword-only stores its stories embedded when the model loads while it fetches them', async () => {
+  const site = await startNewsroomSite();
+  const app = await keywordOnlyApp({ MODELS_DIR: tempDir(), FETCH_ALLOWED_HOSTS: '127.0.0.1' }, silentLogger, false);
+  try {
+    site.publish({ slug: 'crane', title: 'Harbour crane arrives', author: 'Ann Reporter', paragraphs: ['The new crane reached the container terminal on Tuesday after a week at sea.'] });
+    await app.library.write(async (writer) => writer.feeds.add({ url: site.url('/rss.xml'), collection: SHARED_COLLECTION, title: null, addedAt: new Date().toISOString() }));
+    site.pageDelayMs = 300;
+    const syncing = runFeedSync(app);
+    // The pass has read the feed and waits for the story page: the model loads now.
+    while (!site.requests.some((r) => r.path.startsWith('/stories/'))) await new Promise((r) => setTimeout(r, 10));
+    const embedder = await loadEmbedder({ modelId: TINY, cacheDir: tempDir(), modelsDir: FIXTURE_MODELS });
+    await switchToModel(app, embedder);
+    const run = await syncing;
+    assert.ok(run.ran);
+    assert.equal(run.report.added, 1);
+    assert.equal(app.library.pendingCount(), 0, 'the story was embedded as it was stored, not left for the next start');
+    const report = inspectLibrary(app.config.dataDir);
+    assert.equal(report.index.points, report.chunks);
+  } finally {
+    app.close();
+    await site.close();
   }
 });
 

@@ -47,7 +47,17 @@ export interface BackupManifest {
   generation: number;
   model: string | null;
   dimensions: number | null;
-  counts: { articles: number; chunks: number; embeddedChunks: number; answers: number; feedback: number; unanswered: number };
+  /** `feeds`: subscriptions, `feedItems`: their items the library knows (both in library.sqlite). */
+  counts: {
+    articles: number;
+    chunks: number;
+    embeddedChunks: number;
+    feeds: number;
+    feedItems: number;
+    answers: number;
+    feedback: number;
+    unanswered: number;
+  };
   files: BackupFile[];
 }
 
@@ -112,7 +122,7 @@ export async function backupLibrary(options: BackupOptions): Promise<BackupResul
       generation: report.generation,
       model: report.model,
       dimensions: report.dimensions,
-      counts: { articles: report.articles, chunks: report.chunks, embeddedChunks: report.embeddedChunks, ...answerCounts(target) },
+      counts: { articles: report.articles, chunks: report.chunks, embeddedChunks: report.embeddedChunks, ...feedCounts(target), ...answerCounts(target) },
       files: checksums(target, presentFiles(target), options.onProgress),
     };
     for (const file of manifest.files) fsyncFile(path.join(target, file.name));
@@ -312,13 +322,24 @@ function toSingleFile(file: string): void {
   }
 }
 
+/** Feed subscriptions and their items in the copied catalog: a restored library follows the same feeds. */
+export function feedCounts(dir: string): { feeds: number; feedItems: number } {
+  const rows = rowCounts(path.join(dir, LIBRARY_FILE), ['feeds', 'feed_items']);
+  return { feeds: rows.feeds ?? 0, feedItems: rows.feed_items ?? 0 };
+}
+
 function answerCounts(dir: string): { answers: number; feedback: number; unanswered: number } {
-  const counts = { answers: 0, feedback: 0, unanswered: 0 };
-  const file = path.join(dir, ANSWERS_FILE);
+  const rows = rowCounts(path.join(dir, ANSWERS_FILE), ['answers', 'feedback', 'unanswered']);
+  return { answers: rows.answers ?? 0, feedback: rows.feedback ?? 0, unanswered: rows.unanswered ?? 0 };
+}
+
+/** Rows in each of `tables` that the database has (one written by an older version may lack some). */
+function rowCounts(file: string, tables: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
   if (!fs.existsSync(file)) return counts;
   const db = openSqliteFile(file, { readOnly: true });
   try {
-    for (const table of Object.keys(counts) as (keyof typeof counts)[]) {
+    for (const table of tables) {
       if (tableExists(db, table)) counts[table] = (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
     }
   } finally {

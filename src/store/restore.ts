@@ -10,6 +10,7 @@ import {
   BACKUP_FORMAT,
   BACKUP_FORMAT_VERSION,
   MANIFEST_FILE,
+  feedCounts,
   sha256Of,
   SQLITE_SIDE_FILES,
   type BackupFile,
@@ -114,6 +115,7 @@ export async function restoreLibrary(options: RestoreOptions): Promise<RestoreRe
   const existing = libraryFilesIn(dataDir);
   if (existing.length > 0 && !options.force) throw new UserError(backupMessages.dataDirHoldsLibrary(dataDir, existing));
   if (existing.length > 0) refuseIfInUse(dataDir);
+  const dataDirExisted = fs.existsSync(dataDir);
   try {
     fs.mkdirSync(dataDir, { recursive: true });
   } catch (error) {
@@ -141,6 +143,11 @@ export async function restoreLibrary(options: RestoreOptions): Promise<RestoreRe
     } finally {
       lock.close();
     }
+  } catch (error) {
+    fs.rmSync(temp, { recursive: true, force: true });
+    // Refused (e.g. the copy did not check out): a DATA_DIR made for the restore goes too.
+    if (!dataDirExisted) removeIfEmpty(dataDir);
+    throw error;
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });
   }
@@ -218,11 +225,23 @@ function copyInto(source: string, temp: string, manifest: BackupManifest, onProg
 /** The copy must pass `check` and hold what the manifest says; otherwise nothing is changed. */
 function checkCopy(temp: string, source: string, manifest: BackupManifest): void {
   const report = inspectLibrary(temp);
+  const feeds = feedCounts(temp);
+  // Feed counts are compared when the manifest has them (backups made before feeds existed do not).
+  const recorded: Partial<BackupManifest['counts']> = manifest.counts;
+  const feedsDiffer = (['feeds', 'feedItems'] as const).some((key) => recorded[key] !== undefined && recorded[key] !== feeds[key]);
   const mismatch =
-    report.generation !== manifest.generation || report.articles !== manifest.counts.articles || report.chunks !== manifest.counts.chunks;
+    report.generation !== manifest.generation ||
+    report.articles !== manifest.counts.articles ||
+    report.chunks !== manifest.counts.chunks ||
+    feedsDiffer;
   if (!report.healthy || mismatch) {
     const problems = report.findings.map((f) => f.kind);
-    throw new UserError(backupMessages.backupFailsCheck(source, problems, { generation: report.generation, articles: report.articles }, manifest));
+    throw new UserError(
+      backupMessages.backupFailsCheck(source, problems, { generation: report.generation, articles: report.articles, feeds: feeds.feeds }, {
+        generation: manifest.generation,
+        counts: { articles: manifest.counts.articles, ...(recorded.feeds === undefined ? {} : { feeds: recorded.feeds }) },
+      }),
+    );
   }
 }
 
@@ -246,6 +265,14 @@ function swap(dataDir: string, temp: string, existing: readonly string[], manife
   fsync(dataDir);
   if (aside) fs.rmSync(aside, { recursive: true, force: true });
   return existing.length > 0;
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    // Not empty (another process wrote there meanwhile): left as it is.
+  }
 }
 
 /** Removes `<prefix><pid>-*` folders left by a restore whose process is gone. */
