@@ -8,10 +8,13 @@ import { loadPrompts, type Prompts } from './llm/prompts.ts';
 import type { LlmClient, LlmResult } from './llm/types.ts';
 import type { Embedder } from './embeddings/embedder.ts';
 import { EmbedderUnavailableError, loadEmbedder } from './embeddings/transformers.ts';
+import { CurrentEmbedder } from './embeddings/current.ts';
+import { Backoff, MODEL_RETRY, type BackoffOptions } from './embeddings/retry.ts';
+import { switchToModel } from './sync.ts';
 import { sharedParsePool } from './articles/parse-pool.ts';
 import { errorMessage, isUserError, UserError } from './errors.ts';
 import type { Logger } from './log.ts';
-import { startupMessages } from './messages.ts';
+import { modelMessages, startupMessages } from './messages.ts';
 import type { Metrics } from './ops/metrics.ts';
 import { Retriever } from './retrieval/search.ts';
 import { AnswerLog } from './store/answer-log.ts';
@@ -24,10 +27,15 @@ export interface App {
   config: Config;
   logger: Logger;
   library: Library;
-  /** Null when the embedding model cannot be used: search is then keyword-only, with a warning. */
-  embedder: Embedder | null;
-  /** Why `embedder` is null, in words an operator can act on. */
-  embedderProblem: string | null;
+  /** The embedding model in use, which can change while the app runs (see retryModelInBackground). */
+  embedding: CurrentEmbedder;
+  /**
+   * `embedding.embedder`, read live: null when the embedding model cannot be used (search is then
+   * keyword-only, with a warning). Read it when needed; a copy (`{ ...app }`) would not follow a change.
+   */
+  readonly embedder: Embedder | null;
+  /** Why `embedder` is null, in words an operator can act on (live, like `embedder`). */
+  readonly embedderProblem: string | null;
   retriever: Retriever;
   /** Null when no OPENAI_API_KEY / OPENAI_BASE_URL is set: answers are extractive. */
   llm: LlmClient | null;
@@ -35,10 +43,18 @@ export interface App {
   /** Answers shown, feedback on them, and questions the archive could not answer. */
   answerLog: AnswerLog;
   /**
+   * For long-running front ends (the bot, the console): while the model is unavailable, keeps
+   * trying to load it with a growing wait (1 min up to 30 min); once it loads, search turns hybrid
+   * and the chunks stored meanwhile are embedded. Does nothing when the model is in use or when
+   * only `newsroom reindex` can help (the library holds another model's vectors).
+   */
+  retryModelInBackground(): void;
+  /**
    * Prometheus metrics, when the front end serves them (HTTP_PORT, bot and console only); null
    * otherwise. Code where something worth counting happens reports here: `app.metrics?.…`.
    */
   metrics: Metrics | null;
+  /** Stops the background retry and closes the library and the answer log. */
   close(): void;
 }
 
@@ -63,30 +79,39 @@ function createLlm(config: Config, logger: Logger, metrics: Metrics | null): Llm
   });
 }
 
-/** The embedding model EMBEDDING_MODEL names, from MODELS_DIR or the download cache. */
-export function loadConfiguredEmbedder(config: Config, logger: Logger): Promise<Embedder> {
+/**
+ * The embedding model EMBEDDING_MODEL names, from MODELS_DIR or the download cache (downloaded
+ * there first when missing, from HF_ENDPOINT). `retryHub` tries the hub even if it could not be
+ * reached earlier in this process.
+ */
+export function loadConfiguredEmbedder(config: Config, logger: Logger, options: { retryHub?: boolean } = {}): Promise<Embedder> {
   return loadEmbedder({
     modelId: config.embedding.model,
     cacheDir: config.embedding.cacheDir,
     dtype: config.embedding.dtype,
+    hub: { url: config.embedding.hubUrl },
     logger,
+    ...(options.retryHub ? { retryHub: true } : {}),
     ...(config.embedding.modelsDir ? { modelsDir: config.embedding.modelsDir } : {}),
   });
 }
 
+interface UsableEmbedder {
+  embedder: Embedder | null;
+  problem: string | null;
+  /** Trying again later may help (the model was unavailable), unlike a library holding another model's vectors. */
+  retryable: boolean;
+}
+
 /** Loads the embedding model, or explains why it cannot be used with this library. */
-async function loadUsableEmbedder(
-  config: Config,
-  library: Library,
-  logger: Logger,
-): Promise<{ embedder: Embedder | null; problem: string | null }> {
+async function loadUsableEmbedder(config: Config, library: Library, logger: Logger, retryHub = false): Promise<UsableEmbedder> {
   let embedder: Embedder;
   try {
-    embedder = await loadConfiguredEmbedder(config, logger);
+    embedder = await loadConfiguredEmbedder(config, logger, { retryHub });
   } catch (error) {
     const problem = error instanceof EmbedderUnavailableError ? error.message : `embedding model failed: ${errorMessage(error)}`;
     logger.warn({ problem }, 'embedding model unavailable; search is keyword-only');
-    return { embedder: null, problem };
+    return { embedder: null, problem, retryable: true };
   }
   const stored = library.modelId;
   if (stored !== undefined && stored !== embedder.modelId) {
@@ -94,9 +119,9 @@ async function loadUsableEmbedder(
       `the library was embedded with ${stored}, but EMBEDDING_MODEL is ${embedder.modelId}; ` +
       'run `npx newsroom reindex` to re-embed it with the configured model';
     logger.warn({ stored, configured: embedder.modelId }, 'embedding model differs from the library');
-    return { embedder: null, problem };
+    return { embedder: null, problem, retryable: false };
   }
-  return { embedder, problem: null };
+  return { embedder, problem: null, retryable: false };
 }
 
 /**
@@ -120,6 +145,8 @@ export interface AppStart {
 export interface AppHooks {
   /** A write waits for another process's write to finish (the CLI tells the person waiting). */
   onWriteWait?: (holder: LockHolder | null) => void;
+  /** The background retry's waits (default MODEL_RETRY: 1 minute, doubling up to 30); tests shorten them. */
+  modelRetry?: BackoffOptions;
   /** Counts what the app does (answers, model calls) and reads its size and modes at scrape time. */
   metrics?: Metrics;
 }
@@ -138,8 +165,9 @@ export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): A
   const { library, answerLog } = openLibrary(config, logger, hooks);
 
   const ready = (async (): Promise<App> => {
-    const { embedder, problem } = await loadUsableEmbedder(config, library, logger);
-    const retriever = new Retriever(library, embedder);
+    const first = await loadUsableEmbedder(config, library, logger);
+    const embedding = new CurrentEmbedder(first);
+    const retriever = new Retriever(library, () => embedding.embedder);
     const answerer = new Answerer({
       library,
       retriever,
@@ -157,22 +185,56 @@ export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): A
         k: config.search.k,
         perArticle: config.search.perArticle,
         contextTokens: config.llm.contextTokens,
-        minSimilarity: embedder ? (findModelSpec(embedder.modelId)?.relevantSimilarity ?? null) : null,
+        // The only model that can ever be in use is EMBEDDING_MODEL's, and while none is, passages
+        // carry no similarity for this threshold to judge: so it follows the model as it loads.
+        minSimilarity: findModelSpec(config.embedding.model)?.relevantSimilarity ?? null,
         maxQuestionChars: MAX_QUESTION_CHARS,
       },
     });
+    let retry: Backoff | null = null;
+    let closed = false;
     const app: App = {
       config,
       logger,
       library,
-      embedder,
-      embedderProblem: problem,
+      embedding,
+      get embedder() {
+        return embedding.embedder;
+      },
+      get embedderProblem() {
+        return embedding.problem;
+      },
       retriever,
       llm,
       answerer,
       answerLog,
+      retryModelInBackground() {
+        if (retry || closed || embedding.embedder || !first.retryable) return;
+        retry = new Backoff(
+          async () => {
+            const loaded = await loadUsableEmbedder(config, library, logger, true);
+            if (closed) return true;
+            if (!loaded.embedder) {
+              if (!loaded.retryable) {
+                logger.warn({ problem: loaded.problem }, 'embedding model loaded but cannot be used with this library; no more retries');
+                return true;
+              }
+              throw new Error(loaded.problem ?? 'embedding model unavailable');
+            }
+            await switchToModel(app, loaded.embedder);
+            return true;
+          },
+          hooks.modelRetry ?? MODEL_RETRY,
+          (_error, nextInMs) => logger.warn({ nextInMinutes: Math.round(nextInMs / 6000) / 10 }, 'embedding model still unavailable; trying again later'),
+        );
+        retry.start();
+        const { maxDelayMs } = hooks.modelRetry ?? MODEL_RETRY;
+        logger.info({ modelId: config.embedding.model }, modelMessages.retrying(config.embedding.model, Math.round(maxDelayMs / 60_000)));
+      },
       metrics,
       close: () => {
+        closed = true;
+        retry?.stop();
         answerLog.close();
         library.close();
       },

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { DEFAULT_HUB_URL } from './embeddings/hub.ts';
 import { DEFAULT_EMBEDDING_MODEL, findModelSpec, listModelSpecs } from './embeddings/models.ts';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat } from './log.ts';
 import { parseAllowedHosts, type AddressPolicy } from './net/address-policy.ts';
@@ -35,6 +36,8 @@ export interface Config {
     modelsDir: string | null;
     /** Download cache, under dataDir. */
     cacheDir: string;
+    /** HF_ENDPOINT: the Hugging Face hub, or a mirror of it, that missing models are downloaded from. */
+    hubUrl: string;
   };
   chunking: { targetTokens: number; overlapTokens: number };
   hnsw: { m: number; efConstruction: number; efSearch: number };
@@ -174,6 +177,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       dtype: oneOf('EMBEDDING_DTYPE', ['fp32', 'q8'], 'fp32'),
       modelsDir: modelsDir ? path.resolve(cwd, modelsDir) : null,
       cacheDir: path.join(dataDir, 'models'),
+      hubUrl: url('HF_ENDPOINT') ?? DEFAULT_HUB_URL,
     },
     chunking: { targetTokens, overlapTokens },
     hnsw: {

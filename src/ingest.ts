@@ -186,20 +186,20 @@ function prune(
 }
 
 /**
- * Embeds chunks that were stored while the model was unavailable (or after a model change).
- * Returns how many were embedded.
+ * Embeds chunks that were stored while the model was unavailable (or after a model change), as
+ * one write (queued at once, so after every write queued before the call). Returns how many.
  */
 export async function embedPending(
   deps: { library: Library; embedder: Embedder },
   options: { batchSize?: number; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<number> {
   const { library, embedder } = deps;
-  const total = library.pendingCount();
-  if (total === 0) return 0;
   const model = { id: embedder.modelId, dimensions: embedder.dimensions };
   const batchSize = options.batchSize ?? 64;
   let done = 0;
   await library.write(async (writer) => {
+    // Counted once this write's turn has come: writes queued before it may add chunks still to embed.
+    const total = library.pendingCount();
     for (;;) {
       const batch = library.pendingChunks(batchSize);
       if (batch.length === 0) break;

@@ -87,9 +87,10 @@ async function serve(config: Config, logger: Logger, bot: boolean, hooks: ServeH
     // Loading the embedding model is slow and not fatal (search falls back to keywords): the bot
     // logs in meanwhile and answers "warming up" until it is done.
     const loading = loadApp(start);
-    loading.then(({ synced }) => {
+    loading.then(({ app, synced }) => {
       hooks.onLoaded();
       if (synced && config.articlesDir) logSync(logger, config.articlesDir, synced);
+      app.retryModelInBackground();
     }, () => undefined);
     const { runBot } = await import('./discord/bot.ts');
     try {
@@ -114,6 +115,7 @@ async function serve(config: Config, logger: Logger, bot: boolean, hooks: ServeH
   try {
     if (synced && config.articlesDir) process.stdout.write(`${syncReport(config.articlesDir, synced)}\n`);
     if (app.embedderProblem) process.stdout.write(`Search is keyword-only: ${app.embedderProblem}\n`);
+    app.retryModelInBackground();
     process.stdout.write(
       `${app.llm ? `Answers are written by ${config.llm.model}.` : 'No OPENAI_API_KEY or OPENAI_BASE_URL: answers quote the articles (extract mode).'}\n` +
         'No DISCORD_TOKEN set, so this is the local console. Set DISCORD_TOKEN and DISCORD_CLIENT_ID in .env to run the Discord bot.\n\n',

@@ -172,6 +172,74 @@ export const cliText = {
   articlesDirMissing: (dir: string) =>
     `ARTICLES_DIR is ${dir}, which does not exist. Set ARTICLES_DIR to your articles folder, or leave it empty to sync nothing.`,
   syncSummary: (dir: string, summary: string) => `Articles from ${dir}: ${summary}`,
+  modelLoaded: (modelId: string) => `The embedding model ${modelId} has loaded: search is hybrid (meaning + keywords) from now on.`,
+} as const;
+
+// ---------------------------------------------------------------- the embedding model
+
+/** Downloading, finding and loading the embedding model (`newsroom models`, start-up, the background retry). */
+export const modelMessages = {
+  // Why the hub could not be reached: phrases completing "… could not be reached: <reason>".
+  hubNotFound: (detail: string) => `its name does not resolve, so this machine has no internet or no DNS: ${detail}`,
+  hubConnectTimeout: (ms: number) => `no connection within ${formatSeconds(ms)}`,
+  hubNoAnswer: (ms: number) => `it accepted the connection but sent no answer within ${formatSeconds(ms)}`,
+  hubConnectFailed: (detail: string) => `the connection failed: ${detail}`,
+  hubUnreachable: (url: string, reason: string) => `The model hub ${url} could not be reached: ${reason}.`,
+
+  // Why a download failed: phrases completing "<model> could not be downloaded: <reason>".
+  reasonHubUnreachable: (url: string, reason: string) => `the model hub ${url} could not be reached (${reason})`,
+  reasonNotOnHub: (url: string, detail: string) => `${url} does not have it (${detail})`,
+  reasonInterrupted: (detail: string) => `the download was interrupted (${detail})`,
+  reasonWrongModel: (dimensions: number, expected: number) =>
+    `the downloaded files produce ${dimensions}-dimension vectors, not the ${expected} the model registry expects`,
+  reasonIncomplete: (files: readonly string[]) => `the download lacks ${files.join(', ')}`,
+  reasonFolderNotWritable: (folder: string, detail: string) => `${folder} cannot be written (${detail})`,
+
+  /** `newsroom models pull` failed. */
+  pullFailed: (modelId: string, reason: string, retry: boolean) =>
+    `${modelId} could not be downloaded: ${reason}. Nothing was kept` +
+    (retry ? '; run `npx newsroom models pull` again.' : '.') +
+    ' On a server without internet, pull it on a machine that has internet and copy the folder (see "The embedding model" in the README), or set MODELS_DIR.',
+  unknownModel: (modelId: string, known: readonly string[]) =>
+    `Unknown embedding model "${modelId}". Known models:\n${known.map((id) => `  ${id}`).join('\n')}\nRun \`npx newsroom models list\` to see which are downloaded.`,
+
+  // Loading, for the operator (logs, CLI warnings, the console).
+  missingFromModelsDir: (modelId: string, modelsDir: string, missing: readonly string[], cacheDir: string) =>
+    `Embedding model "${modelId}" is not available: ${missing.map((file) => `${modelId}/${file}`).join(', ')} ` +
+    `${missing.length === 1 ? 'is' : 'are'} missing from MODELS_DIR ("${modelsDir}"). Nothing is downloaded while MODELS_DIR is set: ` +
+    `put the files in that folder, or unset MODELS_DIR to download the model once into "${cacheDir}".`,
+  notDownloaded: (modelId: string, reason: string, cacheDir: string, files: string) =>
+    `Embedding model "${modelId}" could not be downloaded: ${reason}. Connect to the internet once so the model downloads ` +
+    `into "${cacheDir}" (\`npx newsroom models pull\`), or set MODELS_DIR to a folder holding ${files}.`,
+  hubDownEarlier: (modelId: string, hubUrl: string, failure: { at: Date; reason: string }, cacheDir: string, files: string) =>
+    `Embedding model "${modelId}" is not in "${cacheDir}", and the model hub ${hubUrl} could not be reached at ` +
+    `${failure.at.toISOString().slice(11, 19)} UTC (${failure.reason}), so it is not tried again in this run. ` +
+    `Run \`npx newsroom models pull\` once the hub can be reached, or set MODELS_DIR to a folder holding ${files}.`,
+  wrongDimensions: (modelId: string, dimensions: number, expected: number) =>
+    `Embedding model "${modelId}" produces ${dimensions}-dimension vectors, but the model registry says ${expected}: ` +
+    `the files in its folder belong to another model. Replace them with ${modelId}.`,
+  unreadable: (modelId: string, folder: string, reason: string) =>
+    `Embedding model "${modelId}" in "${folder}" could not be loaded: ${reason}. Its files may be damaged: delete its folder ` +
+    'and run `npx newsroom models pull` to download it again, or replace the files.',
+  retrying: (modelId: string, minutes: number) =>
+    `the embedding model ${modelId} is tried again in the background every ${minutes} minutes at most; search switches to hybrid once it loads`,
+} as const;
+
+/** `newsroom models`: the list and the download's lines. */
+export const modelsText = {
+  usage: (action: string | undefined) =>
+    action === undefined || action === 'list' || action === 'pull'
+      ? 'Say what to do: `newsroom models list`, or `newsroom models pull [<model id>]`.'
+      : `Unknown action "${action}" for newsroom models: use \`newsroom models list\` or \`newsroom models pull [<model id>]\`.`,
+  listHeading: (dtype: string, root: string, modelsDir: boolean) =>
+    `Embedding models (${dtype} weights), loaded from ${modelsDir ? 'MODELS_DIR' : 'the download cache'} ${root}:`,
+  configured: '← EMBEDDING_MODEL',
+  absent: (location: 'models-dir' | 'cache') => (location === 'cache' ? 'not downloaded' : 'not in MODELS_DIR'),
+  incomplete: (missing: readonly string[]) => `incomplete: lacks ${missing.join(', ')}`,
+  listFooter: 'Download one with `npx newsroom models pull <model id>` (EMBEDDING_MODEL when no id is given).',
+  pulled: (modelId: string, folder: string, bytes: number, seconds: number) =>
+    `downloaded ${modelId} (${formatMegabytes(bytes)}) into ${folder} in ${seconds.toFixed(1)} s`,
+  alreadyThere: (modelId: string, folder: string) => `${modelId} is already in ${folder}; nothing to download.`,
 } as const;
 
 // ---------------------------------------------------------------- article loading
@@ -378,6 +446,65 @@ export const storeMessages = {
     `the disk holding the library is full: ${freeBytes === null ? 'too little' : formatMegabytes(freeBytes)} free, at least ${formatMegabytes(neededBytes)} needed`,
   diskFullOnOpen: (file: string) => `${file} cannot be opened: the disk holding it is full. Free some space and try again.`,
   databaseFull: () => 'The disk holding the library is full, so nothing more can be stored. Free some space and try again.',
+} as const;
+
+/** `newsroom backup` and `newsroom restore`. */
+export const backupMessages = {
+  targetMissing: 'Name the folder to back up into: newsroom backup <dir> (a new or empty folder).',
+  sourceMissing: 'Name the backup to restore: newsroom restore <backup dir>.',
+  noLibrary: (dir: string) => `There is no library in ${dir} (no library.sqlite) to back up. Check DATA_DIR.`,
+  targetInsideLibrary: (target: string, dataDir: string) =>
+    `${target} is inside the library folder ${dataDir}; back up into a folder outside DATA_DIR.`,
+  targetIsFile: (target: string) => `${target} is a file; name a new folder for the backup.`,
+  targetNotEmpty: (target: string) =>
+    `${target} already exists and is not empty; back up into a new or empty folder (for example one named after the date).`,
+  targetUnwritable: (target: string, code: string) => `The backup folder ${target} cannot be created (${code}).`,
+  copyFailsCheck: (problems: readonly string[]) =>
+    `The copy of the library did not pass the check (${problems.join(', ')}), so no backup was kept. ` +
+    'Run `npx newsroom check` on DATA_DIR to see what is wrong with the library.',
+
+  notABackup: (dir: string, why: string) => `${dir} is not a newsroom-bot backup: ${why}. Nothing was changed.`,
+  doesNotExist: 'it does not exist',
+  notAFolder: 'it is not a folder',
+  noManifest: 'it has no manifest.json (a backup that was interrupted has none either)',
+  unreadableManifest: (detail: string) => `its manifest.json cannot be read (${detail})`,
+  foreignManifest: 'its manifest.json does not describe a newsroom-bot backup',
+  newerBackup: (dir: string, version: number, appVersion: string, supported: number) =>
+    `${dir} was made by a newer newsroom-bot (${appVersion}, backup format ${version}); this version reads backup format ${supported}` +
+    `${supported > 1 ? ' and older' : ''}. Upgrade newsroom-bot, then restore. Nothing was changed.`,
+  damagedBackup: (dir: string, why: string) => `The backup in ${dir} is damaged: ${why}. Nothing was changed; restore another backup.`,
+  fileMissing: (name: string) => `${name} is missing`,
+  fileSize: (name: string, bytes: number, expected: number) => `${name} is ${bytes.toLocaleString('en-US')} bytes, not the ${expected.toLocaleString('en-US')} it was backed up with`,
+  checksumMismatch: (name: string) => `${name} is not the file that was backed up (its SHA-256 differs)`,
+  backupFailsCheck: (
+    dir: string,
+    problems: readonly string[],
+    found: { generation: number; articles: number; feeds: number },
+    manifest: { generation: number; counts: { articles: number; feeds?: number } },
+  ) => {
+    const feeds = (n: number | undefined) => (n === undefined ? '' : ` and ${count(n, 'followed feed')}`);
+    return (
+      `The backup in ${dir} does not check out (${problems.length > 0 ? `problems: ${problems.join(', ')}` : 'no problems'}; ` +
+      `generation ${found.generation} with ${count(found.articles, 'article')}${feeds(manifest.counts.feeds === undefined ? undefined : found.feeds)}, ` +
+      `where the manifest says generation ${manifest.generation} with ${count(manifest.counts.articles, 'article')}${feeds(manifest.counts.feeds)}). ` +
+      'Nothing was changed; restore another backup.'
+    );
+  },
+  restoreIntoItself: (dir: string) => `${dir} is the backup itself; point DATA_DIR at the library folder to restore into.`,
+  dataDirHoldsLibrary: (dataDir: string, files: readonly string[]) =>
+    `DATA_DIR (${dataDir}) already holds a library (${files.join(', ')}). Restore into an empty DATA_DIR, or add --force to ` +
+    'replace it: the current library stays in place until the restored one has been copied and checked. Nothing was changed.',
+  dataDirUnwritable: (dataDir: string, code: string) => `DATA_DIR (${dataDir}) cannot be created or written (${code}). Nothing was changed.`,
+  libraryInUse: (dataDir: string, holder: WriterNote | null) =>
+    `The library in ${dataDir} is in use by another process${holder ? ` (${describeWriter(holder)})` : ''}: stop the bot ` +
+    '(`sudo systemctl stop newsroom-bot`) and any running `newsroom` command, then restore. Nothing was changed.',
+
+  backedUp: (dir: string, articles: number, chunks: number, generation: number, bytes: number, seconds: number) =>
+    `backed up ${count(articles, 'article')} (${count(chunks, 'chunk')}, generation ${generation}) into ${dir}: ` +
+    `${formatMegabytes(bytes)} in ${seconds.toFixed(1)} s`,
+  restored: (articles: number, chunks: number, generation: number, createdAt: string, source: string, replaced: boolean) =>
+    `restored ${count(articles, 'article')} (${count(chunks, 'chunk')}, generation ${generation}) backed up ` +
+    `${createdAt.slice(0, 16).replace('T', ' ')} UTC, from ${source}${replaced ? ', replacing the library that was there' : ''}`,
 } as const;
 
 /** `newsroom check`: what it found and what `--repair` did. */

@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { env, pipeline } from '@huggingface/transformers';
+import { closedPortUrl } from './support/network.ts';
+import { startModelHub, type ModelHub } from './fakes/model-hub.ts';
 import { UserError } from '../src/errors.ts';
 import type { Embedder } from '../src/embeddings/embedder.ts';
 import { DEFAULT_EMBEDDING_MODEL, getModelSpec, listModelSpecs } from '../src/embeddings/models.ts';
@@ -197,38 +199,31 @@ describe('Transformers.js embedder on the tiny model', () => {
 });
 
 describe('without MODELS_DIR (download once, then cached)', () => {
-  // Any attempt to reach the Hugging Face hub fails here, as it would on a machine offline.
-  const realFetch = env.fetch;
-  const attempted: string[] = [];
-  before(() => {
-    env.fetch = (async (url: string | URL) => {
-      attempted.push(String(url));
-      throw new TypeError('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND huggingface.co') });
-    }) as typeof env.fetch;
+  // A hub that counts requests and serves nothing: any attempt to download shows up here.
+  let hub: ModelHub;
+  before(async () => {
+    hub = await startModelHub({ root: await tempDir('empty-hub') });
   });
-  after(() => {
-    env.fetch = realFetch;
-  });
+  after(() => hub.close());
 
   test('a model already in the cache folder loads without reaching the network', async () => {
     const cacheDir = await tempDir('warm-cache');
     await fs.cp(path.join(MODELS_DIR, 'newsroom'), path.join(cacheDir, 'newsroom'), { recursive: true });
-    attempted.length = 0;
-    const embedder = await loadEmbedder({ modelId: TINY, cacheDir });
+    const embedder = await loadEmbedder({ modelId: TINY, cacheDir, hub: { url: hub.url } });
     assert.equal(embedder.dimensions, 64);
-    assert.deepEqual(attempted, []);
+    assert.deepEqual(hub.requests, []);
   });
 
   test('a model neither cached nor reachable fails with advice to connect once or set MODELS_DIR', async () => {
     const cacheDir = await tempDir('cold-cache');
-    await assert.rejects(loadEmbedder({ modelId: 'Xenova/all-MiniLM-L6-v2', cacheDir }), (error: unknown) => {
+    await assert.rejects(loadEmbedder({ modelId: 'Xenova/all-MiniLM-L6-v2', cacheDir, hub: { url: await closedPortUrl() } }), (error: unknown) => {
       assert.ok(error instanceof EmbedderUnavailableError);
       assert.match(error.message, /could not be downloaded/);
+      assert.match(error.message, /could not be reached/);
       assert.ok(error.message.includes(cacheDir), 'names the cache folder');
       assert.match(error.message, /MODELS_DIR/);
       return true;
     });
-    assert.ok(attempted.length > 0);
   });
 });
 

@@ -1,6 +1,7 @@
 import readline from 'node:readline/promises';
 import type { App } from '../app.ts';
 import { errorMessage, isUserError } from '../errors.ts';
+import { cliText } from '../messages.ts';
 import { SHARED_COLLECTION } from '../store/types.ts';
 import { renderAnswer, renderSummary } from './render.ts';
 import { parseLength } from './summarize.ts';
@@ -34,6 +35,12 @@ export async function runChat(app: App, io: ChatIO = { input: process.stdin, out
   const collections = [SHARED_COLLECTION];
   out(`${HELP}\n\n`);
   rl.setPrompt('> ');
+  // The model may load later (the background retry): say so when it does.
+  const stopListening = app.embedding.onChange(({ embedder }) => {
+    if (!embedder) return;
+    out(`\n${cliText.modelLoaded(embedder.modelId)}\n`);
+    rl.prompt(true);
+  });
   rl.prompt();
   for await (const raw of rl) {
     const line = raw.trim();
@@ -52,6 +59,7 @@ export async function runChat(app: App, io: ChatIO = { input: process.stdin, out
     }
     rl.prompt();
   }
+  stopListening();
   rl.close();
 }
 

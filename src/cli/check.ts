@@ -44,12 +44,13 @@ export const checkCommand = defineCommand({
   },
 });
 
-/** The report with each finding worded, as the text output words it. */
-function toJson(report: LibraryReport): Omit<LibraryReport, 'findings'> & { findings: (Finding & { problem: boolean; message: string })[] } {
+/** The report with each finding worded, as the text output words it (also `restore --json`'s `check`). */
+export function toJson(report: LibraryReport): Omit<LibraryReport, 'findings'> & { findings: (Finding & { problem: boolean; message: string })[] } {
   return { ...report, findings: report.findings.map((f) => ({ ...f, problem: isProblem(f), message: checkText.finding(f) })) };
 }
 
-function renderReport(report: LibraryReport): string {
+/** The report as `newsroom check` prints it (also after `restore`). */
+export function renderReport(report: LibraryReport): string {
   const lines = [checkText.heading(report.dataDir)];
   const row = (label: string, text: string) => lines.push(`  ${label.padEnd(9)} ${text}`);
   if (report.readOnly) row('access', checkText.readOnly);

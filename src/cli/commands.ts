@@ -1,5 +1,6 @@
 import { articlesCommand } from './articles.ts';
 import { askCommand } from './ask.ts';
+import { backupCommand, restoreCommand } from './backup.ts';
 import { checkCommand } from './check.ts';
 import { runChat } from './chat.ts';
 import { defineCommand, JSON_OPTION, type Command } from './command.ts';
@@ -8,6 +9,7 @@ import { forgetCommand, gapsCommand } from './editorial.ts';
 import { feedbackCommand } from './feedback.ts';
 import { feedsCommand } from './feeds.ts';
 import { ingestCommand } from './ingest.ts';
+import { modelsCommand } from './models.ts';
 import { reindexCommand } from './reindex.ts';
 import { searchCommand } from './search.ts';
 import { summarizeCommand } from './summarize.ts';
@@ -19,7 +21,9 @@ const chatCommand = defineCommand({
   options: {},
   maxArguments: 0,
   run: async (ctx) => {
-    await runChat(await ctx.app());
+    const app = await ctx.app();
+    app.retryModelInBackground();
+    await runChat(app);
     return 0;
   },
 });
@@ -57,5 +61,8 @@ export const COMMANDS: readonly Command[] = [
   feedsCommand,
   reindexCommand,
   checkCommand,
+  backupCommand,
+  restoreCommand,
+  modelsCommand,
   deployCommandsCommand,
 ];

@@ -1,17 +1,23 @@
-import { env, LogLevel, ModelFileNotFoundError, pipeline } from '@huggingface/transformers';
-import type { FeatureExtractionPipeline, Tensor } from '@huggingface/transformers';
+import { ModelFileNotFoundError } from '@huggingface/transformers';
+import type { FeatureExtractionPipeline } from '@huggingface/transformers';
 import { errorMessage } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
+import { modelMessages } from '../messages.ts';
 import type { Embedder } from './embedder.ts';
+import { measureDimensions, openExtractor, runModel, tokenizerLimit } from './extractor.ts';
+import { DEFAULT_HUB_URL, modelHub, type HubSettings } from './hub.ts';
+import { missingModelFiles, modelFiles, type EmbeddingDtype } from './model-files.ts';
 import { getModelSpec, type EmbeddingModelSpec } from './models.ts';
 import { poolTokenVectors } from './pooling.ts';
+import { downloadModel, ModelPullError } from './pull.ts';
+import { exclusively, readFromFolder } from './transformers-env.ts';
 
-export type EmbeddingDtype = 'fp32' | 'q8';
+export type { EmbeddingDtype };
 
 export interface LoadEmbedderOptions {
   /** Registry id (see models.ts). */
   modelId: string;
-  /** Where downloaded models are kept (under DATA_DIR). */
+  /** Where downloaded models are kept (under DATA_DIR), laid out as `<owner>/<name>/…`. */
   cacheDir: string;
   /** A folder holding `<modelId>/config.json`, `tokenizer.json`, `onnx/model.onnx`; when set nothing is downloaded. */
   modelsDir?: string;
@@ -19,6 +25,13 @@ export interface LoadEmbedderOptions {
   dtype?: EmbeddingDtype;
   /** Texts per model call. */
   batchSize?: number;
+  /** Where a model missing from the cache is downloaded from (default: the Hugging Face hub). */
+  hub?: HubSettings;
+  /**
+   * Try the hub even though it could not be reached earlier in this process (the background
+   * retry). Otherwise a load gives up at once, so one run waits for the network at most once.
+   */
+  retryHub?: boolean;
   logger?: Logger;
 }
 
@@ -43,24 +56,14 @@ interface LoadedModel {
   maxTokens: number;
 }
 
-interface TokenizerOutput {
-  input_ids: Tensor;
-  attention_mask: Tensor;
-  token_type_ids?: Tensor;
-}
-
 const loadedModels = new Map<string, Promise<LoadedModel>>();
 
 /**
- * Transformers.js keeps its settings (model folder, cache folder, downloads allowed) in one
- * global `env`, read while a model loads; loads run one at a time so each sees its own settings.
- */
-let loadQueue: Promise<unknown> = Promise.resolve();
-
-/**
  * Loads (once per model, folders and dtype) a Transformers.js feature-extraction model and
- * returns an Embedder over it. Throws EmbedderUnavailableError when the model cannot be loaded;
- * a failed load is forgotten, so a later call tries again.
+ * returns an Embedder over it. Models are read from disk only: from MODELS_DIR when set, else
+ * from the download cache, where a missing model is first downloaded whole (see pull.ts).
+ * Throws EmbedderUnavailableError when the model cannot be loaded; a failed load is forgotten,
+ * so a later call tries again.
  */
 export async function loadEmbedder(options: LoadEmbedderOptions): Promise<Embedder> {
   const spec = getModelSpec(options.modelId);
@@ -74,8 +77,7 @@ export async function loadEmbedder(options: LoadEmbedderOptions): Promise<Embedd
 
   let loading = loadedModels.get(key);
   if (loading === undefined) {
-    const queued = loadQueue.then(() => loadModel(spec, options, dtype, logger));
-    loadQueue = queued.catch(() => undefined);
+    const queued = exclusively(() => loadModel(spec, options, dtype, logger));
     loading = queued;
     loadedModels.set(key, loading);
     loading.catch(() => {
@@ -103,26 +105,34 @@ async function loadModel(
   logger: Logger,
 ): Promise<LoadedModel> {
   const startedAt = performance.now();
-  const localOnly = options.modelsDir !== undefined;
-  configureEnvironment(options);
+  const fromModelsDir = options.modelsDir !== undefined;
+  const root = options.modelsDir ?? options.cacheDir;
+  let downloaded = false;
+  try {
+    const missing = missingModelFiles(root, spec.id, dtype);
+    if (missing.length > 0) {
+      if (fromModelsDir) throw new EmbedderUnavailableError(spec.id, modelMessages.missingFromModelsDir(spec.id, root, missing, options.cacheDir));
+      await download(spec, options, dtype, logger);
+      downloaded = true;
+    }
+  } catch (error) {
+    logger.error({ err: error, modelId: spec.id, dtype, modelsDir: options.modelsDir, cacheDir: options.cacheDir },
+      'embedding model failed to load');
+    throw error;
+  }
+
   let extractor: FeatureExtractionPipeline | undefined;
   try {
-    extractor = await pipeline('feature-extraction', spec.id, {
-      dtype,
-      device: 'cpu',
-      cache_dir: options.cacheDir,
-      local_files_only: localOnly,
-    });
+    readFromFolder(root);
+    extractor = await openExtractor(spec.id, dtype, { localOnly: true });
     const maxTokens = Math.min(spec.maxTokens, tokenizerLimit(extractor));
     const dimensions = await measureDimensions(extractor, maxTokens);
     if (dimensions !== spec.dimensions) {
-      throw new EmbedderUnavailableError(spec.id,
-        `Embedding model "${spec.id}" produces ${dimensions}-dimension vectors, but the model registry ` +
-        `says ${spec.dimensions}: the files in its folder belong to another model. Replace them with ${spec.id}.`);
+      throw new EmbedderUnavailableError(spec.id, modelMessages.wrongDimensions(spec.id, dimensions, spec.dimensions));
     }
     logger.info({
       modelId: spec.id, dtype, dimensions, maxTokens,
-      source: localOnly ? 'models-dir' : 'cache-or-download',
+      source: fromModelsDir ? 'models-dir' : downloaded ? 'downloaded' : 'cache',
       ms: Math.round(performance.now() - startedAt),
     }, 'embedding model loaded');
     return { extractor, dimensions, maxTokens };
@@ -131,54 +141,32 @@ async function loadModel(
     logger.error({ err: error, modelId: spec.id, dtype, modelsDir: options.modelsDir, cacheDir: options.cacheDir },
       'embedding model failed to load');
     if (error instanceof EmbedderUnavailableError) throw error;
-    throw new EmbedderUnavailableError(spec.id, unavailableMessage(spec.id, dtype, options, error), { cause: error });
+    throw new EmbedderUnavailableError(spec.id, modelMessages.unreadable(spec.id, root, describeLoadFailure(error)), { cause: error });
   }
 }
 
-/** Vector length as the model actually produces it, from one short text. */
-async function measureDimensions(extractor: FeatureExtractionPipeline, maxTokens: number): Promise<number> {
-  const { tokens } = await runModel(extractor, ['dimension probe'], maxTokens);
-  const dimensions = tokens.dims[2];
-  if (tokens.dims.length !== 3 || dimensions === undefined) {
-    throw new Error(`The model output has shape [${tokens.dims.join(', ')}], not [batch, sequence, dimensions]`);
+/**
+ * Downloads a model missing from the cache, unless the hub could not be reached earlier in this
+ * run (then it fails at once, saying when that was).
+ */
+async function download(spec: EmbeddingModelSpec, options: LoadEmbedderOptions, dtype: EmbeddingDtype, logger: Logger): Promise<void> {
+  const hub = modelHub(options.hub ?? { url: DEFAULT_HUB_URL });
+  const files = filesText(spec.id, dtype);
+  const earlier = hub.unreachable;
+  if (earlier && !options.retryHub) {
+    throw new EmbedderUnavailableError(spec.id, modelMessages.hubDownEarlier(spec.id, hub.url, earlier, options.cacheDir, files));
   }
-  return dimensions;
-}
-
-function configureEnvironment(options: LoadEmbedderOptions): void {
-  env.logLevel = LogLevel.ERROR;
-  env.cacheDir = options.cacheDir;
-  env.useFSCache = true;
-  if (options.modelsDir !== undefined) {
-    env.localModelPath = options.modelsDir;
-    env.allowLocalModels = true;
-    env.allowRemoteModels = false;
-  } else {
-    // Cached files (cacheDir) are still used; the library's own bundled-models folder is not.
-    env.allowLocalModels = false;
-    env.allowRemoteModels = true;
+  try {
+    await downloadModel(spec, { modelId: spec.id, root: options.cacheDir, dtype, hub, logger });
+  } catch (error) {
+    const reason = error instanceof ModelPullError ? error.reason : errorMessage(error);
+    throw new EmbedderUnavailableError(spec.id, modelMessages.notDownloaded(spec.id, reason, options.cacheDir, files), { cause: error });
   }
 }
 
-function tokenizerLimit(extractor: FeatureExtractionPipeline): number {
-  const limit: unknown = extractor.tokenizer.model_max_length;
-  return typeof limit === 'number' && Number.isFinite(limit) && limit > 0 ? limit : Number.POSITIVE_INFINITY;
-}
-
-async function runModel(
-  extractor: FeatureExtractionPipeline,
-  texts: string[],
-  maxTokens: number,
-): Promise<{ tokens: Tensor; mask: Tensor }> {
-  const inputs: TokenizerOutput = extractor.tokenizer(texts, {
-    padding: true,
-    truncation: true,
-    max_length: maxTokens,
-  });
-  const outputs: { last_hidden_state?: Tensor } = await extractor.model(inputs);
-  const tokens = outputs.last_hidden_state;
-  if (tokens === undefined) throw new Error('The embedding model returned no last_hidden_state output');
-  return { tokens, mask: inputs.attention_mask };
+function filesText(modelId: string, dtype: EmbeddingDtype): string {
+  const files = modelFiles(dtype);
+  return `${modelId}/${files.slice(0, -1).join(', ')} and ${files.at(-1)}`;
 }
 
 function createEmbedder(spec: EmbeddingModelSpec, model: LoadedModel, batchSize: number): Embedder {
@@ -208,36 +196,12 @@ function createEmbedder(spec: EmbeddingModelSpec, model: LoadedModel, batchSize:
   };
 }
 
-function unavailableMessage(
-  modelId: string,
-  dtype: EmbeddingDtype,
-  options: LoadEmbedderOptions,
-  error: unknown,
-): string {
-  const weights = dtype === 'q8' ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx';
-  const files = `${modelId}/config.json, tokenizer.json, tokenizer_config.json and ${weights}`;
-  const reason = describeLoadFailure(error);
-  if (options.modelsDir !== undefined) {
-    return `Embedding model "${modelId}" is not available: ${reason}. Nothing is downloaded while MODELS_DIR ` +
-      `is set ("${options.modelsDir}"): put ${files} in that folder, or unset MODELS_DIR to download ` +
-      `the model once into "${options.cacheDir}".`;
-  }
-  return `Embedding model "${modelId}" could not be loaded: ${reason}. Connect to the internet once so the ` +
-    `model downloads into "${options.cacheDir}", or set MODELS_DIR to a folder holding ${files}.`;
-}
-
 function describeLoadFailure(error: unknown): string {
   if (error instanceof ModelFileNotFoundError) {
     const path = /"([^"]+)"/.exec(error.message)?.[1];
     return path === undefined ? 'a model file is missing' : `a model file is missing (${path})`;
   }
-  const message = firstLine(errorMessage(error));
-  const cause = error instanceof Error ? error.cause : undefined;
-  if (/fetch failed|ENOTFOUND|ECONNREFUSED|EAI_AGAIN|ETIMEDOUT|network/i.test(message)) {
-    const detail = cause instanceof Error ? `: ${firstLine(cause.message)}` : '';
-    return `the model files could not be downloaded (${message}${detail})`;
-  }
-  return message;
+  return firstLine(errorMessage(error));
 }
 
 function firstLine(text: string): string {

@@ -35,7 +35,16 @@ export async function runFeedSync(app: App, options: RunFeedSyncOptions = {}): P
     if (!lock.tryAcquire()) return { ran: false, holder: lock.holder() };
     try {
       const report = await syncFeeds(
-        { library: app.library, embedder: app.embedder, logger: app.logger },
+        {
+          library: app.library,
+          // Read when the pass stores its items, not when it starts: the model may load meanwhile
+          // (the background retry), and chunks stored keyword-only after the switch embedded its
+          // pending ones would stay unembedded until the next start.
+          get embedder() {
+            return app.embedder;
+          },
+          logger: app.logger,
+        },
         {
           policy: app.config.fetch.policy,
           maxBytes: app.config.maxFileBytes,

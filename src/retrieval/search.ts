@@ -50,25 +50,35 @@ interface CandidatePassage {
  * best passages of the best stories are returned, one story after another, capped per story.
  */
 export class Retriever {
+  /** The embedding model in use now; null while it is unavailable (keyword search only, with a warning on every result). */
+  private readonly currentEmbedder: () => Embedder | null;
+
+  /**
+   * `embedder`: a model, null for keyword search only, or a function giving the model in use at
+   * the time of each search (the app's, which may load after start-up).
+   */
   constructor(
     private readonly library: Library,
-    /** Null when the model is unavailable: keyword search only, with a warning on every result. */
-    private readonly embedder: Embedder | null,
-  ) {}
+    embedder: Embedder | null | (() => Embedder | null),
+  ) {
+    this.currentEmbedder = typeof embedder === 'function' ? embedder : () => embedder;
+  }
 
   get mode(): SearchResult['mode'] {
-    return this.embedder ? 'hybrid' : 'keyword';
+    return this.currentEmbedder() ? 'hybrid' : 'keyword';
   }
 
   async search(query: string, options: SearchOptions): Promise<SearchResult> {
+    // One model for the whole search, even if another becomes current meanwhile.
+    const embedder = this.currentEmbedder();
     const text = query.trim().slice(0, MAX_QUERY_CHARS);
     if (text.length === 0) throw new UserError(messages.emptyQuery);
     const time = timeScopeOf(text, options.asOf ?? isoDay(new Date()));
-    const warnings = this.embedder ? [] : [messages.keywordOnly];
-    const empty: SearchResult = { passages: [], mode: this.mode, warnings, time };
+    const warnings = embedder ? [] : [messages.keywordOnly];
+    const empty: SearchResult = { passages: [], mode: embedder ? 'hybrid' : 'keyword', warnings, time };
     const content = toFtsQuery(time.query) ? time.query : text;
     const ftsQuery = toFtsQuery(content);
-    if (!this.embedder && ftsQuery === null) throw new UserError(messages.queryWithoutWords);
+    if (!embedder && ftsQuery === null) throw new UserError(messages.queryWithoutWords);
     if (options.filter.collections.length === 0 || time.window?.future) return empty;
 
     const filter: SearchFilter = {
@@ -88,8 +98,8 @@ export class Retriever {
       Object.assign(entry, found);
     };
 
-    if (this.embedder) {
-      const vector = await this.embedder.embedQuery(content);
+    if (embedder) {
+      const vector = await embedder.embedQuery(content);
       this.library.denseSearch(vector, candidates, filter).forEach((n, rank) => add(n.id, { denseRank: rank, similarity: 1 - n.distance }));
     }
     if (ftsQuery) {
@@ -106,7 +116,7 @@ export class Retriever {
         denseRank: ranks.length > 0 ? Math.min(...ranks) : null,
       };
     });
-    const ranked = rankStories(signals, time.asOf, time.recency, this.embedder !== null).slice(0, options.stories ?? k);
+    const ranked = rankStories(signals, time.asOf, time.recency, embedder !== null).slice(0, options.stories ?? k);
     const cap = options.perArticle ?? 3;
     const lists = ranked.map((story) => this.passageOrder(story.articleKey, passagesByStory.get(story.articleKey) ?? [], content, cap));
 

@@ -26,14 +26,15 @@ export async function createTestApp(
   const config = loadConfig({ ...TINY_MODEL_ENV, DATA_DIR: dataDir, ARTICLES_DIR: articlesDir, ...env }, ROOT);
   const app = await createApp(config, silentLogger, hooks);
   await syncArticlesDir(app);
-  return {
-    ...app,
+  // Assigned onto the app, not spread: its embedder is read live through getters.
+  const close = app.close;
+  return Object.assign(app, {
     dataDir,
     close: () => {
-      app.close();
+      close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
-  };
+  });
 }
 
 /** The user message of a recorded chat request. */

@@ -6,7 +6,7 @@
 //   crash-writer.ts hold <dataDir>                          takes the write lock, says "holding", keeps it until stdin closes
 //
 // Every article has three paragraphs, one chunk each, with vectors from articleVectors(id).
-// Options: --m <HNSW M> (default 16).
+// Options: --m <HNSW M> (default 16); --pause-ms <n>: wait this long after each article (default: one tick).
 import { Library } from '../../src/store/library.ts';
 import { articleVectors, paragraphChunks, syntheticArticle } from './synthetic.ts';
 
@@ -15,6 +15,8 @@ const MODEL = { id: 'test-model', dimensions: 16 };
 const args = process.argv.slice(2);
 const mIndex = args.indexOf('--m');
 const m = mIndex >= 0 ? Number(args.splice(mIndex, 2)[1]) : 16;
+const pauseIndex = args.indexOf('--pause-ms');
+const pauseMs = pauseIndex >= 0 ? Number(args.splice(pauseIndex, 2)[1]) : 0;
 const mode = ['write', 'forget', 'hold'].includes(args[0] ?? '') ? (args.shift() as string) : 'crash';
 const dataDir = args.shift();
 if (!dataDir) throw new Error('usage: see the comment at the top of crash-writer.ts');
@@ -31,7 +33,7 @@ try {
   process.stdout.write(`failed ${(error as Error).message}\n`);
   process.exit(1);
 }
-const tick = () => new Promise((resolve) => setImmediate(resolve));
+const tick = () => new Promise((resolve) => (pauseMs > 0 ? setTimeout(resolve, pauseMs) : setImmediate(resolve)));
 
 function paragraphsOf(id: string): string[] {
   return [`First paragraph of ${id}.`, `Second paragraph of ${id}.`, `Third of ${id}.`];

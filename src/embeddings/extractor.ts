@@ -1,0 +1,60 @@
+import { pipeline } from '@huggingface/transformers';
+import type { FeatureExtractionPipeline, ProgressInfo, Tensor } from '@huggingface/transformers';
+import type { EmbeddingDtype } from './model-files.ts';
+
+interface TokenizerOutput {
+  input_ids: Tensor;
+  attention_mask: Tensor;
+  token_type_ids?: Tensor;
+}
+
+/**
+ * A Transformers.js feature-extraction pipeline for `modelId`, as the global `env` is set now
+ * (see transformers-env.ts): from a folder, or downloaded from the hub into a cache folder.
+ */
+export function openExtractor(
+  modelId: string,
+  dtype: EmbeddingDtype,
+  options: { localOnly: boolean; cacheDir?: string; onProgress?: (info: ProgressInfo) => void },
+): Promise<FeatureExtractionPipeline> {
+  return pipeline('feature-extraction', modelId, {
+    dtype,
+    device: 'cpu',
+    local_files_only: options.localOnly,
+    ...(options.cacheDir ? { cache_dir: options.cacheDir } : {}),
+    ...(options.onProgress ? { progress_callback: options.onProgress } : {}),
+  });
+}
+
+/** The longest input the tokenizer accepts (infinite when it does not say). */
+export function tokenizerLimit(extractor: FeatureExtractionPipeline): number {
+  const limit: unknown = extractor.tokenizer.model_max_length;
+  return typeof limit === 'number' && Number.isFinite(limit) && limit > 0 ? limit : Number.POSITIVE_INFINITY;
+}
+
+/** Token vectors and attention mask for a batch of texts, truncated to `maxTokens`. */
+export async function runModel(
+  extractor: FeatureExtractionPipeline,
+  texts: string[],
+  maxTokens: number,
+): Promise<{ tokens: Tensor; mask: Tensor }> {
+  const inputs: TokenizerOutput = extractor.tokenizer(texts, {
+    padding: true,
+    truncation: true,
+    max_length: maxTokens,
+  });
+  const outputs: { last_hidden_state?: Tensor } = await extractor.model(inputs);
+  const tokens = outputs.last_hidden_state;
+  if (tokens === undefined) throw new Error('The embedding model returned no last_hidden_state output');
+  return { tokens, mask: inputs.attention_mask };
+}
+
+/** Vector length as the model actually produces it, from one short text. */
+export async function measureDimensions(extractor: FeatureExtractionPipeline, maxTokens: number): Promise<number> {
+  const { tokens } = await runModel(extractor, ['dimension probe'], maxTokens);
+  const dimensions = tokens.dims[2];
+  if (tokens.dims.length !== 3 || dimensions === undefined) {
+    throw new Error(`The model output has shape [${tokens.dims.join(', ')}], not [batch, sequence, dimensions]`);
+  }
+  return dimensions;
+}

@@ -1,0 +1,396 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import packageJson from '../../package.json' with { type: 'json' };
+import { errorMessage, UserError } from '../errors.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import { backupMessages } from '../messages.ts';
+import { writeJsonAtomically } from './atomic-file.ts';
+import { inspectLibrary, isProblem, type LibraryReport } from './health.ts';
+import { Checksum, type IndexFileReport } from './index-file.ts';
+import { generationOfIndexFile, INDEX_FILE, INDEX_STATE_FILE, Library, LIBRARY_FILE, readIndexState } from './library.ts';
+import { openSqliteFile } from './sqlite-file.ts';
+import type { HnswParams } from './vector-index.ts';
+import { HOLDER_FILE, LOCK_FILE } from './write-lock.ts';
+
+/** The answer log (src/store/answer-log.ts) beside the library. */
+export const ANSWERS_FILE = 'answers.sqlite';
+export const MANIFEST_FILE = 'manifest.json';
+export const BACKUP_FORMAT = 'newsroom-backup';
+/** Raise it when a backup's layout changes in a way older versions cannot read; they then refuse it. */
+export const BACKUP_FORMAT_VERSION = 1;
+
+/** The SQLite databases of a library, copied with SQLite's online backup API. */
+const DATABASES = [LIBRARY_FILE, ANSWERS_FILE] as const;
+/** Every file a backup may hold besides its manifest, in the order a restore moves them into place. */
+const LIBRARY_FILES = [LIBRARY_FILE, INDEX_STATE_FILE, INDEX_FILE, ANSWERS_FILE] as const;
+/** What SQLite keeps beside a database while it is open or after a crash; moved together with it. */
+const SQLITE_SIDE_FILES = ['-wal', '-shm', '-journal'] as const;
+
+export interface BackupFile {
+  name: string;
+  bytes: number;
+  /** `sha256:` and 64 hex digits: `sha256sum` on the file prints the same digits. */
+  sha256: string;
+}
+
+/** manifest.json: what a backup holds. Written last: a folder without it is not a (complete) backup. */
+export interface BackupManifest {
+  format: typeof BACKUP_FORMAT;
+  formatVersion: number;
+  appVersion: string;
+  createdAt: string;
+  /** DATA_DIR it was taken from. */
+  source: string;
+  /** The catalog generation the whole backup reflects (databases and vector index alike). */
+  generation: number;
+  model: string | null;
+  dimensions: number | null;
+  /** `feeds`: subscriptions, `feedItems`: their items the library knows (both in library.sqlite). */
+  counts: {
+    articles: number;
+    chunks: number;
+    embeddedChunks: number;
+    feeds: number;
+    feedItems: number;
+    answers: number;
+    feedback: number;
+    unanswered: number;
+  };
+  files: BackupFile[];
+}
+
+export type BackupPhase = 'copying' | 'checking';
+
+export interface BackupProgress {
+  phase: BackupPhase;
+  /** Bytes done and to do in this phase. */
+  done: number;
+  total: number;
+}
+
+export interface BackupOptions {
+  dataDir: string;
+  /** A folder that does not exist yet, or an empty one. */
+  target: string;
+  hnsw: HnswParams;
+  logger?: Logger;
+  onProgress?: (progress: BackupProgress) => void;
+}
+
+export interface BackupResult {
+  dir: string;
+  manifest: BackupManifest;
+  bytes: number;
+  seconds: number;
+}
+
+/** Pages per step of SQLite's online backup (16 MB with the library's 16 KiB pages), so progress can be shown. */
+const PAGES_PER_STEP = 1024;
+
+/**
+ * Copies the library in `dataDir` into `target`, consistently, while the bot may be running and
+ * ingesting, and without waiting for writers (nor making them wait):
+ *
+ * 1. The vector index file is copied with the state that names its generation (see copyIndex).
+ * 2. The databases are copied with SQLite's online backup, a snapshot of one moment, taken after
+ *    the index: the catalog's generation G is at least the index's.
+ * 3. The copy is opened as a library, which replays the writes the index lacks from the copied
+ *    catalog (its generation log) and saves it: index and catalog both reflect generation G.
+ * 4. It must pass `check`; then every file's SHA-256 goes into manifest.json, written last.
+ *
+ * A failure removes what was written. The live library is only read.
+ */
+export async function backupLibrary(options: BackupOptions): Promise<BackupResult> {
+  const started = performance.now();
+  const logger = options.logger ?? silentLogger;
+  const dataDir = path.resolve(options.dataDir);
+  const target = path.resolve(options.target);
+  if (!fs.existsSync(path.join(dataDir, LIBRARY_FILE))) throw new UserError(backupMessages.noLibrary(dataDir));
+  if (target === dataDir || isInside(target, dataDir)) throw new UserError(backupMessages.targetInsideLibrary(target, dataDir));
+  const created = prepareTarget(target);
+  try {
+    await copyLibrary(dataDir, target, options, logger);
+    const report = bringIndexToCatalog(target, options.hnsw, logger);
+    const manifest: BackupManifest = {
+      format: BACKUP_FORMAT,
+      formatVersion: BACKUP_FORMAT_VERSION,
+      appVersion: packageJson.version,
+      createdAt: new Date().toISOString(),
+      source: dataDir,
+      generation: report.generation,
+      model: report.model,
+      dimensions: report.dimensions,
+      counts: { articles: report.articles, chunks: report.chunks, embeddedChunks: report.embeddedChunks, ...feedCounts(target), ...answerCounts(target) },
+      files: checksums(target, presentFiles(target), options.onProgress),
+    };
+    for (const file of manifest.files) fsyncFile(path.join(target, file.name));
+    writeJsonAtomically(path.join(target, MANIFEST_FILE), manifest);
+    const bytes = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
+    const seconds = (performance.now() - started) / 1000;
+    logger.info({ dir: target, generation: manifest.generation, articles: manifest.counts.articles, bytes, seconds: Number(seconds.toFixed(2)) }, 'library backed up');
+    return { dir: target, manifest, bytes, seconds };
+  } catch (error) {
+    removeWritten(target, created);
+    throw error;
+  }
+}
+
+function isInside(child: string, parent: string): boolean {
+  const relative = path.relative(parent, child);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+/** Creates the target folder, or accepts an empty one; returns whether it was created here. */
+function prepareTarget(target: string): boolean {
+  if (fs.existsSync(target)) {
+    if (!fs.statSync(target).isDirectory()) throw new UserError(backupMessages.targetIsFile(target));
+    if (fs.readdirSync(target).length > 0) throw new UserError(backupMessages.targetNotEmpty(target));
+    return false;
+  }
+  try {
+    fs.mkdirSync(target, { recursive: true });
+  } catch (error) {
+    throw new UserError(backupMessages.targetUnwritable(target, (error as NodeJS.ErrnoException).code ?? errorMessage(error)));
+  }
+  return true;
+}
+
+function removeWritten(target: string, created: boolean): void {
+  if (created) {
+    fs.rmSync(target, { recursive: true, force: true });
+    return;
+  }
+  for (const name of fs.readdirSync(target)) fs.rmSync(path.join(target, name), { recursive: true, force: true });
+}
+
+async function copyLibrary(dataDir: string, target: string, options: BackupOptions, logger: Logger): Promise<void> {
+  const databases = DATABASES.filter((name) => fs.existsSync(path.join(dataDir, name)));
+  const indexBytes = fileSize(path.join(dataDir, INDEX_FILE));
+  let total = indexBytes + databases.reduce((sum, name) => sum + fileSize(path.join(dataDir, name)), 0);
+  let done = 0;
+  const report = () => options.onProgress?.({ phase: 'copying', done, total: Math.max(total, done) });
+  if (indexBytes > 0) {
+    copyIndex(dataDir, target, logger, (n) => {
+      done += n;
+      report();
+    });
+  }
+  for (const name of databases) {
+    const before = done;
+    const expected = fileSize(path.join(dataDir, name));
+    const totalBefore = total;
+    await backupDatabase(path.join(dataDir, name), path.join(target, name), (copied, dbTotal) => {
+      // The database may have grown since its size was read.
+      total = totalBefore + Math.max(0, dbTotal - expected);
+      done = before + copied;
+      report();
+    });
+    done = before + fileSize(path.join(target, name));
+    report();
+  }
+}
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Copies of the index taken before giving up on one that matches its state (each a save racing the copy). */
+const INDEX_COPY_ATTEMPTS = 5;
+
+/**
+ * Copies vectors.hnsw with the vectors.json that describes it, without the write lock (a long
+ * ingest holds it for its whole run). The file is opened first and its state read after: a save
+ * records the new file's checksum, naming the old one as `previous`, before renaming the new file
+ * into place, and never changes a file in place. So the state read names the opened file, unless
+ * two saves came in between; the copy's CRC-32 tells, and the copy is taken again. An index whose
+ * state never matched is copied without it and rebuilt from the copied embeddings.
+ */
+function copyIndex(dataDir: string, target: string, logger: Logger, onCopied: (bytes: number) => void): void {
+  const to = path.join(target, INDEX_FILE);
+  for (let attempt = 1; attempt <= INDEX_COPY_ATTEMPTS; attempt++) {
+    let fd: number;
+    try {
+      fd = fs.openSync(path.join(dataDir, INDEX_FILE), 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    let copied: { checksum: string; bytes: number };
+    let stateText: string | null = null;
+    try {
+      try {
+        stateText = fs.readFileSync(path.join(dataDir, INDEX_STATE_FILE), 'utf8');
+      } catch {
+        // No state: the copy cannot be verified and is rebuilt in the backup.
+      }
+      copied = copyFromDescriptor(fd, to, onCopied);
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (stateText === null) return;
+    const stateFile = path.join(target, INDEX_STATE_FILE);
+    fs.writeFileSync(stateFile, stateText);
+    const generation = generationOfIndexFile(readIndexState(stateFile), copied as IndexFileReport);
+    if (typeof generation === 'number') return;
+    fs.rmSync(stateFile);
+    logger.info({ attempt }, 'the vector index was saved while it was being copied; copying it again');
+  }
+  logger.warn('the vector index kept changing while it was copied; the backup rebuilds it from the stored embeddings');
+}
+
+/** Copies an open file whole (its size as it is now), returning its CRC-32 as the index state records it. */
+function copyFromDescriptor(fd: number, to: string, onCopied: (bytes: number) => void): { checksum: string; bytes: number } {
+  const bytes = fs.fstatSync(fd).size;
+  const checksum = new Checksum();
+  const out = fs.openSync(to, 'w');
+  try {
+    const buffer = Buffer.allocUnsafe(8 * 1024 * 1024);
+    let position = 0;
+    while (position < bytes) {
+      const n = fs.readSync(fd, buffer, 0, Math.min(buffer.length, bytes - position), position);
+      if (n === 0) throw new Error(`the index file ended after ${position} of ${bytes} bytes`);
+      checksum.update(buffer.subarray(0, n));
+      fs.writeSync(out, buffer, 0, n);
+      position += n;
+      onCopied(n);
+    }
+  } finally {
+    fs.closeSync(out);
+  }
+  return { checksum: checksum.digest(), bytes };
+}
+
+/**
+ * SQLite's online backup of `from` into `to`: a copy of one consistent moment. It goes in steps
+ * (so progress shows); if another connection writes meanwhile, SQLite starts over, and then the
+ * rest is copied in one step, which no writer can interrupt (WAL readers never wait for writers).
+ */
+async function backupDatabase(from: string, to: string, onProgress: (bytes: number, total: number) => void): Promise<void> {
+  const db = openSqliteFile(from, { readOnly: true, refuseEmpty: true });
+  try {
+    const pageSize = Number(db.pragma('page_size', { simple: true }));
+    let previousRemaining = Infinity;
+    let oneStep = false;
+    await db.backup(to, {
+      progress: ({ totalPages, remainingPages }) => {
+        if (remainingPages > previousRemaining) oneStep = true;
+        previousRemaining = remainingPages;
+        onProgress((totalPages - remainingPages) * pageSize, totalPages * pageSize);
+        return oneStep ? totalPages : PAGES_PER_STEP;
+      },
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Opens the copy as a library: its index is brought up to the copied catalog's generation from
+ * the stored embeddings (or rebuilt from them if it cannot be trusted) and saved, checked byte
+ * for byte. Then the copy must pass `check`. Returns check's report.
+ */
+function bringIndexToCatalog(target: string, hnsw: HnswParams, logger: Logger): LibraryReport {
+  const library = Library.open({ dataDir: target, hnsw, logger, lockWaitMs: 0 });
+  library.close();
+  // The copy's own lock files: a backup holds the library, not a lock.
+  for (const name of [LOCK_FILE, HOLDER_FILE]) fs.rmSync(path.join(target, name), { force: true });
+  for (const name of DATABASES) if (fs.existsSync(path.join(target, name))) toSingleFile(path.join(target, name));
+  const report = inspectLibrary(target);
+  const problems = report.findings.filter((f) => isProblem(f) || f.kind === 'index-behind');
+  if (problems.length > 0) throw new UserError(backupMessages.copyFailsCheck(problems.map((f) => f.kind)));
+  return report;
+}
+
+/**
+ * Switches a copied database from WAL to a rollback journal, which folds the WAL into the file:
+ * each database is then one self-contained file, readable in place even from read-only media
+ * (a WAL database needs its -wal and -shm files beside it). The library switches back to WAL
+ * when it is next opened for writing.
+ */
+function toSingleFile(file: string): void {
+  const db = openSqliteFile(file, { readOnly: false });
+  try {
+    db.pragma('journal_mode = DELETE');
+  } finally {
+    db.close();
+  }
+}
+
+/** Feed subscriptions and their items in the copied catalog: a restored library follows the same feeds. */
+export function feedCounts(dir: string): { feeds: number; feedItems: number } {
+  const rows = rowCounts(path.join(dir, LIBRARY_FILE), ['feeds', 'feed_items']);
+  return { feeds: rows.feeds ?? 0, feedItems: rows.feed_items ?? 0 };
+}
+
+function answerCounts(dir: string): { answers: number; feedback: number; unanswered: number } {
+  const rows = rowCounts(path.join(dir, ANSWERS_FILE), ['answers', 'feedback', 'unanswered']);
+  return { answers: rows.answers ?? 0, feedback: rows.feedback ?? 0, unanswered: rows.unanswered ?? 0 };
+}
+
+/** Rows in each of `tables` that the database has (one written by an older version may lack some). */
+function rowCounts(file: string, tables: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  if (!fs.existsSync(file)) return counts;
+  const db = openSqliteFile(file, { readOnly: true });
+  try {
+    for (const table of tables) {
+      if (tableExists(db, table)) counts[table] = (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    }
+  } finally {
+    db.close();
+  }
+  return counts;
+}
+
+function tableExists(db: Database.Database, table: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(table) !== undefined;
+}
+
+function presentFiles(dir: string): string[] {
+  return LIBRARY_FILES.filter((name) => fs.existsSync(path.join(dir, name)));
+}
+
+/** SHA-256 of each file, reading each once. */
+function checksums(dir: string, names: readonly string[], onProgress?: (progress: BackupProgress) => void): BackupFile[] {
+  const total = names.reduce((sum, name) => sum + fs.statSync(path.join(dir, name)).size, 0);
+  let done = 0;
+  return names.map((name) => {
+    const bytes = fs.statSync(path.join(dir, name)).size;
+    const sha256 = sha256Of(path.join(dir, name), (n) => onProgress?.({ phase: 'checking', done: (done += n), total }));
+    return { name, bytes, sha256 };
+  });
+}
+
+export function sha256Of(file: string, onRead?: (bytes: number) => void): string {
+  const hash = createHash('sha256');
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(8 * 1024 * 1024);
+    for (;;) {
+      const n = fs.readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      hash.update(buffer.subarray(0, n));
+      onRead?.(n);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return `sha256:${hash.digest('hex')}`;
+}
+
+function fsyncFile(file: string): void {
+  const fd = fs.openSync(file, 'r+');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export { DATABASES as BACKED_UP_DATABASES, LIBRARY_FILES as BACKED_UP_FILES, SQLITE_SIDE_FILES };
