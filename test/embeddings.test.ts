@@ -9,8 +9,8 @@ import { closedPortUrl } from './support/network.ts';
 import { startModelHub, type ModelHub } from './fakes/model-hub.ts';
 import { UserError } from '../src/errors.ts';
 import type { Embedder } from '../src/embeddings/embedder.ts';
+import { embedBatch } from '../src/embeddings/extractor.ts';
 import { DEFAULT_EMBEDDING_MODEL, getModelSpec, listModelSpecs } from '../src/embeddings/models.ts';
-import { poolTokenVectors } from '../src/embeddings/pooling.ts';
 import { EmbedderUnavailableError, loadEmbedder, unloadEmbedders } from '../src/embeddings/transformers.ts';
 
 const MODELS_DIR = fileURLToPath(new URL('./fixtures/models', import.meta.url));
@@ -76,24 +76,6 @@ describe('model registry', () => {
   });
 });
 
-describe('pooling', () => {
-  // Two texts, three positions, two dimensions; the second text has one padding position.
-  const tokens = { dims: [2, 3, 2], data: [1, 0, 3, 4, 5, 0, 0, 2, 0, 4, 100, 100] };
-  const mask = { data: [1n, 1n, 1n, 1n, 1n, 0n] };
-
-  test('mean pooling averages real tokens and ignores padding', () => {
-    const [first, second] = poolTokenVectors(tokens, mask, 'mean', false);
-    assert.deepEqual(first, new Float32Array([3, 4 / 3]));
-    assert.deepEqual(second, new Float32Array([0, 3]));
-  });
-
-  test('CLS pooling takes the first token, and normalising gives unit length', () => {
-    const [first, second] = poolTokenVectors(tokens, mask, 'cls', true);
-    assert.deepEqual(first, new Float32Array([1, 0]));
-    assert.deepEqual(second, new Float32Array([0, 1]));
-  });
-});
-
 describe('Transformers.js embedder on the tiny model', () => {
   let embedder: Embedder;
 
@@ -156,6 +138,29 @@ describe('Transformers.js embedder on the tiny model', () => {
       const output = await extractor(text, { pooling: 'mean', normalize: true });
       assert.deepEqual(output.dims, [1, 64]);
       assertClose(await embedder.embedQuery(text), Float32Array.from(output.data as Float32Array), 1e-5);
+    } finally {
+      await extractor.dispose();
+    }
+  });
+
+  test('CLS pooling agrees with the pipeline\'s, truncating at the given limit', async () => {
+    env.localModelPath = MODELS_DIR;
+    env.allowRemoteModels = false;
+    const extractor = await pipeline('feature-extraction', TINY, {
+      dtype: 'fp32', local_files_only: true, cache_dir: await tempDir('cache-cls'),
+    });
+    try {
+      const texts = ['Firefighters rescued two residents.', 'The ferry sailed late.'];
+      const output = await extractor(texts, { pooling: 'cls', normalize: true });
+      const vectors = await embedBatch(extractor, texts, { maxTokens: 256, pooling: 'cls', normalize: true });
+      for (const [row, vector] of vectors.entries()) {
+        assertClose(vector, Float32Array.from((output.data as Float32Array).slice(row * 64, (row + 1) * 64)), 1e-5);
+      }
+      const long = 'word '.repeat(400);
+      const [cut] = await embedBatch(extractor, [long], { maxTokens: 8, pooling: 'mean', normalize: true });
+      const [shorter] = await embedBatch(extractor, ['word '.repeat(20)], { maxTokens: 8, pooling: 'mean', normalize: true });
+      assert.ok(cut && shorter);
+      assertClose(cut, shorter, 1e-5);
     } finally {
       await extractor.dispose();
     }

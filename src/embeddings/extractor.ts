@@ -1,6 +1,7 @@
-import { pipeline } from '@huggingface/transformers';
+import { mean_pooling, pipeline } from '@huggingface/transformers';
 import type { FeatureExtractionPipeline, ProgressInfo, Tensor } from '@huggingface/transformers';
 import type { EmbeddingDtype } from './model-files.ts';
+import type { Pooling } from './models.ts';
 
 interface TokenizerOutput {
   input_ids: Tensor;
@@ -33,7 +34,7 @@ export function tokenizerLimit(extractor: FeatureExtractionPipeline): number {
 }
 
 /** Token vectors and attention mask for a batch of texts, truncated to `maxTokens`. */
-export async function runModel(
+async function runModel(
   extractor: FeatureExtractionPipeline,
   texts: string[],
   maxTokens: number,
@@ -47,6 +48,24 @@ export async function runModel(
   const tokens = outputs.last_hidden_state;
   if (tokens === undefined) throw new Error('The embedding model returned no last_hidden_state output');
   return { tokens, mask: inputs.attention_mask };
+}
+
+/**
+ * One vector per text, pooled and normalised by Transformers.js as its feature-extraction
+ * pipeline does. The pipeline's own call is not used because it truncates only at the
+ * tokenizer's limit, and the model's spec may set a lower one (`maxTokens`).
+ */
+export async function embedBatch(
+  extractor: FeatureExtractionPipeline,
+  texts: string[],
+  options: { maxTokens: number; pooling: Pooling; normalize: boolean },
+): Promise<Float32Array[]> {
+  const { tokens, mask } = await runModel(extractor, texts, options.maxTokens);
+  const pooled = options.pooling === 'cls' ? tokens.slice(null, 0) : mean_pooling(tokens, mask);
+  const vectors = options.normalize ? pooled.normalize(2, -1) : pooled;
+  const [rows = 0, dimensions = 0] = vectors.dims;
+  const data = Float32Array.from(vectors.data as ArrayLike<number>);
+  return Array.from({ length: rows }, (_, row) => data.slice(row * dimensions, (row + 1) * dimensions));
 }
 
 /** Vector length as the model actually produces it, from one short text. */

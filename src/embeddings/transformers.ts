@@ -4,11 +4,10 @@ import { errorMessage } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { modelMessages } from '../messages.ts';
 import type { Embedder } from './embedder.ts';
-import { measureDimensions, openExtractor, runModel, tokenizerLimit } from './extractor.ts';
+import { embedBatch, measureDimensions, openExtractor, tokenizerLimit } from './extractor.ts';
 import { DEFAULT_HUB_URL, modelHub, type HubSettings } from './hub.ts';
 import { missingModelFiles, modelFiles, type EmbeddingDtype } from './model-files.ts';
 import { getModelSpec, type EmbeddingModelSpec } from './models.ts';
-import { poolTokenVectors } from './pooling.ts';
 import { downloadModel, ModelPullError } from './pull.ts';
 import { exclusively, readFromFolder } from './transformers-env.ts';
 
@@ -176,8 +175,7 @@ function createEmbedder(spec: EmbeddingModelSpec, model: LoadedModel, batchSize:
     const vectors: Float32Array[] = [];
     for (let start = 0; start < texts.length; start += batchSize) {
       const batch = texts.slice(start, start + batchSize).map((text) => prefix + text);
-      const { tokens, mask } = await runModel(extractor, batch, maxTokens);
-      vectors.push(...poolTokenVectors(tokens, mask, spec.pooling, spec.normalize));
+      vectors.push(...(await embedBatch(extractor, batch, { maxTokens, pooling: spec.pooling, normalize: spec.normalize })));
     }
     return vectors;
   }
