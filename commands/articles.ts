@@ -5,11 +5,10 @@ import {
   ButtonStyle,
   type APIEmbed,
   type ButtonInteraction,
-  type ChatInputCommandInteraction,
   type MessageActionRowComponentBuilder,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import { defineCommandWithSubcommands, subcommand } from '../src/discord/command.ts';
+import { defineCommandWithSubcommands, subcommand, type CommandCall } from '../src/discord/command.ts';
 import { onButton, type ComponentCall } from '../src/discord/component.ts';
 import type { BotContext } from '../src/discord/context.ts';
 import { defineCustomId, integer, oneOf, restOfId } from '../src/discord/custom-id.ts';
@@ -121,7 +120,7 @@ async function turnPage({ interaction, ctx, args }: ComponentCall<ButtonInteract
 }
 
 /** The editor-only subcommands: refused before anything is deferred, like a command for editors. */
-function editorsServer({ interaction, ctx }: { interaction: ChatInputCommandInteraction; ctx: BotContext }): string {
+function editorsServer({ interaction, ctx }: CommandCall<unknown>): string {
   if (!ctx.isEditor(interaction) || !interaction.guildId) throw new UserError(discordText.editorsOnly);
   return interaction.guildId;
 }
