@@ -3,18 +3,20 @@ import {
   ApplicationCommandOptionType,
   ButtonBuilder,
   ButtonStyle,
-  MessageFlags,
   type APIEmbed,
+  type ButtonInteraction,
   type MessageActionRowComponentBuilder,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { BotContext, SlashCommand } from '../src/discord/context.ts';
+import { defineCommandWithSubcommands, subcommand, type CommandCall } from '../src/discord/command.ts';
+import { onButton, type ComponentCall } from '../src/discord/component.ts';
+import type { BotContext } from '../src/discord/context.ts';
+import { defineCustomId, integer, oneOf, restOfId } from '../src/discord/custom-id.ts';
 import { code, joinMarkdown, md, trimAtWord } from '../src/discord/neutralize.ts';
 import { renderFeedback, renderGaps } from '../src/discord/reader-reports.ts';
-import { groupQuestions } from '../src/readers/question-groups.ts';
-import { NO_MENTIONS } from '../src/discord/respond.ts';
 import { UserError } from '../src/errors.ts';
 import { discordText } from '../src/messages.ts';
+import { groupQuestions } from '../src/readers/question-groups.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 
 const PAGE_SIZE = 10;
@@ -22,7 +24,6 @@ const PAGE_SIZE = 10;
 const GAPS_READ = 20_000;
 const GAPS_SHOWN = 20;
 const FEEDBACK_SHOWN = 10;
-type Scope = 'all' | 'server' | 'shared';
 
 const data = {
   name: 'articles',
@@ -65,14 +66,31 @@ const data = {
   ],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
-function collectionsFor(ctx: BotContext, visible: string[], scope: Scope): string[] {
+const SCOPES = ['all', 'server', 'shared'] as const;
+type Scope = (typeof SCOPES)[number];
+
+/** The article list's buttons: `nr:articles-page:<offset>:<scope>:<search>` (search is at most 50 characters). */
+const pageId = defineCustomId('nr:articles-page', { offset: integer, scope: oneOf(...SCOPES), search: restOfId });
+
+/**
+ * Buttons on lists posted before custom ids had one format: `cmd:articles:<offset>:<scope>:<search>`,
+ * the Next button's with ":n" appended. Still in channels, so still read.
+ */
+const oldPageId = defineCustomId('cmd:articles', {
+  offset: integer,
+  scope: oneOf(...SCOPES),
+  search: { ...restOfId, decode: (text: string) => text.replace(/:n$/, '') },
+});
+
+function collectionsFor(visible: string[], scope: Scope): string[] {
   if (scope === 'shared') return [SHARED_COLLECTION];
   if (scope === 'server') return visible.filter((c) => c !== SHARED_COLLECTION);
   return visible;
 }
 
+/** One page of the list, from `offset` (kept within the list), with Previous and Next buttons. */
 function page(ctx: BotContext, visible: string[], offset: number, scope: Scope, search: string) {
-  const found = ctx.articles.search(search, collectionsFor(ctx, visible, scope), Number.MAX_SAFE_INTEGER);
+  const found = ctx.articles.search(search, collectionsFor(visible, scope), Number.MAX_SAFE_INTEGER);
   if (found.length === 0) return { content: discordText.noArticles, embeds: [], components: [] };
   const start = Math.min(Math.max(0, offset), Math.floor((found.length - 1) / PAGE_SIZE) * PAGE_SIZE);
   const shown = found.slice(start, start + PAGE_SIZE);
@@ -84,11 +102,11 @@ function page(ctx: BotContext, visible: string[], offset: number, scope: Scope, 
     ).toString(),
     color: 0x2b6cb0,
   };
-  const args = (to: number) => `cmd:articles:${to}:${scope}:${search}`.slice(0, 100);
+  const to = (offset: number) => pageId.encode({ offset, scope, search });
   const row = new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(
-    new ButtonBuilder().setCustomId(args(start - PAGE_SIZE)).setLabel(discordText.previous).setStyle(ButtonStyle.Secondary).setDisabled(start === 0),
+    new ButtonBuilder().setCustomId(to(start - PAGE_SIZE)).setLabel(discordText.previous).setStyle(ButtonStyle.Secondary).setDisabled(start === 0),
     new ButtonBuilder()
-      .setCustomId(`${args(start + PAGE_SIZE)}:n`.slice(0, 100))
+      .setCustomId(to(start + PAGE_SIZE))
       .setLabel(discordText.next)
       .setStyle(ButtonStyle.Secondary)
       .setDisabled(start + PAGE_SIZE >= found.length),
@@ -96,38 +114,44 @@ function page(ctx: BotContext, visible: string[], offset: number, scope: Scope, 
   return { content: null, embeds: [embed], components: [row] };
 }
 
-export const articles: SlashCommand = {
+/** Previous / Next: the same list, another page, in the same message. */
+async function turnPage({ interaction, ctx, args }: ComponentCall<ButtonInteraction, { offset: number; scope: Scope; search: string }>) {
+  await interaction.update(page(ctx, ctx.collectionsFor(interaction) ?? [], args.offset, args.scope, args.search));
+}
+
+/** The editor-only subcommands: refused before anything is deferred, like a command for editors. */
+function editorsServer({ interaction, ctx }: CommandCall<unknown>): string {
+  if (!ctx.isEditor(interaction) || !interaction.guildId) throw new UserError(discordText.editorsOnly);
+  return interaction.guildId;
+}
+
+const list = subcommand(data, 'list', {
+  defer: 'public',
+  async execute({ interaction, ctx, args }) {
+    await interaction.editReply(page(ctx, ctx.collectionsFor(interaction) ?? [], 0, args.collection ?? 'all', args.search ?? ''));
+  },
+});
+
+const gaps = subcommand(data, 'gaps', {
+  defer: 'ephemeral',
+  check: editorsServer,
+  async execute({ interaction, ctx, checked: guildId }) {
+    const groups = groupQuestions(ctx.app.answerLog.unansweredQuestions({ guildId, limit: GAPS_READ }));
+    await interaction.editReply({ embeds: [renderGaps(groups.slice(0, GAPS_SHOWN))] });
+  },
+});
+
+const feedback = subcommand(data, 'feedback', {
+  defer: 'ephemeral',
+  check: editorsServer,
+  async execute({ interaction, ctx, args: { vote }, checked: guildId }) {
+    const entries = ctx.app.answerLog.feedback({ guildId, limit: FEEDBACK_SHOWN, ...(vote ? { vote } : {}) });
+    await interaction.editReply({ embeds: [renderFeedback(entries, vote)] });
+  },
+});
+
+export const articles = defineCommandWithSubcommands({
   data,
-  defersItself: true,
-  async execute(interaction, ctx) {
-    const visible = ctx.collectionsFor(interaction) ?? [];
-    const subcommand = interaction.options.getSubcommand();
-    if (subcommand === 'gaps' || subcommand === 'feedback') {
-      if (!ctx.isEditor(interaction) || !interaction.guildId) throw new UserError(discordText.editorsOnly);
-      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      const guildId = interaction.guildId;
-      const log = ctx.app.answerLog;
-      let embed: APIEmbed;
-      if (subcommand === 'gaps') {
-        embed = renderGaps(groupQuestions(log.unansweredQuestions({ guildId, limit: GAPS_READ })).slice(0, GAPS_SHOWN));
-      } else {
-        const vote = interaction.options.getString('vote');
-        const only = vote === 'up' || vote === 'down' ? vote : null;
-        embed = renderFeedback(log.feedback({ guildId, limit: FEEDBACK_SHOWN, ...(only ? { vote: only } : {}) }), only);
-      }
-      await interaction.editReply({ embeds: [embed], allowedMentions: NO_MENTIONS });
-      return;
-    }
-    await interaction.deferReply();
-    const scope = (interaction.options.getString('collection') ?? 'all') as Scope;
-    await interaction.editReply({ ...page(ctx, visible, 0, scope, interaction.options.getString('search') ?? ''), allowedMentions: NO_MENTIONS });
-  },
-  async button(interaction, ctx, args) {
-    const [offset = '0', scope = 'all', ...rest] = args.split(':');
-    const search = rest.join(':').replace(/:n$/, '');
-    await interaction.update({
-      ...page(ctx, ctx.collectionsFor(interaction) ?? [], Number(offset), scope as Scope, search),
-      allowedMentions: NO_MENTIONS,
-    });
-  },
-};
+  subcommands: [list, gaps, feedback],
+  components: [onButton(pageId, turnPage), onButton(oldPageId, turnPage)],
+});

@@ -1,4 +1,4 @@
-import { ApplicationCommandOptionType, type APIApplicationCommandStringOption, type ChatInputCommandInteraction } from 'discord.js';
+import { ApplicationCommandOptionType, type APIApplicationCommandStringOption } from 'discord.js';
 import { asOfDay } from '../src/retrieval/time-scope.ts';
 
 /** `as_of`: answer as if today were that day (for editors checking what the archive said then). */
@@ -10,7 +10,7 @@ export const asOfOption = {
   max_length: 10,
 } as const satisfies APIApplicationCommandStringOption;
 
-export function readAsOf(interaction: ChatInputCommandInteraction): string | undefined {
-  const value = interaction.options.getString('as_of');
-  return value === null ? undefined : asOfDay(value, 'as_of');
+/** The `as_of` option as `{ asOf }` for a request, or nothing; a malformed day is a UserError. */
+export function asOfRequest(value: string | null): { asOf?: string } {
+  return value === null ? {} : { asOf: asOfDay(value, 'as_of') };
 }

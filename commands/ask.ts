@@ -1,8 +1,8 @@
 import { ApplicationCommandOptionType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { answerComponents } from '../src/discord/answer-components.ts';
 import { answerQuestion } from '../src/discord/answer-flow.ts';
-import type { SlashCommand } from '../src/discord/context.ts';
-import { asOfOption, readAsOf } from './as-of.ts';
-import { MessageFlags } from 'discord.js';
+import { defineCommand } from '../src/discord/command.ts';
+import { asOfOption, asOfRequest } from './as-of.ts';
 
 const data = {
   name: 'ask',
@@ -15,24 +15,20 @@ const data = {
   ],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
-export const ask: SlashCommand = {
+export const ask = defineCommand({
   data,
   asksModel: true,
-  defersItself: true,
-  async execute(interaction, ctx) {
-    const isPrivate = interaction.options.getBoolean('private') ?? false;
-    await interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {});
-    const article = interaction.options.getString('article');
-    const asOf = readAsOf(interaction);
+  defer: (args) => (args.private ? 'ephemeral' : 'public'),
+  async execute({ interaction, ctx, args }) {
     await answerQuestion(interaction, ctx, {
-      ...(asOf ? { asOf } : {}),
-      question: interaction.options.getString('question', true),
+      ...asOfRequest(args.as_of),
+      question: args.question,
       collections: ctx.collectionsFor(interaction) ?? [],
-      ...(article ? { articleIds: [article] } : {}),
+      ...(args.article ? { articleIds: [args.article] } : {}),
     });
   },
   async autocomplete(interaction, ctx) {
-    const typed = interaction.options.getFocused();
-    await interaction.respond(ctx.articles.choices(typed, ctx.collectionsFor(interaction) ?? []));
+    await interaction.respond(ctx.articles.choices(interaction.options.getFocused(), ctx.collectionsFor(interaction) ?? []));
   },
-};
+  components: answerComponents,
+});

@@ -1,14 +1,15 @@
 import {
   ApplicationCommandOptionType,
   InteractionContextType,
-  MessageFlags,
   PermissionFlagsBits,
+  type ChatInputCommandInteraction,
+  type Interaction,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { App } from '../src/app.ts';
-import type { SlashCommand } from '../src/discord/context.ts';
+import { defineCommandWithSubcommands, subcommand } from '../src/discord/command.ts';
+import type { BotContext } from '../src/discord/context.ts';
 import { code, joinMarkdown, md, neutralize, neutralizeWithin, plainText, trimAtWord, type Markdown } from '../src/discord/neutralize.ts';
-import { NO_MENTIONS } from '../src/discord/respond.ts';
 import { UserError } from '../src/errors.ts';
 import { feedAddress, findFeed, followFeed, unfollowFeed } from '../src/feeds/subscriptions.ts';
 import { discordText, feedDiscordText, feedText } from '../src/messages.ts';
@@ -40,54 +41,56 @@ const data = {
   ],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
-export const feeds: SlashCommand = {
-  data,
-  editorsOnly: true,
-  defersItself: true,
-  async execute(interaction, ctx) {
-    const collection = ctx.writableCollection(interaction);
-    if (!collection) throw new UserError(discordText.serverOnly);
-    const { app } = ctx;
-    const reply = (content: Markdown) => interaction.editReply({ content: content.toString(), allowedMentions: NO_MENTIONS });
+/** The server's collection: feeds are followed per server. */
+function serverCollection(ctx: BotContext, interaction: Interaction): string {
+  const collection = ctx.writableCollection(interaction);
+  if (!collection) throw new UserError(discordText.serverOnly);
+  return collection;
+}
 
-    switch (interaction.options.getSubcommand()) {
-      case 'add': {
-        const url = feedAddress(interaction.options.getString('url', true));
-        const existing = app.library.feeds.findByUrl(collection, url);
-        if (existing) throw new UserError(feedDiscordText.alreadyFollowed(existing.title ?? existing.url));
-        // Fetching and checking the feed can take seconds: acknowledge first.
-        await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-        const { feed, document } = await followFeed(app, url, collection);
-        await reply(neutralize(feedDiscordText.added(feed.title ?? feed.url, document.total, app.config.feeds.pollSeconds)));
-        return;
-      }
-      case 'remove': {
-        const feed = findFeedOfServer(ctx.app, interaction.options.getString('feed', true), collection);
-        await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-        await unfollowFeed(app, feed);
-        await reply(neutralize(feedDiscordText.removed(feed.title ?? feed.url, feed.items)));
-        return;
-      }
-      default: {
-        await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-        const followed = app.library.feeds.list([collection]);
-        const shared = app.library.feeds.list([SHARED_COLLECTION]).length;
-        const lines = followed.slice(0, LISTED).map(feedLines);
-        if (followed.length > LISTED) lines.push(md`${feedText.moreItemProblems(followed.length - LISTED)}`);
-        if (shared > 0) lines.push(md`${feedDiscordText.sharedNote(shared)}`);
-        await interaction.editReply({
-          embeds: [
-            {
-              title: feedDiscordText.listTitle(followed.length),
-              description: (followed.length === 0 ? joinMarkdown([md`${feedDiscordText.none}`, ...lines], '\n\n') : joinMarkdown(lines, '\n\n')).toString(),
-              color: 0x2f855a,
-            },
-          ],
-          allowedMentions: NO_MENTIONS,
-        });
-      }
-    }
+const add = subcommand(data, 'add', {
+  defer: 'ephemeral',
+  check({ interaction, ctx, args }) {
+    const collection = serverCollection(ctx, interaction);
+    const url = feedAddress(args.url);
+    const existing = ctx.app.library.feeds.findByUrl(collection, url);
+    if (existing) throw new UserError(feedDiscordText.alreadyFollowed(existing.title ?? existing.url));
+    return { collection, url };
   },
+  // Fetching and checking the feed can take seconds: it runs after the deferral.
+  async execute({ interaction, ctx: { app }, checked: { collection, url } }) {
+    const { feed, document } = await followFeed(app, url, collection);
+    await reply(interaction, neutralize(feedDiscordText.added(feed.title ?? feed.url, document.total, app.config.feeds.pollSeconds)));
+  },
+});
+
+const remove = subcommand(data, 'remove', {
+  defer: 'ephemeral',
+  check: ({ interaction, ctx, args }) => findFeedOfServer(ctx.app, args.feed, serverCollection(ctx, interaction)),
+  async execute({ interaction, ctx: { app }, checked: feed }) {
+    await unfollowFeed(app, feed);
+    await reply(interaction, neutralize(feedDiscordText.removed(feed.title ?? feed.url, feed.items)));
+  },
+});
+
+const list = subcommand(data, 'list', {
+  defer: 'ephemeral',
+  check: ({ interaction, ctx }) => serverCollection(ctx, interaction),
+  async execute({ interaction, ctx: { app }, checked: collection }) {
+    const followed = app.library.feeds.list([collection]);
+    const shared = app.library.feeds.list([SHARED_COLLECTION]).length;
+    const lines = followed.slice(0, LISTED).map(feedLines);
+    if (followed.length > LISTED) lines.push(md`${feedText.moreItemProblems(followed.length - LISTED)}`);
+    if (shared > 0) lines.push(md`${feedDiscordText.sharedNote(shared)}`);
+    const description = followed.length === 0 ? joinMarkdown([md`${feedDiscordText.none}`, ...lines], '\n\n') : joinMarkdown(lines, '\n\n');
+    await interaction.editReply({ embeds: [{ title: feedDiscordText.listTitle(followed.length), description: description.toString(), color: 0x2f855a }] });
+  },
+});
+
+export const feeds = defineCommandWithSubcommands({
+  data,
+  access: 'editors',
+  subcommands: [add, list, remove],
   async autocomplete(interaction, ctx) {
     const collection = ctx.writableCollection(interaction);
     if (!collection) return void (await interaction.respond([]));
@@ -99,7 +102,11 @@ export const feeds: SlashCommand = {
       .map((f) => ({ name: plainText(f.title ? `${f.title} — ${f.url}` : f.url, 100), value: String(f.id) }));
     await interaction.respond(choices);
   },
-};
+});
+
+function reply(interaction: ChatInputCommandInteraction, content: Markdown) {
+  return interaction.editReply({ content: content.toString() });
+}
 
 /** The server's own feed by its number (what autocomplete sends) or address; never another server's. */
 function findFeedOfServer(app: App, reference: string, collection: string): FeedRecord {

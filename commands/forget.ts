@@ -1,11 +1,10 @@
 import {
   ApplicationCommandOptionType,
   InteractionContextType,
-  MessageFlags,
   PermissionFlagsBits,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { SlashCommand } from '../src/discord/context.ts';
+import { defineCommand } from '../src/discord/command.ts';
 import { neutralize } from '../src/discord/neutralize.ts';
 import { UserError } from '../src/errors.ts';
 import { discordText, messages } from '../src/messages.ts';
@@ -19,25 +18,24 @@ const data = {
   options: [{ type: ApplicationCommandOptionType.String, name: 'article', description: 'The article', required: true, autocomplete: true }],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
-export const forget: SlashCommand = {
+export const forget = defineCommand({
   data,
-  editorsOnly: true,
-  defersItself: true,
-  async execute(interaction, ctx) {
-    const id = interaction.options.getString('article', true);
+  access: 'editors',
+  defer: 'ephemeral',
+  check({ interaction, ctx, args }) {
     const collection = ctx.writableCollection(interaction);
     if (!collection) throw new UserError(discordText.serverOnly);
-    const article = ctx.app.library.getArticle(collection, id);
-    if (!article) {
-      if (ctx.app.library.getArticle(SHARED_COLLECTION, id)) throw new UserError(discordText.forgetShared);
-      throw new UserError(messages.articleNotFound(id));
-    }
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    await ctx.app.library.write(async (writer) => writer.removeArticle(collection, id));
-    await interaction.editReply({ content: neutralize(discordText.forgotten(article.title)).toString(), allowedMentions: { parse: [] } });
+    const article = ctx.app.library.getArticle(collection, args.article);
+    if (article) return { collection, article };
+    if (ctx.app.library.getArticle(SHARED_COLLECTION, args.article)) throw new UserError(discordText.forgetShared);
+    throw new UserError(messages.articleNotFound(args.article));
+  },
+  async execute({ interaction, ctx, args, checked: { collection, article } }) {
+    await ctx.app.library.write(async (writer) => writer.removeArticle(collection, args.article));
+    await interaction.editReply({ content: neutralize(discordText.forgotten(article.title)).toString() });
   },
   async autocomplete(interaction, ctx) {
     const collection = ctx.writableCollection(interaction);
     await interaction.respond(collection ? ctx.articles.choices(interaction.options.getFocused(), [collection]) : []);
   },
-};
+});

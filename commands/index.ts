@@ -1,4 +1,4 @@
-import type { SlashCommand } from '../src/discord/context.ts';
+import type { SlashCommand } from '../src/discord/command.ts';
 import { articles } from './articles.ts';
 import { ask } from './ask.ts';
 import { feeds } from './feeds.ts';

@@ -1,11 +1,10 @@
 import {
   ApplicationCommandOptionType,
   InteractionContextType,
-  MessageFlags,
   PermissionFlagsBits,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { SlashCommand } from '../src/discord/context.ts';
+import { defineCommand } from '../src/discord/command.ts';
 import { checkAttachment, loadArticleUrl, loadAttachment } from '../src/discord/ingest-input.ts';
 import { neutralize, type Markdown } from '../src/discord/neutralize.ts';
 import { UserError } from '../src/errors.ts';
@@ -23,19 +22,19 @@ const data = {
   ],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
-export const ingest: SlashCommand = {
+export const ingest = defineCommand({
   data,
-  editorsOnly: true,
-  defersItself: true,
-  async execute(interaction, ctx) {
-    const file = interaction.options.getAttachment('file');
-    const url = interaction.options.getString('url');
+  access: 'editors',
+  defer: 'ephemeral',
+  check({ interaction, ctx, args }) {
     const collection = ctx.writableCollection(interaction);
     if (!collection) throw new UserError(discordText.serverOnly);
-    if (!file && !url) throw new UserError(discordText.ingestNeedsInput);
+    if (!args.file && !args.url) throw new UserError(discordText.ingestNeedsInput);
+    if (args.file) checkAttachment(args.file, ctx.app.config.maxFileBytes);
+    return collection;
+  },
+  async execute({ interaction, ctx, args: { file, url }, checked: collection }) {
     const limits = { maxBytes: ctx.app.config.maxFileBytes, policy: ctx.app.config.fetch.policy };
-    if (file) checkAttachment(file, limits.maxBytes);
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const items = [...(file ? await loadAttachment(file, limits, collection) : []), ...(url ? await loadArticleUrl(url, limits) : [])];
     const summary = await ingestArticles({ library: ctx.app.library, embedder: ctx.app.embedder }, items, {
       collection,
@@ -48,12 +47,9 @@ export const ingest: SlashCommand = {
       ...items.flatMap((i) => (i.ok ? [`• ${i.article.title}`] : [])),
       ...summary.failures.map((f) => `• ${f.error}`),
     ].map((line) => neutralize(line));
-    await interaction.editReply({
-      content: withinLimit(lines, 2000),
-      allowedMentions: { parse: [] },
-    });
+    await interaction.editReply({ content: withinLimit(lines, 2000) });
   },
-};
+});
 
 /** As many whole lines as fit in `max` characters. */
 function withinLimit(lines: readonly Markdown[], max: number): string {

@@ -1,15 +1,11 @@
-import {
-  ApplicationCommandOptionType,
-  type APIApplicationCommandStringOption,
-  type RESTPostAPIChatInputApplicationCommandsJSONBody,
-} from 'discord.js';
-import type { SummaryLength } from '../src/answering/types.ts';
+import { ApplicationCommandOptionType, type APIApplicationCommandStringOption, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { answerComponents } from '../src/discord/answer-components.ts';
 import { sendSummary } from '../src/discord/answer-flow.ts';
-import type { SlashCommand } from '../src/discord/context.ts';
+import { defineCommandWithSubcommands, subcommand } from '../src/discord/command.ts';
 import { discordText } from '../src/messages.ts';
-import { asOfOption, readAsOf } from './as-of.ts';
+import { asOfOption, asOfRequest } from './as-of.ts';
 
-const lengthOption: APIApplicationCommandStringOption = {
+const lengthOption = {
   type: ApplicationCommandOptionType.String,
   name: 'length',
   description: 'How long (default: standard)',
@@ -18,7 +14,7 @@ const lengthOption: APIApplicationCommandStringOption = {
     { name: 'standard (one paragraph)', value: 'standard' },
     { name: 'bullets (3–6 key points)', value: 'bullets' },
   ],
-};
+} as const satisfies APIApplicationCommandStringOption;
 
 const data = {
   name: 'summarize',
@@ -47,27 +43,28 @@ const data = {
   ],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
-export const summarize: SlashCommand = {
+const ofArticle = subcommand(data, 'article', {
+  defer: 'public',
+  async execute({ interaction, ctx, args }) {
+    const request = { article: args.article, length: args.length ?? 'standard', collections: ctx.collectionsFor(interaction) ?? [], ...asOfRequest(args.as_of) };
+    await sendSummary(interaction, ctx, discordText.summaryOf(args.article), (onText) => ctx.app.answerer.summarize({ ...request, onText }));
+  },
+});
+
+const ofTopic = subcommand(data, 'topic', {
+  defer: 'public',
+  async execute({ interaction, ctx, args }) {
+    const request = { topic: args.topic, length: args.length ?? 'standard', collections: ctx.collectionsFor(interaction) ?? [], ...asOfRequest(args.as_of) };
+    await sendSummary(interaction, ctx, discordText.storySoFar(args.topic), (onText) => ctx.app.answerer.summarizeTopic({ ...request, onText }));
+  },
+});
+
+export const summarize = defineCommandWithSubcommands({
   data,
   asksModel: true,
-  async execute(interaction, ctx) {
-    const length = (interaction.options.getString('length') ?? 'standard') as SummaryLength;
-    const collections = ctx.collectionsFor(interaction) ?? [];
-    const asOf = readAsOf(interaction);
-    const when = asOf ? { asOf } : {};
-    if (interaction.options.getSubcommand() === 'topic') {
-      const topic = interaction.options.getString('topic', true);
-      await sendSummary(interaction, ctx, discordText.storySoFar(topic), (onText) =>
-        ctx.app.answerer.summarizeTopic({ topic, length, collections, onText, ...when }),
-      );
-      return;
-    }
-    const article = interaction.options.getString('article', true);
-    await sendSummary(interaction, ctx, discordText.summaryOf(article), (onText) =>
-      ctx.app.answerer.summarize({ article, length, collections, onText, ...when }),
-    );
-  },
+  subcommands: [ofArticle, ofTopic],
   async autocomplete(interaction, ctx) {
     await interaction.respond(ctx.articles.choices(interaction.options.getFocused(), ctx.collectionsFor(interaction) ?? []));
   },
-};
+  components: answerComponents,
+});

@@ -106,6 +106,11 @@ export const discordText = {
   digestFooter: 'Write the stories readers are asking for; check the sources of disliked answers. Full lists: /articles gaps, /articles feedback.',
   previous: 'Previous',
   next: 'Next',
+  deployNeedsCredentials: 'Set DISCORD_TOKEN and DISCORD_CLIENT_ID (the application id) to register commands.',
+  helpModeLlm: (model: string) => `answers written by ${model}, every excerpt checked against the stored text`,
+  helpModeExtract: 'extract mode: no language model is configured, so answers quote the articles directly',
+  helpSearchHybrid: (model: string) => `hybrid (meaning + keywords, model ${model})`,
+  helpSearchKeywords: 'keywords only (the embedding model is unavailable)',
   help: (mode: string, search: string, serverArticles: number, sharedArticles: number) =>
     [
       'I answer questions about the newsroom’s stored articles and quote them word for word.',

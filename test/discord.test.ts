@@ -289,6 +289,20 @@ test('a 6,000-character question is clipped with a notice; /help and /articles r
   assert.match(discord.originalMessage(next.token)?.embeds[0]?.title ?? discord.message(list.id)?.embeds[0]?.title ?? '', /Articles 11–/);
 });
 
+test('page buttons posted before custom ids had one format (cmd:articles:…) still turn the page', async () => {
+  const list = await settled(discord.slashCommand({ name: 'articles', guildId: GUILD_A, options: [{ type: ApplicationCommandOptionType.Subcommand, name: 'list', options: [] }] }));
+  const ids = (list.components?.[0] as { components: { custom_id: string }[] }).components.map((c) => c.custom_id);
+  assert.deepEqual(ids, ['nr:articles-page:-10:all:', 'nr:articles-page:10:all:']);
+  // As the bot wrote them before: the Next button's id carried a ":n" so that it differed from Previous.
+  for (const customId of ['cmd:articles:10:all::n', 'cmd:articles:10:all:']) {
+    const old = discord.button({ customId, message: list, guildId: GUILD_A });
+    await waitUntil(() => discord.callbacksFor(old.id).length > 0);
+    const callback = discord.callbacksFor(old.id)[0]?.body as { type: number; data?: { embeds?: APIEmbed[] } };
+    assert.equal(callback.type, InteractionResponseType.UpdateMessage);
+    assert.match(callback.data?.embeds?.[0]?.title ?? '', /^Articles 11–/);
+  }
+});
+
 test('an expired interaction token does not crash the bot', async () => {
   llm.respondWith({ delayMs: 300 });
   const sent = ask('When did the Kestrel Street Bridge reopen?');

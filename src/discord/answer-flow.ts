@@ -1,14 +1,16 @@
+import type { RepliableInteraction } from 'discord.js';
 import type { AnswerResult, SummaryResult } from '../answering/types.ts';
+import { answerButtons } from './answer-buttons.ts';
 import type { BotContext } from './context.ts';
 import { renderAnswer, renderDraft, renderSummary } from './render.ts';
-import { answerButtons, NO_MENTIONS, sendMessages, type RepliableInteraction } from './respond.ts';
+import { sendMessages } from './respond.ts';
 import { ThrottledEditor } from './throttled-editor.ts';
 
 /** Streams the model's draft into the deferred reply, at most one edit per 1.5 s. */
 function draftStreamer(interaction: RepliableInteraction, title: string, ctx: BotContext) {
   let draft = '';
   const editor = new ThrottledEditor<string>(
-    (text) => interaction.editReply({ ...renderDraft(title, text), allowedMentions: NO_MENTIONS }),
+    (text) => interaction.editReply(renderDraft(title, text)),
     1500,
     (error) => ctx.logger.warn({ err: error, interactionId: interaction.id }, 'draft edit failed'),
   );

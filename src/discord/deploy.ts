@@ -2,6 +2,7 @@ import { REST, Routes } from 'discord.js';
 import { commands } from '../../commands/index.ts';
 import type { Config } from '../config.ts';
 import { UserError } from '../errors.ts';
+import { discordText } from '../messages.ts';
 
 /**
  * Registers the slash commands: to one server with DISCORD_GUILD_ID (instant, for development),
@@ -9,7 +10,7 @@ import { UserError } from '../errors.ts';
  */
 export async function deployCommands(config: Config): Promise<{ scope: string; count: number }> {
   const { token, clientId, guildId, apiUrl } = config.discord;
-  if (!token || !clientId) throw new UserError('Set DISCORD_TOKEN and DISCORD_CLIENT_ID (the application id) to register commands.');
+  if (!token || !clientId) throw new UserError(discordText.deployNeedsCredentials);
   const rest = new REST(apiUrl ? { api: apiUrl } : {}).setToken(token);
   const body = commands.map((c) => c.data);
   const route = guildId ? Routes.applicationGuildCommands(clientId, guildId) : Routes.applicationCommands(clientId);

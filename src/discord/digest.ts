@@ -1,10 +1,9 @@
-import type { Client } from 'discord.js';
+import type { Client, SendableChannels } from 'discord.js';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { digestSlot, weeklyDigest } from '../readers/digest.ts';
+import { digestSlot, weeklyDigest, type Digest } from '../readers/digest.ts';
 import type { AnswerLog } from '../store/answer-log.ts';
 import { renderDigest } from './reader-reports.ts';
-import { NO_MENTIONS } from './respond.ts';
 
 /** How often the bot looks whether a digest is due, at most (it also wakes at the digest's hour). */
 const CHECK_EVERY_MS = 60 * 60 * 1000;
@@ -23,6 +22,64 @@ export interface DigestScheduler {
   stop(): void;
 }
 
+/** The digest's channel, or null (logged) when the bot cannot see it or post there. */
+async function digestChannel({ client, settings: { channelId }, logger }: DigestSchedulerOptions): Promise<SendableChannels | null> {
+  let channel;
+  try {
+    channel = await client.channels.fetch(channelId);
+  } catch (error) {
+    logger.error({ err: error, channelId }, 'weekly digest not posted: the bot cannot see DIGEST_CHANNEL_ID');
+    return null;
+  }
+  if (!channel || !channel.isSendable()) {
+    logger.error({ channelId, type: channel?.type }, 'weekly digest not posted: DIGEST_CHANNEL_ID is not a channel the bot can post in');
+    return null;
+  }
+  return channel;
+}
+
+/** Sends the digest's messages; false (logged) when Discord refused one. */
+async function send(channel: SendableChannels, digest: Digest, { settings: { channelId }, logger }: DigestSchedulerOptions): Promise<boolean> {
+  try {
+    for (const message of renderDigest(digest)) {
+      await channel.send({ ...(message.content ? { content: message.content } : {}), embeds: message.embeds });
+    }
+    return true;
+  } catch (error) {
+    logger.error({ err: error, channelId }, 'weekly digest not posted: Discord refused the message (can the bot send messages and embeds there?)');
+    return false;
+  }
+}
+
+/**
+ * Posts this week's digest unless it was posted already (by this process, or as answers.sqlite
+ * remembers), then remembers it.
+ */
+async function postIfDue(options: DigestSchedulerOptions, at: Date, postedHere: Set<string>): Promise<void> {
+  const { answerLog, settings, logger } = options;
+  const slot = digestSlot(at, settings.day, settings.hourUtc).toISOString();
+  if (postedHere.has(slot) || answerLog.digestPosted(slot)) {
+    logger.debug({ week: slot }, 'weekly digest already posted');
+    return;
+  }
+  const channel = await digestChannel(options);
+  if (!channel) return;
+  // A server's channel shows that server's readers only; the other servers' questions stay theirs.
+  const guildId = 'guildId' in channel && typeof channel.guildId === 'string' ? channel.guildId : undefined;
+  const digest = weeklyDigest(answerLog, { now: at, ...(guildId ? { guildId } : {}) });
+  if (!(await send(channel, digest, options))) return;
+  postedHere.add(slot);
+  const fields = { channelId: settings.channelId, week: slot, questions: digest.unansweredAsked, disliked: digest.disliked.length };
+  if (answerLog.recordDigest(slot, settings.channelId, at)) logger.info(fields, 'weekly digest posted');
+  else logger.warn(fields, 'weekly digest posted, but answers.sqlite is read-only: it is not remembered and may be posted again after a restart');
+}
+
+/** How long to sleep before the next check: until the next digest is due, at most an hour, at least a second. */
+function untilNextCheck(at: Date, settings: DigestSchedulerOptions['settings']): number {
+  const next = digestSlot(at, settings.day, settings.hourUtc).getTime() + 7 * 86_400_000;
+  return Math.max(1000, Math.min(CHECK_EVERY_MS, next - at.getTime() + 1000));
+}
+
 /**
  * Posts the weekly digest (what readers asked that the archive could not answer, and the answers
  * they disliked) to DIGEST_CHANNEL_ID once a week: on DIGEST_DAY at DIGEST_HOUR UTC, or as soon as
@@ -31,7 +88,6 @@ export interface DigestScheduler {
  * error and tried again at the next check.
  */
 export function startDigestScheduler(options: DigestSchedulerOptions): DigestScheduler {
-  const { client, answerLog, settings, logger } = options;
   const now = options.now ?? (() => new Date());
   /** Weeks posted by this process: what a read-only answer log cannot remember. */
   const postedHere = new Set<string>();
@@ -39,45 +95,9 @@ export function startDigestScheduler(options: DigestSchedulerOptions): DigestSch
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
 
-  async function post(): Promise<void> {
-    const at = now();
-    const slot = digestSlot(at, settings.day, settings.hourUtc).toISOString();
-    if (postedHere.has(slot) || answerLog.digestPosted(slot)) {
-      logger.debug({ week: slot }, 'weekly digest already posted');
-      return;
-    }
-    const channelId = settings.channelId;
-    let channel;
-    try {
-      channel = await client.channels.fetch(channelId);
-    } catch (error) {
-      logger.error({ err: error, channelId }, 'weekly digest not posted: the bot cannot see DIGEST_CHANNEL_ID');
-      return;
-    }
-    if (!channel || !channel.isSendable()) {
-      logger.error({ channelId, type: channel?.type }, 'weekly digest not posted: DIGEST_CHANNEL_ID is not a channel the bot can post in');
-      return;
-    }
-    // A server's channel shows that server's readers only; the other servers' questions stay theirs.
-    const guildId = 'guildId' in channel && typeof channel.guildId === 'string' ? channel.guildId : undefined;
-    const digest = weeklyDigest(answerLog, { now: at, ...(guildId ? { guildId } : {}) });
-    try {
-      for (const message of renderDigest(digest)) {
-        await channel.send({ ...(message.content ? { content: message.content } : {}), embeds: message.embeds, allowedMentions: NO_MENTIONS });
-      }
-    } catch (error) {
-      logger.error({ err: error, channelId }, 'weekly digest not posted: Discord refused the message (can the bot send messages and embeds there?)');
-      return;
-    }
-    postedHere.add(slot);
-    const fields = { channelId, week: slot, questions: digest.unansweredAsked, disliked: digest.disliked.length };
-    if (answerLog.recordDigest(slot, channelId, at)) logger.info(fields, 'weekly digest posted');
-    else logger.warn(fields, 'weekly digest posted, but answers.sqlite is read-only: it is not remembered and may be posted again after a restart');
-  }
-
   function check(): Promise<void> {
-    running ??= post()
-      .catch((error: unknown) => logger.error({ err: error }, 'weekly digest failed'))
+    running ??= postIfDue(options, now(), postedHere)
+      .catch((error: unknown) => options.logger.error({ err: error }, 'weekly digest failed'))
       .finally(() => {
         running = null;
       });
@@ -86,10 +106,7 @@ export function startDigestScheduler(options: DigestSchedulerOptions): DigestSch
 
   function scheduleNext(): void {
     if (stopped) return;
-    const at = now();
-    const next = digestSlot(at, settings.day, settings.hourUtc).getTime() + 7 * 86_400_000;
-    const wait = Math.max(1000, Math.min(CHECK_EVERY_MS, next - at.getTime() + 1000));
-    timer = setTimeout(() => void check().then(scheduleNext), wait);
+    timer = setTimeout(() => void check().then(scheduleNext), untilNextCheck(now(), options.settings));
     timer.unref();
   }
 
