@@ -27,7 +27,13 @@ async function waitUntil(probe: () => boolean, timeoutMs = 60_000): Promise<void
 }
 
 async function deferLatency(): Promise<string> {
-  const llm = await startFakeOpenAI(() => ({ text: 'The bridge reopened in April 2026 [1].', delayMs: 200 }));
+  // The stand-in model cites the passage that holds its sentence, as a good model would.
+  const answer = 'The Kestrel Street Bridge reopened to traffic at 6 a.m. Thursday';
+  const llm = await startFakeOpenAI((body) => {
+    const prompt = (body.messages ?? []).map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n');
+    const cited = [...prompt.slice(0, prompt.indexOf(answer)).matchAll(/<passage id="(\d+)">/g)].at(-1)?.[1] ?? '1';
+    return { text: `${answer} [${cited}].`, delayMs: 200 };
+  });
   const discord = await startFakeDiscord();
   const app = await createTestApp({
     OPENAI_BASE_URL: llm.baseURL,
