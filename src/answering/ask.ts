@@ -38,6 +38,7 @@ export async function answerQuestion(deps: AnswererDeps, request: AskRequest): P
 
 /** Judges whether the passages found can answer, then has the model answer from them, or quotes them. */
 async function findAnswer(deps: AnswererDeps, request: AskRequest, question: string, search: SearchResult, notices: string[]): Promise<Outcome> {
+  // Judge relevance: nothing found, or nothing that holds enough of the question, is not found.
   const mode = deps.llm ? 'llm' : 'extractive';
   if (search.passages.length === 0) {
     const reason = emptyReason(search, deps.library, request.collections);
@@ -49,6 +50,7 @@ async function findAnswer(deps: AnswererDeps, request: AskRequest, question: str
 
   const passages = packPassages(search.passages, deps.options.contextTokens);
   const bodyOf = bodyFrom(deps.library);
+  // Generate, then verify the model's citations; extract when there is no model or it fails.
   if (deps.llm) {
     const prompt = deps.prompts.render('answer', {
       question,

@@ -68,6 +68,7 @@ async function tellStory(
   const latest = newestPublished(passages);
   if (latest) notices.push(messages.topicAsOf(latest.slice(0, 10)));
   const bodyOf = bodyFrom(deps.library);
+  // Generate, then verify the model's citations; extract when there is no model or it fails.
   if (deps.llm) {
     const prompt = deps.prompts.render('topic', {
       query: topic,
