@@ -1,6 +1,7 @@
 import type { AnswerType, QuestionAnalysis } from './question.ts';
 import { nameKey } from '../retrieval/keyword-query.ts';
 import { stem } from './terms.ts';
+import { ANSWER_SHAPE } from './weights.ts';
 
 /*
  * Whether a sentence holds an answer of the kind a question asks for: a name not already in the
@@ -30,7 +31,7 @@ const LOCATION_BEFORE = /\b(?:in|at|near|from|to|outside|across|into|inside|off|
 const DATELINE = /^\s*\p{Lu}[\p{Lu}\s.'’-]+(?:,[^—–\n]{1,40}?)?(?:,?\s+\p{Lu}\p{Ll}{2,8}\.?\s+\d{1,2})?\s*(?:\([^)]{1,30}\))?\s*[—–-]+\s+/u;
 
 /** The sentence without its dateline. */
-export function withoutDateline(sentence: string): string {
+function withoutDateline(sentence: string): string {
   return sentence.replace(DATELINE, '');
 }
 
@@ -43,14 +44,14 @@ const NOT_NAMES = new Set([
   'Other', 'Currently', 'Earlier', 'Later', 'For', 'With', 'By', 'From', 'To', 'Of', 'Under', 'Over', 'Despite',
 ]);
 
-export interface Name {
+interface Name {
   text: string;
   /** Character offset in the sentence. */
   index: number;
 }
 
 /** Runs of capitalised words (names of people, places, organisations), minus calendar words. */
-export function namesIn(sentence: string): Name[] {
+function namesIn(sentence: string): Name[] {
   const names: Name[] = [];
   const pattern = /\p{Lu}[\p{L}\p{M}'’.-]*(?:\s+(?:(?:of|de|da|del|van|von|al|bin|la|le|the|and|&)\s+)?\p{Lu}[\p{L}\p{M}'’.-]*)*/gu;
   for (const match of sentence.matchAll(pattern)) {
@@ -69,7 +70,7 @@ export function namesIn(sentence: string): Name[] {
 }
 
 /** Names in the sentence that the question does not already hold: the new information. */
-export function newNames(sentence: string, question: QuestionAnalysis): Name[] {
+function newNames(sentence: string, question: QuestionAnalysis): Name[] {
   const asked = new Set(question.terms.flatMap((t) => t.stem.split('|')));
   const isAsked = (word: string) => asked.has(stem(word)) || asked.has(nameKey(word));
   return namesIn(sentence).filter((n) => (n.text.match(/[\p{L}\p{N}]+/gu) ?? []).some((w) => !isAsked(w)));
@@ -97,7 +98,7 @@ function numberNearFocus(sentence: string, numbers: { index: number; text: strin
 
 /**
  * How well a sentence fits the kind of answer asked for: 1 when it holds one (next to the asked-about
- * noun where there is one), 0 when it holds none; 0.5 when the question's kind is not recognised.
+ * noun where there is one), 0 when it holds none; in between as ANSWER_SHAPE says.
  */
 export function answerShapeScore(text: string, question: QuestionAnalysis, stems: ReadonlySet<string>): number {
   const sentence = withoutDateline(text);
@@ -106,7 +107,7 @@ export function answerShapeScore(text: string, question: QuestionAnalysis, stems
     case 'number': {
       const numbers = numbersIn(sentence, question);
       if (numbers.length === 0) return 0;
-      return question.focus && !numberNearFocus(sentence, numbers, question.focus) ? 0.6 : 1;
+      return question.focus && !numberNearFocus(sentence, numbers, question.focus) ? ANSWER_SHAPE.misplaced : 1;
     }
     case 'date':
       return DATE.test(sentence) ? 1 : 0;
@@ -115,17 +116,17 @@ export function answerShapeScore(text: string, question: QuestionAnalysis, stems
     case 'place': {
       const names = newNames(sentence, question);
       if (names.length === 0) return 0;
-      return names.some((n) => LOCATION_BEFORE.test(sentence.slice(0, n.index))) ? 1 : 0.6;
+      return names.some((n) => LOCATION_BEFORE.test(sentence.slice(0, n.index))) ? 1 : ANSWER_SHAPE.misplaced;
     }
     case 'reason':
-      return CAUSE.test(sentence) ? 1 : 0.2;
+      return CAUSE.test(sentence) ? 1 : ANSWER_SHAPE.weakHint;
     case 'thing': {
       const hasFocus = question.focus !== null && stems.has(question.focus);
       const hasNew = newNames(sentence, question).length > 0 || /["“][^"”]{2,60}["”]/.test(sentence);
-      return (hasFocus ? 0.5 : 0) + (hasNew ? 0.5 : 0.1);
+      return (hasFocus ? ANSWER_SHAPE.thingFocus : 0) + (hasNew ? ANSWER_SHAPE.thingNewName : ANSWER_SHAPE.thingNothingNew);
     }
     case 'other':
-      return 0.5;
+      return ANSWER_SHAPE.unknownKind;
   }
 }
 

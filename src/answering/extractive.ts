@@ -1,10 +1,15 @@
 import type { Passage } from '../retrieval/passage.ts';
-import { defuseMarkers } from '../text/markers.ts';
 import { splitSentences } from '../text/sentences.ts';
 import { answerShapeScore, asksForWords, reportsSpeech } from './answer-shape.ts';
 import type { QuestionAnalysis } from './question.ts';
+import type { QuestionReading } from './relevance.ts';
 import { contentStems, coverage, hasStem, type StemWeights } from './terms.ts';
-import type { Citation } from './types.ts';
+import { ANSWER_SHAPE, EXTRACT_WEIGHTS } from './weights.ts';
+
+/*
+ * Extract mode: the sentences of the passages that best answer a question, quoted as they are. How
+ * each candidate is scored, and how much each part counts: EXTRACT_WEIGHTS (weights.ts).
+ */
 
 /** A sentence of a stored article, located in its body. */
 export interface SentenceRef {
@@ -15,41 +20,6 @@ export interface SentenceRef {
   text: string;
   score: number;
 }
-
-/*
- * Extract mode picks the sentences that answer a question. Each candidate sentence is scored on:
- * how much of the question it holds itself, and read with its headline (and, when it opens with
- * "He", "The …", with the sentence before it, which names who or what it means); whether it holds the kind of answer
- * asked for (answer-shape.ts); whether it is about the question's named subject; and whether it is
- * the story's lede, where news puts its essentials. These weights say how much each counts.
- */
-export const EXTRACT_WEIGHTS = {
-  /** Question weight held by the sentence itself, each word weighed by how specific it is within its story. */
-  own: 1,
-  /**
-   * Within a story, question words its headline (and, for later sentences, its lede) already hold count
-   * this much toward a sentence's own share: they say which story, not which detail was asked.
-   */
-  frame: 0.4,
-  /** Question weight held by the sentence with its headline and previous sentence. */
-  context: 0.5,
-  /** Holding an answer of the asked-for kind (0–1 from answerShapeScore). */
-  shape: 0.45,
-  /** Being the story's first sentence. */
-  lede: 0.15,
-  /** Coming from the best-ranked story (divided by the story's rank). */
-  storyRank: 0.08,
-  /** Below this share of the question's names, a sentence is about another subject: its score is scaled down. */
-  subjectFloor: 0.35,
-  /** Further sentences are quoted only when they score at least this share of the best one. */
-  runnerUp: 0.8,
-  /**
-   * Least share of the question a sentence (with its context) must hold to be quoted. Lower than the
-   * passage-level bar (relevance.ts), which has already decided that the story answers the question:
-   * a single sentence rarely repeats all of it.
-   */
-  sentenceCoverage: 0.35,
-} as const;
 
 /** The lede is the first full sentence starting this close to the top of the body. */
 const LEDE_CHARS = 600;
@@ -164,46 +134,47 @@ function storyWeights(weights: StemWeights, sentences: readonly Candidate[]): St
 
 const TYPED = new Set(['name', 'number', 'date', 'place']);
 
-/** A candidate sentence with the parts of its score (see EXTRACT_WEIGHTS). */
-export interface ScoredSentence extends SentenceRef {
-  parts: { own: number; context: number; shape: number; subject: number; lede: boolean; storyRank: number };
+/** A candidate sentence, scored (see EXTRACT_WEIGHTS), with how well it fits the kind of answer asked for. */
+interface ScoredSentence extends SentenceRef {
+  shape: number;
+}
+
+/** How well the sentence holds the kind of answer asked for; "what did X say" is answered by reported speech. */
+function shapeOf(c: Candidate, question: QuestionReading, wantsWords: boolean): number {
+  if (wantsWords && question.analysis.type === 'other') return reportsSpeech(c.text) ? 1 : ANSWER_SHAPE.weakHint;
+  return answerShapeScore(c.text, question.analysis, c.own);
+}
+
+/** One candidate scored within its story (`local`: the question's weights there), or null when it holds too little of the question. */
+function scoreCandidate(c: Candidate, question: QuestionReading, local: StemWeights, wantsWords: boolean): ScoredSentence | null {
+  const w = EXTRACT_WEIGHTS;
+  const { analysis, weights } = question;
+  const own = coverage(discounted(local, c.frame, w.frame), c.own);
+  const context = new Set([...c.own, ...c.context]);
+  const contextShare = coverage(weights, context);
+  if (own === 0 || contextShare < w.sentenceCoverage) return null;
+  // "What is the population of …" is answered only by a sentence that speaks of a population (see QuestionAnalysis.required).
+  if (analysis.required.some((s) => !hasStem(context, s))) return null;
+  const subject = subjectCoverage(analysis, weights, c.subject, c.title);
+  const shape = shapeOf(c, question, wantsWords);
+  const score =
+    (w.own * own + w.context * contextShare + w.shape * shape + (c.lede ? w.lede : 0) + w.storyRank / (c.storyRank + 1)) *
+    (subject < w.subjectFloor ? w.offSubjectKeep + subject : 1);
+  return { passage: c.passage, start: c.start, end: c.end, text: c.text, score, shape };
 }
 
 /** Every statement of the passages that holds enough of the question, scored, best first. */
-export function scoreSentences(
-  question: QuestionAnalysis,
-  questionText: string,
-  weights: StemWeights,
-  passages: readonly Passage[],
-): ScoredSentence[] {
-  if (weights.size === 0) return [];
-  const w = EXTRACT_WEIGHTS;
-  const wantsWords = asksForWords(questionText);
+function scoreSentences(question: QuestionReading, passages: readonly Passage[]): ScoredSentence[] {
+  if (question.weights.size === 0) return [];
+  const wantsWords = asksForWords(question.text);
   const byStory = new Map<string, Candidate[]>();
   for (const c of candidates(passages)) byStory.set(c.passage.articleId, [...(byStory.get(c.passage.articleId) ?? []), c]);
   const scored: ScoredSentence[] = [];
   for (const story of byStory.values()) {
-    const local = storyWeights(weights, story);
+    const local = storyWeights(question.weights, story);
     for (const c of story) {
-      const own = coverage(discounted(local, c.frame, w.frame), c.own);
-      const context = new Set([...c.own, ...c.context]);
-      const contextShare = coverage(weights, context);
-      if (own === 0 || contextShare < w.sentenceCoverage) continue;
-      // "What is the population of …" is answered only by a sentence that speaks of a population (see QuestionAnalysis.required).
-      if (question.required.some((s) => !hasStem(context, s))) continue;
-      const subject = subjectCoverage(question, weights, c.subject, c.title);
-      const shape = wantsWords && question.type === 'other' ? (reportsSpeech(c.text) ? 1 : 0.2) : answerShapeScore(c.text, question, c.own);
-      const score =
-        (w.own * own + w.context * contextShare + w.shape * shape + (c.lede ? w.lede : 0) + w.storyRank / (c.storyRank + 1)) *
-        (subject < w.subjectFloor ? 0.5 + subject : 1);
-      scored.push({
-        passage: c.passage,
-        start: c.start,
-        end: c.end,
-        text: c.text,
-        score,
-        parts: { own, context: contextShare, shape, subject, lede: c.lede, storyRank: c.storyRank },
-      });
+      const s = scoreCandidate(c, question, local, wantsWords);
+      if (s) scored.push(s);
     }
   }
   return scored.sort((a, b) => b.score - a.score);
@@ -213,51 +184,17 @@ export function scoreSentences(
  * The sentences that best answer a question, quoted as they are: the best one, and up to `max - 1`
  * more that score nearly as well. Empty when no sentence holds enough of the question.
  */
-export function bestSentences(
-  question: QuestionAnalysis,
-  questionText: string,
-  weights: StemWeights,
-  passages: readonly Passage[],
-  max = 3,
-): SentenceRef[] {
+export function bestSentences(question: QuestionReading, passages: readonly Passage[], max: number): SentenceRef[] {
   // "Who …?", "How many …?", "When …?", "Where …?" are answered only by a sentence holding a name, number, date or place.
-  const scored = scoreSentences(question, questionText, weights, passages).filter((s) => !TYPED.has(question.type) || s.parts.shape > 0);
+  const typed = TYPED.has(question.analysis.type);
+  const scored = scoreSentences(question, passages).filter((s) => !typed || s.shape > 0);
   const top = scored[0];
   if (!top) return [];
   const chosen: SentenceRef[] = [];
-  for (const { parts: _parts, ...s } of scored) {
+  for (const { shape: _shape, ...s } of scored) {
     if (chosen.length >= max || s.score < top.score * EXTRACT_WEIGHTS.runnerUp) break;
     if (chosen.some((c) => c.text === s.text)) continue;
     chosen.push(s);
   }
   return chosen;
-}
-
-/** Turns chosen sentences into numbered citations (verbatim: checked against the stored body). */
-export function citeSentences(
-  sentences: readonly SentenceRef[],
-  bodyOf: (passage: Passage) => string | undefined,
-): { text: string[]; citations: Citation[] } {
-  const citations: Citation[] = [];
-  const text: string[] = [];
-  for (const s of sentences) {
-    const body = bodyOf(s.passage);
-    if (body === undefined || body.slice(s.start, s.end) !== s.text) continue;
-    const number = citations.length + 1;
-    citations.push({
-      number,
-      articleId: s.passage.articleId,
-      collection: s.passage.collection,
-      title: s.passage.title,
-      url: s.passage.url,
-      published: s.passage.published,
-      byline: s.passage.byline,
-      chunkId: s.passage.chunkId,
-      excerpt: s.text,
-      start: s.start,
-      end: s.end,
-    });
-    text.push(`${defuseMarkers(s.text)} [${number}]`);
-  }
-  return { text, citations };
 }

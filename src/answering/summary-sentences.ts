@@ -2,18 +2,16 @@ import type { Passage } from '../retrieval/passage.ts';
 import { isStatement, sentencesOf, type SentenceRef } from './extractive.ts';
 import { stem } from './terms.ts';
 import type { SummaryLength } from './types.ts';
+import { SUMMARY_WEIGHTS } from './weights.ts';
 
 /*
  * Extract-mode summaries. A news story puts its essentials in the lede, so every summary opens with it;
  * the rest are the sentences most central to the story (sharing its vocabulary), never two saying the
  * same thing. Bullets are the story's distinct points: facts (figures, names) from different parts of
- * the story, not the paragraph's sentences cut into lines.
+ * the story, not the paragraph's sentences cut into lines. Weights: SUMMARY_WEIGHTS (weights.ts).
  */
 
 const SENTENCES: Record<SummaryLength, number> = { brief: 2, standard: 5, bullets: 5 };
-
-/** Two sentences sharing more than this (cosine of word counts) say the same thing. */
-const SAME_POINT = 0.6;
 
 function termFrequencies(text: string): Map<string, number> {
   const counts = new Map<string, number>();
@@ -37,8 +35,8 @@ function cosine(a: Map<string, number>, b: Map<string, number>): number {
 
 /** Figures and names make a bullet a point of fact. */
 function factWeight(text: string): number {
-  const figures = /\d/.test(text) ? 0.1 : 0;
-  const names = (text.slice(1).match(/\s\p{Lu}\p{Ll}+/gu) ?? []).length > 0 ? 0.05 : 0;
+  const figures = /\d/.test(text) ? SUMMARY_WEIGHTS.figureBonus : 0;
+  const names = (text.slice(1).match(/\s\p{Lu}\p{Ll}+/gu) ?? []).length > 0 ? SUMMARY_WEIGHTS.nameBonus : 0;
   return figures + names;
 }
 
@@ -67,23 +65,43 @@ export function keySentences(passages: readonly Passage[], length: SummaryLength
   const [lede] = all;
   if (!lede) return [];
   const whole = termFrequencies(all.map((s) => s.text).join(' '));
-  const central = (s: Candidate) => cosine(s.terms, whole) + (length === 'bullets' ? factWeight(s.text) : 0);
-  const chosen: Candidate[] = [lede];
-  const repeats = (s: Candidate) => chosen.some((c) => cosine(c.terms, s.terms) > SAME_POINT);
+  const centrality = (s: Candidate) => cosine(s.terms, whole) + (length === 'bullets' ? factWeight(s.text) : 0);
+  const byCentrality = (a: Candidate, b: Candidate) => centrality(b) - centrality(a);
   const want = Math.min(SENTENCES[length], all.length);
-  if (length === 'bullets') {
-    const parts = want - 1;
-    const rest = all.slice(1);
-    for (let part = 0; part < parts; part++) {
-      const section = rest.slice(Math.floor((part * rest.length) / parts), Math.floor(((part + 1) * rest.length) / parts));
-      const best = section.filter((s) => !repeats(s)).sort((a, b) => central(b) - central(a))[0];
-      if (best) chosen.push(best);
-    }
-  } else {
-    for (const s of all.slice(1).sort((a, b) => central(b) - central(a))) {
-      if (chosen.length >= want) break;
-      if (!repeats(s)) chosen.push(s);
-    }
-  }
+  const chosen = length === 'bullets' ? pointsOfEachPart(lede, all.slice(1), want, byCentrality) : mostCentral(lede, all.slice(1), want, byCentrality);
   return chosen.sort((a, b) => a.start - b.start).map(({ terms: _terms, ...s }) => s);
+}
+
+type Order = (a: Candidate, b: Candidate) => number;
+
+/** Whether `s` says what one of `chosen` already says. */
+function repeats(chosen: readonly Candidate[], s: Candidate): boolean {
+  return chosen.some((c) => cosine(c.terms, s.terms) > SUMMARY_WEIGHTS.samePoint);
+}
+
+/** The lede, then the most central of the rest that say something new, up to `want` sentences. */
+function mostCentral(lede: Candidate, rest: readonly Candidate[], want: number, order: Order): Candidate[] {
+  const chosen = [lede];
+  for (const s of [...rest].sort(order)) {
+    if (chosen.length >= want) break;
+    if (!repeats(chosen, s)) chosen.push(s);
+  }
+  return chosen;
+}
+
+/** The lede, then the most central new point of each of `want - 1` consecutive parts of the rest. */
+function pointsOfEachPart(lede: Candidate, rest: readonly Candidate[], want: number, order: Order): Candidate[] {
+  const chosen = [lede];
+  const parts = want - 1;
+  for (let part = 0; part < parts; part++) {
+    const section = rest.slice(Math.floor((part * rest.length) / parts), Math.floor(((part + 1) * rest.length) / parts));
+    const best = section.filter((s) => !repeats(chosen, s)).sort(order)[0];
+    if (best) chosen.push(best);
+  }
+  return chosen;
+}
+
+/** Quoted sentences (each with its marker) as a summary of the asked length: bullets, or one paragraph. */
+export function extractSummaryText(sentences: readonly string[], length: SummaryLength): string {
+  return length === 'bullets' ? sentences.map((t) => `- ${t}`).join('\n') : sentences.join(' ');
 }

@@ -1,31 +1,14 @@
 import type { Passage } from '../retrieval/passage.ts';
 import { contentStems, coverage } from './terms.ts';
+import { CLAIM_SUPPORT } from './weights.ts';
 
 /**
  * Whether the passages a model cited for a sentence support it: the sentence's numbers occur in
  * them, and enough of its key terms occur in them or their headlines. A citation that fails is
  * dropped, so a sentence pointing to an unrelated passage (or quoting a figure no cited passage
- * has) ends up uncited and is left out like any other uncited sentence.
+ * has) ends up uncited and is left out like any other uncited sentence. How much must match:
+ * CLAIM_SUPPORT (weights.ts).
  */
-
-/**
- * Share of a sentence's key terms (stems of its meaningful words, figures aside) that must occur
- * in the cited passage with its headline and byline. Calibrated on 49 hand-written paraphrases of
- * the benchmark's answer sentences (test/fixtures/paraphrases.json, checked in
- * test/answering.test.ts): every one scores at least 0.50 against the passage holding its answer,
- * while 1.6 % of (claim, passage of another story) pairs reach 0.45 (3.1 % at 0.40, 0.5 % at
- * 0.60, where one honest paraphrase is lost).
- */
-export const MIN_CLAIM_TERM_COVERAGE = 0.45;
-
-/**
- * When a sentence cites several passages, each may carry only a part of it ("reopened after 374
- * days [1] at a cost of $27.3 million [2]"). A passage below MIN_CLAIM_TERM_COVERAGE is then kept
- * if it holds at least this share of the key terms and adds a term or figure that the better
- * matching cited passages lack, and provided the kept passages together reach
- * MIN_CLAIM_TERM_COVERAGE. A passage that adds nothing is a citation of something else.
- */
-export const MIN_PART_TERM_COVERAGE = 0.25;
 
 const SCALES: Record<string, number> = { thousand: 1e3, million: 1e6, billion: 1e9, trillion: 1e12 };
 
@@ -54,7 +37,7 @@ function canonical(value: number): string {
  * "5200" → {"5200"}; "$4 million" → {"4", "4000000"}, so it matches "4 million", "$4m" and
  * "4,000,000"; "9.4 percent" and "9.4%" → {"9.4"}.
  */
-export function figuresOf(text: string, options: { spelledOut: 'all' | 'figures-only' } = { spelledOut: 'all' }): Set<string>[] {
+function figuresOf(text: string, options: { spelledOut: 'all' | 'figures-only' } = { spelledOut: 'all' }): Set<string>[] {
   const figures: Set<string>[] = [];
   for (const m of text.matchAll(NUMBER)) {
     const value = Number((m[1] ?? '').replace(/,/g, ''));
@@ -97,10 +80,51 @@ function passageTerms(p: Passage): Set<string> {
 }
 
 export interface SupportCheck {
-  /** The cited passages (0-based indexes) that support the claim, in citation order. */
+  /** The cited passages (0-based indexes) that support the claim, in citation order; the others are dropped. */
   kept: number[];
-  /** Cited passages dropped as not supporting it. */
-  dropped: number[];
+}
+
+/** A cited passage, with what the claim is checked against and how much of its key terms it holds. */
+interface CitedPassage {
+  index: number;
+  terms: Set<string>;
+  figures: Set<string>;
+  score: number;
+}
+
+const holdsTerm = (terms: ReadonlySet<string>, term: string) => coverage(new Set([term]), terms) > 0;
+const holdsFigure = (available: ReadonlySet<string>, forms: ReadonlySet<string>) => [...forms].some((f) => available.has(f));
+
+/**
+ * The cited passages that carry the claim, best first: each holding enough of its key terms, or, when
+ * several are cited, a part of it (a term or figure the better ones lack).
+ */
+function carryingPassages(cited: readonly CitedPassage[], wanted: ReadonlySet<string>, figures: readonly Set<string>[]): CitedPassage[] {
+  const { claimTermCoverage, partTermCoverage } = CLAIM_SUPPORT;
+  const kept: CitedPassage[] = [];
+  for (const c of [...cited].sort((a, b) => b.score - a.score)) {
+    if (c.score >= claimTermCoverage) {
+      kept.push(c);
+      continue;
+    }
+    if (cited.length === 1 || c.score < partTermCoverage) continue;
+    const addsTerm = [...wanted].some((t) => holdsTerm(c.terms, t) && !kept.some((k) => holdsTerm(k.terms, t)));
+    const addsFigure = figures.some((forms) => holdsFigure(c.figures, forms) && !kept.some((k) => holdsFigure(k.figures, forms)));
+    if (addsTerm || addsFigure) kept.push(c);
+  }
+  return kept;
+}
+
+/** Whether the kept passages together support the claim: enough of its key terms, and every one of its figures. */
+function supportTogether(kept: readonly CitedPassage[], wanted: ReadonlySet<string>, figures: readonly Set<string>[]): boolean {
+  const { claimTermCoverage } = CLAIM_SUPPORT;
+  const together = new Set(kept.flatMap((k) => [...k.terms]));
+  const allFigures = new Set(kept.flatMap((k) => [...k.figures]));
+  return (
+    kept.length > 0 &&
+    (kept.some((k) => k.score >= claimTermCoverage) || coverage(wanted, together) >= claimTermCoverage) &&
+    figures.every((forms) => holdsFigure(allFigures, forms))
+  );
 }
 
 /**
@@ -111,32 +135,13 @@ export interface SupportCheck {
 export function checkSupport(claim: string, passages: readonly Passage[], cited: readonly number[], quoted: readonly number[] = []): SupportCheck {
   const wanted = keyTerms(claim);
   const figures = figuresOf(claim, { spelledOut: 'figures-only' });
-  const candidates = cited.map((index) => {
+  const candidates = cited.map((index): CitedPassage => {
     const passage = passages[index] as Passage;
     const terms = passageTerms(passage);
     const score = wanted.size === 0 || quoted.includes(index) ? 1 : coverage(wanted, terms);
     return { index, terms, figures: passageFigures(passage), score };
   });
-  const has = (terms: ReadonlySet<string>, term: string) => coverage(new Set([term]), terms) > 0;
-  const holds = (available: ReadonlySet<string>, forms: ReadonlySet<string>) => [...forms].some((f) => available.has(f));
-
-  const kept: typeof candidates = [];
-  for (const c of [...candidates].sort((a, b) => b.score - a.score)) {
-    if (c.score >= MIN_CLAIM_TERM_COVERAGE) {
-      kept.push(c);
-      continue;
-    }
-    if (cited.length === 1 || c.score < MIN_PART_TERM_COVERAGE) continue;
-    const addsTerm = [...wanted].some((t) => has(c.terms, t) && !kept.some((k) => has(k.terms, t)));
-    const addsFigure = figures.some((forms) => holds(c.figures, forms) && !kept.some((k) => holds(k.figures, forms)));
-    if (addsTerm || addsFigure) kept.push(c);
-  }
-  const together = new Set(kept.flatMap((k) => [...k.terms]));
-  const allFigures = new Set(kept.flatMap((k) => [...k.figures]));
-  const supported =
-    kept.length > 0 &&
-    (kept.some((k) => k.score >= MIN_CLAIM_TERM_COVERAGE) || coverage(wanted, together) >= MIN_CLAIM_TERM_COVERAGE) &&
-    figures.every((forms) => holds(allFigures, forms));
-  const keptIndexes = supported ? cited.filter((i) => kept.some((k) => k.index === i)) : [];
-  return { kept: keptIndexes, dropped: cited.filter((i) => !keptIndexes.includes(i)) };
+  const kept = carryingPassages(candidates, wanted, figures);
+  if (!supportTogether(kept, wanted, figures)) return { kept: [] };
+  return { kept: cited.filter((i) => kept.some((k) => k.index === i)) };
 }

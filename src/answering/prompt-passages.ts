@@ -13,7 +13,7 @@ function asData(text: string): string {
   return defuseMarkers(text.replace(DELIMITER, (tag) => tag.replace('<', '‹').replace('>', '›')));
 }
 
-export function formatDate(iso: string | null): string {
+function formatDate(iso: string | null): string {
   return iso ? iso.slice(0, 10) : 'undated';
 }
 
@@ -39,4 +39,9 @@ export function packPassages(passages: readonly Passage[], budgetTokens: number)
     used += cost;
   }
   return kept;
+}
+
+/** The passages as the prompt's `passages` block, numbered from 1. */
+export function numberedPassages(passages: readonly Passage[]): string {
+  return passages.map((p, i) => formatPassage(i + 1, p)).join('\n\n');
 }
