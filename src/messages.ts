@@ -204,6 +204,8 @@ export const loadMessages = {
   invalidUrl: (where: string, url: string) => `${where} has the url "${truncate(url)}", which is not an absolute http(s) address`,
   invalidPublished: (where: string, value: string) =>
     `${where} has the published date "${truncate(value)}", which is not a date (use YYYY-MM-DD or an ISO 8601 date-time)`,
+  invalidUpdated: (where: string, value: string) =>
+    `${where} has the updated date "${truncate(value)}", which is not a date (use YYYY-MM-DD or an ISO 8601 date-time)`,
   duplicateId: (where: string, id: string, firstWhere: string) =>
     `${where} has the id "${id}", which ${firstWhere} already uses`,
 
