@@ -12,7 +12,7 @@ import type { BotContext, SlashCommand } from '../src/discord/context.ts';
 import { code, joinMarkdown, md, neutralizeWithin, trimAtWord } from '../src/discord/neutralize.ts';
 import { NO_MENTIONS } from '../src/discord/respond.ts';
 import { UserError } from '../src/errors.ts';
-import { discordText } from '../src/messages.ts';
+import { discordText, messages } from '../src/messages.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 
 const PAGE_SIZE = 10;
@@ -57,7 +57,11 @@ function page(ctx: BotContext, visible: string[], offset: number, scope: Scope, 
   const embed: APIEmbed = {
     title: discordText.articlesPage(start + 1, start + shown.length, found.length),
     description: joinMarkdown(
-      shown.map((a) => md`${code(a.published?.slice(0, 10) ?? 'undated   ')} **${trimAtWord(a.title, 150)}**\n\u2003id: ${code(a.id)}`),
+      shown.map((a) => {
+        const updated = a.updated ? md` · ${messages.updatedOn(a.published, a.updated)}` : md``;
+        const aliases = a.aliases.length > 0 ? md` · ${messages.alsoAs(a.aliases.slice(0, 3))}` : md``;
+        return md`${code(a.published?.slice(0, 10) ?? 'undated   ')} **${trimAtWord(a.title, 150)}**\n\u2003id: ${code(a.id)}${updated}${aliases}`;
+      }),
       '\n',
     ).toString(),
     color: 0x2b6cb0,

@@ -8,6 +8,7 @@ import {
 import type { SlashCommand } from '../src/discord/context.ts';
 import { neutralize } from '../src/discord/neutralize.ts';
 import { UserError } from '../src/errors.ts';
+import { forgetSource } from '../src/ingest.ts';
 import { discordText, messages } from '../src/messages.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 
@@ -33,8 +34,11 @@ export const forget: SlashCommand = {
       throw new UserError(messages.articleNotFound(id));
     }
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    await ctx.app.library.write(async (writer) => writer.removeArticle(collection, id));
-    await interaction.editReply({ content: neutralize(discordText.forgotten(article.title)).toString(), allowedMentions: { parse: [] } });
+    const { app } = ctx;
+    const forgotten = await forgetSource({ library: app.library, embedder: app.embedder, chunking: app.config.chunking }, collection, id);
+    const others = forgotten?.after?.sources.length ?? 0;
+    const reply = others > 0 ? discordText.forgottenSourceOnly(article.title, others) : discordText.forgotten(article.title);
+    await interaction.editReply({ content: neutralize(reply).toString(), allowedMentions: { parse: [] } });
   },
   async autocomplete(interaction, ctx) {
     const collection = ctx.writableCollection(interaction);

@@ -37,6 +37,11 @@ export const messages = {
   articleAmbiguous: (reference: string, candidates: { id: string; title: string; published: string | null }[]) =>
     `Several articles match "${reference}"; name one by its id:\n` +
     candidates.map((c) => `- ${c.id}: ${c.title}${c.published ? ` (${c.published.slice(0, 10)})` : ''}`).join('\n'),
+  /** The other ids a story stored from several sources answers to. */
+  alsoAs: (ids: readonly string[]) => `also as ${ids.join(', ')}`,
+  /** Beside a source's date: "updated 2026-04-12", with the time of day when it is the day it was published. */
+  updatedOn: (published: string | null, updated: string) =>
+    `updated ${updated.slice(0, 10)}${published?.slice(0, 10) === updated.slice(0, 10) && updated.length > 10 ? ` ${updated.slice(11, 16)}` : ''}`,
 } as const;
 
 function dateRange(from: string, to: string): string {
@@ -85,6 +90,8 @@ export const discordText = {
   ingested: (added: number, updated: number, unchanged: number, failed: number) =>
     `Added ${added}, updated ${updated}, unchanged ${unchanged}, failed ${failed}.`,
   forgotten: (title: string) => `Removed “${title}”. It will not be cited again.`,
+  forgottenSourceOnly: (title: string, others: number) =>
+    `Removed this source of “${title}”. The story is still stored from ${others === 1 ? 'another source' : `${others} other sources`}, so it can still be cited; forget it again to remove ${others === 1 ? 'that one' : 'them'} too.`,
   forgetShared: 'That article is in the newsroom-wide archive; the operator removes those with `newsroom forget`.',
   noArticles: 'No stored articles match.',
   articlesPage: (from: number, to: number, total: number) => `Articles ${from}–${to} of ${total}, newest first`,
@@ -140,6 +147,8 @@ export const cliText = {
   unexpectedError: (message: string) => `Unexpected error: ${message}`,
   forgetWhich: 'Name the article to forget: newsroom forget <article id>',
   forgotten: (id: string, title: string, collection: string) => `removed ${id} (“${title}”) from ${collection}`,
+  stillStored: (id: string, sources: readonly string[]) =>
+    `the story is still stored as ${id}, from ${sources.length === 1 ? 'its other source' : `${sources.length} other sources`}: ${sources.join(', ')}`,
   noGaps: 'No unanswered questions recorded yet.',
   noArticles: 'No articles stored yet. Add some with: npx newsroom ingest <files or folders>',
   ingestWhat: 'Name the files, folders or web addresses to ingest: newsroom ingest <paths or URLs...>',

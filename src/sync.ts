@@ -14,24 +14,33 @@ const LISTED_FAILURES = 20;
 /**
  * Brings the shared collection up to date with ARTICLES_DIR (unchanged files are skipped by
  * hash, so this is cheap on every start) and embeds chunks stored while the model was missing.
- * The caller reports the summary: `syncReport` for people, `logSync` for the operator's log.
+ * A followed folder (WATCH_ARTICLES) is also pruned: what was removed from it while the bot was
+ * stopped is retracted. The caller reports the summary: `syncReport` for people, `logSync` for the
+ * operator's log.
  */
 export async function syncArticlesDir(app: App): Promise<IngestSummary | null> {
   // A read-only library is served as it is.
   if (app.library.readOnly) return null;
   const dir = app.config.articlesDir;
   let summary: IngestSummary | null = null;
-  if (dir) {
-    summary = await ingest(
-      { library: app.library, embedder: app.embedder },
-      loadPaths([dir], { maxBytes: app.config.maxFileBytes }),
-      { collection: SHARED_COLLECTION, chunking: app.config.chunking },
-    );
-  }
+  if (dir) summary = await syncPaths(app, [dir], app.config.watchArticles ? [dir] : null);
   if (app.embedder && app.library.pendingCount() > 0) {
     await embedPending({ library: app.library, embedder: app.embedder });
   }
   return summary;
+}
+
+/**
+ * Ingests `paths` (files or folders under ARTICLES_DIR) into the shared collection; with
+ * `pruneRoots`, the sources under them that were not read this time are retracted (a path that
+ * failed to load keeps what it had). The watched folder's one way in.
+ */
+export function syncPaths(app: App, paths: readonly string[], pruneRoots: readonly string[] | null): Promise<IngestSummary> {
+  return ingest(
+    { library: app.library, embedder: app.embedder },
+    loadPaths(paths, { maxBytes: app.config.maxFileBytes }),
+    { collection: SHARED_COLLECTION, chunking: app.config.chunking, ...(pruneRoots ? { prune: { roots: [...pruneRoots] } } : {}) },
+  );
 }
 
 /** Why each item failed, the missing ARTICLES_DIR itself said plainly. */
@@ -50,8 +59,8 @@ export function syncReport(dir: string, summary: IngestSummary): string {
 
 /** One log line for the sync: info when all went in, warn with the reasons when something failed. */
 export function logSync(logger: Logger, dir: string, summary: IngestSummary): void {
-  const { added, updated, unchanged, removed, failed, chunks } = summary;
-  const fields = { articlesDir: dir, added, updated, unchanged, removed, failed, chunks, seconds: Number(summary.seconds.toFixed(2)) };
+  const { added, updated, unchanged, removed, failed, duplicates, chunks } = summary;
+  const fields = { articlesDir: dir, added, updated, unchanged, removed, failed, duplicates, chunks, seconds: Number(summary.seconds.toFixed(2)) };
   if (failed === 0) logger.info(fields, 'articles synced');
   else logger.warn({ ...fields, failures: reasons(dir, summary).map((line) => line.replace(/^✗ /, '')) }, 'articles synced; some could not be loaded');
 }

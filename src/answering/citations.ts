@@ -224,6 +224,7 @@ function toCitation(passage: Passage, span: Span, body: string | undefined): Omi
     title: passage.title,
     url: passage.url,
     published: passage.published,
+    updated: passage.updated,
     byline: passage.byline,
     chunkId: passage.chunkId,
     excerpt,

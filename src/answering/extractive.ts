@@ -251,6 +251,7 @@ export function citeSentences(
       title: s.passage.title,
       url: s.passage.url,
       published: s.passage.published,
+      updated: s.passage.updated,
       byline: s.passage.byline,
       chunkId: s.passage.chunkId,
       excerpt: s.text,
