@@ -55,6 +55,11 @@ interface Look {
 
 /** How long the watch waits before trying again after it failed (the folder gone, a watch limit reached). */
 const RESTART_MS = 5_000;
+/**
+ * How often the folder itself is checked: a watch follows the folder it was given, so one
+ * replaced by another of the same name (a deployment swapping it) would otherwise go unnoticed.
+ */
+const FOLDER_CHECK_MS = 10_000;
 
 export class FolderWatcher {
   private watcher: fs.FSWatcher | null = null;
@@ -67,6 +72,9 @@ export class FolderWatcher {
   private stopped = false;
   private needsResync = false;
   private failures = 0;
+  /** The watched folder's inode: another folder under the same name means watching afresh. */
+  private watchedIno: number | null = null;
+  private checkTimer: NodeJS.Timeout | null = null;
   private readonly debounceMs: number;
 
   constructor(private readonly options: FolderWatcherOptions) {
@@ -76,6 +84,10 @@ export class FolderWatcher {
   /** Starts watching; events are collected, and applied once `resume` is called. */
   start(): void {
     this.openWatch();
+    this.checkTimer = setInterval(() => {
+      if (!this.running && !this.paused && !this.stopped && folderIno(this.options.dir) !== this.watchedIno) this.schedule(0);
+    }, FOLDER_CHECK_MS);
+    this.checkTimer.unref();
   }
 
   /** Starts applying batches (after the start-up sync, so a change made during it is not lost). */
@@ -91,13 +103,15 @@ export class FolderWatcher {
     this.watcher = null;
     if (this.timer) clearTimeout(this.timer);
     if (this.restartTimer) clearTimeout(this.restartTimer);
-    this.timer = this.restartTimer = null;
+    if (this.checkTimer) clearInterval(this.checkTimer);
+    this.timer = this.restartTimer = this.checkTimer = null;
     await this.running;
   }
 
   private openWatch(): void {
     const { dir, logger } = this.options;
     try {
+      this.watchedIno = fs.statSync(dir).ino;
       const watcher = fs.watch(dir, { recursive: true }, (_event, name) => this.noticed(name));
       watcher.on('error', (error) => this.watchFailed(error));
       this.watcher = watcher;
@@ -163,12 +177,20 @@ export class FolderWatcher {
 
   private async applyPending(): Promise<void> {
     const { dir, settleMs, logger } = this.options;
-    if (!(await isFolder(dir))) {
+    const ino = folderIno(dir);
+    if (ino === null) {
       // The whole folder is gone (an unmounted share, a rename): retracting everything would be wrong.
       logger.warn({ dir }, 'the articles folder is gone; nothing is retracted until it is back');
       this.pending.clear();
       if (!this.restartTimer) this.watchFailed(new Error('folder missing'));
       return;
+    }
+    if (ino !== this.watchedIno && !this.restartTimer) {
+      // Another folder now has its name: watch that one, and bring the archive level with it.
+      logger.info({ dir }, 'the articles folder was replaced; watching the new one');
+      this.watcher?.close();
+      this.openWatch();
+      this.needsResync = true;
     }
     if (this.needsResync) {
       this.needsResync = false;
@@ -242,11 +264,12 @@ async function lookAt(file: string): Promise<Look | null> {
   }
 }
 
-async function isFolder(dir: string): Promise<boolean> {
+function folderIno(dir: string): number | null {
   try {
-    return (await stat(dir)).isDirectory();
+    const stats = fs.statSync(dir);
+    return stats.isDirectory() ? stats.ino : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
