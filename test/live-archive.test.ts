@@ -3,13 +3,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import Database from 'better-sqlite3';
 import type { App } from '../src/app.ts';
 import { renderAnswer } from '../src/cli/render.ts';
 import { forgetSource } from '../src/ingest.ts';
 import { toFtsQuery } from '../src/retrieval/keyword-query.ts';
+import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { syncArticlesDir } from '../src/sync.ts';
+import { estimatedJaccard, fingerprint, jaccard, NEAR_DUPLICATE_THRESHOLD, shingles } from '../src/text/near-duplicate.ts';
 import { ROOT, createTestApp } from './support/app.ts';
+import { paragraphChunks, syntheticArticle } from './support/synthetic.ts';
 
 /*
  * Updates, corrections and duplicates through the real ingest path (tiny embedding model, real
@@ -226,4 +230,54 @@ test('an older copy arriving after the newer one is recorded as a source without
   } finally {
     app.close();
   }
+});
+
+test('a library stored before sources and fingerprints existed reads as it is read-only, and is migrated when opened to write', async () => {
+  const dataDir = articlesDir();
+  const hnsw = { m: 16, efConstruction: 100, efSearch: 50 };
+  const put = (library: Library, id: string, paragraphs: string[]) =>
+    library.write(async (w) => {
+      const article = syntheticArticle(id, paragraphs, { published: '2026-01-05' });
+      return w.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, []), null);
+    });
+  const storm = ['Gales closed the Eastmoor crossing for most of Sunday.', 'Sailings resumed at 6 p.m. once the wind dropped below 40 knots.'];
+  const first = Library.open({ dataDir, hnsw });
+  await put(first, 'storm-closes-crossing', storm);
+  await put(first, 'quay-lights', ['New lights were fitted along the Eastmoor quay on Wednesday.']);
+  first.close();
+  // What an earlier version left: no sources, no fingerprints, no `updated` column.
+  const db = new Database(path.join(dataDir, 'library.sqlite'));
+  db.exec("DROP TABLE article_sources; DROP TABLE article_fingerprints; DROP TABLE article_bands; ALTER TABLE articles DROP COLUMN updated; DELETE FROM meta WHERE key IN ('fingerprints', 'sources_backfilled')");
+  db.close();
+
+  const readOnly = Library.open({ dataDir, hnsw, readOnly: true });
+  const listed = readOnly.listArticles([SHARED_COLLECTION]);
+  assert.deepEqual(listed.map((a) => [a.id, a.updated, a.sources.map((s) => s.id)]), [
+    ['quay-lights', null, ['quay-lights']],
+    ['storm-closes-crossing', null, ['storm-closes-crossing']],
+  ]);
+  const hits = readOnly.keywordSearch(toFtsQuery('gales') ?? '', 5, { collections: shared });
+  assert.equal(readOnly.chunkRecords(hits.map((h) => h.chunkId))[0]?.updated, null);
+  readOnly.close();
+
+  const writable = Library.open({ dataDir, hnsw });
+  assert.deepEqual(writable.getArticle(SHARED_COLLECTION, 'storm-closes-crossing')?.sources.map((s) => s.id), ['storm-closes-crossing']);
+  // The same text under a new id, in the first write after the upgrade: found against the old article.
+  assert.equal(await put(writable, 'crossing-closed-by-gales', storm), 'duplicate');
+  assert.equal(writable.listArticles([SHARED_COLLECTION]).length, 2);
+  assert.equal(writable.getArticle(SHARED_COLLECTION, 'storm-closes-crossing')?.id, 'crossing-closed-by-gales');
+  writable.close();
+});
+
+test('the detector: identical words match whatever the punctuation and spacing; an edited copy clears the threshold, another story on the subject does not', () => {
+  const wire = fs.readFileSync(path.join(FIXTURES, 'ferry-wire.md'), 'utf8').split('---')[2] ?? '';
+  const copy = fs.readFileSync(path.join(FIXTURES, 'ferry-wire-republished.md'), 'utf8').split('---')[2] ?? '';
+  assert.equal(fingerprint(wire).textHash, fingerprint(wire.replace(/,/g, ' ,').replace(/\n\n/g, '\n\n\n').toUpperCase()).textHash);
+  assert.notEqual(fingerprint(wire).textHash, fingerprint(copy).textHash);
+  const similarity = jaccard(shingles(wire), shingles(copy));
+  assert.ok(similarity >= NEAR_DUPLICATE_THRESHOLD, `edited copy scored ${similarity}`);
+  // The signature estimates the exact similarity (90 values: within about ±0.15).
+  assert.ok(Math.abs(estimatedJaccard(fingerprint(wire).minhash, fingerprint(copy).minhash) - similarity) < 0.15);
+  const [closure, reopens] = ['kestrel-bridge-closure-announced.md', 'kestrel-bridge-reopens.md'].map((name) => fs.readFileSync(path.join(ROOT, 'articles', name), 'utf8').split('---')[2] ?? '');
+  assert.ok(jaccard(shingles(closure ?? ''), shingles(reopens ?? '')) < 0.1);
 });

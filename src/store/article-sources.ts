@@ -2,8 +2,11 @@ import type Database from 'better-sqlite3';
 import {
   bandKeys,
   blobToMinhash,
+  estimatedJaccard,
   FINGERPRINT_VERSION,
   fingerprint,
+  MAX_EXACT_CHECKS,
+  MINHASH_SCREEN,
   minhashToBlob,
   type Fingerprint,
 } from '../text/near-duplicate.ts';
@@ -114,15 +117,20 @@ export function liveSchemaOf(db: Database.Database): LiveSchema {
   return { updatedColumn: hasColumn(db, 'articles', 'updated'), sourcesTable: hasTable(db, 'article_sources') };
 }
 
+/** Set in `meta` once every article has its source rows (later writes keep them). */
+const SOURCES_BACKFILLED = 'sources_backfilled';
+
 /**
  * Brings a writable library to this schema: the `updated` column, the tables above, and one
  * source row for every article stored before sources were recorded (its own source, under its
- * own id). Idempotent; runs on every writable open.
+ * own id). Idempotent; runs on every writable open (the backfill only once).
  */
 export function migrateLiveArchive(db: Database.Database): void {
   db.transaction(() => {
     if (!hasColumn(db, 'articles', 'updated')) db.exec('ALTER TABLE articles ADD COLUMN updated TEXT');
     db.exec(SOURCES_SCHEMA);
+    const done = db.prepare('SELECT value FROM meta WHERE key = ?').get(SOURCES_BACKFILLED) !== undefined;
+    if (done) return;
     db.exec(`
       INSERT INTO article_sources (collection, source_id, article_id, source, content_hash, version, first_seen, last_changed)
       SELECT a.collection, a.id, a.id, a.source, a.content_hash,
@@ -131,6 +139,7 @@ export function migrateLiveArchive(db: Database.Database): void {
              a.ingested_at, a.ingested_at
         FROM articles a
        WHERE NOT EXISTS (SELECT 1 FROM article_sources s WHERE s.collection = a.collection AND s.source_id = a.id)`);
+    db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')").run(SOURCES_BACKFILLED);
   })();
 }
 
@@ -171,8 +180,10 @@ export class ArticleSources {
       sameText: db.prepare<[string, string], { article_key: number }>(
         'SELECT article_key FROM article_fingerprints WHERE collection = ? AND text_hash = ?',
       ),
-      inBands: db.prepare<[string], { article_key: number }>(
-        'SELECT DISTINCT article_key FROM article_bands WHERE band IN (SELECT value FROM json_each(?))',
+      // Band first (its primary key), then each fingerprint by its key: never a scan of the collection.
+      inBands: db.prepare<[string], { article_key: number; collection: string; minhash: Buffer }>(
+        `SELECT f.article_key, f.collection, f.minhash FROM article_bands b JOIN article_fingerprints f ON f.article_key = b.article_key
+          WHERE b.band IN (SELECT value FROM json_each(?))`,
       ),
       unfingerprinted: db.prepare<[], { key: number; collection: string; body: string }>(
         'SELECT key, collection, body FROM articles WHERE key NOT IN (SELECT article_key FROM article_fingerprints)',
@@ -255,14 +266,26 @@ export class ArticleSources {
     this.statements.deleteFingerprint.run(articleKey);
   }
 
-  /** Stored articles that may be the same story: identical words first, then those sharing a band. */
+  /**
+   * Stored articles of the collection that may be the same story: identical words (`exact`), and
+   * those sharing a band whose signatures agree on at least MINHASH_SCREEN of their values
+   * (`near`, most similar first, at most MAX_EXACT_CHECKS).
+   */
   candidates(collection: string, print: Fingerprint): { exact: number[]; near: number[] } {
     const exact = this.statements.sameText.all(collection, print.textHash).map((r) => r.article_key);
+    // An article sharing several bands comes back once per band.
     const seen = new Set(exact);
-    const near = this.statements.inBands
-      .all(JSON.stringify(bandKeys(print.minhash, collection)))
-      .map((r) => r.article_key)
-      .filter((key) => !seen.has(key));
+    const sharing = this.statements.inBands.all(JSON.stringify(bandKeys(print.minhash, collection))).filter((r) => {
+      if (r.collection !== collection || seen.has(r.article_key)) return false;
+      seen.add(r.article_key);
+      return true;
+    });
+    const near = sharing
+      .map((r) => ({ key: r.article_key, estimate: estimatedJaccard(print.minhash, blobToMinhash(r.minhash)) }))
+      .filter((c) => c.estimate >= MINHASH_SCREEN)
+      .sort((a, b) => b.estimate - a.estimate)
+      .slice(0, MAX_EXACT_CHECKS)
+      .map((c) => c.key);
     return { exact, near };
   }
 

@@ -503,12 +503,19 @@ export class Catalog {
     })();
   }
 
+  /** The stored article whose story `body` repeats, with the shingle Jaccard of the two texts (1 for the same words). */
+  duplicateOf(collection: string, body: string): { articleId: string; similarity: number } | null {
+    if (!this.sources) return null;
+    const match = this.findDuplicate(collection, body, fingerprint(body));
+    return match ? { articleId: match.row.id, similarity: match.similarity } : null;
+  }
+
   /** The stored story `body` repeats, if any: identical words first, else the most similar above the threshold. */
-  private findDuplicate(collection: string, body: string, print: Fingerprint): { row: ArticleRow; sameWords: boolean } | null {
+  private findDuplicate(collection: string, body: string, print: Fingerprint): { row: ArticleRow; sameWords: boolean; similarity: number } | null {
     const { exact, near } = this.requireSources().candidates(collection, print);
     for (const key of exact) {
       const row = this.statements.rowByKey.get(key);
-      if (row?.collection === collection) return { row, sameWords: true };
+      if (row?.collection === collection) return { row, sameWords: true, similarity: 1 };
     }
     let best: { row: ArticleRow; score: number } | null = null;
     let incoming: Set<number> | null = null;
@@ -520,7 +527,7 @@ export class Catalog {
       const score = jaccard(incoming, shingles(stored));
       if (score >= NEAR_DUPLICATE_THRESHOLD && (!best || score > best.score)) best = { row, score };
     }
-    return best ? { row: best.row, sameWords: false } : null;
+    return best ? { row: best.row, sameWords: false, similarity: best.score } : null;
   }
 
   /**

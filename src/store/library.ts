@@ -391,6 +391,14 @@ export class Library {
     return this.catalog.sourceVersion(collection, sourceId);
   }
 
+  /**
+   * The stored article of `collection` that tells the same story as `body` (identical words, or a
+   * near-duplicate: shingle Jaccard ≥ NEAR_DUPLICATE_THRESHOLD), with their similarity; null if none.
+   */
+  duplicateOf(collection: string, body: string): { articleId: string; similarity: number } | null {
+    return this.catalog.duplicateOf(collection, body);
+  }
+
   /** Every source of a collection: the id it gives, where it came from, and the article it resolves to. */
   sourcesIn(collection: string): { sourceId: string; source: string; articleId: string }[] {
     return this.catalog.sourcesIn(collection);
