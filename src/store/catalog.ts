@@ -437,6 +437,8 @@ export class Catalog {
       const cited = sources.get(collection, stored.id);
       if (!incomingIsNewer(article, cited?.version ?? stored)) {
         sources.upsert(sourceRow(collection, article, stored.id, article.body, firstSeen, now));
+        // Nothing to search changed, but the story's sources did: readers listing them look again.
+        this.setMeta('generation', String(this.generation() + 1));
         return { outcome: 'duplicate', articleId: stored.id, duplicateOf: stored.id, changes: null };
       }
       // The incoming version is the newer: it is cited from now on, under its own id.

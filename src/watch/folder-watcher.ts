@@ -31,6 +31,8 @@ export interface FolderWatcherOptions {
   settleMs: number;
   /** Quiet time after the last event before a batch is applied (default: a third of settleMs, at most 300 ms). */
   debounceMs?: number;
+  /** Folders inside `dir` never looked at (the library's own DATA_DIR, should it be there). */
+  ignore?: readonly string[];
   logger: Logger;
   /** Applies one batch (ingest and prune); a failure is logged and the paths are tried again later. */
   apply: (batch: FolderBatch) => Promise<void>;
@@ -149,10 +151,18 @@ export class FolderWatcher {
       this.needsResync = true;
     } else {
       const relative = name.toString();
-      if (isIgnoredPath(relative)) return;
-      this.pending.add(path.join(this.options.dir, relative));
+      const absolute = path.join(this.options.dir, relative);
+      if (isIgnoredPath(relative) || this.isIgnoredFolder(absolute)) return;
+      this.pending.add(absolute);
     }
     if (!this.paused) this.schedule(this.debounceMs);
+  }
+
+  private isIgnoredFolder(p: string): boolean {
+    return (this.options.ignore ?? []).some((folder) => {
+      const relative = path.relative(folder, p);
+      return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+    });
   }
 
   private schedule(delayMs: number): void {
@@ -207,7 +217,7 @@ export class FolderWatcher {
     for (const p of paths) {
       const files = await filesAt(p, dir);
       if (files === null) gone.push(p);
-      else for (const [file, look] of files) first.set(file, look);
+      else for (const [file, look] of files) if (!this.isIgnoredFolder(file)) first.set(file, look);
     }
     // Files still being written are looked at again later.
     if (first.size > 0) await delay(settleMs);

@@ -15,6 +15,8 @@ export function followArticlesDir(app: App, report: (summary: IngestSummary) => 
   const watcher = new FolderWatcher({
     dir,
     settleMs: app.config.watchSettleMs,
+    // A DATA_DIR inside the folder changes with every write: never read it as articles.
+    ignore: [app.config.dataDir],
     logger: app.logger,
     apply: async ({ read, prune }) => report(await syncPaths(app, read, prune)),
     resync: async () => report(await syncPaths(app, [dir], [dir])),
