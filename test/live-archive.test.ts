@@ -6,6 +6,8 @@ import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
 import type { App } from '../src/app.ts';
 import { renderAnswer } from '../src/cli/render.ts';
+import { renderAnswer as renderForDiscord } from '../src/discord/render.ts';
+import { summaryLine } from '../src/ingest-report.ts';
 import { forgetSource } from '../src/ingest.ts';
 import { toFtsQuery } from '../src/retrieval/keyword-query.ts';
 import { Library } from '../src/store/library.ts';
@@ -93,6 +95,8 @@ test('a corrected file replaces its text everywhere: the old version is never fo
       assert.equal(c.updated, stored?.updated);
     }
     assert.match(renderAnswer(second), /Ferry fares to rise in June \(2026-03-02 · updated \d{4}-\d{2}-\d{2}\)/);
+    const sources = renderForDiscord(second).flatMap((m) => m.embeds).map((e) => e.description ?? '').join('\n');
+    assert.match(sources, /Ferry fares to rise in June.* · 2026-03-02 · updated \d{4}-\d{2}-\d{2}/);
 
     // A version that says when it was updated: that date is recorded.
     fs.writeFileSync(file, story({ title: 'Ferry fares to rise in June', published: '2026-03-02', updated: '2026-03-05T09:30:00Z' }, [...FARES_AFTER, 'The authority board approved the new fares on Thursday.']));
@@ -168,6 +172,7 @@ test('a lightly edited wire copy with a new headline is merged and the newer ver
     fs.copyFileSync(path.join(FIXTURES, 'ferry-wire-republished.md'), path.join(dir, 'ferry-wire-republished.md'));
     const synced = await syncArticlesDir(app);
     assert.equal(synced?.duplicates, 1);
+    assert.match(summaryLine(synced ?? assert.fail()), /^added 0 · updated 0 · unchanged 4 · removed 0 · failed 0 · 1 duplicate · \d+ chunks/);
     assert.deepEqual(synced?.merged.map((m) => [m.id, m.article]), [['ferry-wire-republished', 'ferry-wire-republished']]);
     assert.equal(synced?.added, 0);
 

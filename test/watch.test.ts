@@ -7,7 +7,8 @@ import { after, test } from 'node:test';
 import { toFtsQuery } from '../src/retrieval/keyword-query.ts';
 import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
-import { isIgnoredPath } from '../src/watch/folder-watcher.ts';
+import { silentLogger } from '../src/log.ts';
+import { FolderWatcher, isIgnoredPath, type FolderBatch } from '../src/watch/folder-watcher.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
 
 /*
@@ -182,4 +183,32 @@ test('hidden files, editor and download temp files are never read as articles', 
     assert.ok(isIgnoredPath(name), name);
   }
   for (const name of ['story.md', 'desk/2026/story.html', 'export.jsonl', 'tmp/story.md']) assert.ok(!isIgnoredPath(name), name);
+});
+
+test('a change that could not be applied (the library busy, a failed write) is tried again, not lost', async () => {
+  const dir = fs.mkdtempSync(path.join(root, 'retry-'));
+  const batches: FolderBatch[] = [];
+  let attempts = 0;
+  const watcher = new FolderWatcher({
+    dir,
+    settleMs: 100,
+    logger: silentLogger,
+    apply: async (batch) => {
+      attempts++;
+      if (attempts === 1) throw new Error('the library is busy');
+      batches.push(batch);
+    },
+    resync: async () => {},
+  });
+  watcher.start();
+  watcher.resume();
+  try {
+    const file = path.join(dir, 'late-story.md');
+    fs.writeFileSync(file, story('A story written while the library was busy', ['It still reaches the archive.']));
+    const applied = await eventually('the failed batch to be applied on a later try', () => batches.find((b) => b.read.includes(file)));
+    assert.ok(attempts >= 2);
+    assert.deepEqual(applied.prune, [file]);
+  } finally {
+    await watcher.stop();
+  }
 });

@@ -176,11 +176,16 @@ export class FolderWatcher {
 
   private async flush(): Promise<void> {
     if (this.running || this.paused || this.stopped) return;
+    let failed = false;
     this.running = this.applyPending()
-      .catch((error: unknown) => this.options.logger.error({ err: error, dir: this.options.dir }, 'articles folder change could not be applied'))
+      .catch((error: unknown) => {
+        // (Its paths are pending again: tried later, not lost.)
+        failed = true;
+        this.options.logger.error({ err: error, dir: this.options.dir, retryInMs: RESTART_MS }, 'articles folder change could not be applied');
+      })
       .finally(() => {
         this.running = null;
-        if (this.pending.size > 0 || this.needsResync) this.schedule(this.debounceMs);
+        if (this.pending.size > 0 || this.needsResync) this.schedule(failed ? RESTART_MS : this.debounceMs);
       });
     await this.running;
   }
@@ -205,7 +210,12 @@ export class FolderWatcher {
     if (this.needsResync) {
       this.needsResync = false;
       this.pending.clear();
-      await this.options.resync();
+      try {
+        await this.options.resync();
+      } catch (error) {
+        this.needsResync = true;
+        throw error;
+      }
       return;
     }
     const paths = [...this.pending];
@@ -230,7 +240,12 @@ export class FolderWatcher {
     }
     if (read.length === 0 && gone.length === 0) return;
     read.sort();
-    await this.options.apply({ read, prune: [...read, ...gone] });
+    try {
+      await this.options.apply({ read, prune: [...read, ...gone] });
+    } catch (error) {
+      for (const p of [...read, ...gone]) this.pending.add(p);
+      throw error;
+    }
   }
 }
 
