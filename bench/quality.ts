@@ -14,7 +14,6 @@ import { loadPaths } from '../src/articles/load.ts';
 import type { Embedder } from '../src/embeddings/embedder.ts';
 import { loadEmbedder, unloadEmbedders } from '../src/embeddings/transformers.ts';
 import { ingest } from '../src/ingest.ts';
-import { capPerGroup } from '../src/retrieval/fusion.ts';
 import type { Passage } from '../src/retrieval/passage.ts';
 import { Retriever } from '../src/retrieval/search.ts';
 import { Library } from '../src/store/library.ts';
@@ -64,6 +63,16 @@ function squeeze(text: string): string {
 
 function isHit(passage: Pick<Passage, 'articleId' | 'text'>, question: Question): boolean {
   return passage.articleId === question.articleId && squeeze(passage.text).includes(squeeze(question.answer));
+}
+
+/** Keeps at most `cap` items per group, in order (the per-article cap, for the dense-only row). */
+function capPerGroup<T>(items: readonly T[], groupOf: (item: T) => string, cap: number): T[] {
+  const counts = new Map<string, number>();
+  return items.filter((item) => {
+    const group = groupOf(item);
+    counts.set(group, (counts.get(group) ?? 0) + 1);
+    return (counts.get(group) ?? 0) <= cap;
+  });
 }
 
 type Mode = 'keyword only' | 'dense only' | 'hybrid';

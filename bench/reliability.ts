@@ -26,6 +26,7 @@ import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { articleVectors, paragraphChunks, seededVectors, syntheticArticle } from '../test/support/synthetic.ts';
 import { proseArticle, proseMarkdown } from './prose.ts';
 import { BENCH_DIR, machineLine, progress, writeResultsSection } from './results.ts';
+import { killBotMidAnswer } from './reliability-bot.ts';
 import { ms, table } from './stats.ts';
 
 const ROOT = path.dirname(BENCH_DIR);
@@ -686,6 +687,7 @@ const SCENARIOS: Scenario[] = [
   { key: 'kill-ingest', run: killIngest },
   { key: 'kill-forget', run: killForget },
   { key: 'kill-reindex', run: killReindex },
+  { key: 'kill-bot', run: (work) => killBotMidAnswer(ROOT, tempDir(work, 'bot'), Math.max(3, Math.round(KILLS / 2))) },
   { key: 'writers', run: concurrentWriters },
   { key: 'damaged-index', run: damagedIndex },
   { key: 'damaged-database', run: damagedDatabase },

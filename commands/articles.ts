@@ -9,13 +9,19 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { BotContext, SlashCommand } from '../src/discord/context.ts';
-import { code, joinMarkdown, md, neutralizeWithin, trimAtWord } from '../src/discord/neutralize.ts';
+import { code, joinMarkdown, md, trimAtWord } from '../src/discord/neutralize.ts';
+import { renderFeedback, renderGaps } from '../src/discord/reader-reports.ts';
+import { groupQuestions } from '../src/readers/question-groups.ts';
 import { NO_MENTIONS } from '../src/discord/respond.ts';
 import { UserError } from '../src/errors.ts';
 import { discordText, messages } from '../src/messages.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 
 const PAGE_SIZE = 10;
+/** Unanswered questions read for /articles gaps (the newest), and groups shown. */
+const GAPS_READ = 20_000;
+const GAPS_SHOWN = 20;
+const FEEDBACK_SHOWN = 10;
 type Scope = 'all' | 'server' | 'shared';
 
 const data = {
@@ -39,7 +45,23 @@ const data = {
         },
       ],
     },
-    { type: ApplicationCommandOptionType.Subcommand, name: 'gaps', description: 'Questions the archive could not answer (editors)' },
+    { type: ApplicationCommandOptionType.Subcommand, name: 'gaps', description: 'Questions the archive could not answer, most asked first (editors)' },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: 'feedback',
+      description: 'Readers’ 👍/👎 on answers, newest first (editors)',
+      options: [
+        {
+          type: ApplicationCommandOptionType.String,
+          name: 'vote',
+          description: 'Only these votes (default: both)',
+          choices: [
+            { name: '👎 disliked', value: 'down' },
+            { name: '👍 liked', value: 'up' },
+          ],
+        },
+      ],
+    },
   ],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
@@ -83,16 +105,21 @@ export const articles: SlashCommand = {
   defersItself: true,
   async execute(interaction, ctx) {
     const visible = ctx.collectionsFor(interaction) ?? [];
-    if (interaction.options.getSubcommand() === 'gaps') {
-      if (!ctx.isEditor(interaction)) throw new UserError(discordText.editorsOnly);
+    const subcommand = interaction.options.getSubcommand();
+    if (subcommand === 'gaps' || subcommand === 'feedback') {
+      if (!ctx.isEditor(interaction) || !interaction.guildId) throw new UserError(discordText.editorsOnly);
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      const gaps = ctx.app.answerLog.unanswered(interaction.guildId, 20);
-      const lines = gaps.map((g) => md`${code(g.createdAt.slice(0, 10))} ${neutralizeWithin(g.question.replace(/\s+/g, ' '), 180)}`);
-      const description = lines.length > 0 ? joinMarkdown(lines, '\n') : md`${discordText.noGaps}`;
-      await interaction.editReply({
-        embeds: [{ title: discordText.gapsTitle, description: description.toString(), color: 0xc05621 }],
-        allowedMentions: NO_MENTIONS,
-      });
+      const guildId = interaction.guildId;
+      const log = ctx.app.answerLog;
+      let embed: APIEmbed;
+      if (subcommand === 'gaps') {
+        embed = renderGaps(groupQuestions(log.unansweredQuestions({ guildId, limit: GAPS_READ })).slice(0, GAPS_SHOWN));
+      } else {
+        const vote = interaction.options.getString('vote');
+        const only = vote === 'up' || vote === 'down' ? vote : null;
+        embed = renderFeedback(log.feedback({ guildId, limit: FEEDBACK_SHOWN, ...(only ? { vote: only } : {}) }), only);
+      }
+      await interaction.editReply({ embeds: [embed], allowedMentions: NO_MENTIONS });
       return;
     }
     await interaction.deferReply();

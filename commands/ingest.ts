@@ -41,6 +41,7 @@ export const ingest: SlashCommand = {
       collection,
       chunking: ctx.app.config.chunking,
     });
+    ctx.app.metrics?.ingestFinished('discord', summary);
     // Titles and load errors (file names, addresses) come from the ingested input: rendered inert.
     const lines = [
       discordText.ingested(summary.added, summary.updated, summary.unchanged, summary.failed),

@@ -1,16 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import { Answerer } from './answering/answerer.ts';
+import type { AnswerResult, SummaryResult } from './answering/types.ts';
 import type { Config } from './config.ts';
 import { findModelSpec } from './embeddings/models.ts';
 import { createLlmClient } from './llm/client.ts';
 import { loadPrompts, type Prompts } from './llm/prompts.ts';
-import type { LlmClient } from './llm/types.ts';
+import type { LlmClient, LlmResult } from './llm/types.ts';
 import type { Embedder } from './embeddings/embedder.ts';
 import { EmbedderUnavailableError, loadEmbedder } from './embeddings/transformers.ts';
 import { sharedParsePool } from './articles/parse-pool.ts';
 import { errorMessage, isUserError, UserError } from './errors.ts';
 import type { Logger } from './log.ts';
 import { startupMessages } from './messages.ts';
+import type { Metrics } from './ops/metrics.ts';
 import { Retriever } from './retrieval/search.ts';
 import { AnswerLog } from './store/answer-log.ts';
 import { Library } from './store/library.ts';
@@ -32,6 +34,11 @@ export interface App {
   answerer: Answerer;
   /** Answers shown, feedback on them, and questions the archive could not answer. */
   answerLog: AnswerLog;
+  /**
+   * Prometheus metrics, when the front end serves them (HTTP_PORT, bot and console only); null
+   * otherwise. Code where something worth counting happens reports here: `app.metrics?.…`.
+   */
+  metrics: Metrics | null;
   close(): void;
 }
 
@@ -41,7 +48,7 @@ export const PROMPTS_DIR = fileURLToPath(new URL('../prompts', import.meta.url))
 /** Longest question answered; Discord allows 6,000-character options, embedders far fewer tokens. */
 export const MAX_QUESTION_CHARS = 1000;
 
-function createLlm(config: Config, logger: Logger): LlmClient | null {
+function createLlm(config: Config, logger: Logger, metrics: Metrics | null): LlmClient | null {
   const { apiKey, baseURL } = config.llm;
   if (!apiKey && !baseURL) return null;
   return createLlmClient({
@@ -52,6 +59,7 @@ function createLlm(config: Config, logger: Logger): LlmClient | null {
     maxRetries: config.llm.maxRetries,
     maxConcurrent: config.llm.maxConcurrent,
     logger,
+    ...(metrics ? { onCall: (result: LlmResult) => metrics.llmCall(result) } : {}),
   });
 }
 
@@ -112,6 +120,8 @@ export interface AppStart {
 export interface AppHooks {
   /** A write waits for another process's write to finish (the CLI tells the person waiting). */
   onWriteWait?: (holder: LockHolder | null) => void;
+  /** Counts what the app does (answers, model calls) and reads its size and modes at scrape time. */
+  metrics?: Metrics;
 }
 
 export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): AppStart {
@@ -123,7 +133,8 @@ export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): A
   } catch (error) {
     throw new StartupError(startupMessages.promptsInvalid(errorMessage(error)), { cause: error });
   }
-  const llm = createLlm(config, logger);
+  const metrics = hooks.metrics ?? null;
+  const llm = createLlm(config, logger, metrics);
   const { library, answerLog } = openLibrary(config, logger, hooks);
 
   const ready = (async (): Promise<App> => {
@@ -141,6 +152,7 @@ export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): A
           collections.find((c) => c !== SHARED_COLLECTION) ?? null,
           closest.map((a) => a.articleId),
         ),
+      ...(metrics ? { onResult: (command: 'ask' | 'summarize', result: AnswerResult | SummaryResult) => metrics.answered(command, result) } : {}),
       options: {
         k: config.search.k,
         perArticle: config.search.perArticle,
@@ -149,7 +161,7 @@ export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): A
         maxQuestionChars: MAX_QUESTION_CHARS,
       },
     });
-    return {
+    const app: App = {
       config,
       logger,
       library,
@@ -159,11 +171,20 @@ export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): A
       llm,
       answerer,
       answerLog,
+      metrics,
       close: () => {
         answerLog.close();
         library.close();
       },
     };
+    metrics?.watch({
+      generation: () => library.generation(),
+      counts: () => library.counts(),
+      // Read from the app each time: the embedding model may arrive after start-up.
+      searchMode: () => (app.embedder ? 'hybrid' : 'keyword'),
+      answerMode: () => (app.llm ? 'llm' : 'extractive'),
+    });
+    return app;
   })();
   // Nobody gets an App to close when loading fails, so close what was opened here.
   ready.catch(() => {

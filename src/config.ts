@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { DEFAULT_EMBEDDING_MODEL, findModelSpec, listModelSpecs } from './embeddings/models.ts';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat } from './log.ts';
@@ -30,6 +31,11 @@ export interface Config {
   };
   /** How long one file may take to parse before it is stopped and refused. */
   parseTimeoutMs: number;
+  /** Followed feeds (src/feeds). */
+  feeds: {
+    /** How often the running bot and the local console sync every feed (FEED_POLL_SECONDS); null: never (cron runs `feeds sync`). */
+    pollSeconds: number | null;
+  };
   embedding: {
     model: string;
     dtype: 'fp32' | 'q8';
@@ -59,7 +65,15 @@ export interface Config {
     dmPolicy: 'shared' | 'refuse';
     questionsPerMinute: number;
   };
+  /** HTTP_PORT: health, readiness and Prometheus metrics for the bot and the console; null: no server. */
+  http: { port: number; host: string } | null;
+  /** The weekly digest of what readers asked and disliked, posted by the bot; null: none. */
+  digest: { channelId: string; day: Weekday; hourUtc: number } | null;
 }
+
+export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+/** Index = Date#getUTCDay(). */
+export type Weekday = (typeof WEEKDAYS)[number];
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -135,6 +149,25 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     return policy;
   };
 
+  const weekday = (name: string, fallback: Weekday): Weekday => {
+    const raw = text(name);
+    if (raw === null) return fallback;
+    const day = WEEKDAYS.find((d) => d === raw.toLowerCase());
+    if (!day) problems.push(`${name} must be a day of the week, monday to sunday (got "${raw}")`);
+    return day ?? fallback;
+  };
+  const host = (name: string, fallback: string): string => {
+    const raw = text(name);
+    if (raw === null) return fallback;
+    // A host name or an IP address (IPv6 with or without brackets); nothing with a scheme, port or path.
+    const bare = raw.replace(/^\[(.*)\]$/, '$1');
+    if (isIP(bare) === 0 && !/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(bare)) {
+      problems.push(`${name} must be a host name or an IP address such as 127.0.0.1 (got "${raw}")`);
+      return fallback;
+    }
+    return bare;
+  };
+
   const dataDir = path.resolve(cwd, text('DATA_DIR') ?? 'data');
   const articlesDirRaw = env.ARTICLES_DIR === undefined ? 'articles' : env.ARTICLES_DIR.trim();
   const modelsDir = text('MODELS_DIR');
@@ -153,6 +186,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     maxFileBytes: integer('MAX_FILE_MB', 10, 1, 1024) * 1024 * 1024,
     fetch: { policy: allowedHosts('FETCH_ALLOWED_HOSTS') },
     parseTimeoutMs: integer('PARSE_TIMEOUT_MS', 10_000, 200, 300_000),
+    feeds: { pollSeconds: integer('FEED_POLL_SECONDS', 600, 0, 86_400) || null },
     embedding: {
       model: text('EMBEDDING_MODEL') ?? DEFAULT_EMBEDDING_MODEL,
       dtype: oneOf('EMBEDDING_DTYPE', ['fp32', 'q8'], 'fp32'),
@@ -184,7 +218,15 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       dmPolicy: oneOf('DM_POLICY', ['shared', 'refuse'], 'shared'),
       questionsPerMinute: integer('QUESTIONS_PER_MINUTE', 5, 1, 600),
     },
+    http: null,
+    digest: null,
   };
+  const httpHost = host('HTTP_HOST', '127.0.0.1');
+  if (text('HTTP_PORT') !== null) config.http = { port: integer('HTTP_PORT', 0, 1, 65_535), host: httpHost };
+  const digestChannel = snowflake('DIGEST_CHANNEL_ID');
+  const digestDay = weekday('DIGEST_DAY', 'monday');
+  const digestHour = integer('DIGEST_HOUR', 9, 0, 23);
+  if (digestChannel) config.digest = { channelId: digestChannel, day: digestDay, hourUtc: digestHour };
   if (!findModelSpec(config.embedding.model)) {
     problems.push(
       `EMBEDDING_MODEL "${config.embedding.model}" is not a known model; use one of ${listModelSpecs().map((m) => m.id).join(', ')}`,

@@ -4,8 +4,12 @@ import { openApp, type App, type AppStart } from './app.ts';
 import { runChat } from './cli/chat.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { errorMessage } from './errors.ts';
+import { startFeedPolling } from './feeds/poller.ts';
 import type { IngestSummary } from './ingest.ts';
-import { createLogger } from './log.ts';
+import { createLogger, type Logger } from './log.ts';
+import { startOpsServer, type OpsServer } from './ops/http-server.ts';
+import { Metrics } from './ops/metrics.ts';
+import { Readiness } from './ops/readiness.ts';
 import { logSync, syncArticlesDir, syncReport } from './sync.ts';
 import type { FolderWatcher } from './watch/folder-watcher.ts';
 import { followArticlesDir } from './watch/follow-articles.ts';
@@ -48,6 +52,14 @@ function changedSomething(s: IngestSummary): boolean {
   return s.added + s.updated + s.removed + s.failed + s.duplicates > 0;
 }
 
+/** Health, readiness and metrics (HTTP_PORT), started before anything else so a busy port stops start-up at once. */
+async function startOps(config: Config, logger: Logger, readiness: Readiness): Promise<{ server: OpsServer | null; metrics: Metrics | null }> {
+  if (!config.http) return { server: null, metrics: null };
+  const metrics = new Metrics();
+  const server = await startOpsServer({ ...config.http, metrics, readiness, logger });
+  return { server, metrics };
+}
+
 async function main(): Promise<number> {
   let config: Config;
   try {
@@ -59,16 +71,45 @@ async function main(): Promise<number> {
   const bot = config.discord.token !== null;
   // LOG_LEVEL, unset: info for the bot, warn for the console (config.ts); LOG_FORMAT: readable on a terminal.
   const logger = createLogger(config.logLevel, { format: config.logFormat });
+  const cannotStart = (error: unknown): number => {
+    if (bot) logger.fatal({ err: error }, errorMessage(error));
+    else process.stderr.write(`${errorMessage(error)}\n`);
+    return 1;
+  };
 
+  const readiness = new Readiness();
+  let loaded = false;
+  readiness.set('app', () => (loaded ? null : 'starting: the library and the embedding model are loading'));
+  let ops: Awaited<ReturnType<typeof startOps>>;
+  try {
+    ops = await startOps(config, logger, readiness);
+  } catch (error) {
+    return cannotStart(error);
+  }
+  try {
+    return await serve(config, logger, bot, { readiness, metrics: ops.metrics, onLoaded: () => (loaded = true), cannotStart });
+  } finally {
+    readiness.set('app', () => 'shutting down');
+    await ops.server?.close();
+  }
+}
+
+interface ServeHooks {
+  readiness: Readiness;
+  metrics: Metrics | null;
+  onLoaded: () => void;
+  cannotStart: (error: unknown) => number;
+}
+
+async function serve(config: Config, logger: Logger, bot: boolean, hooks: ServeHooks): Promise<number> {
+  const { readiness, metrics } = hooks;
   // The library and the prompts open before anything else, the bot's login included: a bot that
   // cannot serve exits now, so a supervisor sees it fail, instead of staying online half-started.
   let start: AppStart;
   try {
-    start = openApp(config, logger);
+    start = openApp(config, logger, metrics ? { metrics } : {});
   } catch (error) {
-    if (bot) logger.fatal({ err: error }, errorMessage(error));
-    else process.stderr.write(`${errorMessage(error)}\n`);
-    return 1;
+    return hooks.cannotStart(error);
   }
 
   if (bot) {
@@ -77,11 +118,15 @@ async function main(): Promise<number> {
     const loading = loadApp(start, (summary) => {
       if (config.articlesDir && changedSomething(summary)) logSync(logger, config.articlesDir, summary);
     });
-    loading.then(({ synced }) => synced && config.articlesDir && logSync(logger, config.articlesDir, synced), () => undefined);
+    loading.then(({ synced }) => {
+      hooks.onLoaded();
+      if (synced && config.articlesDir) logSync(logger, config.articlesDir, synced);
+    }, () => undefined);
     const { runBot } = await import('./discord/bot.ts');
     try {
-      return await runBot(config, logger, loading.then((l) => l.app));
+      return await runBot(config, logger, loading.then((l) => l.app), { metrics, readiness });
     } finally {
+      readiness.set('app', () => 'shutting down');
       await loading.then(closeLoaded, () => undefined);
     }
   }
@@ -96,6 +141,9 @@ async function main(): Promise<number> {
     return 1;
   }
   const { app, synced } = loaded;
+  hooks.onLoaded();
+  // Followed feeds are synced in the background while the console runs (FEED_POLL_SECONDS).
+  const poller = startFeedPolling(app);
   try {
     if (synced && config.articlesDir) process.stdout.write(`${syncReport(config.articlesDir, synced)}\n`);
     if (app.embedderProblem) process.stdout.write(`Search is keyword-only: ${app.embedderProblem}\n`);
@@ -106,6 +154,8 @@ async function main(): Promise<number> {
     await runChat(app);
     return 0;
   } finally {
+    readiness.set('app', () => 'shutting down');
+    await poller?.stop();
     await closeLoaded(loaded);
   }
 }

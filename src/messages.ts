@@ -96,7 +96,21 @@ export const discordText = {
   noArticles: 'No stored articles match.',
   articlesPage: (from: number, to: number, total: number) => `Articles ${from}–${to} of ${total}, newest first`,
   gapsTitle: 'Questions the archive could not answer',
+  gapsFooter: 'Most asked first; near-identical questions are counted together. Answer them with new articles (/ingest).',
   noGaps: 'No unanswered questions recorded yet.',
+  asked: (count: number, last: string) => `${count}× · last asked ${last}`,
+  feedbackTitle: (vote: 'up' | 'down' | null) =>
+    vote === 'down' ? 'Answers readers disliked, newest first' : vote === 'up' ? 'Answers readers liked, newest first' : 'Readers’ votes on answers, newest first',
+  noFeedback: 'No votes on answers recorded yet.',
+  feedbackSources: 'Sources:',
+  noSourcesCited: 'no sources cited',
+  digestTitle: (from: string, to: string) => `Weekly digest: what readers asked, ${from} to ${to}`,
+  digestUnansweredHeading: (asked: number) => `Questions the archive could not answer (asked ${asked}× in all; most asked first)`,
+  digestNoUnanswered: 'None this week: every question found an answer in the articles.',
+  digestDislikedHeading: 'Answers readers disliked',
+  digestNoDisliked: 'None this week.',
+  digestDownVotes: (n: number) => `👎 ${n}`,
+  digestFooter: 'Write the stories readers are asking for; check the sources of disliked answers. Full lists: /articles gaps, /articles feedback.',
   previous: 'Previous',
   next: 'Next',
   help: (mode: string, search: string, serverArticles: number, sharedArticles: number) =>
@@ -106,8 +120,9 @@ export const discordText = {
       '**/ask** question — an answer with numbered sources (excerpts copied exactly from the articles)',
       '**/summarize article** — a summary of one story (brief, standard or bullets)',
       '**/summarize topic** — the story so far, across articles, in date order',
-      '**/articles list** — what is stored · **/articles gaps** — questions the archive could not answer',
+      '**/articles list** — what is stored · **/articles gaps**, **/articles feedback** — for editors: what readers asked and how they rated answers',
       '**/ingest**, **/forget** — for editors: add an article (file or URL) or retract one',
+      '**/feeds** — for editors: follow the newsroom’s feeds (RSS, Atom, JSON Feed); new stories come in on their own',
       '',
       `Mode: ${mode}`,
       `Search: ${search}`,
@@ -150,6 +165,15 @@ export const cliText = {
   stillStored: (id: string, sources: readonly string[]) =>
     `the story is still stored as ${id}, from ${sources.length === 1 ? 'its other source' : `${sources.length} other sources`}: ${sources.join(', ')}`,
   noGaps: 'No unanswered questions recorded yet.',
+  noFeedback: 'No votes on answers recorded yet.',
+  noFeedbackSince: (since: string) => `No votes on answers since ${since}.`,
+  noServer: 'no server (direct message)',
+  server: (id: string) => `server ${id}`,
+  noSourcesCited: 'no sources cited',
+  invalidVote: (value: string) => `--vote must be up or down (got "${value}").`,
+  feedbackCount: (total: number, up: number, down: number) => `${total} vote${total === 1 ? '' : 's'}: ${up} 👍, ${down} 👎`,
+  gapsCount: (groups: number, asked: number) =>
+    `${groups} question${groups === 1 ? '' : 's'} shown, asked ${asked} time${asked === 1 ? '' : 's'} in all; near-identical wordings counted together`,
   noArticles: 'No articles stored yet. Add some with: npx newsroom ingest <files or folders>',
   ingestWhat: 'Name the files, folders or web addresses to ingest: newsroom ingest <paths or URLs...>',
   embedLater: 'Articles are stored for keyword search now and embedded once the model is available.',
@@ -238,6 +262,15 @@ export const startupMessages = {
     `Cannot open the library in ${dataDir} (DATA_DIR): ${detail}. Check that DATA_DIR is a folder this process can read and ` +
     'write, or restore the library from a backup.',
   promptsInvalid: (detail: string) => `Cannot load the prompt templates: ${detail}`,
+  httpPortInUse: (host: string, port: number) =>
+    `Cannot serve health and metrics on ${host}:${port}: port ${port} is already in use by another program. ` +
+    'Choose a free port with HTTP_PORT (or leave it unset for no server).',
+  httpPortDenied: (host: string, port: number) =>
+    `Cannot serve health and metrics on ${host}:${port}: this user may not open port ${port} (ports below 1024 need privileges). ` +
+    'Choose a port from 1024 up with HTTP_PORT.',
+  httpHostUnavailable: (host: string, port: number) =>
+    `Cannot serve health and metrics on ${host}:${port}: ${host} is not an address of this machine. Set HTTP_HOST to one that is, such as 127.0.0.1.`,
+  httpListenFailed: (host: string, port: number, detail: string) => `Cannot serve health and metrics on ${host}:${port}: ${detail}.`,
 } as const;
 
 // ---------------------------------------------------------------- fetching from the network
@@ -463,4 +496,151 @@ type CheckFinding =
 
 function count(n: number, noun: string): string {
   return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+// ---------------------------------------------------------------- feeds
+
+/** A feed subscription as messages name it. */
+interface FeedName {
+  id: number;
+  url: string;
+  title: string | null;
+  collection: string;
+}
+
+/** “Harbour News” (https://…/rss.xml), or the address alone while the feed has no title. */
+function feedLabel(feed: { url: string; title: string | null }): string {
+  return feed.title ? `“${truncate(feed.title, 80)}” (${feed.url})` : feed.url;
+}
+
+/** “Headline”, or the item's address when it has no title. */
+function itemLabel(item: { title?: string; link?: string; guid?: string }): string {
+  return item.title ? `“${truncate(item.title, 80)}”` : (item.link ?? item.guid ?? 'an item');
+}
+
+function collectionWords(collection: string): string {
+  return collection === 'shared' ? 'the newsroom-wide archive (shared)' : `collection ${collection}`;
+}
+
+function utcTime(iso: string): string {
+  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function ordinal(n: number): string {
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
+  return `${n}${suffix}`;
+}
+
+/** What the feed reader says about a feed's document (parsed off the main thread). */
+export const feedMessages = {
+  notAFeed: (where: string) => `${where} is not a feed: it holds neither RSS, Atom nor JSON Feed`,
+  htmlPage: (where: string, discovered: string | undefined) =>
+    `${where} is a web page, not a feed (RSS, Atom or JSON Feed)` +
+    (discovered ? `; the page names its feed at ${discovered}: follow that address instead` : '; give the address of the site’s RSS or Atom feed'),
+  malformedXml: (where: string, line: number, detail: string) =>
+    `${where} is not well-formed XML (line ${line}: ${truncate(detail, 120)}), so it cannot be read as a feed`,
+  invalidJson: (where: string, detail: string) => `${where} is not valid JSON (${truncate(detail, 120)}), so it cannot be read as a JSON Feed`,
+  notAJsonFeed: (where: string) => `${where} is JSON, but not a JSON Feed (it needs "version" and "items")`,
+} as const;
+
+/** The feed subscriptions and syncs, in the CLI, the console, the logs and Discord. */
+export const feedText = {
+  feedsWhat:
+    'Say what to do with feeds: newsroom feeds add <url> [--collection ID] | list [--json] | remove <url|id> | sync [--json]',
+  unknownAction: (action: string) => `Unknown feeds action "${action}": use add, list, remove or sync.`,
+  addWhich: 'Give the address of the feed to follow: newsroom feeds add <url>',
+  removeWhich: 'Name the feed to stop following, by its address or its number in `newsroom feeds list`: newsroom feeds remove <url|id>',
+  optionNotFor: (option: string, action: string) => `${option} does not apply to newsroom feeds ${action}.`,
+  alreadyFollowed: (feed: FeedName) =>
+    `${feed.url} is already followed in ${collectionWords(feed.collection)}, as feed ${feed.id}${feed.title ? ` (“${truncate(feed.title, 80)}”)` : ''}. Nothing was added.`,
+  added: (feed: FeedName, listed: number) =>
+    `Following ${feedLabel(feed)} in ${collectionWords(feed.collection)} as feed ${feed.id}; it lists ${howMany(listed, 'story', 'stories')}.`,
+  whenSynced: (pollSeconds: number | null) =>
+    pollSeconds === null
+      ? 'Its stories are added at the next `newsroom feeds sync`.'
+      : `Its stories are added at the next sync (the bot checks every ${formatInterval(pollSeconds)}), or now with \`newsroom feeds sync\`.`,
+  removed: (feed: FeedName, articles: number) =>
+    `Stopped following ${feedLabel(feed)}. ` +
+    (articles === 0
+      ? 'It had brought in no articles.'
+      : articles === 1
+        ? 'The article it brought in stays in the archive; retract it with `newsroom forget <id>`.'
+        : `The ${howMany(articles, 'article')} it brought in stay in the archive; retract one with \`newsroom forget <id>\`.`),
+  notFound: (reference: string) => `No followed feed matches "${truncate(reference)}". List them with \`newsroom feeds list\`.`,
+  ambiguous: (reference: string, feeds: readonly FeedName[]) =>
+    `${reference} is followed in several collections; name the feed by its number:\n` +
+    feeds.map((f) => `- ${f.id}: ${collectionWords(f.collection)}`).join('\n'),
+  none: 'No feeds followed yet. Follow one with: npx newsroom feeds add <url>',
+  neverSynced: 'not synced yet',
+  lastSuccess: (at: string) => `last synced ${utcTime(at)}`,
+  lastError: (at: string, message: string) => `last error ${utcTime(at)}: ${message}`,
+  failingSince: (failures: number, nextAttempt: string | null) =>
+    `${howMany(failures, 'failure')} in a row${nextAttempt ? `; next try after ${utcTime(nextAttempt)}` : ''}`,
+  items: (n: number) => howMany(n, 'item'),
+  alreadyRunning: (holder: { pid: number; host: string; since: string } | null) =>
+    `A feed sync is already running (${describeWriter(holder)}), so this one did nothing.`,
+
+  // A sync's report: one line per feed, its notices and failed items under it.
+  synced: (feed: { url: string; title: string | null }, counts: string) => `✓ ${feedLabel(feed)}: ${counts}`,
+  notModified: (feed: { url: string; title: string | null }) => `· ${feedLabel(feed)}: unchanged since the last sync`,
+  failed: (feed: { url: string; title: string | null }, error: string, failures: number, nextAttempt: string | null) =>
+    `✗ ${feedLabel(feed)}: ${error} — ${ordinal(failures)} failure in a row${nextAttempt ? `; next try after ${utcTime(nextAttempt)}` : ''}`,
+  waiting: (feed: { url: string; title: string | null }, nextAttempt: string, failures: number, lastError: string | null) =>
+    `✗ ${feedLabel(feed)}: not fetched; after ${howMany(failures, 'failure')} in a row it waits until ${utcTime(nextAttempt)}` +
+    (lastError ? ` (last error: ${lastError})` : ''),
+  counts: (c: { added: number; updated: number; unchanged: number; failed: number; requests: number; bytes: number; seconds: number }) =>
+    `added ${c.added} · updated ${c.updated} · unchanged ${c.unchanged} · failed ${c.failed} · ` +
+    `${howMany(c.requests, 'request')} · ${formatMegabytes(c.bytes)} · ${c.seconds.toFixed(1)} s`,
+  summary: (s: { synced: number; failed: number; added: number; updated: number; requests: number; bytes: number; seconds: number }) =>
+    `feeds: ${s.synced} synced · ${s.failed} failed · added ${s.added} · updated ${s.updated} · ` +
+    `${howMany(s.requests, 'request')} · ${formatMegabytes(s.bytes)} · ${s.seconds.toFixed(1)} s`,
+  noFeedsToSync: 'No feeds followed, so there is nothing to sync.',
+  unexpected: (detail: string) => `the sync failed unexpectedly (${truncate(detail, 120)}); the error was logged`,
+  moreItemProblems: (n: number) => `… and ${n} more`,
+
+  // Notices and item failures (under their feed's line).
+  capped: (listed: number, kept: number) =>
+    `the feed lists ${listed.toLocaleString('en-US')} items; only the newest ${kept.toLocaleString('en-US')} were read`,
+  noIdentity: (item: { title?: string }) =>
+    `${item.title ? `“${truncate(item.title, 80)}”` : 'an item'} has neither a link nor a guid, so it cannot be told apart from the others; skipped`,
+  sameArticleTwice: (item: { title?: string; link?: string; guid?: string }, articleId: string) =>
+    `${itemLabel(item)} leads to the same article (${articleId}) as an item before it; skipped`,
+  oddDate: (item: { title?: string; link?: string; guid?: string }, value: string, used: string, from: 'page' | 'first-seen') =>
+    `${itemLabel(item)}: the feed’s date "${truncate(value, 40)}" is not a date; ` +
+    (from === 'page' ? `used the page’s (${used.slice(0, 10)})` : `dated when first seen (${used.slice(0, 10)})`),
+  missingDate: (item: { title?: string; link?: string; guid?: string }, used: string, from: 'page' | 'first-seen') =>
+    `${itemLabel(item)}: no date in the feed; ` +
+    (from === 'page' ? `used the page’s (${used.slice(0, 10)})` : `none on its page either, so dated when first seen (${used.slice(0, 10)})`),
+  pageUnavailable: (item: { title?: string; link?: string; guid?: string }, reason: string, kept: boolean) =>
+    `${itemLabel(item)}: ${reason}; ${kept ? 'the stored copy is kept' : 'skipped until it can be read'}`,
+  itemFailed: (item: { title?: string; link?: string; guid?: string }, reason: string, kept: boolean) =>
+    `${itemLabel(item)}: ${reason}${kept ? '; the stored copy is kept' : ''}`,
+  noText: (item: { title?: string; link?: string; guid?: string }) => `${itemLabel(item)} carries no text and no link to its page; skipped`,
+  itemWhere: (item: { title?: string; link?: string; guid?: string }) => (item.link ? item.link : itemLabel(item)),
+  noTitleHint: 'the feed item has no title and neither has its page',
+} as const;
+
+/** Discord's /feeds, in its own words (editors read these, not operators). */
+export const feedDiscordText = {
+  added: (title: string, listed: number, pollSeconds: number | null) =>
+    `Following “${title}” (${howMany(listed, 'story', 'stories')} listed) for this server. ` +
+    (pollSeconds === null ? 'Its stories are added at the next sync.' : `Its stories are added within ${formatInterval(pollSeconds)}.`),
+  alreadyFollowed: (title: string) => `This server already follows “${title}”.`,
+  removed: (title: string, articles: number) =>
+    `Stopped following “${title}”.` +
+    (articles === 0 ? '' : articles === 1 ? ' The article it brought in stays; retract it with /forget.' : ` The ${howMany(articles, 'article')} it brought in stay; retract one with /forget.`),
+  notFound: 'This server follows no such feed. See /feeds list.',
+  listTitle: (n: number) => `Feeds this server follows (${n})`,
+  none: 'This server follows no feeds yet. Editors add one with /feeds add.',
+  sharedNote: (n: number) => `The newsroom-wide archive also follows ${howMany(n, 'feed')}.`,
+} as const;
+
+function howMany(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : plural}`;
+}
+
+function formatInterval(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} minutes`;
+  return `${Math.round(seconds / 3600)} hours`;
 }

@@ -33,14 +33,23 @@ export async function syncArticlesDir(app: App): Promise<IngestSummary | null> {
 /**
  * Ingests `paths` (files or folders under ARTICLES_DIR) into the shared collection; with
  * `pruneRoots`, the sources under them that were not read this time are retracted (a path that
- * failed to load keeps what it had). The watched folder's one way in.
+ * failed to load keeps what it had). The start-up sync's and the watched folder's one way in;
+ * each run is counted in the `articles_dir` ingest metrics.
  */
-export function syncPaths(app: App, paths: readonly string[], pruneRoots: readonly string[] | null): Promise<IngestSummary> {
-  return ingest(
-    { library: app.library, embedder: app.embedder },
-    loadPaths(paths, { maxBytes: app.config.maxFileBytes }),
-    { collection: SHARED_COLLECTION, chunking: app.config.chunking, ...(pruneRoots ? { prune: { roots: [...pruneRoots] } } : {}) },
-  );
+export async function syncPaths(app: App, paths: readonly string[], pruneRoots: readonly string[] | null): Promise<IngestSummary> {
+  let summary: IngestSummary;
+  try {
+    summary = await ingest(
+      { library: app.library, embedder: app.embedder },
+      loadPaths(paths, { maxBytes: app.config.maxFileBytes }),
+      { collection: SHARED_COLLECTION, chunking: app.config.chunking, ...(pruneRoots ? { prune: { roots: [...pruneRoots] } } : {}) },
+    );
+  } catch (error) {
+    app.metrics?.ingestFinished('articles_dir', null);
+    throw error;
+  }
+  app.metrics?.ingestFinished('articles_dir', summary);
+  return summary;
 }
 
 /** Why each item failed, the missing ARTICLES_DIR itself said plainly. */

@@ -78,7 +78,8 @@ test('forget --json names what was removed; gaps --json lists the questions the 
   assert.equal(gaps.code, 0, gaps.stderr);
   const { unanswered } = JSON.parse(gaps.stdout) as { unanswered: Record<string, unknown>[] };
   assert.equal(unanswered[0]?.question, 'What colour is the zebra crossing on Mars?');
-  assert.deepEqual(Object.keys(unanswered[0] ?? {}).sort(), ['closest', 'createdAt', 'guildId', 'question']);
+  assert.deepEqual(Object.keys(unanswered[0] ?? {}).sort(), ['closest', 'count', 'createdAt', 'firstAskedAt', 'guildId', 'question', 'wordings']);
+  assert.equal(unanswered[0]?.count, 1);
   assert.ok(Array.isArray(unanswered[0]?.closest));
   assert.match(newsroom(['gaps', '--limit', 'lots']).stderr, /--limit must be a whole number from 1 to 1000 \(got "lots"\)/);
 

@@ -370,9 +370,9 @@ test('an interaction before the library has loaded gets "warming up"', async () 
 test('deploy-commands registers the command definitions', async () => {
   const config = loadConfig({ ...TINY_MODEL_ENV, DATA_DIR: app.dataDir, ...env, DISCORD_GUILD_ID: GUILD_A }, ROOT);
   const result = await deployCommands(config);
-  assert.equal(result.count, 6);
+  assert.equal(result.count, 7);
   const names = discord.commands(GUILD_A).map((c) => c.name).sort();
-  assert.deepEqual(names, ['articles', 'ask', 'forget', 'help', 'ingest', 'summarize']);
+  assert.deepEqual(names, ['articles', 'ask', 'feeds', 'forget', 'help', 'ingest', 'summarize']);
   const ingest = discord.commands(GUILD_A).find((c) => c.name === 'ingest');
   assert.equal(ingest?.default_member_permissions, EDITOR);
 });

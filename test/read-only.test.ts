@@ -98,6 +98,9 @@ test('a question the archive cannot answer is not logged, with one warning for t
   const gaps = readOnly(['gaps', '--json']);
   assert.equal(gaps.code, 0, gaps.stderr);
   assert.deepEqual((JSON.parse(gaps.stdout) as { unanswered: unknown[] }).unanswered, []);
+  const feedback = readOnly(['feedback', '--json']);
+  assert.equal(feedback.code, 0, feedback.stderr);
+  assert.deepEqual((JSON.parse(feedback.stdout) as { feedback: unknown[] }).feedback, []);
 });
 
 test('ingest and forget on a read-only library are refused with a clear message', (t) => {

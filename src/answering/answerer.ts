@@ -43,6 +43,25 @@ export interface AnswererDeps {
   now?: () => Date;
   /** Told about every question the articles could not answer (editors review them). */
   onUnanswered?: (question: string, collections: readonly string[], closest: ArticleRef[]) => void;
+  /** Told about every result returned (metrics): questions as `ask`, article and topic summaries as `summarize`. */
+  onResult?: (command: 'ask' | 'summarize', result: AnswerResult | SummaryResult) => void;
+}
+
+export interface SummarizeRequest {
+  article: string;
+  length: SummaryLength;
+  collections: readonly string[];
+  onText?: (delta: string) => void;
+  /** As if today were this day: an article published later cannot be summarized. */
+  asOf?: string;
+}
+
+export interface TopicRequest {
+  topic: string;
+  length: SummaryLength;
+  collections: readonly string[];
+  onText?: (delta: string) => void;
+  asOf?: string;
 }
 
 export interface AskRequest {
@@ -155,6 +174,28 @@ export class Answerer {
   }
 
   async ask(request: AskRequest): Promise<AnswerResult> {
+    return this.reported('ask', await this.answer(request));
+  }
+
+  /** Summary of one stored article, found by id or by words of its title. */
+  async summarize(request: SummarizeRequest): Promise<SummaryResult> {
+    return this.reported('summarize', await this.summarizeArticle(request));
+  }
+
+  /**
+   * "The story so far": passages across the stories on a topic, in date order, always including the
+   * newest relevant story, and saying as of when.
+   */
+  async summarizeTopic(request: TopicRequest): Promise<SummaryResult> {
+    return this.reported('summarize', await this.storySoFar(request));
+  }
+
+  private reported<R extends AnswerResult | SummaryResult>(command: 'ask' | 'summarize', result: R): R {
+    this.deps.onResult?.(command, result);
+    return result;
+  }
+
+  private async answer(request: AskRequest): Promise<AnswerResult> {
     const started = performance.now();
     const notices: string[] = [];
     let question = request.question.trim();
@@ -247,21 +288,16 @@ export class Answerer {
       if (generated.reason) notices.push(generated.reason);
     }
 
-    const sentences = bestSentences(analysis, search.time.query, weights, passages, MAX_EXTRACT_SENTENCES);
+    // "The latest on …" is answered from the newest story on the subject, which search put first.
+    const newestStory = passages.filter((p) => p.articleId === passages[0]?.articleId);
+    const fromNewest = time.recency === 'latest' ? bestSentences(analysis, search.time.query, weights, newestStory, MAX_EXTRACT_SENTENCES) : [];
+    const sentences = fromNewest.length > 0 ? fromNewest : bestSentences(analysis, search.time.query, weights, passages, MAX_EXTRACT_SENTENCES);
     if (sentences.length === 0) return notFound('extractive');
     const { text, citations } = citeSentences(sentences, this.bodyOf);
     return finish({ ...base, passages, kind: 'answer', mode: 'extractive', text: text.join('\n'), citations, notices });
   }
 
-  /** Summary of one stored article, found by id or by words of its title. */
-  async summarize(request: {
-    article: string;
-    length: SummaryLength;
-    collections: readonly string[];
-    onText?: (delta: string) => void;
-    /** As if today were this day: an article published later cannot be summarized. */
-    asOf?: string;
-  }): Promise<SummaryResult> {
+  private async summarizeArticle(request: SummarizeRequest): Promise<SummaryResult> {
     const started = performance.now();
     const asOf = request.asOf ?? this.today();
     const article = resolveArticle(this.deps.library, request.article, request.collections);
@@ -341,17 +377,7 @@ export class Answerer {
     return { ok: true as const, text: r.text, truncated: r.finishReason === 'length', model: r.model, usage: addUsage(usage, r.usage) };
   }
 
-  /**
-   * "The story so far": passages across the stories on a topic, in date order, always including the
-   * newest relevant story, and saying as of when.
-   */
-  async summarizeTopic(request: {
-    topic: string;
-    length: SummaryLength;
-    collections: readonly string[];
-    onText?: (delta: string) => void;
-    asOf?: string;
-  }): Promise<SummaryResult> {
+  private async storySoFar(request: TopicRequest): Promise<SummaryResult> {
     const started = performance.now();
     const topic = request.topic.trim().slice(0, this.deps.options.maxQuestionChars);
     if (!topic) throw new UserError(messages.emptyTopic);

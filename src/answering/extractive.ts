@@ -189,8 +189,8 @@ export function scoreSentences(
       const context = new Set([...c.own, ...c.context]);
       const contextShare = coverage(weights, context);
       if (own === 0 || contextShare < w.sentenceCoverage) continue;
-      // "What is the population of …" is answered only by a sentence that speaks of a population.
-      if (question.attribute !== null && !hasStem(context, question.attribute)) continue;
+      // "What is the population of …" is answered only by a sentence that speaks of a population (see QuestionAnalysis.required).
+      if (question.required.some((s) => !hasStem(context, s))) continue;
       const subject = subjectCoverage(question, weights, c.subject, c.title);
       const shape = wantsWords && question.type === 'other' ? (reportsSpeech(c.text) ? 1 : 0.2) : answerShapeScore(c.text, question, c.own);
       const score =

@@ -24,10 +24,12 @@ export interface QuestionAnalysis {
   /** Stem of the noun the question asks about ("how many troops" → "troop"), or null. */
   focus: string | null;
   /**
-   * Stem of the attribute a "what is the X of Y" question asks for ("population", "capital"): a passage
-   * that never mentions it cannot answer, however much of Y it names. Null for other questions.
+   * Stems a passage must hold to answer: the attribute a "what is the X of Y" question asks for
+   * ("population", "capital"), and an ordinal or superlative that picks one of them ("the first
+   * president", "the largest ocean"). A passage that never mentions them cannot answer, however much
+   * of Y it names. Empty for other questions.
    */
-  attribute: string | null;
+  required: string[];
   /** The question's meaningful words (stopwords and question words dropped). */
   terms: QuestionTerm[];
 }
@@ -64,7 +66,10 @@ const PHRASE_END = new Set([
 const TRIGGER = /\b(?:how (?:many|much)|which|what)\s+/i;
 
 /** "What is the population of …", "Who was the first president of …": the noun the question is about. */
-const COPULAR = /^(?:what|who|which)\s+(?:is|was|are|were|'s)\s+(?:the\s+|a\s+|an\s+)?(?:[\p{L}-]+\s+)?([\p{L}-]+)\s+of\b/iu;
+const COPULAR = /^(?:what|who|which)\s+(?:is|was|are|were|'s)\s+(?:the\s+|a\s+|an\s+)?(?:([\p{L}-]+)\s+)?([\p{L}-]+)\s+of\b/iu;
+
+/** Words that pick one of several ("the first …", "the largest …"): the question is about that one. */
+const SELECTING = /^(?:first|second|third|fourth|fifth|last|next|previous|only|main|biggest|largest|smallest|oldest|youngest|newest|highest|lowest|tallest|longest|shortest|richest|poorest|fastest|slowest|deadliest|best|worst|most|least|\w+est)$/i;
 
 const NAME_TOKEN = /^(?:\p{Lu}[\p{L}\p{M}'’.-]*|\p{N}[\p{L}\p{N},.]*)$/u;
 
@@ -88,10 +93,13 @@ const MEASURE_WORDS = new Set([
   'size', 'count', 'sum', 'latest', 'result', 'outcome', 'status', 'state', 'kind', 'type', 'part',
 ]);
 
-function attributeOf(question: string, names: Set<string>): string | null {
+function requiredOf(question: string, names: Set<string>): string[] {
   const copular = COPULAR.exec(question.trim());
-  const head = copular?.[1]?.toLowerCase();
-  return head && !names.has(head) && !MEASURE_WORDS.has(head) && queryTerms(head).length > 0 ? stem(head) : null;
+  const head = copular?.[2]?.toLowerCase();
+  if (!head || names.has(head) || queryTerms(head).length === 0) return [];
+  const modifier = copular?.[1]?.toLowerCase();
+  const selecting = modifier && SELECTING.test(modifier) && queryTerms(modifier).length > 0 ? [stem(modifier)] : [];
+  return [...(MEASURE_WORDS.has(head) ? [] : [stem(head)]), ...selecting];
 }
 
 function focusOf(question: string, names: Set<string>): string | null {
@@ -116,6 +124,6 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     const name = names.has(word) && /\p{L}/u.test(word);
     return { word, stem: name ? `${nameKey(word)}|${stem(word)}` : stem(word), name: names.has(word) };
   });
-  const attribute = attributeOf(question, names);
-  return { type, focus: focusOf(question, names) ?? attribute, attribute, terms };
+  const required = requiredOf(question, names);
+  return { type, focus: focusOf(question, names) ?? required[0] ?? null, required, terms };
 }

@@ -68,7 +68,7 @@ export function weighQuestion(
     const weight =
       n > 0
         ? Math.max(MIN_PRESENT_WEIGHT, idf(n, totalPassages))
-        : term.name || term.stem === question.attribute
+        : term.name || question.required.includes(term.stem)
           ? ABSENT_NAME_FACTOR * heaviest
           : ABSENT_WORD_SHARE * typical;
     weights.set(term.stem, Math.max(weights.get(term.stem) ?? 0, weight));
@@ -78,11 +78,11 @@ export function weighQuestion(
 
 /**
  * Weighted share of the question that one passage, read with its headline, holds; 0 when the question
- * asks for an attribute ("the population of …") the passage never mentions.
+ * asks for something ("the population of …", "the first president") the passage never mentions.
  */
 export function passageCoverage(question: QuestionAnalysis, weights: StemWeights, passage: Pick<Passage, 'title' | 'text'>): number {
   const stems = contentStems(`${passage.title} ${passage.text}`);
-  if (question.attribute !== null && !hasStem(stems, question.attribute)) return 0;
+  if (question.required.some((s) => !hasStem(stems, s))) return 0;
   return coverage(weights, stems);
 }
 

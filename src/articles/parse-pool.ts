@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { loadMessages as messages } from '../messages.ts';
+import type { FeedParseOptions, FeedParseResult } from '../feeds/types.ts';
 import type { NamedResult, ParseOptions } from './parse.ts';
 import { failure } from './validate.ts';
 
@@ -24,15 +25,15 @@ const WORKER_ENTRY = new URL('./parse-worker-entry.mjs', import.meta.url);
 /** ParseOptions as a worker receives them (a registry of ids stays with the caller). */
 export type WorkerParseOptions = Omit<ParseOptions, 'ids'>;
 
-export interface ParseRequest {
-  id: number;
-  name: string;
-  data: Uint8Array;
-  source: string;
-  options: WorkerParseOptions;
-}
+/** An article file to parse, or (`task: 'feed'`) a feed document, with the feed's options. */
+export type ParseRequest =
+  | { id: number; task: 'article'; name: string; data: Uint8Array; source: string; options: WorkerParseOptions }
+  | { id: number; task: 'feed'; name: string; data: Uint8Array; source: string; options: FeedParseOptions };
 
-export type ParseReply = { kind: 'ready' } | { kind: 'parsed'; id: number; results: NamedResult[] };
+export type ParseReply =
+  | { kind: 'ready' }
+  | { kind: 'parsed'; id: number; results: NamedResult[] }
+  | { kind: 'feed'; id: number; result: FeedParseResult };
 
 export interface ParsePoolOptions {
   /** Worker threads at most (default: 2, or 1 on a one-core machine). */
@@ -50,7 +51,10 @@ export class ParseWorkerError extends Error {
 
 interface Job {
   request: ParseRequest;
-  resolve(results: NamedResult[]): void;
+  /** The worker's reply for this job. */
+  settle(reply: ParseReply): void;
+  /** Ends the job with a failure of the document itself (too slow, out of memory, a crash): `message` says which. */
+  refuse(message: string): void;
   reject(error: Error): void;
 }
 
@@ -95,13 +99,35 @@ export class ParsePool {
    * worker itself cannot run.
    */
   parse(name: string, data: Uint8Array, source: string, options: ParseOptions = {}): Promise<NamedResult[]> {
-    if (this.closed) return Promise.reject(new ParseWorkerError('the article parser has been shut down'));
     const { ids: _ids, ...workerOptions } = options;
-    // Exactly these bytes: posting a view would copy the whole buffer behind it (a Buffer may sit in a shared pool).
-    const bytes = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : new Uint8Array(data);
-    const request: ParseRequest = { id: this.nextId++, name, data: bytes, source, options: workerOptions };
-    return new Promise((resolve, reject) => {
-      this.queue.push({ request, resolve, reject });
+    return this.submit<NamedResult[]>(
+      (id) => ({ id, task: 'article', name, data: exactBytes(data), source, options: workerOptions }),
+      (reply) => (reply.kind === 'parsed' ? reply.results : failed(name, source, 'unexpected reply')),
+      (message) => failed(name, source, message),
+    );
+  }
+
+  /**
+   * A feed document in a worker (src/feeds/feed-document.ts), under the same time and memory limits
+   * as an article: never rejects for bad input, only with ParseWorkerError when the worker cannot run.
+   */
+  parseFeed(name: string, data: Uint8Array, options: FeedParseOptions): Promise<FeedParseResult> {
+    return this.submit<FeedParseResult>(
+      (id) => ({ id, task: 'feed', name, data: exactBytes(data), source: name, options }),
+      (reply) => (reply.kind === 'feed' ? reply.result : { ok: false, error: messages.parseFailed(name, 'unexpected reply') }),
+      (message) => ({ ok: false, error: message }),
+    );
+  }
+
+  private submit<T>(request: (id: number) => ParseRequest, fromReply: (reply: ParseReply) => T, fromRefusal: (message: string) => T): Promise<T> {
+    if (this.closed) return Promise.reject(new ParseWorkerError('the article parser has been shut down'));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({
+        request: request(this.nextId++),
+        settle: (reply) => resolve(fromReply(reply)),
+        refuse: (message) => resolve(fromRefusal(message)),
+        reject,
+      });
       this.dispatch();
     });
   }
@@ -167,7 +193,7 @@ export class ParsePool {
     slot.jobs.shift();
     this.startClock(slot);
     if (slot.jobs.length === 0) slot.worker.unref();
-    job.resolve(reply.results);
+    job.settle(reply);
     this.dispatch();
   }
 
@@ -178,9 +204,8 @@ export class ParsePool {
       const startError = new ParseWorkerError(`the article parser could not start: ${error.message}`);
       for (const job of [current, ...waiting]) job?.reject(startError);
     } else if (current) {
-      const { name, source } = current.request;
-      const message = error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? messages.parseOutOfMemory(name) : messages.parseFailed(name, error.message);
-      current.resolve(failed(name, source, message));
+      const { name } = current.request;
+      current.refuse(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? messages.parseOutOfMemory(name) : messages.parseFailed(name, error.message));
       this.queue.unshift(...waiting);
     }
     this.dispatch();
@@ -200,8 +225,7 @@ export class ParsePool {
     const [current, ...waiting] = this.retire(slot);
     if (!current) return;
     if (wasReady) {
-      const { name, source } = current.request;
-      current.resolve(failed(name, source, messages.parseTimeout(name, limitMs)));
+      current.refuse(messages.parseTimeout(current.request.name, limitMs));
       // The documents queued behind it never started: they go to the next worker.
       this.queue.unshift(...waiting);
     } else {
@@ -224,6 +248,11 @@ export class ParsePool {
 
 function failed(name: string, source: string, error: string): NamedResult[] {
   return [{ result: failure(source, error), where: name }];
+}
+
+/** Exactly these bytes: posting a view would copy the whole buffer behind it (a Buffer may sit in a shared pool). */
+function exactBytes(data: Uint8Array): Uint8Array {
+  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : new Uint8Array(data);
 }
 
 let shared: ParsePool | undefined;

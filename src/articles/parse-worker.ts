@@ -2,6 +2,7 @@ import { readlinkSync } from 'node:fs';
 import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { errorMessage } from '../errors.ts';
+import { parseFeedDocument } from '../feeds/feed-document.ts';
 import { loadMessages as messages } from '../messages.ts';
 import type { ParseReply, ParseRequest } from './parse-pool.ts';
 import { parseNamedResults } from './parse.ts';
@@ -31,16 +32,33 @@ function yieldCpuToMainThread(): void {
 
 yieldCpuToMainThread();
 
-port.on('message', ({ id, name, data, source, options }: ParseRequest) => {
-  let reply: ParseReply;
+function parseArticle(request: Extract<ParseRequest, { task: 'article' }>): ParseReply {
+  const { id, name, data, source, options } = request;
   try {
-    reply = { kind: 'parsed', id, results: parseNamedResults(name, data, source, options) };
+    return { kind: 'parsed', id, results: parseNamedResults(name, data, source, options) };
   } catch (error) {
     // The parsers return failures for bad input; what still throws (a library's stack overflow
     // on a pathological file) is refused the same way, for this file only.
-    reply = { kind: 'parsed', id, results: [{ result: failure(source, messages.parseFailed(name, errorMessage(error))), where: name }] };
+    return { kind: 'parsed', id, results: [{ result: failure(source, messages.parseFailed(name, errorMessage(error))), where: name }] };
   }
-  port.postMessage(reply);
+}
+
+async function parseFeed(request: Extract<ParseRequest, { task: 'feed' }>): Promise<ParseReply> {
+  const { id, name, data, options } = request;
+  try {
+    return { kind: 'feed', id, result: await parseFeedDocument(name, data, options) };
+  } catch (error) {
+    return { kind: 'feed', id, result: { ok: false, error: messages.parseFailed(name, errorMessage(error)) } };
+  }
+}
+
+// Replies go back in the order requests came (the pool matches each reply to its oldest job),
+// so a feed, parsed asynchronously, holds back the requests queued behind it.
+let previous: Promise<void> = Promise.resolve();
+port.on('message', (request: ParseRequest) => {
+  previous = previous.then(async () => {
+    port.postMessage(request.task === 'feed' ? await parseFeed(request) : parseArticle(request));
+  });
 });
 
 port.postMessage({ kind: 'ready' } satisfies ParseReply);

@@ -13,10 +13,10 @@ const HELP = `Ask a question about a stored story, or use a command:
   /articles [words]
   /help   /quit`;
 
-/** Splits a trailing "length:x" option off a command's text. */
+/** Splits a trailing length ("length:brief", or just "brief") off a command's text. */
 function takeLength(text: string): { rest: string; length: string | undefined } {
-  const match = text.match(/\s*\blength:(\S+)\s*$/);
-  return match ? { rest: text.slice(0, match.index).trim(), length: match[1] } : { rest: text.trim(), length: undefined };
+  const match = text.match(/\s*\b(?:length:(\S+)|(brief|standard|bullets))\s*$/);
+  return match ? { rest: text.slice(0, match.index).trim(), length: match[1] ?? match[2] } : { rest: text.trim(), length: undefined };
 }
 
 export interface ChatIO {
@@ -77,8 +77,10 @@ async function handleLine(app: App, line: string, collections: string[], out: (s
     case '/summarize': {
       const { rest: target, length } = takeLength(rest);
       const summaryLength = parseLength(length);
-      const result = target.startsWith('topic:')
-        ? await app.answerer.summarizeTopic({ topic: target.slice('topic:'.length), length: summaryLength, collections, onText })
+      // "topic:<query>" as in Discord, or "topic <query>" as people type it.
+      const topic = /^topic(?::|\s+)/.exec(target);
+      const result = topic
+        ? await app.answerer.summarizeTopic({ topic: target.slice(topic[0].length), length: summaryLength, collections, onText })
         : await app.answerer.summarize({ article: target.replace(/^article:/, ''), length: summaryLength, collections, onText });
       afterStream();
       out(`${renderSummary(result)}\n`);

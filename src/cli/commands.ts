@@ -5,6 +5,8 @@ import { runChat } from './chat.ts';
 import { defineCommand, JSON_OPTION, type Command } from './command.ts';
 import { print, printJson } from './context.ts';
 import { forgetCommand, gapsCommand } from './editorial.ts';
+import { feedbackCommand } from './feedback.ts';
+import { feedsCommand } from './feeds.ts';
 import { ingestCommand } from './ingest.ts';
 import { reindexCommand } from './reindex.ts';
 import { searchCommand } from './search.ts';
@@ -51,6 +53,8 @@ export const COMMANDS: readonly Command[] = [
   chatCommand,
   forgetCommand,
   gapsCommand,
+  feedbackCommand,
+  feedsCommand,
   reindexCommand,
   checkCommand,
   deployCommandsCommand,

@@ -3,7 +3,9 @@ import { forgetSource } from '../ingest.ts';
 import { cliText, messages } from '../messages.ts';
 import { SHARED_COLLECTION } from '../store/types.ts';
 import { COLLECTION_OPTION, defineCommand, JSON_OPTION } from './command.ts';
+import { groupQuestions, SAME_QUESTION } from '../readers/question-groups.ts';
 import { positiveInteger, print, printJson } from './context.ts';
+import { oneLine } from './format.ts';
 
 export const forgetCommand = defineCommand({
   name: 'forget',
@@ -36,21 +38,44 @@ export const forgetCommand = defineCommand({
 
 export const gapsCommand = defineCommand({
   name: 'gaps',
-  summary: 'questions the archive could not answer, newest first',
+  summary: 'questions the archive could not answer, the most asked first',
   usage: ['gaps [--limit N] [--json]'],
   options: {
-    limit: { type: 'string', value: 'N', description: 'how many to show, 1–1000 (default: 50)' },
+    limit: { type: 'string', value: 'N', description: 'how many questions to show, 1–1000 (default: 50)' },
     json: JSON_OPTION,
   },
   maxArguments: 0,
-  notes: ['--json prints {"unanswered": [{"question", "guildId", "closest", "createdAt"}]}.'],
+  notes: [
+    'Identical and near-identical questions are counted together: same words once lower-cased, without punctuation and',
+    `filler words, in any order, sharing at least ${Math.round(SAME_QUESTION * 100)} % of their words. The latest wording is shown.`,
+    '--json prints {"unanswered": [{"question", "guildId", "closest", "createdAt", "count", "firstAskedAt", "wordings"}]},',
+    'createdAt being when it was last asked.',
+  ],
   run: async (ctx, { values }) => {
     const limit = positiveInteger(values.limit, '--limit', 50, 1000);
     const app = await ctx.app();
-    const gaps = app.answerLog.unanswered(null, limit);
-    if (values.json) printJson({ unanswered: gaps });
-    else if (gaps.length === 0) print(cliText.noGaps);
-    else for (const g of gaps) print(`${g.createdAt.slice(0, 16)}  ${g.question}`);
+    const groups = groupQuestions(app.answerLog.unansweredQuestions()).slice(0, limit);
+    if (values.json) {
+      printJson({
+        unanswered: groups.map((g) => ({
+          question: g.question,
+          guildId: g.guildId,
+          closest: g.closest,
+          createdAt: g.lastAskedAt,
+          count: g.count,
+          firstAskedAt: g.firstAskedAt,
+          wordings: g.wordings,
+        })),
+      });
+      return 0;
+    }
+    if (groups.length === 0) {
+      print(cliText.noGaps);
+      return 0;
+    }
+    const width = String(groups[0]?.count ?? 1).length + 1;
+    for (const g of groups) print(`${`${g.count}×`.padStart(width)}  ${g.lastAskedAt.slice(0, 16).replace('T', ' ')}  ${oneLine(g.question, 160)}`);
+    print(`\n${cliText.gapsCount(groups.length, groups.reduce((n, g) => n + g.count, 0))}`);
     return 0;
   },
 });

@@ -1,12 +1,17 @@
-import { Client, Events, GatewayIntentBits, PermissionFlagsBits, type Interaction } from 'discord.js';
+import { Client, Events, GatewayIntentBits, PermissionFlagsBits, Status, type Interaction } from 'discord.js';
 import type { App } from '../app.ts';
 import type { Config } from '../config.ts';
 import { UserError } from '../errors.ts';
+import { startFeedPolling, type FeedPoller } from '../feeds/poller.ts';
 import type { Logger } from '../log.ts';
+import type { Metrics } from '../ops/metrics.ts';
+import type { Readiness } from '../ops/readiness.ts';
 import { discordText } from '../messages.ts';
 import { SHARED_COLLECTION } from '../store/types.ts';
+import { watchAcknowledgements } from './acknowledgements.ts';
 import { ArticleIndex } from './article-index.ts';
 import type { BotContext } from './context.ts';
+import { startDigestScheduler, type DigestScheduler } from './digest.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { InteractionRouter } from './router.ts';
 
@@ -19,7 +24,17 @@ export interface Bot {
   client: Client;
   /** Resolves once logged in and the application (library, model) is loaded. */
   ready: Promise<void>;
+  /** Whether the gateway session is up now (false while logging in, reconnecting or resuming). */
+  gatewayConnected(): boolean;
   stop(): Promise<void>;
+}
+
+/** What the running bot reports to, and the clock of its weekly digest. */
+export interface BotOptions {
+  metrics?: Metrics | null;
+  /** The bot adds its gateway check (and "shutting down" on stop) for GET /readyz. */
+  readiness?: Readiness;
+  now?: () => Date;
 }
 
 function memberRoles(interaction: Interaction): string[] {
@@ -28,7 +43,7 @@ function memberRoles(interaction: Interaction): string[] {
   return Array.isArray(roles) ? roles : [...roles.cache.keys()];
 }
 
-function createContext(app: App, logger: Logger): BotContext {
+function createContext(app: App, logger: Logger, metrics: Metrics | null): BotContext {
   const { discord } = app.config;
   const articles = new ArticleIndex(app.library);
   const questions = new RateLimiter(discord.questionsPerMinute);
@@ -50,8 +65,14 @@ function createContext(app: App, logger: Logger): BotContext {
     },
     admitQuestion(i) {
       const wait = questions.take(i.user.id);
-      if (wait > 0) throw new UserError(discordText.rateLimited(wait));
-      if (waiting >= maxWaiting) throw new UserError(discordText.busy(10));
+      if (wait > 0) {
+        metrics?.refused('rate_limited');
+        throw new UserError(discordText.rateLimited(wait));
+      }
+      if (waiting >= maxWaiting) {
+        metrics?.refused('busy');
+        throw new UserError(discordText.busy(10));
+      }
       waiting++;
     },
     releaseQuestion() {
@@ -65,7 +86,8 @@ function createContext(app: App, logger: Logger): BotContext {
  * instead of silence, then serves them through the router until stopped. `app` should come from
  * an app whose library is already open (openApp): a bot that cannot open it must not log in.
  */
-export function startBot(config: Config, logger: Logger, app: Promise<App>): Bot {
+export function startBot(config: Config, logger: Logger, app: Promise<App>, options: BotOptions = {}): Bot {
+  const metrics = options.metrics ?? null;
   const token = config.discord.token;
   if (!token) throw new Error('DISCORD_TOKEN is required to start the Discord bot');
   const client = new Client({
@@ -74,8 +96,23 @@ export function startBot(config: Config, logger: Logger, app: Promise<App>): Bot
     ...(config.discord.apiUrl ? { rest: { api: config.discord.apiUrl } } : {}),
   });
   let context: BotContext | null = null;
+  let poller: FeedPoller | null = null;
   let stopped = false;
-  const router = new InteractionRouter(() => context, logger);
+  let digest: DigestScheduler | null = null;
+  const router = new InteractionRouter(() => context, logger, undefined, metrics ? (reason) => metrics.refused(reason) : undefined);
+  if (metrics) watchAcknowledgements(client, (response, seconds) => metrics.acknowledged(response, seconds));
+
+  let connectedOnce = false;
+  const gatewayConnected = (): boolean =>
+    client.ws.status === Status.Ready && client.ws.shards.size > 0 && client.ws.shards.every((shard) => shard.status === Status.Ready);
+  options.readiness?.set('discord', () => {
+    if (stopped) return 'shutting down';
+    if (gatewayConnected()) return null;
+    return connectedOnce ? 'discord gateway disconnected' : 'discord gateway not connected yet';
+  });
+  client.on(Events.ShardDisconnect, (event, shardId) => logger.error({ shardId, code: event.code }, 'discord gateway closed for good'));
+  client.on(Events.ShardReconnecting, (shardId) => logger.warn({ shardId }, 'discord gateway reconnecting'));
+  client.on(Events.ShardResume, (shardId, replayed) => logger.info({ shardId, replayed }, 'discord gateway resumed'));
 
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
@@ -89,14 +126,27 @@ export function startBot(config: Config, logger: Logger, app: Promise<App>): Bot
         reject(new Error('the bot was stopped while logging in'));
         return;
       }
+      connectedOnce = true;
       logger.info({ user: c.user.tag, guilds: c.guilds.cache.size }, 'logged in to Discord');
       resolve();
     });
     client.login(token).catch(reject);
   });
   const ready = Promise.all([loggedIn, app]).then(([, loaded]) => {
-    context = createContext(loaded, logger);
+    if (stopped) return;
+    context = createContext(loaded, logger, metrics);
     logger.info({ mode: loaded.llm ? 'llm' : 'extractive', search: loaded.embedder ? 'hybrid' : 'keyword' }, 'bot ready');
+    if (config.digest) {
+      digest = startDigestScheduler({
+        client,
+        answerLog: loaded.answerLog,
+        settings: config.digest,
+        logger,
+        ...(options.now ? { now: options.now } : {}),
+      });
+    }
+    // Followed feeds are synced in the background from now on (FEED_POLL_SECONDS).
+    poller = startFeedPolling(loaded);
   });
   // A bot stopped before it was ready need not be awaited; whoever awaits `ready` still sees why.
   ready.catch(() => undefined);
@@ -104,18 +154,21 @@ export function startBot(config: Config, logger: Logger, app: Promise<App>): Bot
   return {
     client,
     ready,
+    gatewayConnected,
     async stop() {
       stopped = true;
-      await router.drain(DRAIN_MS);
+      digest?.stop();
+      // A feed sync in progress is cancelled while interactions in flight finish.
+      await Promise.all([router.drain(DRAIN_MS), poller?.stop()]);
       await client.destroy();
     },
   };
 }
 
 /** `npm start` with DISCORD_TOKEN: runs until SIGINT/SIGTERM, then shuts down cleanly. */
-export async function runBot(config: Config, logger: Logger, app: Promise<App>): Promise<number> {
+export async function runBot(config: Config, logger: Logger, app: Promise<App>, options: BotOptions = {}): Promise<number> {
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
-  const bot = startBot(config, logger, app);
+  const bot = startBot(config, logger, app, options);
   try {
     await bot.ready;
   } catch (error) {

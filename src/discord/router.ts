@@ -2,6 +2,7 @@ import type { Interaction } from 'discord.js';
 import { commands } from '../../commands/index.ts';
 import { isUserError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import type { RefusalReason } from '../ops/metrics.ts';
 import { discordText } from '../messages.ts';
 import { handleAnswerButton, handleFollowUp } from './buttons.ts';
 import type { BotContext, SlashCommand } from './context.ts';
@@ -23,6 +24,8 @@ export class InteractionRouter {
     private readonly context: () => BotContext | null,
     private readonly logger: Logger,
     list: readonly SlashCommand[] = commands,
+    /** Told when an interaction is declined here (metrics); rate limits and "busy" are reported by the context. */
+    private readonly onRefused: (reason: RefusalReason) => void = () => undefined,
   ) {
     this.byName = new Map(list.map((c) => [c.data.name, c]));
   }
@@ -47,14 +50,18 @@ export class InteractionRouter {
       return command.autocomplete(interaction, ctx);
     }
     if (!interaction.isRepliable()) return;
-    if (this.closing) return replyPrivately(interaction as RepliableInteraction, discordText.shuttingDown);
-    if (!ctx) return replyPrivately(interaction as RepliableInteraction, discordText.warmingUp);
-    if (!ctx.collectionsFor(interaction)) return replyPrivately(interaction as RepliableInteraction, discordText.dmRefused);
+    const refuse = (reason: RefusalReason, text: string) => {
+      this.onRefused(reason);
+      return replyPrivately(interaction as RepliableInteraction, text);
+    };
+    if (this.closing) return refuse('shutting_down', discordText.shuttingDown);
+    if (!ctx) return refuse('warming_up', discordText.warmingUp);
+    if (!ctx.collectionsFor(interaction)) return refuse('dm_refused', discordText.dmRefused);
 
     if (interaction.isChatInputCommand()) {
       const command = this.byName.get(interaction.commandName);
       if (!command) return;
-      if (command.editorsOnly && !ctx.isEditor(interaction)) return replyPrivately(interaction, discordText.editorsOnly);
+      if (command.editorsOnly && !ctx.isEditor(interaction)) return refuse('editors_only', discordText.editorsOnly);
       if (!command.asksModel) {
         if (!command.defersItself) await interaction.deferReply();
         return command.execute(interaction, ctx);

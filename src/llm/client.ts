@@ -36,6 +36,8 @@ export interface LlmClientOptions {
   /** First backoff wait when the server names none; doubles per retry. Default 500 ms. */
   backoffBaseMs?: number | undefined;
   logger: Logger;
+  /** Told how every call ended, after its retries (metrics: tokens, failures by kind). */
+  onCall?: ((result: LlmResult) => void) | undefined;
 }
 
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -143,6 +145,11 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     }
   }
 
+  function reported(result: LlmResult): LlmResult {
+    options.onCall?.(result);
+    return result;
+  }
+
   async function complete(request: LlmRequest): Promise<LlmResult> {
     const started = performance.now();
     const elapsed = (): number => Math.round(performance.now() - started);
@@ -155,7 +162,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         { event: 'llm_call', ok: false, model, attempts, ms, streamed, errorKind, status, error: message },
         'LLM call failed',
       );
-      return { ok: false, error: scrubbed, attempts, ms };
+      return reported({ ok: false, error: scrubbed, attempts, ms });
     };
     const abortedError: LlmError = { kind: 'aborted', message: 'The call was aborted by the caller' };
 
@@ -180,7 +187,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
           { event: 'llm_call', ok: true, model: outcome.model, attempts, ms, streamed, finishReason, usage },
           'LLM call finished',
         );
-        return { ...outcome, ms, attempts };
+        return reported({ ...outcome, ms, attempts });
       }
       if (!outcome.retryable || attempts > maxRetries) return fail(outcome.error, attempts);
       if (outcome.retryAfterMs !== null && outcome.retryAfterMs > maxRetryAfterMs) {

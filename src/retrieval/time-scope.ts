@@ -33,7 +33,7 @@ const DAY_MS = 86_400_000;
 
 /** Words asking for the newest state of a story. */
 const LATEST =
-  /\b(?:the\s+)?(?:latest|newest|most\s+recent(?:ly)?|recent(?:ly)?|current(?:ly)?|right\s+now|at\s+(?:the\s+)?(?:moment|present)|presently|so\s+far|as\s+of\s+now|these\s+days|now)\b/gi;
+  /\b(?:the\s+)?(?:latest|newest|most\s+recent(?:ly)?|recent(?:ly)?|current(?:ly)?|right\s+now|at\s+(?:the\s+)?(?:moment|present)|presently|so\s+far|as\s+of\s+now|these\s+days|now|in\s+the\s+end|eventually|ultimately|finally)\b/gi;
 
 /** Prepositions that belong to a time expression ("since March", "in June", "on Monday"). */
 const LEAD_IN = /\b(?:in|on|since|during|from|by|before|until|till|over|of|at|around|earlier|later|early|late|mid)\s*$/i;

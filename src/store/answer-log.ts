@@ -19,13 +19,31 @@ export interface LoggedAnswer {
   createdAt: string;
 }
 
+/** One person's 👍/👎 on an answer, with the answer as it was shown. */
 export interface Feedback {
   answerId: string;
   question: string;
   answer: string;
   vote: 'up' | 'down';
   userId: string;
+  /** When the vote was given (or last changed). */
   createdAt: string;
+  /** The Discord server the answer was given in; null for direct messages. */
+  guildId: string | null;
+  kind: string;
+  mode: string;
+  citations: Citation[];
+  answeredAt: string;
+}
+
+export interface FeedbackQuery {
+  /** Votes given at or after this instant (ISO 8601). */
+  since?: string;
+  /** One server's answers only; left out: every server and direct messages. */
+  guildId?: string;
+  vote?: 'up' | 'down';
+  /** Newest first, at most this many (default 50). */
+  limit?: number;
 }
 
 export interface UnansweredQuestion {
@@ -33,6 +51,15 @@ export interface UnansweredQuestion {
   guildId: string | null;
   closest: string[];
   createdAt: string;
+}
+
+export interface UnansweredQuery {
+  /** Asked at or after this instant (ISO 8601). */
+  since?: string;
+  /** One server's questions only; left out: every server, direct messages and the command line. */
+  guildId?: string;
+  /** Newest first, at most this many. */
+  limit?: number;
 }
 
 const SCHEMA = `
@@ -48,7 +75,26 @@ CREATE TABLE IF NOT EXISTS unanswered (
   id INTEGER PRIMARY KEY AUTOINCREMENT, guild_id TEXT, question TEXT NOT NULL, closest TEXT NOT NULL, created_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS unanswered_guild ON unanswered (guild_id, created_at);
+CREATE INDEX IF NOT EXISTS unanswered_created ON unanswered (created_at);
+CREATE INDEX IF NOT EXISTS feedback_created ON feedback (created_at);
+CREATE TABLE IF NOT EXISTS digests (
+  slot TEXT PRIMARY KEY, channel_id TEXT NOT NULL, posted_at TEXT NOT NULL
+);
 `;
+
+interface FeedbackRow {
+  answer_id: string;
+  question: string;
+  text: string;
+  vote: 'up' | 'down';
+  user_id: string;
+  created_at: string;
+  guild_id: string | null;
+  kind: string;
+  mode: string;
+  citations: string;
+  answered_at: string;
+}
 
 interface AnswerRow {
   id: string;
@@ -99,12 +145,12 @@ export class AnswerLog {
     this.db = db;
   }
 
-  /** Runs a write, or skips it (warning once) when the log cannot be written. */
-  private tryWrite(write: (db: Database.Database) => void): void {
+  /** Runs a write, or skips it (warning once) when the log cannot be written. Says whether it was written. */
+  private tryWrite(write: (db: Database.Database) => void): boolean {
     if (this.writable && this.db) {
       try {
         write(this.db);
-        return;
+        return true;
       } catch (error) {
         if (!isReadOnlyError(error)) throw error;
         this.writable = false;
@@ -114,6 +160,12 @@ export class AnswerLog {
       this.warned = true;
       this.logger.warn('answers.sqlite cannot be written (read-only library): answers, feedback and unanswered questions are not logged');
     }
+    return false;
+  }
+
+  /** Whether this log can be written (false for a read-only library). */
+  get canWrite(): boolean {
+    return this.writable && this.db !== null;
   }
 
   saveAnswer(answer: Omit<LoggedAnswer, 'id' | 'createdAt'>): LoggedAnswer {
@@ -138,7 +190,7 @@ export class AnswerLog {
       kind: row.kind,
       mode: row.mode,
       text: row.text,
-      citations: JSON.parse(row.citations) as Citation[],
+      citations: parseCitations(row.citations),
       createdAt: row.created_at,
     };
   }
@@ -157,14 +209,31 @@ export class AnswerLog {
     return true;
   }
 
-  feedback(limit = 50): Feedback[] {
+  /** Votes on answers with the answers themselves, newest vote first. */
+  feedback(query: FeedbackQuery = {}): Feedback[] {
     if (!this.db) return [];
-    return this.db
-      .prepare<[number], Feedback>(
-        `SELECT f.answer_id AS answerId, a.question, a.text AS answer, f.vote, f.user_id AS userId, f.created_at AS createdAt
-           FROM feedback f JOIN answers a ON a.id = f.answer_id ORDER BY f.created_at DESC LIMIT ?`,
+    const rows = this.db
+      .prepare<[{ since: string | null; guild: string | null; vote: string | null; limit: number }], FeedbackRow>(
+        `SELECT f.answer_id, a.question, a.text, f.vote, f.user_id, f.created_at, a.guild_id, a.kind, a.mode, a.citations,
+                a.created_at AS answered_at
+           FROM feedback f JOIN answers a ON a.id = f.answer_id
+          WHERE f.created_at >= coalesce(@since, '') AND (@guild IS NULL OR a.guild_id = @guild) AND (@vote IS NULL OR f.vote = @vote)
+          ORDER BY f.created_at DESC, f.rowid DESC LIMIT @limit`,
       )
-      .all(limit);
+      .all({ since: query.since ?? null, guild: query.guildId ?? null, vote: query.vote ?? null, limit: query.limit ?? 50 });
+    return rows.map((r) => ({
+      answerId: r.answer_id,
+      question: r.question,
+      answer: r.text,
+      vote: r.vote,
+      userId: r.user_id,
+      createdAt: r.created_at,
+      guildId: r.guild_id,
+      kind: r.kind,
+      mode: r.mode,
+      citations: parseCitations(r.citations),
+      answeredAt: r.answered_at,
+    }));
   }
 
   recordUnanswered(question: string, guildId: string | null, closest: string[]): void {
@@ -177,16 +246,45 @@ export class AnswerLog {
 
   /** Questions the archive could not answer, newest first; null guild = every server and DMs. */
   unanswered(guildId: string | null, limit = 25): UnansweredQuestion[] {
+    return this.unansweredQuestions({ ...(guildId === null ? {} : { guildId }), limit });
+  }
+
+  /** Questions the archive could not answer, newest first, as asked (see src/readers for grouping them). */
+  unansweredQuestions(query: UnansweredQuery = {}): UnansweredQuestion[] {
     if (!this.db) return [];
     const rows = this.db
-      .prepare<[string | null, string | null, number], { question: string; guild_id: string | null; closest: string; created_at: string }>(
-        'SELECT question, guild_id, closest, created_at FROM unanswered WHERE (? IS NULL OR guild_id = ?) ORDER BY id DESC LIMIT ?',
+      .prepare<
+        [{ since: string | null; guild: string | null; limit: number }],
+        { question: string; guild_id: string | null; closest: string; created_at: string }
+      >(
+        `SELECT question, guild_id, closest, created_at FROM unanswered
+          WHERE created_at >= coalesce(@since, '') AND (@guild IS NULL OR guild_id = @guild) ORDER BY id DESC LIMIT @limit`,
       )
-      .all(guildId, guildId, limit);
+      .all({ since: query.since ?? null, guild: query.guildId ?? null, limit: query.limit ?? -1 });
     return rows.map((r) => ({ question: r.question, guildId: r.guild_id, closest: JSON.parse(r.closest) as string[], createdAt: r.created_at }));
+  }
+
+  /** Whether the digest for this week (`slot`, an ISO instant) was posted, by this process or an earlier one. */
+  digestPosted(slot: string): boolean {
+    if (!this.db) return false;
+    const table = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'digests'").get();
+    if (!table) return false;
+    return this.db.prepare<[string], { slot: string }>('SELECT slot FROM digests WHERE slot = ?').get(slot) !== undefined;
+  }
+
+  /** Remembers that the digest for `slot` was posted; false when the log cannot be written (read-only). */
+  recordDigest(slot: string, channelId: string, postedAt: Date): boolean {
+    return this.tryWrite((db) =>
+      db.prepare('INSERT OR REPLACE INTO digests (slot, channel_id, posted_at) VALUES (?, ?, ?)').run(slot, channelId, postedAt.toISOString()),
+    );
   }
 
   close(): void {
     if (this.db?.open) this.db.close();
   }
+}
+
+/** Logged citations; those logged before citations carried `updated` read as not updated. */
+function parseCitations(json: string): Citation[] {
+  return (JSON.parse(json) as Array<Omit<Citation, 'updated'> & { updated?: string | null }>).map((c) => ({ ...c, updated: c.updated ?? null }));
 }

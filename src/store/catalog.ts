@@ -11,6 +11,7 @@ import {
   type SourceRow,
   type SourceVersion,
 } from './article-sources.ts';
+import { FEEDS_SCHEMA, FeedTables } from './feed-tables.ts';
 import { openSqliteFile } from './sqlite-file.ts';
 import type { PutOutcome, SearchFilter, StoredArticle } from './types.ts';
 import { earliest, firstUpdated, incomingIsNewer, isLater, versionDate } from './versions.ts';
@@ -240,6 +241,8 @@ export class Catalog {
       this.db.pragma('foreign_keys = ON');
       this.db.exec(SCHEMA);
       migrateLiveArchive(this.db);
+      // Feed subscriptions and their items (src/feeds).
+      this.db.exec(FEEDS_SCHEMA);
     }
     const db = this.db;
     this.live = liveSchemaOf(db);
@@ -281,6 +284,7 @@ export class Catalog {
       ),
       tombstonesAfter: db.prepare<[number], { chunk_id: number }>('SELECT chunk_id FROM tombstones WHERE generation > ?'),
       chunkCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM chunks'),
+      articleCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM articles'),
       // embedded_in > 0 exactly when the embedding is stored; answered from its index alone.
       embeddedCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM chunks WHERE embedded_in > 0'),
       body: db.prepare<[string, string], { body: string }>('SELECT body FROM articles WHERE collection = ? AND id = ?'),
@@ -294,6 +298,12 @@ export class Catalog {
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /** Feed subscriptions and what their items became (feed-tables.ts). */
+  private feedTables: FeedTables | undefined;
+  get feeds(): FeedTables {
+    return (this.feedTables ??= new FeedTables(this.db));
   }
 
   getMeta(key: string): string | undefined {
@@ -619,6 +629,10 @@ export class Catalog {
 
   chunkCount(): number {
     return this.statements.chunkCount.get()?.n ?? 0;
+  }
+
+  articleCount(): number {
+    return this.statements.articleCount.get()?.n ?? 0;
   }
 
   /** Chunks whose embedding is stored: the points a complete vector index holds. */

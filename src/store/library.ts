@@ -14,6 +14,7 @@ import {
   type PendingChunk,
   type SourceRemoval,
 } from './catalog.ts';
+import type { FeedReader, FeedTables } from './feed-tables.ts';
 import { IndexFileDamage, inspectIndexFile, type IndexFileReport } from './index-file.ts';
 import { canWrite, isDiskFullError, isReadOnlyError } from './sqlite-file.ts';
 import type { PutOutcome, SearchFilter, StoredArticle } from './types.ts';
@@ -377,6 +378,16 @@ export class Library {
 
   // ---------------------------------------------------------------- reads
 
+  /** Feed subscriptions and their items, read-only (changes go through LibraryWriter.feeds). */
+  get feeds(): FeedReader {
+    return this.catalog.feeds;
+  }
+
+  /** @internal used by LibraryWriter */
+  feedTables(): FeedTables {
+    return this.catalog.feeds;
+  }
+
   listArticles(collections?: readonly string[]): StoredArticle[] {
     return this.catalog.listArticles(collections);
   }
@@ -418,6 +429,11 @@ export class Library {
 
   chunkCount(): number {
     return this.catalog.chunkCount();
+  }
+
+  /** What is stored, counted from the catalog (each count reads an index, not the rows). */
+  counts(): { articles: number; chunks: number; embeddedChunks: number } {
+    return { articles: this.catalog.articleCount(), chunks: this.catalog.chunkCount(), embeddedChunks: this.catalog.embeddedCount() };
   }
 
   publicationRange(collections: readonly string[]): { articles: number; undated: number; earliest: string | null } {
@@ -740,6 +756,11 @@ export class LibraryWriter {
 
   clearEmbeddings(): void {
     this.library.clearEmbeddings();
+  }
+
+  /** Feed subscriptions and item records, writable while this write lasts. */
+  get feeds(): FeedTables {
+    return this.library.feedTables();
   }
 }
 

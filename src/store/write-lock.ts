@@ -20,6 +20,8 @@ export interface WriteLockOptions {
   logger?: Logger;
   /** Called once per `acquire` that has to wait, with the holder when known. */
   onWait?: (holder: LockHolder | null) => void;
+  /** Another lock over the same folder (e.g. the feed sync's), in its own pair of files. Default: the write lock's. */
+  files?: { lock: string; holder: string };
 }
 
 /** The lock database and the holder's note, in DATA_DIR. */
@@ -63,11 +65,11 @@ export class WriteLock {
   }
 
   private get lockFile(): string {
-    return path.join(this.dataDir, LOCK_FILE);
+    return path.join(this.dataDir, this.options.files?.lock ?? LOCK_FILE);
   }
 
   private get holderFile(): string {
-    return path.join(this.dataDir, HOLDER_FILE);
+    return path.join(this.dataDir, this.options.files?.holder ?? HOLDER_FILE);
   }
 
   get isHeld(): boolean {

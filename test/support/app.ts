@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApp, type App } from '../../src/app.ts';
+import { createApp, type App, type AppHooks } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
 import { syncArticlesDir } from '../../src/sync.ts';
@@ -17,10 +17,14 @@ export const TINY_MODEL_ENV = {
  * The real application (createApp) over a temp DATA_DIR holding the sample articles, embedded
  * with the tiny test model. `env` adds settings, e.g. OPENAI_BASE_URL of a fake server.
  */
-export async function createTestApp(env: Record<string, string> = {}, articlesDir = path.join(ROOT, 'articles')): Promise<App & { dataDir: string }> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  articlesDir = path.join(ROOT, 'articles'),
+  hooks: AppHooks = {},
+): Promise<App & { dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-app-'));
   const config = loadConfig({ ...TINY_MODEL_ENV, DATA_DIR: dataDir, ARTICLES_DIR: articlesDir, ...env }, ROOT);
-  const app = await createApp(config, silentLogger);
+  const app = await createApp(config, silentLogger, hooks);
   await syncArticlesDir(app);
   return {
     ...app,

@@ -60,6 +60,8 @@ export class FakeGateway {
   private readonly connections = new Set<Connection>();
   private current: Session | null = null;
   private readonly joinedAt = new Date().toISOString();
+  /** While held, connections wait here for their Hello. */
+  private held: WebSocket[] | null = null;
 
   constructor(private readonly options: GatewayOptions) {}
 
@@ -97,7 +99,19 @@ export class FakeGateway {
     await Promise.all(closing);
   }
 
+  /** New connections are accepted but not greeted (no Hello) until release(): the client keeps waiting. */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  release(): void {
+    const waiting = this.held ?? [];
+    this.held = null;
+    for (const socket of waiting) this.hello(socket);
+  }
+
   async close(): Promise<void> {
+    this.held = null;
     this.received.rejectAll('fake Discord closed');
     for (const connection of this.connections) connection.socket.terminate();
     this.connections.clear();
@@ -110,6 +124,11 @@ export class FakeGateway {
     socket.on('message', (raw) => this.onMessage(connection, raw));
     socket.on('close', (code) => this.onClose(connection, code));
     socket.on('error', () => socket.terminate());
+    if (this.held) this.held.push(socket);
+    else this.hello(socket);
+  }
+
+  private hello(socket: WebSocket): void {
     this.send(socket, { op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.options.heartbeatIntervalMs }, s: null, t: null });
   }
 

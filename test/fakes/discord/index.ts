@@ -23,6 +23,7 @@ import {
   type APIUser,
 } from 'discord.js';
 import { AttachmentHost, ATTACHMENTS_PATH, type ServeOptions } from './attachments.ts';
+import { ChannelMessages } from './channels.ts';
 import { CommandRegistry } from './commands.ts';
 import { FakeGateway, GATEWAY_PATH, type GatewayReceived } from './gateway.ts';
 import { BadBodyError, discordError, parseBody, readRaw, writeReply, type Reply } from './http-body.ts';
@@ -128,6 +129,11 @@ export interface FakeDiscord {
   attachment(filename: string, data: Buffer | string, contentType: string, options?: ServeOptions): APIAttachment;
   /** Closes the client's gateway socket with a resumable code (4000); discord.js resumes. */
   disconnectClient(code?: number): Promise<void>;
+  /** New gateway connections are accepted but get no Hello until releaseGateway(): the client stays connecting. */
+  holdGateway(): void;
+  releaseGateway(): void;
+  /** Messages the bot posted in a guild channel (POST /channels/:id/messages), oldest first. */
+  channelMessages(channelId: string): APIMessage[];
   close(): Promise<void>;
 }
 
@@ -153,7 +159,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     baseUrl: () => baseUrl.replace(/^http/, 'ws'),
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
   });
-  const router = buildRouter({ applicationId, bot, guilds, token, ledger, commandRegistry, gatewayUrl: () => gateway.url });
+  const channels = new ChannelMessages(guilds, bot, applicationId, (name, data, type) => attachments.serve(name, data, type));
+  const router = buildRouter({ applicationId, bot, guilds, token, ledger, commandRegistry, channels, gatewayUrl: () => gateway.url });
 
   const dmChannels = new Map<string, string>();
   const world: InteractionWorld = {
@@ -322,6 +329,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     serveFile: (filename, data, contentType, serveOptions) => attachments.serve(filename, data, contentType, serveOptions),
     attachment: (filename, data, contentType, serveOptions) => attachments.attachment(filename, data, contentType, serveOptions),
     disconnectClient: (code) => gateway.disconnectClients(code),
+    holdGateway: () => gateway.hold(),
+    releaseGateway: () => gateway.release(),
+    channelMessages: (channelId) => channels.messagesIn(channelId),
     async close() {
       if (closed) return;
       closed = true;

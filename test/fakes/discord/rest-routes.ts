@@ -1,4 +1,5 @@
 import { ApplicationFlags, type APIUser } from 'discord.js';
+import type { ChannelMessages } from './channels.ts';
 import type { CommandRegistry } from './commands.ts';
 import { invalidFormBody } from './form-errors.ts';
 import { discordError, type Reply } from './http-body.ts';
@@ -13,12 +14,13 @@ export interface RouterDeps {
   token: string;
   ledger: InteractionLedger;
   commandRegistry: CommandRegistry;
+  channels: ChannelMessages;
   gatewayUrl: () => string;
 }
 
 /** Every REST route the fake serves; anything else is answered 404 and listed as unmatched. */
 export function buildRouter(deps: RouterDeps): Router {
-  const { applicationId, bot, ledger, commandRegistry } = deps;
+  const { applicationId, bot, ledger, commandRegistry, channels } = deps;
   /** Routes that need `Authorization: Bot <token>`. */
   const authed =
     (handler: (context: RouteContext) => Reply) =>
@@ -67,7 +69,9 @@ export function buildRouter(deps: RouterDeps): Router {
     .add('GET', '/webhooks/:app/:token/messages/:message', ledger.webhookMessage)
     .add('PATCH', '/webhooks/:app/:token/messages/:message', ledger.webhookMessage)
     .add('DELETE', '/webhooks/:app/:token/messages/:message', ledger.webhookMessage)
-    .add('POST', '/webhooks/:app/:token', ledger.followUp);
+    .add('POST', '/webhooks/:app/:token', ledger.followUp)
+    .add('GET', '/channels/:channel', authed(channels.get))
+    .add('POST', '/channels/:channel/messages', authed(channels.create));
 }
 
 function applicationObject(applicationId: string, bot: APIUser): Record<string, unknown> {

@@ -28,8 +28,11 @@ export interface FakeGuildSpec {
   name: string;
   /** Extra roles (the @everyone role always exists, with id = guild id). */
   roles?: { id: string; name: string; permissions?: bigint | string }[];
-  /** Text channels; one called `newsroom` is made when none are given. The first is the default for interactions. */
-  channels?: { id: string; name: string }[];
+  /**
+   * Text channels; one called `newsroom` is made when none are given. The first is the default for
+   * interactions. `botCanSend: false` makes the bot's posts there fail with 403 Missing Permissions.
+   */
+  channels?: { id: string; name: string; botCanSend?: boolean }[];
 }
 
 export interface FakeGuild {
@@ -38,6 +41,8 @@ export interface FakeGuild {
   ownerId: string;
   roles: APIRole[];
   channels: APITextChannel[];
+  /** Channels the bot may not send messages in. */
+  unsendableChannels: string[];
 }
 
 /** What an ordinary member may do in a text channel (and what the bot may do, unless a test says otherwise). */
@@ -85,6 +90,7 @@ export function makeGuild(spec: FakeGuildSpec, ownerId: string): FakeGuild {
     ownerId,
     roles: [everyone, ...extraRoles],
     channels: channelSpecs.map((c, index) => textChannel(spec.id, c.id, c.name, index)),
+    unsendableChannels: channelSpecs.filter((c) => 'botCanSend' in c && c.botCanSend === false).map((c) => c.id),
   };
 }
 

@@ -1,0 +1,307 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { LlmErrorKind, LlmResult } from '../llm/types.ts';
+
+/**
+ * The operator's view of a running bot or console, in the Prometheus text format. One object is
+ * made at start-up (only when HTTP_PORT is set) and handed to whatever reports events; nothing
+ * reaches it from a global. Its own Registry, so nothing else registered with prom-client leaks in.
+ * Every metric is documented in the README ("Health and metrics").
+ */
+
+const REFUSAL_REASONS = ['rate_limited', 'busy', 'editors_only', 'dm_refused', 'warming_up', 'shutting_down'] as const;
+/** Why an interaction was declined before any work was done. */
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+const INGEST_TRIGGERS = ['articles_dir', 'discord', 'feed'] as const;
+/** What started an ingest. */
+export type IngestTrigger = (typeof INGEST_TRIGGERS)[number];
+
+const LLM_ERROR_KINDS: readonly LlmErrorKind[] = ['timeout', 'rate_limited', 'server', 'network', 'auth', 'bad_request', 'bad_response', 'aborted'];
+
+/** What an answer or a summary came to, as the answerer reports it. */
+export interface AnsweredResult {
+  kind: string;
+  mode: 'llm' | 'extractive';
+  timings: { retrievalMs: number; generationMs: number; totalMs: number };
+}
+
+/** The counts an ingest reports (IngestSummary has these fields). */
+export interface IngestCounts {
+  added: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+  failed: number;
+}
+
+/** Read at scrape time: the library's size and the search and answer modes of the app, once it is loaded. */
+export interface MetricsSource {
+  /** Changes with every committed write; the counts are read again only when it changes. */
+  generation(): number;
+  counts(): { articles: number; chunks: number; embeddedChunks: number };
+  searchMode(): 'hybrid' | 'keyword';
+  answerMode(): 'llm' | 'extractive';
+}
+
+const SECONDS_FAST = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+const SECONDS_SLOW = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120];
+/** Discord fails an interaction not acknowledged within 3 s. */
+const SECONDS_ACK = [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5];
+
+export interface MetricsOptions {
+  /** Node's process metrics (CPU, memory, event loop lag, GC, handles), prefixed `newsroom_process_`… (default true). */
+  processMetrics?: boolean;
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  private source: MetricsSource | null = null;
+  private counted: { generation: number; counts: ReturnType<MetricsSource['counts']> } | null = null;
+
+  private readonly answers: Counter<'command' | 'kind' | 'mode'>;
+  private readonly retrieval: Histogram<'command'>;
+  private readonly generation: Histogram<'command'>;
+  private readonly total: Histogram<'command'>;
+  private readonly refusals: Counter<'reason'>;
+  private readonly acknowledgement: Histogram<'response'>;
+  private readonly llmCalls: Counter<'outcome'>;
+  private readonly llmFailures: Counter<'kind'>;
+  private readonly llmTokens: Counter<'type'>;
+  private readonly ingests: Counter<'trigger' | 'outcome'>;
+  private readonly ingestedArticles: Counter<'trigger' | 'outcome'>;
+  private readonly feedSyncs: Counter<'outcome'>;
+
+  constructor(options: MetricsOptions = {}) {
+    const registers = [this.registry];
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'newsroom_' });
+
+    this.answers = new Counter({
+      name: 'newsroom_answers_total',
+      help: 'Questions (command="ask") and summaries (command="summarize") answered, by kind (answer, not_found, unsupported) and mode (llm, extractive)',
+      labelNames: ['command', 'kind', 'mode'],
+      registers,
+    });
+    this.retrieval = new Histogram({
+      name: 'newsroom_retrieval_seconds',
+      help: 'Time to find the passages of a question or summary (search, or reading the article)',
+      labelNames: ['command'],
+      buckets: SECONDS_FAST,
+      registers,
+    });
+    this.generation = new Histogram({
+      name: 'newsroom_generation_seconds',
+      help: 'Time the language model took to write an answer or summary (calls that reached the model only)',
+      labelNames: ['command'],
+      buckets: SECONDS_SLOW,
+      registers,
+    });
+    this.total = new Histogram({
+      name: 'newsroom_answer_seconds',
+      help: 'Time from a question or summary request to its checked result',
+      labelNames: ['command'],
+      buckets: SECONDS_SLOW,
+      registers,
+    });
+    this.refusals = new Counter({
+      name: 'newsroom_refusals_total',
+      help: 'Interactions declined before any work: rate_limited, busy, editors_only, dm_refused, warming_up, shutting_down',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.acknowledgement = new Histogram({
+      name: 'newsroom_discord_ack_seconds',
+      help: 'Time from a Discord interaction being created to Discord accepting the bot\'s first response (deferred, reply, update, modal, autocomplete)',
+      labelNames: ['response'],
+      buckets: SECONDS_ACK,
+      registers,
+    });
+    this.llmCalls = new Counter({
+      name: 'newsroom_llm_calls_total',
+      help: 'Calls to the language model, retries included in one call, by outcome (ok, failed)',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.llmFailures = new Counter({
+      name: 'newsroom_llm_failures_total',
+      help: 'Failed language model calls by kind (timeout, rate_limited, server, network, auth, bad_request, bad_response, aborted)',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.llmTokens = new Counter({
+      name: 'newsroom_llm_tokens_total',
+      help: 'Tokens the language model server reported, by type (prompt, completion)',
+      labelNames: ['type'],
+      registers,
+    });
+    this.ingests = new Counter({
+      name: 'newsroom_ingests_total',
+      help: 'Ingest runs by trigger (articles_dir, discord, feed) and outcome (ok, partial: some items failed, failed: nothing loaded or the run stopped)',
+      labelNames: ['trigger', 'outcome'],
+      registers,
+    });
+    this.ingestedArticles = new Counter({
+      name: 'newsroom_ingested_articles_total',
+      help: 'Articles seen by ingests, by trigger and outcome (added, updated, unchanged, removed, failed)',
+      labelNames: ['trigger', 'outcome'],
+      registers,
+    });
+    this.feedSyncs = new Counter({
+      name: 'newsroom_feed_syncs_total',
+      help: 'Feed synchronisations by outcome',
+      labelNames: ['outcome'],
+      registers,
+    });
+
+    // Every known series starts at 0, so rates and alerts work before the first event.
+    for (const command of ['ask', 'summarize'] as const) {
+      for (const kind of ['answer', 'not_found', 'unsupported']) for (const mode of ['llm', 'extractive']) this.answers.inc({ command, kind, mode }, 0);
+      this.retrieval.zero({ command });
+      this.total.zero({ command });
+    }
+    for (const reason of REFUSAL_REASONS) this.refusals.inc({ reason }, 0);
+    for (const outcome of ['ok', 'failed']) this.llmCalls.inc({ outcome }, 0);
+    for (const kind of LLM_ERROR_KINDS) this.llmFailures.inc({ kind }, 0);
+    for (const type of ['prompt', 'completion']) this.llmTokens.inc({ type }, 0);
+    for (const trigger of INGEST_TRIGGERS) for (const outcome of ['ok', 'partial', 'failed']) this.ingests.inc({ trigger, outcome }, 0);
+  }
+
+  /** Where the scrape-time gauges read from, once the app is loaded; they are absent until then. */
+  watch(source: MetricsSource): void {
+    if (!this.source) this.registerAppGauges();
+    this.source = source;
+    this.counted = null;
+  }
+
+  private registerAppGauges(): void {
+    const registers = [this.registry];
+    const libraryCounts = () => this.libraryCounts();
+    const modes = () => this.source;
+    new Gauge({
+      name: 'newsroom_articles',
+      help: 'Articles stored in the library',
+      registers,
+      collect() {
+        const counts = libraryCounts();
+        if (counts) this.set(counts.articles);
+      },
+    });
+    new Gauge({
+      name: 'newsroom_chunks',
+      help: 'Chunks (passages) stored in the library',
+      registers,
+      collect() {
+        const counts = libraryCounts();
+        if (counts) this.set(counts.chunks);
+      },
+    });
+    new Gauge({
+      name: 'newsroom_chunks_awaiting_embedding',
+      help: 'Chunks stored without an embedding (keyword-searchable only until the model embeds them)',
+      registers,
+      collect() {
+        const counts = libraryCounts();
+        if (counts) this.set(counts.chunks - counts.embeddedChunks);
+      },
+    });
+    new Gauge({
+      name: 'newsroom_search_mode',
+      help: 'Search mode: 1 for the mode in use (hybrid: embeddings and keywords; keyword: the embedding model is unavailable)',
+      labelNames: ['mode'],
+      registers,
+      collect() {
+        const mode = modes()?.searchMode();
+        if (!mode) return;
+        this.set({ mode: 'hybrid' }, mode === 'hybrid' ? 1 : 0);
+        this.set({ mode: 'keyword' }, mode === 'keyword' ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'newsroom_answer_mode',
+      help: 'Answer mode: 1 for the mode in use (llm: a language model is configured; extractive: answers quote the articles)',
+      labelNames: ['mode'],
+      registers,
+      collect() {
+        const mode = modes()?.answerMode();
+        if (!mode) return;
+        this.set({ mode: 'llm' }, mode === 'llm' ? 1 : 0);
+        this.set({ mode: 'extractive' }, mode === 'extractive' ? 1 : 0);
+      },
+    });
+  }
+
+  private libraryCounts(): ReturnType<MetricsSource['counts']> | null {
+    const source = this.source;
+    if (!source) return null;
+    try {
+      const generation = source.generation();
+      if (this.counted?.generation !== generation) this.counted = { generation, counts: source.counts() };
+      return this.counted.counts;
+    } catch {
+      // The library is closing (shutdown): the gauges are left out of this scrape.
+      return null;
+    }
+  }
+
+  /** A question (`ask`) or summary (`summarize`) answered; summaries' kind `summary` counts as `answer`. */
+  answered(command: 'ask' | 'summarize', result: AnsweredResult): void {
+    const kind = result.kind === 'summary' ? 'answer' : result.kind;
+    this.answers.inc({ command, kind, mode: result.mode });
+    this.retrieval.observe({ command }, result.timings.retrievalMs / 1000);
+    if (result.timings.generationMs > 0) this.generation.observe({ command }, result.timings.generationMs / 1000);
+    this.total.observe({ command }, result.timings.totalMs / 1000);
+  }
+
+  refused(reason: RefusalReason): void {
+    this.refusals.inc({ reason });
+  }
+
+  /** Discord accepted the first response to an interaction `seconds` after the interaction was created. */
+  acknowledged(response: string, seconds: number): void {
+    this.acknowledgement.observe({ response }, Math.max(0, seconds));
+  }
+
+  /** One finished call of the LLM client (see LlmClientOptions.onCall). */
+  llmCall(result: LlmResult): void {
+    if (!result.ok) {
+      this.llmCalls.inc({ outcome: 'failed' });
+      this.llmFailures.inc({ kind: result.error.kind });
+      return;
+    }
+    this.llmCalls.inc({ outcome: 'ok' });
+    if (result.usage) {
+      this.llmTokens.inc({ type: 'prompt' }, result.usage.prompt);
+      this.llmTokens.inc({ type: 'completion' }, result.usage.completion);
+    }
+  }
+
+  /** An ingest run finished (`counts`), or stopped with an error (null). */
+  ingestFinished(trigger: IngestTrigger, counts: IngestCounts | null): void {
+    if (!counts) {
+      this.ingests.inc({ trigger, outcome: 'failed' });
+      return;
+    }
+    const loaded = counts.added + counts.updated + counts.unchanged;
+    const outcome = counts.failed === 0 ? 'ok' : loaded === 0 ? 'failed' : 'partial';
+    this.ingests.inc({ trigger, outcome });
+    for (const key of ['added', 'updated', 'unchanged', 'removed', 'failed'] as const) {
+      if (counts[key] > 0) this.ingestedArticles.inc({ trigger, outcome: key }, counts[key]);
+    }
+  }
+
+  /**
+   * One feed synchronisation finished. `outcome` is a short word the feeds code chooses and keeps
+   * stable, such as `ok`, `not_modified` or `failed`.
+   */
+  feedSynced(outcome: string): void {
+    this.feedSyncs.inc({ outcome });
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** Every metric in the Prometheus text format. */
+  scrape(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
