@@ -588,8 +588,9 @@ export const feedText = {
   waiting: (feed: { url: string; title: string | null }, nextAttempt: string, failures: number, lastError: string | null) =>
     `✗ ${feedLabel(feed)}: not fetched; after ${howMany(failures, 'failure')} in a row it waits until ${utcTime(nextAttempt)}` +
     (lastError ? ` (last error: ${lastError})` : ''),
-  counts: (c: { added: number; updated: number; unchanged: number; failed: number; requests: number; bytes: number; seconds: number }) =>
+  counts: (c: { added: number; updated: number; unchanged: number; duplicates: number; failed: number; requests: number; bytes: number; seconds: number }) =>
     `added ${c.added} · updated ${c.updated} · unchanged ${c.unchanged} · failed ${c.failed} · ` +
+    (c.duplicates > 0 ? `${howMany(c.duplicates, 'duplicate')} · ` : '') +
     `${howMany(c.requests, 'request')} · ${formatMegabytes(c.bytes)} · ${c.seconds.toFixed(1)} s`,
   summary: (s: { synced: number; failed: number; added: number; updated: number; requests: number; bytes: number; seconds: number }) =>
     `feeds: ${s.synced} synced · ${s.failed} failed · added ${s.added} · updated ${s.updated} · ` +

@@ -105,6 +105,13 @@ test('a corrected file replaces its text everywhere: the old version is never fo
     assert.equal(again?.updated, '2026-03-05T09:30:00Z');
     assert.equal(again?.published, '2026-03-02');
     assert.equal((await syncArticlesDir(app))?.unchanged, 1, 'the same version again is unchanged');
+
+    // Details changed, not the words (a section added, the updated date left out): stored, but not an update.
+    fs.writeFileSync(file, story({ title: 'Ferry fares to rise in June', published: '2026-03-02', section: 'Transport' }, [...FARES_AFTER, 'The authority board approved the new fares on Thursday.']));
+    assert.equal((await syncArticlesDir(app))?.updated, 1);
+    const details = app.library.getArticle(SHARED_COLLECTION, 'ferry-fares');
+    assert.equal(details?.section, 'Transport');
+    assert.equal(details?.updated, '2026-03-05T09:30:00Z', 'readers are not told of an update that changed no words');
   } finally {
     app.close();
   }

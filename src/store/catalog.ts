@@ -428,9 +428,14 @@ export class Catalog {
       }
       const own = this.statements.articleByKey.get(collection, article.id);
       if (own) {
-        // The cited version changed: replace its text where it stands.
-        const updated = article.updated && article.updated !== previous?.version.updated ? article.updated : now;
-        const changes = this.writeArticle(collection, article, { published: earliest(own.published, article.published), updated }, chunks, own);
+        // The cited version changed: replace its text where it stands. It was updated at the
+        // source's own new date (when after publication), else now if its words changed; a change
+        // of details only (tags, a date's format) leaves `updated` as it was.
+        const published = earliest(own.published, article.published);
+        const ownDate = article.updated && article.updated !== previous?.version.updated && isLater(article.updated, published) ? article.updated : null;
+        const wordsChanged = own.title !== article.title || this.statements.bodyByKey.get(own.key)?.body !== article.body;
+        const updated = ownDate ?? (wordsChanged ? now : own.updated);
+        const changes = this.writeArticle(collection, article, { published, updated }, chunks, own);
         sources.upsert(sourceRow(collection, article, article.id, null, previous?.firstSeen ?? own.ingested_at, now));
         return { outcome: 'updated', articleId: article.id, changes };
       }
