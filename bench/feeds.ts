@@ -22,6 +22,7 @@ import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { startFakeDiscord } from '../test/fakes/discord/index.ts';
 import { atom, jsonFeed, rss, startNewsroomSite, type NewsroomSite } from '../test/fakes/newsroom-site.ts';
 import { createTestApp } from '../test/support/app.ts';
+import { proseArticle } from './prose.ts';
 import { BENCH_DIR, machineLine, progress, writeResultsSection } from './results.ts';
 import { latency, mark, ms, percentile, table } from './stats.ts';
 
@@ -31,13 +32,26 @@ const SHORT_POLL_S = Number(process.env.BENCH_FEEDS_POLL_S ?? 2);
 const DEFAULT_POLL_S = 600;
 const TRIALS = Number(process.env.BENCH_FEEDS_TRIALS ?? 8);
 
-const sentence = (i: number, k: number) =>
-  `On day ${i} the harbour board heard item ${k} of its agenda, covering dredging costs, ferry timetables and the quay's repairs, and voted after a long debate.`;
+/**
+ * Five paragraphs of story `i` (bench/prose.ts), about 800 characters: each story its own text, as
+ * in a newsroom's feed (stories differing by a number alone would be stored as one, duplicates).
+ */
+function storyParagraphs(i: number): string[] {
+  const sentences = proseArticle(i)
+    .body.split('\n\n')
+    .slice(0, 5)
+    .map((p) => p.split(/(?<=[.”])\s+(?=[A-Z“])/));
+  const paragraphs = sentences.map((s) => s[0] ?? '');
+  for (let k = 0; k < paragraphs.length && paragraphs.join('\n\n').length < 760; k++) {
+    if (sentences[k]?.[1]) paragraphs[k] += ` ${sentences[k]?.[1]}`;
+  }
+  return paragraphs;
+}
 
 /** 200 stories of about 1.3 KB each (five paragraphs), as a newsroom's feed holds them. */
 function stories(site: NewsroomSite, count: number): void {
   for (let i = 0; i < count; i++) {
-    site.publish({ slug: `story-${i}`, title: `Harbour board meeting ${i}`, author: 'Ann Reporter', paragraphs: [1, 2, 3, 4, 5].map((k) => sentence(i, k)) });
+    site.publish({ slug: `story-${i}`, title: `Harbour board meeting ${i}`, author: 'Ann Reporter', paragraphs: storyParagraphs(i) });
   }
 }
 

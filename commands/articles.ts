@@ -15,7 +15,7 @@ import { defineCustomId, integer, oneOf, restOfId } from '../src/discord/custom-
 import { code, joinMarkdown, md, trimAtWord } from '../src/discord/neutralize.ts';
 import { renderFeedback, renderGaps } from '../src/discord/reader-reports.ts';
 import { UserError } from '../src/errors.ts';
-import { discordText } from '../src/messages.ts';
+import { discordText, messages } from '../src/messages.ts';
 import { groupQuestions } from '../src/readers/question-groups.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 
@@ -97,7 +97,11 @@ function page(ctx: BotContext, visible: string[], offset: number, scope: Scope, 
   const embed: APIEmbed = {
     title: discordText.articlesPage(start + 1, start + shown.length, found.length),
     description: joinMarkdown(
-      shown.map((a) => md`${code(a.published?.slice(0, 10) ?? 'undated   ')} **${trimAtWord(a.title, 150)}**\n\u2003id: ${code(a.id)}`),
+      shown.map((a) => {
+        const updated = a.updated ? md` · ${messages.updatedOn(a.published, a.updated)}` : md``;
+        const aliases = a.aliases.length > 0 ? md` · ${messages.alsoAs(a.aliases.slice(0, 3))}` : md``;
+        return md`${code(a.published?.slice(0, 10) ?? 'undated   ')} **${trimAtWord(a.title, 150)}**\n\u2003id: ${code(a.id)}${updated}${aliases}`;
+      }),
       '\n',
     ).toString(),
     color: 0x2b6cb0,

@@ -7,6 +7,7 @@ import {
 import { defineCommand } from '../src/discord/command.ts';
 import { neutralize } from '../src/discord/neutralize.ts';
 import { UserError } from '../src/errors.ts';
+import { forgetSource } from '../src/ingest.ts';
 import { discordText, messages } from '../src/messages.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 
@@ -30,9 +31,11 @@ export const forget = defineCommand({
     if (ctx.app.library.getArticle(SHARED_COLLECTION, args.article)) throw new UserError(discordText.forgetShared);
     throw new UserError(messages.articleNotFound(args.article));
   },
-  async execute({ interaction, ctx, args, checked: { collection, article } }) {
-    await ctx.app.library.write(async (writer) => writer.removeArticle(collection, args.article));
-    await interaction.editReply({ content: neutralize(discordText.forgotten(article.title)).toString() });
+  async execute({ interaction, ctx: { app }, args, checked: { collection, article } }) {
+    const forgotten = await forgetSource({ library: app.library, embedder: app.embedder, chunking: app.config.chunking }, collection, args.article);
+    const others = forgotten?.after?.sources.length ?? 0;
+    const reply = others > 0 ? discordText.forgottenSourceOnly(article.title, others) : discordText.forgotten(article.title);
+    await interaction.editReply({ content: neutralize(reply).toString() });
   },
   async autocomplete(interaction, ctx) {
     const collection = ctx.writableCollection(interaction);

@@ -12,6 +12,14 @@ export interface Config {
   writeLockWaitMs: number;
   /** Folder synced into the shared collection when the bot or console starts; null to skip. */
   articlesDir: string | null;
+  /**
+   * WATCH_ARTICLES: while the bot or console runs, files added, changed or removed under
+   * articlesDir are ingested, updated or retracted within seconds (and removals made while it was
+   * stopped are retracted at start-up). Off: articlesDir is read at start-up only, and never pruned.
+   */
+  watchArticles: boolean;
+  /** How long a changed file's size and modification time must stay the same before it is read. */
+  watchSettleMs: number;
   /** LOG_LEVEL; unset, `info` for the Discord bot and `warn` for the local console (the CLI sets its own). */
   logLevel: string;
   /** LOG_FORMAT: `auto` (readable on a terminal, JSON lines otherwise), `pretty` or `json`. */
@@ -117,6 +125,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       return null;
     }
   };
+  const flag = (name: string, fallback: boolean): boolean => {
+    const raw = text(name);
+    if (raw === null) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  };
   const snowflake = (name: string): string | null => {
     const raw = text(name);
     if (raw !== null && !/^\d{15,21}$/.test(raw)) {
@@ -166,6 +182,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     dataDir,
     writeLockWaitMs: integer('WRITE_LOCK_WAIT_S', 300, 0, 86_400) * 1000,
     articlesDir: articlesDirRaw ? path.resolve(cwd, articlesDirRaw) : null,
+    watchArticles: flag('WATCH_ARTICLES', true),
+    watchSettleMs: integer('WATCH_SETTLE_MS', 1000, 100, 60_000),
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, text('DISCORD_TOKEN') ? 'info' : 'warn'),
     logFormat: oneOf('LOG_FORMAT', LOG_FORMATS, 'auto'),
     maxFileBytes: integer('MAX_FILE_MB', 10, 1, 1024) * 1024 * 1024,

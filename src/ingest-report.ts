@@ -1,11 +1,15 @@
 import type { IngestSummary } from './ingest.ts';
 import { cliText } from './messages.ts';
 
-/** `added 3 · updated 1 · unchanged 6 · removed 0 · failed 1 · 42 chunks · 2.1 s` (documented in the README). */
+/**
+ * `added 3 · updated 1 · unchanged 6 · removed 0 · failed 1 · 42 chunks · 2.1 s` (documented in the README),
+ * with `· 2 duplicates` before the chunks when some items were stories already stored.
+ */
 export function summaryLine(s: IngestSummary): string {
+  const duplicates = s.duplicates > 0 ? ` · ${s.duplicates} duplicate${s.duplicates === 1 ? '' : 's'}` : '';
   return (
     `added ${s.added} · updated ${s.updated} · unchanged ${s.unchanged} · removed ${s.removed} · failed ${s.failed}` +
-    ` · ${s.chunks} chunks · ${s.seconds.toFixed(1)} s`
+    `${duplicates} · ${s.chunks} chunks · ${s.seconds.toFixed(1)} s`
   );
 }
 

@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { Article, LoadResult } from './articles/article.ts';
 import type { Embedder } from './embeddings/embedder.ts';
 import type { EmbeddedChunk } from './store/catalog.ts';
-import type { Library, LibraryWriter } from './store/library.ts';
+import type { EmbeddingModel, Library, LibraryWriter } from './store/library.ts';
+import type { StoredArticle } from './store/types.ts';
 import { chunkText } from './text/chunker.ts';
 import { countLlmTokens } from './text/llm-tokens.ts';
 
@@ -28,8 +29,13 @@ export interface IngestSummary {
   added: number;
   updated: number;
   unchanged: number;
+  /** Sources gone (pruned, or a removed file): their articles are retracted unless another source has the story. */
   removed: number;
   failed: number;
+  /** Items found to be a story already stored under another id (identical or lightly edited text): stored once. */
+  duplicates: number;
+  /** Each duplicate: where it came from, the id it gave, and the stored article it belongs to now. */
+  merged: { source: string; id: string; article: string }[];
   /** Chunks written by this run. */
   chunks: number;
   /** Chunks stored without an embedding because the model is unavailable. */
@@ -87,13 +93,15 @@ export async function ingest(
     unchanged: 0,
     removed: 0,
     failed: 0,
+    duplicates: 0,
+    merged: [],
     chunks: 0,
     pendingEmbeddings: 0,
     seconds: 0,
     failures: [],
   };
   const { library, embedder } = deps;
-  const model = embedder ? { id: embedder.modelId, dimensions: embedder.dimensions } : null;
+  const model = modelOf(embedder);
 
   await library.write(async (writer) => {
     const seen = new Set<string>();
@@ -104,11 +112,17 @@ export async function ingest(
     const store = async (entry: PendingStore): Promise<void> => {
       try {
         const chunks = await entry.chunks;
-        const outcome = writer.putArticle(entry.article, options.collection, chunks, model);
-        if (outcome === 'added') summary.added++;
-        else if (outcome === 'updated') summary.updated++;
-        else summary.unchanged++;
-        if (outcome !== 'unchanged') {
+        const { article } = entry;
+        const result = writer.storeArticle(article, options.collection, chunks, model);
+        if (result.outcome === 'added') summary.added++;
+        else if (result.outcome === 'updated') summary.updated++;
+        else if (result.outcome === 'unchanged') summary.unchanged++;
+        else {
+          summary.duplicates++;
+          summary.merged.push({ source: article.source, id: article.id, article: result.articleId });
+        }
+        // Its chunks were stored unless it was unchanged, or a duplicate of a newer version.
+        if (result.outcome !== 'unchanged' && result.articleId === article.id) {
           summary.chunks += chunks.length;
           if (!model) summary.pendingEmbeddings += chunks.length;
         }
@@ -129,9 +143,11 @@ export async function ingest(
       } else {
         const article = item.article;
         seen.add(article.id);
-        const stored = library.getArticle(options.collection, article.id);
+        const stored = library.sourceVersion(options.collection, article.id);
         if (stored?.contentHash === article.contentHash) {
           summary.unchanged++;
+          // The same text found elsewhere (a moved file): record where, so removing it later retracts it.
+          if (stored.source !== article.source) writer.storeArticle(article, options.collection, [], null);
         } else {
           queue.push({ article, chunks: embedChunks(article, embedder, options.chunking) });
           if (queue.length > EMBED_AHEAD) await store(queue.shift() as PendingStore);
@@ -141,7 +157,12 @@ export async function ingest(
     }
     while (queue.length > 0) await store(queue.shift() as PendingStore);
 
-    if (options.prune) summary.removed = prune(writer, library, options.collection, options.prune.roots, seen, failedFiles);
+    if (options.prune) {
+      const gone = sourcesGone(library, options.collection, options.prune.roots, seen, failedFiles);
+      for (const sourceId of gone) {
+        if ((await retractSource(writer, { embedder, chunking: options.chunking }, options.collection, sourceId)) !== null) summary.removed++;
+      }
+    }
   });
   summary.seconds = (performance.now() - started) / 1000;
   return summary;
@@ -160,29 +181,82 @@ function fileOf(source: string): string {
   return hash > 0 && !/^https?:/i.test(source) ? source.slice(0, hash) : source;
 }
 
-function isUnder(file: string, roots: string[]): boolean {
+function isUnder(file: string, roots: readonly string[]): boolean {
   return roots.some((root) => {
     const relative = path.relative(path.resolve(root), file);
     return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
   });
 }
 
-function prune(
+/**
+ * Ids of the collection's sources under `roots` that this ingest did not see: their files are
+ * gone, or no longer hold them. A path that failed to load this time (a file that does not parse,
+ * an unreadable folder, a missing root) keeps what it had: nothing stored is lost to a bad read.
+ * Aliases come first, so a story losing all its sources is retracted without promoting one in between.
+ */
+function sourcesGone(library: Library, collection: string, roots: readonly string[], seen: Set<string>, failedPaths: Set<string>): string[] {
+  const failed = [...failedPaths];
+  const gone = library
+    .sourcesIn(collection)
+    .filter(({ sourceId, source }) => {
+      const file = fileOf(source);
+      return !seen.has(sourceId) && isUnder(file, roots) && !isUnder(file, failed);
+    });
+  return gone.sort((a, b) => Number(a.sourceId === a.articleId) - Number(b.sourceId === b.articleId)).map((s) => s.sourceId);
+}
+
+function modelOf(embedder: Embedder | null): EmbeddingModel | null {
+  return embedder ? { id: embedder.modelId, dimensions: embedder.dimensions } : null;
+}
+
+/** What retracting one source did: its article retracted, an alias dropped, or the next version cited instead. */
+export type SourceRetraction = 'article' | 'alias' | 'promoted';
+
+/**
+ * Removes one source of a stored story (the id it gave): the article goes with its last source;
+ * while another source remains the article stays, and when the removed source was the cited
+ * version, the newest remaining version is embedded and cited in its place. Null when unknown.
+ */
+export async function retractSource(
   writer: LibraryWriter,
-  library: Library,
+  deps: { embedder: Embedder | null; chunking: ChunkingOptions },
   collection: string,
-  roots: string[],
-  seen: Set<string>,
-  failedFiles: Set<string>,
-): number {
-  let removed = 0;
-  for (const article of library.listArticles([collection])) {
-    const file = fileOf(article.source);
-    // A source that failed to load this time keeps its articles: nothing stored is lost to a bad read.
-    if (seen.has(article.id) || failedFiles.has(file) || !isUnder(file, roots)) continue;
-    if (writer.removeArticle(collection, article.id)) removed++;
+  sourceId: string,
+): Promise<SourceRetraction | null> {
+  const plan = writer.planSourceRemoval(collection, sourceId);
+  if (plan.kind === 'absent') return null;
+  if (plan.kind === 'promote') {
+    const chunks = await embedChunks(plan.next, deps.embedder, deps.chunking);
+    writer.promoteSource(collection, sourceId, plan.next, chunks, modelOf(deps.embedder));
+    return 'promoted';
   }
-  return removed;
+  return writer.dropSource(collection, sourceId);
+}
+
+/** What `forget` did: the article as it was, what happened, and the article as it stays (null when retracted). */
+export interface Forgotten {
+  before: StoredArticle;
+  outcome: SourceRetraction;
+  after: StoredArticle | null;
+}
+
+/**
+ * `forget <id>`: removes the source that gave `id` (an article's own id or an alias). The story is
+ * retracted with its last source; while another source has it, it stays (see retractSource).
+ * Null when no stored article has that id.
+ */
+export async function forgetSource(
+  deps: IngestDeps & { chunking: ChunkingOptions },
+  collection: string,
+  id: string,
+): Promise<Forgotten | null> {
+  const before = deps.library.getArticle(collection, id);
+  if (!before) return null;
+  const outcome = await deps.library.write((writer) => retractSource(writer, deps, collection, id));
+  if (outcome === null) return null;
+  const remaining = before.sources.find((s) => s.id !== id);
+  const after = outcome === 'article' || !remaining ? null : (deps.library.getArticle(collection, remaining.id) ?? null);
+  return { before, outcome, after };
 }
 
 /**

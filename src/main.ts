@@ -11,16 +11,45 @@ import { startOpsServer, type OpsServer } from './ops/http-server.ts';
 import { Metrics } from './ops/metrics.ts';
 import { Readiness } from './ops/readiness.ts';
 import { logSync, syncArticlesDir, syncReport } from './sync.ts';
+import type { FolderWatcher } from './watch/folder-watcher.ts';
+import { followArticlesDir } from './watch/follow-articles.ts';
 
-/** The ready app with ARTICLES_DIR synced in, and what the sync did. */
-async function loadApp(start: AppStart): Promise<{ app: App; synced: IngestSummary | null }> {
+interface Loaded {
+  app: App;
+  /** What the start-up sync of ARTICLES_DIR did. */
+  synced: IngestSummary | null;
+  /** Follows ARTICLES_DIR while running (WATCH_ARTICLES); stop it before closing the app. */
+  watcher: FolderWatcher | null;
+}
+
+/**
+ * The ready app with ARTICLES_DIR synced in, and followed from then on: the watch starts before
+ * the sync, so a file changed during it is applied right after. `report` hears of each change.
+ */
+async function loadApp(start: AppStart, report: (summary: IngestSummary) => void): Promise<Loaded> {
   const app = await start.ready;
+  let watcher: FolderWatcher | null = null;
   try {
-    return { app, synced: await syncArticlesDir(app) };
+    watcher = followArticlesDir(app, report);
+    const synced = await syncArticlesDir(app);
+    watcher?.resume();
+    return { app, synced, watcher };
   } catch (error) {
+    await watcher?.stop();
     app.close();
     throw error;
   }
+}
+
+/** Stops following the folder (letting a change in progress finish), then closes the app. */
+async function closeLoaded({ app, watcher }: Loaded): Promise<void> {
+  await watcher?.stop();
+  app.close();
+}
+
+/** Whether a sync changed anything worth telling: quiet when every file was unchanged. */
+function changedSomething(s: IngestSummary): boolean {
+  return s.added + s.updated + s.removed + s.failed + s.duplicates > 0;
 }
 
 /** Health, readiness and metrics (HTTP_PORT), started before anything else so a busy port stops start-up at once. */
@@ -86,7 +115,9 @@ async function serve(config: Config, logger: Logger, bot: boolean, hooks: ServeH
   if (bot) {
     // Loading the embedding model is slow and not fatal (search falls back to keywords): the bot
     // logs in meanwhile and answers "warming up" until it is done.
-    const loading = loadApp(start);
+    const loading = loadApp(start, (summary) => {
+      if (config.articlesDir && changedSomething(summary)) logSync(logger, config.articlesDir, summary);
+    });
     loading.then(({ app, synced }) => {
       hooks.onLoaded();
       if (synced && config.articlesDir) logSync(logger, config.articlesDir, synced);
@@ -97,13 +128,15 @@ async function serve(config: Config, logger: Logger, bot: boolean, hooks: ServeH
       return await runBot(config, logger, loading.then((l) => l.app), { metrics, readiness });
     } finally {
       readiness.set('app', () => 'shutting down');
-      await loading.then(({ app }) => app.close(), () => undefined);
+      await loading.then(closeLoaded, () => undefined);
     }
   }
 
-  let loaded: { app: App; synced: IngestSummary | null };
+  let loaded: Loaded;
   try {
-    loaded = await loadApp(start);
+    loaded = await loadApp(start, (summary) => {
+      if (config.articlesDir && changedSomething(summary)) process.stdout.write(`${syncReport(config.articlesDir, summary)}\n`);
+    });
   } catch (error) {
     process.stderr.write(`Could not start: ${errorMessage(error)}\n`);
     return 1;
@@ -125,7 +158,7 @@ async function serve(config: Config, logger: Logger, bot: boolean, hooks: ServeH
   } finally {
     readiness.set('app', () => 'shutting down');
     await poller?.stop();
-    app.close();
+    await closeLoaded(loaded);
   }
 }
 

@@ -37,6 +37,11 @@ export const messages = {
   articleAmbiguous: (reference: string, candidates: { id: string; title: string; published: string | null }[]) =>
     `Several articles match "${reference}"; name one by its id:\n` +
     candidates.map((c) => `- ${c.id}: ${c.title}${c.published ? ` (${c.published.slice(0, 10)})` : ''}`).join('\n'),
+  /** The other ids a story stored from several sources answers to. */
+  alsoAs: (ids: readonly string[]) => `also as ${ids.join(', ')}`,
+  /** Beside a source's date: "updated 2026-04-12", with the time of day when it is the day it was published. */
+  updatedOn: (published: string | null, updated: string) =>
+    `updated ${updated.slice(0, 10)}${published?.slice(0, 10) === updated.slice(0, 10) && updated.length > 10 ? ` ${updated.slice(11, 16)}` : ''}`,
 } as const;
 
 function dateRange(from: string, to: string): string {
@@ -85,6 +90,8 @@ export const discordText = {
   ingested: (added: number, updated: number, unchanged: number, failed: number) =>
     `Added ${added}, updated ${updated}, unchanged ${unchanged}, failed ${failed}.`,
   forgotten: (title: string) => `Removed “${title}”. It will not be cited again.`,
+  forgottenSourceOnly: (title: string, others: number) =>
+    `Removed this source of “${title}”. The story is still stored from ${others === 1 ? 'another source' : `${others} other sources`}, so it can still be cited; forget it again to remove ${others === 1 ? 'that one' : 'them'} too.`,
   forgetShared: 'That article is in the newsroom-wide archive; the operator removes those with `newsroom forget`.',
   noArticles: 'No stored articles match.',
   articlesPage: (from: number, to: number, total: number) => `Articles ${from}–${to} of ${total}, newest first`,
@@ -160,6 +167,8 @@ export const cliText = {
   unexpectedError: (message: string) => `Unexpected error: ${message}`,
   forgetWhich: 'Name the article to forget: newsroom forget <article id>',
   forgotten: (id: string, title: string, collection: string) => `removed ${id} (“${title}”) from ${collection}`,
+  stillStored: (id: string, sources: readonly string[]) =>
+    `the story is still stored as ${id}, from ${sources.length === 1 ? 'its other source' : `${sources.length} other sources`}: ${sources.join(', ')}`,
   noGaps: 'No unanswered questions recorded yet.',
   noFeedback: 'No votes on answers recorded yet.',
   noFeedbackSince: (since: string) => `No votes on answers since ${since}.`,
@@ -301,6 +310,8 @@ export const loadMessages = {
   invalidUrl: (where: string, url: string) => `${where} has the url "${truncate(url)}", which is not an absolute http(s) address`,
   invalidPublished: (where: string, value: string) =>
     `${where} has the published date "${truncate(value)}", which is not a date (use YYYY-MM-DD or an ISO 8601 date-time)`,
+  invalidUpdated: (where: string, value: string) =>
+    `${where} has the updated date "${truncate(value)}", which is not a date (use YYYY-MM-DD or an ISO 8601 date-time)`,
   duplicateId: (where: string, id: string, firstWhere: string) =>
     `${where} has the id "${id}", which ${firstWhere} already uses`,
 
@@ -709,8 +720,9 @@ export const feedText = {
   waiting: (feed: { url: string; title: string | null }, nextAttempt: string, failures: number, lastError: string | null) =>
     `✗ ${feedLabel(feed)}: not fetched; after ${howMany(failures, 'failure')} in a row it waits until ${utcTime(nextAttempt)}` +
     (lastError ? ` (last error: ${lastError})` : ''),
-  counts: (c: { added: number; updated: number; unchanged: number; failed: number; requests: number; bytes: number; seconds: number }) =>
+  counts: (c: { added: number; updated: number; unchanged: number; duplicates: number; failed: number; requests: number; bytes: number; seconds: number }) =>
     `added ${c.added} · updated ${c.updated} · unchanged ${c.unchanged} · failed ${c.failed} · ` +
+    (c.duplicates > 0 ? `${howMany(c.duplicates, 'duplicate')} · ` : '') +
     `${howMany(c.requests, 'request')} · ${formatMegabytes(c.bytes)} · ${c.seconds.toFixed(1)} s`,
   summary: (s: { synced: number; failed: number; added: number; updated: number; requests: number; bytes: number; seconds: number }) =>
     `feeds: ${s.synced} synced · ${s.failed} failed · added ${s.added} · updated ${s.updated} · ` +

@@ -15,26 +15,16 @@ const LISTED_FAILURES = 20;
 /**
  * Brings the shared collection up to date with ARTICLES_DIR (unchanged files are skipped by
  * hash, so this is cheap on every start) and embeds chunks stored while the model was missing.
- * The caller reports the summary: `syncReport` for people, `logSync` for the operator's log.
+ * A followed folder (WATCH_ARTICLES) is also pruned: what was removed from it while the bot was
+ * stopped is retracted. The caller reports the summary: `syncReport` for people, `logSync` for the
+ * operator's log.
  */
 export async function syncArticlesDir(app: App): Promise<IngestSummary | null> {
   // A read-only library is served as it is.
   if (app.library.readOnly) return null;
   const dir = app.config.articlesDir;
   let summary: IngestSummary | null = null;
-  if (dir) {
-    try {
-      summary = await ingest(
-        { library: app.library, embedder: app.embedder },
-        loadPaths([dir], { maxBytes: app.config.maxFileBytes }),
-        { collection: SHARED_COLLECTION, chunking: app.config.chunking },
-      );
-    } catch (error) {
-      app.metrics?.ingestFinished('articles_dir', null);
-      throw error;
-    }
-    app.metrics?.ingestFinished('articles_dir', summary);
-  }
+  if (dir) summary = await syncPaths(app, [dir], app.config.watchArticles ? [dir] : null);
   if (app.embedder && app.library.pendingCount() > 0) {
     await embedPending({ library: app.library, embedder: app.embedder });
   }
@@ -62,6 +52,28 @@ export async function switchToModel(app: App, embedder: Embedder): Promise<numbe
   return embedded;
 }
 
+/**
+ * Ingests `paths` (files or folders under ARTICLES_DIR) into the shared collection; with
+ * `pruneRoots`, the sources under them that were not read this time are retracted (a path that
+ * failed to load keeps what it had). The start-up sync's and the watched folder's one way in;
+ * each run is counted in the `articles_dir` ingest metrics.
+ */
+export async function syncPaths(app: App, paths: readonly string[], pruneRoots: readonly string[] | null): Promise<IngestSummary> {
+  let summary: IngestSummary;
+  try {
+    summary = await ingest(
+      { library: app.library, embedder: app.embedder },
+      loadPaths(paths, { maxBytes: app.config.maxFileBytes }),
+      { collection: SHARED_COLLECTION, chunking: app.config.chunking, ...(pruneRoots ? { prune: { roots: [...pruneRoots] } } : {}) },
+    );
+  } catch (error) {
+    app.metrics?.ingestFinished('articles_dir', null);
+    throw error;
+  }
+  app.metrics?.ingestFinished('articles_dir', summary);
+  return summary;
+}
+
 /** Why each item failed, the missing ARTICLES_DIR itself said plainly. */
 function reasons(dir: string, summary: IngestSummary): string[] {
   const only = summary.failures[0];
@@ -78,8 +90,8 @@ export function syncReport(dir: string, summary: IngestSummary): string {
 
 /** One log line for the sync: info when all went in, warn with the reasons when something failed. */
 export function logSync(logger: Logger, dir: string, summary: IngestSummary): void {
-  const { added, updated, unchanged, removed, failed, chunks } = summary;
-  const fields = { articlesDir: dir, added, updated, unchanged, removed, failed, chunks, seconds: Number(summary.seconds.toFixed(2)) };
+  const { added, updated, unchanged, removed, failed, duplicates, chunks } = summary;
+  const fields = { articlesDir: dir, added, updated, unchanged, removed, failed, duplicates, chunks, seconds: Number(summary.seconds.toFixed(2)) };
   if (failed === 0) logger.info(fields, 'articles synced');
   else logger.warn({ ...fields, failures: reasons(dir, summary).map((line) => line.replace(/^✗ /, '')) }, 'articles synced; some could not be loaded');
 }

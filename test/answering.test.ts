@@ -326,7 +326,7 @@ test('honest paraphrases of the benchmark answers keep their citation; passages 
 
 test('figures are compared by value: 5,200 is 5200, $4 million is 4 million or 4,000,000', () => {
   const passage = (text: string): Passage => ({
-    chunkId: 1, articleId: 'a', collection: 'shared', title: 'Ferry ridership', url: null, published: '2026-03-02', byline: null,
+    chunkId: 1, articleId: 'a', collection: 'shared', title: 'Ferry ridership', url: null, published: '2026-03-02', updated: null, byline: null,
     text, start: 0, end: text.length, score: 0, denseRank: null, keywordRank: null, similarity: null,
   });
   const p = [passage('The harbour ferry carried 5,200 riders a day, and the new dock cost $4 million, about five months of fares.')];

@@ -47,8 +47,11 @@ test('ingest prints one summary line, each failed file on stderr with its reason
   const again = newsroom(['ingest', path.join(ROOT, 'articles'), '--json']);
   assert.equal(again.code, 0, again.stderr);
   const summary = JSON.parse(again.stdout) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(summary), ['added', 'updated', 'unchanged', 'removed', 'failed', 'chunks', 'pendingEmbeddings', 'seconds', 'failures']);
-  assert.deepEqual({ ...summary, seconds: 0 }, { added: 0, updated: 0, unchanged: 10, removed: 0, failed: 0, chunks: 0, pendingEmbeddings: 0, seconds: 0, failures: [] });
+  assert.deepEqual(Object.keys(summary), ['added', 'updated', 'unchanged', 'removed', 'failed', 'duplicates', 'merged', 'chunks', 'pendingEmbeddings', 'seconds', 'failures']);
+  assert.deepEqual(
+    { ...summary, seconds: 0 },
+    { added: 0, updated: 0, unchanged: 10, removed: 0, failed: 0, duplicates: 0, merged: [], chunks: 0, pendingEmbeddings: 0, seconds: 0, failures: [] },
+  );
 });
 
 test('an ingest where nothing loads exits 1 and says why', () => {
@@ -82,7 +85,7 @@ test('forget --json names what was removed; gaps --json lists the questions the 
 
   const forget = newsroom(['forget', 'a1', '--json']);
   assert.equal(forget.code, 0, forget.stderr);
-  assert.deepEqual(JSON.parse(forget.stdout), { removed: { id: 'a1', title: 'Tide tables', collection: 'shared' } });
+  assert.deepEqual(JSON.parse(forget.stdout), { removed: { id: 'a1', title: 'Tide tables', collection: 'shared' }, kept: null });
   const again = newsroom(['forget', 'a1', '--json']);
   assert.equal(again.code, 1);
   assert.equal(again.stdout, '');
@@ -166,7 +169,7 @@ test('the chat console answers questions and commands as Discord will', () => {
 test("plain-text answers: only the bot's markers read as [n]; an article's own numbers are shown as ［7］", () => {
   const citation: Citation = {
     number: 1, articleId: 'ferry-fares-rise', collection: 'shared', title: 'Harbour ferry fares rise [7]',
-    url: 'https://news.example/transit/ferry-fares-rise', published: '2026-03-02', byline: 'Transit desk [2]', chunkId: 1,
+    url: 'https://news.example/transit/ferry-fares-rise', published: '2026-03-02', updated: null, byline: 'Transit desk [2]', chunkId: 1,
     excerpt: "Fares will rise to $4.50, as the authority's report [7] recommended, up [1, 2].", start: 0, end: 10,
   };
   const result: AnswerResult = {

@@ -64,6 +64,7 @@ before(async () => {
         title: 'Harbour ferry fares rise [x](http://evil.example/t)',
         url: null,
         published: '2026-04-01',
+        updated: null,
         byline: null,
         chunkId: 1,
         excerpt: 'Fares rise.',

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { ParsePool } from '../src/articles/parse-pool.ts';
 import { loadConfig } from '../src/config.ts';
+import { resultLine } from '../src/cli/feeds.ts';
+import { renderAnswer } from '../src/cli/render.ts';
 import { isUserError } from '../src/errors.ts';
 import { nextAttemptAfter } from '../src/feeds/backoff.ts';
 import { isFullText } from '../src/feeds/feed-document.ts';
@@ -14,6 +16,7 @@ import { FEED_SYNC_LOCK_FILES, runFeedSync, type FeedSyncRun } from '../src/feed
 import { findFeed, followFeed, unfollowFeed } from '../src/feeds/subscriptions.ts';
 import { MAX_ITEMS_PER_FEED, type FeedSyncReport, type FeedSyncResult } from '../src/feeds/sync.ts';
 import { USER_AGENT } from '../src/net/safe-fetch.ts';
+import { toFtsQuery } from '../src/retrieval/keyword-query.ts';
 import type { FeedRecord } from '../src/store/feed-tables.ts';
 import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
@@ -353,6 +356,73 @@ test('a story added, corrected (same guid, new text) and deleted between syncs: 
   assert.equal(app.library.listArticles().length, 4);
 });
 
+test('a feed story corrected with a later updated date replaces its text: first publication kept, the update recorded and cited, the old text never found; two feeds of one collection name it once', async (t) => {
+  const { app, site } = await setUp(t);
+  const before = [LONG('The dredging plan'), 'Dredging the main channel will cost 1.2 million, harbour master Orla Brennock said on Monday.', LONG('The start in May')];
+  const after = [LONG('The dredging plan'), 'Dredging the main channel will cost 1.9 million, harbour master Orla Brannigan said on Monday.', LONG('The start in May')];
+  const first = site.publish(story('dredging-vote', 'Board votes to dredge the harbour', before));
+  // The full story in Atom (with its updated date), and the same stories as teasers whose pages are read.
+  await followFeed(app, site.url('/atom.xml'), SHARED_COLLECTION);
+  await followFeed(app, site.url('/rss.xml'), SHARED_COLLECTION);
+  const t0 = Date.now();
+  const at = (minutes: number) => () => new Date(t0 + minutes * 60_000);
+  const added = await sync(app, { now: at(0) });
+  assert.deepEqual(added.feeds.map((f) => f.status), ['synced', 'synced']);
+  assert.deepEqual([added.added, added.updated, added.unchanged], [1, 0, 1], 'the second feed’s copy of the story is the same article, unchanged');
+  const id = '127-0-0-1-stories-dredging-vote';
+  assert.equal(app.library.listArticles([SHARED_COLLECTION]).length, 1);
+  assert.deepEqual(app.library.sourcesIn(SHARED_COLLECTION).map((s) => [s.sourceId, s.source]), [[id, site.url('/stories/dredging-vote')]]);
+  const stored = app.library.getArticle(SHARED_COLLECTION, id);
+  assert.equal(stored?.updated, null, 'Atom’s updated equal to its published is not an update');
+  const question = 'How much will dredging the main channel cost?';
+  const oldAnswer = await app.answerer.ask({ question, collections: [SHARED_COLLECTION] });
+  assert.ok(oldAnswer.citations.some((c) => c.articleId === id && c.excerpt.includes('1.2 million') && c.updated === null), renderAnswer(oldAnswer));
+
+  // The correction: new text, the same guid and link, an hour-later updated date in the feed.
+  const corrected = site.correct('dredging-vote', { paragraphs: after });
+  assert.ok(corrected.updated);
+  const report = await sync(app, { now: at(90) });
+  assert.ok(report.updated >= 1, JSON.stringify(report.feeds.map((f) => [f.url, f.added, f.updated, f.unchanged, f.failed])));
+  assert.equal(report.added, 0);
+
+  const now = app.library.getArticle(SHARED_COLLECTION, id);
+  assert.equal(app.library.listArticles([SHARED_COLLECTION]).length, 1);
+  assert.equal(Date.parse(now?.published ?? ''), Date.parse(first.published ?? ''), 'the first publication date stays');
+  assert.equal(Date.parse(now?.updated ?? ''), Date.parse(corrected.updated), 'the feed’s updated date is recorded');
+  assert.match(app.library.getBody(SHARED_COLLECTION, id) ?? '', /1\.9 million, harbour master Orla Brannigan/);
+  assert.deepEqual(app.library.keywordSearch(toFtsQuery('Brennock') ?? '', 10, { collections: [SHARED_COLLECTION] }), [], 'the superseded name is not found');
+  assert.ok(app.library.chunksOfArticle(SHARED_COLLECTION, id).every((c) => !c.text.includes('1.2 million') && !c.text.includes('Brennock')));
+  const answer = await app.answerer.ask({ question, collections: [SHARED_COLLECTION] });
+  assert.equal(answer.kind, 'answer', renderAnswer(answer));
+  assert.ok(answer.citations.some((c) => c.excerpt.includes('1.9 million')), renderAnswer(answer));
+  for (const c of answer.citations) {
+    assert.ok(!c.excerpt.includes('1.2 million') && !c.excerpt.includes('Brennock'), `superseded text cited: ${c.excerpt}`);
+    assert.equal(Date.parse(c.updated ?? ''), Date.parse(corrected.updated));
+  }
+  // Updated the day it was published: the time says when.
+  assert.match(renderAnswer(answer), /Board votes to dredge the harbour \(2026-03-02 · updated 2026-03-02 10:00 · Ann Reporter\)/);
+
+  // Synced again with nothing new: unchanged, and the recorded update stays as it was.
+  const again = await sync(app, { now: at(200) });
+  assert.deepEqual([again.added, again.updated], [0, 0]);
+  assert.equal(app.library.getArticle(SHARED_COLLECTION, id)?.updated, now?.updated);
+});
+
+test('a wire story a feed lists twice under two links (a new headline, the same words) is stored once, with both sources, and counted as a duplicate', async (t) => {
+  const { app, site } = await setUp(t);
+  const wire = [LONG('The ferry strike'), 'Ferry crews walked out at dawn on Tuesday over pay, stranding 3,000 commuters at the quay.', LONG('The talks on Friday')];
+  site.publish(story('ferry-strike', 'Ferry crews strike over pay', wire));
+  site.publish(story('ferry-strike-wire', 'Commuters stranded as ferry crews walk out', wire));
+  await followFeed(app, site.url('/rss-full.xml'), SHARED_COLLECTION);
+  const result = only(await sync(app));
+  assert.deepEqual([result.added, result.duplicates, result.failed], [1, 1, 0]);
+  assert.match(resultLine(result), /added 1 · updated 0 · unchanged 0 · failed 0 · 1 duplicate · /);
+  assert.equal(app.library.listArticles([SHARED_COLLECTION]).length, 1);
+  assert.deepEqual(app.library.sourcesIn(SHARED_COLLECTION).map((s) => s.source).sort(), [site.url('/stories/ferry-strike'), site.url('/stories/ferry-strike-wire')].sort());
+  const again = only(await sync(app));
+  assert.equal(again.status, 'not_modified');
+});
+
 test('feeds that fail (HTML, bad XML, 50 MB, a redirect loop, a 404, silence) are reported one by one; the others still sync', async (t) => {
   const { app, site } = await setUp(t);
   site.publish(story('bridge', 'Bridge reopens', ['The Kestrel bridge reopened on Monday.']));
@@ -473,13 +543,30 @@ test('bad items: no link or guid, a page that 404s, odd and missing dates; each 
   assert.match(app.library.getBody(SHARED_COLLECTION, '127-0-0-1-stories-kept') ?? '', /after 30 years/);
 });
 
+const NOTICE_WORDS = 'harbour quay ferry tide board council notice terms objection planning permit dredging channel pier landing levy grant survey tender contract mooring licence berth slipway warden rates vessel cargo crane tanker pilot lock sluice basin marina wharf buoy beacon jetty dock'.split(' ');
+
+/**
+ * A notice's full text, about 650 characters, its words drawn from a seeded sequence: every notice
+ * is its own text (a templated one differing by its number alone would be one story, a duplicate).
+ */
+function noticeText(i: number): string {
+  let x = (i * 2654435761 + 1) >>> 0;
+  const words = Array.from({ length: 96 }, () => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return NOTICE_WORDS[(x >>> 16) % NOTICE_WORDS.length] as string;
+  });
+  const sentences: string[] = [];
+  for (let k = 0; k < words.length; k += 12) sentences.push(`${words.slice(k, k + 12).join(' ')}.`);
+  return `Notice ${i}: ${sentences.join(' ')}`;
+}
+
 test('a feed with 10,000 items: the newest 200 are read, newest first by date, and the report says so', async (t) => {
   const { app, site } = await setUp(t);
   const base = Date.parse('2025-01-01T00:00:00Z');
   // The feed lists them oldest first, to show the cap goes by date, not by position.
   const items = Array.from({ length: 10_000 }, (_, i) => {
     const date = new Date(base + i * 3600_000).toUTCString();
-    return `<item><title>Notice ${i}</title><link>${site.url(`/notices/${i}`)}</link><pubDate>${date}</pubDate><description>${escapeXml([LONG(`Notice ${i}`), LONG('Its terms'), LONG('Objections')].join(' '))}</description></item>`;
+    return `<item><title>Notice ${i}</title><link>${site.url(`/notices/${i}`)}</link><pubDate>${date}</pubDate><description>${escapeXml(noticeText(i))}</description></item>`;
   });
   site.route('/big.xml', servesText('application/rss+xml', `<?xml version="1.0"?><rss version="2.0"><channel><title>Notices</title>${items.join('')}</channel></rss>`));
   await followFeed(app, site.url('/big.xml'), SHARED_COLLECTION);

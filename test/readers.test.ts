@@ -122,6 +122,7 @@ const citation = (n: number, articleId: string, title: string): Citation => ({
   title,
   url: null,
   published: '2026-04-01',
+  updated: null,
   byline: null,
   chunkId: n,
   excerpt: 'An excerpt.',

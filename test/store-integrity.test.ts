@@ -166,9 +166,10 @@ const prlimit = spawnSync('prlimit', ['--version']).status === 0;
 
 test('an index save cut short (file size limit, as on a full disk) keeps the old index and says so', { skip: prlimit ? false : 'needs prlimit (util-linux) to cap the file size of a child process' }, () => {
   const dir = tempDir();
-  // HNSW M 96 makes the index file several times larger than library.sqlite, so a file size
-  // limit between the two cuts the index save short while SQLite commits normally.
-  const seed = spawnSync(process.execPath, ['--import', 'tsx', WRITER, 'write', dir, 'story', '1', '800', '--m', '96'], { encoding: 'utf8' });
+  // HNSW M 192 makes the index file about twice as large as library.sqlite (which also holds each
+  // article's sources and duplicate fingerprints), so a file size limit between the two cuts the
+  // index save short while SQLite commits normally.
+  const seed = spawnSync(process.execPath, ['--import', 'tsx', WRITER, 'write', dir, 'story', '1', '800', '--m', '192'], { encoding: 'utf8' });
   assert.equal(seed.status, 0, seed.stderr);
   const indexFile = path.join(dir, 'vectors.hnsw');
   const indexBefore = fs.readFileSync(indexFile);
@@ -177,7 +178,7 @@ test('an index save cut short (file size limit, as on a full disk) keeps the old
   assert.ok(databaseBytes * 1.5 < indexBefore.length, `library.sqlite ${databaseBytes} vs index ${indexBefore.length}`);
   const limit = Math.floor((databaseBytes + indexBefore.length) / 2);
 
-  const forget = spawnSync('prlimit', [`--fsize=${limit}`, process.execPath, '--import', 'tsx', WRITER, 'forget', dir, 'story-5', '--m', '96'], {
+  const forget = spawnSync('prlimit', [`--fsize=${limit}`, process.execPath, '--import', 'tsx', WRITER, 'forget', dir, 'story-5', '--m', '192'], {
     encoding: 'utf8',
   });
   assert.equal(forget.status, 1, forget.stdout + forget.stderr);
@@ -188,7 +189,7 @@ test('an index save cut short (file size limit, as on a full disk) keeps the old
   assert.deepEqual(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp')), [], 'the cut-short temp file was left behind');
 
   // The next open brings the old index up to date from the catalog: story-5 is gone from search.
-  const library = Library.open({ dataDir: dir, hnsw: { ...HNSW, m: 96 } });
+  const library = Library.open({ dataDir: dir, hnsw: { ...HNSW, m: 192 } });
   assert.equal(library.getArticle(SHARED_COLLECTION, 'story-5'), undefined);
   for (const vector of articleVectors('story-5')) {
     const ids = library.chunkRecords(library.denseSearch(vector, 3, everywhere).map((n) => n.id)).map((r) => r.articleId);

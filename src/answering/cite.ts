@@ -24,6 +24,7 @@ export function citationAt(passage: Passage, start: number, end: number, bodyOf:
     title: passage.title,
     url: passage.url,
     published: passage.published,
+    updated: passage.updated,
     byline: passage.byline,
     chunkId: passage.chunkId,
     excerpt,

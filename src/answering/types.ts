@@ -78,6 +78,8 @@ export interface Citation {
   title: string;
   url: string | null;
   published: string | null;
+  /** When the stored story last changed (a correction or update), or null: shown as "updated …". */
+  updated: string | null;
   byline: string | null;
   chunkId: number;
   /** Verbatim: `articleBody.slice(start, end) === excerpt`. */

@@ -8,6 +8,12 @@ export interface Article {
   url?: string;
   /** ISO 8601 date or date-time, as published. */
   published?: string;
+  /**
+   * ISO 8601 date or date-time of the source's last update or correction, when it says
+   * (front matter / JSON `updated`, `updated_at`, `modified`, `dateModified`; HTML
+   * `article:modified_time`; a feed item's updated date).
+   */
+  updated?: string;
   byline?: string;
   section?: string;
   tags: string[];

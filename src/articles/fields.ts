@@ -38,16 +38,18 @@ export function readMetadata(record: FieldRecord, where: string): FieldsResult<M
   const section = text(['section', 'category']);
   if (section !== undefined) metadata.section = section;
 
-  const published = firstPresent(record, ['published_at', 'published', 'date']);
-  if (published) {
-    if (typeof published.value === 'string' || typeof published.value === 'number') {
-      metadata.published = published.value;
-    } else if (published.value instanceof Date && !Number.isNaN(published.value.getTime())) {
-      metadata.published = published.value.toISOString();
-    } else {
-      problems.push(messages.fieldNotText(where, published.name));
-    }
-  }
+  const date = (names: readonly string[]): string | number | undefined => {
+    const found = firstPresent(record, names);
+    if (!found) return undefined;
+    if (typeof found.value === 'string' || typeof found.value === 'number') return found.value;
+    if (found.value instanceof Date && !Number.isNaN(found.value.getTime())) return found.value.toISOString();
+    problems.push(messages.fieldNotText(where, found.name));
+    return undefined;
+  };
+  const published = date(['published_at', 'published', 'date']);
+  if (published !== undefined) metadata.published = published;
+  const updated = date(['updated', 'updated_at', 'modified', 'modified_at', 'dateModified']);
+  if (updated !== undefined) metadata.updated = updated;
 
   const tags = firstPresent(record, ['tags', 'keywords']);
   if (tags) {

@@ -44,12 +44,17 @@ export interface HashedFields {
   body: string;
   url?: string;
   published?: string;
+  updated?: string;
   byline?: string;
   section?: string;
   tags: readonly string[];
 }
 
-/** sha256 hex over a canonical JSON of the fields retrieval depends on (id and source excluded). */
+/**
+ * sha256 hex over a canonical JSON of the fields retrieval depends on (id and source excluded).
+ * `updated` counts only when present, so articles without it keep the hashes they were stored
+ * under before the field existed (and are not re-ingested as changed).
+ */
 export function contentHash(fields: HashedFields): string {
   const canonical = JSON.stringify({
     body: fields.body,
@@ -58,6 +63,7 @@ export function contentHash(fields: HashedFields): string {
     section: fields.section ?? null,
     tags: fields.tags,
     title: fields.title,
+    ...(fields.updated !== undefined ? { updated: fields.updated } : {}),
     url: fields.url ?? null,
   });
   return createHash('sha256').update(canonical, 'utf8').digest('hex');

@@ -11,6 +11,7 @@ export interface ArticleFields {
   body: string;
   url?: string;
   published?: string | number;
+  updated?: string | number;
   byline?: string;
   section?: string;
   tags?: readonly string[];
@@ -54,6 +55,12 @@ export function buildArticle(fields: ArticleFields, origin: ArticleOrigin): Load
     const published = normalizePublished(fields.published);
     if (!published.ok) return failure(source, messages.invalidPublished(where, String(fields.published)));
     article.published = published.value;
+  }
+
+  if (fields.updated !== undefined && optionalLine(String(fields.updated)) !== undefined) {
+    const updated = normalizePublished(fields.updated);
+    if (!updated.ok) return failure(source, messages.invalidUpdated(where, String(fields.updated)));
+    article.updated = updated.value;
   }
 
   const byline = optionalLine(fields.byline);

@@ -1,4 +1,4 @@
-import { cliText } from '../messages.ts';
+import { cliText, messages } from '../messages.ts';
 import { SHARED_COLLECTION } from '../store/types.ts';
 import { COLLECTION_OPTION, defineCommand, JSON_OPTION } from './command.ts';
 import { print, printJson } from './context.ts';
@@ -21,7 +21,14 @@ export const articlesCommand = defineCommand({
       return 0;
     }
     for (const a of articles) {
-      const meta = [a.published?.slice(0, 10) ?? 'undated', a.byline, `${a.chunkCount} chunks`].filter(Boolean).join(' · ');
+      const aliases = a.sources.filter((s) => s.id !== a.id).map((s) => s.id);
+      const meta = [
+        a.published?.slice(0, 10) ?? 'undated',
+        a.updated ? messages.updatedOn(a.published, a.updated) : null,
+        a.byline,
+        `${a.chunkCount} chunks`,
+        a.sources.length > 1 ? `${a.sources.length} sources (${messages.alsoAs(aliases)})` : null,
+      ].filter(Boolean).join(' · ');
       print(`${a.id}\n  ${a.title}\n  ${meta}`);
     }
     print(`\n${articles.length} article${articles.length === 1 ? '' : 's'}`);

@@ -1,4 +1,5 @@
 import { UserError } from '../errors.ts';
+import { forgetSource } from '../ingest.ts';
 import { cliText, messages } from '../messages.ts';
 import { SHARED_COLLECTION } from '../store/types.ts';
 import { COLLECTION_OPTION, defineCommand, JSON_OPTION } from './command.ts';
@@ -12,17 +13,25 @@ export const forgetCommand = defineCommand({
   usage: ['forget <article id> [--collection ID] [--json]'],
   options: { collection: COLLECTION_OPTION, json: JSON_OPTION },
   maxArguments: 1,
-  notes: ['--json prints {"removed": {"id", "title", "collection"}}.'],
+  notes: [
+    'A story stored from several sources (the same text under several ids) loses only the source with that id;',
+    'it stays while another source has it.',
+    '--json prints {"removed": {"id", "title", "collection"}, "kept": null or {"id", "title", "sources"}}.',
+  ],
   run: async (ctx, { values, positionals }) => {
     const id = positionals[0];
     if (!id) throw new UserError(cliText.forgetWhich);
     const collection = values.collection ?? SHARED_COLLECTION;
     const app = await ctx.app();
-    const article = app.library.getArticle(collection, id);
-    if (!article) throw new UserError(messages.articleNotFound(id));
-    await app.library.write(async (writer) => writer.removeArticle(collection, id));
-    if (values.json) printJson({ removed: { id, title: article.title, collection } });
-    else print(cliText.forgotten(id, article.title, collection));
+    const forgotten = await forgetSource({ library: app.library, embedder: app.embedder, chunking: app.config.chunking }, collection, id);
+    if (!forgotten) throw new UserError(messages.articleNotFound(id));
+    const { before, after } = forgotten;
+    const kept = after ? { id: after.id, title: after.title, sources: after.sources.map((s) => s.id) } : null;
+    if (values.json) printJson({ removed: { id, title: before.title, collection }, kept });
+    else {
+      print(cliText.forgotten(id, before.title, collection));
+      if (kept) print(cliText.stillStored(kept.id, kept.sources));
+    }
     return 0;
   },
 });

@@ -161,5 +161,5 @@ function syncJson(report: FeedSyncReport) {
 }
 
 function emptyReport(): FeedSyncReport {
-  return { feeds: [], synced: 0, failed: 0, added: 0, updated: 0, unchanged: 0, requests: 0, bytes: 0, seconds: 0 };
+  return { feeds: [], synced: 0, failed: 0, added: 0, updated: 0, unchanged: 0, duplicates: 0, requests: 0, bytes: 0, seconds: 0 };
 }

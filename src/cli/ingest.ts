@@ -69,6 +69,7 @@ export const ingestCommand = defineCommand({
   notes: [
     'Unchanged articles are skipped by content hash. Each failed file gets a line on stderr saying why;',
     'the rest of the batch goes in. Exit status 1 when nothing could be loaded.',
+    'A story already stored under another id (the same or lightly edited text) is stored once: a duplicate.',
   ],
   run: async (ctx, { values, positionals }) => {
     if (positionals.length === 0) throw new UserError(cliText.ingestWhat);
@@ -101,7 +102,7 @@ export const ingestCommand = defineCommand({
     if (app.embedder && app.library.pendingCount() > 0) await embedWithProgress(app.library, app.embedder);
     if (values.json) printJson(summaryJson(summary));
     else print(summaryLine(summary));
-    return summary.failed > 0 && summary.added + summary.updated + summary.unchanged === 0 ? 1 : 0;
+    return summary.failed > 0 && summary.added + summary.updated + summary.unchanged + summary.duplicates === 0 ? 1 : 0;
   },
 });
 
@@ -112,6 +113,8 @@ function summaryJson(s: IngestSummary) {
     unchanged: s.unchanged,
     removed: s.removed,
     failed: s.failed,
+    duplicates: s.duplicates,
+    merged: s.merged,
     chunks: s.chunks,
     pendingEmbeddings: s.pendingEmbeddings,
     seconds: Number(s.seconds.toFixed(3)),

@@ -13,7 +13,7 @@ function date(iso: string | null): string {
 export function renderCitations(citations: readonly Citation[]): string {
   if (citations.length === 0) return '';
   const lines = citations.map((c) => {
-    const meta = [date(c.published), c.byline].filter(Boolean).join(' · ');
+    const meta = [date(c.published), c.updated ? messages.updatedOn(c.published, c.updated) : null, c.byline].filter(Boolean).join(' · ');
     const url = c.url ? `\n    ${c.url}` : '';
     return `[${c.number}] ${defuseMarkers(`${c.title} (${meta})`)}${url}\n    > ${defuseMarkers(c.excerpt.replace(/\s+/g, ' '))}`;
   });

@@ -6,7 +6,11 @@ export interface IndexedArticle {
   collection: string;
   title: string;
   published: string | null;
-  /** Lower-cased title and id words, for matching what someone types. */
+  /** When the stored story last changed, or null. */
+  updated: string | null;
+  /** Other ids the story answers to (the ids of its other sources). */
+  aliases: string[];
+  /** Lower-cased title and id words (aliases too), for matching what someone types. */
   words: string;
 }
 
@@ -37,13 +41,18 @@ export class ArticleIndex {
 
   private reload(generation: number): void {
     this.generation = generation;
-    this.articles = this.library.listArticles().map((a) => ({
-      id: a.id,
-      collection: a.collection,
-      title: a.title,
-      published: a.published,
-      words: `${a.title} ${a.id.replace(/[-_.:]/g, ' ')}`.toLowerCase(),
-    }));
+    this.articles = this.library.listArticles().map((a) => {
+      const aliases = a.sources.map((s) => s.id).filter((id) => id !== a.id);
+      return {
+        id: a.id,
+        collection: a.collection,
+        title: a.title,
+        published: a.published,
+        updated: a.updated,
+        aliases,
+        words: `${a.title} ${[a.id, ...aliases].join(' ').replace(/[-_.:]/g, ' ')}`.toLowerCase(),
+      };
+    });
   }
 
   count(collection: string): number {

@@ -51,10 +51,11 @@ function titleOf(text: string, max: number = LIMITS.title): Markdown {
   return neutralizeWithin(text.replace(/\s+/g, ' '), max);
 }
 
-/** "[Title](url) · 2025-03-14 · Byline": our link to the stored article, its title neutralised. */
+/** "[Title](url) · 2025-03-14 · updated 2025-03-15 · Byline": our link to the stored article, its title neutralised. */
 function sourceHeading(c: Citation): Markdown {
   const byline = c.byline ? [md`${trimAtWord(c.byline, 100)}`] : [];
-  const parts = [articleLink(trimAtWord(c.title, 200), c.url), md`${date(c.published)}`, ...byline];
+  const updated = c.updated ? [md`${messages.updatedOn(c.published, c.updated)}`] : [];
+  const parts = [articleLink(trimAtWord(c.title, 200), c.url), md`${date(c.published)}`, ...updated, ...byline];
   return joinMarkdown(parts, ' · ');
 }
 

@@ -8,6 +8,7 @@ import { buildArticle, type ArticleFields } from '../articles/validate.ts';
 import { feedText } from '../messages.ts';
 import type { FetchResult } from '../net/safe-fetch.ts';
 import type { FeedItemRecord } from '../store/feed-tables.ts';
+import { isLater } from '../store/versions.ts';
 import { escapeHtml } from './feed-document.ts';
 import type { FeedEntry } from './types.ts';
 
@@ -154,7 +155,12 @@ export async function resolveEntry(entry: FeedEntry, stored: FeedItemRecord | un
   const byline = entry.author ?? page?.byline;
   if (byline !== undefined) fields.byline = byline;
   if (page?.section !== undefined) fields.section = page.section;
-  // TODO(live archive): pass entry.updated as the article's `updated` date once Article has one.
+  // When the story last changed: the feed's date (read as published is), else the page's. A date
+  // that cannot be read is left out (the story is not refused for it); one no later than the
+  // publication means not updated. An update keeps the first publication date (catalog.ts putVersion).
+  const feedUpdated = entry.updated === undefined ? undefined : normalizePublished(entry.updated);
+  const updated = feedUpdated?.ok ? feedUpdated.value : page?.updated;
+  if (updated !== undefined && isLater(updated, published)) fields.updated = updated;
 
   const built = buildArticle(fields, { where: feedText.itemWhere(entry), source, fallbackId: articleId, titleHint: feedText.noTitleHint });
   if (!built.ok) return failed(feedText.itemFailed(entry, built.error, kept !== null));

@@ -103,8 +103,8 @@ export function logFeedSync(logger: Logger, report: FeedSyncReport): void {
       logger.warn({ ...fields, error: feed.error, failures: feed.consecutiveFailures, nextAttemptAt: feed.nextAttemptAt }, 'feed sync failed');
     } else if (feed.status === 'waiting') {
       logger.info({ ...fields, lastError: feed.error, failures: feed.consecutiveFailures, nextAttemptAt: feed.nextAttemptAt }, 'feed waiting after failures');
-    } else if (feed.added + feed.updated + feed.failed > 0 || feed.notices.length > 0) {
-      const counts = { added: feed.added, updated: feed.updated, unchanged: feed.unchanged, failed: feed.failed, requests: feed.requests };
+    } else if (feed.added + feed.updated + feed.duplicates + feed.failed > 0 || feed.notices.length > 0) {
+      const counts = { added: feed.added, updated: feed.updated, unchanged: feed.unchanged, duplicates: feed.duplicates, failed: feed.failed, requests: feed.requests };
       const line = { ...fields, ...counts, seconds: Number(feed.seconds.toFixed(2)), notices: feed.notices, itemFailures: feed.itemFailures };
       if (feed.failed > 0) logger.warn(line, 'feed synced; some items could not be read');
       else logger.info(line, 'feed synced');

@@ -80,6 +80,8 @@ export interface FeedSyncResult {
   added: number;
   updated: number;
   unchanged: number;
+  /** Entries that were a story already stored in the collection under another id (stored once: see ingest's duplicates). */
+  duplicates: number;
   /** Entries that could not be stored this time (each in `itemFailures`). */
   failed: number;
   /** Entries left out on purpose (each in `notices`). */
@@ -105,6 +107,7 @@ export interface FeedSyncReport {
   added: number;
   updated: number;
   unchanged: number;
+  duplicates: number;
   requests: number;
   bytes: number;
   seconds: number;
@@ -138,6 +141,7 @@ export async function syncFeeds(deps: FeedSyncDeps, options: FeedSyncOptions): P
     added: sum((r) => r.added),
     updated: sum((r) => r.updated),
     unchanged: sum((r) => r.unchanged),
+    duplicates: sum((r) => r.duplicates),
     requests: sum((r) => r.requests),
     bytes: sum((r) => r.bytes),
     seconds: (performance.now() - started) / 1000,
@@ -158,6 +162,7 @@ async function syncFeed(feed: FeedRecord, context: PassContext): Promise<FeedSyn
     added: 0,
     updated: 0,
     unchanged: 0,
+    duplicates: 0,
     failed: 0,
     skipped: 0,
     requests: 0,
@@ -357,6 +362,7 @@ async function storeEntries(
   result.added += summary.added;
   result.updated += summary.updated;
   result.unchanged += summary.unchanged;
+  result.duplicates += summary.duplicates;
   return records;
 }
 

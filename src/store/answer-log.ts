@@ -190,7 +190,7 @@ export class AnswerLog {
       kind: row.kind,
       mode: row.mode,
       text: row.text,
-      citations: JSON.parse(row.citations) as Citation[],
+      citations: parseCitations(row.citations),
       createdAt: row.created_at,
     };
   }
@@ -231,7 +231,7 @@ export class AnswerLog {
       guildId: r.guild_id,
       kind: r.kind,
       mode: r.mode,
-      citations: JSON.parse(r.citations) as Citation[],
+      citations: parseCitations(r.citations),
       answeredAt: r.answered_at,
     }));
   }
@@ -282,4 +282,9 @@ export class AnswerLog {
   close(): void {
     if (this.db?.open) this.db.close();
   }
+}
+
+/** Logged citations; those logged before citations carried `updated` read as not updated. */
+function parseCitations(json: string): Citation[] {
+  return (JSON.parse(json) as Array<Omit<Citation, 'updated'> & { updated?: string | null }>).map((c) => ({ ...c, updated: c.updated ?? null }));
 }

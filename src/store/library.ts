@@ -6,11 +6,18 @@ import { silentLogger, type Logger } from '../log.ts';
 import { storeMessages } from '../messages.ts';
 import { leftoverTempFiles, writeJsonAtomically } from './atomic-file.ts';
 import { repairCatalogRows, type CatalogRepairs } from './catalog-repair.ts';
-import { Catalog, type ChunkChanges, type ChunkRecord, type EmbeddedChunk, type PendingChunk } from './catalog.ts';
+import {
+  Catalog,
+  type ChunkChanges,
+  type ChunkRecord,
+  type EmbeddedChunk,
+  type PendingChunk,
+  type SourceRemoval,
+} from './catalog.ts';
 import type { FeedReader, FeedTables } from './feed-tables.ts';
 import { IndexFileDamage, inspectIndexFile, type IndexFileReport } from './index-file.ts';
 import { canWrite, isDiskFullError, isReadOnlyError } from './sqlite-file.ts';
-import type { SearchFilter, StoredArticle } from './types.ts';
+import type { PutOutcome, SearchFilter, StoredArticle } from './types.ts';
 import { IndexWriteError, VectorIndex, type HnswParams, type Neighbor } from './vector-index.ts';
 import { LEGACY_LOCK_FILE, WriteLock, type LockHolder } from './write-lock.ts';
 
@@ -97,7 +104,17 @@ export interface ArticleFilterInfo {
   published: string | null;
 }
 
-export type PutOutcome = 'added' | 'updated' | 'unchanged';
+export type { PutOutcome } from './types.ts';
+export type { SourceRemoval } from './catalog.ts';
+
+/** What storing one article did (LibraryWriter.storeArticle). */
+export interface StoreResult {
+  outcome: PutOutcome;
+  /** The stored article it belongs to now (its own id, or the story it duplicates). */
+  articleId: string;
+  /** For a duplicate: the id the stored story it repeats had before this write. */
+  duplicateOf?: string;
+}
 
 /** What Library.repair did. */
 export interface LibraryRepairs extends CatalogRepairs {
@@ -375,8 +392,27 @@ export class Library {
     return this.catalog.listArticles(collections);
   }
 
+  /** The stored article `id` names: its own id, or an alias (another source's id for the same story). */
   getArticle(collection: string, id: string): StoredArticle | undefined {
     return this.catalog.getArticle(collection, id);
+  }
+
+  /** The version a source (by the id it gives) last stored: unchanged content is skipped before embedding. */
+  sourceVersion(collection: string, sourceId: string): { contentHash: string; source: string; articleId: string } | undefined {
+    return this.catalog.sourceVersion(collection, sourceId);
+  }
+
+  /**
+   * The stored article of `collection` that tells the same story as `body` (identical words, or a
+   * near-duplicate: shingle Jaccard ≥ NEAR_DUPLICATE_THRESHOLD), with their similarity; null if none.
+   */
+  duplicateOf(collection: string, body: string): { articleId: string; similarity: number } | null {
+    return this.catalog.duplicateOf(collection, body);
+  }
+
+  /** Every source of a collection: the id it gives, where it came from, and the article it resolves to. */
+  sourcesIn(collection: string): { sourceId: string; source: string; articleId: string }[] {
+    return this.catalog.sourcesIn(collection);
   }
 
   getBody(collection: string, id: string): string | undefined {
@@ -492,6 +528,7 @@ export class Library {
       await this.lock.acquire();
       try {
         this.catchUp();
+        this.fingerprintOnce();
         const result = await work(new LibraryWriter(this));
         this.saveIndex();
         return result;
@@ -521,13 +558,23 @@ export class Library {
     return error;
   }
 
+  /** Articles stored before duplicate detection existed get their fingerprints in the first write. */
+  private fingerprintOnce(): void {
+    if (this.catalog.fingerprintsCurrent()) return;
+    const started = performance.now();
+    const count = this.catalog.backfillFingerprints();
+    if (count > 0) this.logger.info({ articles: count, ms: Math.round(performance.now() - started) }, 'fingerprinted stored articles for duplicate detection');
+  }
+
   /** @internal used by LibraryWriter */
-  putArticle(article: Article, collection: string, chunks: EmbeddedChunk[], model: EmbeddingModel | null): void {
+  putArticle(article: Article, collection: string, chunks: EmbeddedChunk[], model: EmbeddingModel | null): StoreResult {
     if (model) this.ensureModel(model);
-    const changes = this.catalog.putArticle(article, collection, chunks);
+    const { changes, ...result } = this.catalog.putVersion(article, collection, chunks);
     // No await between the commit above and applyChanges: a search in this process sees the
     // old or the new state, never a half one.
-    this.applyChanges(changes, { id: article.id, collection, published: article.published ?? null });
+    if (changes) this.applyChanges(changes, this.filterInfo(collection, result.articleId));
+    else this.state = { generation: this.catalog.generation() };
+    return result;
   }
 
   /** @internal used by LibraryWriter */
@@ -536,6 +583,33 @@ export class Library {
     if (changes === null) return false;
     this.applyChanges(changes, null);
     return true;
+  }
+
+  /** @internal used by LibraryWriter */
+  planSourceRemoval(collection: string, sourceId: string): SourceRemoval {
+    return this.catalog.planSourceRemoval(collection, sourceId);
+  }
+
+  /** @internal used by LibraryWriter */
+  dropSource(collection: string, sourceId: string): 'article' | 'alias' | null {
+    const dropped = this.catalog.dropSource(collection, sourceId);
+    if (!dropped) return null;
+    if (dropped.changes) this.applyChanges(dropped.changes, null);
+    else this.state = { generation: this.catalog.generation() };
+    return dropped.removed;
+  }
+
+  /** @internal used by LibraryWriter */
+  promoteSource(collection: string, sourceId: string, next: Article, chunks: EmbeddedChunk[], model: EmbeddingModel | null): void {
+    if (model) this.ensureModel(model);
+    const changes = this.catalog.promoteSource(collection, sourceId, next, chunks);
+    this.applyChanges(changes, this.filterInfo(collection, next.id));
+  }
+
+  /** What search filters look at for a stored article (its published date is the stored, first one). */
+  private filterInfo(collection: string, id: string): ArticleFilterInfo | null {
+    const stored = this.catalog.getArticle(collection, id);
+    return stored ? { id: stored.id, collection, published: stored.published } : null;
   }
 
   private applyChanges(changes: ChunkChanges, article: ArticleFilterInfo | null): void {
@@ -637,21 +711,43 @@ function ensureFolder(dir: string): void {
 export class LibraryWriter {
   constructor(private readonly library: Library) {}
 
-  /** Stores an article unless the same content is already there. */
+  /** Stores an article unless the same content is already there; see storeArticle. */
   putArticle(
     article: Article,
     collection: string,
     chunks: EmbeddedChunk[],
     model: EmbeddingModel | null,
   ): PutOutcome {
-    const existing = this.library.getArticle(collection, article.id);
-    if (existing?.contentHash === article.contentHash) return 'unchanged';
-    this.library.putArticle(article, collection, chunks, model);
-    return existing ? 'updated' : 'added';
+    return this.storeArticle(article, collection, chunks, model).outcome;
   }
 
+  /**
+   * Stores one source's version of a story (Catalog.putVersion): unchanged, a new article, an
+   * update that replaces the stored text atomically, or a duplicate of a stored story (stored
+   * once, both sources recorded, the newer version cited). `chunks` are the article's own.
+   */
+  storeArticle(article: Article, collection: string, chunks: EmbeddedChunk[], model: EmbeddingModel | null): StoreResult {
+    return this.library.putArticle(article, collection, chunks, model);
+  }
+
+  /** Retracts an article (by its id or an alias) with all its sources. */
   removeArticle(collection: string, id: string): boolean {
     return this.library.removeArticle(collection, id);
+  }
+
+  /** What removing one source would do; a `promote` needs the next version's chunks (promoteSource). */
+  planSourceRemoval(collection: string, sourceId: string): SourceRemoval {
+    return this.library.planSourceRemoval(collection, sourceId);
+  }
+
+  /** Removes a source that is not the cited version of a story with others (see planSourceRemoval). */
+  dropSource(collection: string, sourceId: string): 'article' | 'alias' | null {
+    return this.library.dropSource(collection, sourceId);
+  }
+
+  /** Removes the cited version's source, citing `next` (the newest remaining version) in its place. */
+  promoteSource(collection: string, sourceId: string, next: Article, chunks: EmbeddedChunk[], model: EmbeddingModel | null): void {
+    this.library.promoteSource(collection, sourceId, next, chunks, model);
   }
 
   setEmbeddings(items: { id: number; embedding: Float32Array }[], model: EmbeddingModel): void {

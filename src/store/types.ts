@@ -8,6 +8,8 @@ export interface StoredArticle {
   title: string;
   url: string | null;
   published: string | null;
+  /** When the stored story last changed: its own updated date, else the ingest that changed it; null if never. */
+  updated: string | null;
   byline: string | null;
   section: string | null;
   tags: string[];
@@ -16,7 +18,26 @@ export interface StoredArticle {
   chunkCount: number;
   /** ISO date-time of the last ingest that changed it. */
   ingestedAt: string;
+  /** Every source the story came from, oldest first (the same story under two names or from two places is stored once). */
+  sources: ArticleSource[];
 }
+
+/** One source of a stored story. */
+export interface ArticleSource {
+  /** The id this source gives the story: the article's own id, or an alias that resolves to it. */
+  id: string;
+  /** A file path (plus `#n` for one record of a JSON/JSONL file) or a URL. */
+  source: string;
+  /** ISO date-times: when this source first gave the story, and when it last gave a changed version. */
+  firstSeen: string;
+  lastChanged: string;
+}
+
+/**
+ * What storing an article did: `duplicate` when it is a story already stored under another id
+ * (identical or lightly edited text), which is then stored once with both sources.
+ */
+export type PutOutcome = 'added' | 'updated' | 'unchanged' | 'duplicate';
 
 /** Which part of the library a search may see. */
 export interface SearchFilter {

@@ -25,6 +25,8 @@ interface PageMetadata {
   documentTitle?: string;
   byline?: string;
   published: string[];
+  /** When the page says the story was last modified (candidates, most deliberate first). */
+  updated: string[];
   url?: string;
   section?: string;
   tags: string[];
@@ -57,6 +59,9 @@ export function parseHtmlArticle(html: string, options: HtmlOptions = {}): Artic
   if (byline !== undefined) fields.byline = byline;
   const chosenDate = choosePublished(published);
   if (chosenDate !== undefined) fields.published = chosenDate;
+  // A page's modified date is a courtesy: one that is not a date is left out rather than refusing the page.
+  const updated = metadata.updated.find((candidate) => normalizePublished(candidate).ok);
+  if (updated !== undefined) fields.updated = updated;
   const url = options.url ?? metadata.url;
   if (url !== undefined) fields.url = url;
   if (metadata.section !== undefined) fields.section = metadata.section;
@@ -101,6 +106,15 @@ function readPageMetadata(document: DomDocument, baseUrl: string | undefined): P
     attr(document.querySelector('time[datetime]'), 'datetime'),
   ].filter((value): value is string => value !== undefined);
 
+  const updated = [
+    meta('meta[property="article:modified_time"]'),
+    meta('meta[name="article:modified_time"]'),
+    attr(document.querySelector('[itemprop="dateModified"]'), 'content') ??
+      attr(document.querySelector('[itemprop="dateModified"]'), 'datetime'),
+    meta('meta[property="og:updated_time"]'),
+    meta('meta[name="last-modified"]'),
+  ].filter((value): value is string => value !== undefined);
+
   const canonical = attr(document.querySelector('link[rel="canonical"]'), 'href') ?? meta('meta[property="og:url"]');
   const url = canonical ? parseHttpUrl(canonical, baseUrl)?.href : undefined;
 
@@ -111,7 +125,7 @@ function readPageMetadata(document: DomDocument, baseUrl: string | undefined): P
     .filter((tag): tag is string => tag !== undefined);
   if (tags.length === 0) tags = (meta('meta[name="keywords"]') ?? '').split(',');
 
-  const metadata: PageMetadata = { published, tags };
+  const metadata: PageMetadata = { published, updated, tags };
   if (title !== undefined) metadata.title = title;
   if (documentTitle !== undefined) metadata.documentTitle = documentTitle;
   if (byline !== undefined) metadata.byline = byline;
