@@ -154,91 +154,13 @@ export interface AppHooks {
 export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): AppStart {
   sharedParsePool().setTimeLimit(config.parseTimeoutMs);
   // Prompts first: a broken template must stop start-up before anything is opened.
-  let prompts: Prompts;
-  try {
-    prompts = loadPrompts(PROMPTS_DIR);
-  } catch (error) {
-    throw new StartupError(startupMessages.promptsInvalid(errorMessage(error)), { cause: error });
-  }
+  const prompts = openPrompts();
   const metrics = hooks.metrics ?? null;
   const llm = createLlm(config, logger, metrics);
   const { library, answerLog } = openLibrary(config, logger, hooks);
-
   const ready = (async (): Promise<App> => {
     const first = await loadUsableEmbedder(config, library, logger);
-    const embedding = new CurrentEmbedder(first);
-    const retriever = new Retriever(library, () => embedding.embedder);
-    const answerer = new Answerer({
-      library,
-      retriever,
-      llm,
-      prompts,
-      logger,
-      onUnanswered: (question, collections, closest) =>
-        answerLog.recordUnanswered(
-          question,
-          collections.find((c) => c !== SHARED_COLLECTION) ?? null,
-          closest.map((a) => a.articleId),
-        ),
-      ...(metrics ? { onResult: (command: 'ask' | 'summarize', result: AnswerResult | SummaryResult) => metrics.answered(command, result) } : {}),
-      options: {
-        k: config.search.k,
-        perArticle: config.search.perArticle,
-        contextTokens: config.llm.contextTokens,
-        // The only model that can ever be in use is EMBEDDING_MODEL's, and while none is, passages
-        // carry no similarity for this threshold to judge: so it follows the model as it loads.
-        minSimilarity: findModelSpec(config.embedding.model)?.relevantSimilarity ?? null,
-        maxQuestionChars: MAX_QUESTION_CHARS,
-      },
-    });
-    let retry: Backoff | null = null;
-    let closed = false;
-    const app: App = {
-      config,
-      logger,
-      library,
-      embedding,
-      get embedder() {
-        return embedding.embedder;
-      },
-      get embedderProblem() {
-        return embedding.problem;
-      },
-      retriever,
-      llm,
-      answerer,
-      answerLog,
-      retryModelInBackground() {
-        if (retry || closed || embedding.embedder || !first.retryable) return;
-        retry = new Backoff(
-          async () => {
-            const loaded = await loadUsableEmbedder(config, library, logger, true);
-            if (closed) return true;
-            if (!loaded.embedder) {
-              if (!loaded.retryable) {
-                logger.warn({ problem: loaded.problem }, 'embedding model loaded but cannot be used with this library; no more retries');
-                return true;
-              }
-              throw new Error(loaded.problem ?? 'embedding model unavailable');
-            }
-            await switchToModel(app, loaded.embedder);
-            return true;
-          },
-          hooks.modelRetry ?? MODEL_RETRY,
-          (_error, nextInMs) => logger.warn({ nextInMinutes: Math.round(nextInMs / 6000) / 10 }, 'embedding model still unavailable; trying again later'),
-        );
-        retry.start();
-        const { maxDelayMs } = hooks.modelRetry ?? MODEL_RETRY;
-        logger.info({ modelId: config.embedding.model }, modelMessages.retrying(config.embedding.model, Math.round(maxDelayMs / 60_000)));
-      },
-      metrics,
-      close: () => {
-        closed = true;
-        retry?.stop();
-        answerLog.close();
-        library.close();
-      },
-    };
+    const app = assembleApp({ config, logger, library, answerLog, llm, prompts, metrics, first, hooks });
     metrics?.watch({
       generation: () => library.generation(),
       counts: () => library.counts(),
@@ -254,6 +176,114 @@ export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): A
     library.close();
   });
   return { ready };
+}
+
+function openPrompts(): Prompts {
+  try {
+    return loadPrompts(PROMPTS_DIR);
+  } catch (error) {
+    throw new StartupError(startupMessages.promptsInvalid(errorMessage(error)), { cause: error });
+  }
+}
+
+interface AppParts {
+  config: Config;
+  logger: Logger;
+  library: Library;
+  answerLog: AnswerLog;
+  llm: LlmClient | null;
+  prompts: Prompts;
+  metrics: Metrics | null;
+  /** The embedding model as start-up found it. */
+  first: UsableEmbedder;
+  hooks: AppHooks;
+}
+
+function assembleApp(parts: AppParts): App {
+  const { config, logger, library, answerLog, llm, metrics, first, hooks } = parts;
+  const embedding = new CurrentEmbedder(first);
+  const retriever = new Retriever(library, () => embedding.embedder);
+  let retry: Backoff | null = null;
+  let closed = false;
+  const app: App = {
+    config,
+    logger,
+    library,
+    embedding,
+    get embedder() {
+      return embedding.embedder;
+    },
+    get embedderProblem() {
+      return embedding.problem;
+    },
+    retriever,
+    llm,
+    answerer: createAnswerer(parts, retriever),
+    answerLog,
+    retryModelInBackground() {
+      if (retry || closed || embedding.embedder || !first.retryable) return;
+      retry = modelRetry(app, hooks, () => closed);
+      retry.start();
+      const { maxDelayMs } = hooks.modelRetry ?? MODEL_RETRY;
+      logger.info({ modelId: config.embedding.model }, modelMessages.retrying(config.embedding.model, Math.round(maxDelayMs / 60_000)));
+    },
+    metrics,
+    close: () => {
+      closed = true;
+      retry?.stop();
+      answerLog.close();
+      library.close();
+    },
+  };
+  return app;
+}
+
+function createAnswerer({ config, library, llm, prompts, logger, answerLog, metrics }: AppParts, retriever: Retriever): Answerer {
+  return new Answerer({
+    library,
+    retriever,
+    llm,
+    prompts,
+    logger,
+    onUnanswered: (question, collections, closest) =>
+      answerLog.recordUnanswered(
+        question,
+        collections.find((c) => c !== SHARED_COLLECTION) ?? null,
+        closest.map((a) => a.articleId),
+      ),
+    ...(metrics ? { onResult: (command: 'ask' | 'summarize', result: AnswerResult | SummaryResult) => metrics.answered(command, result) } : {}),
+    options: {
+      k: config.search.k,
+      perArticle: config.search.perArticle,
+      contextTokens: config.llm.contextTokens,
+      // The only model that can ever be in use is EMBEDDING_MODEL's, and while none is, passages
+      // carry no similarity for this threshold to judge: so it follows the model as it loads.
+      minSimilarity: findModelSpec(config.embedding.model)?.relevantSimilarity ?? null,
+      maxQuestionChars: MAX_QUESTION_CHARS,
+    },
+  });
+}
+
+/** Tries to load the embedding model until it loads (then switches the app to hybrid) or cannot ever be used. */
+function modelRetry(app: App, hooks: AppHooks, closed: () => boolean): Backoff {
+  const { config, library, logger } = app;
+  return new Backoff(
+    async () => {
+      const loaded = await loadUsableEmbedder(config, library, logger, true);
+      if (closed()) return true;
+      if (!loaded.embedder) {
+        if (!loaded.retryable) {
+          logger.warn({ problem: loaded.problem }, 'embedding model loaded but cannot be used with this library; no more retries');
+          return true;
+        }
+        throw new Error(loaded.problem ?? 'embedding model unavailable');
+      }
+      await switchToModel(app, loaded.embedder);
+      return true;
+    },
+    hooks.modelRetry ?? MODEL_RETRY,
+    (_error, nextInMs) => logger.warn({ nextInMinutes: Math.round(nextInMs / 6000) / 10 }, 'embedding model still unavailable; trying again later'),
+  );
 }
 
 function openLibrary(config: Config, logger: Logger, hooks: AppHooks): { library: Library; answerLog: AnswerLog } {

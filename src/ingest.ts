@@ -87,85 +87,107 @@ export async function ingest(
   options: IngestOptions,
 ): Promise<IngestSummary> {
   const started = performance.now();
-  const summary: IngestSummary = {
-    added: 0,
-    updated: 0,
-    unchanged: 0,
-    removed: 0,
-    failed: 0,
-    duplicates: 0,
-    merged: [],
-    chunks: 0,
-    pendingEmbeddings: 0,
-    seconds: 0,
-    failures: [],
-  };
-  const { library, embedder } = deps;
-  const model = modelOf(embedder);
-
-  await library.write(async (writer) => {
-    const seen = new Set<string>();
-    const failedFiles = new Set<string>();
-    const queue: PendingStore[] = [];
+  const summary = emptySummary();
+  await deps.library.write(async (writer) => {
+    const batch = new Batch(deps, writer, options, summary);
     let done = 0;
-
-    const store = async (entry: PendingStore): Promise<void> => {
-      try {
-        const chunks = await entry.chunks;
-        const { article } = entry;
-        const result = writer.storeArticle(article, options.collection, chunks, model);
-        if (result.outcome === 'added') summary.added++;
-        else if (result.outcome === 'updated') summary.updated++;
-        else if (result.outcome === 'unchanged') summary.unchanged++;
-        else {
-          summary.duplicates++;
-          summary.merged.push({ source: article.source, id: article.id, article: result.articleId });
-        }
-        // Its chunks were stored unless it was unchanged, or a duplicate of a newer version.
-        if (result.outcome !== 'unchanged' && result.articleId === article.id) {
-          summary.chunks += chunks.length;
-          if (!model) summary.pendingEmbeddings += chunks.length;
-        }
-      } catch (error) {
-        fail(entry.article.source, error instanceof Error ? error.message : String(error));
-      }
-    };
-    const fail = (source: string, error: string): void => {
-      summary.failed++;
-      summary.failures.push({ source, error });
-      failedFiles.add(fileOf(source));
-    };
-
     for await (const item of items) {
       done++;
-      if (!item.ok) {
-        fail(item.source, item.error);
-      } else {
-        const article = item.article;
-        seen.add(article.id);
-        const stored = library.sourceVersion(options.collection, article.id);
-        if (stored?.contentHash === article.contentHash) {
-          summary.unchanged++;
-          // The same text found elsewhere (a moved file): record where, so removing it later retracts it.
-          if (stored.source !== article.source) writer.storeArticle(article, options.collection, [], null);
-        } else {
-          queue.push({ article, chunks: embedChunks(article, embedder, options.chunking) });
-          if (queue.length > EMBED_AHEAD) await store(queue.shift() as PendingStore);
-        }
-      }
+      await batch.take(item);
       options.onProgress?.({ done, source: item.ok ? item.article.source : item.source });
     }
-    while (queue.length > 0) await store(queue.shift() as PendingStore);
-
-    if (options.prune) {
-      const gone = sourcesGone(library, options.collection, options.prune.roots, seen, failedFiles);
-      for (const sourceId of gone) {
-        if ((await retractSource(writer, { embedder, chunking: options.chunking }, options.collection, sourceId)) !== null) summary.removed++;
-      }
-    }
+    await batch.finish();
   });
   summary.seconds = (performance.now() - started) / 1000;
   return summary;
+}
+
+function emptySummary(): IngestSummary {
+  return { added: 0, updated: 0, unchanged: 0, removed: 0, failed: 0, duplicates: 0, merged: [], chunks: 0, pendingEmbeddings: 0, seconds: 0, failures: [] };
+}
+
+/**
+ * One ingest inside its write: unchanged articles are counted and skipped, changed ones embedded
+ * up to EMBED_AHEAD ahead of the one being stored, failures counted without stopping the rest.
+ */
+class Batch {
+  readonly #deps: IngestDeps;
+  readonly #writer: LibraryWriter;
+  readonly #options: IngestOptions;
+  readonly #summary: IngestSummary;
+  readonly #model: EmbeddingModel | null;
+  readonly #seen = new Set<string>();
+  readonly #failedFiles = new Set<string>();
+  readonly #queue: PendingStore[] = [];
+
+  constructor(deps: IngestDeps, writer: LibraryWriter, options: IngestOptions, summary: IngestSummary) {
+    this.#deps = deps;
+    this.#writer = writer;
+    this.#options = options;
+    this.#summary = summary;
+    this.#model = modelOf(deps.embedder);
+  }
+
+  async take(item: LoadResult): Promise<void> {
+    if (!item.ok) {
+      this.#fail(item.source, item.error);
+      return;
+    }
+    const { article } = item;
+    const { collection, chunking } = this.#options;
+    this.#seen.add(article.id);
+    const stored = this.#deps.library.sourceVersion(collection, article.id);
+    if (stored?.contentHash === article.contentHash) {
+      this.#summary.unchanged++;
+      // The same text found elsewhere (a moved file): record where, so removing it later retracts it.
+      if (stored.source !== article.source) this.#writer.storeArticle(article, collection, [], null);
+      return;
+    }
+    this.#queue.push({ article, chunks: embedChunks(article, this.#deps.embedder, chunking) });
+    if (this.#queue.length > EMBED_AHEAD) await this.#storeNext();
+  }
+
+  /** Stores what is still queued, then retracts the sources no longer found under the pruned roots. */
+  async finish(): Promise<void> {
+    while (this.#queue.length > 0) await this.#storeNext();
+    const { prune, collection, chunking } = this.#options;
+    if (!prune) return;
+    const { library, embedder } = this.#deps;
+    for (const sourceId of sourcesGone(library, collection, prune.roots, this.#seen, this.#failedFiles)) {
+      if ((await retractSource(this.#writer, { embedder, chunking }, collection, sourceId)) !== null) this.#summary.removed++;
+    }
+  }
+
+  async #storeNext(): Promise<void> {
+    const entry = this.#queue.shift();
+    if (!entry) return;
+    const summary = this.#summary;
+    try {
+      const chunks = await entry.chunks;
+      const { article } = entry;
+      const result = this.#writer.storeArticle(article, this.#options.collection, chunks, this.#model);
+      if (result.outcome === 'added') summary.added++;
+      else if (result.outcome === 'updated') summary.updated++;
+      else if (result.outcome === 'unchanged') summary.unchanged++;
+      else {
+        summary.duplicates++;
+        summary.merged.push({ source: article.source, id: article.id, article: result.articleId });
+      }
+      // Its chunks were stored unless it was unchanged, or a duplicate of a newer version.
+      if (result.outcome !== 'unchanged' && result.articleId === article.id) {
+        summary.chunks += chunks.length;
+        if (!this.#model) summary.pendingEmbeddings += chunks.length;
+      }
+    } catch (error) {
+      this.#fail(entry.article.source, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  #fail(source: string, error: string): void {
+    this.#summary.failed++;
+    this.#summary.failures.push({ source, error });
+    this.#failedFiles.add(fileOf(source));
+  }
 }
 
 async function embedChunks(article: Article, embedder: Embedder | null, chunking: ChunkingOptions): Promise<EmbeddedChunk[]> {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { createApp, type App } from '../app.ts';
 import { closest, parseCommandArgs, UsageError, type ParsedArgs } from './args.ts';
-import type { Command } from './command.ts';
+import type { Command, OptionSpecs, ParsedInput } from './command.ts';
 import { COMMANDS } from './commands.ts';
 import { commandHelp, overviewHelp, usageLines } from './help.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
@@ -37,17 +37,7 @@ export async function runCli(
     out(overviewHelp(commands));
     return 1;
   }
-  if (name === 'help' || name === '--help' || name === '-h') {
-    const topic = args[0];
-    if (topic === undefined) {
-      out(overviewHelp(commands));
-      return 0;
-    }
-    const command = find(topic);
-    if (!command) return unknownCommand(topic, commands, err);
-    out(commandHelp(command));
-    return 0;
-  }
+  if (name === 'help' || name === '--help' || name === '-h') return help(args[0], commands, out, err);
   if (name === '--version' || name === '-V') {
     out(packageVersion());
     return 0;
@@ -75,12 +65,29 @@ export async function runCli(
     err(errorMessage(error));
     return error instanceof ConfigError ? 2 : 1;
   }
+  return runCommand(command, args, { values: parsed.values, positionals: parsed.positionals }, config, err);
+}
+
+/** `help` alone lists the commands; `help <command>` explains one. */
+function help(topic: string | undefined, commands: readonly Command[], out: (text: string) => void, err: (text: string) => void): number {
+  if (topic === undefined) {
+    out(overviewHelp(commands));
+    return 0;
+  }
+  const command = commands.find((c) => c.name === topic);
+  if (!command) return unknownCommand(topic, commands, err);
+  out(commandHelp(command));
+  return 0;
+}
+
+/** Runs a command whose arguments parsed; the app opens only if the command asks for it, and always closes. */
+async function runCommand(command: Command, args: string[], input: ParsedInput<OptionSpecs>, config: Config, err: (text: string) => void): Promise<number> {
   const logger = createLogger(config.logLevel, { format: config.logFormat });
   let app: App | undefined;
   try {
     return await command.run(
       { args, config, logger, app: async () => (app ??= await openForCli(config, logger)) },
-      { values: parsed.values, positionals: parsed.positionals },
+      input,
     );
   } catch (error) {
     if (error instanceof UsageError || isArgumentError(error)) {

@@ -87,26 +87,7 @@ export class Retriever {
       ...(time.window ? { publishedFrom: time.window.from, publishedTo: time.window.to } : {}),
     };
     const k = options.k;
-    const candidates = options.candidates ?? Math.max(k * 4, 40);
-    const passagesByStory = new Map<number, CandidatePassage[]>();
-    const add = (chunkId: number, found: Partial<CandidatePassage>) => {
-      const key = this.library.articleKeyOf(chunkId);
-      let list = passagesByStory.get(key);
-      if (!list) passagesByStory.set(key, (list = []));
-      let entry = list.find((c) => c.chunkId === chunkId);
-      if (!entry) list.push((entry = { chunkId, keywordScore: 0, keywordRank: null, denseRank: null, similarity: null }));
-      Object.assign(entry, found);
-    };
-
-    if (embedder) {
-      const vector = await embedder.embedQuery(content);
-      this.library.denseSearch(vector, candidates, filter).forEach((n, rank) => add(n.id, { denseRank: rank, similarity: 1 - n.distance }));
-    }
-    if (ftsQuery) {
-      this.library.keywordSearch(ftsQuery, candidates, filter).forEach((r, rank) => add(r.chunkId, { keywordScore: r.score, keywordRank: rank }));
-    }
-
-    passagesByStory.delete(0);
+    const passagesByStory = await this.candidates(embedder, content, ftsQuery, options.candidates ?? Math.max(k * 4, 40), filter);
     const signals: StorySignals[] = [...passagesByStory].map(([articleKey, found]) => {
       const ranks = found.map((c) => c.denseRank).filter((r): r is number => r !== null);
       return {
@@ -119,26 +100,44 @@ export class Retriever {
     const ranked = rankStories(signals, time.asOf, time.recency, embedder !== null).slice(0, options.stories ?? k);
     const cap = options.perArticle ?? 3;
     const lists = ranked.map((story) => this.passageOrder(story.articleKey, passagesByStory.get(story.articleKey) ?? [], content, cap));
-
-    // One passage per story in story order, then the second of each, and so on.
-    const picked: { story: number; entry: PassageChoice }[] = [];
-    for (let round = 0; picked.length < k; round++) {
-      const before = picked.length;
-      lists.forEach((list, story) => {
-        const entry = list[round];
-        if (entry && picked.length < k) picked.push({ story, entry });
-      });
-      if (picked.length === before) break;
-    }
+    const picked = roundRobin(lists, k);
     // Records of the chosen chunks, read in one query (stories found only as a whole were read already).
     const wanted = picked.flatMap(({ entry }) => ('record' in entry ? [] : [entry.chunkId]));
     const records = new Map(this.library.chunkRecords(wanted).map((r) => [r.chunkId, r]));
-    const passages = picked.flatMap(({ story, entry }) => {
+    const passages = picked.flatMap(({ list, entry }) => {
       const record = 'record' in entry ? entry.record : records.get(entry.chunkId);
-      const score = ranked[story]?.score ?? 0;
+      const score = ranked[list]?.score ?? 0;
       return record ? [{ ...toPassage(record, 'record' in entry ? NOT_RANKED : entry), score }] : [];
     });
     return { ...empty, passages };
+  }
+
+  /** The passages dense and keyword search found, grouped by story (article key). */
+  private async candidates(
+    embedder: Embedder | null,
+    content: string,
+    ftsQuery: string | null,
+    count: number,
+    filter: SearchFilter,
+  ): Promise<Map<number, CandidatePassage[]>> {
+    const byStory = new Map<number, CandidatePassage[]>();
+    const add = (chunkId: number, found: Partial<CandidatePassage>) => {
+      const key = this.library.articleKeyOf(chunkId);
+      let list = byStory.get(key);
+      if (!list) byStory.set(key, (list = []));
+      let entry = list.find((c) => c.chunkId === chunkId);
+      if (!entry) list.push((entry = { chunkId, keywordScore: 0, keywordRank: null, denseRank: null, similarity: null }));
+      Object.assign(entry, found);
+    };
+    if (embedder) {
+      const vector = await embedder.embedQuery(content);
+      this.library.denseSearch(vector, count, filter).forEach((n, rank) => add(n.id, { denseRank: rank, similarity: 1 - n.distance }));
+    }
+    if (ftsQuery) {
+      this.library.keywordSearch(ftsQuery, count, filter).forEach((r, rank) => add(r.chunkId, { keywordScore: r.score, keywordRank: rank }));
+    }
+    byStory.delete(0);
+    return byStory;
   }
 
   /**
@@ -163,6 +162,20 @@ export class Retriever {
       .slice(0, cap)
       .map(({ record }) => ({ record }));
   }
+}
+
+/** The first entry of each list in list order, then the second of each, and so on, up to `k`. */
+function roundRobin<T>(lists: readonly (readonly T[])[], k: number): { list: number; entry: T }[] {
+  const picked: { list: number; entry: T }[] = [];
+  for (let round = 0; picked.length < k; round++) {
+    const before = picked.length;
+    lists.forEach((items, list) => {
+      const entry = items[round];
+      if (entry !== undefined && picked.length < k) picked.push({ list, entry });
+    });
+    if (picked.length === before) break;
+  }
+  return picked;
 }
 
 /** A passage chosen for a story: a chunk the retrievers found (record read later), or a record already read. */
