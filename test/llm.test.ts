@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { createLlmClient, type ChatMessage, type LlmClientOptions, type LlmResult } from '../src/llm/client.ts';
 import { backoffMs, retryAfterMs } from '../src/llm/retry.ts';
@@ -326,7 +327,7 @@ test('an aborted signal ends the call as aborted', async () => {
     fake.respondWith({ delayMs: 3_000 });
     const controller = new AbortController();
     const pending = clientFor(fake).complete({ messages, signal: controller.signal });
-    while (fake.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (fake.requests.length === 0) await sleep(5);
     controller.abort();
     const result = expectFailure(await pending);
     assert.equal(result.error.kind, 'aborted');
