@@ -1,6 +1,6 @@
 import { OpenAI } from 'openai';
 import type { Logger } from '../log.ts';
-import type { ModelReply } from './reply.ts';
+import type { AttemptOutcome, ModelReply } from './reply.ts';
 import { sendRequest, type RequestTarget } from './request.ts';
 import { retrying, type Retried, type RetryPolicy, type RetryWait } from './retry.ts';
 import { Semaphore } from './semaphore.ts';
@@ -80,7 +80,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   const report = callReporter(options, apiKey);
 
   /** One request once a slot is free; null when the caller gave up while it waited. */
-  async function attemptInTurn(request: LlmRequest) {
+  async function attemptInTurn(request: LlmRequest): Promise<AttemptOutcome | null> {
     let release: () => void;
     try {
       release = await slots.acquire(request.signal);
