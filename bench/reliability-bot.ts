@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { ApplicationCommandOptionType, PermissionFlagsBits } from 'discord.js';
 import { inspectLibrary, isProblem } from '../src/store/health.ts';
@@ -59,8 +60,6 @@ function startBot(root: string, dataDir: string, discord: FakeDiscord, llmUrl: s
   });
   return { child, ready, log: () => log };
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function answerLogReadable(dataDir: string): boolean {
   const db = new Database(path.join(dataDir, 'answers.sqlite'), { readonly: true });

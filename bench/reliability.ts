@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
 import hnswlib from 'hnswlib-node';
@@ -134,7 +135,6 @@ function capturingLogger() {
   return { logger: pino({ level: 'info' }, stream), lines };
 }
 
-const sleep = (msDelay: number) => new Promise((resolve) => setTimeout(resolve, msDelay));
 const random = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
 
 interface Verdict {

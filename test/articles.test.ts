@@ -99,6 +99,42 @@ test('.md: front matter fields and light markdown become plain text', async () =
   assert.doesNotMatch(article.body, /[#*`[\]]|https?:/);
 });
 
+test('.md: lists, quotes, tables, code, images, HTML and entities read as a Markdown renderer shows them', async () => {
+  const markdown = [
+    '# Ferry fares rise',
+    '',
+    '<!-- editor: check the figures',
+    'with the finance desk -->',
+    'Fares rise by 5 % &amp; the night ferry ![a photo](ferry.jpg) stops at 11 pm.[^1]',
+    '',
+    '1. Adults pay 4.20',
+    '1. Children pay 2.10',
+    '',
+    '> The council said the rise was "unavoidable".',
+    '',
+    '| Route | Fare |',
+    '| --- | ---: |',
+    '| North | **4.20** |',
+    '',
+    '```',
+    'fare_table_v2',
+    '```',
+    '',
+    '[^1]: Council minutes, March.',
+  ].join('\n');
+  const article = articleOf(await parseOne('fares.md', markdown));
+  assert.equal(article.title, 'Ferry fares rise');
+  assert.deepEqual(article.body.split('\n\n'), [
+    'Fares rise by 5 % & the night ferry stops at 11 pm.',
+    '1. Adults pay 4.20',
+    '2. Children pay 2.10',
+    'The council said the rise was "unavoidable".',
+    '| Route | Fare |\n| North | 4.20 |',
+    'fare_table_v2',
+    'Council minutes, March.',
+  ]);
+});
+
 test('.md without front matter takes its title from the first # heading', async () => {
   const article = articleOf(await parseOne('no-front-matter.md', await readFile(fixture('no-front-matter.md'))));
   assert.equal(article.id, 'no-front-matter');

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ParsePool } from '../src/articles/parse-pool.ts';
 import { loadConfig } from '../src/config.ts';
 import { resultLine } from '../src/cli/feeds.ts';
@@ -94,7 +95,7 @@ async function waitFor(probe: () => boolean, timeoutMs = 20_000): Promise<void> 
   const deadline = Date.now() + timeoutMs;
   while (!probe()) {
     if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
   }
 }
 

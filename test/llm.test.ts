@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { createLlmClient, type ChatMessage, type LlmClientOptions, type LlmResult } from '../src/llm/client.ts';
 import { backoffMs, retryAfterMs } from '../src/llm/retry.ts';
@@ -193,6 +194,17 @@ test('a stream that stalls ends as timeout, not retried', async () => {
   });
 });
 
+test('a streamed reply that does not begin within the timeout ends as timeout', async () => {
+  await withFake(async (fake) => {
+    fake.respondWith({ delayMs: 3_000, text: 'Too late to matter.' });
+    const deltas: string[] = [];
+    const result = expectFailure(await clientFor(fake, { timeoutMs: 200 }).complete({ messages, onText: (delta) => deltas.push(delta) }));
+    assert.equal(result.error.kind, 'timeout');
+    assert.equal(result.attempts, 1);
+    assert.deepEqual(deltas, []);
+  });
+});
+
 test('a stream that keeps sending text may run longer than the timeout', async () => {
   await withFake(async (fake) => {
     const text = 'Each piece arrives well within the timeout, the whole takes longer.';
@@ -315,11 +327,33 @@ test('an aborted signal ends the call as aborted', async () => {
     fake.respondWith({ delayMs: 3_000 });
     const controller = new AbortController();
     const pending = clientFor(fake).complete({ messages, signal: controller.signal });
-    while (fake.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (fake.requests.length === 0) await sleep(5);
     controller.abort();
     const result = expectFailure(await pending);
     assert.equal(result.error.kind, 'aborted');
     assert.equal(result.attempts, 1);
+  });
+});
+
+test('an aborted signal ends a streamed call as aborted, keeping the text already shown', async () => {
+  await withFake(async (fake) => {
+    fake.respondWith({ text: 'The council met on Tuesday and voted on the budget.', chunkSize: 4, intervalMs: 100 });
+    const controller = new AbortController();
+    const deltas: string[] = [];
+    const result = expectFailure(
+      await clientFor(fake).complete({
+        messages,
+        signal: controller.signal,
+        onText: (delta) => {
+          deltas.push(delta);
+          if (deltas.length === 2) controller.abort();
+        },
+      }),
+    );
+    assert.equal(result.error.kind, 'aborted');
+    assert.equal(result.attempts, 1);
+    assert.equal(deltas.join(''), 'The coun');
+    assert.equal(fake.requests.length, 1);
   });
 });
 

@@ -5,6 +5,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startFakeDiscord } from './fakes/discord/index.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
 import { get, metricValue } from './support/metrics.ts';
@@ -54,7 +55,7 @@ async function until<T>(probe: () => Promise<T | undefined | false>, what: strin
     const value = await probe().catch(() => undefined);
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
 }
 

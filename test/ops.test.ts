@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApplicationCommandOptionType, PermissionFlagsBits } from 'discord.js';
 import type { App } from '../src/app.ts';
 import { startBot, type Bot } from '../src/discord/bot.ts';
@@ -21,7 +22,7 @@ async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, wh
     const value = await probe();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
   }
 }
 

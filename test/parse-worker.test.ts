@@ -54,7 +54,7 @@ test('a JSON export: a record whose HTML body nests too deep fails alone; nested
   assert.equal(errorOf(arrays), loadMessages.recordNotObject('arrays.json record 1'));
 });
 
-test('a Markdown list indented 3,000 levels loads (its line patterns no longer backtrack)', async () => {
+test('a Markdown list indented 3,000 levels loads (indentation past 16 columns is cut back before parsing)', async () => {
   const [list] = await parseArticleBuffer('list.md', Buffer.from(nestedMarkdownList(3_000)), '/store/list.md');
   assert.equal(titleOf(list), 'Nested list');
 });

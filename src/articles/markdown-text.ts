@@ -1,140 +1,136 @@
+import type { Nodes, PhrasingContent, Table } from 'mdast';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { gfm } from 'micromark-extension-gfm';
+
 /*
- * Light Markdown → plain text. Not a full CommonMark renderer: enough for newsroom copy.
- * Headings become their own paragraph without the "#" markers, list items one paragraph
- * each, emphasis markers and link targets disappear, code keeps its text.
+ * Markdown (CommonMark with GitHub's tables, strikethrough, autolinks and footnotes) → blocks of
+ * plain text, read by micromark. Headings, paragraphs, list items, code blocks and tables each
+ * become a block; links keep their text and lose their target (a bare address stays as written);
+ * emphasis markers, images, footnote marks, HTML comments and link definitions disappear; other
+ * HTML is kept as written.
  */
 
 export type MarkdownBlock = { kind: 'heading'; level: number; text: string } | { kind: 'paragraph'; text: string };
 
-const ATX_HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
-const SETEXT_UNDERLINE = /^ {0,3}(=+|-+)[ \t]*$/;
-const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
-const LIST_ITEM = /^[ \t]*(?:[-*+]|(\d{1,9})[.)])[ \t]+(.*)$/;
-const BLOCKQUOTE_MARKERS = /^(?: {0,3}>[ \t]?)+/;
-const REFERENCE_DEFINITION = /^ {0,3}\[[^\]]+\]:[ \t]*\S+.*$/;
-// Written so that no two quantifiers can share the same spaces: "[ \t]*\|?[ \t]*" backtracks
-// quadratically on a long indented line (3,000 nested list items took 27 s).
-const TABLE_DELIMITER = /^[ \t]*(?:\|[ \t]*)?:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+(?:\|[ \t]*)?$/;
-const HTML_COMMENT_LINE = /^[ \t]*<!--.*-->[ \t]*$/;
+const PARSE_OPTIONS = { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] };
 
+/**
+ * Deeper indentation than this is cut back to it before parsing. A list indented one more level
+ * per line grows with the square of its length, and CommonMark parsers take time for every
+ * level on every line: micromark spent minutes on 3,000 levels (8.8 MB, nearly all spaces).
+ * Nothing shows it: every list item is its own block however deep, and stored lines are trimmed.
+ */
+const MAX_INDENT = 16;
+const INDENT = /^[ \t]+/gm;
+
+const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
+/** A line ending inside a paragraph (a soft break) reads as a space. */
+const SOFT_BREAK = /[ \t]*\r?\n[ \t]*/g;
+
+/** The blocks of a Markdown body (front matter already split off), in document order, blank ones left out. */
 export function markdownBlocks(markdown: string): MarkdownBlock[] {
+  const tree = fromMarkdown(withBoundedIndentation(markdown), PARSE_OPTIONS);
   const blocks: MarkdownBlock[] = [];
-  let lines: string[] = [];
-  let keepLineBreaks = false;
-  let fence: string | undefined;
-
-  const endParagraph = (): void => {
-    if (lines.length > 0) {
-      const text = keepLineBreaks ? lines.join('\n') : joinSoftBreaks(lines);
-      blocks.push({ kind: 'paragraph', text: inlineToText(text) });
+  // Depth-first, in document order, without recursion: containers may nest as deep as the file likes.
+  const pending: Nodes[] = [tree];
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    const block = blockOf(node);
+    if (block !== null) {
+      if (block.text.trim() !== '') blocks.push(block);
+    } else if (isContainer(node)) {
+      pushReversed(pending, listItemsNumbered(node));
     }
-    lines = [];
-    keepLineBreaks = false;
-  };
-
-  for (const rawLine of markdown.split('\n')) {
-    if (fence !== undefined) {
-      if (rawLine.trimStart().startsWith(fence)) {
-        blocks.push({ kind: 'paragraph', text: lines.join('\n') });
-        lines = [];
-        fence = undefined;
-      } else {
-        lines.push(rawLine);
-      }
-      continue;
-    }
-
-    const line = rawLine.replace(BLOCKQUOTE_MARKERS, '');
-    const fenceOpen = FENCE.exec(line);
-    if (fenceOpen?.[1]) {
-      endParagraph();
-      fence = fenceOpen[1];
-      continue;
-    }
-    if (line.trim() === '' || HTML_COMMENT_LINE.test(line) || REFERENCE_DEFINITION.test(line)) {
-      endParagraph();
-      continue;
-    }
-
-    const heading = ATX_HEADING.exec(line);
-    if (heading?.[1]) {
-      endParagraph();
-      blocks.push({ kind: 'heading', level: heading[1].length, text: inlineToText(heading[2] ?? '') });
-      continue;
-    }
-    const underline = SETEXT_UNDERLINE.exec(line);
-    if (underline?.[1] && lines.length > 0 && !keepLineBreaks) {
-      blocks.push({ kind: 'heading', level: underline[1].startsWith('=') ? 1 : 2, text: inlineToText(joinSoftBreaks(lines)) });
-      lines = [];
-      continue;
-    }
-    if (THEMATIC_BREAK.test(line)) {
-      endParagraph();
-      continue;
-    }
-    if (TABLE_DELIMITER.test(line) && lines.length > 0) {
-      keepLineBreaks = true;
-      continue;
-    }
-    const item = LIST_ITEM.exec(line);
-    if (item) {
-      endParagraph();
-      lines.push(item[1] === undefined ? (item[2] ?? '') : `${item[1]}. ${item[2] ?? ''}`);
-      continue;
-    }
-    lines.push(line);
   }
-  if (fence !== undefined) blocks.push({ kind: 'paragraph', text: lines.join('\n') });
-  else endParagraph();
-
-  return blocks.filter((block) => block.text.trim() !== '');
+  return blocks;
 }
 
-/** Lines of one paragraph: a soft break is a space; two trailing spaces or a backslash keep the break. */
-function joinSoftBreaks(lines: readonly string[]): string {
-  let text = '';
-  lines.forEach((line, index) => {
-    if (index === lines.length - 1) {
-      text += line.trim();
-      return;
-    }
-    const hardBreak = / {2,}$/.test(line) || /\\$/.test(line);
-    text += (hardBreak ? line.replace(/\\$/, '') : line).trim() + (hardBreak ? '\n' : ' ');
+function withBoundedIndentation(markdown: string): string {
+  return markdown.replace(INDENT, (indent) => (columns(indent) > MAX_INDENT ? ' '.repeat(MAX_INDENT) : indent));
+}
+
+/** Width of leading whitespace, tabs advancing to the next multiple of 4 as CommonMark counts them. */
+function columns(indent: string): number {
+  let width = 0;
+  for (const char of indent) width = char === '\t' ? width + 4 - (width % 4) : width + 1;
+  return width;
+}
+
+/** The block a leaf node stands for (its text may be blank); null for containers and for what is left out. */
+function blockOf(node: Nodes): MarkdownBlock | null {
+  switch (node.type) {
+    case 'heading':
+      return { kind: 'heading', level: node.depth, text: phrasingText(node.children) };
+    case 'paragraph':
+      return { kind: 'paragraph', text: phrasingText(node.children) };
+    case 'code':
+      return { kind: 'paragraph', text: node.value };
+    case 'html':
+      return { kind: 'paragraph', text: withoutComments(node.value).replace(SOFT_BREAK, ' ') };
+    case 'table':
+      return { kind: 'paragraph', text: tableText(node) };
+    default:
+      return null;
+  }
+}
+
+type Container = Extract<Nodes, { children: unknown[] }>;
+
+/** Nodes whose children are blocks to walk: root, block quotes, lists, list items, footnote definitions. */
+function isContainer(node: Nodes): node is Container {
+  return node.type === 'root' || node.type === 'blockquote' || node.type === 'list' || node.type === 'listItem' || node.type === 'footnoteDefinition';
+}
+
+/** A container's children; the items of an ordered list start with their number, as the list shows it. */
+function listItemsNumbered(node: Container): Nodes[] {
+  if (node.type !== 'list' || node.ordered !== true) return node.children;
+  const start = node.start ?? 1;
+  return node.children.map((item, index) => {
+    const [first, ...rest] = item.children;
+    if (first?.type !== 'paragraph') return item;
+    const number: PhrasingContent = { type: 'text', value: `${start + index}. ` };
+    return { ...item, children: [{ ...first, children: [number, ...first.children] }, ...rest] };
   });
+}
+
+/** Rows on their own lines, cells between pipes. */
+function tableText(table: Table): string {
+  return table.children.map((row) => `| ${row.children.map((cell) => phrasingText(cell.children)).join(' | ')} |`).join('\n');
+}
+
+/** Inline content as plain text: markers and link targets gone, images and comments dropped, hard breaks kept. */
+function phrasingText(nodes: readonly PhrasingContent[]): string {
+  let text = '';
+  const pending: PhrasingContent[] = [];
+  pushReversed(pending, nodes);
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    switch (node.type) {
+      case 'text':
+      case 'inlineCode':
+        text += node.value.replace(SOFT_BREAK, ' ');
+        break;
+      case 'break':
+        text += '\n';
+        break;
+      case 'html':
+        text += withoutComments(node.value);
+        break;
+      case 'image':
+      case 'imageReference':
+      case 'footnoteReference':
+        break;
+      default:
+        pushReversed(pending, node.children);
+    }
+  }
   return text;
 }
 
-// Code spans and escaped characters hide behind NUL-delimited placeholders while the inline
-// rules run; decoded article text never contains NUL (such files are refused as binary).
-// eslint-disable-next-line no-control-regex -- NUL is the placeholder delimiter on purpose
-const PLACEHOLDER = /\u0000(\d+)\u0000/g;
+/** Onto a stack, so that the first of `items` is popped first (a loop: a spread of 100,000 arguments overflows). */
+function pushReversed<T>(stack: T[], items: readonly T[]): void {
+  for (let index = items.length - 1; index >= 0; index -= 1) stack.push(items[index] as T);
+}
 
-export function inlineToText(text: string): string {
-  const protectedParts: string[] = [];
-  const protect = (value: string): string => {
-    protectedParts.push(value);
-    return `\u0000${protectedParts.length - 1}\u0000`;
-  };
-
-  // Parenthesised link targets and autolinks stop at the next "(" or "<", so an unclosed one is
-  // given up at once instead of rescanning the rest of the line (quadratic on "[a](" repeated).
-  let result = text
-    .replace(/(`+)([^`]|[^`].*?[^`])\1(?!`)/g, (_match, _ticks: string, code: string) => protect(code.trim()))
-    .replace(/\\([\\`*_{}[\]()#+\-.!>~|<])/g, (_match, char: string) => protect(char))
-    .replace(/!\[[^\]]*\]\((?:[^()\s]|\([^()]*\))*(?:\s+"[^"]*")?\)/g, '')
-    .replace(/\[([^\]]+)\]\((?:[^()\s]|\([^()]*\))*(?:\s+"[^"]*")?\)/g, '$1')
-    .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1')
-    .replace(/<((?:https?|mailto):[^<>\s]+)>/gi, '$1');
-
-  // Emphasis never spans its own opening marker, so a marker without a partner fails at the next
-  // one instead of rescanning the rest of the paragraph ("*a " repeated was quadratic: 80 KB, 4 s).
-  result = result
-    .replace(/\*\*(?=\S)((?:[^*]|\*(?!\*))+?)(?<=\S)\*\*/g, '$1')
-    .replace(/__(?=\S)((?:[^_]|_(?!_))+?)(?<=\S)__/g, '$1')
-    .replace(/(?<![*\p{L}\p{N}])\*(?=\S)([^*]+?)(?<=\S)\*(?![*\p{L}\p{N}])/gu, '$1')
-    .replace(/(?<![_\p{L}\p{N}])_(?=\S)([^_]+?)(?<=\S)_(?![_\p{L}\p{N}])/gu, '$1')
-    .replace(/~~(?=\S)((?:[^~]|~(?!~))+?)(?<=\S)~~/g, '$1');
-
-  return result.replace(PLACEHOLDER, (_match, index: string) => protectedParts[Number(index)] ?? '');
+function withoutComments(html: string): string {
+  return html.replace(HTML_COMMENT, '');
 }

@@ -9,7 +9,8 @@ import { feedText } from '../messages.ts';
 import type { FetchResult } from '../net/safe-fetch.ts';
 import type { FeedItemRecord } from '../store/feed-tables.ts';
 import { isLater } from '../store/versions.ts';
-import { escapeHtml } from './feed-document.ts';
+import { conditionalHeaders, validatorsOf } from './conditional.ts';
+import { escapeHtml } from './feed-text.ts';
 import type { FeedEntry } from './types.ts';
 
 /*
@@ -65,88 +66,114 @@ export function newArticleId(entry: FeedEntry): string {
   return slugify(entry.guid ?? entry.title ?? 'feed-item');
 }
 
+/** The article an entry stands for, or that nothing changed, or why it cannot be read this time. */
 export async function resolveEntry(entry: FeedEntry, stored: FeedItemRecord | undefined, ctx: EntryContext): Promise<EntryOutcome> {
-  const key = entryKey(entry) as string;
-  const itemHash = entryHash(entry);
-  const sameAsBefore = stored?.itemHash === itemHash;
-  const articleId = stored?.articleId ?? newArticleId(entry);
-  const record: FeedItemRecord = {
-    key,
-    articleId,
-    link: entry.link ?? null,
-    itemHash,
-    pageEtag: null,
-    pageLastModified: null,
-    pageCheckedAt: null,
-    firstSeenAt: stored?.firstSeenAt ?? ctx.now,
-    lastSeenAt: ctx.now,
-  };
+  const record = itemRecord(entry, stored, ctx.now);
+  const sameAsBefore = stored?.itemHash === record.itemHash;
   const kept = stored ? { ...stored, lastSeenAt: ctx.now } : null;
   const failed = (error: string): EntryOutcome => ({ kind: 'failed', error, record: kept });
 
   const feedDate = entry.published === undefined ? undefined : normalizePublished(entry.published);
   const needsPage = entry.link !== undefined && (!entry.fullText || !feedDate?.ok);
   if (sameAsBefore && !needsPage) return { kind: 'unchanged', record: kept ?? record };
-  const checkedAt = stored?.pageCheckedAt;
-  const checkedRecently = checkedAt ? Date.parse(ctx.now) - Date.parse(checkedAt) < PAGE_RECHECK_MS : false;
-  if (sameAsBefore && kept && checkedRecently) return { kind: 'unchanged', record: kept };
+  if (sameAsBefore && kept && checkedRecently(kept, ctx.now)) return { kind: 'unchanged', record: kept };
 
-  let page: Article | undefined;
-  let pageProblem: string | undefined;
+  let page: StoryPage | undefined;
   if (needsPage && entry.link !== undefined) {
-    const conditional: Record<string, string> = {};
-    if (sameAsBefore && stored?.pageEtag) conditional['if-none-match'] = stored.pageEtag;
-    if (sameAsBefore && stored?.pageLastModified) conditional['if-modified-since'] = stored.pageLastModified;
-    const fetched = await ctx.fetchPage(entry.link, { accept: PAGE_ACCEPT, ...conditional });
+    const validators = sameAsBefore && stored ? { etag: stored.pageEtag, lastModified: stored.pageLastModified } : null;
+    const fetched = await ctx.fetchPage(entry.link, { accept: PAGE_ACCEPT, ...conditionalHeaders(validators) });
     if (fetched.ok && fetched.status === 304 && kept) {
       return { kind: 'unchanged', record: { ...kept, pageCheckedAt: ctx.now } };
     }
-    if (!fetched.ok) {
-      pageProblem = fetched.message;
-    } else {
-      record.pageEtag = fetched.headers.get('etag');
-      record.pageLastModified = fetched.headers.get('last-modified');
-      record.pageCheckedAt = ctx.now;
-      const [parsed] = await parseArticleBuffer(entry.link, fetched.body, entry.link, {
-        format: 'html',
-        contentType: fetched.headers.get('content-type') ?? 'text/html',
-        maxBytes: ctx.maxBytes,
-        baseUrl: fetched.url,
-        url: fetched.url,
-        fallbackId: articleId,
-        pool: ctx.pool,
-      });
-      if (parsed?.ok) page = parsed.article;
-      else pageProblem = parsed?.error ?? feedText.noText(entry);
-    }
+    page = await readStoryPage(entry, entry.link, fetched, record, ctx);
   }
 
-  const source = entry.link ?? `${ctx.feedUrl}#${entry.guid ?? key}`;
-  let body: string;
-  if (entry.fullText || (!page && entry.link === undefined)) {
+  const source = entry.link ?? `${ctx.feedUrl}#${entry.guid ?? record.key}`;
+  const body = await storyBody(entry, page, { source, articleId: record.articleId, storedBefore: kept !== null }, ctx);
+  if (!body.ok) return failed(body.error);
+
+  const { published, notices } = publishedDate(entry, feedDate, page?.article, record.firstSeenAt);
+  const fields = articleFields(entry, record.articleId, body.text, published, page?.article);
+  const built = buildArticle(fields, { where: feedText.itemWhere(entry), source, fallbackId: record.articleId, titleHint: feedText.noTitleHint });
+  if (!built.ok) return failed(feedText.itemFailed(entry, built.error, kept !== null));
+  return { kind: 'article', article: built.article, record, notices };
+}
+
+/** The record this sync keeps for an entry; the page's validators are filled in once the page is read. */
+function itemRecord(entry: FeedEntry, stored: FeedItemRecord | undefined, now: string): FeedItemRecord {
+  return {
+    key: entryKey(entry) as string,
+    articleId: stored?.articleId ?? newArticleId(entry),
+    link: entry.link ?? null,
+    itemHash: entryHash(entry),
+    pageEtag: null,
+    pageLastModified: null,
+    pageCheckedAt: null,
+    firstSeenAt: stored?.firstSeenAt ?? now,
+    lastSeenAt: now,
+  };
+}
+
+function checkedRecently(record: FeedItemRecord, now: string): boolean {
+  const checkedAt = record.pageCheckedAt;
+  return checkedAt ? Date.parse(now) - Date.parse(checkedAt) < PAGE_RECHECK_MS : false;
+}
+
+/** A story page: its article, or why it could not be had. */
+type StoryPage = { article: Article; problem?: undefined } | { article?: undefined; problem: string };
+
+/** Reads a fetched story page with the article HTML loader, noting its validators in `record`. */
+async function readStoryPage(entry: FeedEntry, link: string, fetched: FetchResult, record: FeedItemRecord, ctx: EntryContext): Promise<StoryPage> {
+  if (!fetched.ok) return { problem: fetched.message };
+  const { etag, lastModified } = validatorsOf(fetched.headers);
+  Object.assign(record, { pageEtag: etag, pageLastModified: lastModified, pageCheckedAt: ctx.now });
+  const [parsed] = await parseArticleBuffer(link, fetched.body, link, {
+    format: 'html',
+    contentType: fetched.headers.get('content-type') ?? 'text/html',
+    maxBytes: ctx.maxBytes,
+    baseUrl: fetched.url,
+    url: fetched.url,
+    fallbackId: record.articleId,
+    pool: ctx.pool,
+  });
+  return parsed?.ok ? { article: parsed.article } : { problem: parsed?.error ?? feedText.noText(entry) };
+}
+
+/** The story's text: the feed's own when it carries the whole story (or there is no page to read), else the page's. */
+async function storyBody(
+  entry: FeedEntry,
+  page: StoryPage | undefined,
+  { source, articleId, storedBefore }: { source: string; articleId: string; storedBefore: boolean },
+  ctx: EntryContext,
+): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
+  if (entry.fullText || (!page?.article && entry.link === undefined)) {
     const html = entry.contentHtml ?? entry.summaryHtml;
-    if (html === undefined) return failed(feedText.noText(entry));
+    if (html === undefined) return { ok: false, error: feedText.noText(entry) };
     const fromFeed = await htmlToText(html, entry, source, articleId, ctx);
-    if (!fromFeed.ok) return failed(feedText.itemFailed(entry, fromFeed.error, kept !== null));
-    body = fromFeed.body;
-  } else if (page) {
-    body = page.body;
-  } else {
-    return failed(feedText.pageUnavailable(entry, pageProblem ?? feedText.noText(entry), kept !== null));
+    if (!fromFeed.ok) return { ok: false, error: feedText.itemFailed(entry, fromFeed.error, storedBefore) };
+    return { ok: true, text: fromFeed.body };
   }
+  if (page?.article) return { ok: true, text: page.article.body };
+  return { ok: false, error: feedText.pageUnavailable(entry, page?.problem ?? feedText.noText(entry), storedBefore) };
+}
 
-  const notices: string[] = [];
-  let published: string;
-  if (feedDate?.ok) {
-    published = feedDate.value;
-  } else {
-    const from = page?.published !== undefined ? 'page' : 'first-seen';
-    published = page?.published ?? record.firstSeenAt;
-    notices.push(
-      entry.published === undefined ? feedText.missingDate(entry, published, from) : feedText.oddDate(entry, entry.published, published, from),
-    );
-  }
+/** The feed's date when it can be read; else the page's or, failing that, the first-seen time, with a notice saying so. */
+function publishedDate(
+  entry: FeedEntry,
+  feedDate: ReturnType<typeof normalizePublished> | undefined,
+  page: Article | undefined,
+  firstSeenAt: string,
+): { published: string; notices: string[] } {
+  if (feedDate?.ok) return { published: feedDate.value, notices: [] };
+  const from = page?.published !== undefined ? 'page' : 'first-seen';
+  const published = page?.published ?? firstSeenAt;
+  const notice =
+    entry.published === undefined ? feedText.missingDate(entry, published, from) : feedText.oddDate(entry, entry.published, published, from);
+  return { published, notices: [notice] };
+}
 
+/** The feed's own title, link, author and date win over the page's; the page fills what the feed leaves out. */
+function articleFields(entry: FeedEntry, articleId: string, body: string, published: string, page: Article | undefined): ArticleFields {
   const fields: ArticleFields = { id: articleId, body, published, tags: entry.categories.length > 0 ? entry.categories : (page?.tags ?? []) };
   const title = entry.title ?? page?.title;
   if (title !== undefined) fields.title = title;
@@ -161,10 +188,7 @@ export async function resolveEntry(entry: FeedEntry, stored: FeedItemRecord | un
   const feedUpdated = entry.updated === undefined ? undefined : normalizePublished(entry.updated);
   const updated = feedUpdated?.ok ? feedUpdated.value : page?.updated;
   if (updated !== undefined && isLater(updated, published)) fields.updated = updated;
-
-  const built = buildArticle(fields, { where: feedText.itemWhere(entry), source, fallbackId: articleId, titleHint: feedText.noTitleHint });
-  if (!built.ok) return failed(feedText.itemFailed(entry, built.error, kept !== null));
-  return { kind: 'article', article: built.article, record, notices };
+  return fields;
 }
 
 /** The feed's HTML for an entry, as text, through the article HTML loader (in a parse worker). */

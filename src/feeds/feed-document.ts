@@ -4,13 +4,15 @@ import type { AnyFeed } from 'feedsmith';
 import { charsetOf, decodeText } from '../articles/decode.ts';
 import { normalizePublished } from '../articles/published.ts';
 import { feedMessages as messages } from '../messages.ts';
+import { formatFields, type Fields } from './feed-formats.ts';
+import { absoluteUrl, blank, line, stripTags } from './feed-text.ts';
 import type { FeedDocument, FeedEntry, FeedParseOptions, FeedParseResult } from './types.ts';
 
 /*
  * A feed's bytes → its title and newest entries. Runs in a parse worker (see ParsePool.parseFeed):
  * a feed is untrusted input and a large one takes seconds of CPU. feedsmith reads RSS 0.9x/2.0,
- * RDF, Atom and JSON Feed and keeps each format's own fields (content:encoded, dc:creator, Atom's
- * published beside updated), which this module maps onto one FeedEntry shape.
+ * RDF, Atom and JSON Feed and keeps each format's own fields, which feed-formats.ts maps onto one
+ * shape and this module cleans into FeedEntry.
  */
 
 /** Plain-text length from which an entry's HTML is taken for the whole story rather than a teaser. */
@@ -97,101 +99,9 @@ function discoverFeedLink(html: string, baseUrl: string | undefined): string | u
 
 // ---------------------------------------------------------------- one shape for every format
 
-/** What one format's entry offers, before cleaning (any field may be missing). */
-interface Fields {
-  guid: string | undefined;
-  link: string | undefined;
-  title: string | undefined;
-  author: string | undefined;
-  published: string | undefined;
-  updated: string | undefined;
-  contentHtml: string | undefined;
-  summaryHtml: string | undefined;
-  categories: (string | undefined)[] | undefined;
-}
-
 function toDocument(parsed: AnyFeed, options: FeedParseOptions): FeedDocument {
   const base = options.baseUrl;
-  let title: string | undefined;
-  let link: string | undefined;
-  let fields: Fields[];
-  switch (parsed.format) {
-    case 'rss': {
-      const feed = parsed.feed;
-      title = feed.title;
-      link = feed.link;
-      fields = (feed.items ?? []).map((item) => {
-        const guid = item.guid?.value;
-        const guidIsLink = item.guid?.isPermaLink !== false && guid !== undefined && absoluteUrl(guid) !== undefined;
-        return {
-          guid,
-          link: item.link ?? (guidIsLink ? guid : undefined),
-          title: item.title,
-          author: personName(item.authors?.[0]) ?? item.dc?.creators?.[0],
-          published: item.pubDate ?? item.dc?.dates?.[0] ?? item.dcterms?.issued?.[0] ?? item.dcterms?.created?.[0],
-          updated: item.dcterms?.modified?.[0] ?? item.atom?.updated,
-          contentHtml: item.content?.encoded,
-          summaryHtml: item.description,
-          categories: item.categories?.map((c) => c.name),
-        };
-      });
-      break;
-    }
-    case 'rdf': {
-      const feed = parsed.feed;
-      title = feed.title;
-      link = feed.link;
-      fields = (feed.items ?? []).map((item) => ({
-        guid: item.rdf?.about,
-        link: item.link,
-        title: item.title,
-        author: item.dc?.creators?.[0],
-        published: item.dc?.dates?.[0] ?? item.dcterms?.issued?.[0],
-        updated: item.dcterms?.modified?.[0],
-        contentHtml: item.content?.encoded,
-        summaryHtml: item.description,
-        categories: item.dc?.subjects,
-      }));
-      break;
-    }
-    case 'atom': {
-      const feed = parsed.feed;
-      title = textOf(feed.title);
-      link = alternateLink(feed.links);
-      const feedAuthor = personName(feed.authors?.[0]);
-      fields = (feed.entries ?? []).map((entry) => ({
-        guid: entry.id,
-        link: alternateLink(entry.links),
-        title: textOf(entry.title),
-        author: personName(entry.authors?.[0]) ?? entry.dc?.creators?.[0] ?? feedAuthor,
-        published: entry.published ?? entry.dc?.dates?.[0],
-        updated: entry.updated,
-        contentHtml: entry.content?.src === undefined ? htmlOf(entry.content) : undefined,
-        summaryHtml: htmlOf(entry.summary),
-        categories: entry.categories?.map((c) => c.label ?? c.term).filter((c): c is string => typeof c === 'string'),
-      }));
-      break;
-    }
-    case 'json': {
-      const feed = parsed.feed;
-      title = feed.title;
-      link = feed.home_page_url;
-      const feedAuthor = feed.authors?.[0]?.name;
-      fields = (feed.items ?? []).map((item) => ({
-        guid: item.id === undefined ? undefined : String(item.id),
-        link: item.url ?? item.external_url,
-        title: item.title,
-        author: item.authors?.[0]?.name ?? feedAuthor,
-        published: item.date_published,
-        updated: item.date_modified,
-        contentHtml: item.content_html ?? (item.content_text === undefined ? undefined : textAsHtml(item.content_text)),
-        summaryHtml: item.summary === undefined ? undefined : textAsHtml(item.summary),
-        categories: item.tags,
-      }));
-      break;
-    }
-  }
-
+  const { title, link, entries: fields } = formatFields(parsed);
   const entries = fields.map((f, position) => toEntry(f, position, base));
   const document: FeedDocument = { format: parsed.format, entries: newest(entries, options.maxEntries), total: entries.length };
   const cleanTitle = line(title);
@@ -244,71 +154,4 @@ function newest(entries: FeedEntry[], max: number): FeedEntry[] {
     .sort((a, b) => b.time - a.time || a.entry.position - b.entry.position)
     .slice(0, max)
     .map(({ entry }) => entry);
-}
-
-function personName(person: { name?: string; email?: string } | undefined): string | undefined {
-  return line(person?.name) ?? line(person?.email);
-}
-
-function alternateLink(links: { href?: string; rel?: string }[] | undefined): string | undefined {
-  const usable = (links ?? []).filter((l) => typeof l.href === 'string' && l.href.trim() !== '');
-  return (usable.find((l) => l.rel === undefined || l.rel === 'alternate') ?? usable[0])?.href;
-}
-
-/** An Atom text construct as a line of text: HTML titles lose their markup. */
-function textOf(text: { value?: string; type?: string } | undefined): string | undefined {
-  if (text?.value === undefined) return undefined;
-  return text.type === 'html' || text.type === 'xhtml' ? stripTags(text.value) : text.value;
-}
-
-/** An Atom text construct as HTML: `type="text"` (the default) is escaped. */
-function htmlOf(text: { value?: string; type?: string } | undefined): string | undefined {
-  if (text?.value === undefined) return undefined;
-  return text.type === 'html' || text.type === 'xhtml' || /\+xml$|\/html$/i.test(text.type ?? '') ? text.value : textAsHtml(text.value);
-}
-
-/** Plain text as HTML paragraphs (blank lines separate them). */
-function textAsHtml(text: string): string {
-  return text
-    .split(/\n\s*\n/)
-    .map((paragraph) => paragraph.trim())
-    .filter((paragraph) => paragraph !== '')
-    .map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`)
-    .join('\n');
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-/** Markup out, the common entities decoded: enough for titles and for measuring a teaser. */
-function stripTags(html: string): string {
-  return html
-    .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&nbsp;/gi, ' ')
-    .replace(/&lt;/gi, '<')
-    .replace(/&gt;/gi, '>')
-    .replace(/&quot;/gi, '"')
-    .replace(/&#0*39;|&apos;/gi, "'")
-    .replace(/&amp;/gi, '&');
-}
-
-function absoluteUrl(text: string, base?: string): string | undefined {
-  try {
-    const url = new URL(text, base);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function line(text: string | undefined): string | undefined {
-  if (typeof text !== 'string') return undefined;
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat === '' ? undefined : flat;
-}
-
-function blank(text: string | undefined): boolean {
-  return typeof text !== 'string' || text.trim() === '';
 }

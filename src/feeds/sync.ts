@@ -1,23 +1,24 @@
-import type { LoadResult } from '../articles/article.ts';
 import { sharedParsePool, type ParsePool } from '../articles/parse-pool.ts';
 import type { Embedder } from '../embeddings/embedder.ts';
 import { errorMessage, isUserError } from '../errors.ts';
-import { ingest, type ChunkingOptions } from '../ingest.ts';
+import type { ChunkingOptions } from '../ingest.ts';
 import type { Logger } from '../log.ts';
 import { feedText, fetchMessages } from '../messages.ts';
 import type { AddressPolicy } from '../net/address-policy.ts';
 import { fetchSafely, type FetchOptions, type FetchResult, type Resolver } from '../net/safe-fetch.ts';
-import type { FeedItemRecord, FeedRecord } from '../store/feed-tables.ts';
+import type { FeedRecord } from '../store/feed-tables.ts';
 import type { Library } from '../store/library.ts';
 import { nextAttemptAfter } from './backoff.ts';
-import { entryKey, newArticleId, resolveEntry, STORY_PAGE_TYPES, type EntryContext, type EntryOutcome } from './entry-article.ts';
+import { conditionalHeaders, validatorsOf } from './conditional.ts';
+import { STORY_PAGE_TYPES } from './entry-article.ts';
 import { HostLimiter, mapWithLimit } from './host-limiter.ts';
-import type { FeedEntry } from './types.ts';
+import { storeEntries } from './store-entries.ts';
+import type { FeedDocument } from './types.ts';
 
 /*
  * One pass over the followed feeds. Each feed is fetched conditionally (its ETag and
- * Last-Modified sent back), parsed in a worker, and its newest entries become articles (see
- * entry-article.ts), stored through the one ingest path in the feed's collection. A feed that
+ * Last-Modified sent back), parsed in a worker, and its newest entries become articles stored
+ * through the one ingest path in the feed's collection (store-entries.ts). A feed that
  * fails is recorded with its error and a time before which it is not fetched again (backoff,
  * Retry-After); it never stops the others. Requests to one host are limited across the whole
  * pass. Network waits happen outside the library's write lock; only the writes take it.
@@ -31,8 +32,6 @@ export const REQUESTS_PER_HOST = 2;
 export const FEED_REQUEST_TIMEOUT_MS = 15_000;
 /** Feeds worked on at the same time. */
 const FEEDS_AT_ONCE = 4;
-/** Entries of one feed worked on at the same time (their page requests still wait for the host limit). */
-const ENTRIES_AT_ONCE = 8;
 
 /** What a feed request says it accepts: feeds first, any XML or JSON after. */
 export const FEED_ACCEPT =
@@ -150,8 +149,21 @@ export async function syncFeeds(deps: FeedSyncDeps, options: FeedSyncOptions): P
 
 async function syncFeed(feed: FeedRecord, context: PassContext): Promise<FeedSyncResult> {
   const started = performance.now();
-  const { deps, options } = context;
-  const result: FeedSyncResult = {
+  const result = freshResult(feed);
+  try {
+    return await fetchAndStore(feed, result, context);
+  } catch (error) {
+    // Not the feed's fault (the library could not be written, the parser could not run): reported
+    // for this feed, logged for the operator, and the other feeds go on. Nothing is recorded.
+    context.deps.logger.error({ err: error, feedId: feed.id, feed: feed.url }, 'feed sync failed unexpectedly');
+    return Object.assign(result, { status: 'failed', error: isUserError(error) ? error.message : feedText.unexpected(errorMessage(error)) });
+  } finally {
+    result.seconds = (performance.now() - started) / 1000;
+  }
+}
+
+function freshResult(feed: FeedRecord): FeedSyncResult {
+  return {
     id: feed.id,
     url: feed.url,
     title: feed.title,
@@ -174,59 +186,65 @@ async function syncFeed(feed: FeedRecord, context: PassContext): Promise<FeedSyn
     notices: [],
     itemFailures: [],
   };
-  const fetch = countedFetch(result, context);
+}
 
-  try {
-    const now = context.now();
-    if (feed.nextAttemptAt !== null && Date.parse(feed.nextAttemptAt) > now.getTime()) {
-      return Object.assign(result, { status: 'waiting', error: feed.lastError, nextAttemptAt: feed.nextAttemptAt });
-    }
-    const conditional: Record<string, string> = {};
-    if (feed.etag) conditional['if-none-match'] = feed.etag;
-    if (feed.lastModified) conditional['if-modified-since'] = feed.lastModified;
-    const fetched = await fetch(feed.url, { accept: FEED_ACCEPT, ...conditional });
-    if (!fetched.ok) return await failed(feed, result, context, now, fetched.message, fetched.retryAfterSeconds);
-
-    const validators = { etag: fetched.headers.get('etag') ?? feed.etag, lastModified: fetched.headers.get('last-modified') ?? feed.lastModified };
-    if (fetched.status === 304) {
-      await deps.library.write(async (writer) => writer.feeds.recordSuccess(feed.id, { at: now.toISOString(), ...validators }));
-      result.status = 'not_modified';
-      result.consecutiveFailures = 0;
-      return result;
-    }
-
-    const maxItems = options.maxItems ?? MAX_ITEMS_PER_FEED;
-    const parsed = await context.pool.parseFeed(feed.url, fetched.body, {
-      maxEntries: maxItems,
-      baseUrl: fetched.url,
-      ...(fetched.headers.get('content-type') ? { contentType: fetched.headers.get('content-type') as string } : {}),
-    });
-    if (!parsed.ok) return await failed(feed, result, context, now, parsed.error);
-    const document = parsed.feed;
-    if (document.title !== undefined) result.title = document.title;
-    result.listed = document.total;
-    result.read = document.entries.length;
-    if (document.total > document.entries.length) result.notices.push(feedText.capped(document.total, document.entries.length));
-
-    const records = await storeEntries(feed, document.entries, result, context, now, fetch);
-    if (options.signal?.aborted) return Object.assign(result, { status: 'failed', error: fetchMessages.aborted(feed.url) });
-    // An item that could not be read (its page not online yet, say) must be tried again: without
-    // validators the next sync reads the whole feed instead of taking a 304 for "nothing new".
-    const keep = result.failed > 0 ? { etag: null, lastModified: null } : validators;
-    await deps.library.write(async (writer) => {
-      writer.feeds.putItems(feed.id, records);
-      writer.feeds.recordSuccess(feed.id, { at: now.toISOString(), title: document.title ?? null, ...keep });
-    });
-    result.consecutiveFailures = 0;
-    return result;
-  } catch (error) {
-    // Not the feed's fault (the library could not be written, the parser could not run): reported
-    // for this feed, logged for the operator, and the other feeds go on. Nothing is recorded.
-    deps.logger.error({ err: error, feedId: feed.id, feed: feed.url }, 'feed sync failed unexpectedly');
-    return Object.assign(result, { status: 'failed', error: isUserError(error) ? error.message : feedText.unexpected(errorMessage(error)) });
-  } finally {
-    result.seconds = (performance.now() - started) / 1000;
+/** Fetches the feed (conditionally), reads it and stores its entries; records how that went. */
+async function fetchAndStore(feed: FeedRecord, result: FeedSyncResult, context: PassContext): Promise<FeedSyncResult> {
+  const { deps, options } = context;
+  const now = context.now();
+  if (feed.nextAttemptAt !== null && Date.parse(feed.nextAttemptAt) > now.getTime()) {
+    return Object.assign(result, { status: 'waiting', error: feed.lastError, nextAttemptAt: feed.nextAttemptAt });
   }
+  const fetch = countedFetch(result, context);
+  const fetched = await fetch(feed.url, { accept: FEED_ACCEPT, ...conditionalHeaders(feed) });
+  if (!fetched.ok) return await failed(feed, result, context, now, fetched.message, fetched.retryAfterSeconds);
+
+  const validators = validatorsOf(fetched.headers, feed);
+  if (fetched.status === 304) {
+    await deps.library.write(async (writer) => writer.feeds.recordSuccess(feed.id, { at: now.toISOString(), ...validators }));
+    return Object.assign(result, { status: 'not_modified', consecutiveFailures: 0 });
+  }
+  const parsed = await context.pool.parseFeed(feed.url, fetched.body, {
+    maxEntries: options.maxItems ?? MAX_ITEMS_PER_FEED,
+    baseUrl: fetched.url,
+    ...(fetched.headers.get('content-type') ? { contentType: fetched.headers.get('content-type') as string } : {}),
+  });
+  if (!parsed.ok) return await failed(feed, result, context, now, parsed.error);
+  const document = parsed.feed;
+  noteListing(result, document);
+
+  const records = await storeEntries(feed, document.entries, result, {
+    library: deps.library,
+    // Read when the items are stored: the model may load while pages are being fetched.
+    get embedder() {
+      return deps.embedder;
+    },
+    logger: deps.logger,
+    pool: context.pool,
+    chunking: options.chunking,
+    maxBytes: options.maxBytes,
+    signal: options.signal,
+    now,
+    fetchPage: (url, headers) => fetch(url, headers, STORY_PAGE_TYPES),
+  });
+  if (options.signal?.aborted) return Object.assign(result, { status: 'failed', error: fetchMessages.aborted(feed.url) });
+  // An item that could not be read (its page not online yet, say) must be tried again: without
+  // validators the next sync reads the whole feed instead of taking a 304 for "nothing new".
+  const keep = result.failed > 0 ? { etag: null, lastModified: null } : validators;
+  await deps.library.write(async (writer) => {
+    writer.feeds.putItems(feed.id, records);
+    writer.feeds.recordSuccess(feed.id, { at: now.toISOString(), title: document.title ?? null, ...keep });
+  });
+  result.consecutiveFailures = 0;
+  return result;
+}
+
+/** The feed's title, how many entries it lists and how many were read (a notice when it listed more). */
+function noteListing(result: FeedSyncResult, document: FeedDocument): void {
+  if (document.title !== undefined) result.title = document.title;
+  result.listed = document.total;
+  result.read = document.entries.length;
+  if (document.total > document.entries.length) result.notices.push(feedText.capped(document.total, document.entries.length));
 }
 
 type Fetcher = (url: string, headers: Record<string, string>, accept?: FetchOptions['accept']) => Promise<FetchResult>;
@@ -268,108 +286,4 @@ async function failed(
     writer.feeds.recordFailure(feed.id, { at: now.toISOString(), message, consecutiveFailures: failures, nextAttemptAt }),
   );
   return Object.assign(result, { status: 'failed', error: message, consecutiveFailures: failures, nextAttemptAt });
-}
-
-/**
- * Resolves the entries (pages fetched, text extracted), stores the articles through ingest(),
- * and returns the item records to keep: those stored, unchanged, or failed but stored before.
- */
-async function storeEntries(
-  feed: FeedRecord,
-  entries: readonly FeedEntry[],
-  result: FeedSyncResult,
-  context: PassContext,
-  now: Date,
-  fetch: Fetcher,
-): Promise<FeedItemRecord[]> {
-  const { deps, options } = context;
-  const stored = deps.library.feeds.items(feed.id);
-  const keys = new Set<string>();
-  const ids = new Set<string>();
-  const planned: FeedEntry[] = [];
-  for (const entry of entries) {
-    const key = entryKey(entry);
-    if (key === undefined) {
-      result.skipped++;
-      result.notices.push(feedText.noIdentity(entry));
-      continue;
-    }
-    const articleId = stored.get(key)?.articleId ?? newArticleId(entry);
-    if (keys.has(key) || ids.has(articleId)) {
-      result.skipped++;
-      result.notices.push(feedText.sameArticleTwice(entry, articleId));
-      continue;
-    }
-    keys.add(key);
-    ids.add(articleId);
-    planned.push(entry);
-  }
-
-  const entryContext: EntryContext = {
-    feedUrl: feed.url,
-    maxBytes: options.maxBytes,
-    pool: context.pool,
-    now: now.toISOString(),
-    fetchPage: (url, headers) => fetch(url, headers, STORY_PAGE_TYPES),
-  };
-  const outcomes = await mapWithLimit(planned, ENTRIES_AT_ONCE, async (entry): Promise<EntryOutcome> => {
-    if (options.signal?.aborted) return { kind: 'failed', error: 'cancelled', record: null };
-    try {
-      return await resolveEntry(entry, stored.get(entryKey(entry) as string), entryContext);
-    } catch (error) {
-      // The parse worker itself failing (shut down, could not start) is not the entry's fault: keep what is stored.
-      deps.logger.error({ err: error, feed: feed.url, entry: entry.link ?? entry.guid }, 'feed entry could not be read');
-      return { kind: 'failed', error: feedText.itemFailed(entry, errorMessage(error), stored.has(entryKey(entry) as string)), record: null };
-    }
-  });
-
-  const records: FeedItemRecord[] = [];
-  const articles: Extract<EntryOutcome, { kind: 'article' }>[] = [];
-  for (const outcome of outcomes) {
-    if (outcome.kind === 'unchanged') {
-      result.unchanged++;
-      records.push(outcome.record);
-    } else if (outcome.kind === 'failed') {
-      result.failed++;
-      result.itemFailures.push(outcome.error);
-      if (outcome.record) records.push(outcome.record);
-    } else {
-      articles.push(outcome);
-      result.notices.push(...outcome.notices);
-    }
-  }
-  if (articles.length === 0 || options.signal?.aborted) return records;
-
-  const summary = await ingest(
-    { library: deps.library, embedder: deps.embedder },
-    untilAborted(articles.map((a): LoadResult => ({ ok: true, article: a.article })), options.signal),
-    { collection: feed.collection, chunking: options.chunking },
-  );
-  // Cancelled part-way: what was stored stays, and its items are seen again (unchanged) next time.
-  if (options.signal?.aborted) return records;
-  const refused = new Map(summary.failures.map((f) => [f.source, f.error]));
-  for (const { article, record } of articles) {
-    const error = refused.get(article.source);
-    if (error === undefined) {
-      records.push(record);
-    } else {
-      result.failed++;
-      result.itemFailures.push(error);
-      const before = stored.get(record.key);
-      if (before) records.push({ ...before, lastSeenAt: record.lastSeenAt });
-    }
-  }
-  result.added += summary.added;
-  result.updated += summary.updated;
-  result.unchanged += summary.unchanged;
-  result.duplicates += summary.duplicates;
-  return records;
-}
-
-/** The items, one by one, until the signal says stop (ingest then finishes the few it holds and returns). */
-async function* untilAborted<T>(items: readonly T[], signal: AbortSignal | undefined): AsyncGenerator<T, void, undefined> {
-  for (const item of items) {
-    if (signal?.aborted) return;
-    yield item;
-  }
 }

@@ -1,5 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { retryAfterMs } from './retry.ts';
+import { IdleTimeoutError } from './idle-timeout.ts';
+import { ABORTED, retryAfterMs } from './retry.ts';
 import type { LlmError } from './types.ts';
 
 /** One failed attempt: what went wrong and whether another attempt may help. */
@@ -11,8 +12,6 @@ export interface AttemptFailure {
 }
 
 export interface FailureContext {
-  /** Our per-attempt timer fired. */
-  timedOut: boolean;
   /** The caller's signal aborted. */
   aborted: boolean;
   /** Some text already reached the caller, so a retry would show it twice. */
@@ -30,12 +29,10 @@ export function classifyFailure(thrown: unknown, context: FailureContext): Attem
   });
 
   // Our own timer and the caller's signal abort the request; whatever error that surfaces as, the cause is known.
-  if (context.timedOut || thrown instanceof APIConnectionTimeoutError) {
+  if (thrown instanceof IdleTimeoutError || thrown instanceof APIConnectionTimeoutError) {
     return final({ kind: 'timeout', message: `No reply within ${context.timeoutMs} ms` });
   }
-  if (context.aborted || thrown instanceof APIUserAbortError) {
-    return final({ kind: 'aborted', message: 'The call was aborted by the caller' });
-  }
+  if (context.aborted || thrown instanceof APIUserAbortError) return final(ABORTED);
   if (thrown instanceof APIConnectionError) {
     return transient({ kind: 'network', message: connectionMessage(thrown) });
   }

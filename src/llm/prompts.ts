@@ -162,6 +162,7 @@ function stripComments(text: string, unclosed: (line: number) => void): string {
   return stripped;
 }
 
+/** Lines `from`…`to` of one message (system or user) → its parts: text always kept, and optional blocks. */
 function parseSection(
   lines: string[],
   from: number,
@@ -173,8 +174,6 @@ function parseSection(
   const parts: Part[] = [];
   let plain: string[] = [];
   let block: { name: string; line: number; lines: string[] } | null = null;
-  const known = (name: string): boolean => spec.required.includes(name) || spec.optional.includes(name);
-  const allowed = (): string => [...spec.required, ...spec.optional].map((name) => `{{${name}}}`).join(', ');
 
   for (let index = from; index < to; index += 1) {
     const line = lines[index] ?? '';
@@ -206,23 +205,30 @@ function parseSection(
       }
       continue;
     }
-    for (const match of line.matchAll(PLACEHOLDER)) {
-      const name = match[1] ?? '';
-      if (!NAME.test(name) || !known(name)) {
-        problem(lineNo, `unknown placeholder {{${name}}}; this template accepts ${allowed()}`);
-      } else {
-        seen.add(name);
-      }
-    }
-    const leftover = line.replace(PLACEHOLDER, '');
-    if (leftover.includes('{{') || leftover.includes('}}')) {
-      problem(lineNo, 'a placeholder is not closed: write {{name}} with two braces on each side');
-    }
+    checkPlaceholders(line, spec, seen, (message) => problem(lineNo, message));
     (block === null ? plain : block.lines).push(line);
   }
   if (block !== null) problem(block.line, `{{#${block.name}}} is never closed with {{/${block.name}}}`);
   parts.push({ kind: 'text', lines: plain });
   return parts;
+}
+
+/** Notes each placeholder of `line` in `seen`; an unknown or unclosed one is a problem. */
+function checkPlaceholders(line: string, spec: TemplateSpec, seen: Set<string>, problem: (message: string) => void): void {
+  const known = (name: string): boolean => spec.required.includes(name) || spec.optional.includes(name);
+  for (const match of line.matchAll(PLACEHOLDER)) {
+    const name = match[1] ?? '';
+    if (NAME.test(name) && known(name)) {
+      seen.add(name);
+    } else {
+      const allowed = [...spec.required, ...spec.optional].map((n) => `{{${n}}}`).join(', ');
+      problem(`unknown placeholder {{${name}}}; this template accepts ${allowed}`);
+    }
+  }
+  const leftover = line.replace(PLACEHOLDER, '');
+  if (leftover.includes('{{') || leftover.includes('}}')) {
+    problem('a placeholder is not closed: write {{name}} with two braces on each side');
+  }
 }
 
 function checkValues(

@@ -1,6 +1,71 @@
 /** When to try an LLM call again: server-given Retry-After, else exponential backoff with jitter. */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AttemptFailure } from './failure.ts';
+import type { LlmError } from './types.ts';
 
 const BACKOFF_CAP_MS = 8_000;
+
+/** How a call ends when the caller gave up on it. */
+export const ABORTED: LlmError = { kind: 'aborted', message: 'The call was aborted by the caller' };
+
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  maxRetries: number;
+  /** A server asking to wait longer than this is not waited for: the call fails. */
+  maxRetryAfterMs: number;
+  /** First backoff wait when the server names none; doubles per retry. */
+  backoffBaseMs: number;
+}
+
+/** A wait before the next attempt (for the log). */
+export interface RetryWait {
+  /** The attempt that failed, 1 for the first. */
+  attempt: number;
+  error: LlmError;
+  waitMs: number;
+}
+
+/** One attempt: a success carrying `T`, a failure, or null when the caller aborted before it could start. */
+export type Attempt<T> = () => Promise<({ ok: true } & T) | ({ ok: false } & AttemptFailure) | null>;
+
+export type Retried<T> = ({ ok: true; attempts: number } & T) | { ok: false; error: LlmError; attempts: number };
+
+/**
+ * Runs `attempt` until it succeeds or fails for good. Only a retryable failure (429, 5xx, a
+ * connection dropped before any text was shown) is tried again, at most `maxRetries` times, after
+ * the wait the server asked for or else backoffMs. `attempts` counts the attempts that started.
+ */
+export async function retrying<T extends object>(
+  attempt: Attempt<T>,
+  policy: RetryPolicy,
+  signal: AbortSignal | undefined,
+  onWait?: (wait: RetryWait) => void,
+): Promise<Retried<T>> {
+  for (let attempts = 1; ; attempts += 1) {
+    const outcome = await attempt();
+    if (outcome === null) return { ok: false, error: ABORTED, attempts: attempts - 1 };
+    if (outcome.ok) return { ...outcome, attempts };
+    const next = nextStep(outcome, attempts, policy);
+    if ('error' in next) return { ok: false, error: next.error, attempts };
+    onWait?.({ attempt: attempts, error: outcome.error, waitMs: next.waitMs });
+    try {
+      await sleep(next.waitMs, undefined, { signal });
+    } catch {
+      return { ok: false, error: ABORTED, attempts };
+    }
+  }
+}
+
+/** After failed attempt number `attempts`: how long to wait before the next, or the error to end with. */
+function nextStep(failure: AttemptFailure, attempts: number, policy: RetryPolicy): { waitMs: number } | { error: LlmError } {
+  if (!failure.retryable || attempts > policy.maxRetries) return { error: failure.error };
+  const asked = failure.retryAfterMs;
+  if (asked !== null && asked > policy.maxRetryAfterMs) {
+    const why = `the server asked to wait ${asked} ms, more than the ${policy.maxRetryAfterMs} ms allowed`;
+    return { error: { ...failure.error, message: `${failure.error.message}; ${why}` } };
+  }
+  return { waitMs: asked ?? backoffMs(attempts, policy.backoffBaseMs) };
+}
 
 /**
  * The wait a server asked for, in milliseconds: `retry-after-ms` (OpenAI's own header) first, then
@@ -29,20 +94,4 @@ export function retryAfterMs(headers: Headers | undefined, now: number = Date.no
 export function backoffMs(retry: number, baseMs: number, random: () => number = Math.random): number {
   const ceiling = Math.min(BACKOFF_CAP_MS, baseMs * 2 ** Math.max(0, retry - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
-/** Resolves true after `ms`, or false as soon as `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -56,16 +56,6 @@ export class Semaphore {
     });
   }
 
-  /** Runs `task` once a slot is free and frees the slot when it settles. */
-  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const release = await this.acquire(signal);
-    try {
-      return await task();
-    } finally {
-      release();
-    }
-  }
-
   #releaser(): Release {
     let released = false;
     return () => {

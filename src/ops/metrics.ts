@@ -72,87 +72,65 @@ export class Metrics {
   private readonly feedSyncs: Counter<'outcome'>;
 
   constructor(options: MetricsOptions = {}) {
-    const registers = [this.registry];
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'newsroom_' });
+    const registers = [this.registry];
+    const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> =>
+      new Counter({ name, help, labelNames, registers });
+    const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]): Histogram<L> =>
+      new Histogram({ name, help, labelNames, buckets, registers });
 
-    this.answers = new Counter({
-      name: 'newsroom_answers_total',
-      help: 'Questions (command="ask") and summaries (command="summarize") answered, by kind (answer, not_found, unsupported) and mode (llm, extractive)',
-      labelNames: ['command', 'kind', 'mode'],
-      registers,
-    });
-    this.retrieval = new Histogram({
-      name: 'newsroom_retrieval_seconds',
-      help: 'Time to find the passages of a question or summary (search, or reading the article)',
-      labelNames: ['command'],
-      buckets: SECONDS_FAST,
-      registers,
-    });
-    this.generation = new Histogram({
-      name: 'newsroom_generation_seconds',
-      help: 'Time the language model took to write an answer or summary (calls that reached the model only)',
-      labelNames: ['command'],
-      buckets: SECONDS_SLOW,
-      registers,
-    });
-    this.total = new Histogram({
-      name: 'newsroom_answer_seconds',
-      help: 'Time from a question or summary request to its checked result',
-      labelNames: ['command'],
-      buckets: SECONDS_SLOW,
-      registers,
-    });
-    this.refusals = new Counter({
-      name: 'newsroom_refusals_total',
-      help: 'Interactions declined before any work: rate_limited, busy, editors_only, dm_refused, warming_up, shutting_down',
-      labelNames: ['reason'],
-      registers,
-    });
-    this.acknowledgement = new Histogram({
-      name: 'newsroom_discord_ack_seconds',
-      help: 'Time from a Discord interaction being created to Discord accepting the bot\'s first response (deferred, reply, update, modal, autocomplete)',
-      labelNames: ['response'],
-      buckets: SECONDS_ACK,
-      registers,
-    });
-    this.llmCalls = new Counter({
-      name: 'newsroom_llm_calls_total',
-      help: 'Calls to the language model, retries included in one call, by outcome (ok, failed)',
-      labelNames: ['outcome'],
-      registers,
-    });
-    this.llmFailures = new Counter({
-      name: 'newsroom_llm_failures_total',
-      help: 'Failed language model calls by kind (timeout, rate_limited, server, network, auth, bad_request, bad_response, aborted)',
-      labelNames: ['kind'],
-      registers,
-    });
-    this.llmTokens = new Counter({
-      name: 'newsroom_llm_tokens_total',
-      help: 'Tokens the language model server reported, by type (prompt, completion)',
-      labelNames: ['type'],
-      registers,
-    });
-    this.ingests = new Counter({
-      name: 'newsroom_ingests_total',
-      help: 'Ingest runs by trigger (articles_dir, discord, feed) and outcome (ok, partial: some items failed, failed: nothing loaded or the run stopped)',
-      labelNames: ['trigger', 'outcome'],
-      registers,
-    });
-    this.ingestedArticles = new Counter({
-      name: 'newsroom_ingested_articles_total',
-      help: 'Articles seen by ingests, by trigger and outcome (added, updated, unchanged, removed, failed)',
-      labelNames: ['trigger', 'outcome'],
-      registers,
-    });
-    this.feedSyncs = new Counter({
-      name: 'newsroom_feed_syncs_total',
-      help: 'Feed synchronisations by outcome',
-      labelNames: ['outcome'],
-      registers,
-    });
+    this.answers = counter(
+      'newsroom_answers_total',
+      'Questions (command="ask") and summaries (command="summarize") answered, by kind (answer, not_found, unsupported) and mode (llm, extractive)',
+      ['command', 'kind', 'mode'],
+    );
+    this.retrieval = histogram(
+      'newsroom_retrieval_seconds',
+      'Time to find the passages of a question or summary (search, or reading the article)',
+      ['command'],
+      SECONDS_FAST,
+    );
+    this.generation = histogram(
+      'newsroom_generation_seconds',
+      'Time the language model took to write an answer or summary (calls that reached the model only)',
+      ['command'],
+      SECONDS_SLOW,
+    );
+    this.total = histogram('newsroom_answer_seconds', 'Time from a question or summary request to its checked result', ['command'], SECONDS_SLOW);
+    this.refusals = counter(
+      'newsroom_refusals_total',
+      'Interactions declined before any work: rate_limited, busy, editors_only, dm_refused, warming_up, shutting_down',
+      ['reason'],
+    );
+    this.acknowledgement = histogram(
+      'newsroom_discord_ack_seconds',
+      'Time from a Discord interaction being created to Discord accepting the bot\'s first response (deferred, reply, update, modal, autocomplete)',
+      ['response'],
+      SECONDS_ACK,
+    );
+    this.llmCalls = counter('newsroom_llm_calls_total', 'Calls to the language model, retries included in one call, by outcome (ok, failed)', ['outcome']);
+    this.llmFailures = counter(
+      'newsroom_llm_failures_total',
+      'Failed language model calls by kind (timeout, rate_limited, server, network, auth, bad_request, bad_response, aborted)',
+      ['kind'],
+    );
+    this.llmTokens = counter('newsroom_llm_tokens_total', 'Tokens the language model server reported, by type (prompt, completion)', ['type']);
+    this.ingests = counter(
+      'newsroom_ingests_total',
+      'Ingest runs by trigger (articles_dir, discord, feed) and outcome (ok, partial: some items failed, failed: nothing loaded or the run stopped)',
+      ['trigger', 'outcome'],
+    );
+    this.ingestedArticles = counter(
+      'newsroom_ingested_articles_total',
+      'Articles seen by ingests, by trigger and outcome (added, updated, unchanged, removed, failed)',
+      ['trigger', 'outcome'],
+    );
+    this.feedSyncs = counter('newsroom_feed_syncs_total', 'Feed synchronisations by outcome', ['outcome']);
+    this.startKnownSeriesAtZero();
+  }
 
-    // Every known series starts at 0, so rates and alerts work before the first event.
+  /** Every known series starts at 0, so rates and alerts work before the first event. */
+  private startKnownSeriesAtZero(): void {
     for (const command of ['ask', 'summarize'] as const) {
       for (const kind of ['answer', 'not_found', 'unsupported']) for (const mode of ['llm', 'extractive']) this.answers.inc({ command, kind, mode }, 0);
       this.retrieval.zero({ command });
@@ -175,58 +153,49 @@ export class Metrics {
   private registerAppGauges(): void {
     const registers = [this.registry];
     const libraryCounts = () => this.libraryCounts();
-    const modes = () => this.source;
-    new Gauge({
-      name: 'newsroom_articles',
-      help: 'Articles stored in the library',
-      registers,
-      collect() {
-        const counts = libraryCounts();
-        if (counts) this.set(counts.articles);
-      },
-    });
-    new Gauge({
-      name: 'newsroom_chunks',
-      help: 'Chunks (passages) stored in the library',
-      registers,
-      collect() {
-        const counts = libraryCounts();
-        if (counts) this.set(counts.chunks);
-      },
-    });
-    new Gauge({
-      name: 'newsroom_chunks_awaiting_embedding',
-      help: 'Chunks stored without an embedding (keyword-searchable only until the model embeds them)',
-      registers,
-      collect() {
-        const counts = libraryCounts();
-        if (counts) this.set(counts.chunks - counts.embeddedChunks);
-      },
-    });
-    new Gauge({
-      name: 'newsroom_search_mode',
-      help: 'Search mode: 1 for the mode in use (hybrid: embeddings and keywords; keyword: the embedding model is unavailable)',
-      labelNames: ['mode'],
-      registers,
-      collect() {
-        const mode = modes()?.searchMode();
-        if (!mode) return;
-        this.set({ mode: 'hybrid' }, mode === 'hybrid' ? 1 : 0);
-        this.set({ mode: 'keyword' }, mode === 'keyword' ? 1 : 0);
-      },
-    });
-    new Gauge({
-      name: 'newsroom_answer_mode',
-      help: 'Answer mode: 1 for the mode in use (llm: a language model is configured; extractive: answers quote the articles)',
-      labelNames: ['mode'],
-      registers,
-      collect() {
-        const mode = modes()?.answerMode();
-        if (!mode) return;
-        this.set({ mode: 'llm' }, mode === 'llm' ? 1 : 0);
-        this.set({ mode: 'extractive' }, mode === 'extractive' ? 1 : 0);
-      },
-    });
+    const countGauge = (name: string, help: string, pick: (counts: ReturnType<MetricsSource['counts']>) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          const counts = libraryCounts();
+          if (counts) this.set(pick(counts));
+        },
+      });
+    /** 1 for the mode in use, 0 for the other; nothing until the app is loaded. */
+    const modeGauge = (name: string, help: string, modes: readonly [string, string], current: () => string | undefined) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['mode'],
+        registers,
+        collect() {
+          const mode = current();
+          if (!mode) return;
+          for (const each of modes) this.set({ mode: each }, mode === each ? 1 : 0);
+        },
+      });
+
+    countGauge('newsroom_articles', 'Articles stored in the library', (counts) => counts.articles);
+    countGauge('newsroom_chunks', 'Chunks (passages) stored in the library', (counts) => counts.chunks);
+    countGauge(
+      'newsroom_chunks_awaiting_embedding',
+      'Chunks stored without an embedding (keyword-searchable only until the model embeds them)',
+      (counts) => counts.chunks - counts.embeddedChunks,
+    );
+    modeGauge(
+      'newsroom_search_mode',
+      'Search mode: 1 for the mode in use (hybrid: embeddings and keywords; keyword: the embedding model is unavailable)',
+      ['hybrid', 'keyword'],
+      () => this.source?.searchMode(),
+    );
+    modeGauge(
+      'newsroom_answer_mode',
+      'Answer mode: 1 for the mode in use (llm: a language model is configured; extractive: answers quote the articles)',
+      ['llm', 'extractive'],
+      () => this.source?.answerMode(),
+    );
   }
 
   private libraryCounts(): ReturnType<MetricsSource['counts']> | null {
