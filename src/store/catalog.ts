@@ -314,6 +314,12 @@ export class Catalog {
     this.statements.setMeta.run(key, value);
   }
 
+  /** Vector size of the stored embeddings, or undefined before the first one. */
+  dimensions(): number | undefined {
+    const value = this.getMeta('dimensions');
+    return value === undefined ? undefined : Number(value);
+  }
+
   /** Bumped by every committed write; copies of the vector index record the one they reflect. */
   generation(): number {
     return Number(this.getMeta('generation') ?? '0');
