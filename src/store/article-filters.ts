@@ -1,4 +1,5 @@
-import type { Catalog, ChunkChanges } from './catalog.ts';
+import type { ChunkChanges } from './article-rows.ts';
+import type { Catalog } from './catalog.ts';
 import type { SearchFilter } from './types.ts';
 
 export interface ArticleFilterInfo {

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log.ts';
 import { leftoverTempFiles, writeJsonAtomically } from './atomic-file.ts';
-import type { Catalog, ChunkChanges } from './catalog.ts';
+import type { ChunkChanges } from './article-rows.ts';
+import type { Catalog } from './catalog.ts';
 import { IndexFileDamage, inspectIndexFile } from './index-file.ts';
 import {
   generationOfIndexFile,
@@ -150,7 +151,7 @@ export class IndexReplica {
       this.reflects = generation;
       return 0;
     }
-    const delta = this.catalog.deltaSince(this.reflects);
+    const delta = this.catalog.changes.since(this.reflects);
     for (const { id, embedding } of delta.added) this.index.add(id, embedding);
     for (const id of delta.removed) this.index.remove(id);
     this.reflects = delta.generation;

@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from '../log.ts';
 import { storeMessages } from '../messages.ts';
 import { ArticleFilters, type ArticleFilterInfo } from './article-filters.ts';
 import { repairCatalogRows, type CatalogRepairs } from './catalog-repair.ts';
+import { CatalogWriter } from './catalog-writer.ts';
 import { Catalog, type ChunkRecord, type PendingChunk } from './catalog.ts';
 import type { FeedReader } from './feed-tables.ts';
 import { IndexReplica } from './index-replica.ts';
@@ -52,6 +53,8 @@ export interface LibraryRepairs extends CatalogRepairs {
 export class Library {
   private readonly replica: IndexReplica;
   private readonly filters = new ArticleFilters();
+  /** The catalog's write side, made by the first write (a read-only library never has one). */
+  private edits: CatalogWriter | undefined;
   private writeQueue: Promise<unknown> = Promise.resolve();
   private readonly lock: WriteLock;
   private readonly logger: Logger;
@@ -254,8 +257,9 @@ export class Library {
       await this.lock.acquire();
       try {
         this.catchUp();
-        this.fingerprintOnce();
-        const writer = new LibraryWriter({ catalog: this.catalog, replica: this.replica, filters: this.filters });
+        const edits = (this.edits ??= new CatalogWriter(this.catalog));
+        this.fingerprintOnce(edits);
+        const writer = new LibraryWriter({ catalog: this.catalog, edits, replica: this.replica, filters: this.filters });
         try {
           const result = await work(writer);
           this.replica.save();
@@ -290,10 +294,10 @@ export class Library {
   }
 
   /** Articles stored before duplicate detection existed get their fingerprints in the first write. */
-  private fingerprintOnce(): void {
-    if (this.catalog.fingerprintsCurrent()) return;
+  private fingerprintOnce(edits: CatalogWriter): void {
+    if (edits.fingerprintsCurrent()) return;
     const started = performance.now();
-    const count = this.catalog.backfillFingerprints();
+    const count = edits.backfillFingerprints();
     if (count > 0) this.logger.info({ articles: count, ms: Math.round(performance.now() - started) }, 'fingerprinted stored articles for duplicate detection');
   }
 

@@ -2,7 +2,9 @@ import type { Article } from '../articles/article.ts';
 import { UserError } from '../errors.ts';
 import { storeMessages } from '../messages.ts';
 import type { ArticleFilterInfo, ArticleFilters } from './article-filters.ts';
-import type { Catalog, ChunkChanges, EmbeddedChunk, SourceRemoval } from './catalog.ts';
+import type { ChunkChanges, EmbeddedChunk } from './article-rows.ts';
+import type { CatalogWriter } from './catalog-writer.ts';
+import type { Catalog, SourceRemoval } from './catalog.ts';
 import type { FeedTables } from './feed-tables.ts';
 import type { IndexReplica } from './index-replica.ts';
 import type { PutOutcome } from './types.ts';
@@ -25,6 +27,7 @@ export interface StoreResult {
 /** What a writer changes: the catalog, and this process's derived copies that follow each commit. */
 export interface WriteTarget {
   catalog: Catalog;
+  edits: CatalogWriter;
   replica: IndexReplica;
   filters: ArticleFilters;
 }
@@ -63,16 +66,16 @@ export class LibraryWriter {
    * once, both sources recorded, the newer version cited). `chunks` are the article's own.
    */
   storeArticle(article: Article, collection: string, chunks: EmbeddedChunk[], model: EmbeddingModel | null): StoreResult {
-    const { catalog } = this.open;
+    const { edits } = this.open;
     if (model) this.ensureModel(model);
-    const { changes, ...result } = catalog.putVersion(article, collection, chunks);
+    const { changes, ...result } = edits.putVersion(article, collection, chunks);
     this.follow(changes, changes ? this.filterInfo(collection, result.articleId) : null);
     return result;
   }
 
   /** Retracts an article (by its id or an alias) with all its sources. */
   removeArticle(collection: string, id: string): boolean {
-    const changes = this.open.catalog.removeArticle(collection, id);
+    const changes = this.open.edits.removeArticle(collection, id);
     if (changes === null) return false;
     this.follow(changes, null);
     return true;
@@ -80,12 +83,12 @@ export class LibraryWriter {
 
   /** What removing one source would do; a `promote` needs the next version's chunks (promoteSource). */
   planSourceRemoval(collection: string, sourceId: string): SourceRemoval {
-    return this.open.catalog.planSourceRemoval(collection, sourceId);
+    return this.open.edits.planSourceRemoval(collection, sourceId);
   }
 
   /** Removes a source that is not the cited version of a story with others (see planSourceRemoval). */
   dropSource(collection: string, sourceId: string): 'article' | 'alias' | null {
-    const dropped = this.open.catalog.dropSource(collection, sourceId);
+    const dropped = this.open.edits.dropSource(collection, sourceId);
     if (!dropped) return null;
     this.follow(dropped.changes, null);
     return dropped.removed;
@@ -93,23 +96,23 @@ export class LibraryWriter {
 
   /** Removes the cited version's source, citing `next` (the newest remaining version) in its place. */
   promoteSource(collection: string, sourceId: string, next: Article, chunks: EmbeddedChunk[], model: EmbeddingModel | null): void {
-    const { catalog } = this.open;
+    const { edits } = this.open;
     if (model) this.ensureModel(model);
-    const changes = catalog.promoteSource(collection, sourceId, next, chunks);
+    const changes = edits.promoteSource(collection, sourceId, next, chunks);
     this.follow(changes, this.filterInfo(collection, next.id));
   }
 
   /** Stores embeddings computed later for chunks stored without one. */
   setEmbeddings(items: { id: number; embedding: Float32Array }[], model: EmbeddingModel): void {
-    const { catalog } = this.open;
+    const { edits } = this.open;
     this.ensureModel(model);
-    this.follow(catalog.setEmbeddings(items), null);
+    this.follow(edits.setEmbeddings(items), null);
   }
 
   /** Forgets every embedding, the model they came from and the vector index (before re-embedding with another model). */
   clearEmbeddings(): void {
-    const { catalog, replica } = this.open;
-    catalog.clearEmbeddings();
+    const { catalog, edits, replica } = this.open;
+    edits.clearEmbeddings();
     replica.clear(catalog.generation());
   }
 
@@ -137,12 +140,11 @@ export class LibraryWriter {
 
   /** Records the model of the first embeddings, and refuses another one after. */
   private ensureModel(model: EmbeddingModel): void {
-    const { catalog, replica, filters } = this.open;
+    const { catalog, edits, replica, filters } = this.open;
     const stored = catalog.getMeta('model');
     const dimensions = catalog.dimensions();
     if (stored === undefined) {
-      catalog.setMeta('model', model.id);
-      catalog.setMeta('dimensions', String(model.dimensions));
+      edits.setModel(model.id, model.dimensions);
     } else if (stored !== model.id || dimensions !== model.dimensions) {
       throw new UserError(storeMessages.otherEmbeddingModel(stored, dimensions, model.id));
     }
