@@ -462,6 +462,9 @@ export const storeMessages = {
     `the disk holding the library is full: ${freeBytes === null ? 'too little' : formatMegabytes(freeBytes)} free, at least ${formatMegabytes(neededBytes)} needed`,
   diskFullOnOpen: (file: string) => `${file} cannot be opened: the disk holding it is full. Free some space and try again.`,
   databaseFull: () => 'The disk holding the library is full, so nothing more can be stored. Free some space and try again.',
+  otherEmbeddingModel: (stored: string, dimensions: number | undefined, configured: string) =>
+    `This library was built with the embedding model ${stored} (${dimensions} dimensions), ` +
+    `but ${configured} is configured. Set EMBEDDING_MODEL=${stored}, or use another DATA_DIR.`,
 } as const;
 
 /** `newsroom backup` and `newsroom restore`. */

@@ -1,25 +1,17 @@
 import type Database from 'better-sqlite3';
 import type { Article } from '../articles/article.ts';
 import type { Logger } from '../log.ts';
-import type { Chunk } from '../text/chunk.ts';
-import { FINGERPRINT_VERSION, fingerprint, jaccard, NEAR_DUPLICATE_THRESHOLD, shingles, type Fingerprint } from '../text/near-duplicate.ts';
-import {
-  ArticleSources,
-  liveSchemaOf,
-  migrateLiveArchive,
-  type LiveSchema,
-  type SourceRow,
-  type SourceVersion,
-} from './article-sources.ts';
-import { FEEDS_SCHEMA, FeedTables } from './feed-tables.ts';
-import { openSqliteFile } from './sqlite-file.ts';
-import type { PutOutcome, SearchFilter, StoredArticle } from './types.ts';
-import { earliest, firstUpdated, incomingIsNewer, isLater, versionDate } from './versions.ts';
+import { fingerprint, jaccard, NEAR_DUPLICATE_THRESHOLD, shingles, type Fingerprint } from '../text/near-duplicate.ts';
+import { articleColumns, toStoredArticle, type ArticleRow } from './article-rows.ts';
+import { ArticleSources, liveSchemaOf, type LiveSchema } from './article-sources.ts';
+import { openCatalogDatabase } from './catalog-schema.ts';
+import { ChangeLog } from './change-log.ts';
+import { FeedTables } from './feed-tables.ts';
+import { keywordSearch } from './keyword-search.ts';
+import { StatementCache } from './statement-cache.ts';
+import type { SearchFilter, StoredArticle } from './types.ts';
 
-/** A chunk ready to store: its span of the body and its embedding (null until the model can run). */
-export interface EmbeddedChunk extends Chunk {
-  embedding: Float32Array | null;
-}
+export type { ChunkChanges, EmbeddedChunk } from './article-rows.ts';
 
 /** A stored chunk still waiting for its embedding, with the text to embed. */
 export interface PendingChunk {
@@ -45,90 +37,21 @@ export interface ChunkRecord {
   end: number;
 }
 
-/** What a committed write changed in the vector space. */
-export interface ChunkChanges {
-  /** Every chunk inserted, embedded or not (keyword search finds them at once). */
-  inserted: number[];
-  /** The inserted or newly embedded chunks that have an embedding, for the vector index. */
-  added: { id: number; embedding: Float32Array }[];
-  removed: number[];
-  /** Catalog key of the article written (absent for a removal) and of the row it replaced. */
-  articleKey?: number;
-  previousKey?: number;
-}
-
-export interface IndexDelta {
-  generation: number;
-  added: { id: number; embedding: Float32Array }[];
-  removed: number[];
-}
-
-interface ArticleRow {
-  key: number;
-  id: string;
+/** A stored chunk joined with what a search result needs of its article. */
+export interface ChunkRecord {
+  chunkId: number;
+  articleKey: number;
+  articleId: string;
   collection: string;
   title: string;
   url: string | null;
   published: string | null;
+  /** When the stored story last changed (its own updated date, or the ingest that changed it); null if never. */
   updated: string | null;
   byline: string | null;
-  section: string | null;
-  tags: string;
-  source: string;
-  content_hash: string;
-  chunk_count: number;
-  ingested_at: string;
-}
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS articles (
-  key INTEGER PRIMARY KEY AUTOINCREMENT,
-  id TEXT NOT NULL,
-  collection TEXT NOT NULL,
-  title TEXT NOT NULL,
-  url TEXT,
-  published TEXT,
-  byline TEXT,
-  section TEXT,
-  tags TEXT NOT NULL DEFAULT '[]',
-  source TEXT NOT NULL,
-  content_hash TEXT NOT NULL,
-  body TEXT NOT NULL,
-  chunk_count INTEGER NOT NULL,
-  ingested_at TEXT NOT NULL,
-  UNIQUE (collection, id)
-);
-CREATE INDEX IF NOT EXISTS articles_source ON articles (collection, source);
-CREATE TABLE IF NOT EXISTS chunks (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  article_key INTEGER NOT NULL REFERENCES articles (key) ON DELETE CASCADE,
-  position INTEGER NOT NULL,
-  start INTEGER NOT NULL,
-  end INTEGER NOT NULL,
-  text TEXT NOT NULL,
-  embedding BLOB,
-  -- generation in which the embedding was stored: what a lagging vector index must replay
-  embedded_in INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS chunks_article ON chunks (article_key, position);
-CREATE INDEX IF NOT EXISTS chunks_embedded_in ON chunks (embedded_in);
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5 (
-  text, title, content = '', contentless_delete = 1, tokenize = 'porter unicode61 remove_diacritics 2'
-);
-CREATE TABLE IF NOT EXISTS tombstones (chunk_id INTEGER PRIMARY KEY, generation INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS tombstones_generation ON tombstones (generation);
-`;
-
-/** What storing one source's version did (see Catalog.putVersion). */
-export interface StoreOutcome {
-  outcome: PutOutcome;
-  /** The stored article the version belongs to now. */
-  articleId: string;
-  /** For a duplicate: the id the stored story had before (it may now be an alias of `articleId`). */
-  duplicateOf?: string;
-  /** Vector changes to apply, or null when the cited text did not change. */
-  changes: ChunkChanges | null;
+  text: string;
+  start: number;
+  end: number;
 }
 
 /** What removing one source would do (see Catalog.planSourceRemoval). */
@@ -138,89 +61,15 @@ export type SourceRemoval =
   | { kind: 'alias'; articleId: string }
   | { kind: 'promote'; articleId: string; next: Article };
 
-function versionOf(article: Article, body: string | null): SourceVersion {
-  return {
-    title: article.title,
-    body,
-    url: article.url ?? null,
-    published: article.published ?? null,
-    updated: article.updated ?? null,
-    byline: article.byline ?? null,
-    section: article.section ?? null,
-    tags: article.tags,
-  };
-}
-
-function sourceRow(collection: string, article: Article, articleId: string, body: string | null, firstSeen: string, now: string): SourceRow {
-  return {
-    collection,
-    sourceId: article.id,
-    articleId,
-    source: article.source,
-    contentHash: article.contentHash,
-    version: versionOf(article, body),
-    firstSeen,
-    lastChanged: now,
-  };
-}
-
-/** A stored source version as the Article it was read as. */
-function articleOfVersion(row: SourceRow, body: string): Article {
-  const v = row.version;
-  const article: Article = { id: row.sourceId, title: v.title, body, tags: v.tags, source: row.source, contentHash: row.contentHash };
-  if (v.url !== null) article.url = v.url;
-  if (v.published !== null) article.published = v.published;
-  if (v.updated !== null) article.updated = v.updated;
-  if (v.byline !== null) article.byline = v.byline;
-  if (v.section !== null) article.section = v.section;
-  return article;
-}
-
-/** Keyword matches ranked before filtering, per result wanted. */
-const KEYWORD_POOL_FACTOR = 8;
-
-/** Article columns; `updated` is read as NULL from a library too old to have it (opened read-only). */
-function articleColumns(live: LiveSchema): string {
-  return `key, id, collection, title, url, published, ${live.updatedColumn ? 'updated' : 'NULL AS updated'}, byline, section, tags, source, content_hash, chunk_count, ingested_at`;
-}
-
-function toStoredArticle(row: ArticleRow): StoredArticle {
-  return {
-    id: row.id,
-    collection: row.collection,
-    title: row.title,
-    url: row.url,
-    published: row.published,
-    updated: row.updated,
-    byline: row.byline,
-    section: row.section,
-    tags: JSON.parse(row.tags) as string[],
-    source: row.source,
-    contentHash: row.content_hash,
-    chunkCount: row.chunk_count,
-    ingestedAt: row.ingested_at,
-    sources: [],
-  };
-}
-
-function embeddingToBlob(v: Float32Array): Buffer {
-  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-}
-
-function blobToEmbedding(b: Buffer): Float32Array {
-  // Copy: the Buffer may be a view into a pool with an unaligned offset.
-  const out = new Float32Array(b.byteLength / 4);
-  new Uint8Array(out.buffer).set(b);
-  return out;
-}
-
 /**
- * The SQLite side of the library: articles, chunks with their embeddings, the FTS5 keyword
- * index, and a generation counter with tombstones so any copy of the vector index can be
- * brought up to date from here without re-embedding.
+ * The SQLite side of the library, read-only: articles with their sources, chunks with their
+ * embeddings, the FTS5 keyword index, and the change log a copy of the vector index catches up
+ * from. Changes are made by a CatalogWriter, only inside Library.write().
  */
 export class Catalog {
   readonly db: Database.Database;
+  /** The generation counter and tombstones: what copies of the vector index replay. */
+  readonly changes: ChangeLog;
   private readonly statements;
   /** Which live-archive additions this library has (all of them once opened writable). */
   private readonly live: LiveSchema;
@@ -229,69 +78,40 @@ export class Catalog {
   private readonly columns: string;
 
   constructor(file: string, options: { readonly?: boolean; logger?: Logger } = {}) {
-    // busy_timeout (set there) sleeps on the event loop, but only opening can meet it: writers
-    // take the library's write lock first, and WAL readers never wait for a writer.
-    this.db = openSqliteFile(file, { readOnly: options.readonly ?? false, refuseEmpty: true, ...(options.logger ? { logger: options.logger } : {}) });
-    if (!options.readonly) {
-      // Takes effect only for a new database: a chunk row (text + a 1.5 KB embedding) fits a 16 KiB
-      // page several times over, where 4 KiB pages waste about 40 % of the file.
-      this.db.pragma('page_size = 16384');
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
-      this.db.pragma('foreign_keys = ON');
-      this.db.exec(SCHEMA);
-      migrateLiveArchive(this.db);
-      // Feed subscriptions and their items (src/feeds).
-      this.db.exec(FEEDS_SCHEMA);
-    }
+    this.db = openCatalogDatabase(file, options);
     const db = this.db;
+    this.changes = new ChangeLog(db);
     this.live = liveSchemaOf(db);
     this.sources = this.live.sourcesTable ? new ArticleSources(db) : null;
     this.columns = articleColumns(this.live);
     const updated = this.live.updatedColumn ? 'a.updated' : 'NULL AS updated';
+    const chunkRecord = `c.id AS chunkId, a.key AS articleKey, a.id AS articleId, a.collection, a.title, a.url, a.published, ${updated}, a.byline,
+                c.text, c.start, c.end`;
     this.statements = {
+      cached: new StatementCache(db),
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
-      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       articleByKey: db.prepare<[string, string], ArticleRow>(`SELECT ${this.columns} FROM articles WHERE collection = ? AND id = ?`),
       bodyByKey: db.prepare<[number], { body: string }>('SELECT body FROM articles WHERE key = ?'),
       rowByKey: db.prepare<[number], ArticleRow>(`SELECT ${this.columns} FROM articles WHERE key = ?`),
-      deleteArticle: db.prepare('DELETE FROM articles WHERE key = ?'),
-      chunkIdsOf: db.prepare<[number], { id: number }>('SELECT id FROM chunks WHERE article_key = ?'),
-      insertChunk: db.prepare(
-        'INSERT INTO chunks (article_key, position, start, end, text, embedding, embedded_in) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      setEmbedding: db.prepare('UPDATE chunks SET embedding = ?, embedded_in = ? WHERE id = ?'),
       pending: db.prepare<[number], PendingChunk>(
         `SELECT c.id, a.title, c.text FROM chunks c JOIN articles a ON a.key = c.article_key
           WHERE c.embedding IS NULL ORDER BY c.id LIMIT ?`,
       ),
       pendingCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM chunks WHERE embedding IS NULL'),
-      insertFts: db.prepare('INSERT INTO chunks_fts (rowid, text, title) VALUES (?, ?, ?)'),
-      deleteFts: db.prepare('DELETE FROM chunks_fts WHERE rowid = ?'),
-      insertTombstone: db.prepare('INSERT OR REPLACE INTO tombstones (chunk_id, generation) VALUES (?, ?)'),
       chunkRecords: db.prepare<[string], ChunkRecord>(
-        `SELECT c.id AS chunkId, a.key AS articleKey, a.id AS articleId, a.collection, a.title, a.url, a.published, ${updated}, a.byline,
-                c.text, c.start, c.end
-           FROM json_each(?) j JOIN chunks c ON c.id = j.value JOIN articles a ON a.key = c.article_key`,
+        `SELECT ${chunkRecord} FROM json_each(?) j JOIN chunks c ON c.id = j.value JOIN articles a ON a.key = c.article_key`,
       ),
       chunkArticleKeys: db.prepare<[], [number, number]>('SELECT id, article_key FROM chunks ORDER BY id').raw(true),
       maxChunkId: db.prepare<[], { m: number | null }>('SELECT max(id) AS m FROM chunks'),
       articleFilterRows: db.prepare<[], { key: number; collection: string; published: string | null; id: string }>(
         'SELECT key, collection, published, id FROM articles',
       ),
-      embeddedAfter: db.prepare<[number], { id: number; embedding: Buffer }>(
-        'SELECT id, embedding FROM chunks WHERE embedded_in > ? AND embedding IS NOT NULL ORDER BY id',
-      ),
-      tombstonesAfter: db.prepare<[number], { chunk_id: number }>('SELECT chunk_id FROM tombstones WHERE generation > ?'),
       chunkCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM chunks'),
       articleCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM articles'),
       // embedded_in > 0 exactly when the embedding is stored; answered from its index alone.
       embeddedCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM chunks WHERE embedded_in > 0'),
-      body: db.prepare<[string, string], { body: string }>('SELECT body FROM articles WHERE collection = ? AND id = ?'),
       chunksOfArticle: db.prepare<[string, string], ChunkRecord>(
-        `SELECT c.id AS chunkId, a.key AS articleKey, a.id AS articleId, a.collection, a.title, a.url, a.published, ${updated}, a.byline,
-                c.text, c.start, c.end
-           FROM articles a JOIN chunks c ON c.article_key = a.key WHERE a.collection = ? AND a.id = ? ORDER BY c.position`,
+        `SELECT ${chunkRecord} FROM articles a JOIN chunks c ON c.article_key = a.key WHERE a.collection = ? AND a.id = ? ORDER BY c.position`,
       ),
     };
   }
@@ -310,13 +130,28 @@ export class Catalog {
     return this.statements.getMeta.get(key)?.value;
   }
 
-  setMeta(key: string, value: string): void {
-    this.statements.setMeta.run(key, value);
+  /** Vector size of the stored embeddings, or undefined before the first one. */
+  dimensions(): number | undefined {
+    const value = this.getMeta('dimensions');
+    return value === undefined ? undefined : Number(value);
   }
 
   /** Bumped by every committed write; copies of the vector index record the one they reflect. */
   generation(): number {
-    return Number(this.getMeta('generation') ?? '0');
+    return this.changes.generation();
+  }
+
+  /** The article row whose own id is `id` (no alias). */
+  ownRow(collection: string, id: string): ArticleRow | undefined {
+    return this.statements.articleByKey.get(collection, id);
+  }
+
+  rowByKey(key: number): ArticleRow | undefined {
+    return this.statements.rowByKey.get(key);
+  }
+
+  bodyRow(key: number): { body: string } | undefined {
+    return this.statements.bodyByKey.get(key);
   }
 
   /** The stored article `id` names: its own id, or an alias (the id of another source of the same story). */
@@ -351,17 +186,15 @@ export class Catalog {
 
   /** How many articles the collections hold, how many are undated, and the earliest publication day. */
   publicationRange(collections: readonly string[]): { articles: number; undated: number; earliest: string | null } {
-    const row = this.cachedStatement(
+    const row = this.statements.cached.get(
       `SELECT count(*) AS articles, coalesce(sum(published IS NULL), 0) AS undated, min(substr(published, 1, 10)) AS earliest
          FROM articles WHERE collection IN (SELECT value FROM json_each(?))`,
     ).get(JSON.stringify(collections)) as { articles: number; undated: number; earliest: string | null };
     return row;
   }
 
-  // ------------------------------------------------------------ live archive: versions and sources
-
   /** The article row `id` names directly or through an alias. */
-  private articleRow(collection: string, id: string): ArticleRow | undefined {
+  articleRow(collection: string, id: string): ArticleRow | undefined {
     const own = this.statements.articleByKey.get(collection, id);
     if (own) return own;
     const alias = this.sources?.get(collection, id);
@@ -392,134 +225,6 @@ export class Catalog {
     return this.requireSources().inCollection(collection);
   }
 
-  /** Fingerprints the articles stored without one (once, after an upgrade). Returns how many. */
-  backfillFingerprints(): number {
-    const sources = this.requireSources();
-    return this.db.transaction(() => {
-      const count = sources.backfillFingerprints(this.getMeta('fingerprints'));
-      this.setMeta('fingerprints', FINGERPRINT_VERSION);
-      return count;
-    })();
-  }
-
-  fingerprintsCurrent(): boolean {
-    return this.getMeta('fingerprints') === FINGERPRINT_VERSION;
-  }
-
-  /**
-   * Stores one source's version of a story, in one transaction:
-   * - the same version again (content hash) is `unchanged`;
-   * - a changed version of a stored article replaces its text (old chunks, keyword rows and vectors
-   *   gone), keeping the first publication date and recording when it changed: `updated`;
-   * - a new story, or a changed alias, is compared with the collection's stored bodies: the same
-   *   words, or a near-duplicate (shingle Jaccard ≥ NEAR_DUPLICATE_THRESHOLD), is the same story
-   *   (`duplicate`): the newer version is cited under its id, the other id becomes an alias;
-   * - otherwise it is `added` (`updated` for an alias that no longer matches its story).
-   * `chunks` are the incoming version's; they are stored only when its text becomes the cited one.
-   */
-  putVersion(article: Article, collection: string, chunks: EmbeddedChunk[]): StoreOutcome {
-    const sources = this.requireSources();
-    return this.db.transaction((): StoreOutcome => {
-      const now = new Date().toISOString();
-      const previous = sources.get(collection, article.id);
-      if (previous && previous.contentHash === article.contentHash) {
-        if (previous.source !== article.source) sources.moved(collection, article.id, article.source);
-        return { outcome: 'unchanged', articleId: previous.articleId, changes: null };
-      }
-      const own = this.statements.articleByKey.get(collection, article.id);
-      if (own) {
-        // The cited version changed: replace its text where it stands. It was updated at the
-        // source's own new date (when after publication), else now if its words changed; a change
-        // of details only (tags, a date's format) leaves `updated` as it was.
-        const published = earliest(own.published, article.published);
-        const ownDate = article.updated && article.updated !== previous?.version.updated && isLater(article.updated, published) ? article.updated : null;
-        const wordsChanged = own.title !== article.title || this.statements.bodyByKey.get(own.key)?.body !== article.body;
-        const updated = ownDate ?? (wordsChanged ? now : own.updated);
-        const changes = this.writeArticle(collection, article, { published, updated }, chunks, own);
-        sources.upsert(sourceRow(collection, article, article.id, null, previous?.firstSeen ?? own.ingested_at, now));
-        return { outcome: 'updated', articleId: article.id, changes };
-      }
-      if (previous) sources.delete(collection, article.id); // a changed alias is matched afresh
-      const firstSeen = previous?.firstSeen ?? now;
-      const print = fingerprint(article.body);
-      const match = this.findDuplicate(collection, article.body, print);
-      if (!match) {
-        const changes = this.writeArticle(collection, article, { published: article.published ?? null, updated: firstUpdated(article) }, chunks, null, print);
-        sources.upsert(sourceRow(collection, article, article.id, null, firstSeen, now));
-        return { outcome: previous ? 'updated' : 'added', articleId: article.id, changes };
-      }
-      const stored = match.row;
-      const cited = sources.get(collection, stored.id);
-      if (!incomingIsNewer(article, cited?.version ?? stored)) {
-        sources.upsert(sourceRow(collection, article, stored.id, article.body, firstSeen, now));
-        // Nothing to search changed, but the story's sources did: readers listing them look again.
-        this.setMeta('generation', String(this.generation() + 1));
-        return { outcome: 'duplicate', articleId: stored.id, duplicateOf: stored.id, changes: null };
-      }
-      // The incoming version is the newer: it is cited from now on, under its own id.
-      if (cited) sources.setVersionBody(collection, stored.id, this.statements.bodyByKey.get(stored.key)?.body ?? null);
-      const published = earliest(stored.published, article.published);
-      const when = versionDate(article);
-      const updated = match.sameWords ? stored.updated : isLater(when, published) ? when : now;
-      const changes = this.writeArticle(collection, article, { published, updated }, chunks, stored, print);
-      sources.repoint(collection, stored.id, article.id);
-      sources.upsert(sourceRow(collection, article, article.id, null, firstSeen, now));
-      return { outcome: 'duplicate', articleId: article.id, duplicateOf: stored.id, changes };
-    })();
-  }
-
-  /**
-   * What removing the source that gives `sourceId` would do (reads only): retract the article (its
-   * only source), drop an alias (another version is cited), or hand the article to the newest
-   * remaining version (`promote`, whose chunks the caller computes before `promoteSource`).
-   */
-  planSourceRemoval(collection: string, sourceId: string): SourceRemoval {
-    const row = this.articleRow(collection, sourceId);
-    if (!row) return { kind: 'absent' };
-    const all = this.sources?.ofArticle(collection, row.id) ?? [];
-    const others = all.filter((s) => s.sourceId !== sourceId);
-    if (others.length === 0 || !all.some((s) => s.sourceId === sourceId)) return { kind: 'retract', articleId: row.id };
-    if (sourceId !== row.id) return { kind: 'alias', articleId: row.id };
-    const next = others.reduce((best, s) =>
-      isLater(versionDate(s.version), versionDate(best.version)) ||
-      (!isLater(versionDate(best.version), versionDate(s.version)) && s.lastChanged > best.lastChanged)
-        ? s
-        : best,
-    );
-    const body = next.version.body ?? this.statements.bodyByKey.get(row.key)?.body ?? '';
-    return { kind: 'promote', articleId: row.id, next: articleOfVersion(next, body) };
-  }
-
-  /** Removes one source: retracting its article when it was the last (see planSourceRemoval). */
-  dropSource(collection: string, sourceId: string): { removed: 'article' | 'alias'; changes: ChunkChanges | null } | null {
-    const plan = this.planSourceRemoval(collection, sourceId);
-    if (plan.kind === 'absent') return null;
-    if (plan.kind === 'promote') throw new Error(`source ${sourceId} is the cited version of ${plan.articleId}: promote another first`);
-    if (plan.kind === 'alias') {
-      this.db.transaction(() => {
-        this.requireSources().delete(collection, sourceId);
-        this.setMeta('generation', String(this.generation() + 1));
-      })();
-      return { removed: 'alias', changes: null };
-    }
-    return { removed: 'article', changes: this.removeArticle(collection, plan.articleId) };
-  }
-
-  /** Removes the cited version's source and cites `next` (another source's version) in its place, in one transaction. */
-  promoteSource(collection: string, sourceId: string, next: Article, chunks: EmbeddedChunk[]): ChunkChanges {
-    const sources = this.requireSources();
-    return this.db.transaction((): ChunkChanges => {
-      const row = this.statements.articleByKey.get(collection, sourceId);
-      if (!row) throw new Error(`no stored article ${sourceId} in ${collection}`);
-      const textChanged = this.statements.bodyByKey.get(row.key)?.body !== next.body;
-      sources.delete(collection, sourceId);
-      const changes = this.writeArticle(collection, next, { published: row.published, updated: textChanged ? new Date().toISOString() : row.updated }, chunks, row);
-      sources.repoint(collection, row.id, next.id);
-      sources.setVersionBody(collection, next.id, null);
-      return changes;
-    })();
-  }
-
   /** The stored article whose story `body` repeats, with the shingle Jaccard of the two texts (1 for the same words). */
   duplicateOf(collection: string, body: string): { articleId: string; similarity: number } | null {
     if (!this.sources) return null;
@@ -528,7 +233,7 @@ export class Catalog {
   }
 
   /** The stored story `body` repeats, if any: identical words first, else the most similar above the threshold. */
-  private findDuplicate(collection: string, body: string, print: Fingerprint): { row: ArticleRow; sameWords: boolean; similarity: number } | null {
+  findDuplicate(collection: string, body: string, print: Fingerprint): { row: ArticleRow; sameWords: boolean; similarity: number } | null {
     const { exact, near } = this.requireSources().candidates(collection, print);
     for (const key of exact) {
       const row = this.statements.rowByKey.get(key);
@@ -545,82 +250,6 @@ export class Catalog {
       if (score >= NEAR_DUPLICATE_THRESHOLD && (!best || score > best.score)) best = { row, score };
     }
     return best ? { row: best.row, sameWords: false, similarity: best.score } : null;
-  }
-
-  /**
-   * Writes an article row with its chunks, keyword rows and fingerprint, replacing `replacing`
-   * (its chunks tombstoned for the vector index). Runs inside the caller's transaction.
-   */
-  private writeArticle(
-    collection: string,
-    article: Article,
-    dates: { published: string | null; updated: string | null },
-    chunks: EmbeddedChunk[],
-    replacing: ArticleRow | null,
-    print: Fingerprint = fingerprint(article.body),
-  ): ChunkChanges {
-    const s = this.statements;
-    const generation = this.generation() + 1;
-    const previous = replacing ? this.deleteArticleRows(replacing, generation) : null;
-    const info = this.cachedStatement(
-      `INSERT INTO articles (id, collection, title, url, published, updated, byline, section, tags, source, content_hash, body, chunk_count, ingested_at)
-       VALUES (@id, @collection, @title, @url, @published, @updated, @byline, @section, @tags, @source, @contentHash, @body, @chunkCount, @ingestedAt)`,
-    ).run({
-      id: article.id,
-      collection,
-      title: article.title,
-      url: article.url ?? null,
-      published: dates.published,
-      updated: dates.updated,
-      byline: article.byline ?? null,
-      section: article.section ?? null,
-      tags: JSON.stringify(article.tags),
-      source: article.source,
-      contentHash: article.contentHash,
-      body: article.body,
-      chunkCount: chunks.length,
-      ingestedAt: new Date().toISOString(),
-    });
-    const articleKey = Number(info.lastInsertRowid);
-    const added: ChunkChanges['added'] = [];
-    const inserted: number[] = [];
-    for (const chunk of chunks) {
-      const blob = chunk.embedding ? embeddingToBlob(chunk.embedding) : null;
-      const id = Number(
-        s.insertChunk.run(articleKey, chunk.index, chunk.start, chunk.end, chunk.text, blob, blob ? generation : 0).lastInsertRowid,
-      );
-      s.insertFts.run(id, chunk.text, article.title);
-      inserted.push(id);
-      if (chunk.embedding) added.push({ id, embedding: chunk.embedding });
-    }
-    this.requireSources().putFingerprint(articleKey, collection, print);
-    this.setMeta('generation', String(generation));
-    return { inserted, added, removed: previous?.chunkIds ?? [], articleKey, ...(previous ? { previousKey: previous.key } : {}) };
-  }
-
-  /** Retracts an article (named by its id or an alias) with every source it has; returns the vector changes, or null if it was not stored. */
-  removeArticle(collection: string, id: string): ChunkChanges | null {
-    return this.db.transaction((): ChunkChanges | null => {
-      const row = this.articleRow(collection, id);
-      if (!row) return null;
-      const generation = this.generation() + 1;
-      const previous = this.deleteArticleRows(row, generation);
-      this.sources?.deleteOfArticle(collection, row.id);
-      this.setMeta('generation', String(generation));
-      return { inserted: [], added: [], removed: previous.chunkIds, previousKey: previous.key };
-    })();
-  }
-
-  private deleteArticleRows(existing: ArticleRow, generation: number): { key: number; chunkIds: number[] } {
-    const s = this.statements;
-    const chunkIds = s.chunkIdsOf.all(existing.key).map((r) => r.id);
-    for (const chunkId of chunkIds) {
-      s.deleteFts.run(chunkId);
-      s.insertTombstone.run(chunkId, generation);
-    }
-    this.sources?.deleteFingerprint(existing.key);
-    s.deleteArticle.run(existing.key);
-    return { key: existing.key, chunkIds };
   }
 
   chunkRecords(ids: readonly number[]): ChunkRecord[] {
@@ -650,7 +279,7 @@ export class Catalog {
    * chunks with "reopen", "reopening", …).
    */
   documentFrequencies(terms: readonly string[]): Map<string, number> {
-    const count = this.cachedStatement('SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?');
+    const count = this.statements.cached.get('SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?');
     const frequencies = new Map<string, number>();
     for (const term of new Set(terms)) {
       // The text column only: every chunk row repeats its article's headline.
@@ -660,15 +289,6 @@ export class Catalog {
     return frequencies;
   }
 
-  /** What a copy of the vector index that reflects `generation` must replay to catch up. */
-  deltaSince(generation: number): IndexDelta {
-    return this.db.transaction((): IndexDelta => ({
-      generation: this.generation(),
-      added: this.statements.embeddedAfter.all(generation).map((r) => ({ id: r.id, embedding: blobToEmbedding(r.embedding) })),
-      removed: this.statements.tombstonesAfter.all(generation).map((r) => r.chunk_id),
-    }))();
-  }
-
   /** Chunks stored without an embedding (the model was unavailable), oldest first. */
   pendingChunks(limit: number): PendingChunk[] {
     return this.statements.pending.all(limit);
@@ -676,27 +296,6 @@ export class Catalog {
 
   pendingCount(): number {
     return this.statements.pendingCount.get()?.n ?? 0;
-  }
-
-  /** Stores embeddings computed later for pending chunks, in one generation. */
-  setEmbeddings(items: { id: number; embedding: Float32Array }[]): ChunkChanges {
-    return this.db.transaction((): ChunkChanges => {
-      const generation = this.generation() + 1;
-      const added: ChunkChanges['added'] = [];
-      for (const item of items) {
-        if (this.statements.setEmbedding.run(embeddingToBlob(item.embedding), generation, item.id).changes > 0) added.push(item);
-      }
-      this.setMeta('generation', String(generation));
-      return { inserted: [], added, removed: [] };
-    })();
-  }
-
-  /** Forgets every embedding and the model they came from (before re-embedding with another model). */
-  clearEmbeddings(): void {
-    this.db.transaction(() => {
-      this.db.exec("UPDATE chunks SET embedding = NULL, embedded_in = 0; DELETE FROM meta WHERE key IN ('model', 'dimensions')");
-      this.setMeta('generation', String(this.generation() + 1));
-    })();
   }
 
   /**
@@ -713,65 +312,10 @@ export class Catalog {
   }
 
   /**
-   * BM25 keyword search over chunk text and article title. `match` must already be a safe FTS5
-   * expression (see retrieval/keyword-query.ts). Returns chunk ids best first.
-   *
-   * Ranking happens inside FTS5 first; only the best few hundred matches are joined with their
-   * articles to apply the filter (joining every match of a common word was most of a search's
-   * time). A filter narrow enough to reject that whole pool falls back to filtering every match.
+   * BM25 keyword search over chunk text and article title (see keyword-search.ts); `admitsAll`
+   * when the filter admits every stored chunk.
    */
   keywordSearch(match: string, limit: number, filter: SearchFilter, admitsAll = false): { chunkId: number; score: number }[] {
-    const ranked = 'SELECT rowid AS chunkId, bm25(chunks_fts, 1.0, 0.5) AS score FROM chunks_fts WHERE chunks_fts MATCH @match ORDER BY score';
-    const toResult = (rows: unknown[]) => rows.map((r) => ({ chunkId: (r as { chunkId: number }).chunkId, score: -(r as { score: number }).score }));
-    if (admitsAll) return toResult(this.cachedStatement(`${ranked} LIMIT @limit`).all({ match, limit }));
-
-    const conditions = ['a.collection IN (SELECT value FROM json_each(@collections))'];
-    const params: Record<string, string | number> = { collections: JSON.stringify(filter.collections) };
-    if (filter.articleIds) {
-      conditions.push('a.id IN (SELECT value FROM json_each(@articleIds))');
-      params.articleIds = JSON.stringify(filter.articleIds);
-    }
-    if (filter.publishedFrom) {
-      conditions.push('a.published >= @from');
-      params.from = filter.publishedFrom;
-    }
-    if (filter.publishedTo) {
-      conditions.push('substr(a.published, 1, length(@to)) <= @to');
-      params.to = filter.publishedTo;
-    }
-    if (filter.asOf) {
-      conditions.push('(a.published IS NULL OR substr(a.published, 1, 10) <= @asOf)');
-      params.asOf = filter.asOf;
-    }
-    const pool = limit * KEYWORD_POOL_FACTOR;
-    const best = this.cachedStatement(`${ranked} LIMIT @pool`).all({ match, pool }) as { chunkId: number; score: number }[];
-    const admitted = new Set(
-      (
-        this.cachedStatement(
-          `SELECT c.id FROM json_each(@ids) j JOIN chunks c ON c.id = j.value JOIN articles a ON a.key = c.article_key
-            WHERE ${conditions.join(' AND ')}`,
-        ).all({ ...params, ids: JSON.stringify(best.map((r) => r.chunkId)) }) as { id: number }[]
-      ).map((r) => r.id),
-    );
-    const kept = best.filter((r) => admitted.has(r.chunkId)).slice(0, limit);
-    if (kept.length >= limit || best.length < pool) return toResult(kept);
-    // A narrow filter rejected most of the pool: filter every match instead.
-    return toResult(
-      this.cachedStatement(
-        `SELECT r.chunkId, r.score FROM (${ranked}) r JOIN chunks c ON c.id = r.chunkId JOIN articles a ON a.key = c.article_key
-          WHERE ${conditions.join(' AND ')} ORDER BY r.score LIMIT @limit`,
-      ).all({ ...params, match, limit }),
-    );
-  }
-
-  private readonly statementCache = new Map<string, Database.Statement>();
-
-  private cachedStatement(sql: string): Database.Statement {
-    let statement = this.statementCache.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statementCache.set(sql, statement);
-    }
-    return statement;
+    return keywordSearch(this.statements.cached, match, limit, filter, admitsAll);
   }
 }

@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 /*
  * The library's feed subscriptions (`feeds`) and what each feed's items became (`feed_items`),
  * in library.sqlite beside the articles. The tables are created with the catalog's schema
- * (FEEDS_SCHEMA in catalog.ts); a library written before they existed, opened read-only, simply
+ * (FEEDS_SCHEMA, created by catalog-schema.ts); a library written before they existed, opened read-only, simply
  * has no feeds.
  */
 

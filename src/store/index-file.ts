@@ -80,9 +80,19 @@ export function inspectIndexFile(file: string, dimensions: number): IndexFileRep
   }
 }
 
-function inspectOpenFile(fd: number, dimensions: number): IndexFileReport {
-  const bytes = fs.fstatSync(fd).size;
-  const checksum = new Checksum();
+/** The header fields the checks use, after checking they describe a possible index of `dimensions` floats. */
+interface IndexHeader {
+  count: number;
+  sizeDataPerElement: number;
+  labelOffset: number;
+  maxLevel: number;
+  enterPoint: number;
+  maxM: number;
+  maxM0: number;
+  m: number;
+}
+
+function readHeader(fd: number, bytes: number, dimensions: number, checksum: Checksum): IndexHeader {
   if (bytes < HEADER_BYTES) throw new IndexFileDamage(`it is ${bytes} bytes long, shorter than an index header`);
   const header = Buffer.alloc(HEADER_BYTES);
   readFully(fd, header, HEADER_BYTES, 0);
@@ -102,7 +112,6 @@ function inspectOpenFile(fd: number, dimensions: number): IndexFileReport {
 
   const dataSize = dimensions * 4;
   const sizeLinksLevel0 = maxM0 * 4 + 4;
-  const sizeLinksPerElement = maxM * 4 + 4;
   if (offsetLevel0 !== 0) throw new IndexFileDamage('its header does not start its points at offset 0');
   if (m < 2 || m > MAX_M || maxM !== m || maxM0 !== 2 * m) throw new IndexFileDamage(`its header has an impossible graph degree (M ${m})`);
   if (sizeDataPerElement !== sizeLinksLevel0 + dataSize + 8 || offsetData !== sizeLinksLevel0 || labelOffset !== sizeLinksLevel0 + dataSize) {
@@ -111,27 +120,26 @@ function inspectOpenFile(fd: number, dimensions: number): IndexFileReport {
   if (count > maxElements) throw new IndexFileDamage(`it claims ${count} points in room for ${maxElements}`);
   if (count === 0 ? maxLevel !== -1 : maxLevel < 0 || maxLevel > MAX_LEVEL) throw new IndexFileDamage(`its top level ${maxLevel} is impossible`);
   if (count > 0 && enterPoint >= count) throw new IndexFileDamage('its entry point is not one of its points');
-  const level0End = HEADER_BYTES + count * sizeDataPerElement;
   // Each point after level 0 takes at least its 4-byte length.
-  if (level0End + count * 4 > bytes) {
+  if (HEADER_BYTES + count * sizeDataPerElement + count * 4 > bytes) {
     throw new IndexFileDamage(`it is ${bytes} bytes long, too short for the ${count} points its header claims (cut short?)`);
   }
+  return { count, sizeDataPerElement, labelOffset, maxLevel, enterPoint, maxM, maxM0, m };
+}
 
+function checkNeighbourCount(n: number, max: number, where: string): void {
+  if (n > max) throw new IndexFileDamage(`${where} claims ${n} neighbours, more than the ${max} allowed`);
+}
+
+/** Level 0: every point's links, label and deleted mark, read in whole records per block (so each is 4-byte aligned). */
+function readLevel0(fd: number, h: IndexHeader, checksum: Checksum): { labels: Uint32Array; deleted: Uint8Array } {
+  const { count, sizeDataPerElement } = h;
   const labels = new Uint32Array(count);
   const deleted = new Uint8Array(count);
-  const levelOf = new Uint8Array(count);
-  // Upper-level links, checked once every point's level is known: hnswlib reads a neighbour's
-  // links at the level it was reached on, so a neighbour below that level is a read out of bounds.
-  const upperLinks: number[] = [];
-  const neighbourLimit = (n: number, max: number, where: string): void => {
-    if (n > max) throw new IndexFileDamage(`${where} claims ${n} neighbours, more than the ${max} allowed`);
-  };
-
-  // Level 0: whole records per block, so every record is 4-byte aligned at the block's start.
   const perBlock = Math.max(1, Math.floor(BLOCK_BYTES / sizeDataPerElement));
-  let block = Buffer.allocUnsafeSlow(Math.max(BLOCK_BYTES, perBlock * sizeDataPerElement));
+  const block = Buffer.allocUnsafeSlow(Math.max(BLOCK_BYTES, perBlock * sizeDataPerElement));
   const wordsPerElement = sizeDataPerElement / 4;
-  const labelWord = labelOffset / 4;
+  const labelWord = h.labelOffset / 4;
   for (let first = 0; first < count; first += perBlock) {
     const n = Math.min(perBlock, count - first);
     const length = n * sizeDataPerElement;
@@ -142,7 +150,7 @@ function inspectOpenFile(fd: number, dimensions: number): IndexFileReport {
       const base = j * wordsPerElement;
       const head = words[base] as number;
       const neighbours = head & 0xffff;
-      neighbourLimit(neighbours, maxM0, `point ${first + j}`);
+      checkNeighbourCount(neighbours, h.maxM0, `point ${first + j}`);
       for (let k = 1; k <= neighbours; k++) {
         if ((words[base + k] as number) >= count) throw new IndexFileDamage(`point ${first + j} links to a point that does not exist`);
       }
@@ -151,74 +159,124 @@ function inspectOpenFile(fd: number, dimensions: number): IndexFileReport {
       deleted[first + j] = ((head >>> 16) & DELETED_MARK) === DELETED_MARK ? 1 : 0;
     }
   }
+  return { labels, deleted };
+}
 
-  // Upper levels: variable-length records, parsed from a buffer refilled as it drains.
-  let position = level0End;
-  let have = 0;
-  let at = 0;
-  const refill = (needed: number): void => {
-    if (have - at >= needed) return;
-    if (needed > block.length) {
+/** Reads a file from `position` to its end through a buffer refilled as it drains, adding every byte to the checksum. */
+class SequentialReader {
+  block = Buffer.allocUnsafeSlow(BLOCK_BYTES);
+  at = 0;
+  private have = 0;
+
+  constructor(
+    private readonly fd: number,
+    private position: number,
+    private readonly checksum: Checksum,
+  ) {}
+
+  /** Makes at least `needed` unread bytes available from `block` at `at`. */
+  refill(needed: number): void {
+    if (this.have - this.at >= needed) return;
+    if (needed > this.block.length) {
       const bigger = Buffer.allocUnsafeSlow(needed);
-      block.copy(bigger, 0, at, have);
-      block = bigger;
+      this.block.copy(bigger, 0, this.at, this.have);
+      this.block = bigger;
     } else {
-      block.copy(block, 0, at, have);
+      this.block.copy(this.block, 0, this.at, this.have);
     }
-    have -= at;
-    at = 0;
-    while (have < needed) {
-      const n = fs.readSync(fd, block, have, block.length - have, position);
+    this.have -= this.at;
+    this.at = 0;
+    while (this.have < needed) {
+      const n = fs.readSync(this.fd, this.block, this.have, this.block.length - this.have, this.position);
       if (n === 0) throw new IndexFileDamage('it ends before its last point (cut short?)');
-      checksum.update(block.subarray(have, have + n));
-      have += n;
-      position += n;
+      this.checksum.update(this.block.subarray(this.have, this.have + n));
+      this.have += n;
+      this.position += n;
     }
-  };
+  }
+
+  /** Bytes of the file not yet consumed. */
+  remaining(bytes: number): number {
+    return bytes - this.position + (this.have - this.at);
+  }
+}
+
+/**
+ * Upper levels: each point's variable-length links. Returns each point's level, and every
+ * upper link as (neighbour, level) pairs, checked once every level is known: hnswlib reads a
+ * neighbour's links at the level it was reached on, so a neighbour below it is a read out of bounds.
+ */
+function readUpperLevels(fd: number, bytes: number, h: IndexHeader, checksum: Checksum): { levelOf: Uint8Array; upperLinks: number[] } {
+  const { count, maxLevel } = h;
+  const sizeLinksPerElement = h.maxM * 4 + 4;
+  const levelOf = new Uint8Array(count);
+  const upperLinks: number[] = [];
+  const reader = new SequentialReader(fd, HEADER_BYTES + count * h.sizeDataPerElement, checksum);
   for (let i = 0; i < count; i++) {
-    refill(4);
-    const size = block.readUInt32LE(at);
-    at += 4;
+    reader.refill(4);
+    const size = reader.block.readUInt32LE(reader.at);
+    reader.at += 4;
     if (size % sizeLinksPerElement !== 0) throw new IndexFileDamage(`point ${i} has upper links of an impossible size`);
     const levels = size / sizeLinksPerElement;
     if (levels > maxLevel) throw new IndexFileDamage(`point ${i} reaches level ${levels}, above the top level ${maxLevel}`);
-    if (i === enterPoint && levels !== maxLevel) throw new IndexFileDamage('its entry point is not on its top level');
+    if (i === h.enterPoint && levels !== maxLevel) throw new IndexFileDamage('its entry point is not on its top level');
     levelOf[i] = levels;
     if (size === 0) continue;
-    refill(size);
-    const words = new Uint32Array(block.buffer, block.byteOffset + at, size / 4);
+    reader.refill(size);
+    const words = new Uint32Array(reader.block.buffer, reader.block.byteOffset + reader.at, size / 4);
     for (let level = 0; level < levels; level++) {
       const base = (level * sizeLinksPerElement) / 4;
       const neighbours = (words[base] as number) & 0xffff;
-      neighbourLimit(neighbours, maxM, `point ${i} at level ${level + 1}`);
+      checkNeighbourCount(neighbours, h.maxM, `point ${i} at level ${level + 1}`);
       for (let k = 1; k <= neighbours; k++) {
         const neighbour = words[base + k] as number;
         if (neighbour >= count) throw new IndexFileDamage(`point ${i} links to a point that does not exist`);
         upperLinks.push(neighbour, level + 1);
       }
     }
-    at += size;
+    reader.at += size;
   }
-  if (at !== have || position !== bytes) {
-    throw new IndexFileDamage(`it has ${bytes - position + (have - at)} bytes after its last point`);
-  }
+  const extra = reader.remaining(bytes);
+  if (extra !== 0) throw new IndexFileDamage(`it has ${extra} bytes after its last point`);
+  return { levelOf, upperLinks };
+}
 
+function checkLinkLevels(levelOf: Uint8Array, upperLinks: number[]): void {
   for (let i = 0; i < upperLinks.length; i += 2) {
     if ((levelOf[upperLinks[i] as number] as number) < (upperLinks[i + 1] as number)) {
       throw new IndexFileDamage(`point ${upperLinks[i]} is linked at a level it does not reach`);
     }
   }
+}
+
+function checkUniqueLabels(labels: Uint32Array): void {
   const sorted = labels.slice().sort();
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i] === sorted[i - 1]) throw new IndexFileDamage(`the label ${sorted[i]} belongs to more than one point`);
   }
+}
+
+/** The labels of live points and of points marked deleted. */
+function splitLabels(labels: Uint32Array, deleted: Uint8Array): { liveLabels: Uint32Array; deletedLabels: Uint32Array } {
   let live = 0;
-  for (let i = 0; i < count; i++) if (deleted[i] === 0) live++;
+  for (const mark of deleted) if (mark === 0) live++;
   const liveLabels = new Uint32Array(live);
-  const deletedLabels = new Uint32Array(count - live);
-  for (let i = 0, j = 0, k = 0; i < count; i++) {
+  const deletedLabels = new Uint32Array(labels.length - live);
+  for (let i = 0, j = 0, k = 0; i < labels.length; i++) {
     if (deleted[i] === 0) liveLabels[j++] = labels[i] as number;
     else deletedLabels[k++] = labels[i] as number;
   }
-  return { bytes, checksum: checksum.digest(), slots: count, liveLabels, deletedLabels, m };
+  return { liveLabels, deletedLabels };
+}
+
+function inspectOpenFile(fd: number, dimensions: number): IndexFileReport {
+  const bytes = fs.fstatSync(fd).size;
+  const checksum = new Checksum();
+  const header = readHeader(fd, bytes, dimensions, checksum);
+  const { labels, deleted } = readLevel0(fd, header, checksum);
+  const { levelOf, upperLinks } = readUpperLevels(fd, bytes, header, checksum);
+  checkLinkLevels(levelOf, upperLinks);
+  checkUniqueLabels(labels);
+  const { liveLabels, deletedLabels } = splitLabels(labels, deleted);
+  return { bytes, checksum: checksum.digest(), slots: header.count, liveLabels, deletedLabels, m: header.m };
 }

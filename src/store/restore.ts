@@ -18,7 +18,8 @@ import {
   type BackupProgress,
 } from './backup.ts';
 import { inspectLibrary, type LibraryReport } from './health.ts';
-import { INDEX_FILE, INDEX_STATE_FILE, LIBRARY_FILE } from './library.ts';
+import { INDEX_FILE, INDEX_STATE_FILE } from './index-state.ts';
+import { LIBRARY_FILE } from './library.ts';
 import { LOCK_FILE, WriteLock, type LockHolder } from './write-lock.ts';
 
 export interface RestoreOptions {

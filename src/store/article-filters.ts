@@ -1,0 +1,104 @@
+import type { ChunkChanges } from './article-rows.ts';
+import type { Catalog } from './catalog.ts';
+import type { SearchFilter } from './types.ts';
+
+export interface ArticleFilterInfo {
+  id: string;
+  collection: string;
+  published: string | null;
+}
+
+type Accept = ((id: number) => boolean) | undefined;
+
+/**
+ * What search filters look at, in memory: chunk id → article key, and each article's id,
+ * collection and publication date. A derived copy of the catalog, like the vector index, so a
+ * filter costs typed-array lookups while hnswlib walks its graph.
+ */
+export class ArticleFilters {
+  private chunkArticle: Int32Array = new Int32Array(0);
+  private articleInfo = new Map<number, ArticleFilterInfo>();
+  /** Bumped whenever the tables change: the cached predicate is rebuilt after. */
+  private version = 0;
+  private cache: { key: string; version: number; accept: Accept } | null = null;
+
+  /** Reads the tables afresh from the catalog. */
+  reload(catalog: Catalog): void {
+    const tables = catalog.filterTables();
+    this.chunkArticle = tables.chunkArticle;
+    this.articleInfo = new Map(tables.articles.map((a) => [a.key, { id: a.id, collection: a.collection, published: a.published }]));
+    this.version++;
+  }
+
+  /** Follows a write this process just committed; `article` is what filters see of the article written. */
+  apply(changes: ChunkChanges, article: ArticleFilterInfo | null): void {
+    if (changes.previousKey !== undefined) this.articleInfo.delete(changes.previousKey);
+    for (const id of changes.removed) {
+      if (id < this.chunkArticle.length) this.chunkArticle[id] = 0;
+    }
+    if (changes.articleKey !== undefined && article) this.articleInfo.set(changes.articleKey, article);
+    for (const id of changes.inserted) this.setChunkArticle(id, changes.articleKey ?? 0);
+    this.version++;
+  }
+
+  private setChunkArticle(id: number, articleKey: number): void {
+    if (id >= this.chunkArticle.length) {
+      const grown = new Int32Array(Math.max(id + 1, this.chunkArticle.length * 2));
+      grown.set(this.chunkArticle);
+      this.chunkArticle = grown;
+    }
+    this.chunkArticle[id] = articleKey;
+  }
+
+  /** The catalog key of a chunk's article (0 when unknown). */
+  articleKeyOf(chunkId: number): number {
+    return this.chunkArticle[chunkId] ?? 0;
+  }
+
+  articleInfoOf(articleKey: number): ArticleFilterInfo | undefined {
+    return this.articleInfo.get(articleKey);
+  }
+
+  /** The predicate over chunk ids for hnswlib, or undefined when the filter admits every stored chunk; rebuilt only when the filter or the tables changed. */
+  accept(filter: SearchFilter): Accept {
+    const key = JSON.stringify([filter.collections, filter.articleIds ?? null, filter.publishedFrom ?? null, filter.publishedTo ?? null, filter.asOf ?? null]);
+    const cached = this.cache;
+    if (cached && cached.key === key && cached.version === this.version) return cached.accept;
+    const articles = this.admittedArticles(filter);
+    const chunkArticle = this.chunkArticle;
+    // Called by hnswlib for every node it visits: typed-array lookups only.
+    const accept = articles ? (id: number) => articles[chunkArticle[id] ?? 0] === 1 : undefined;
+    this.cache = { key, version: this.version, accept };
+    return accept;
+  }
+
+  /** 1 for each article key the filter admits, or undefined when it admits them all. */
+  private admittedArticles(filter: SearchFilter): Uint8Array | undefined {
+    const collections = new Set(filter.collections);
+    let maxKey = 0;
+    for (const key of this.articleInfo.keys()) maxKey = Math.max(maxKey, key);
+    const allowed = new Uint8Array(maxKey + 1);
+    let admitsAll = true;
+    for (const [key, info] of this.articleInfo) {
+      if (
+        collections.has(info.collection) &&
+        (!filter.articleIds || filter.articleIds.includes(info.id)) &&
+        publishedWithin(info.published, filter.publishedFrom, filter.publishedTo) &&
+        (!filter.asOf || !info.published || info.published.slice(0, 10) <= filter.asOf)
+      ) {
+        allowed[key] = 1;
+      } else {
+        admitsAll = false;
+      }
+    }
+    return admitsAll ? undefined : allowed;
+  }
+}
+
+function publishedWithin(published: string | null, from: string | undefined, to: string | undefined): boolean {
+  if (!from && !to) return true;
+  if (!published) return false;
+  if (from && published < from) return false;
+  if (to && published.slice(0, to.length) > to) return false;
+  return true;
+}

@@ -1,0 +1,73 @@
+import type Database from 'better-sqlite3';
+import type { Logger } from '../log.ts';
+import { migrateLiveArchive } from './article-sources.ts';
+import { FEEDS_SCHEMA } from './feed-tables.ts';
+import { openSqliteFile } from './sqlite-file.ts';
+
+/*
+ * The catalog's tables. `meta` holds the embedding model, the fingerprint version and the
+ * change log's generation; `tombstones` and chunks.embedded_in are the change log itself (see
+ * change-log.ts). The live archive's tables (article-sources.ts) and the feed tables
+ * (feed-tables.ts) are created beside them.
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+  key INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL,
+  collection TEXT NOT NULL,
+  title TEXT NOT NULL,
+  url TEXT,
+  published TEXT,
+  byline TEXT,
+  section TEXT,
+  tags TEXT NOT NULL DEFAULT '[]',
+  source TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  body TEXT NOT NULL,
+  chunk_count INTEGER NOT NULL,
+  ingested_at TEXT NOT NULL,
+  UNIQUE (collection, id)
+);
+CREATE INDEX IF NOT EXISTS articles_source ON articles (collection, source);
+CREATE TABLE IF NOT EXISTS chunks (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  article_key INTEGER NOT NULL REFERENCES articles (key) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  start INTEGER NOT NULL,
+  end INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  embedding BLOB,
+  -- generation in which the embedding was stored: what a lagging vector index must replay
+  embedded_in INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS chunks_article ON chunks (article_key, position);
+CREATE INDEX IF NOT EXISTS chunks_embedded_in ON chunks (embedded_in);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5 (
+  text, title, content = '', contentless_delete = 1, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TABLE IF NOT EXISTS tombstones (chunk_id INTEGER PRIMARY KEY, generation INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS tombstones_generation ON tombstones (generation);
+`;
+
+/**
+ * Opens library.sqlite; opened writable, it gets the current schema (a new library) or the
+ * migrations it lacks (an older one). A read-only library is read as it stands.
+ */
+export function openCatalogDatabase(file: string, options: { readonly?: boolean; logger?: Logger }): Database.Database {
+  // busy_timeout (set there) sleeps on the event loop, but only opening can meet it: writers
+  // take the library's write lock first, and WAL readers never wait for a writer.
+  const db = openSqliteFile(file, { readOnly: options.readonly ?? false, refuseEmpty: true, ...(options.logger ? { logger: options.logger } : {}) });
+  if (options.readonly) return db;
+  // Takes effect only for a new database: a chunk row (text + a 1.5 KB embedding) fits a 16 KiB
+  // page several times over, where 4 KiB pages waste about 40 % of the file.
+  db.pragma('page_size = 16384');
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.exec(SCHEMA);
+  migrateLiveArchive(db);
+  // Feed subscriptions and their items (src/feeds).
+  db.exec(FEEDS_SCHEMA);
+  return db;
+}

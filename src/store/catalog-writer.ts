@@ -1,0 +1,262 @@
+import type Database from 'better-sqlite3';
+import type { Article } from '../articles/article.ts';
+import { FINGERPRINT_VERSION, fingerprint } from '../text/near-duplicate.ts';
+import { ArticleSources, type SourceRow, type SourceVersion } from './article-sources.ts';
+import { ArticleRowWriter, type ChunkChanges, type EmbeddedChunk } from './article-rows.ts';
+import { embeddingToBlob, ChangeLog } from './change-log.ts';
+import type { Catalog } from './catalog.ts';
+import type { PutOutcome } from './types.ts';
+import { earliest, firstUpdated, incomingIsNewer, isLater, versionDate } from './versions.ts';
+
+/** What storing one source's version did (see Catalog.putVersion). */
+export interface StoreOutcome {
+  outcome: PutOutcome;
+  /** The stored article the version belongs to now. */
+  articleId: string;
+  /** For a duplicate: the id the stored story had before (it may now be an alias of `articleId`). */
+  duplicateOf?: string;
+  /** Vector changes to apply, or null when the cited text did not change. */
+  changes: ChunkChanges | null;
+}
+
+/** What removing one source would do (see Catalog.planSourceRemoval). */
+export type SourceRemoval =
+  | { kind: 'absent' }
+  | { kind: 'retract'; articleId: string }
+  | { kind: 'alias'; articleId: string }
+  | { kind: 'promote'; articleId: string; next: Article };
+
+function versionOf(article: Article, body: string | null): SourceVersion {
+  return {
+    title: article.title,
+    body,
+    url: article.url ?? null,
+    published: article.published ?? null,
+    updated: article.updated ?? null,
+    byline: article.byline ?? null,
+    section: article.section ?? null,
+    tags: article.tags,
+  };
+}
+
+function sourceRow(collection: string, article: Article, articleId: string, body: string | null, firstSeen: string, now: string): SourceRow {
+  return {
+    collection,
+    sourceId: article.id,
+    articleId,
+    source: article.source,
+    contentHash: article.contentHash,
+    version: versionOf(article, body),
+    firstSeen,
+    lastChanged: now,
+  };
+}
+
+/** A stored source version as the Article it was read as. */
+function articleOfVersion(row: SourceRow, body: string): Article {
+  const v = row.version;
+  const article: Article = { id: row.sourceId, title: v.title, body, tags: v.tags, source: row.source, contentHash: row.contentHash };
+  if (v.url !== null) article.url = v.url;
+  if (v.published !== null) article.published = v.published;
+  if (v.updated !== null) article.updated = v.updated;
+  if (v.byline !== null) article.byline = v.byline;
+  if (v.section !== null) article.section = v.section;
+  return article;
+}
+
+/**
+ * Every change to the catalog, each in one transaction that commits a new generation of the
+ * change log. Made only for a write (Library.write), under the write lock.
+ */
+export class CatalogWriter {
+  private readonly db: Database.Database;
+  private readonly changes: ChangeLog;
+  private readonly sources: ArticleSources;
+  private readonly rows: ArticleRowWriter;
+  private readonly setEmbedding: Database.Statement;
+  private readonly setMetaStatement: Database.Statement;
+
+  constructor(private readonly catalog: Catalog) {
+    this.db = catalog.db;
+    this.changes = new ChangeLog(this.db);
+    this.sources = new ArticleSources(this.db);
+    this.rows = new ArticleRowWriter(this.db, this.changes, this.sources);
+    this.setEmbedding = this.db.prepare('UPDATE chunks SET embedding = ?, embedded_in = ? WHERE id = ?');
+    this.setMetaStatement = this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.setMetaStatement.run(key, value);
+  }
+
+  /** Records the model of the first stored embeddings. */
+  setModel(id: string, dimensions: number): void {
+    this.setMeta('model', id);
+    this.setMeta('dimensions', String(dimensions));
+  }
+
+  /** Fingerprints the articles stored without one (once, after an upgrade). Returns how many. */
+  backfillFingerprints(): number {
+    const sources = this.sources;
+    return this.db.transaction(() => {
+      const count = sources.backfillFingerprints(this.catalog.getMeta('fingerprints'));
+      this.setMeta('fingerprints', FINGERPRINT_VERSION);
+      return count;
+    })();
+  }
+
+  fingerprintsCurrent(): boolean {
+    return this.catalog.getMeta('fingerprints') === FINGERPRINT_VERSION;
+  }
+
+
+  /**
+   * Stores one source's version of a story, in one transaction:
+   * - the same version again (content hash) is `unchanged`;
+   * - a changed version of a stored article replaces its text (old chunks, keyword rows and vectors
+   *   gone), keeping the first publication date and recording when it changed: `updated`;
+   * - a new story, or a changed alias, is compared with the collection's stored bodies: the same
+   *   words, or a near-duplicate (shingle Jaccard ≥ NEAR_DUPLICATE_THRESHOLD), is the same story
+   *   (`duplicate`): the newer version is cited under its id, the other id becomes an alias;
+   * - otherwise it is `added` (`updated` for an alias that no longer matches its story).
+   * `chunks` are the incoming version's; they are stored only when its text becomes the cited one.
+   */
+  putVersion(article: Article, collection: string, chunks: EmbeddedChunk[]): StoreOutcome {
+    const sources = this.sources;
+    return this.db.transaction((): StoreOutcome => {
+      const now = new Date().toISOString();
+      const previous = sources.get(collection, article.id);
+      if (previous && previous.contentHash === article.contentHash) {
+        if (previous.source !== article.source) sources.moved(collection, article.id, article.source);
+        return { outcome: 'unchanged', articleId: previous.articleId, changes: null };
+      }
+      const own = this.catalog.ownRow(collection, article.id);
+      if (own) {
+        // The cited version changed: replace its text where it stands. It was updated at the
+        // source's own new date (when after publication), else now if its words changed; a change
+        // of details only (tags, a date's format) leaves `updated` as it was.
+        const published = earliest(own.published, article.published);
+        const ownDate = article.updated && article.updated !== previous?.version.updated && isLater(article.updated, published) ? article.updated : null;
+        const wordsChanged = own.title !== article.title || this.catalog.bodyRow(own.key)?.body !== article.body;
+        const updated = ownDate ?? (wordsChanged ? now : own.updated);
+        const changes = this.rows.write(collection, article, { published, updated }, chunks, own, fingerprint(article.body));
+        sources.upsert(sourceRow(collection, article, article.id, null, previous?.firstSeen ?? own.ingested_at, now));
+        return { outcome: 'updated', articleId: article.id, changes };
+      }
+      if (previous) sources.delete(collection, article.id); // a changed alias is matched afresh
+      const firstSeen = previous?.firstSeen ?? now;
+      const print = fingerprint(article.body);
+      const match = this.catalog.findDuplicate(collection, article.body, print);
+      if (!match) {
+        const changes = this.rows.write(collection, article, { published: article.published ?? null, updated: firstUpdated(article) }, chunks, null, print);
+        sources.upsert(sourceRow(collection, article, article.id, null, firstSeen, now));
+        return { outcome: previous ? 'updated' : 'added', articleId: article.id, changes };
+      }
+      const stored = match.row;
+      const cited = sources.get(collection, stored.id);
+      if (!incomingIsNewer(article, cited?.version ?? stored)) {
+        sources.upsert(sourceRow(collection, article, stored.id, article.body, firstSeen, now));
+        // Nothing to search changed, but the story's sources did: readers listing them look again.
+        this.changes.bump();
+        return { outcome: 'duplicate', articleId: stored.id, duplicateOf: stored.id, changes: null };
+      }
+      // The incoming version is the newer: it is cited from now on, under its own id.
+      if (cited) sources.setVersionBody(collection, stored.id, this.catalog.bodyRow(stored.key)?.body ?? null);
+      const published = earliest(stored.published, article.published);
+      const when = versionDate(article);
+      const updated = match.sameWords ? stored.updated : isLater(when, published) ? when : now;
+      const changes = this.rows.write(collection, article, { published, updated }, chunks, stored, print);
+      sources.repoint(collection, stored.id, article.id);
+      sources.upsert(sourceRow(collection, article, article.id, null, firstSeen, now));
+      return { outcome: 'duplicate', articleId: article.id, duplicateOf: stored.id, changes };
+    })();
+  }
+
+  /**
+   * What removing the source that gives `sourceId` would do (reads only): retract the article (its
+   * only source), drop an alias (another version is cited), or hand the article to the newest
+   * remaining version (`promote`, whose chunks the caller computes before `promoteSource`).
+   */
+  planSourceRemoval(collection: string, sourceId: string): SourceRemoval {
+    const row = this.catalog.articleRow(collection, sourceId);
+    if (!row) return { kind: 'absent' };
+    const all = this.sources.ofArticle(collection, row.id) ?? [];
+    const others = all.filter((s) => s.sourceId !== sourceId);
+    if (others.length === 0 || !all.some((s) => s.sourceId === sourceId)) return { kind: 'retract', articleId: row.id };
+    if (sourceId !== row.id) return { kind: 'alias', articleId: row.id };
+    const next = others.reduce((best, s) =>
+      isLater(versionDate(s.version), versionDate(best.version)) ||
+      (!isLater(versionDate(best.version), versionDate(s.version)) && s.lastChanged > best.lastChanged)
+        ? s
+        : best,
+    );
+    const body = next.version.body ?? this.catalog.bodyRow(row.key)?.body ?? '';
+    return { kind: 'promote', articleId: row.id, next: articleOfVersion(next, body) };
+  }
+
+  /** Removes one source: retracting its article when it was the last (see planSourceRemoval). */
+  dropSource(collection: string, sourceId: string): { removed: 'article' | 'alias'; changes: ChunkChanges | null } | null {
+    const plan = this.planSourceRemoval(collection, sourceId);
+    if (plan.kind === 'absent') return null;
+    if (plan.kind === 'promote') throw new Error(`source ${sourceId} is the cited version of ${plan.articleId}: promote another first`);
+    if (plan.kind === 'alias') {
+      this.db.transaction(() => {
+        this.sources.delete(collection, sourceId);
+        this.changes.bump();
+      })();
+      return { removed: 'alias', changes: null };
+    }
+    return { removed: 'article', changes: this.removeArticle(collection, plan.articleId) };
+  }
+
+  /** Removes the cited version's source and cites `next` (another source's version) in its place, in one transaction. */
+  promoteSource(collection: string, sourceId: string, next: Article, chunks: EmbeddedChunk[]): ChunkChanges {
+    const sources = this.sources;
+    return this.db.transaction((): ChunkChanges => {
+      const row = this.catalog.ownRow(collection, sourceId);
+      if (!row) throw new Error(`no stored article ${sourceId} in ${collection}`);
+      const textChanged = this.catalog.bodyRow(row.key)?.body !== next.body;
+      sources.delete(collection, sourceId);
+      const changes = this.rows.write(collection, next, { published: row.published, updated: textChanged ? new Date().toISOString() : row.updated }, chunks, row, fingerprint(next.body));
+      sources.repoint(collection, row.id, next.id);
+      sources.setVersionBody(collection, next.id, null);
+      return changes;
+    })();
+  }
+
+
+  /** Retracts an article (named by its id or an alias) with every source it has; returns the vector changes, or null if it was not stored. */
+  removeArticle(collection: string, id: string): ChunkChanges | null {
+    return this.db.transaction((): ChunkChanges | null => {
+      const row = this.catalog.articleRow(collection, id);
+      if (!row) return null;
+      const generation = this.changes.generation() + 1;
+      const previous = this.rows.delete(row, generation);
+      this.sources.deleteOfArticle(collection, row.id);
+      this.changes.commit(generation);
+      return { inserted: [], added: [], removed: previous.chunkIds, previousKey: previous.key };
+    })();
+  }
+
+
+  /** Stores embeddings computed later for pending chunks, in one generation. */
+  setEmbeddings(items: { id: number; embedding: Float32Array }[]): ChunkChanges {
+    return this.db.transaction((): ChunkChanges => {
+      const generation = this.changes.generation() + 1;
+      const added: ChunkChanges['added'] = [];
+      for (const item of items) {
+        if (this.setEmbedding.run(embeddingToBlob(item.embedding), generation, item.id).changes > 0) added.push(item);
+      }
+      this.changes.commit(generation);
+      return { inserted: [], added, removed: [] };
+    })();
+  }
+
+  /** Forgets every embedding and the model they came from (before re-embedding with another model). */
+  clearEmbeddings(): void {
+    this.db.transaction(() => {
+      this.db.exec("UPDATE chunks SET embedding = NULL, embedded_in = 0; DELETE FROM meta WHERE key IN ('model', 'dimensions')");
+      this.changes.bump();
+    })();
+  }
+}

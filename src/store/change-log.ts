@@ -1,0 +1,70 @@
+import type Database from 'better-sqlite3';
+
+/** What a copy of the vector index that reflects an older generation must replay to catch up. */
+export interface IndexDelta {
+  generation: number;
+  added: { id: number; embedding: Float32Array }[];
+  removed: number[];
+}
+
+export function embeddingToBlob(v: Float32Array): Buffer {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
+function blobToEmbedding(b: Buffer): Float32Array {
+  // Copy: the Buffer may be a view into a pool with an unaligned offset.
+  const out = new Float32Array(b.byteLength / 4);
+  new Uint8Array(out.buffer).set(b);
+  return out;
+}
+
+/**
+ * The catalog's change log: a generation counter (meta `generation`) bumped by every committed
+ * write, the generation each embedding was stored in (chunks.embedded_in), and a tombstone per
+ * removed chunk. Any copy of the vector index records the generation it reflects and replays
+ * the rest from here, without re-embedding.
+ */
+export class ChangeLog {
+  private readonly statements;
+
+  constructor(private readonly db: Database.Database) {
+    this.statements = {
+      generation: db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'generation'"),
+      setGeneration: db.prepare("INSERT INTO meta (key, value) VALUES ('generation', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+      embeddedAfter: db.prepare<[number], { id: number; embedding: Buffer }>(
+        'SELECT id, embedding FROM chunks WHERE embedded_in > ? AND embedding IS NOT NULL ORDER BY id',
+      ),
+      insertTombstone: db.prepare('INSERT OR REPLACE INTO tombstones (chunk_id, generation) VALUES (?, ?)'),
+      tombstonesAfter: db.prepare<[number], { chunk_id: number }>('SELECT chunk_id FROM tombstones WHERE generation > ?'),
+    };
+  }
+
+  /** The generation of the last committed write. */
+  generation(): number {
+    return Number(this.statements.generation.get()?.value ?? '0');
+  }
+
+  /** Records that the write in progress (inside its transaction) commits `generation`. */
+  commit(generation: number): void {
+    this.statements.setGeneration.run(String(generation));
+  }
+
+  /** A write that changed nothing a vector index holds, but that readers should notice. */
+  bump(): void {
+    this.commit(this.generation() + 1);
+  }
+
+  /** Marks a removed chunk, so every copy of the vector index that predates `generation` drops it. */
+  tombstone(chunkId: number, generation: number): void {
+    this.statements.insertTombstone.run(chunkId, generation);
+  }
+
+  /** What a copy of the vector index that reflects `generation` must replay to catch up. */
+  since(generation: number): IndexDelta {
+    return this.db.transaction((): IndexDelta => ({
+      generation: this.generation(),
+      added: this.statements.embeddedAfter.all(generation).map((r) => ({ id: r.id, embedding: blobToEmbedding(r.embedding) })),
+      removed: this.statements.tombstonesAfter.all(generation).map((r) => r.chunk_id),
+    }))();
+  }
+}

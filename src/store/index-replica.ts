@@ -1,0 +1,258 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '../log.ts';
+import { leftoverTempFiles, writeJsonAtomically } from './atomic-file.ts';
+import type { ChunkChanges } from './article-rows.ts';
+import type { Catalog } from './catalog.ts';
+import { IndexFileDamage, inspectIndexFile } from './index-file.ts';
+import {
+  generationOfIndexFile,
+  INDEX_FILE,
+  INDEX_STATE_FILE,
+  readIndexState,
+  type SavedIndexFile,
+  type SavedIndexState,
+} from './index-state.ts';
+import { VectorIndex, type HnswParams, type Neighbor } from './vector-index.ts';
+import type { WriteLock } from './write-lock.ts';
+
+/** Saves the index during long ingests too, so a crash replays at most this many points. */
+const CHECKPOINT_EVERY = 20_000;
+
+export interface IndexReplicaOptions {
+  dataDir: string;
+  hnsw: HnswParams;
+  logger: Logger;
+  /** Nothing is saved when true. */
+  readOnly: boolean;
+  /** Taken (never waited for) to save a repair made while reading. */
+  lock: WriteLock;
+}
+
+/**
+ * The HNSW vector index as a derived copy of the catalog's embeddings: loaded from its file
+ * (verified), brought up to date from the catalog's change log without re-embedding anything,
+ * and saved with a record of the catalog generation it reflects.
+ */
+export class IndexReplica {
+  private index: VectorIndex | null = null;
+  /** The catalog generation the in-memory index reflects (-1: replay everything). */
+  private reflects = 0;
+  private pointsSinceSave = 0;
+  /** The saved index could not be used when it was loaded (the repair is reported by `newsroom check --repair`). */
+  rebuiltOnLoad = false;
+  readonly indexFile: string;
+  readonly stateFile: string;
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly options: IndexReplicaOptions,
+  ) {
+    this.indexFile = path.join(options.dataDir, INDEX_FILE);
+    this.stateFile = path.join(options.dataDir, INDEX_STATE_FILE);
+    this.logger = options.logger;
+  }
+
+  /** The catalog generation the in-memory index reflects. */
+  get generation(): number {
+    return this.reflects;
+  }
+
+  /** Live points in the in-memory index. */
+  get liveCount(): number {
+    return this.index?.liveCount ?? 0;
+  }
+
+  /**
+   * Loads the saved index, replays what the catalog committed since, and rebuilds it from the
+   * stored embeddings when it is damaged or does not hold exactly the embedded chunks. A repair
+   * is saved when no other process is writing.
+   */
+  load(): void {
+    const dimensions = this.catalog.dimensions();
+    if (dimensions === undefined) {
+      this.reflects = this.catalog.generation();
+      return;
+    }
+    const saved = readIndexState(this.stateFile);
+    const loaded = this.readIndexFile(dimensions, saved);
+    let rebuilt = loaded === null;
+    this.index = loaded?.index ?? this.emptyIndex(dimensions);
+    this.reflects = loaded?.generation ?? -1;
+    const replayed = this.catchUp(this.catalog.generation());
+    // A file can be whole and still not match the catalog (written by a writer that raced
+    // another, or before checksums were recorded): its live points must be the embedded chunks.
+    const expected = this.catalog.embeddedCount();
+    if (this.index.liveCount !== expected) {
+      this.logger.warn(
+        { file: this.indexFile, points: this.index.liveCount, embeddedChunks: expected },
+        'vector index does not match the catalog; rebuilding it from the stored embeddings',
+      );
+      this.rebuild();
+      rebuilt = true;
+    } else if (replayed > 0) {
+      this.logger.info({ replayed }, 'vector index was behind the catalog; repaired from stored embeddings');
+    }
+    this.rebuiltOnLoad = rebuilt;
+    if (rebuilt || replayed > 0 || saved?.checksum === undefined) this.trySave();
+  }
+
+  private emptyIndex(dimensions: number): VectorIndex {
+    return VectorIndex.create(dimensions, this.options.hnsw, Math.max(1024, this.catalog.embeddedCount()));
+  }
+
+  /**
+   * The saved index and the generation it reflects, or null when there is none or it cannot be
+   * trusted (logged): every byte is checked before hnswlib reads it, since hnswlib trusts them.
+   */
+  private readIndexFile(dimensions: number, saved: SavedIndexState | null): { index: VectorIndex; generation: number } | null {
+    if (!VectorIndex.exists(this.indexFile)) return null;
+    let problem: string;
+    try {
+      const report = inspectIndexFile(this.indexFile, dimensions);
+      const generation = generationOfIndexFile(saved, report);
+      if (typeof generation === 'number') return { index: VectorIndex.read(this.indexFile, dimensions, this.options.hnsw, report), generation };
+      problem =
+        generation === 'mismatch'
+          ? `its checksum ${report.checksum} (${report.bytes} bytes) is not the one recorded when it was saved (${saved?.checksum}, ${saved?.bytes} bytes)`
+          : 'no record says which writes it holds';
+    } catch (error) {
+      if (!(error instanceof IndexFileDamage)) throw error;
+      problem = error.message;
+    }
+    this.logger.warn({ file: this.indexFile, problem }, 'vector index damaged or unverifiable; rebuilding it from the stored embeddings');
+    return null;
+  }
+
+  /** A fresh index holding every stored embedding. */
+  rebuild(): void {
+    const dimensions = this.catalog.dimensions();
+    if (dimensions === undefined) return;
+    this.index = this.emptyIndex(dimensions);
+    this.reflects = -1;
+    this.catchUp(this.catalog.generation());
+  }
+
+  /**
+   * Applies what the catalog committed after the generation this copy reflects, up to
+   * `generation` or later (another process's write, or a crash before the index was saved).
+   * Returns the points replayed.
+   */
+  catchUp(generation: number): number {
+    if (generation === this.reflects) return 0;
+    const dimensions = this.catalog.dimensions();
+    if (!this.index && dimensions !== undefined) {
+      // Another process stored the first embeddings since this one opened the library.
+      this.index = VectorIndex.create(dimensions, this.options.hnsw);
+      this.reflects = -1;
+    }
+    if (!this.index) {
+      this.reflects = generation;
+      return 0;
+    }
+    const delta = this.catalog.changes.since(this.reflects);
+    for (const { id, embedding } of delta.added) this.index.add(id, embedding);
+    for (const id of delta.removed) this.index.remove(id);
+    this.reflects = delta.generation;
+    return delta.added.length + delta.removed.length;
+  }
+
+  /** Creates the index for the first embeddings of a `dimensions` model; true when it was absent. */
+  ensureIndex(dimensions: number): boolean {
+    if (this.index) return false;
+    this.index = VectorIndex.create(dimensions, this.options.hnsw);
+    this.reflects = -1;
+    return true;
+  }
+
+  /** Nearest chunks to `vector` among those `accept` admits, closest first. */
+  search(vector: Float32Array, k: number, accept: ((id: number) => boolean) | undefined): Neighbor[] {
+    if (!this.index) return [];
+    if (vector.length !== this.index.dimensions) {
+      throw new Error(`query vector has ${vector.length} dimensions; the library stores ${this.index.dimensions}`);
+    }
+    return this.index.search(vector, k, accept);
+  }
+
+  /** Applies a write this process just committed (catalog now at `generation`), with a checkpoint save when due. */
+  apply(changes: ChunkChanges, generation: number): void {
+    const index = this.index;
+    for (const id of changes.removed) index?.remove(id);
+    for (const { id, embedding } of changes.added) index?.add(id, embedding);
+    this.reflects = generation;
+    this.pointsSinceSave += changes.added.length;
+    // Each checkpoint rewrites the whole index: space them in proportion to its size.
+    if (this.pointsSinceSave >= Math.max(CHECKPOINT_EVERY, (index?.size ?? 0) / 2)) this.checkpoint();
+  }
+
+  /** Follows a committed write that changed nothing the index holds. */
+  advanceTo(generation: number): void {
+    this.reflects = generation;
+  }
+
+  /** Forgets the index and its files (every embedding was cleared, catalog now at `generation`). */
+  clear(generation: number): void {
+    this.index = null;
+    fs.rmSync(this.indexFile, { force: true });
+    fs.rmSync(this.stateFile, { force: true });
+    this.reflects = generation;
+  }
+
+  /** Removes what crashed saves left behind; returns how many files. */
+  removeLeftovers(): number {
+    const leftovers = [...leftoverTempFiles(this.indexFile), ...leftoverTempFiles(this.stateFile)];
+    for (const file of leftovers) fs.rmSync(file, { force: true });
+    return leftovers.length;
+  }
+
+  /** A save during a long write; a failure waits for the next one (the write's final save reports it). */
+  private checkpoint(): void {
+    try {
+      this.save();
+    } catch (error) {
+      this.logger.warn({ err: error, file: this.indexFile }, 'checkpoint of the vector index failed; the write goes on');
+      this.pointsSinceSave = 0;
+    }
+  }
+
+  /**
+   * Saves the index if no other process is writing, trying once and never waiting: a reader's
+   * repair is then kept for next time. A failure is logged, never thrown (a reader must not fail).
+   */
+  private trySave(): void {
+    if (this.options.readOnly) return;
+    const lock = this.options.lock;
+    try {
+      if (!lock.tryAcquire()) return;
+    } catch (error) {
+      this.logger.warn({ err: error }, 'write lock unavailable; the repaired index is not saved');
+      return;
+    }
+    try {
+      this.save();
+    } catch (error) {
+      this.logger.warn({ err: error, file: this.indexFile }, 'could not save the vector index');
+    } finally {
+      lock.release();
+    }
+  }
+
+  /** Saves the index and its state (under the write lock); throws IndexWriteError keeping the old file. */
+  save(): void {
+    if (!this.index) return;
+    this.removeLeftovers();
+    const current = readIndexState(this.stateFile);
+    const previous: SavedIndexFile | undefined =
+      current?.checksum !== undefined && current.bytes !== undefined
+        ? { generation: current.generation, checksum: current.checksum, bytes: current.bytes }
+        : undefined;
+    const generation = this.reflects;
+    this.index.save(this.indexFile, (report) => {
+      const state: SavedIndexState = { generation, checksum: report.checksum, bytes: report.bytes, points: report.liveLabels.length };
+      if (previous) state.previous = previous;
+      writeJsonAtomically(this.stateFile, state);
+    });
+    this.pointsSinceSave = 0;
+  }
+}
