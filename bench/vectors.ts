@@ -76,7 +76,10 @@ export function vectorAt(set: VectorSet, i: number): Float32Array {
 export class ClusteredSpace {
   readonly centroids: Float32Array;
 
-  constructor(readonly options: SpaceOptions) {
+  readonly options: SpaceOptions;
+
+  constructor(options: SpaceOptions) {
+    this.options = options;
     const { clusters, dimensions, seed } = options;
     const gaussian = gaussianSource(seededRandom(seed));
     this.centroids = new Float32Array(clusters * dimensions);

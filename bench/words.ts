@@ -50,10 +50,15 @@ export class SyntheticWords {
   private readonly cdf: Float64Array;
   private readonly topics: Int32Array;
 
+  readonly clusters: number;
+  readonly options: WordsOptions;
+
   constructor(
-    readonly clusters: number,
-    readonly options: WordsOptions = DEFAULT_WORDS,
+    clusters: number,
+    options: WordsOptions = DEFAULT_WORDS,
   ) {
+    this.clusters = clusters;
+    this.options = options;
     const { vocabulary, exponent, topicWords, commonRanks, seed } = options;
     this.words = Array.from({ length: vocabulary }, (_, rank) => wordOfRank(rank));
     this.cdf = new Float64Array(vocabulary);

@@ -60,6 +60,7 @@ export function errorChain(value: unknown): string {
   let current: unknown = value;
   for (let depth = 0; current && depth < 5; depth++) {
     if (typeof current !== 'object') {
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a thrown string, number or function: its own text is what we want
       parts.push(String(current));
       break;
     }

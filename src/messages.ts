@@ -1,9 +1,15 @@
+/* eslint-disable max-lines -- every sentence people read lives in this one file, grouped by where it is shown, so wording is reviewed together */
 import type { RefusedRange } from './net/address-policy.ts';
 
 /**
  * Every sentence the bot says to people, in one place so wording can be reviewed together.
  * Errors meant for the operator (logs) do not belong here.
  */
+/** The day of an ISO date ("2026-03-02"), or "undated": how every front end shows a story's date. */
+export function dayOf(iso: string | null): string {
+  return iso ? iso.slice(0, 10) : 'undated';
+}
+
 export const messages = {
   emptyQuery: 'The question is empty. Ask about a story in a few words.',
   emptyTopic: 'Name a topic to summarize, for example "Kestrel Street Bridge".',

@@ -41,7 +41,10 @@ function story(title: string, paragraphs: string[], extra = ''): string {
 class ConsoleSession {
   out = '';
   err = '';
-  constructor(readonly child: ChildProcessWithoutNullStreams) {
+  readonly child: ChildProcessWithoutNullStreams;
+
+  constructor(child: ChildProcessWithoutNullStreams) {
+    this.child = child;
     child.stdout.on('data', (d: Buffer) => (this.out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (this.err += d.toString()));
   }

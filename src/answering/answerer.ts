@@ -15,7 +15,11 @@ import type { AnswererDeps, AnswerResult, AskRequest, SummarizeRequest, SummaryR
  */
 
 export class Answerer {
-  constructor(private readonly deps: AnswererDeps) {}
+  private readonly deps: AnswererDeps;
+
+  constructor(deps: AnswererDeps) {
+    this.deps = deps;
+  }
 
   get mode(): 'llm' | 'extractive' {
     return this.deps.llm ? 'llm' : 'extractive';

@@ -1,3 +1,4 @@
+import { dayOf } from '../messages.ts';
 import type { Passage } from '../retrieval/passage.ts';
 import { countLlmTokens } from '../text/llm-tokens.ts';
 import { defuseMarkers } from '../text/markers.ts';
@@ -13,13 +14,9 @@ function asData(text: string): string {
   return defuseMarkers(text.replace(DELIMITER, (tag) => tag.replace('<', '‹').replace('>', '›')));
 }
 
-function formatDate(iso: string | null): string {
-  return iso ? iso.slice(0, 10) : 'undated';
-}
-
 /** One passage as the model sees it: its number, headline, date and byline, then the text. */
 export function formatPassage(number: number, p: Passage): string {
-  const meta = [`"${asData(p.title)}"`, `published ${formatDate(p.published)}`, p.byline ? `by ${asData(p.byline)}` : null]
+  const meta = [`"${asData(p.title)}"`, `published ${dayOf(p.published)}`, p.byline ? `by ${asData(p.byline)}` : null]
     .filter(Boolean)
     .join(', ');
   return `<passage id="${number}">\n[${number}] ${meta}\n${asData(p.text)}\n</passage>`;

@@ -56,12 +56,21 @@ async function summarize(deps: AnswererDeps, article: StoredArticle, passages: P
 class ArticleSummarizer {
   private readonly header: { title: string; published: string; byline: string; today: string };
 
+  private readonly deps: AnswererDeps;
+  private readonly llm: LlmClient;
+  private readonly article: StoredArticle;
+  private readonly today: string;
+
   constructor(
-    private readonly deps: AnswererDeps,
-    private readonly llm: LlmClient,
-    private readonly article: StoredArticle,
-    private readonly today: string,
+    deps: AnswererDeps,
+    llm: LlmClient,
+    article: StoredArticle,
+    today: string,
   ) {
+    this.deps = deps;
+    this.llm = llm;
+    this.article = article;
+    this.today = today;
     this.header = {
       title: article.title,
       published: article.published?.slice(0, 10) ?? 'date not recorded',

@@ -40,7 +40,7 @@ export const TEXT_NODE = 3;
 export function parseDocument(html: string): DomDocument {
   const page = withBody(html);
   checkNesting(page);
-  const parsed: { document: DomDocument } = parseHTML(page);
+  const parsed = parseHTML(page) as unknown as { document: DomDocument };
   return parsed.document;
 }
 

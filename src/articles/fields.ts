@@ -104,5 +104,5 @@ function asTagList(value: unknown): string[] | undefined {
   if (typeof value === 'string') return value.split(',');
   if (!Array.isArray(value)) return undefined;
   const tags = value.map(asText);
-  return tags.every((tag) => tag !== undefined) ? (tags as string[]) : undefined;
+  return tags.every((tag) => tag !== undefined) ? tags : undefined;
 }

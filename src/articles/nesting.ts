@@ -13,8 +13,11 @@ export const MAX_NESTING_DEPTH = 256;
 /** Thrown by `checkNesting` (and so by `parseDocument`) for a document nested deeper than allowed. */
 export class NestingTooDeepError extends Error {
   override readonly name = 'NestingTooDeepError';
-  constructor(readonly limit: number) {
+  readonly limit: number;
+
+  constructor(limit: number) {
     super(`elements are nested more than ${limit} levels deep`);
+    this.limit = limit;
   }
 }
 

@@ -53,7 +53,7 @@ export interface Command {
 
 /** Keeps the option names and types of `definition` for its handler. */
 export function defineCommand<const O extends OptionSpecs>(definition: CommandDefinition<O>): Command {
-  return definition as unknown as Command;
+  return definition;
 }
 
 /** `--json`, shared by every command whose output is data. */

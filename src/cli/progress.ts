@@ -48,7 +48,10 @@ export class Progress {
   private drawn = false;
   private finished = false;
 
-  constructor(private readonly options: ProgressOptions) {
+  private readonly options: ProgressOptions;
+
+  constructor(options: ProgressOptions) {
+    this.options = options;
     this.stream = options.stream ?? process.stderr;
     this.terminal = Boolean(this.stream.isTTY);
     this.now = options.now ?? (() => performance.now());

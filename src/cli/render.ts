@@ -1,10 +1,6 @@
 import type { AnswerResult, Citation, SummaryResult } from '../answering/types.ts';
-import { messages } from '../messages.ts';
+import { dayOf, messages } from '../messages.ts';
 import { defuseMarkers } from '../text/markers.ts';
-
-function date(iso: string | null): string {
-  return iso ? iso.slice(0, 10) : 'undated';
-}
 
 /**
  * The sources under an answer. Only the bot's own numbers read as markers: a bracketed number in
@@ -13,7 +9,7 @@ function date(iso: string | null): string {
 export function renderCitations(citations: readonly Citation[]): string {
   if (citations.length === 0) return '';
   const lines = citations.map((c) => {
-    const meta = [date(c.published), c.updated ? messages.updatedOn(c.published, c.updated) : null, c.byline].filter(Boolean).join(' · ');
+    const meta = [dayOf(c.published), c.updated ? messages.updatedOn(c.published, c.updated) : null, c.byline].filter(Boolean).join(' · ');
     const url = c.url ? `\n    ${c.url}` : '';
     return `[${c.number}] ${defuseMarkers(`${c.title} (${meta})`)}${url}\n    > ${defuseMarkers(c.excerpt.replace(/\s+/g, ' '))}`;
   });
@@ -31,11 +27,11 @@ export function renderAnswer(result: AnswerResult): string {
   if (result.kind === 'not_found') {
     parts.push(result.text);
     if (result.closest.length > 0) {
-      parts.push(`Closest stored articles:\n${result.closest.map((a) => `- ${defuseMarkers(a.title)} (${date(a.published)}) [${a.articleId}]`).join('\n')}`);
+      parts.push(`Closest stored articles:\n${result.closest.map((a) => `- ${defuseMarkers(a.title)} (${dayOf(a.published)}) [${a.articleId}]`).join('\n')}`);
     }
   } else {
     parts.push(result.kind === 'unsupported' ? `UNSOURCED: ${result.text}` : result.text);
-    if (result.asOf && result.kind === 'answer') parts.push(`As of the latest article cited: ${date(result.asOf)}.`);
+    if (result.asOf && result.kind === 'answer') parts.push(`As of the latest article cited: ${dayOf(result.asOf)}.`);
     const sources = renderCitations(result.citations);
     if (sources) parts.push(sources);
   }
@@ -47,7 +43,7 @@ export function renderAnswer(result: AnswerResult): string {
 export function renderSummary(result: SummaryResult): string {
   const parts: string[] = [];
   const heading = result.article
-    ? `Summary of “${defuseMarkers(result.article.title)}” (${date(result.article.published)})`
+    ? `Summary of “${defuseMarkers(result.article.title)}” (${dayOf(result.article.published)})`
     : `The story so far: ${result.topic}`;
   parts.push(heading);
   parts.push(result.kind === 'unsupported' ? `UNSOURCED: ${result.text}` : result.text);

@@ -31,7 +31,11 @@ export class ArticleIndex {
   private articles: IndexedArticle[] = [];
   private generation = -1;
 
-  constructor(private readonly library: Library) {}
+  private readonly library: Library;
+
+  constructor(library: Library) {
+    this.library = library;
+  }
 
   private current(): IndexedArticle[] {
     const generation = this.library.generation();

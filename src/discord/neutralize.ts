@@ -1,3 +1,4 @@
+import { isHighSurrogate } from '../text/surrogates.ts';
 import { defuseMarkers } from '../text/markers.ts';
 
 /**
@@ -8,7 +9,11 @@ import { defuseMarkers } from '../text/markers.ts';
  * Rendering builds every embed and message from Markdown values, so no text skips the step.
  */
 export class Markdown {
-  private constructor(private readonly source: string) {}
+  private readonly source: string;
+
+  private constructor(source: string) {
+    this.source = source;
+  }
 
   /** Markup written in this codebase. Never pass it text that came from outside. */
   static ours(source: string): Markdown {
@@ -119,7 +124,7 @@ function safeCut(text: string, at: number): number {
   for (;;) {
     let backslashes = 0;
     while (cut - backslashes > 0 && text[cut - backslashes - 1] === '\\') backslashes++;
-    const splitsPair = /[\ud800-\udbff]/.test(text[cut - 1] ?? '');
+    const splitsPair = isHighSurrogate(text.charCodeAt(cut - 1));
     if ((backslashes % 2 === 0 && !splitsPair) || cut <= 1) return cut;
     cut--;
   }

@@ -2,11 +2,19 @@
 export class RateLimiter {
   private readonly hits = new Map<string, number[]>();
 
+  private readonly limit: number;
+  private readonly windowMs: number;
+  private readonly now: () => number;
+
   constructor(
-    private readonly limit: number,
-    private readonly windowMs = 60_000,
-    private readonly now: () => number = Date.now,
-  ) {}
+    limit: number,
+    windowMs: number = 60_000,
+    now: () => number = Date.now,
+  ) {
+    this.limit = limit;
+    this.windowMs = windowMs;
+    this.now = now;
+  }
 
   /** Records a question and returns 0, or returns the seconds to wait without recording it. */
   take(key: string): number {

@@ -1,6 +1,6 @@
 import type { APIEmbed } from 'discord.js';
 import type { AnswerResult, Citation, SummaryResult } from '../answering/types.ts';
-import { discordText, messages } from '../messages.ts';
+import { dayOf, discordText, messages } from '../messages.ts';
 import { stripMarkers } from '../text/markers.ts';
 import { articleLink, joinMarkdown, md, neutralize, neutralizeWithin, splitMarkdown, trimAtWord, type Markdown } from './neutralize.ts';
 
@@ -22,10 +22,6 @@ const COLORS = { answer: 0x2b6cb0, extract: 0x718096, warning: 0xc05621 } as con
 export interface OutgoingMessage {
   content?: string;
   embeds: APIEmbed[];
-}
-
-function date(iso: string | null): string {
-  return iso ? iso.slice(0, 10) : 'undated';
 }
 
 /** What an embed shows; every text field is Markdown, so nothing reaches Discord un-neutralised. */
@@ -55,7 +51,7 @@ function titleOf(text: string, max: number = LIMITS.title): Markdown {
 function sourceHeading(c: Citation): Markdown {
   const byline = c.byline ? [md`${trimAtWord(c.byline, 100)}`] : [];
   const updated = c.updated ? [md`${messages.updatedOn(c.published, c.updated)}`] : [];
-  const parts = [articleLink(trimAtWord(c.title, 200), c.url), md`${date(c.published)}`, ...updated, ...byline];
+  const parts = [articleLink(trimAtWord(c.title, 200), c.url), md`${dayOf(c.published)}`, ...updated, ...byline];
   return joinMarkdown(parts, ' · ');
 }
 
@@ -122,7 +118,7 @@ interface Renderable {
 
 function footerFor(r: Renderable): string {
   const mode = r.mode === 'llm' ? discordText.writtenBy(r.model) : discordText.extractFooter;
-  const asOf = r.asOf ? ` · ${discordText.asOf(date(r.asOf))}` : '';
+  const asOf = r.asOf ? ` · ${discordText.asOf(dayOf(r.asOf))}` : '';
   return trimAtWord(`${mode}${asOf}`, LIMITS.footer);
 }
 
@@ -153,7 +149,7 @@ export function renderAnswer(result: AnswerResult): OutgoingMessage[] {
 }
 
 function renderNotFound(result: AnswerResult): OutgoingMessage[] {
-  const closest = result.closest.map((a) => md`• ${articleLink(trimAtWord(a.title, 200), a.url)} · ${date(a.published)}`);
+  const closest = result.closest.map((a) => md`• ${articleLink(trimAtWord(a.title, 200), a.url)} · ${dayOf(a.published)}`);
   const parts = [
     md`${messages.notInArticles}`,
     ...(closest.length > 0 ? [md`${discordText.closestArticles}\n${joinMarkdown(closest, '\n')}`] : []),

@@ -10,11 +10,19 @@ export class ThrottledEditor<T> {
   private writing: Promise<void> = Promise.resolve();
   private closed = false;
 
+  private readonly write: (value: T) => Promise<unknown>;
+  private readonly intervalMs: number;
+  private readonly onError: (error: unknown) => void;
+
   constructor(
-    private readonly write: (value: T) => Promise<unknown>,
-    private readonly intervalMs = 1500,
-    private readonly onError: (error: unknown) => void = () => {},
-  ) {}
+    write: (value: T) => Promise<unknown>,
+    intervalMs: number = 1500,
+    onError: (error: unknown) => void = () => {},
+  ) {
+    this.write = write;
+    this.intervalMs = intervalMs;
+    this.onError = onError;
+  }
 
   update(value: T): void {
     if (this.closed) return;

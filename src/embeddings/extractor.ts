@@ -44,7 +44,7 @@ async function runModel(
     truncation: true,
     max_length: maxTokens,
   });
-  const outputs: { last_hidden_state?: Tensor } = await extractor.model(inputs);
+  const outputs = (await extractor.model(inputs)) as { last_hidden_state?: Tensor };
   const tokens = outputs.last_hidden_state;
   if (tokens === undefined) throw new Error('The embedding model returned no last_hidden_state output');
   return { tokens, mask: inputs.attention_mask };

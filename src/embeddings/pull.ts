@@ -33,15 +33,17 @@ export interface PullResult {
 
 /** A download that did not complete; nothing of it was kept. The message says why and what to do. */
 export class ModelPullError extends UserError {
-  constructor(
-    readonly modelId: string,
-    /** Why, as a phrase: "the download was interrupted (terminated: other side closed)". */
-    readonly reason: string,
-    /** Trying again may help (the transfer broke), as opposed to a missing model or an unreachable hub. */
-    readonly retry = false,
-    options?: { cause: unknown },
-  ) {
+  readonly modelId: string;
+  /** Why, as a phrase: "the download was interrupted (terminated: other side closed)". */
+  readonly reason: string;
+  /** Trying again may help (the transfer broke), as opposed to a missing model or an unreachable hub. */
+  readonly retry: boolean;
+
+  constructor(modelId: string, reason: string, retry = false, options?: { cause: unknown }) {
     super(modelMessages.pullFailed(modelId, reason, retry), options);
+    this.modelId = modelId;
+    this.reason = reason;
+    this.retry = retry;
   }
 }
 

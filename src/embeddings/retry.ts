@@ -20,11 +20,18 @@ export class Backoff {
   private running = false;
   attempts = 0;
 
+  private readonly attempt: () => Promise<boolean>;
+  private readonly options: BackoffOptions;
+  private readonly onFailure: (error: unknown, nextInMs: number) => void;
+
   constructor(
-    private readonly attempt: () => Promise<boolean>,
-    private readonly options: BackoffOptions,
-    private readonly onFailure: (error: unknown, nextInMs: number) => void = () => undefined,
+    attempt: () => Promise<boolean>,
+    options: BackoffOptions,
+    onFailure: (error: unknown, nextInMs: number) => void = () => undefined,
   ) {
+    this.attempt = attempt;
+    this.options = options;
+    this.onFailure = onFailure;
     this.delay = options.firstDelayMs;
   }
 

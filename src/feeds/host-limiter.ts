@@ -7,7 +7,11 @@ export class HostLimiter {
   private readonly active = new Map<string, number>();
   private readonly waiting = new Map<string, (() => void)[]>();
 
-  constructor(private readonly perHost: number) {}
+  private readonly perHost: number;
+
+  constructor(perHost: number) {
+    this.perHost = perHost;
+  }
 
   async run<T>(url: string, work: () => Promise<T>): Promise<T> {
     const host = hostOf(url);

@@ -28,10 +28,16 @@ export class FeedPoller {
   private stopped = false;
   private readonly cancel = new AbortController();
 
+  private readonly app: App;
+  private readonly options: FeedPollerOptions;
+
   constructor(
-    private readonly app: App,
-    private readonly options: FeedPollerOptions,
-  ) {}
+    app: App,
+    options: FeedPollerOptions,
+  ) {
+    this.app = app;
+    this.options = options;
+  }
 
   start(): void {
     this.schedule(this.options.firstDelayMs ?? 0);

@@ -37,11 +37,11 @@ export function classifyFailure(thrown: unknown, context: FailureContext): Attem
     return transient({ kind: 'network', message: connectionMessage(thrown) });
   }
   if (thrown instanceof APIError) {
-    const status = thrown.status;
-    const message = thrown.message;
+    // `instanceof` leaves APIError's type parameters as `any`: name what they are.
+    const { status, message, headers } = thrown as { status: number | undefined; message: string; headers: Headers | undefined };
     if (status === undefined) return transient({ kind: 'server', message });
-    if (status === 429) return transient({ kind: 'rate_limited', message, status }, thrown.headers);
-    if (status >= 500) return transient({ kind: 'server', message, status }, thrown.headers);
+    if (status === 429) return transient({ kind: 'rate_limited', message, status }, headers);
+    if (status >= 500) return transient({ kind: 'server', message, status }, headers);
     if (status === 401 || status === 403) return final({ kind: 'auth', message, status });
     return final({ kind: 'bad_request', message, status });
   }

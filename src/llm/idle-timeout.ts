@@ -4,8 +4,11 @@
 export class IdleTimeoutError extends Error {
   override readonly name = 'IdleTimeoutError';
 
-  constructor(readonly idleMs: number) {
+  readonly idleMs: number;
+
+  constructor(idleMs: number) {
     super(`Nothing arrived within ${idleMs} ms`);
+    this.idleMs = idleMs;
   }
 }
 

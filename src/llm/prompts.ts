@@ -99,7 +99,7 @@ export function loadPrompts(dir: string): Prompts {
     render(name, values) {
       const template = compiled.get(name);
       if (template === undefined) throw new Error(`Unknown prompt template "${String(name)}"`);
-      const lookup = checkValues(name, PROMPT_SPEC[name], values as Record<string, string | undefined>);
+      const lookup = checkValues(name, PROMPT_SPEC[name], values);
       return [
         { role: 'system', content: renderParts(template.system, lookup) },
         { role: 'user', content: renderParts(template.user, lookup) },

@@ -225,7 +225,7 @@ async function readResponse(response: Response, url: URL, shown: string, options
  */
 async function readCapped(response: Response, maxBytes: number): Promise<Buffer | undefined> {
   if (!response.body) return Buffer.alloc(0);
-  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
+  const reader = response.body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {

@@ -57,10 +57,13 @@ export class Retriever {
    * `embedder`: a model, null for keyword search only, or a function giving the model in use at
    * the time of each search (the app's, which may load after start-up).
    */
+  private readonly library: Library;
+
   constructor(
-    private readonly library: Library,
+    library: Library,
     embedder: Embedder | null | (() => Embedder | null),
   ) {
+    this.library = library;
     this.currentEmbedder = typeof embedder === 'function' ? embedder : () => embedder;
   }
 

@@ -73,11 +73,16 @@ export function toStoredArticle(row: ArticleRow): StoredArticle {
 export class ArticleRowWriter {
   private readonly statements;
 
+  private readonly changes: ChangeLog;
+  private readonly sources: ArticleSources;
+
   constructor(
     db: Database.Database,
-    private readonly changes: ChangeLog,
-    private readonly sources: ArticleSources,
+    changes: ChangeLog,
+    sources: ArticleSources,
   ) {
+    this.changes = changes;
+    this.sources = sources;
     this.statements = {
       insertArticle: db.prepare(
         `INSERT INTO articles (id, collection, title, url, published, updated, byline, section, tags, source, content_hash, body, chunk_count, ingested_at)

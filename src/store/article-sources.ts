@@ -147,7 +147,10 @@ export function migrateLiveArchive(db: Database.Database): void {
 export class ArticleSources {
   private readonly statements;
 
-  constructor(private readonly db: Database.Database) {
+  private readonly db: Database.Database;
+
+  constructor(db: Database.Database) {
+    this.db = db;
     this.statements = {
       get: db.prepare<[string, string], RawSourceRow>('SELECT * FROM article_sources WHERE collection = ? AND source_id = ?'),
       ofArticle: db.prepare<[string, string], RawSourceRow>(

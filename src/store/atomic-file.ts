@@ -14,7 +14,7 @@ function fsyncDirectory(dir: string): void {
   }
 }
 
-function fsyncFile(file: string): void {
+export function fsyncFile(file: string): void {
   const fd = fs.openSync(file, 'r+');
   try {
     fs.fsyncSync(fd);

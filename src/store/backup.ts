@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type Database from 'better-sqlite3';
 import packageJson from '../../package.json' with { type: 'json' };
 import { errorMessage, UserError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { backupMessages } from '../messages.ts';
-import { writeJsonAtomically } from './atomic-file.ts';
+import { fsyncFile, writeJsonAtomically } from './atomic-file.ts';
+import { rowCounts, sha256Of } from './file-contents.ts';
 import { inspectLibrary, isProblem, type LibraryReport } from './health.ts';
 import { Checksum, type IndexFileReport } from './index-file.ts';
 import { generationOfIndexFile, INDEX_FILE, INDEX_STATE_FILE, readIndexState } from './index-state.ts';
@@ -334,25 +333,6 @@ function answerCounts(dir: string): { answers: number; feedback: number; unanswe
   return { answers: rows.answers ?? 0, feedback: rows.feedback ?? 0, unanswered: rows.unanswered ?? 0 };
 }
 
-/** Rows in each of `tables` that the database has (one written by an older version may lack some). */
-function rowCounts(file: string, tables: readonly string[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  if (!fs.existsSync(file)) return counts;
-  const db = openSqliteFile(file, { readOnly: true });
-  try {
-    for (const table of tables) {
-      if (tableExists(db, table)) counts[table] = (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-    }
-  } finally {
-    db.close();
-  }
-  return counts;
-}
-
-function tableExists(db: Database.Database, table: string): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(table) !== undefined;
-}
-
 function presentFiles(dir: string): string[] {
   return LIBRARY_FILES.filter((name) => fs.existsSync(path.join(dir, name)));
 }
@@ -366,32 +346,6 @@ function checksums(dir: string, names: readonly string[], onProgress?: (progress
     const sha256 = sha256Of(path.join(dir, name), (n) => onProgress?.({ phase: 'checking', done: (done += n), total }));
     return { name, bytes, sha256 };
   });
-}
-
-export function sha256Of(file: string, onRead?: (bytes: number) => void): string {
-  const hash = createHash('sha256');
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(8 * 1024 * 1024);
-    for (;;) {
-      const n = fs.readSync(fd, buffer, 0, buffer.length, null);
-      if (n === 0) break;
-      hash.update(buffer.subarray(0, n));
-      onRead?.(n);
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-  return `sha256:${hash.digest('hex')}`;
-}
-
-function fsyncFile(file: string): void {
-  const fd = fs.openSync(file, 'r+');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 export { DATABASES as BACKED_UP_DATABASES, LIBRARY_FILES as BACKED_UP_FILES, SQLITE_SIDE_FILES };

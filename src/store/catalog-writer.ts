@@ -76,7 +76,10 @@ export class CatalogWriter {
   private readonly setEmbedding: Database.Statement;
   private readonly setMetaStatement: Database.Statement;
 
-  constructor(private readonly catalog: Catalog) {
+  private readonly catalog: Catalog;
+
+  constructor(catalog: Catalog) {
+    this.catalog = catalog;
     this.db = catalog.db;
     this.changes = new ChangeLog(this.db);
     this.sources = new ArticleSources(this.db);

@@ -27,7 +27,10 @@ function blobToEmbedding(b: Buffer): Float32Array {
 export class ChangeLog {
   private readonly statements;
 
-  constructor(private readonly db: Database.Database) {
+  private readonly db: Database.Database;
+
+  constructor(db: Database.Database) {
+    this.db = db;
     this.statements = {
       generation: db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'generation'"),
       setGeneration: db.prepare("INSERT INTO meta (key, value) VALUES ('generation', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),

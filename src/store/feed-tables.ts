@@ -136,7 +136,11 @@ export class FeedTables implements FeedReader {
   private present: boolean | undefined;
   private readonly cache = new Map<string, Database.Statement>();
 
-  constructor(private readonly db: Database.Database) {}
+  private readonly db: Database.Database;
+
+  constructor(db: Database.Database) {
+    this.db = db;
+  }
 
   /** False for a library from before feeds, opened read-only (its schema was never upgraded). */
   private exists(): boolean {

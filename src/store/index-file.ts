@@ -168,11 +168,19 @@ class SequentialReader {
   at = 0;
   private have = 0;
 
+  private readonly fd: number;
+  private position: number;
+  private readonly checksum: Checksum;
+
   constructor(
-    private readonly fd: number,
-    private position: number,
-    private readonly checksum: Checksum,
-  ) {}
+    fd: number,
+    position: number,
+    checksum: Checksum,
+  ) {
+    this.fd = fd;
+    this.position = position;
+    this.checksum = checksum;
+  }
 
   /** Makes at least `needed` unread bytes available from `block` at `at`. */
   refill(needed: number): void {

@@ -45,10 +45,15 @@ export class IndexReplica {
   readonly stateFile: string;
   private readonly logger: Logger;
 
+  private readonly catalog: Catalog;
+  private readonly options: IndexReplicaOptions;
+
   constructor(
-    private readonly catalog: Catalog,
-    private readonly options: IndexReplicaOptions,
+    catalog: Catalog,
+    options: IndexReplicaOptions,
   ) {
+    this.catalog = catalog;
+    this.options = options;
     this.indexFile = path.join(options.dataDir, INDEX_FILE);
     this.stateFile = path.join(options.dataDir, INDEX_STATE_FILE);
     this.logger = options.logger;

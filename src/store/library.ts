@@ -59,15 +59,15 @@ export class Library {
   private readonly lock: WriteLock;
   private readonly logger: Logger;
 
-  private constructor(
-    readonly dataDir: string,
-    private readonly catalog: Catalog,
-    hnsw: HnswParams,
-    logger: Logger,
-    /** True when this process cannot change the library: reads work, writes are refused, nothing is saved. */
-    readonly readOnly: boolean,
-    options: LibraryOptions,
-  ) {
+  readonly dataDir: string;
+  private readonly catalog: Catalog;
+  /** True when this process cannot change the library: reads work, writes are refused, nothing is saved. */
+  readonly readOnly: boolean;
+
+  private constructor(dataDir: string, catalog: Catalog, hnsw: HnswParams, logger: Logger, readOnly: boolean, options: LibraryOptions) {
+    this.dataDir = dataDir;
+    this.catalog = catalog;
+    this.readOnly = readOnly;
     this.logger = logger;
     this.lock = new WriteLock(dataDir, {
       waitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,

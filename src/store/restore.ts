@@ -11,12 +11,12 @@ import {
   BACKUP_FORMAT_VERSION,
   MANIFEST_FILE,
   feedCounts,
-  sha256Of,
   SQLITE_SIDE_FILES,
   type BackupFile,
   type BackupManifest,
   type BackupProgress,
 } from './backup.ts';
+import { sha256Of } from './file-contents.ts';
 import { inspectLibrary, type LibraryReport } from './health.ts';
 import { INDEX_FILE, INDEX_STATE_FILE } from './index-state.ts';
 import { LIBRARY_FILE } from './library.ts';

@@ -4,7 +4,11 @@ import type Database from 'better-sqlite3';
 export class StatementCache {
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(private readonly db: Database.Database) {}
+  private readonly db: Database.Database;
+
+  constructor(db: Database.Database) {
+    this.db = db;
+  }
 
   get(sql: string): Database.Statement {
     let statement = this.statements.get(sql);

@@ -27,15 +27,17 @@ const DELETED = 2;
 /** An index save that did not complete; the previous file is still in place. */
 export class IndexWriteError extends Error {
   override readonly name = 'IndexWriteError';
-  constructor(
-    message: string,
-    readonly diskFull: boolean,
-    /** Bytes free on the file system before the save, when known. */
-    readonly freeBytes: number | null,
-    /** Bytes the save needs at least. */
-    readonly neededBytes: number,
-  ) {
+  readonly diskFull: boolean;
+  /** Bytes free on the file system before the save, when known. */
+  readonly freeBytes: number | null;
+  /** Bytes the save needs at least. */
+  readonly neededBytes: number;
+
+  constructor(message: string, diskFull: boolean, freeBytes: number | null, neededBytes: number) {
     super(message);
+    this.diskFull = diskFull;
+    this.freeBytes = freeBytes;
+    this.neededBytes = neededBytes;
   }
 }
 
@@ -71,13 +73,23 @@ export class VectorIndex {
   private labels = new Uint8Array(INITIAL_CAPACITY);
   private liveTotal = 0;
 
+  private readonly index: hnswlib.HierarchicalNSW;
+  readonly dimensions: number;
+  private readonly params: HnswParams;
+
+  /** Graph degree of this index (a loaded file keeps the one it was built with). */
+  private readonly m: number;
+
   private constructor(
-    private readonly index: hnswlib.HierarchicalNSW,
-    readonly dimensions: number,
-    private readonly params: HnswParams,
-    /** Graph degree of this index (a loaded file keeps the one it was built with). */
-    private readonly m: number,
+    index: hnswlib.HierarchicalNSW,
+    dimensions: number,
+    params: HnswParams,
+    m: number,
   ) {
+    this.m = m;
+    this.index = index;
+    this.dimensions = dimensions;
+    this.params = params;
     index.setEf(params.efSearch);
     this.scratch = new Array<number>(dimensions).fill(0);
   }

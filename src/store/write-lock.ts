@@ -57,10 +57,15 @@ export class WriteLock {
   private held = false;
   private readonly logger: Logger;
 
+  private readonly dataDir: string;
+  private readonly options: WriteLockOptions;
+
   constructor(
-    private readonly dataDir: string,
-    private readonly options: WriteLockOptions,
+    dataDir: string,
+    options: WriteLockOptions,
   ) {
+    this.dataDir = dataDir;
+    this.options = options;
     this.logger = options.logger ?? silentLogger;
   }
 

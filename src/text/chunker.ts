@@ -1,3 +1,4 @@
+import { splitsSurrogatePair } from './surrogates.ts';
 import type { Chunk } from './chunk.ts';
 import { splitParagraphSentences, type Span } from './sentences.ts';
 
@@ -216,12 +217,6 @@ function longestFittingEnd(
     else bad = middle;
   }
   return good;
-}
-
-function splitsSurrogatePair(text: string, index: number): boolean {
-  const before = text.charCodeAt(index - 1);
-  const after = text.charCodeAt(index);
-  return before >= 0xd800 && before <= 0xdbff && after >= 0xdc00 && after <= 0xdfff;
 }
 
 function alignUp(text: string, index: number): number {

@@ -1,3 +1,4 @@
+import { splitsSurrogatePair } from './surrogates.ts';
 import { countTokens, decode, encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { splitSentences } from './sentences.ts';
 
@@ -51,13 +52,7 @@ function longestFittingPrefix(text: string, limit: number, maxTokens: number): n
     if (countLlmTokens(text.slice(0, middle)) <= maxTokens) low = middle;
     else high = middle - 1;
   }
-  return isInsideSurrogatePair(text, low) ? low - 1 : low;
-}
-
-function isInsideSurrogatePair(text: string, index: number): boolean {
-  const before = text.charCodeAt(index - 1);
-  const after = text.charCodeAt(index);
-  return before >= 0xd800 && before <= 0xdbff && after >= 0xdc00 && after <= 0xdfff;
+  return splitsSurrogatePair(text, low) ? low - 1 : low;
 }
 
 /** End of the last word that ends at or before `limit` and is followed by whitespace; 0 if none. */

@@ -1,3 +1,5 @@
+import { isHighSurrogate } from './surrogates.ts';
+
 /** A half-open range of a text: `text.slice(start, end)`. */
 export type Span = { start: number; end: number };
 
@@ -121,8 +123,7 @@ function lastMatchEnd(text: string, pattern: RegExp): number | undefined {
 
 /** Length of `text` minus a trailing high surrogate, so a cut never splits a pair. */
 function codePointCut(text: string): number {
-  const last = text.charCodeAt(text.length - 1);
-  return last >= 0xd800 && last <= 0xdbff ? text.length - 1 : text.length;
+  return isHighSurrogate(text.charCodeAt(text.length - 1)) ? text.length - 1 : text.length;
 }
 
 /**

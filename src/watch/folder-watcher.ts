@@ -79,7 +79,10 @@ export class FolderWatcher {
   private checkTimer: NodeJS.Timeout | null = null;
   private readonly debounceMs: number;
 
-  constructor(private readonly options: FolderWatcherOptions) {
+  private readonly options: FolderWatcherOptions;
+
+  constructor(options: FolderWatcherOptions) {
+    this.options = options;
     this.debounceMs = options.debounceMs ?? Math.min(300, Math.ceil(options.settleMs / 3));
   }
 

@@ -29,7 +29,11 @@ export class AttachmentHost {
   private readonly hanging = new Set<ServerResponse>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(private readonly baseUrl: () => string) {}
+  private readonly baseUrl: () => string;
+
+  constructor(baseUrl: () => string) {
+    this.baseUrl = baseUrl;
+  }
 
   /** Serves `data` and returns its absolute URL. */
   serve(filename: string, data: Buffer | string, contentType: string, options: ServeOptions = {}): string {

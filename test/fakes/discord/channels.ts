@@ -12,12 +12,22 @@ const missingPermissions = (): Reply => discordError(403, 50013, 'Missing Permis
 export class ChannelMessages {
   private readonly posted = new Map<string, APIMessage[]>();
 
+  private readonly guilds: readonly FakeGuild[];
+  private readonly bot: APIUser;
+  private readonly applicationId: string;
+  private readonly host: FileHost;
+
   constructor(
-    private readonly guilds: readonly FakeGuild[],
-    private readonly bot: APIUser,
-    private readonly applicationId: string,
-    private readonly host: FileHost,
-  ) {}
+    guilds: readonly FakeGuild[],
+    bot: APIUser,
+    applicationId: string,
+    host: FileHost,
+  ) {
+    this.guilds = guilds;
+    this.bot = bot;
+    this.applicationId = applicationId;
+    this.host = host;
+  }
 
   private find(channelId: string) {
     for (const guild of this.guilds) {

@@ -17,7 +17,11 @@ export class CommandRegistry {
   private readonly scopes = new Map<string, APIApplicationCommand[]>();
   private readonly fallbackIds = new Map<string, string>();
 
-  constructor(private readonly applicationId: string) {}
+  private readonly applicationId: string;
+
+  constructor(applicationId: string) {
+    this.applicationId = applicationId;
+  }
 
   list(guildId: string | null): APIApplicationCommand[] {
     return this.scopes.get(scopeKey(guildId)) ?? [];

@@ -63,7 +63,11 @@ export class FakeGateway {
   /** While held, connections wait here for their Hello. */
   private held: WebSocket[] | null = null;
 
-  constructor(private readonly options: GatewayOptions) {}
+  private readonly options: GatewayOptions;
+
+  constructor(options: GatewayOptions) {
+    this.options = options;
+  }
 
   get url(): string {
     return `${this.options.baseUrl()}${GATEWAY_PATH}`;

@@ -65,12 +65,22 @@ export class InteractionLedger {
   private readonly byId = new Map<string, InteractionRecord>();
   private readonly byToken = new Map<string, InteractionRecord>();
 
+  private readonly applicationId: string;
+  private readonly bot: APIUser;
+  private readonly host: FileHost;
+  private readonly ackDeadlineMs: number | null;
+
   constructor(
-    private readonly applicationId: string,
-    private readonly bot: APIUser,
-    private readonly host: FileHost,
-    private readonly ackDeadlineMs: number | null,
-  ) {}
+    applicationId: string,
+    bot: APIUser,
+    host: FileHost,
+    ackDeadlineMs: number | null,
+  ) {
+    this.applicationId = applicationId;
+    this.bot = bot;
+    this.host = host;
+    this.ackDeadlineMs = ackDeadlineMs;
+  }
 
   register(input: { id: string; token: string; type: InteractionType; channelId: string; message?: APIMessage }): void {
     const record: InteractionRecord = {

@@ -44,10 +44,16 @@ export class EventLog<T> {
   readonly entries: T[] = [];
   private waiters = new Set<Waiter<T>>();
 
+  private readonly what: string;
+  private readonly describe: (entry: T) => string;
+
   constructor(
-    private readonly what: string,
-    private readonly describe: (entry: T) => string,
-  ) {}
+    what: string,
+    describe: (entry: T) => string,
+  ) {
+    this.what = what;
+    this.describe = describe;
+  }
 
   add(entry: T): void {
     this.entries.push(entry);
