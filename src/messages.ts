@@ -1,5 +1,6 @@
 /* eslint-disable max-lines -- every sentence people read lives in this one file, grouped by where it is shown, so wording is reviewed together */
 import type { RefusedRange } from './net/address-policy.ts';
+import type { Finding } from './store/health.ts';
 
 /**
  * Every sentence the bot says to people, in one place so wording can be reviewed together.
@@ -558,7 +559,7 @@ export const checkText = {
   repairedHeading: 'Repaired:',
   findingsHeading: 'Problems:',
   notesHeading: 'Notes:',
-  finding: (finding: CheckFinding): string => {
+  finding: (finding: Finding): string => {
     switch (finding.kind) {
       case 'no-library':
         return 'There is no library here yet (no library.sqlite). `npx newsroom ingest` creates one.';
@@ -619,21 +620,6 @@ const indexChecksumStates: Record<string, string> = {
   mismatch: 'does not match',
   unknown: 'cannot be checked',
 };
-
-/** The findings `newsroom check` words (src/store/health.ts), repeated here so messages.ts imports nothing. */
-type CheckFinding =
-  | { kind: 'no-library' }
-  | { kind: 'database-unreadable'; message: string }
-  | { kind: 'database-integrity'; details: string[] }
-  | { kind: 'orphan-chunks' | 'chunk-counts' | 'fts-missing' | 'fts-extra'; count: number }
-  | { kind: 'index-missing'; expected: number }
-  | { kind: 'index-damaged'; detail: string }
-  | { kind: 'index-checksum'; recorded: string; actual: string }
-  | { kind: 'index-unverifiable' }
-  | { kind: 'index-points'; missing: number; extra: number }
-  | { kind: 'index-behind'; writes: number }
-  | { kind: 'temp-files'; files: string[] }
-  | { kind: 'legacy-lock'; file: string };
 
 function count(n: number, noun: string): string {
   return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ModelFileNotFoundError } from '@huggingface/transformers';
 import { errorMessage, UserError } from '../errors.ts';
+import { isProcessAlive } from '../process-alive.ts';
+import { fsyncPath } from '../store/atomic-file.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { modelMessages } from '../messages.ts';
 import { measureDimensions, openExtractor, tokenizerLimit } from './extractor.ts';
@@ -152,30 +154,9 @@ function install(temp: string, root: string, modelId: string, dtype: EmbeddingDt
 function removeAbandonedPulls(root: string, logger: Logger): void {
   for (const name of fs.readdirSync(root)) {
     const pid = Number(/^\.pull-(\d+)-/.exec(name)?.[1]);
-    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    if (!Number.isInteger(pid) || pid === process.pid || isProcessAlive(pid)) continue;
     fs.rmSync(path.join(root, name), { recursive: true, force: true });
     logger.info({ folder: path.join(root, name) }, 'removed an interrupted model download');
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function fsyncPath(file: string): void {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(file, 'r');
-    fs.fsyncSync(fd);
-  } catch {
-    // Directories cannot be opened on some platforms; the rename is still atomic there.
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** Makes a rename durable: on POSIX the directory entry itself must be flushed. */
-function fsyncDirectory(dir: string): void {
+/** Flushes a file or a directory (making a rename durable: on POSIX the directory entry itself must be flushed). */
+export function fsyncPath(dir: string): void {
   let fd: number | undefined;
   try {
     fd = fs.openSync(dir, 'r');
@@ -45,7 +45,7 @@ export function writeFileAtomically(target: string, write: (tempPath: string) =>
     fs.rmSync(temp, { force: true });
     throw error;
   }
-  fsyncDirectory(path.dirname(target));
+  fsyncPath(path.dirname(target));
 }
 
 export function writeJsonAtomically(target: string, value: unknown): void {

@@ -37,23 +37,6 @@ export interface ChunkRecord {
   end: number;
 }
 
-/** A stored chunk joined with what a search result needs of its article. */
-export interface ChunkRecord {
-  chunkId: number;
-  articleKey: number;
-  articleId: string;
-  collection: string;
-  title: string;
-  url: string | null;
-  published: string | null;
-  /** When the stored story last changed (its own updated date, or the ingest that changed it); null if never. */
-  updated: string | null;
-  byline: string | null;
-  text: string;
-  start: number;
-  end: number;
-}
-
 /** What removing one source would do (see Catalog.planSourceRemoval). */
 export type SourceRemoval =
   | { kind: 'absent' }

@@ -16,7 +16,9 @@ import {
   type BackupManifest,
   type BackupProgress,
 } from './backup.ts';
+import { fsyncPath } from './atomic-file.ts';
 import { sha256Of } from './file-contents.ts';
+import { isProcessAlive } from '../process-alive.ts';
 import { inspectLibrary, type LibraryReport } from './health.ts';
 import { INDEX_FILE, INDEX_STATE_FILE } from './index-state.ts';
 import { LIBRARY_FILE } from './library.ts';
@@ -218,7 +220,7 @@ function copyInto(source: string, temp: string, manifest: BackupManifest, onProg
   let done = 0;
   for (const file of manifest.files) {
     fs.copyFileSync(path.join(source, file.name), path.join(temp, file.name));
-    fsync(path.join(temp, file.name));
+    fsyncPath(path.join(temp, file.name));
     onProgress?.({ phase: 'copying', done: (done += file.bytes), total });
   }
 }
@@ -263,7 +265,7 @@ function swap(dataDir: string, temp: string, existing: readonly string[], manife
   for (const name of BACKED_UP_FILES) {
     if (manifest.files.some((f) => f.name === name)) fs.renameSync(path.join(temp, name), path.join(dataDir, name));
   }
-  fsync(dataDir);
+  fsyncPath(dataDir);
   if (aside) fs.rmSync(aside, { recursive: true, force: true });
   return existing.length > 0;
 }
@@ -281,28 +283,7 @@ function removeAbandoned(dataDir: string, prefix: string): void {
   for (const name of fs.readdirSync(dataDir)) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split('-')[0]);
-    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    if (!Number.isInteger(pid) || pid === process.pid || isProcessAlive(pid)) continue;
     fs.rmSync(path.join(dataDir, name), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function fsync(target: string): void {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(target, 'r');
-    fs.fsyncSync(fd);
-  } catch {
-    // Directories cannot be opened on some platforms; renames are still atomic there.
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
   }
 }
