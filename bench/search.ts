@@ -178,7 +178,7 @@ async function benchSize(size: number, langchain: LangChain | { missing: string 
   );
   const retriever = new Retriever(library, new PrecomputedQueryEmbedder(corpus));
   rows.push(
-    await measure('our hybrid Retriever.search (stories: article BM25 + passage BM25 + dense + recency; passages story by story)', truth, async (q) =>
+    await measure('our hybrid Retriever.search (stories: best passages’ BM25 + dense rank + recency; passages story by story)', truth, async (q) =>
       (await retriever.search(queryText(corpus, q), { k: K, filter: FILTER })).passages.map((p) => p.chunkId - 1),
     ),
   );
