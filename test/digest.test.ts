@@ -13,6 +13,7 @@ import { AnswerLog } from '../src/store/answer-log.ts';
 import { startFakeDiscord, type FakeDiscord } from './fakes/discord/index.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
 import { maskedLinks, mentions, readable } from './support/discord-markdown.ts';
+import { waitUntil } from './support/wait.ts';
 
 const GUILD = '444444444444444444';
 const OTHER_GUILD = '555555555555555555';
@@ -107,16 +108,6 @@ async function startDigestBot(env: Record<string, string>, now?: () => Date): Pr
 const today = WEEKDAYS[new Date().getUTCDay()] ?? 'monday';
 const dueNow = { DIGEST_CHANNEL_ID: EDITORS, DIGEST_DAY: today, DIGEST_HOUR: '0' };
 
-async function waitUntil<T>(probe: () => T | undefined | null | false, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 function textOf(message: APIMessage): string {
   return [message.content, ...message.embeds.flatMap((e) => [e.title ?? '', e.description ?? '', e.footer?.text ?? ''])].join('\n');
 }
@@ -128,7 +119,7 @@ function digests(): APIMessage[] {
 test('the weekly digest is posted to DIGEST_CHANNEL_ID once: this server’s questions and disliked answers, inert', async () => {
   const running = await startDigestBot(dueNow);
   try {
-    const [digest] = await waitUntil(() => digests().length > 0 && digests(), 'the digest');
+    const [digest] = await waitUntil(() => digests().length > 0 && digests(), 30_000, 'the digest');
     assert.ok(digest);
     const text = textOf(digest);
     assert.match(readable(text), /\*\*Questions the archive could not answer \(asked 3× in all; most asked first\)\*\*\n\*\*2×\*\* who won the mayoral race · `\d{4}-\d\d-\d\d`\n/);
@@ -138,7 +129,7 @@ test('the weekly digest is posted to DIGEST_CHANNEL_ID once: this server’s que
     assert.deepEqual(mentions(text), []);
     assert.deepEqual(maskedLinks(text), []);
     assert.deepEqual(digest.embeds.map((e) => e.title), [digest.embeds[0]?.title, 'Answers readers disliked']);
-    await waitUntil(() => running.logs.some((l) => l.msg === 'weekly digest posted'), 'the log line');
+    await waitUntil(() => running.logs.some((l) => l.msg === 'weekly digest posted'), 30_000, 'the log line');
     assert.equal(discord.unmatchedRequests().length, 0);
   } finally {
     await running.stop();
@@ -147,7 +138,7 @@ test('the weekly digest is posted to DIGEST_CHANNEL_ID once: this server’s que
   // A restart within the week: remembered in answers.sqlite, not posted again.
   const restarted = await startDigestBot(dueNow);
   try {
-    await waitUntil(() => restarted.logs.some((l) => l.msg === 'weekly digest already posted'), 'the check after the restart');
+    await waitUntil(() => restarted.logs.some((l) => l.msg === 'weekly digest already posted'), 30_000, 'the check after the restart');
     assert.equal(digests().length, 1);
   } finally {
     await restarted.stop();
@@ -156,7 +147,7 @@ test('the weekly digest is posted to DIGEST_CHANNEL_ID once: this server’s que
   // A week later it is due again: the new week has nothing to report, and says so.
   const nextWeek = await startDigestBot(dueNow, () => new Date(Date.now() + WEEK_MS));
   try {
-    await waitUntil(() => digests().length === 2, 'the next week’s digest');
+    await waitUntil(() => digests().length === 2, 30_000, 'the next week’s digest');
     const text = readable(textOf(digests()[1] as APIMessage));
     assert.match(text, /None this week: every question found an answer in the articles\./);
     assert.match(text, /Answers readers disliked\nNone this week\./);
@@ -170,10 +161,10 @@ test('a digest channel the bot cannot post to, or cannot see, is logged as an er
     // A week whose digest is not posted yet.
     const running = await startDigestBot({ ...dueNow, DIGEST_CHANNEL_ID: channel }, () => new Date(Date.now() + weeks * WEEK_MS));
     try {
-      const error = await waitUntil(() => running.logs.find((l) => l.level === 50 && l.msg.startsWith('weekly digest not posted')), 'the error');
+      const error = await waitUntil(() => running.logs.find((l) => l.level === 50 && l.msg.startsWith('weekly digest not posted')), 30_000, 'the error');
       assert.match(error.msg, channel === LOCKED ? /Discord refused the message/ : /cannot see DIGEST_CHANNEL_ID/);
       const help = discord.slashCommand({ name: 'help', guildId: GUILD, options: [] });
-      await waitUntil(() => discord.originalMessage(help.token)?.content || discord.originalMessage(help.token)?.embeds.length, 'the /help reply');
+      await waitUntil(() => discord.originalMessage(help.token)?.content || discord.originalMessage(help.token)?.embeds.length, 30_000, 'the /help reply');
     } finally {
       await running.stop();
     }
@@ -197,8 +188,8 @@ test('a read-only answer log: the digest is posted, not remembered (a warning sa
     now: () => new Date(Date.now() + 2 * WEEK_MS),
   });
   try {
-    await waitUntil(() => digests().length === before + 1, 'the digest');
-    await waitUntil(() => logs.find((l) => l.level === 40 && /not remembered and may be posted again after a restart/.test(l.msg)), 'the warning');
+    await waitUntil(() => digests().length === before + 1, 30_000, 'the digest');
+    await waitUntil(() => logs.find((l) => l.level === 40 && /not remembered and may be posted again after a restart/.test(l.msg)), 30_000, 'the warning');
     await scheduler.check();
     assert.equal(digests().length, before + 1);
   } finally {
@@ -221,7 +212,7 @@ test('/articles gaps and /articles feedback: editors only, this server’s, most
   const reply = (token: string) => waitUntil(() => {
     const m = discord.originalMessage(token);
     return m && (m.content || m.embeds.length > 0) ? m : undefined;
-  }, 'the reply');
+  }, 30_000, 'the reply');
   try {
     const refused = await reply(articles('feedback', '0').token);
     assert.equal(refused.content, 'Only editors can do this.');

@@ -9,6 +9,7 @@ import { startFakeDiscord, type FakeDiscord, type SentInteraction } from './fake
 import { startFakeOpenAI, type FakeOpenAI } from './fakes/openai-server.ts';
 import { createTestApp, passageFromPrompt, userMessage } from './support/app.ts';
 import { nestedHtml, wideNestedHtml } from './support/hostile.ts';
+import { waitUntil } from './support/wait.ts';
 
 /*
  * The bot under hostile input, through the real discord.js client and a fake Discord: a file that
@@ -44,16 +45,6 @@ after(async () => {
   await discord.close();
   await llm.close();
 });
-
-async function waitUntil<T>(probe: () => T | undefined | null | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 function ingestFile(attachment: APIAttachment): SentInteraction {
   return discord.slashCommand({

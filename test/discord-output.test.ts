@@ -14,6 +14,7 @@ import { startFakeDiscord, type FakeDiscord, type RecordedRequest } from './fake
 import { startFakeOpenAI, type ChatRequestBody, type FakeOpenAI } from './fakes/openai-server.ts';
 import { activeMarkup, blockMarkup, inlineMarkup, maskedLinks, mentions, readable } from './support/discord-markdown.ts';
 import { createTestApp, passageFromPrompt, ROOT, userMessage } from './support/app.ts';
+import { waitUntil } from './support/wait.ts';
 
 const GUILD = '111111111111111111';
 const EDITOR = String(PermissionFlagsBits.ManageMessages);
@@ -72,16 +73,6 @@ after(async () => {
   await llm.close();
   fs.rmSync(articlesDir, { recursive: true, force: true });
 });
-
-async function waitUntil<T>(probe: () => T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 15));
-  }
-}
 
 function requestsFor(sent: { id: string; token: string }): RecordedRequest[] {
   return discord.requests.filter((r) => r.route.includes(sent.token) || r.route.includes(`/interactions/${sent.id}/`));

@@ -12,6 +12,7 @@ import { startFakeDiscord, type FakeDiscord, type RecordedRequest } from './fake
 import { startFakeOpenAI, type ChatRequestBody, type FakeOpenAI } from './fakes/openai-server.ts';
 import { createTestApp, passageFromPrompt, ROOT, TINY_MODEL_ENV, userMessage } from './support/app.ts';
 import { readable } from './support/discord-markdown.ts';
+import { waitUntil } from './support/wait.ts';
 
 const GUILD_A = '111111111111111111';
 const GUILD_B = '222222222222222222';
@@ -52,16 +53,6 @@ after(async () => {
   await discord.close();
   await llm.close();
 });
-
-async function waitUntil<T>(probe: () => T | undefined | null | false, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 15));
-  }
-}
 
 function requestsFor(token: string, id: string, fake: FakeDiscord = discord): RecordedRequest[] {
   return fake.requests.filter((r) => r.route.includes(token) || r.route.includes(`/interactions/${id}/`));

@@ -11,6 +11,7 @@ import { startFakeDiscord, type FakeDiscord } from './fakes/discord/index.ts';
 import { escapeXml, servesHtml, startNewsroomSite, type NewsroomSite } from './fakes/newsroom-site.ts';
 import { createTestApp } from './support/app.ts';
 import { maskedLinks, mentions, readable } from './support/discord-markdown.ts';
+import { waitUntil } from './support/wait.ts';
 
 const GUILD = '333333333333333333';
 const OTHER_GUILD = '444444444444444444';
@@ -50,16 +51,6 @@ after(async () => {
   await site.close();
   fs.rmSync(noArticles, { recursive: true, force: true });
 });
-
-async function waitUntil<T>(probe: () => T | undefined | null | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** The reply the person sees: the edited deferred reply, or the private follow-up an error became. */
 async function reply(sent: { id: string; token: string }): Promise<APIMessage> {

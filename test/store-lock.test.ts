@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
+import { startChild, type Child } from './support/child.ts';
 import { articleVectors } from './support/synthetic.ts';
 
 const HNSW = { m: 16, efConstruction: 100, efSearch: 50 };
@@ -22,51 +22,13 @@ function tempDir(): string {
   return dir;
 }
 
-interface Writer {
-  child: ChildProcessWithoutNullStreams;
-  lines: string[];
-  exited: Promise<number | null>;
-  /** Resolves with the first line matching `pattern`. */
-  line(pattern: RegExp): Promise<string>;
+function startWriter(args: string[]): Child {
+  return startChild(WRITER, args);
 }
 
-function startWriter(args: string[]): Writer {
-  const child = spawn(process.execPath, ['--import', 'tsx', WRITER, ...args], { stdio: 'pipe' });
-  const lines: string[] = [];
-  const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
-  let buffer = '';
-  let stderr = '';
-  child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
-  child.stdout.on('data', (data: Buffer) => {
-    buffer += data.toString();
-    const parts = buffer.split('\n');
-    buffer = parts.pop() ?? '';
-    for (const line of parts) {
-      lines.push(line);
-      for (const waiter of waiters.filter((w) => w.pattern.test(line))) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(line);
-      }
-    }
-  });
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('exit', (code) => {
-      if (code !== 0 && code !== null) process.stderr.write(`writer ${args.join(' ')} exited ${code}:\n${stderr}\n`);
-      resolve(code);
-    }),
-  );
-  return {
-    child,
-    lines,
-    exited,
-    line: (pattern) =>
-      new Promise((resolve, reject) => {
-        const found = lines.find((l) => pattern.test(l));
-        if (found) return resolve(found);
-        waiters.push({ pattern, resolve });
-        void exited.then(() => reject(new Error(`writer exited before printing ${pattern}: ${lines.join(' | ')} ${stderr}`)));
-      }),
-  };
+/** What a writer printed on stdout, line by line. */
+function stdoutLines(writer: Child): string[] {
+  return writer.stdout().split('\n');
 }
 
 /** Every live chunk is found by its own vector, and the index holds exactly the stored chunks. */
@@ -98,10 +60,10 @@ test('three writers and a forget over a lock left by a killed writer and a stale
   const forget = startWriter(['forget', dir, 'seed-0', 'seed-1']);
   const codes = await Promise.all([...writers, forget].map((w) => w.exited));
   assert.deepEqual(codes, [0, 0, 0, 0]);
-  assert.ok(writers.every((w) => w.lines.includes('finished')));
-  assert.deepEqual(forget.lines.filter((l) => !l.startsWith('waiting')).slice(0, 2), ['removed seed-0', 'removed seed-1']);
+  assert.ok(writers.every((w) => stdoutLines(w).includes('finished')));
+  assert.deepEqual(stdoutLines(forget).filter((l) => !l.startsWith('waiting')).slice(0, 2), ['removed seed-0', 'removed seed-1']);
   // They really took turns: at least one of them had to wait for another.
-  assert.ok([...writers, forget].some((w) => w.lines.some((l) => l.startsWith('waiting'))), 'no writer ever waited');
+  assert.ok([...writers, forget].some((w) => stdoutLines(w).some((l) => l.startsWith('waiting'))), 'no writer ever waited');
 
   const library = Library.open({ dataDir: dir, hnsw: HNSW });
   const expected = [

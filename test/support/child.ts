@@ -8,7 +8,7 @@ export interface Child {
   child: ChildProcessWithoutNullStreams;
   stdout: () => string;
   stderr: () => string;
-  /** Resolves with the first stdout or stderr line matching `pattern` (one already seen included). */
+  /** Resolves with the first stdout or stderr line matching `pattern` (one already seen included); rejects if the child exits first. */
   line(pattern: RegExp): Promise<string>;
   exited: Promise<number | null>;
 }
@@ -53,7 +53,10 @@ export function startChild(script: string, args: string[], env: Record<string, s
     line: (pattern) => {
       const seen = lines.find((l) => pattern.test(l));
       if (seen !== undefined) return Promise.resolve(seen);
-      return new Promise((resolve) => waiters.push({ pattern, resolve }));
+      return new Promise((resolve, reject) => {
+        waiters.push({ pattern, resolve });
+        void exited.then(() => reject(new Error(`${script} exited before printing ${pattern}: ${err.slice(-500)}`)));
+      });
     },
     exited,
   };
