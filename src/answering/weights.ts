@@ -84,6 +84,8 @@ export const EXTRACT_WEIGHTS = {
 export const ANSWER_SHAPE = {
   /** Holds the kind asked for, but not where expected: a number away from the counted noun, a place after no "in"/"at". */
   misplaced: 0.6,
+  /** A number, but not of the kind of quantity asked for: "7:30 p.m." for "how long", "$4 million" for "how often". */
+  otherMeasure: 0.3,
   /** "Why" answered by a sentence naming no cause, "what did X say" by one reporting no speech: weak, yet possible. */
   weakHint: 0.2,
   /** The question's kind is not recognised: the shape neither helps nor hurts. */
