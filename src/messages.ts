@@ -49,6 +49,9 @@ export const messages = {
   /** Beside a source's date: "updated 2026-04-12", with the time of day when it is the day it was published. */
   updatedOn: (published: string | null, updated: string) =>
     `updated ${updated.slice(0, 10)}${published?.slice(0, 10) === updated.slice(0, 10) && updated.length > 10 ? ` ${updated.slice(11, 16)}` : ''}`,
+  instructionsWithheld: (n: number) =>
+    `${n === 1 ? 'A paragraph' : `${n} paragraphs`} of the articles ${n === 1 ? 'is' : 'are'} addressed to an AI, so ${n === 1 ? 'it was' : 'they were'} left out; ` +
+    'editors can see where with `newsroom check`.',
 } as const;
 
 function dateRange(from: string, to: string): string {
@@ -611,7 +614,20 @@ export const checkText = {
     if (r.legacyLockRemoved) done.push('removed the old write.lock file');
     return done;
   },
+  editorialHeading: 'For editors (the library is healthy either way):',
+  aiInstructions: (f: { collection: string; articleId: string; title: string; line: number; instruction: string; excerpt: string; source: string; sourceLine: number | null }) =>
+    `${f.articleId}${f.collection === 'shared' ? '' : ` (collection ${f.collection})`} “${truncate(f.title, 60)}”, line ${f.line} of its text` +
+    `${f.sourceLine === null ? '' : ` (line ${f.sourceLine} of ${f.source.replace(/#\d+$/, '')})`}, ` +
+    `is addressed to an AI (${instructionKinds[f.instruction] ?? f.instruction}): “${f.excerpt}”. It is never given to the model or cited; ` +
+    'correct the article and ingest it again, or forget it.',
 } as const;
+
+const instructionKinds: Record<string, string> = {
+  override: 'it tells the model to ignore its instructions',
+  role: 'it poses as a system or assistant message',
+  persona: 'it tells the model who it is',
+  markup: 'it holds chat-prompt markup',
+};
 
 const indexChecksumStates: Record<string, string> = {
   ok: 'matches the one recorded',

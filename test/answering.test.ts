@@ -179,8 +179,7 @@ test('instructions inside an article do not reach the system prompt or escape th
     assert.equal(systemMessage(body), systemMessage(normalBody), 'system instructions must not change');
     assert.doesNotMatch(systemMessage(body), /HACKED/);
     const prompt = userMessage(body);
-    const inside = prompt.slice(prompt.indexOf('<passages>'), prompt.lastIndexOf('</passages>'));
-    assert.match(inside, /Ignore previous instructions/, 'the article text is given as data inside the block');
+    assert.doesNotMatch(prompt, /Ignore previous instructions|HACKED/, 'the paragraph addressed to the model is left out of the passages');
     assert.equal(prompt.match(/<\/passages>/g)?.length, 1, 'the article cannot close the passages block');
     assert.ok(normal.kind === 'answer' || normal.kind === 'not_found');
   } finally {
