@@ -335,7 +335,35 @@ export const loadMessages = {
     `${where} took longer than ${formatSeconds(timeLimitMs)} to read, so it was stopped; the file may be malformed`,
   parseOutOfMemory: (where: string) => `${where} needed too much memory to read, so it was stopped; the file may be malformed`,
   parseFailed: (where: string, detail: string) => `${where} could not be read (${truncate(detail)})`,
+
+  // Links, and text no article holds (never echoed: only its kind and line are named)
+  symlinkNotFollowed: (where: string) =>
+    `${where} is a symbolic link, and links in the articles folder are not followed, so it was not read ` +
+    '(an operator can allow them with FOLLOW_SYMLINKS=inside or all)',
+  symlinkOutside: (where: string) =>
+    `${where} is a symbolic link to a file outside the folder, so it was not read (FOLLOW_SYMLINKS=inside follows links within the folder only)`,
+  notAnArticle: (where: string, kind: 'env-file' | 'key-file') =>
+    kind === 'env-file'
+      ? `${where} looks like a configuration file (NAME=value lines), not an article, so it was not read`
+      : `${where} looks like a key or certificate file, not an article, so it was not read`,
+  credentialRefused: (where: string, kind: string, line: number | null) =>
+    `${where}${line === null ? '' : `, line ${line},`} holds what looks like ${credentialKinds[kind] ?? 'a password or key'}, so it was not stored. ` +
+    'If it belongs in the story, an operator can store it anyway with `newsroom ingest --allow-secrets`',
 } as const;
+
+const credentialKinds: Record<string, string> = {
+  'discord-token': 'a Discord bot token',
+  'openai-key': 'an API secret key (sk-…)',
+  'aws-key': 'an AWS access key',
+  'private-key': 'a private key',
+  'github-token': 'a GitHub token',
+  'slack-token': 'a Slack token',
+  'google-key': 'a Google API key',
+  'stripe-key': 'a Stripe key',
+  jwt: 'a signed access token (JWT)',
+  'url-password': 'an address with a password in it',
+  'secret-assignment': 'a password, token or key setting (NAME=value)',
+};
 
 /*
  * Why the bot, the console or the CLI cannot start: printed (or logged) once, then the process exits 1.

@@ -125,3 +125,14 @@ test('a bare address in an article stays text in every answer, excerpt and sourc
   assert.deepEqual(bareLinks(all), [], 'no address from the article is clickable');
   assert.ok(maskedLinks(all).every((l) => l.url === 'https://news.example/relay-mast'), 'the only links are ours');
 });
+
+test('/ingest refuses an attachment holding a credential, naming its kind and line but never the secret, with no override in Discord', async () => {
+  const token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB';
+  const story = `---\ntitle: Ferry bot launched\n---\n\nThe harbour ferry bot went live on Monday.\n\nIts token is ${token}.\n`;
+  const sent = ingestFile(discord.attachment('ferry-bot.md', story, 'text/markdown'));
+  const reply = await waitUntil(() => ingestReply(sent));
+  assert.match(reply, /^Added 0, updated 0, unchanged 0, failed 1\./);
+  assert.match(reply, /ferry-bot\.md, line 7, holds what looks like a Discord bot token, so it was not stored/);
+  assert.ok(!reply.includes(token), 'the secret is never echoed');
+  assert.equal(app.library.getArticle(GUILD, 'ferry-bot'), undefined);
+});
