@@ -361,6 +361,7 @@ test('names, days and months a sentence states must be in the passage it cites, 
   assert.ok(kept('The Alder Harbour council voted on Tuesday to keep the ferry timetable.'));
   assert.ok(kept('Alder Harbour councillors voted 7-2 on Tuesday to keep the ferry timetable.'), 'a name opening the sentence');
   assert.ok(kept('Deputy Mayor Ola Brenn asked in January for a review of the ferry timetable.'), '"Jan." is January');
+  assert.ok(kept('Deputy Mayor Ola Brenn asked in Jan. for a review of the ferry timetable.'), 'and the other way round');
   assert.ok(kept('Council members voted to keep the ferry timetable in March.'), 'the month the story was published in');
   assert.ok(kept('"Council staff objected," the ferry timetable story said, after the Alder Harbour vote.'), 'a capital opening a quote is no name');
 });

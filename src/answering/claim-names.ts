@@ -53,10 +53,12 @@ export function namesOf(claim: string): string[][] {
   const names: string[][] = [];
   const words = [...claim.matchAll(WORD)];
   words.forEach((m, i) => {
-    const word = m[0];
+    // "Dec." in a claim is December, as in a passage.
+    const short = claim[m.index + m[0].length] === '.' ? FULL_FORMS.get(m[0].toLowerCase()) : undefined;
+    const word = short ?? m[0];
     const lower = word.toLowerCase().replace(/['’]s$/, '');
     const calendar = WEEKDAYS.includes(lower) || (MONTHS.includes(lower) && lower !== 'may');
-    if (!calendar && (!/^\p{Lu}/u.test(word) || NOT_NAMES.has(lower))) return;
+    if (!calendar && (!/^\p{Lu}/u.test(m[0]) || NOT_NAMES.has(lower))) return;
     const next = words[i + 1];
     const runContinues = next !== undefined && /^\p{Lu}/u.test(next[0]) && /^\s+$/.test(claim.slice(m.index + word.length, next.index));
     if (!calendar && opensClause(claim, m.index) && !runContinues) return;
