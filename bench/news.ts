@@ -193,6 +193,9 @@ async function seedFigures(root: string): Promise<{ right: number; total: number
   return result;
 }
 
+/** Measured with this bench over the code before issue 15 (one-common-word refusals), side by side on 2026-12-07. */
+const BEFORE_ISSUE_15 = 'Before issue 15: 248 answerable and 40 unanswerable.';
+
 /** Measured with this bench at commit e55f884 (passage-first ranking, before story-first and time-aware retrieval). */
 const BEFORE_ISSUE_7 = `Before story-first, time-aware retrieval (commit e55f884, same set, all questions): keyword only hit@1 0.633,
 hit@5 0.956, MRR@5 0.763; extract mode right answer shown 61.0 %, answerable refused 8.4 %, unanswerable answered 68 %.`;
@@ -279,7 +282,7 @@ Unanswerable questions answered, by why they cannot be answered: ${whyRows.map((
 ${BEFORE_ISSUE_7}
 
 With a model (a stand-in that counts calls), keyword-only search: ${gate.answerable} of ${set.answerable.length} answerable questions reach
-the model (the rest are refused before any call), and ${gate.unanswerable} of ${set.unanswerable.length} unanswerable ones do.
+the model (the rest are refused before any call), and ${gate.unanswerable} of ${set.unanswerable.length} unanswerable ones do. ${BEFORE_ISSUE_15}
 
 ### The real seed article alone (\`../shared/seeds\`, \`bench/seed-questions.json\`)
 
