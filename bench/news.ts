@@ -22,6 +22,7 @@ import type { Embedder } from '../src/embeddings/embedder.ts';
 import { loadEmbedder, unloadEmbedders } from '../src/embeddings/transformers.ts';
 import { ingest } from '../src/ingest.ts';
 import { loadPrompts } from '../src/llm/prompts.ts';
+import type { LlmClient } from '../src/llm/types.ts';
 import { Retriever } from '../src/retrieval/search.ts';
 import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
@@ -97,14 +98,38 @@ async function retrievalRow(name: string, questions: Answerable[], rank: Rank): 
   return [name, (hit1 / n).toFixed(3), (hit5 / n).toFixed(3), (rr / n).toFixed(3)];
 }
 
-function answererFor(library: Library, retriever: Retriever): Answerer {
+function answererFor(library: Library, retriever: Retriever, llm: LlmClient | null = null): Answerer {
   return new Answerer({
     library,
     retriever,
-    llm: null,
+    llm,
     prompts: loadPrompts(path.join(ROOT, 'prompts')),
     options: { k: 8, perArticle: 3, contextTokens: 3000, minSimilarity: null, maxQuestionChars: 1000 },
   });
+}
+
+/** A stand-in for a remote model that counts the questions it is asked and always answers NOT_IN_ARTICLES. */
+function countingModel(): LlmClient & { calls: number } {
+  const model = {
+    model: 'counting-stand-in',
+    calls: 0,
+    complete: () => {
+      model.calls++;
+      return Promise.resolve({ ok: true as const, text: 'NOT_IN_ARTICLES', finishReason: 'stop', usage: null, model: 'counting-stand-in', ms: 0, attempts: 1 });
+    },
+  };
+  return model;
+}
+
+/** With a model: how many questions reach it (the relevance gate before any model call, RELEVANCE.modelBar). */
+async function modelGate(answerer: Answerer, model: { calls: number }, questions: readonly { question: string; asOf?: string }[]): Promise<number> {
+  let reached = 0;
+  for (const q of questions) {
+    const before = model.calls;
+    await answerer.ask({ question: q.question, collections: FILTER.collections, ...(q.asOf ? { asOf: q.asOf } : {}) });
+    if (model.calls > before) reached++;
+  }
+  return reached;
 }
 
 interface AnswerFigures {
@@ -138,14 +163,14 @@ async function answerFigures(answerer: Answerer, answerable: Answerable[], unans
   return f;
 }
 
-async function seedFigures(root: string): Promise<{ right: number; total: number; refused: number; general: number; misses: string[] }> {
+async function seedFigures(root: string): Promise<{ right: number; total: number; refused: number; general: number; misses: string[]; generalToModel: number; answerableToModel: number }> {
   const set = JSON.parse(fs.readFileSync(path.join(BENCH_DIR, 'seed-questions.json'), 'utf8')) as {
     seed: string;
     answerable: { id: string; question: string; expect: string[] }[];
     general: string[];
   };
   const file = path.join(SEED_DIR, set.seed);
-  const result = { right: 0, total: set.answerable.length, refused: 0, general: set.general.length, misses: [] as string[] };
+  const result = { right: 0, total: set.answerable.length, refused: 0, general: set.general.length, misses: [] as string[], generalToModel: 0, answerableToModel: 0 };
   if (!fs.existsSync(file)) return result;
   const library = Library.open({ dataDir: path.join(root, 'seed'), hnsw: HNSW });
   await ingest({ library, embedder: null }, loadPaths([file]), { collection: SHARED_COLLECTION, chunking: CHUNKING });
@@ -160,9 +185,16 @@ async function seedFigures(root: string): Promise<{ right: number; total: number
     if (r.kind === 'not_found') result.refused++;
     else result.misses.push(`general: ${question} → ${r.text.slice(0, 140)}`);
   }
+  const model = countingModel();
+  const withModel = answererFor(library, new Retriever(library, null), model);
+  result.generalToModel = await modelGate(withModel, model, set.general.map((question) => ({ question })));
+  result.answerableToModel = await modelGate(withModel, model, set.answerable);
   library.close();
   return result;
 }
+
+/** Measured with this bench over the code before issue 15 (one-common-word refusals), side by side on 2026-12-07. */
+const BEFORE_ISSUE_15 = 'Before issue 15: 248 answerable and 40 unanswerable.';
 
 /** Measured with this bench at commit e55f884 (passage-first ranking, before story-first and time-aware retrieval). */
 const BEFORE_ISSUE_7 = `Before story-first, time-aware retrieval (commit e55f884, same set, all questions): keyword only hit@1 0.633,
@@ -214,6 +246,12 @@ async function main(): Promise<void> {
       if (split === 'all') all = f;
       progress(`answers ${split} done`);
     }
+    const model = countingModel();
+    const gated = answererFor(library, keyword, model);
+    const gate = {
+      answerable: await modelGate(gated, model, set.answerable),
+      unanswerable: await modelGate(gated, model, set.unanswerable),
+    };
     library.close();
     await unloadEmbedders();
     const seed = await seedFigures(root);
@@ -243,16 +281,20 @@ Unanswerable questions answered, by why they cannot be answered: ${whyRows.map((
 
 ${BEFORE_ISSUE_7}
 
+With a model (a stand-in that counts calls), keyword-only search: ${gate.answerable} of ${set.answerable.length} answerable questions reach
+the model (the rest are refused before any call), and ${gate.unanswerable} of ${set.unanswerable.length} unanswerable ones do. ${BEFORE_ISSUE_15}
+
 ### The real seed article alone (\`../shared/seeds\`, \`bench/seed-questions.json\`)
 
 Extract mode, keyword-only: ${seed.right} of ${seed.total} plain questions answered with the right sentence (several phrased
 unlike the article); ${seed.refused} of ${seed.general} general-knowledge questions refused.
-Before: 4 of 15 answered.
+Before: 4 of 15 answered. With a model: ${seed.answerableToModel} of ${seed.total} plain questions and ${seed.generalToModel} of ${seed.general} general-knowledge
+questions reach it (before issue 15: "What is the capital of Australia?" did, on the article's "the Turkish capital Ankara").
 `;
     if (write) writeResultsSection('news', markdown);
     process.stdout.write(`${markdown}\n`);
     if (all) process.stdout.write(`\nMisses:\n${all.misses.join('\n')}\n${seed.misses.join('\n')}\n`);
-    if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ retrievalRows, answerRows, whyRows, seed }, null, 2));
+    if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ retrievalRows, answerRows, whyRows, gate, seed }, null, 2));
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

@@ -28,6 +28,7 @@ import { articleVectors, paragraphChunks, seededVectors, syntheticArticle } from
 import { proseArticle, proseMarkdown } from './prose.ts';
 import { BENCH_DIR, machineLine, progress, writeResultsSection } from './results.ts';
 import { killBotMidAnswer } from './reliability-bot.ts';
+import { symlinkInArticlesDir } from './reliability-symlink.ts';
 import { ms, table } from './stats.ts';
 
 const ROOT = path.dirname(BENCH_DIR);
@@ -694,6 +695,7 @@ const SCENARIOS: Scenario[] = [
   { key: 'full-disk', run: fullDisk },
   { key: 'read-only', run: readOnly },
   { key: 'verify-cost', run: verificationCost },
+  { key: 'symlink', run: (work) => symlinkInArticlesDir(ROOT, tempDir(work, 'symlink'), TINY_MODEL_ENV, HNSW) },
 ];
 
 async function main(): Promise<void> {

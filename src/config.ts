@@ -72,6 +72,11 @@ export interface Config {
   http: { port: number; host: string } | null;
   /** The weekly digest of what readers asked and disliked, posted by the bot; null: none. */
   digest: { channelId: string; day: Weekday; hourUtc: number } | null;
+  /**
+   * FOLLOW_SYMLINKS: symbolic links to files in folders read as articles (ARTICLES_DIR, `ingest <folder>`).
+   * `off` (default): none is read, each is reported; `inside`: those pointing inside the folder; `all`: any.
+   */
+  followSymlinks: 'off' | 'inside' | 'all';
 }
 
 export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
@@ -117,6 +122,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     discord: discordConfig(read),
     http: httpConfig(read),
     digest: digestConfig(read),
+    followSymlinks: read.oneOf('FOLLOW_SYMLINKS', ['off', 'inside', 'all'], 'off'),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

@@ -49,6 +49,9 @@ export const messages = {
   /** Beside a source's date: "updated 2026-04-12", with the time of day when it is the day it was published. */
   updatedOn: (published: string | null, updated: string) =>
     `updated ${updated.slice(0, 10)}${published?.slice(0, 10) === updated.slice(0, 10) && updated.length > 10 ? ` ${updated.slice(11, 16)}` : ''}`,
+  instructionsWithheld: (n: number) =>
+    `${n === 1 ? 'A paragraph' : `${n} paragraphs`} of the articles ${n === 1 ? 'is' : 'are'} addressed to an AI, so ${n === 1 ? 'it was' : 'they were'} left out; ` +
+    'editors can see where with `newsroom check`.',
 } as const;
 
 function dateRange(from: string, to: string): string {
@@ -332,7 +335,35 @@ export const loadMessages = {
     `${where} took longer than ${formatSeconds(timeLimitMs)} to read, so it was stopped; the file may be malformed`,
   parseOutOfMemory: (where: string) => `${where} needed too much memory to read, so it was stopped; the file may be malformed`,
   parseFailed: (where: string, detail: string) => `${where} could not be read (${truncate(detail)})`,
+
+  // Links, and text no article holds (never echoed: only its kind and line are named)
+  symlinkNotFollowed: (where: string) =>
+    `${where} is a symbolic link, and links in the articles folder are not followed, so it was not read ` +
+    '(an operator can allow them with FOLLOW_SYMLINKS=inside or all)',
+  symlinkOutside: (where: string) =>
+    `${where} is a symbolic link to a file outside the folder, so it was not read (FOLLOW_SYMLINKS=inside follows links within the folder only)`,
+  notAnArticle: (where: string, kind: 'env-file' | 'key-file') =>
+    kind === 'env-file'
+      ? `${where} looks like a configuration file (NAME=value lines), not an article, so it was not read`
+      : `${where} looks like a key or certificate file, not an article, so it was not read`,
+  credentialRefused: (where: string, kind: string, line: number | null) =>
+    `${where}${line === null ? '' : `, line ${line},`} holds what looks like ${credentialKinds[kind] ?? 'a password or key'}, so it was not stored. ` +
+    'If it belongs in the story, an operator can store it anyway with `newsroom ingest --allow-secrets`',
 } as const;
+
+const credentialKinds: Record<string, string> = {
+  'discord-token': 'a Discord bot token',
+  'openai-key': 'an API secret key (sk-…)',
+  'aws-key': 'an AWS access key',
+  'private-key': 'a private key',
+  'github-token': 'a GitHub token',
+  'slack-token': 'a Slack token',
+  'google-key': 'a Google API key',
+  'stripe-key': 'a Stripe key',
+  jwt: 'a signed access token (JWT)',
+  'url-password': 'an address with a password in it',
+  'secret-assignment': 'a password, token or key setting (NAME=value)',
+};
 
 /*
  * Why the bot, the console or the CLI cannot start: printed (or logged) once, then the process exits 1.
@@ -611,7 +642,20 @@ export const checkText = {
     if (r.legacyLockRemoved) done.push('removed the old write.lock file');
     return done;
   },
+  editorialHeading: 'For editors (the library is healthy either way):',
+  aiInstructions: (f: { collection: string; articleId: string; title: string; line: number; instruction: string; excerpt: string; source: string; sourceLine: number | null }) =>
+    `${f.articleId}${f.collection === 'shared' ? '' : ` (collection ${f.collection})`} “${truncate(f.title, 60)}”, line ${f.line} of its text` +
+    `${f.sourceLine === null ? '' : ` (line ${f.sourceLine} of ${f.source.replace(/#\d+$/, '')})`}, ` +
+    `is addressed to an AI (${instructionKinds[f.instruction] ?? f.instruction}): “${f.excerpt}”. It is never given to the model or cited; ` +
+    'correct the article and ingest it again, or forget it.',
 } as const;
+
+const instructionKinds: Record<string, string> = {
+  override: 'it tells the model to ignore its instructions',
+  role: 'it poses as a system or assistant message',
+  persona: 'it tells the model who it is',
+  markup: 'it holds chat-prompt markup',
+};
 
 const indexChecksumStates: Record<string, string> = {
   ok: 'matches the one recorded',

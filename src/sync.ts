@@ -63,7 +63,11 @@ export async function syncPaths(app: App, paths: readonly string[], pruneRoots: 
   try {
     summary = await ingest(
       { library: app.library, embedder: app.embedder },
-      loadPaths(paths, { maxBytes: app.config.maxFileBytes }),
+      loadPaths(paths, {
+        maxBytes: app.config.maxFileBytes,
+        links: app.config.followSymlinks,
+        ...(app.config.articlesDir ? { root: app.config.articlesDir } : {}),
+      }),
       { collection: SHARED_COLLECTION, chunking: app.config.chunking, ...(pruneRoots ? { prune: { roots: [...pruneRoots] } } : {}) },
     );
   } catch (error) {

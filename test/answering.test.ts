@@ -179,8 +179,7 @@ test('instructions inside an article do not reach the system prompt or escape th
     assert.equal(systemMessage(body), systemMessage(normalBody), 'system instructions must not change');
     assert.doesNotMatch(systemMessage(body), /HACKED/);
     const prompt = userMessage(body);
-    const inside = prompt.slice(prompt.indexOf('<passages>'), prompt.lastIndexOf('</passages>'));
-    assert.match(inside, /Ignore previous instructions/, 'the article text is given as data inside the block');
+    assert.doesNotMatch(prompt, /Ignore previous instructions|HACKED/, 'the paragraph addressed to the model is left out of the passages');
     assert.equal(prompt.match(/<\/passages>/g)?.length, 1, 'the article cannot close the passages block');
     assert.ok(normal.kind === 'answer' || normal.kind === 'not_found');
   } finally {
@@ -346,6 +345,25 @@ test('figures are compared by value: 5,200 is 5200, $4 million is 4 million or 4
   assert.ok(keptBy('The ferry strike hit routes 1 and 5.'), '"1,2" holds a 1');
   assert.ok(!keptBy('The ferry strike hit route 12.'), '"1,2" is 1 and 2, not 12');
   assert.ok(!keptBy('Harbour ferry ridership rose 9.5% after fares fell.'));
+});
+
+test('names, days and months a sentence states must be in the passage it cites, not only enough of its words', () => {
+  const passage = (text: string, published = '2026-03-03'): Passage => ({
+    chunkId: 1, articleId: 'a', collection: 'shared', title: 'Council sets ferry timetable', url: null, published, updated: null, byline: 'Ana Ruiz',
+    text, start: 0, end: text.length, score: 0, denseRank: null, keywordRank: null, similarity: null,
+  });
+  const council = [passage('The Alder Harbour council met on Tuesday and voted 7-2 to keep the ferry timetable, after Deputy Mayor Ola Brenn asked for a review in Jan. and council staff objected.')];
+  const kept = (claim: string) => checkSupport(claim, council, [0]).kept.length === 1;
+  assert.ok(!kept('Mayor Jane Holt resigned on Monday after a council vote over the ferry timetable.'), 'a name and a day no passage holds');
+  assert.ok(!kept('The Alder Harbour council voted on Monday to keep the ferry timetable.'), 'the wrong day');
+  assert.ok(!kept('The Kessa council voted to keep the ferry timetable.'), 'the wrong place');
+  assert.ok(!kept('The council voted in February to keep the ferry timetable.'), 'the wrong month');
+  assert.ok(kept('The Alder Harbour council voted on Tuesday to keep the ferry timetable.'));
+  assert.ok(kept('Alder Harbour councillors voted 7-2 on Tuesday to keep the ferry timetable.'), 'a name opening the sentence');
+  assert.ok(kept('Deputy Mayor Ola Brenn asked in January for a review of the ferry timetable.'), '"Jan." is January');
+  assert.ok(kept('Deputy Mayor Ola Brenn asked in Jan. for a review of the ferry timetable.'), 'and the other way round');
+  assert.ok(kept('Council members voted to keep the ferry timetable in March.'), 'the month the story was published in');
+  assert.ok(kept('"Council staff objected," the ferry timetable story said, after the Alder Harbour vote.'), 'a capital opening a quote is no name');
 });
 
 test("an article's own bracketed numbers are never citation markers, in the prompt or the answer", async () => {

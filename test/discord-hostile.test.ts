@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ApplicationCommandOptionType, InteractionResponseType, PermissionFlagsBits, type APIAttachment } from 'discord.js';
+import { ApplicationCommandOptionType, InteractionResponseType, PermissionFlagsBits, type APIAttachment, type APIMessage } from 'discord.js';
 import { MAX_NESTING_DEPTH } from '../src/articles/index.ts';
 import { startBot, type Bot } from '../src/discord/bot.ts';
 import { silentLogger } from '../src/log.ts';
@@ -8,6 +8,7 @@ import { loadMessages } from '../src/messages.ts';
 import { startFakeDiscord, type FakeDiscord, type SentInteraction } from './fakes/discord/index.ts';
 import { startFakeOpenAI, type FakeOpenAI } from './fakes/openai-server.ts';
 import { createTestApp, passageFromPrompt, userMessage } from './support/app.ts';
+import { bareLinks, maskedLinks, readable } from './support/discord-markdown.ts';
 import { nestedHtml, wideNestedHtml } from './support/hostile.ts';
 import { waitUntil } from './support/wait.ts';
 
@@ -92,4 +93,46 @@ test('a page nested 20,000 levels deep is refused with its reason; the next file
   const added = await waitUntil(() => ingestReply(ferry));
   assert.match(added, /^Added 1, updated 0, unchanged 0, failed 0\./);
   assert.ok(app.library.getArticle(GUILD, 'ferry'));
+});
+
+test('a bare address in an article stays text in every answer, excerpt and source list; our headline link stays a link', async () => {
+  const story = [
+    '---',
+    'title: Relay mast plan filed',
+    'url: https://news.example/relay-mast',
+    '---',
+    '',
+    'The relay mast plan for Gorse Hill was filed with the county at https://evil.example/raw on Monday.',
+    '',
+    'Objections to the Gorse Hill relay mast close in May, see http://evil.example/objections.',
+    '',
+  ].join('\n');
+  const ingesting = ingestFile(discord.attachment('relay-mast.md', story, 'text/markdown'));
+  const added = await waitUntil(() => ingestReply(ingesting));
+  assert.match(added, /^Added 1,/);
+
+  const asked = discord.slashCommand({ name: 'ask', guildId: GUILD, options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: 'Where was the Gorse Hill relay mast plan filed?' }] });
+  const reply = await waitUntil(() => {
+    const m = discord.originalMessage(asked.token);
+    return m && m.embeds.length > 0 && !(m.embeds[0]?.footer?.text ?? '').startsWith('Writing') ? m : undefined;
+  });
+  const texts = [reply, ...discord.followUpMessages(asked.token)].flatMap((m: APIMessage) => [
+    m.content,
+    ...m.embeds.flatMap((e) => [e.title ?? '', e.description ?? '', ...(e.fields ?? []).map((f) => f.value)]),
+  ]);
+  const all = texts.join('\n');
+  assert.match(readable(all), /https:\/\/evil\.example\/raw/, 'the address is shown as written');
+  assert.deepEqual(bareLinks(all), [], 'no address from the article is clickable');
+  assert.ok(maskedLinks(all).every((l) => l.url === 'https://news.example/relay-mast'), 'the only links are ours');
+});
+
+test('/ingest refuses an attachment holding a credential, naming its kind and line but never the secret, with no override in Discord', async () => {
+  const token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB';
+  const story = `---\ntitle: Ferry bot launched\n---\n\nThe harbour ferry bot went live on Monday.\n\nIts token is ${token}.\n`;
+  const sent = ingestFile(discord.attachment('ferry-bot.md', story, 'text/markdown'));
+  const reply = await waitUntil(() => ingestReply(sent));
+  assert.match(reply, /^Added 0, updated 0, unchanged 0, failed 1\./);
+  assert.match(reply, /ferry-bot\.md, line 7, holds what looks like a Discord bot token, so it was not stored/);
+  assert.ok(!reply.includes(token), 'the secret is never echoed');
+  assert.equal(app.library.getArticle(GUILD, 'ferry-bot'), undefined);
 });

@@ -12,7 +12,7 @@ import { silentLogger } from '../src/log.ts';
 import { discordText } from '../src/messages.ts';
 import { startFakeDiscord, type FakeDiscord, type RecordedRequest } from './fakes/discord/index.ts';
 import { startFakeOpenAI, type ChatRequestBody, type FakeOpenAI } from './fakes/openai-server.ts';
-import { activeMarkup, blockMarkup, inlineMarkup, maskedLinks, mentions, readable } from './support/discord-markdown.ts';
+import { activeMarkup, bareLinks, blockMarkup, inlineMarkup, maskedLinks, mentions, readable } from './support/discord-markdown.ts';
 import { createTestApp, passageFromPrompt, ROOT, userMessage } from './support/app.ts';
 import { waitUntil } from './support/wait.ts';
 
@@ -124,6 +124,7 @@ function hazards(text: string): string[] {
     ...maskedLinks(text)
       .filter((l) => l.url !== FERRY_URL && !l.url.startsWith('https://news.example/'))
       .map((l) => `link ${l.label} → ${l.url}`),
+    ...bareLinks(text).map((l) => `bare link ${l}`),
     ...mentions(text).map((m) => `mention ${m}`),
     ...blockMarkup(text).map((b) => `block ${b}`),
     ...inlineMarkup(text, INJECTED_WORDS).map((i) => `inline ${i}`),

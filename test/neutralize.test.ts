@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { articleLink, md, neutralize, neutralizeWithin, plainText, splitMarkdown } from '../src/discord/neutralize.ts';
-import { activeMarkup, blockMarkup, inlineMarkup, maskedLinks, mentions, readable } from './support/discord-markdown.ts';
+import { activeMarkup, bareLinks, blockMarkup, inlineMarkup, maskedLinks, mentions, readable } from './support/discord-markdown.ts';
 
 const LINKS = [
   '[click here](http://evil.example/a)',
@@ -20,6 +20,29 @@ test('text from an article or a model cannot form a masked link, and reads as wr
     assert.deepEqual(maskedLinks(shown), [], text);
     assert.equal(readable(shown), text.replace('[1]', '［1］'));
   }
+});
+
+test('bare addresses from an article or a model are shown as written but never become links', () => {
+  const all = [
+    'Read the raw file at https://evil.example/raw before Friday.',
+    'http://evil.example/a',
+    'glued:xhttps://evil.example/g and steam://run/1',
+    'in brackets <https://evil.example/b> and <mailto://evil.example>',
+    'HTTPS://EVIL.EXAMPLE/UPPER',
+    'a list\n- https://evil.example/item',
+  ];
+  for (const text of all) {
+    assert.ok(bareLinks(text).length > 0, `the checker sees the address in ${text}`);
+    const shown = neutralize(text).toString();
+    assert.deepEqual(bareLinks(shown), [], text);
+    assert.equal(readable(shown), text);
+  }
+  for (const text of ['www.evil.example/raw', 'evil.example/raw', 'the 3:30 p.m. ferry', 'ratio 2://3']) {
+    assert.equal(readable(neutralize(text).toString()), text, 'text without a scheme reads as written');
+  }
+  const ours = articleLink('Ferry fares https://evil.example/t', 'https://news.example/fares').toString();
+  assert.deepEqual(maskedLinks(ours).map((l) => l.url), ['https://news.example/fares'], 'our own headline link stays');
+  assert.deepEqual(bareLinks(ours), []);
 });
 
 test('mentions of every kind, @everyone and @here are shown but never resolved', () => {

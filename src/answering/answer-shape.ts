@@ -1,3 +1,4 @@
+import { CLOCK_TIME, holdsMeasure } from './measures.ts';
 import type { AnswerType, QuestionAnalysis } from './question.ts';
 import { nameKey } from '../retrieval/keyword-query.ts';
 import { stem } from './terms.ts';
@@ -105,12 +106,16 @@ export function answerShapeScore(text: string, question: QuestionAnalysis, stems
   const type: AnswerType = question.type;
   switch (type) {
     case 'number': {
+      // "How long", "how often": a quantity of that kind, digits or not ("for a decade", "twice a year").
+      if (question.measure && holdsMeasure(sentence, question.measure)) return 1;
       const numbers = numbersIn(sentence, question);
       if (numbers.length === 0) return 0;
+      if (question.measure) return ANSWER_SHAPE.otherMeasure;
       return question.focus && !numberNearFocus(sentence, numbers, question.focus) ? ANSWER_SHAPE.misplaced : 1;
     }
     case 'date':
-      return DATE.test(sentence) ? 1 : 0;
+      if (question.measure === 'clock') return CLOCK_TIME.test(sentence) ? 1 : DATE.test(sentence) ? ANSWER_SHAPE.misplaced : 0;
+      return DATE.test(sentence) || CLOCK_TIME.test(sentence) ? 1 : 0;
     case 'name':
       return newNames(sentence, question).length > 0 ? 1 : 0;
     case 'place': {

@@ -11,6 +11,7 @@ import { numberedPassages, packPassages } from './prompt-passages.ts';
 import { looksRelevant, readQuestion, type QuestionReading } from './relevance.ts';
 import { answerResult, articleRef, notFound, Stopwatch, type Outcome } from './result.ts';
 import { emptyReason, timeInfo } from './time.ts';
+import { withoutInstructions } from './untrusted.ts';
 import type { AnswererDeps, AnswerResult, ArticleRef, AskRequest } from './types.ts';
 import { RELEVANCE } from './weights.ts';
 
@@ -27,8 +28,10 @@ const CLOSEST_ARTICLES = 3;
 export async function answerQuestion(deps: AnswererDeps, request: AskRequest): Promise<AnswerResult> {
   const stopwatch = new Stopwatch();
   const { question, notices } = clipQuestion(request.question, deps.options.maxQuestionChars);
-  const search = await retrieve(deps, question, request);
-  notices.push(...searchNotices(search));
+  const found = await retrieve(deps, question, request);
+  const screened = withoutInstructions(deps.library, found.passages);
+  const search = { ...found, passages: screened.passages };
+  notices.push(...searchNotices(search), ...(screened.withheld > 0 ? [messages.instructionsWithheld(screened.withheld)] : []));
   stopwatch.retrieved();
   const outcome = await findAnswer(deps, request, question, search, notices);
   const closest = outcome.kind === 'not_found' ? closestArticles(search.passages) : [];

@@ -1,4 +1,5 @@
 import { nameKey, queryTerms } from '../retrieval/keyword-query.ts';
+import { measureOf, type Measure } from './measures.ts';
 import { stem } from './terms.ts';
 
 /**
@@ -32,6 +33,8 @@ export interface QuestionAnalysis {
   required: string[];
   /** The question's meaningful words (stopwords and question words dropped). */
   terms: QuestionTerm[];
+  /** The kind of quantity asked for ("how long" → a duration, "what time" → a clock time), or null. */
+  measure: Measure | null;
 }
 
 const KIND_WORDS: { type: AnswerType; pattern: RegExp }[] = [
@@ -125,5 +128,5 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
     return { word, stem: name ? `${nameKey(word)}|${stem(word)}` : stem(word), name: names.has(word) };
   });
   const required = requiredOf(question, names);
-  return { type, focus: focusOf(question, names) ?? required[0] ?? null, required, terms };
+  return { type, focus: focusOf(question, names) ?? required[0] ?? null, required, terms, measure: measureOf(lower) };
 }

@@ -1,5 +1,6 @@
 import type { Passage } from '../retrieval/passage.ts';
 import type { Library } from '../store/library.ts';
+import { asksForWords } from './answer-shape.ts';
 import { analyzeQuestion, type QuestionAnalysis } from './question.ts';
 import { contentStems, coverage, hasStem, type StemWeights } from './terms.ts';
 import { RELEVANCE } from './weights.ts';
@@ -70,10 +71,33 @@ function passageCoverage({ analysis, weights }: QuestionReading, passage: Pick<P
 }
 
 /**
+ * Whether the passages share with the question a single word, an ordinary one (no name or number),
+ * that tells nothing about its subject: the question's other words outweigh it, and it is common in
+ * the archive (RELEVANCE.commonWordIdf) or the question names something none of the passages mention.
+ * "What is the capital of Australia?" over a story on "the Turkish capital Ankara" shares "capital".
+ */
+export function sharesOnlyACommonWord({ analysis, weights }: QuestionReading, passages: readonly Pick<Passage, 'title' | 'text'>[]): boolean {
+  const held = passages.map((p) => contentStems(`${p.title} ${p.text}`));
+  const matched = analysis.terms.filter((t) => held.some((stems) => hasStem(stems, t.stem)));
+  const stems = new Set(matched.map((t) => t.stem));
+  const [only] = matched;
+  if (stems.size !== 1 || !only || matched.some((t) => t.name)) return false;
+  // "Say", "tell", "warn" are answered by reported speech ("said", a quote), not by the word itself.
+  const unmatched = analysis.terms.filter((t) => !stems.has(t.stem) && !asksForWords(t.word));
+  const weight = weights.get(only.stem) ?? 0;
+  const asked = new Map([...weights].filter(([s]) => stems.has(s) || unmatched.some((t) => t.stem === s)));
+  if (unmatched.length === 0 || coverage(asked, stems) > 0.5) return false;
+  const namesMissing = unmatched.some((t) => t.name) || analysis.required.some((s) => !stems.has(s));
+  return namesMissing || weight < RELEVANCE.commonWordIdf;
+}
+
+/**
  * Whether the passages plausibly hold an answer: one of them (with its headline) holds at least
- * `bar` of the question's weight (RELEVANCE), or the embedding model finds one close enough.
+ * `bar` of the question's weight (RELEVANCE), or the embedding model finds one close enough; never
+ * when all they share with the question is one common word (sharesOnlyACommonWord).
  */
 export function looksRelevant(question: QuestionReading, passages: readonly Passage[], minSimilarity: number | null, bar: number): boolean {
+  if (sharesOnlyACommonWord(question, passages)) return false;
   return passages.some(
     (p) => (minSimilarity !== null && p.similarity !== null && p.similarity >= minSimilarity) || passageCoverage(question, p) >= bar,
   );

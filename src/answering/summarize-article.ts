@@ -14,6 +14,7 @@ import { resolveArticle } from './resolve.ts';
 import { articleRef, Stopwatch, summaryResult, type Outcome } from './result.ts';
 import { extractSummaryText, keySentences } from './summary-sentences.ts';
 import type { AnswererDeps, SummarizeRequest, SummaryLength, SummaryResult } from './types.ts';
+import { withoutInstructions } from './untrusted.ts';
 
 /*
  * Summarizing one stored article, step by step:
@@ -27,9 +28,10 @@ export async function summarizeArticle(deps: AnswererDeps, request: SummarizeReq
   if (article.published && article.published.slice(0, 10) > asOf) {
     throw new UserError(messages.articleAfterAsOf(article.title, article.published, asOf));
   }
-  const passages = deps.library.chunksOfArticle(article.collection, article.id).map(toPassage);
+  const screened = withoutInstructions(deps.library, deps.library.chunksOfArticle(article.collection, article.id).map(toPassage));
   stopwatch.retrieved();
-  const outcome = await summarize(deps, article, passages, request, asOf);
+  const outcome = await summarize(deps, article, screened.passages, request, asOf);
+  if (screened.withheld > 0) outcome.notices.push(messages.instructionsWithheld(screened.withheld));
   const about = { article: articleRef(article), topic: null, length: request.length, time: { asOf, window: null, recency: 'recent' as const } };
   return summaryResult(outcome, about, stopwatch);
 }

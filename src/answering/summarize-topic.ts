@@ -14,6 +14,7 @@ import { extractSummaryText } from './summary-sentences.ts';
 import { emptyReason, newestPublished, timeInfo } from './time.ts';
 import type { AnswererDeps, SummaryLength, SummaryResult, TopicRequest } from './types.ts';
 import { RELEVANCE } from './weights.ts';
+import { withoutInstructions } from './untrusted.ts';
 
 /*
  * "The story so far" on a topic: passages across the stories on it, in date order, always including
@@ -38,9 +39,11 @@ export async function summarizeTopic(deps: AnswererDeps, request: TopicRequest):
     ...(request.asOf ? { asOf: request.asOf } : {}),
   });
   const reading = readQuestion(search.time.query, deps.library);
-  const passages = relevantInDateOrder(deps, reading, search.passages);
+  const screened = withoutInstructions(deps.library, search.passages);
+  const passages = relevantInDateOrder(deps, reading, screened.passages);
   stopwatch.retrieved();
   const outcome = await tellStory(deps, request, topic, reading, search, passages);
+  if (screened.withheld > 0) outcome.notices.push(messages.instructionsWithheld(screened.withheld));
   return summaryResult(outcome, { article: null, topic, length: request.length, time: timeInfo(search) }, stopwatch);
 }
 

@@ -1,10 +1,12 @@
 import type { Passage } from '../retrieval/passage.ts';
+import { holdsName, namesOf, wordFormsOf } from './claim-names.ts';
 import { contentStems, coverage } from './terms.ts';
 import { CLAIM_SUPPORT } from './weights.ts';
 
 /**
- * Whether the passages a model cited for a sentence support it: the sentence's numbers occur in
- * them, and enough of its key terms occur in them or their headlines. A citation that fails is
+ * Whether the passages a model cited for a sentence support it: the sentence's numbers, names and
+ * calendar words (claim-names.ts) occur in them, and enough of its key terms occur in them or their
+ * headlines. A citation that fails is
  * dropped, so a sentence pointing to an unrelated passage (or quoting a figure no cited passage
  * has) ends up uncited and is left out like any other uncited sentence. How much must match:
  * CLAIM_SUPPORT (weights.ts).
@@ -89,7 +91,15 @@ interface CitedPassage {
   index: number;
   terms: Set<string>;
   figures: Set<string>;
+  /** Every form of its words (with headline, byline and date), for the claim's names. */
+  words: Set<string>;
   score: number;
+}
+
+/** What a claim states that its passages must hold exactly: figures, and names and calendar words. */
+interface ClaimFacts {
+  figures: Set<string>[];
+  names: string[][];
 }
 
 const holdsTerm = (terms: ReadonlySet<string>, term: string) => coverage(new Set([term]), terms) > 0;
@@ -99,7 +109,7 @@ const holdsFigure = (available: ReadonlySet<string>, forms: ReadonlySet<string>)
  * The cited passages that carry the claim, best first: each holding enough of its key terms, or, when
  * several are cited, a part of it (a term or figure the better ones lack).
  */
-function carryingPassages(cited: readonly CitedPassage[], wanted: ReadonlySet<string>, figures: readonly Set<string>[]): CitedPassage[] {
+function carryingPassages(cited: readonly CitedPassage[], wanted: ReadonlySet<string>, { figures, names }: ClaimFacts): CitedPassage[] {
   const { claimTermCoverage, partTermCoverage } = CLAIM_SUPPORT;
   const kept: CitedPassage[] = [];
   for (const c of [...cited].sort((a, b) => b.score - a.score)) {
@@ -110,38 +120,42 @@ function carryingPassages(cited: readonly CitedPassage[], wanted: ReadonlySet<st
     if (cited.length === 1 || c.score < partTermCoverage) continue;
     const addsTerm = [...wanted].some((t) => holdsTerm(c.terms, t) && !kept.some((k) => holdsTerm(k.terms, t)));
     const addsFigure = figures.some((forms) => holdsFigure(c.figures, forms) && !kept.some((k) => holdsFigure(k.figures, forms)));
-    if (addsTerm || addsFigure) kept.push(c);
+    const addsName = names.some((forms) => holdsName(c.words, forms) && !kept.some((k) => holdsName(k.words, forms)));
+    if (addsTerm || addsFigure || addsName) kept.push(c);
   }
   return kept;
 }
 
-/** Whether the kept passages together support the claim: enough of its key terms, and every one of its figures. */
-function supportTogether(kept: readonly CitedPassage[], wanted: ReadonlySet<string>, figures: readonly Set<string>[]): boolean {
+/** Whether the kept passages together support the claim: enough of its key terms, and every one of its figures and names. */
+function supportTogether(kept: readonly CitedPassage[], wanted: ReadonlySet<string>, { figures, names }: ClaimFacts): boolean {
   const { claimTermCoverage } = CLAIM_SUPPORT;
   const together = new Set(kept.flatMap((k) => [...k.terms]));
   const allFigures = new Set(kept.flatMap((k) => [...k.figures]));
+  const allWords = new Set(kept.flatMap((k) => [...k.words]));
   return (
     kept.length > 0 &&
     (kept.some((k) => k.score >= claimTermCoverage) || coverage(wanted, together) >= claimTermCoverage) &&
-    figures.every((forms) => holdsFigure(allFigures, forms))
+    figures.every((forms) => holdsFigure(allFigures, forms)) &&
+    names.every((forms) => holdsName(allWords, forms))
   );
 }
 
 /**
  * Which of the `cited` passages support `claim`. `quoted` are passages a quote of the claim was
- * found in: the quote is their support, whatever the word overlap. Every figure of the claim must
- * occur in a kept passage, or no citation is kept at all.
+ * found in: the quote is their support, whatever the word overlap. Every figure and name of the claim
+ * must occur in a kept passage, or no citation is kept at all.
  */
 export function checkSupport(claim: string, passages: readonly Passage[], cited: readonly number[], quoted: readonly number[] = []): SupportCheck {
   const wanted = keyTerms(claim);
-  const figures = figuresOf(claim, { spelledOut: 'figures-only' });
+  const facts: ClaimFacts = { figures: figuresOf(claim, { spelledOut: 'figures-only' }), names: namesOf(claim) };
   const candidates = cited.map((index): CitedPassage => {
     const passage = passages[index] as Passage;
     const terms = passageTerms(passage);
     const score = wanted.size === 0 || quoted.includes(index) ? 1 : coverage(wanted, terms);
-    return { index, terms, figures: passageFigures(passage), score };
+    const words = wordFormsOf(`${passage.title}\n${passage.byline ?? ''}\n${passage.text}`, passage.published);
+    return { index, terms, figures: passageFigures(passage), words, score };
   });
-  const kept = carryingPassages(candidates, wanted, figures);
-  if (!supportTogether(kept, wanted, figures)) return { kept: [] };
+  const kept = carryingPassages(candidates, wanted, facts);
+  if (!supportTogether(kept, wanted, facts)) return { kept: [] };
   return { kept: cited.filter((i) => kept.some((k) => k.index === i)) };
 }

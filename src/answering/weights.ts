@@ -35,6 +35,15 @@ export const RELEVANCE = {
    * other words match.
    */
   absentNameFactor: 1.5,
+  /**
+   * A word whose weight (inverse document frequency) is below this occurs in more than about 5 % of the
+   * archive's passages: a common word. A question that shares only one such word with the passages, and
+   * no name ("What is the capital of Australia?" over "the Turkish capital Ankara"), is refused before
+   * any model call, as is one sharing a single ordinary word while naming something they never mention.
+   * In an archive of a few stories every word is common by this measure; then only the second test counts,
+   * since the question's unmatched words must still outweigh the shared one (see relevance.ts).
+   */
+  commonWordIdf: 3,
 } as const;
 
 /*
@@ -84,6 +93,8 @@ export const EXTRACT_WEIGHTS = {
 export const ANSWER_SHAPE = {
   /** Holds the kind asked for, but not where expected: a number away from the counted noun, a place after no "in"/"at". */
   misplaced: 0.6,
+  /** A number, but not of the kind of quantity asked for: "7:30 p.m." for "how long", "$4 million" for "how often". */
+  otherMeasure: 0.3,
   /** "Why" answered by a sentence naming no cause, "what did X say" by one reporting no speech: weak, yet possible. */
   weakHint: 0.2,
   /** The question's kind is not recognised: the shape neither helps nor hurts. */

@@ -1,6 +1,6 @@
 import type { LoadResult } from './article.ts';
 import { IdRegistry } from './duplicates.ts';
-import { readArticleFile, walkPaths } from './files.ts';
+import { readArticleFile, walkPaths, type LinkPolicy } from './files.ts';
 import { mapOrdered } from './ordered-pool.ts';
 import { DEFAULT_MAX_BYTES } from './parse.ts';
 import { sharedParsePool, type ParsePool } from './parse-pool.ts';
@@ -18,6 +18,12 @@ export interface LoadPathsOptions {
   ids?: IdRegistry;
   /** Parse in this pool instead of the process-wide one. */
   pool?: ParsePool;
+  /** Symbolic links to files met in folders (FOLLOW_SYMLINKS; default 'off': none followed). */
+  links?: LinkPolicy;
+  /** The folder every path lies in (ARTICLES_DIR): a path reached through a link is judged by `links` too. */
+  root?: string;
+  /** Store text that looks like a credential (an editor's `ingest --allow-secrets`); refused otherwise. */
+  allowCredentials?: boolean;
 }
 
 /**
@@ -32,15 +38,20 @@ export async function* loadPaths(
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const ids = opts.ids ?? new IdRegistry();
   const pool = opts.pool ?? sharedParsePool();
-  const files = walkPaths(paths, opts.onSkip);
-  for await (const items of mapOrdered(files, opts.concurrency ?? DEFAULT_CONCURRENCY, (entry) => readArticleFile(entry, maxBytes, pool))) {
+  const files = walkPaths(paths, {
+    ...(opts.onSkip ? { onSkip: opts.onSkip } : {}),
+    ...(opts.links ? { links: opts.links } : {}),
+    ...(opts.root !== undefined ? { root: opts.root } : {}),
+  });
+  const parseOptions = opts.allowCredentials ? { allowCredentials: true } : {};
+  for await (const items of mapOrdered(files, opts.concurrency ?? DEFAULT_CONCURRENCY, (entry) => readArticleFile(entry, maxBytes, pool, parseOptions))) {
     for (const { result, where } of items) yield ids.claim(result, where);
   }
 }
 
 /** The files loadPaths would read, for a progress total (unreadable paths are left out). */
-export async function listArticleFiles(paths: readonly string[]): Promise<string[]> {
+export async function listArticleFiles(paths: readonly string[], links: LinkPolicy = 'off'): Promise<string[]> {
   const files: string[] = [];
-  for await (const entry of walkPaths(paths)) if (entry.kind === 'file') files.push(entry.path);
+  for await (const entry of walkPaths(paths, { links })) if (entry.kind === 'file') files.push(entry.path);
   return files;
 }

@@ -10,6 +10,7 @@ import { sharedParsePool, type ParsePool } from './parse-pool.ts';
 import { idFromFileName, idFromUrl } from './identity.ts';
 import { loadMessages as messages, titleHints } from '../messages.ts';
 import { NestingTooDeepError } from './nesting.ts';
+import { notArticleKind } from '../text/credentials.ts';
 import { buildArticle, failure, parseHttpUrl, type ArticleFields } from './validate.ts';
 
 export type ArticleFormat = 'text' | 'markdown' | 'html' | 'json' | 'jsonl';
@@ -54,6 +55,8 @@ export interface ParseOptions {
   fallbackId?: string;
   /** Ids taken by earlier calls in the same batch; pass one registry to several calls to catch duplicates across them. */
   ids?: IdRegistry;
+  /** Store text that looks like a credential (an editor's `ingest --allow-secrets`); refused otherwise. */
+  allowCredentials?: boolean;
 }
 
 /** A parsed item and the name messages use for it. */
@@ -110,10 +113,14 @@ export function parseNamedResults(name: string, data: Uint8Array, source: string
   const decoded = decodeArticleText(data, where, format, opts.contentType);
   if (!decoded.ok) return fail(decoded.error);
   const text = decoded.text.replace(/\r\n?/g, '\n');
+  // A ".txt" that is an env file or a key file is judged by what it holds, not by its name.
+  const notArticle = format === 'text' || format === 'markdown' ? notArticleKind(text) : null;
+  if (notArticle) return fail(messages.notAnArticle(where, notArticle));
 
   const fileId = opts.fallbackId ?? idFromFileName(name);
+  const checks = { rawText: text, ...(opts.allowCredentials ? { allowCredentials: true } : {}) };
   const single = (fields: ArticleFields, titleHint: string): NamedResult[] => [
-    { result: buildArticle(fields, { where, source, fallbackId: fileId, titleHint }), where },
+    { result: buildArticle(fields, { where, source, fallbackId: fileId, titleHint, ...checks }), where },
   ];
 
   switch (format) {
@@ -143,7 +150,7 @@ export function parseNamedResults(name: string, data: Uint8Array, source: string
       return records.map((record) => {
         if (!record.ok) return { result: failure(record.source, record.error), where: record.where };
         const fallbackId = recordFallbackId(record.fields, fileId, record.n);
-        const origin = { where: record.where, source: record.source, fallbackId, titleHint: titleHints.json };
+        const origin = { where: record.where, source: record.source, fallbackId, titleHint: titleHints.json, ...checks };
         return { result: buildArticle(record.fields, origin), where: record.where };
       });
     }

@@ -15,6 +15,8 @@ export interface LoadUrlOptions {
   policy: AddressPolicy;
   /** Resolves host names; the system resolver by default. */
   resolve?: Resolver;
+  /** Store text that looks like a credential (an editor's `ingest --allow-secrets`); refused otherwise. */
+  allowCredentials?: boolean;
 }
 
 const HTML = { mediaTypes: ['text/html', 'application/xhtml+xml'], description: 'an HTML page' } as const;
@@ -45,6 +47,7 @@ export async function loadUrl(address: string, opts: LoadUrlOptions): Promise<Lo
     baseUrl: fetched.url,
     url: fetched.url,
     fallbackId: idFromUrl(new URL(fetched.url)),
+    ...(opts.allowCredentials ? { allowCredentials: true } : {}),
   };
   const [result] = await parseArticleBuffer(shown, fetched.body, shown, parseOptions);
   return result ?? failure(shown, messages.noArticleText(shown));

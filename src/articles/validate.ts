@@ -1,4 +1,5 @@
 import type { Article, LoadResult } from './article.ts';
+import { credentialProblem } from './credential-check.ts';
 import { contentHash, isValidId } from './identity.ts';
 import { loadMessages as messages } from '../messages.ts';
 import { normalizeBody, normalizeLine, normalizeTags } from './normalize.ts';
@@ -23,6 +24,10 @@ export interface ArticleOrigin {
   source: string;
   fallbackId: string;
   titleHint: string;
+  /** An editor said text that looks like a credential belongs in the story (`ingest --allow-secrets`); refused otherwise. */
+  allowCredentials?: boolean;
+  /** The text of the file the fields were read from, so a refusal names the file's line. */
+  rawText?: string;
 }
 
 export function failure(source: string, error: string): LoadResult {
@@ -67,6 +72,11 @@ export function buildArticle(fields: ArticleFields, origin: ArticleOrigin): Load
   if (byline !== undefined) article.byline = byline;
   const section = optionalLine(fields.section);
   if (section !== undefined) article.section = section;
+
+  if (!origin.allowCredentials) {
+    const problem = credentialProblem(article, where, origin.rawText);
+    if (problem) return failure(source, problem);
+  }
 
   article.contentHash = contentHash(article);
   return { ok: true, article };

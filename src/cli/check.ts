@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { checkText, storeMessages } from '../messages.ts';
-import { inspectLibrary, isProblem, isRepairable, repairLibrary, type Finding, type LibraryReport } from '../store/health.ts';
+import { inspectLibrary, isProblem, isRepairable, repairLibrary, type EditorialFinding, type Finding, type LibraryReport } from '../store/health.ts';
 import { defineCommand, JSON_OPTION } from './command.ts';
 import { printJson, warn } from './context.ts';
 
@@ -45,8 +45,14 @@ export const checkCommand = defineCommand({
 });
 
 /** The report with each finding worded, as the text output words it (also `restore --json`'s `check`). */
-export function toJson(report: LibraryReport): Omit<LibraryReport, 'findings'> & { findings: (Finding & { problem: boolean; message: string })[] } {
-  return { ...report, findings: report.findings.map((f) => ({ ...f, problem: isProblem(f), message: checkText.finding(f) })) };
+export function toJson(
+  report: LibraryReport,
+): Omit<LibraryReport, 'findings' | 'editorial'> & { findings: (Finding & { problem: boolean; message: string })[]; editorial: (EditorialFinding & { message: string })[] } {
+  return {
+    ...report,
+    findings: report.findings.map((f) => ({ ...f, problem: isProblem(f), message: checkText.finding(f) })),
+    editorial: report.editorial.map((f) => ({ ...f, message: checkText.aiInstructions(f) })),
+  };
 }
 
 /** The report as `newsroom check` prints it (also after `restore`). */
@@ -71,6 +77,7 @@ export function renderReport(report: LibraryReport): string {
   const notes = report.findings.filter((f) => !isProblem(f));
   if (problems.length > 0) lines.push('', checkText.findingsHeading, ...problems.map((f) => `  ✗ ${checkText.finding(f)}`));
   if (notes.length > 0) lines.push('', checkText.notesHeading, ...notes.map((f) => `  · ${checkText.finding(f)}`));
+  if (report.editorial.length > 0) lines.push('', checkText.editorialHeading, ...report.editorial.map((f) => `  ! ${checkText.aiInstructions(f)}`));
   lines.push('', report.healthy ? checkText.healthy : checkText.unhealthy(problems.length));
   if (problems.some((f) => !isRepairable(f) && f.kind !== 'no-library')) lines.push(checkText.needsBackup);
   else if (report.findings.some(isRepairable) && report.findings.every(isRepairable) && report.findings.some((f) => f.kind !== 'no-library')) lines.push(checkText.runRepair);

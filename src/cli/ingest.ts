@@ -38,11 +38,12 @@ function shortSource(source: string): string {
 }
 
 /** Files and folders first (read concurrently), then each address, through the network boundary. */
-async function* loadArguments(paths: string[], addresses: string[], config: Config): AsyncGenerator<LoadResult, void, undefined> {
+async function* loadArguments(paths: string[], addresses: string[], config: Config, allowSecrets: boolean): AsyncGenerator<LoadResult, void, undefined> {
   const ids = new IdRegistry();
-  if (paths.length > 0) yield* loadPaths(paths, { maxBytes: config.maxFileBytes, ids });
+  const secrets = allowSecrets ? { allowCredentials: true } : {};
+  if (paths.length > 0) yield* loadPaths(paths, { maxBytes: config.maxFileBytes, ids, links: config.followSymlinks, ...secrets });
   for (const address of addresses) {
-    const result = await loadUrl(address, { timeoutMs: URL_TIMEOUT_MS, maxBytes: config.maxFileBytes, policy: config.fetch.policy });
+    const result = await loadUrl(address, { timeoutMs: URL_TIMEOUT_MS, maxBytes: config.maxFileBytes, policy: config.fetch.policy, ...secrets });
     yield ids.claim(result, address);
   }
 }
@@ -60,16 +61,22 @@ export async function embedWithProgress(library: Library, embedder: Embedder): P
 export const ingestCommand = defineCommand({
   name: 'ingest',
   summary: 'load articles from files, folders and web addresses',
-  usage: ['ingest <paths or URLs...> [--collection ID] [--prune] [--json]'],
+  usage: ['ingest <paths or URLs...> [--collection ID] [--prune] [--json] [--allow-secrets]'],
   options: {
     collection: COLLECTION_OPTION,
     prune: { type: 'boolean', description: 'remove stored articles of the collection whose file under the given paths is gone' },
     json: { type: 'boolean', description: 'print the summary as JSON on stdout (failures included)' },
+    'allow-secrets': {
+      type: 'boolean',
+      description: 'store text that looks like a credential (a token, a key, a PASSWORD= line): only when it belongs in the story',
+    },
   },
   notes: [
     'Unchanged articles are skipped by content hash. Each failed file gets a line on stderr saying why;',
     'the rest of the batch goes in. Exit status 1 when nothing could be loaded.',
     'A story already stored under another id (the same or lightly edited text) is stored once: a duplicate.',
+    'Text that looks like a credential is refused (its kind and line named, never the text) unless --allow-secrets is given.',
+    'Symbolic links inside a folder are not followed unless FOLLOW_SYMLINKS allows them; a path named here is read as named.',
   ],
   run: async (ctx, { values, positionals }) => {
     if (positionals.length === 0) throw new UserError(cliText.ingestWhat);
@@ -79,12 +86,12 @@ export const ingestCommand = defineCommand({
     const app = await ctx.app();
     if (app.embedderProblem) warn(`${app.embedderProblem}\n${cliText.embedLater}`);
 
-    const total = (await listArticleFiles(paths)).length + addresses.length;
+    const total = (await listArticleFiles(paths, ctx.config.followSymlinks)).length + addresses.length;
     const progress = new Progress({ label: 'ingesting', total, unit: 'files' });
     const filesSeen = new Set<string>();
     let summary: IngestSummary;
     try {
-      summary = await ingest({ library: app.library, embedder: app.embedder }, loadArguments(paths, addresses, ctx.config), {
+      summary = await ingest({ library: app.library, embedder: app.embedder }, loadArguments(paths, addresses, ctx.config, values['allow-secrets'] === true), {
         collection,
         chunking: ctx.config.chunking,
         ...(values.prune ? { prune: { roots: paths } } : {}),

@@ -4,7 +4,7 @@ import { defuseMarkers } from '../text/markers.ts';
 /**
  * Discord markdown the bot composed. Text from an article, a model or a person becomes part of
  * it only through `neutralize` (directly, or as a value interpolated into `md`), which makes it
- * inert: it reads as written, but cannot form a masked link, a mention, markdown that changes
+ * inert: it reads as written, but cannot form a link (masked or bare), a mention, markdown that changes
  * what a reader sees (headings, quotes, code blocks, spoilers, bold…) or a citation marker.
  * Rendering builds every embed and message from Markdown values, so no text skips the step.
  */
@@ -39,6 +39,13 @@ const LINE_START = /^([ \t]*(?:(?:[-+]|\\\*|\d+[.)])[ \t]+)*)(#|-#|>)/gm;
 // References Discord resolves inside <…>: users, roles, channels, slash commands, emoji, timestamps, guild navigation.
 const REFERENCE = /<(?=[@#/:]|a:|t:|id:)/gi;
 const MASS_MENTION = /@(?=(?:everyone|here)\b)/gi;
+// A scheme before "//" (https://, http://, steam://): Discord links such text wherever it stands, even
+// glued to a word ("xhttps://"). An escaped colon reads the same and links nothing. Text without a
+// scheme ("www.example.com", "example.com/raw") Discord never links.
+const URL_SCHEME = /([a-z][a-z0-9+.-]*):(?=\/\/)/gi;
+// An autolink in angle brackets, <scheme:/…>, whatever follows the "<": an escaped "<" opens nothing.
+// (Its colon is escaped by URL_SCHEME by then; mentions got their zero-width space from REFERENCE.)
+const AUTOLINK_OPEN = /<(?=[a-z][a-z0-9+.-]*\\?:)/gi;
 
 export interface NeutralizeOptions {
   /**
@@ -54,7 +61,9 @@ export function neutralize(text: string, options: NeutralizeOptions = {}): Markd
   const escaped = data
     .replace(INLINE, '\\$&')
     .replace(LINE_START, '$1\\$2')
+    .replace(URL_SCHEME, '$1\\:')
     .replace(REFERENCE, `<${ZWSP}`)
+    .replace(AUTOLINK_OPEN, '\\<')
     .replace(MASS_MENTION, `@${ZWSP}`);
   return Markdown.ours(escaped);
 }

@@ -5,6 +5,7 @@ import type { Fingerprint } from '../text/near-duplicate.ts';
 import type { ArticleSources } from './article-sources.ts';
 import { embeddingToBlob, type ChangeLog } from './change-log.ts';
 import type { LiveSchema } from './article-sources.ts';
+import { InstructionFindings } from './instruction-findings.ts';
 import type { StoredArticle } from './types.ts';
 
 /** A chunk ready to store: its span of the body and its embedding (null until the model can run). */
@@ -75,6 +76,7 @@ export class ArticleRowWriter {
 
   private readonly changes: ChangeLog;
   private readonly sources: ArticleSources;
+  private readonly findings: InstructionFindings;
 
   constructor(
     db: Database.Database,
@@ -83,6 +85,7 @@ export class ArticleRowWriter {
   ) {
     this.changes = changes;
     this.sources = sources;
+    this.findings = new InstructionFindings(db);
     this.statements = {
       insertArticle: db.prepare(
         `INSERT INTO articles (id, collection, title, url, published, updated, byline, section, tags, source, content_hash, body, chunk_count, ingested_at)
@@ -110,6 +113,7 @@ export class ArticleRowWriter {
     const generation = this.changes.generation() + 1;
     const previous = replacing ? this.delete(replacing, generation) : null;
     const articleKey = this.insertArticle(collection, article, dates, chunks.length);
+    this.findings.record(articleKey, article.body);
     const added: ChunkChanges['added'] = [];
     const inserted: number[] = [];
     for (const chunk of chunks) {

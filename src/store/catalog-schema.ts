@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Logger } from '../log.ts';
 import { migrateLiveArchive } from './article-sources.ts';
 import { FEEDS_SCHEMA } from './feed-tables.ts';
+import { INSTRUCTION_FINDINGS_SCHEMA } from './instruction-findings.ts';
 import { openSqliteFile } from './sqlite-file.ts';
 
 /*
@@ -69,5 +70,7 @@ export function openCatalogDatabase(file: string, options: { readonly?: boolean;
   migrateLiveArchive(db);
   // Feed subscriptions and their items (src/feeds).
   db.exec(FEEDS_SCHEMA);
+  // Paragraphs addressed to an AI, found as articles are written (instruction-findings.ts).
+  db.exec(INSTRUCTION_FINDINGS_SCHEMA);
   return db;
 }

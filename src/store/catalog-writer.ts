@@ -108,6 +108,11 @@ export class CatalogWriter {
     })();
   }
 
+  /** Finds the paragraphs addressed to an AI in every stored article, once per detector version. Returns how many articles were read. */
+  refreshInstructionFindings(): number {
+    return this.catalog.findings.refresh();
+  }
+
   fingerprintsCurrent(): boolean {
     return this.catalog.getMeta('fingerprints') === FINGERPRINT_VERSION;
   }

@@ -7,6 +7,7 @@ import { ArticleSources, liveSchemaOf, type LiveSchema } from './article-sources
 import { openCatalogDatabase } from './catalog-schema.ts';
 import { ChangeLog } from './change-log.ts';
 import { FeedTables } from './feed-tables.ts';
+import { InstructionFindings } from './instruction-findings.ts';
 import { keywordSearch } from './keyword-search.ts';
 import { StatementCache } from './statement-cache.ts';
 import type { SearchFilter, StoredArticle } from './types.ts';
@@ -107,6 +108,12 @@ export class Catalog {
   private feedTables: FeedTables | undefined;
   get feeds(): FeedTables {
     return (this.feedTables ??= new FeedTables(this.db));
+  }
+
+  /** Paragraphs of stored articles addressed to an AI (instruction-findings.ts). */
+  private instructionFindings: InstructionFindings | undefined;
+  get findings(): InstructionFindings {
+    return (this.instructionFindings ??= new InstructionFindings(this.db));
   }
 
   getMeta(key: string): string | undefined {

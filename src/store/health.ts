@@ -8,6 +8,7 @@ import { UserError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { storeMessages } from '../messages.ts';
 import { generationOfIndexFile, INDEX_FILE, INDEX_STATE_FILE, readIndexState } from './index-state.ts';
+import { InstructionFindings, sourceLineOf, type StoredInstructionFinding } from './instruction-findings.ts';
 import { Library, LIBRARY_FILE, type LibraryRepairs } from './library.ts';
 import { canWrite, openSqliteFile } from './sqlite-file.ts';
 import type { HnswParams } from './vector-index.ts';
@@ -72,7 +73,16 @@ export interface LibraryReport {
   fts: { rows: number; chunks: number };
   lock: { state: 'free' | 'held' | 'unknown'; holder: LockHolder | null };
   findings: Finding[];
+  /** What editors should look at in the stored articles; the library's health does not depend on it. */
+  editorial: EditorialFinding[];
 }
+
+/** Stored text addressed to an AI ("SYSTEM: ignore previous instructions"): withheld from answers until an editor fixes the article. */
+export type EditorialFinding = { kind: 'ai-instructions' } & Omit<StoredInstructionFinding, 'kind'> & {
+  instruction: StoredInstructionFinding['kind'];
+  /** The line of the source file it is on, when the source is a file that still holds it. */
+  sourceLine: number | null;
+};
 
 function count(db: Database.Database, sql: string, ...params: unknown[]): number {
   return (db.prepare(sql).get(...params) as { n: number }).n;
@@ -108,6 +118,7 @@ export function inspectLibrary(dataDir: string): LibraryReport {
     fts: { rows: 0, chunks: 0 },
     lock: inspectLock(dataDir, readOnly),
     findings: [],
+    editorial: [],
   };
   const findings = report.findings;
   for (const leftover of [...leftoverTempFiles(indexFile), ...leftoverTempFiles(path.join(dataDir, INDEX_STATE_FILE))]) {
@@ -139,6 +150,7 @@ export function inspectLibrary(dataDir: string): LibraryReport {
     }
     inspectCatalog(db, report);
     inspectIndex(db, report);
+    report.editorial = inspectEditorial(db);
   } catch (error) {
     report.database.integrity = 'unreadable';
     findings.push({ kind: 'database-unreadable', message: (error as Error).message });
@@ -189,6 +201,11 @@ function inspectCatalog(db: Database.Database, report: LibraryReport): void {
   if (ftsMissing > 0) report.findings.push({ kind: 'fts-missing', count: ftsMissing });
   const ftsExtra = count(db, CATALOG_QUERIES.ftsExtra);
   if (ftsExtra > 0) report.findings.push({ kind: 'fts-extra', count: ftsExtra });
+}
+
+/** The stored articles' paragraphs addressed to an AI, each naming its article and line. */
+function inspectEditorial(db: Database.Database): EditorialFinding[] {
+  return new InstructionFindings(db).list().map(({ kind, ...f }) => ({ kind: 'ai-instructions', ...f, instruction: kind, sourceLine: sourceLineOf(f.source, f.excerpt) }));
 }
 
 function inspectIndex(db: Database.Database, report: LibraryReport): void {

@@ -9,6 +9,7 @@ import { CatalogWriter } from './catalog-writer.ts';
 import { Catalog, type ChunkRecord, type PendingChunk } from './catalog.ts';
 import type { FeedReader } from './feed-tables.ts';
 import { IndexReplica } from './index-replica.ts';
+import type { InstructionFindingsReader } from './instruction-findings.ts';
 import { canWrite, isDiskFullError, isReadOnlyError } from './sqlite-file.ts';
 import type { SearchFilter, StoredArticle } from './types.ts';
 import { IndexWriteError, type HnswParams, type Neighbor } from './vector-index.ts';
@@ -157,6 +158,11 @@ export class Library {
 
   // ---------------------------------------------------------------- reads
 
+  /** Paragraphs of stored articles addressed to an AI: which chunks to withhold from the model, and the list for `check`. */
+  get instructionFindings(): InstructionFindingsReader {
+    return this.catalog.findings;
+  }
+
   /** Feed subscriptions and their items, read-only (changes go through LibraryWriter.feeds). */
   get feeds(): FeedReader {
     return this.catalog.feeds;
@@ -259,6 +265,7 @@ export class Library {
         this.catchUp();
         const edits = (this.edits ??= new CatalogWriter(this.catalog));
         this.fingerprintOnce(edits);
+        this.findInstructionsOnce(edits);
         const writer = new LibraryWriter({ catalog: this.catalog, edits, replica: this.replica, filters: this.filters });
         try {
           const result = await work(writer);
@@ -299,6 +306,13 @@ export class Library {
     const started = performance.now();
     const count = edits.backfillFingerprints();
     if (count > 0) this.logger.info({ articles: count, ms: Math.round(performance.now() - started) }, 'fingerprinted stored articles for duplicate detection');
+  }
+
+  /** Articles stored before the current instruction detector are read by it in the first write. */
+  private findInstructionsOnce(edits: CatalogWriter): void {
+    const started = performance.now();
+    const count = edits.refreshInstructionFindings();
+    if (count > 0) this.logger.info({ articles: count, ms: Math.round(performance.now() - started) }, 'looked for text addressed to an AI in the stored articles');
   }
 
   pendingChunks(limit: number): PendingChunk[] {

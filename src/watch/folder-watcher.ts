@@ -275,7 +275,8 @@ async function filesAt(p: string, root: string): Promise<Map<string, Look> | nul
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const childPath = path.join(p, entry.name);
-    // Links to files are followed (as the start-up sync does); links to folders are not (they could loop).
+    // Links to files are passed on, for the sync to read or refuse as FOLLOW_SYMLINKS says (a refusal is
+    // reported); links to folders are not followed (they could loop).
     if (entry.isSymbolicLink() && !(await lookAt(childPath))) continue;
     const child = await filesAt(childPath, root);
     if (child) for (const [file, look] of child) out.set(file, look);

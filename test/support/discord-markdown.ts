@@ -24,6 +24,17 @@ export function maskedLinks(text: string): { label: string; url: string }[] {
   return links;
 }
 
+const MASKED_LINK = /\[((?:[^[\]]|\[[^[\]]*\])*)\]\(\s*<?([^\s)>]*)>?[^)]*\)/g;
+
+/**
+ * Addresses Discord would link outside masked links: a scheme and "//" anywhere, even glued to a word
+ * ("xhttps://…"), and <scheme:/…> in angle brackets. Discord links nothing without a scheme.
+ */
+export function bareLinks(text: string): string[] {
+  const outsideMasked = activeMarkup(text).replace(MASKED_LINK, ' ');
+  return [...outsideMasked.matchAll(/[a-z][a-z0-9+.-]*:\/\/[^\s<]+|<[^: >]+:\/[^ >]+>/gi)].map((m) => m[0]);
+}
+
 /** Mentions and other references Discord would resolve: users, roles, channels, commands, @everyone. */
 export function mentions(text: string): string[] {
   const active = activeMarkup(text);
