@@ -119,8 +119,10 @@ export class CatalogWriter {
    * - a changed version of a stored article replaces its text (old chunks, keyword rows and vectors
    *   gone), keeping the first publication date and recording when it changed: `updated`;
    * - a new story, or a changed alias, is compared with the collection's stored bodies: the same
-   *   words, or a near-duplicate (shingle Jaccard ≥ NEAR_DUPLICATE_THRESHOLD), is the same story
-   *   (`duplicate`): the newer version is cited under its id, the other id becomes an alias;
+   *   words, or a near-duplicate (shingle Jaccard ≥ NEAR_DUPLICATE_THRESHOLD) whose facts agree
+   *   (same-story.ts), is the same story (`duplicate`): the newer version is cited under its id
+   *   unless it lacks a fact the other holds (then the fuller one stays cited), the other id
+   *   becomes an alias;
    * - otherwise it is `added` (`updated` for an alias that no longer matches its story).
    * `chunks` are the incoming version's; they are stored only when its text becomes the cited one.
    */
@@ -149,7 +151,7 @@ export class CatalogWriter {
       if (previous) sources.delete(collection, article.id); // a changed alias is matched afresh
       const firstSeen = previous?.firstSeen ?? now;
       const print = fingerprint(article.body);
-      const match = this.catalog.findDuplicate(collection, article.body, print);
+      const match = this.catalog.findDuplicate(collection, article, print);
       if (!match) {
         const changes = this.rows.write(collection, article, { published: article.published ?? null, updated: firstUpdated(article) }, chunks, null, print);
         sources.upsert(sourceRow(collection, article, article.id, null, firstSeen, now));
@@ -157,17 +159,19 @@ export class CatalogWriter {
       }
       const stored = match.row;
       const cited = sources.get(collection, stored.id);
-      if (!incomingIsNewer(article, cited?.version ?? stored)) {
+      const newer = incomingIsNewer(article, cited?.version ?? stored);
+      // Cited from now on: the newer version, unless that would lose a fact only the other holds.
+      if (!match.incomingCovers || (match.storedCovers && !newer)) {
         sources.upsert(sourceRow(collection, article, stored.id, article.body, firstSeen, now));
         // Nothing to search changed, but the story's sources did: readers listing them look again.
         this.changes.bump();
         return { outcome: 'duplicate', articleId: stored.id, duplicateOf: stored.id, changes: null };
       }
-      // The incoming version is the newer: it is cited from now on, under its own id.
+      // The incoming version is cited from now on, under its own id.
       if (cited) sources.setVersionBody(collection, stored.id, this.catalog.bodyRow(stored.key)?.body ?? null);
       const published = earliest(stored.published, article.published);
       const when = versionDate(article);
-      const updated = match.sameWords ? stored.updated : isLater(when, published) ? when : now;
+      const updated = match.sameWords || !newer ? stored.updated : isLater(when, published) ? when : now;
       const changes = this.rows.write(collection, article, { published, updated }, chunks, stored, print);
       sources.repoint(collection, stored.id, article.id);
       sources.upsert(sourceRow(collection, article, article.id, null, firstSeen, now));

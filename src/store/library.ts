@@ -177,11 +177,11 @@ export class Library {
   }
 
   /**
-   * The stored article of `collection` that tells the same story as `body` (identical words, or a
-   * near-duplicate: shingle Jaccard ≥ NEAR_DUPLICATE_THRESHOLD), with their similarity; null if none.
+   * The stored article of `collection` that tells the same story as `body` under `title` (identical
+   * words, or a near-duplicate whose facts agree: store/same-story.ts), with their similarity; null if none.
    */
-  duplicateOf(collection: string, body: string): { articleId: string; similarity: number } | null {
-    return this.catalog.duplicateOf(collection, body);
+  duplicateOf(collection: string, body: string, title = ''): { articleId: string; similarity: number } | null {
+    return this.catalog.duplicateOf(collection, body, title);
   }
 
   /** Every source of a collection: the id it gives, where it came from, and the article it resolves to. */
