@@ -370,3 +370,31 @@ test('story facts: figures, dates and names inside sentences; a wire dateline is
   assert.equal(sameStory(a as StoryFacts, b as StoryFacts).same, false);
   assert.ok(jaccard(shingles(councilStory(1).body), shingles(councilStory(2).body)) >= NEAR_DUPLICATE_THRESHOLD, 'the wording alone would have merged them');
 });
+
+test('a library that merged templated stories on shared wording alone gets them back apart at the next read of their sources', async () => {
+  const dir = articlesDir();
+  const [kept, lost] = [councilStory(5), councilStory(6)];
+  for (const s of [kept, lost]) fs.writeFileSync(path.join(dir, `${s.id}.md`), storyMarkdown(s));
+  const app = await createTestApp({}, dir);
+  try {
+    // What the earlier rule left: `lost` an alias of `kept`, its text kept with its source only.
+    const db = new Database(path.join(app.dataDir, 'library.sqlite'));
+    db.prepare("UPDATE article_sources SET article_id = ?, version = json_set(version, '$.body', ?) WHERE source_id = ?").run(kept.id, lost.body, lost.id);
+    db.close();
+    await app.library.write(async (w) => w.removeArticle(SHARED_COLLECTION, lost.id));
+    const again = new Database(path.join(app.dataDir, 'library.sqlite'));
+    again.exec("DELETE FROM meta WHERE key = 'merges_checked'");
+    again.close();
+    const search = (code: string) => app.library.keywordSearch(toFtsQuery(code) ?? '', 5, { collections: shared }).length;
+    assert.equal(search(lost.code), 0, 'the merged story is not searchable');
+    assert.equal(app.library.getArticle(SHARED_COLLECTION, lost.id)?.id, kept.id);
+
+    const synced = await syncArticlesDir(app);
+    assert.deepEqual([synced?.updated, synced?.unchanged, synced?.duplicates], [1, 1, 0]);
+    assert.ok(search(lost.code) > 0);
+    assert.equal(app.library.getArticle(SHARED_COLLECTION, lost.id)?.id, lost.id);
+    assert.deepEqual(app.library.getArticle(SHARED_COLLECTION, kept.id)?.sources.map((s) => s.id), [kept.id]);
+  } finally {
+    app.close();
+  }
+});

@@ -9,6 +9,7 @@ import { CatalogWriter } from './catalog-writer.ts';
 import { Catalog, type ChunkRecord, type PendingChunk } from './catalog.ts';
 import type { FeedReader } from './feed-tables.ts';
 import { IndexReplica } from './index-replica.ts';
+import { recheckMergesOnce } from './merge-recheck.ts';
 import { canWrite, isDiskFullError, isReadOnlyError } from './sqlite-file.ts';
 import type { SearchFilter, StoredArticle } from './types.ts';
 import { IndexWriteError, type HnswParams, type Neighbor } from './vector-index.ts';
@@ -295,6 +296,8 @@ export class Library {
 
   /** Articles stored before duplicate detection existed get their fingerprints in the first write. */
   private fingerprintOnce(edits: CatalogWriter): void {
+    const unmerged = recheckMergesOnce(this.catalog.db);
+    if (unmerged) this.logger.warn({ sources: unmerged }, 'stories merged on shared wording alone are stored apart when their sources are next read');
     if (edits.fingerprintsCurrent()) return;
     const started = performance.now();
     const count = edits.backfillFingerprints();
