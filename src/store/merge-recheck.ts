@@ -51,7 +51,7 @@ export function recheckMergesOnce(db: Database.Database): number | null {
     );
     let marked = 0;
     for (const alias of aliases) {
-      if (alias.body === null || alias.content_hash.startsWith(RECHECK) || stillMerged(alias)) continue;
+      if (alias.body === null || alias.content_hash.startsWith(RECHECK) || stillMerged(alias, alias.body)) continue;
       markSource.run(`${RECHECK}${alias.content_hash}`, alias.collection, alias.source_id);
       markItems.run(RECHECK, alias.source_id, alias.collection);
       forgetValidators.run(alias.collection, alias.source_id);
@@ -63,8 +63,8 @@ export function recheckMergesOnce(db: Database.Database): number | null {
 }
 
 /** The same words, or the same story whose cited text holds every fact of the alias. */
-function stillMerged(alias: AliasRow & { body: string }): boolean {
-  if (fingerprint(alias.body).textHash === fingerprint(alias.cited_body).textHash) return true;
-  const match = sameStory(storyFacts(alias.cited_title, alias.cited_body), storyFacts(alias.title, alias.body));
+function stillMerged(alias: AliasRow, body: string): boolean {
+  if (fingerprint(body).textHash === fingerprint(alias.cited_body).textHash) return true;
+  const match = sameStory(storyFacts(alias.cited_title, alias.cited_body), storyFacts(alias.title, body));
   return match.same && match.aCoversB;
 }
