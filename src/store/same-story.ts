@@ -1,5 +1,5 @@
 import { jaccard, NEAR_DUPLICATE_THRESHOLD, shingles, type Fingerprint } from '../text/near-duplicate.ts';
-import { sameStory, storyFacts, type StoryFacts } from '../text/story-facts.ts';
+import { sameStory, storyFacts } from '../text/story-facts.ts';
 import type { ArticleRow } from './article-rows.ts';
 import type { ArticleSources } from './article-sources.ts';
 
@@ -9,6 +9,12 @@ import type { ArticleSources } from './article-sources.ts';
  * be the same story (text/story-facts.ts: its facts agree, it opens alike), not a template
  * filled in again.
  */
+
+/**
+ * Near-duplicates whose facts are compared, the most similar first. Among templated stories every
+ * candidate clears the wording threshold; the copy of a story is among the closest few.
+ */
+const MAX_FACT_CHECKS = 8;
 
 /** A stored story the incoming version repeats, and whose facts hold whose. */
 export interface DuplicateMatch {
@@ -41,19 +47,21 @@ export function findSameStory(
     const row = stored.rowByKey(key);
     if (row?.collection === collection) return { row, sameWords: true, similarity: 1, incomingCovers: true, storedCovers: true };
   }
-  let best: DuplicateMatch | null = null;
-  let incomingShingles: Set<number> | null = null;
-  let incomingFacts: StoryFacts | null = null;
+  // Exact similarity of every candidate first (cheap); facts only for the most similar.
+  const incomingShingles = shingles(incoming.body);
+  const similar: { row: ArticleRow; body: string; score: number }[] = [];
   for (const key of near) {
     const row = stored.rowByKey(key);
     const body = stored.bodyRow(key)?.body;
     if (!row || row.collection !== collection || body === undefined) continue;
-    incomingShingles ??= shingles(incoming.body);
     const score = jaccard(incomingShingles, shingles(body));
-    if (score < NEAR_DUPLICATE_THRESHOLD || (best && score <= best.similarity)) continue;
-    incomingFacts ??= storyFacts(incoming.title, incoming.body);
-    const match = sameStory(incomingFacts, storyFacts(row.title, body));
-    if (match.same) best = { row, sameWords: false, similarity: score, incomingCovers: match.aCoversB, storedCovers: match.bCoversA };
+    if (score >= NEAR_DUPLICATE_THRESHOLD) similar.push({ row, body, score });
   }
-  return best;
+  if (similar.length === 0) return null;
+  const incomingFacts = storyFacts(incoming.title, incoming.body);
+  for (const { row, body, score } of similar.sort((a, b) => b.score - a.score).slice(0, MAX_FACT_CHECKS)) {
+    const match = sameStory(incomingFacts, storyFacts(row.title, body));
+    if (match.same) return { row, sameWords: false, similarity: score, incomingCovers: match.aCoversB, storedCovers: match.bCoversA };
+  }
+  return null;
 }
