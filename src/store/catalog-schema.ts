@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from '../log.ts';
 import { migrateLiveArchive } from './article-sources.ts';
-import { FEEDS_SCHEMA } from './feed-tables.ts';
+import { FEEDS_SCHEMA, migrateFeedTables } from './feed-tables.ts';
 import { openSqliteFile } from './sqlite-file.ts';
 
 /*
@@ -69,5 +69,6 @@ export function openCatalogDatabase(file: string, options: { readonly?: boolean;
   migrateLiveArchive(db);
   // Feed subscriptions and their items (src/feeds).
   db.exec(FEEDS_SCHEMA);
+  migrateFeedTables(db);
   return db;
 }
