@@ -4,7 +4,7 @@ import type { ChunkingOptions } from '../ingest.ts';
 import type { Logger } from '../log.ts';
 import { fetchMessages } from '../messages.ts';
 import type { AddressPolicy } from '../net/address-policy.ts';
-import { fetchSafely, type FetchOptions, type FetchResult, type Resolver } from '../net/safe-fetch.ts';
+import { fetchSafely, type FetchFailure, type FetchOptions, type FetchResult, type Resolver } from '../net/safe-fetch.ts';
 import type { FeedRecord } from '../store/feed-tables.ts';
 import type { Library } from '../store/library.ts';
 import { nextAttemptAfter } from './backoff.ts';
@@ -58,7 +58,16 @@ export interface PassContext {
   now: () => Date;
 }
 
-export type Fetcher = (url: string, headers: Record<string, string>, extra?: { accept?: FetchOptions['accept']; signal?: AbortSignal }) => Promise<FetchResult>;
+export interface FetchExtra {
+  accept?: FetchOptions['accept'];
+  signal?: AbortSignal;
+  /** Asked once the request has its turn (within the host limit): a refusal is returned instead of asking. */
+  gate?: () => FetchFailure | null;
+  /** Sees the answer before the host's turn passes on (so the next request's gate knows of it). */
+  settle?: (result: FetchResult) => FetchResult;
+}
+
+export type Fetcher = (url: string, headers: Record<string, string>, extra?: FetchExtra) => Promise<FetchResult>;
 
 /** Fetches through the network boundary, within the host limit, counting requests and bytes into `result`. */
 export function countedFetch(result: FeedSyncResult, context: PassContext): Fetcher {
@@ -66,6 +75,8 @@ export function countedFetch(result: FeedSyncResult, context: PassContext): Fetc
   return (url, headers, extra = {}) => {
     const signal = extra.signal ?? context.budget.signal;
     return context.hosts.run(url, async () => {
+      const refused = extra.gate?.();
+      if (refused) return refused;
       if (signal.aborted) return { ok: false, kind: 'aborted', message: fetchMessages.aborted(url) };
       result.requests++;
       const fetched = await fetchSafely(url, {
@@ -78,7 +89,7 @@ export function countedFetch(result: FeedSyncResult, context: PassContext): Fetc
         ...(options.resolve ? { resolve: options.resolve } : {}),
       });
       if (fetched.ok) result.bytes += fetched.body.length;
-      return fetched;
+      return extra.settle ? extra.settle(fetched) : fetched;
     });
   };
 }
@@ -90,10 +101,9 @@ export function countedFetch(result: FeedSyncResult, context: PassContext): Fetc
 export function pageFetcher(fetch: Fetcher, budget: PassBudget): (url: string, headers: Record<string, string>) => Promise<FetchResult> {
   const pages = budget.forFeedPages();
   return async (url, headers) => {
-    const refused = budget.refusal(url, pages.spent());
-    if (refused) return refused;
-    const fetched = await fetch(url, headers, { accept: STORY_PAGE_TYPES, signal: pages.signal });
-    return budget.answered(url, fetched, pages.spent());
+    const gate = () => budget.refusal(url, pages.spent());
+    const settle = (fetched: FetchResult) => budget.answered(url, fetched, pages.spent());
+    return fetch(url, headers, { accept: STORY_PAGE_TYPES, signal: pages.signal, gate, settle });
   };
 }
 
