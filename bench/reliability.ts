@@ -28,6 +28,7 @@ import { articleVectors, paragraphChunks, seededVectors, syntheticArticle } from
 import { proseArticle, proseMarkdown } from './prose.ts';
 import { BENCH_DIR, machineLine, progress, writeResultsSection } from './results.ts';
 import { killBotMidAnswer } from './reliability-bot.ts';
+import { hangingPages } from './reliability-feeds.ts';
 import { ms, table } from './stats.ts';
 
 const ROOT = path.dirname(BENCH_DIR);
@@ -694,6 +695,7 @@ const SCENARIOS: Scenario[] = [
   { key: 'full-disk', run: fullDisk },
   { key: 'read-only', run: readOnly },
   { key: 'verify-cost', run: verificationCost },
+  { key: 'hanging-pages', run: (work) => hangingPages(ROOT, (name) => tempDir(work, name)) },
 ];
 
 async function main(): Promise<void> {

@@ -749,8 +749,6 @@ export const feedText = {
   unusableLink: (item: { title?: string; guid?: string }, link: string) =>
     `${itemLabel(item)}: its link "${truncate(link, 80)}" is not a web page address (http or https), and the feed does not carry the story itself; not stored`,
   // A pass's time budgets (src/feeds/budget.ts): pages not read are failed items, retried next pass.
-  hostNotAnswering: (host: string, timeouts: number) =>
-    `not asked: ${host} left ${howMany(timeouts, 'story page')} in a row unanswered in this sync, so it is asked for more at the next`,
   pageBudgetSpent: (url: string, ms: number) => `${url} was not read: this feed’s story pages had ${formatSeconds(ms)} in this sync, and the time ran out`,
   passBudgetSpent: (url: string, ms: number) => `${url} was not read: the sync had ${formatSeconds(ms)} for every feed, and the time ran out`,
   passOutOfTime: (ms: number) => `not synced: the sync’s ${formatSeconds(ms)} ran out before this feed’s turn; it goes first at the next sync`,

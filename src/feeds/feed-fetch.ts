@@ -65,6 +65,8 @@ export interface FetchExtra {
   gate?: () => FetchFailure | null;
   /** Sees the answer before the host's turn passes on (so the next request's gate knows of it). */
   settle?: (result: FetchResult) => FetchResult;
+  /** The request's own limit, asked once it has its turn (default: the sync's). */
+  timeoutMs?: (timeoutMs: number) => number;
 }
 
 export type Fetcher = (url: string, headers: Record<string, string>, extra?: FetchExtra) => Promise<FetchResult>;
@@ -79,9 +81,10 @@ export function countedFetch(result: FeedSyncResult, context: PassContext): Fetc
       if (refused) return refused;
       if (signal.aborted) return { ok: false, kind: 'aborted', message: fetchMessages.aborted(url) };
       result.requests++;
+      const timeoutMs = options.timeoutMs ?? FEED_REQUEST_TIMEOUT_MS;
       const fetched = await fetchSafely(url, {
         policy: options.policy,
-        timeoutMs: options.timeoutMs ?? FEED_REQUEST_TIMEOUT_MS,
+        timeoutMs: extra.timeoutMs ? extra.timeoutMs(timeoutMs) : timeoutMs,
         maxBytes: options.maxBytes,
         headers,
         signal,
@@ -96,14 +99,15 @@ export function countedFetch(result: FeedSyncResult, context: PassContext): Fetc
 
 /**
  * Fetches one feed's story pages within the feed's page budget: a page is not asked once the
- * budget is spent or its host stopped answering in this pass, and one cut off by the budget says so.
+ * budget is spent, and one cut off by it says so; a host that stopped answering gets a short wait.
  */
 export function pageFetcher(fetch: Fetcher, budget: PassBudget): (url: string, headers: Record<string, string>) => Promise<FetchResult> {
   const pages = budget.forFeedPages();
   return async (url, headers) => {
     const gate = () => budget.refusal(url, pages.spent());
     const settle = (fetched: FetchResult) => budget.answered(url, fetched, pages.spent());
-    return fetch(url, headers, { accept: STORY_PAGE_TYPES, signal: pages.signal, gate, settle });
+    const timeoutMs = (ms: number) => budget.timeoutFor(url, ms);
+    return fetch(url, headers, { accept: STORY_PAGE_TYPES, signal: pages.signal, gate, settle, timeoutMs });
   };
 }
 
