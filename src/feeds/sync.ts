@@ -50,8 +50,11 @@ export async function syncFeeds(deps: FeedSyncDeps, options: FeedSyncOptions): P
     now: options.now ?? (() => new Date()),
   };
   const feeds = options.feeds ?? deps.library.feeds.list();
-  // The feeds synced longest ago go first: when a pass runs out of time, the next one starts with those it left.
-  const order = feeds.map((feed, index) => ({ feed, index })).sort((a, b) => (a.feed.lastSuccessAt ?? '').localeCompare(b.feed.lastSuccessAt ?? ''));
+  // The feeds synced longest ago go first: when a pass runs out of time, the next one starts with
+  // those it left. A success recorded "in the future" (the clock ran ahead) counts as now.
+  const nowIso = context.now().toISOString();
+  const lastSynced = (feed: FeedRecord) => (feed.lastSuccessAt === null ? '' : feed.lastSuccessAt < nowIso ? feed.lastSuccessAt : nowIso);
+  const order = feeds.map((feed, index) => ({ feed, index })).sort((a, b) => lastSynced(a.feed).localeCompare(lastSynced(b.feed)));
   const results = new Array<FeedSyncResult>(feeds.length);
   await mapWithLimit(order, FEEDS_AT_ONCE, async ({ feed, index }) => void (results[index] = await syncFeed(feed, context)));
   return totalReport(results, (performance.now() - started) / 1000);
