@@ -36,7 +36,7 @@ function story(slug: string, title: string, paragraphs: string[], extra: Partial
   return { slug, title, author: 'Ann Reporter', paragraphs, ...extra };
 }
 
-async function sync(app: TestApp, options: RunFeedSyncOptions & { pageBudgetMs?: number; passBudgetMs?: number } = {}): Promise<FeedSyncReport> {
+async function sync(app: TestApp, options: RunFeedSyncOptions = {}): Promise<FeedSyncReport> {
   const run = await runFeedSync(app, options);
   assert.ok(run.ran, 'no other sync holds the lock');
   return run.report;
