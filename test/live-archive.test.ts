@@ -398,3 +398,36 @@ test('a library that merged templated stories on shared wording alone gets them 
     app.close();
   }
 });
+
+test('removing the cited version hands the story to a remaining version that holds the others’ facts, not merely the newest', async () => {
+  const library = Library.open({ dataDir: articlesDir(), hnsw: { m: 16, efConstruction: 100, efSearch: 50 } });
+  const put = (id: string, paragraphs: string[], published: string) =>
+    library.write(async (w) => {
+      const article = syntheticArticle(id, paragraphs, { title: 'Ferry levy set', published });
+      return w.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, []), null);
+    });
+  try {
+    const full = [
+      'The harbour board set the ferry levy at 2.40 dollars a crossing on Monday.',
+      'Board chair Mira Castell said the money would pay for a new landing stage at Alder Pier.',
+      'The levy starts on June 1 and will be reviewed after 12 months by the Eastmoor council.',
+    ];
+    assert.equal(await put('wire', full, '2026-03-02T08:00:00Z'), 'added');
+    // A newer copy with the last paragraph cut: merged, the fuller wire story stays cited.
+    assert.equal(await put('trimmed', full.slice(0, 2), '2026-03-02T12:00:00Z'), 'duplicate');
+    // A copy with a paragraph of its own: it holds every fact of the others, so it is cited.
+    assert.equal(await put('local', [...full, 'The Gazette asked passengers what they thought.'], '2026-03-02T10:00:00Z'), 'duplicate');
+    assert.equal(library.getArticle(SHARED_COLLECTION, 'wire')?.id, 'local');
+
+    // The cited copy goes: the wire story (all the facts left) takes its place, not the newer trimmed one.
+    await library.write(async (w) => {
+      const plan = w.planSourceRemoval(SHARED_COLLECTION, 'local');
+      assert.equal(plan.kind, 'promote');
+      if (plan.kind === 'promote') w.promoteSource(SHARED_COLLECTION, 'local', plan.next, paragraphChunks(plan.next, []), null);
+    });
+    assert.equal(library.getArticle(SHARED_COLLECTION, 'trimmed')?.id, 'wire');
+    assert.ok(library.keywordSearch(toFtsQuery('Eastmoor council') ?? '', 5, { collections: shared }).length > 0, 'the trimmed paragraph is still found');
+  } finally {
+    library.close();
+  }
+});

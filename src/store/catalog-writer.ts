@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Article } from '../articles/article.ts';
 import { FINGERPRINT_VERSION, fingerprint } from '../text/near-duplicate.ts';
+import { sameStory, storyFacts, type StoryFacts } from '../text/story-facts.ts';
 import { ArticleSources, type SourceRow, type SourceVersion } from './article-sources.ts';
 import { ArticleRowWriter, type ChunkChanges, type EmbeddedChunk } from './article-rows.ts';
 import { embeddingToBlob, ChangeLog } from './change-log.ts';
@@ -62,6 +63,12 @@ function articleOfVersion(row: SourceRow, body: string): Article {
   if (v.byline !== null) article.byline = v.byline;
   if (v.section !== null) article.section = v.section;
   return article;
+}
+
+/** The versions whose facts hold every other version's: citing one of them loses nothing. */
+function fullestVersions<T extends { title: string; body: string; s: SourceRow }>(versions: readonly T[]): SourceRow[] {
+  const facts = versions.map((v) => storyFacts(v.title, v.body));
+  return versions.filter((_, i) => facts.every((other, k) => k === i || sameStory(facts[i] as StoryFacts, other).aCoversB)).map((v) => v.s);
 }
 
 /**
@@ -182,7 +189,8 @@ export class CatalogWriter {
   /**
    * What removing the source that gives `sourceId` would do (reads only): retract the article (its
    * only source), drop an alias (another version is cited), or hand the article to the newest
-   * remaining version (`promote`, whose chunks the caller computes before `promoteSource`).
+   * remaining version that holds the others' facts, else the newest (`promote`, whose chunks the
+   * caller computes before `promoteSource`).
    */
   planSourceRemoval(collection: string, sourceId: string): SourceRemoval {
     const row = this.catalog.articleRow(collection, sourceId);
@@ -191,7 +199,8 @@ export class CatalogWriter {
     const others = all.filter((s) => s.sourceId !== sourceId);
     if (others.length === 0 || !all.some((s) => s.sourceId === sourceId)) return { kind: 'retract', articleId: row.id };
     if (sourceId !== row.id) return { kind: 'alias', articleId: row.id };
-    const next = others.reduce((best, s) =>
+    const fullest = fullestVersions(others.map((s) => ({ s, title: s.version.title, body: s.version.body ?? '' })));
+    const next = (fullest.length > 0 ? fullest : others).reduce((best, s) =>
       isLater(versionDate(s.version), versionDate(best.version)) ||
       (!isLater(versionDate(best.version), versionDate(s.version)) && s.lastChanged > best.lastChanged)
         ? s
