@@ -29,6 +29,7 @@ import { proseArticle, proseMarkdown } from './prose.ts';
 import { BENCH_DIR, machineLine, progress, writeResultsSection } from './results.ts';
 import { killBotMidAnswer } from './reliability-bot.ts';
 import { symlinkInArticlesDir } from './reliability-symlink.ts';
+import { hangingPages } from './reliability-feeds.ts';
 import { ms, table } from './stats.ts';
 
 const ROOT = path.dirname(BENCH_DIR);
@@ -696,6 +697,7 @@ const SCENARIOS: Scenario[] = [
   { key: 'read-only', run: readOnly },
   { key: 'verify-cost', run: verificationCost },
   { key: 'symlink', run: (work) => symlinkInArticlesDir(ROOT, tempDir(work, 'symlink'), TINY_MODEL_ENV, HNSW) },
+  { key: 'hanging-pages', run: (work) => hangingPages(ROOT, (name) => tempDir(work, name)) },
 ];
 
 async function main(): Promise<void> {

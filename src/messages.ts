@@ -790,6 +790,19 @@ export const feedText = {
   noText: (item: { title?: string; link?: string; guid?: string }) => `${itemLabel(item)} carries no text and no link to its page; skipped`,
   itemWhere: (item: { title?: string; link?: string; guid?: string }) => (item.link ? item.link : itemLabel(item)),
   noTitleHint: 'the feed item has no title and neither has its page',
+  unusableLink: (item: { title?: string; guid?: string }, link: string) =>
+    `${itemLabel(item)}: its link "${truncate(link, 80)}" is not a web page address (http or https), and the feed does not carry the story itself; not stored`,
+  // A pass's time budgets (src/feeds/budget.ts): pages not read are failed items, retried next pass.
+  pageBudgetSpent: (url: string, ms: number) => `${url} was not read: this feed’s story pages had ${formatSeconds(ms)} in this sync, and the time ran out`,
+  passBudgetSpent: (url: string, ms: number) => `${url} was not read: the sync had ${formatSeconds(ms)} for every feed, and the time ran out`,
+  passOutOfTime: (ms: number) => `not synced: the sync’s ${formatSeconds(ms)} ran out before this feed’s turn; it goes first at the next sync`,
+  partlySynced: (feed: { url: string; title: string | null }, counts: string) =>
+    `! ${feedLabel(feed)}: ${counts}; the stories that failed are listed below and tried again at the next sync`,
+  pagesRechecked: (feed: { url: string; title: string | null }, counts: string) =>
+    `· ${feedLabel(feed)}: unchanged since the last sync; story pages due a check were asked again: ${counts}`,
+  summaryPartly: (s: { synced: number; partial: number; failedItems: number; failed: number; added: number; updated: number; requests: number; bytes: number; seconds: number }) =>
+    `feeds: ${s.synced} synced · ${s.partial} synced with ${howMany(s.failedItems, 'story', 'stories')} failed · ${s.failed} failed · added ${s.added} · updated ${s.updated} · ` +
+    `${howMany(s.requests, 'request')} · ${formatMegabytes(s.bytes)} · ${s.seconds.toFixed(1)} s`,
 } as const;
 
 /** Discord's /feeds, in its own words (editors read these, not operators). */

@@ -287,38 +287,68 @@ test('a feed carrying the whole story (content:encoded, Atom content) is used as
   }
 });
 
-test('an unchanged re-sync is one 304; without feed validators, story pages are re-asked hourly, conditionally, and answer 304', async (t) => {
+test('an unchanged re-sync is one 304; story pages are re-asked conditionally on a schedule by age (a 304 each), the feed 304 or not', async (t) => {
   const { app, site } = await setUp(t);
   for (let i = 0; i < 5; i++) site.publish(story(`story-${i}`, `Harbour story number ${i}`, [`Story ${i} says the tide turned at ${i} o'clock.`]));
   await followFeed(app, site.url('/rss.xml'), SHARED_COLLECTION);
-  const t0 = Date.now();
+  // An hour after the last story was published: every story is a few hours old, its page re-asked every 10 minutes.
+  const t0 = Date.parse(site.stories[0]?.published ?? '') + 3600_000;
   const at = (minutes: number) => () => new Date(t0 + minutes * 60_000);
   assert.equal(only(await sync(app, { now: at(0) })).added, 5);
 
   site.takeRequests();
-  const again = only(await sync(app, { now: at(10) }));
+  const again = only(await sync(app, { now: at(5) }));
   assert.equal(again.status, 'not_modified');
   const requests = site.takeRequests();
   assert.deepEqual(requests.map((r) => [r.path, r.status]), [['/rss.xml', 304]]);
   assert.ok(requests[0]?.headers['if-none-match'] && requests[0].headers['if-modified-since'], 'ETag and Last-Modified sent back');
 
-  // A feed without validators is read again, but its unchanged items cost nothing within the hour…
-  site.validators.feeds = false;
-  const withinTheHour = only(await sync(app, { now: at(20) }));
-  assert.deepEqual([withinTheHour.status, withinTheHour.unchanged, withinTheHour.requests], ['synced', 5, 1]);
-  assert.equal(storyRequests(site).length, 0);
-  // …and one conditional request per story page after it: each answers 304, nothing is parsed or stored again.
-  const afterAnHour = only(await sync(app, { now: at(70) }));
-  assert.deepEqual([afterAnHour.added, afterAnHour.updated, afterAnHour.unchanged, afterAnHour.requests], [0, 0, 5, 6]);
+  // Ten minutes on, the feed still answers 304, and each story page is asked again, conditionally: a 304 each.
+  const due = only(await sync(app, { now: at(15) }));
+  assert.deepEqual([due.status, due.added, due.updated, due.unchanged, due.requests], ['not_modified', 0, 0, 5, 6]);
   const pages = storyRequests(site);
   assert.equal(pages.length, 5);
   assert.ok(pages.every((r) => r.status === 304 && r.headers['if-none-match']), 'every page answered 304 to a conditional request');
-  // A correction made on the page alone comes in at the next hourly check.
-  site.correct('story-3', { paragraphs: ["Story 3 says the tide turned at 3 o'clock.", 'Correction: the harbour master confirmed the time.'] });
-  assert.equal(only(await sync(app, { now: at(100) })).updated, 0, 'the feed’s teaser did not change');
-  const corrected = only(await sync(app, { now: at(140) }));
-  assert.equal(corrected.updated, 1);
-  assert.match(app.library.getBody(SHARED_COLLECTION, '127-0-0-1-stories-story-3') ?? '', /Correction: the harbour master confirmed the time\./);
+
+  // Older stories are asked less often: at three days old, every three hours.
+  assert.equal(only(await sync(app, { now: at(3 * 24 * 60) })).requests, 6);
+  site.takeRequests();
+  assert.equal(only(await sync(app, { now: at(3 * 24 * 60 + 60) })).requests, 1, 'an hour on, not yet');
+  assert.equal(only(await sync(app, { now: at(3 * 24 * 60 + 240) })).requests, 6, 'four hours on, again');
+
+  // A feed without validators is read again, but its unchanged items cost nothing until their pages are due.
+  site.validators.feeds = false;
+  site.takeRequests();
+  const read = only(await sync(app, { now: at(3 * 24 * 60 + 250) }));
+  assert.deepEqual([read.status, read.unchanged, read.requests], ['synced', 5, 1]);
+  assert.equal(storyRequests(site).length, 0);
+});
+
+test('a correction made on the story page alone (same guid, same date, the feed unchanged: a 304) comes in at the next check: the old figure is never found again', async (t) => {
+  const { app, site } = await setUp(t);
+  site.publish(story('levy', 'Harbour levy set', ['The harbour board set its charges for the summer on Monday.', 'The mooring levy will be 4.80 dollars a night.']));
+  site.publish(story('tides', 'Tide tables out', ['The tide tables for April are out.']));
+  await followFeed(app, site.url('/rss.xml'), SHARED_COLLECTION);
+  const t0 = Date.parse(site.stories[0]?.published ?? '') + 600_000;
+  const at = (minutes: number) => () => new Date(t0 + minutes * 60_000);
+  assert.equal(only(await sync(app, { now: at(0) })).added, 2);
+  const id = '127-0-0-1-stories-levy';
+  const question = { question: 'What is the mooring levy a night?', collections: [SHARED_COLLECTION], asOf: '2026-03-10' };
+
+  // The CMS corrects the page: the figure and a correction line. The feed's item (guid, title, date, teaser) does not change.
+  site.correct('levy', { paragraphs: ['The harbour board set its charges for the summer on Monday.', 'The mooring levy will be 4.50 dollars a night.', 'Correction: an earlier version gave the levy as 4.80 dollars.'] });
+  site.takeRequests();
+  const corrected = only(await sync(app, { now: at(30) }));
+  assert.equal(site.requests.find((r) => r.path === '/rss.xml')?.status, 304, 'the feed did not change');
+  assert.deepEqual([corrected.status, corrected.updated, corrected.unchanged], ['not_modified', 1, 1]);
+  assert.match(app.library.getBody(SHARED_COLLECTION, id) ?? '', /levy will be 4\.50 dollars a night\.\n\nCorrection:/);
+  assert.ok(app.library.getArticle(SHARED_COLLECTION, id)?.updated, 'recorded as updated');
+  const chunks = app.library.chunksOfArticle(SHARED_COLLECTION, id);
+  assert.ok(chunks.every((c) => !c.text.includes('will be 4.80')), 'no chunk of the superseded text is left to find or cite');
+  const answer = await app.answerer.ask(question);
+  assert.ok(answer.citations.some((c) => c.excerpt.includes('4.50 dollars')), renderAnswer(answer));
+  assert.ok(answer.citations.every((c) => !c.excerpt.includes('will be 4.80')), renderAnswer(answer));
+  assert.match(resultLine(corrected), /^· “The Harbour Gazette” \(.*\): unchanged since the last sync; story pages due a check were asked again: added 0 · updated 1 · unchanged 1 · failed 0/);
 });
 
 test('requests to one host are at most 2 at a time across every feed of a sync', async (t) => {

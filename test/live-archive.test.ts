@@ -14,8 +14,10 @@ import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { syncArticlesDir } from '../src/sync.ts';
 import { estimatedJaccard, fingerprint, jaccard, NEAR_DUPLICATE_THRESHOLD, shingles } from '../src/text/near-duplicate.ts';
+import { sameStory, storyFacts, type StoryFacts } from '../src/text/story-facts.ts';
 import { ROOT, createTestApp } from './support/app.ts';
 import { paragraphChunks, syntheticArticle } from './support/synthetic.ts';
+import { councilStory, storyMarkdown } from './support/templated-stories.ts';
 
 /*
  * Updates, corrections and duplicates through the real ingest path (tiny embedding model, real
@@ -292,4 +294,140 @@ test('the detector: identical words match whatever the punctuation and spacing; 
   assert.ok(Math.abs(estimatedJaccard(fingerprint(wire).minhash, fingerprint(copy).minhash) - similarity) < 0.15);
   const [closure, reopens] = ['kestrel-bridge-closure-announced.md', 'kestrel-bridge-reopens.md'].map((name) => fs.readFileSync(path.join(ROOT, 'articles', name), 'utf8').split('---')[2] ?? '');
   assert.ok(jaccard(shingles(closure ?? ''), shingles(reopens ?? '')) < 0.1);
+});
+
+test('forty templated council stories sharing boilerplate stay forty articles, in one batch or several: each code word finds its own story', async () => {
+  const dir = articlesDir();
+  const write = (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const s = councilStory(i);
+      fs.writeFileSync(path.join(dir, `${s.id}.md`), storyMarkdown(s));
+    }
+  };
+  write(0, 40);
+  const app = await createTestApp({}, dir);
+  try {
+    assert.equal(app.library.listArticles(shared).length, 40);
+    write(40, 61);
+    const second = await syncArticlesDir(app);
+    assert.deepEqual([second?.added, second?.duplicates], [21, 0], 'a later batch is compared with the stored stories, and none is the same');
+    for (let i = 0; i < 61; i++) {
+      const s = councilStory(i);
+      const hits = app.library.keywordSearch(toFtsQuery(s.code) ?? '', 10, { collections: shared });
+      const found = new Set(app.library.chunkRecords(hits.map((h) => h.chunkId)).map((c) => c.articleId));
+      assert.deepEqual([...found], [s.id], `${s.code} finds its own story`);
+    }
+    const answer = await app.answerer.ask({ question: `How much did the council approve under reference ${councilStory(17).code}?`, collections: shared });
+    assert.ok(answer.citations.some((c) => c.excerpt.includes(councilStory(17).amount)), renderAnswer(answer));
+  } finally {
+    app.close();
+  }
+});
+
+test('the same story is what a copy keeps: a new headline and a trimmed ending merge; another amount, date or name, or a dropped figure, do not lose a story', async () => {
+  const library = Library.open({ dataDir: articlesDir(), hnsw: { m: 16, efConstruction: 100, efSearch: 50 } });
+  const put = (id: string, paragraphs: string[], extra: Parameters<typeof syntheticArticle>[2] = {}) =>
+    library.write(async (w) => {
+      const article = syntheticArticle(id, paragraphs, extra);
+      return w.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, []), null);
+    });
+  try {
+    const original = councilStory(3);
+    const paragraphs = original.body.split('\n\n');
+    assert.equal(await put(original.id, paragraphs, { title: original.title, published: '2026-03-02' }), 'added');
+    // A wire copy: another headline, the last paragraph trimmed, published later: the same story, the newer cited.
+    assert.equal(await put('copy', paragraphs.slice(0, -1), { title: 'Harbour council money for project', published: '2026-03-03' }), 'duplicate');
+    assert.deepEqual(library.getArticle(SHARED_COLLECTION, original.id)?.sources.map((s) => s.id).sort(), ['copy', original.id].sort());
+    // …but the trimmed paragraph held names and figures the copy lacks: the fuller version stays cited, so they are still found.
+    assert.equal(library.getArticle(SHARED_COLLECTION, 'copy')?.id, original.id);
+    assert.equal(library.keywordSearch(toFtsQuery('Wexcombe bicycle') ?? '', 5, { collections: shared }).length, 1);
+
+    // The template filled in again: one fact changed is another story.
+    const lede = paragraphs[0] ?? '';
+    const variants: [string, string][] = [
+      ['another-amount', lede.replace(original.amount, '7.5 million dollars')],
+      ['another-date', lede.replace(original.date, 'September 30')],
+      ['another-ward', lede.replace(/ in \w+ on /, ' in Kingsbridge on ')],
+    ];
+    for (const [id, changed] of variants) {
+      assert.notEqual(changed, lede);
+      assert.equal(await put(id, [changed, ...paragraphs.slice(1)], { title: original.title, published: '2026-03-04' }), 'added', id);
+    }
+    assert.equal(library.listArticles(shared).length, 4);
+    assert.ok(library.keywordSearch(toFtsQuery('Kingsbridge') ?? '', 5, { collections: shared }).length > 0);
+  } finally {
+    library.close();
+  }
+});
+
+test('story facts: figures, dates and names inside sentences; a wire dateline is not part of the story', () => {
+  const facts = storyFacts('Any headline', 'LONDON (Wire) — The Alder Harbour council met on Tuesday. It approved 1,200 places, said Ines Okafor.\n\n“We are pleased,” she said in March.');
+  assert.deepEqual([...facts.facts.keys()].sort(), ['1200', 'alder', 'harbour', 'ines', 'march', 'okafor', 'tuesday']);
+  const wire = storyFacts('Harbour ferry operator orders two battery-electric vessels', fs.readFileSync(path.join(FIXTURES, 'ferry-wire.md'), 'utf8').split('---')[2] ?? '');
+  const copy = storyFacts('Eastmoor crossing to go electric as ferry firm buys two new ships', fs.readFileSync(path.join(FIXTURES, 'ferry-wire-republished.md'), 'utf8').split('---')[2] ?? '');
+  assert.deepEqual(sameStory(copy, wire), { same: true, aCoversB: true, bCoversA: false }, 'the republication adds a name and drops none');
+  const [a, b] = [councilStory(1), councilStory(2)].map((s) => storyFacts(s.title, s.body));
+  assert.equal(sameStory(a as StoryFacts, b as StoryFacts).same, false);
+  assert.ok(jaccard(shingles(councilStory(1).body), shingles(councilStory(2).body)) >= NEAR_DUPLICATE_THRESHOLD, 'the wording alone would have merged them');
+});
+
+test('a library that merged templated stories on shared wording alone gets them back apart at the next read of their sources', async () => {
+  const dir = articlesDir();
+  const [kept, lost] = [councilStory(5), councilStory(6)];
+  for (const s of [kept, lost]) fs.writeFileSync(path.join(dir, `${s.id}.md`), storyMarkdown(s));
+  const app = await createTestApp({}, dir);
+  try {
+    // What the earlier rule left: `lost` an alias of `kept`, its text kept with its source only.
+    const db = new Database(path.join(app.dataDir, 'library.sqlite'));
+    db.prepare("UPDATE article_sources SET article_id = ?, version = json_set(version, '$.body', ?) WHERE source_id = ?").run(kept.id, lost.body, lost.id);
+    db.close();
+    await app.library.write(async (w) => w.removeArticle(SHARED_COLLECTION, lost.id));
+    const again = new Database(path.join(app.dataDir, 'library.sqlite'));
+    again.exec("DELETE FROM meta WHERE key = 'merges_checked'");
+    again.close();
+    const search = (code: string) => app.library.keywordSearch(toFtsQuery(code) ?? '', 5, { collections: shared }).length;
+    assert.equal(search(lost.code), 0, 'the merged story is not searchable');
+    assert.equal(app.library.getArticle(SHARED_COLLECTION, lost.id)?.id, kept.id);
+
+    const synced = await syncArticlesDir(app);
+    assert.deepEqual([synced?.updated, synced?.unchanged, synced?.duplicates], [1, 1, 0]);
+    assert.ok(search(lost.code) > 0);
+    assert.equal(app.library.getArticle(SHARED_COLLECTION, lost.id)?.id, lost.id);
+    assert.deepEqual(app.library.getArticle(SHARED_COLLECTION, kept.id)?.sources.map((s) => s.id), [kept.id]);
+  } finally {
+    app.close();
+  }
+});
+
+test('removing the cited version hands the story to a remaining version that holds the others’ facts, not merely the newest', async () => {
+  const library = Library.open({ dataDir: articlesDir(), hnsw: { m: 16, efConstruction: 100, efSearch: 50 } });
+  const put = (id: string, paragraphs: string[], published: string) =>
+    library.write(async (w) => {
+      const article = syntheticArticle(id, paragraphs, { title: 'Ferry levy set', published });
+      return w.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, []), null);
+    });
+  try {
+    const full = [
+      'The harbour board set the ferry levy at 2.40 dollars a crossing on Monday.',
+      'Board chair Mira Castell said the money would pay for a new landing stage at Alder Pier.',
+      'The levy starts on June 1 and will be reviewed after 12 months by the Eastmoor council.',
+    ];
+    assert.equal(await put('wire', full, '2026-03-02T08:00:00Z'), 'added');
+    // A newer copy with the last paragraph cut: merged, the fuller wire story stays cited.
+    assert.equal(await put('trimmed', full.slice(0, 2), '2026-03-02T12:00:00Z'), 'duplicate');
+    // A copy with a paragraph of its own: it holds every fact of the others, so it is cited.
+    assert.equal(await put('local', [...full, 'The Gazette asked passengers what they thought.'], '2026-03-02T10:00:00Z'), 'duplicate');
+    assert.equal(library.getArticle(SHARED_COLLECTION, 'wire')?.id, 'local');
+
+    // The cited copy goes: the wire story (all the facts left) takes its place, not the newer trimmed one.
+    await library.write(async (w) => {
+      const plan = w.planSourceRemoval(SHARED_COLLECTION, 'local');
+      assert.equal(plan.kind, 'promote');
+      if (plan.kind === 'promote') w.promoteSource(SHARED_COLLECTION, 'local', plan.next, paragraphChunks(plan.next, []), null);
+    });
+    assert.equal(library.getArticle(SHARED_COLLECTION, 'trimmed')?.id, 'wire');
+    assert.ok(library.keywordSearch(toFtsQuery('Eastmoor council') ?? '', 5, { collections: shared }).length > 0, 'the trimmed paragraph is still found');
+  } finally {
+    library.close();
+  }
 });

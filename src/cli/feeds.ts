@@ -2,6 +2,8 @@ import type { App } from '../app.ts';
 import { UserError } from '../errors.ts';
 import { runFeedSync } from '../feeds/run-sync.ts';
 import { findFeed, followFeed, unfollowFeed } from '../feeds/subscriptions.ts';
+import { effectiveNextAttempt } from '../feeds/backoff.ts';
+import { fullySynced } from '../feeds/sync-report.ts';
 import type { FeedSyncReport, FeedSyncResult } from '../feeds/sync.ts';
 import { cliText, feedText } from '../messages.ts';
 import type { FeedRecord } from '../store/feed-tables.ts';
@@ -38,7 +40,7 @@ export const feedsCommand = defineCommand({
   notes: [
     'add fetches the feed once to check it and read its title; its stories come in with the next sync.',
     'remove keeps the articles the feed brought in (retract one with `newsroom forget`).',
-    'sync prints a line per feed; a feed that failed gets its line on stderr. Exit status 1 when any failed.',
+    'sync prints a line per feed; a feed that failed, or whose stories did not all come in, gets its line on stderr. Exit status 1 when any failed.',
     'The running bot and the console sync every FEED_POLL_SECONDS (600 by default); a sync never runs twice at once.',
   ],
   run: async (ctx, { values, positionals }) => {
@@ -92,22 +94,23 @@ async function sync(app: App, json: boolean): Promise<number> {
   }
   const { report } = run;
   for (const feed of report.feeds) {
-    if (feed.status === 'failed' || feed.status === 'waiting') process.stderr.write(`${resultLine(feed)}\n`);
+    if (!fullySynced(feed)) process.stderr.write(`${resultLine(feed)}\n`);
     else if (!json) print(resultLine(feed));
     if (!json) for (const line of details(feed)) print(`  ${line}`);
   }
   if (json) printJson(syncJson(report));
-  else print(feedText.summary(report));
-  return report.failed > 0 ? 1 : 0;
+  else print(report.partial > 0 ? feedText.summaryPartly(report) : feedText.summary(report));
+  return report.failed > 0 || report.partial > 0 ? 1 : 0;
 }
 
 /** The feed's line in a sync report: ✓ synced, · unchanged, ✗ failed or still waiting after failures. */
 export function resultLine(feed: FeedSyncResult): string {
   switch (feed.status) {
     case 'synced':
-      return feedText.synced(feed, feedText.counts(feed));
+      return feed.failed > 0 ? feedText.partlySynced(feed, feedText.counts(feed)) : feedText.synced(feed, feedText.counts(feed));
     case 'not_modified':
-      return feedText.notModified(feed);
+      // Story pages due a check were asked again although the feed had not changed.
+      return feed.requests > 1 ? feedText.pagesRechecked(feed, feedText.counts(feed)) : feedText.notModified(feed);
     case 'failed':
       return feedText.failed(feed, feed.error ?? '', feed.consecutiveFailures, feed.nextAttemptAt);
     case 'waiting':
@@ -128,7 +131,8 @@ function listEntry(feed: FeedRecord): string {
   ].join(' · ');
   const lines = [`${String(feed.id).padStart(3)}  ${feed.title ?? feed.url}${feed.title ? `  ${feed.url}` : ''}`, `     ${status}`];
   if (feed.lastErrorAt && feed.lastError) {
-    const failing = feed.consecutiveFailures > 0 ? ` — ${feedText.failingSince(feed.consecutiveFailures, feed.nextAttemptAt)}` : '';
+    const next = effectiveNextAttempt(feed, new Date())?.toISOString() ?? null;
+    const failing = feed.consecutiveFailures > 0 ? ` — ${feedText.failingSince(feed.consecutiveFailures, next)}` : '';
     lines.push(`     ${feedText.lastError(feed.lastErrorAt, feed.lastError)}${failing}`);
   }
   return lines.join('\n');
@@ -161,5 +165,5 @@ function syncJson(report: FeedSyncReport) {
 }
 
 function emptyReport(): FeedSyncReport {
-  return { feeds: [], synced: 0, failed: 0, added: 0, updated: 0, unchanged: 0, duplicates: 0, requests: 0, bytes: 0, seconds: 0 };
+  return { feeds: [], synced: 0, failed: 0, partial: 0, failedItems: 0, added: 0, updated: 0, unchanged: 0, duplicates: 0, requests: 0, bytes: 0, seconds: 0 };
 }

@@ -15,3 +15,17 @@ export function nextAttemptAfter(now: Date, failures: number, retryAfterSeconds?
   const asked = Math.min(retryAfterSeconds ?? 0, MAX_RETRY_AFTER_S);
   return new Date(now.getTime() + Math.max(backoff, asked) * 1000);
 }
+
+/**
+ * When a feed may be asked again, read against `now`: a failure recorded while the clock ran
+ * ahead (a "next try" a year away) waits only as long as it was given, from now. The wait given is
+ * the next try less the failure's own time, never more than MAX_RETRY_AFTER_S.
+ */
+export function effectiveNextAttempt(feed: { nextAttemptAt: string | null; lastErrorAt: string | null }, now: Date): Date | null {
+  if (feed.nextAttemptAt === null) return null;
+  const next = Date.parse(feed.nextAttemptAt);
+  if (Number.isNaN(next)) return null;
+  const failedAt = feed.lastErrorAt === null ? Number.NaN : Date.parse(feed.lastErrorAt);
+  const given = Math.min(MAX_RETRY_AFTER_S * 1000, Number.isNaN(failedAt) ? MAX_BACKOFF_S * 1000 : Math.max(0, next - failedAt));
+  return new Date(Math.min(next, now.getTime() + given));
+}

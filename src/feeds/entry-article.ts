@@ -11,6 +11,7 @@ import type { FeedItemRecord } from '../store/feed-tables.ts';
 import { isLater } from '../store/versions.ts';
 import { conditionalHeaders, validatorsOf } from './conditional.ts';
 import { escapeHtml } from './feed-text.ts';
+import { firstSeenAsOf, pageCheckDue } from './schedule.ts';
 import type { FeedEntry } from './types.ts';
 
 /*
@@ -36,16 +37,13 @@ export type EntryOutcome =
   /** Nothing changed (same feed fields, and the page answered 304 or was not needed). */
   | { kind: 'unchanged'; record: FeedItemRecord }
   | { kind: 'article'; article: Article; record: FeedItemRecord; notices: string[] }
-  /** Could not be read this time; `record` is the stored one (kept) when there is one. */
-  | { kind: 'failed'; error: string; record: FeedItemRecord | null };
+  /**
+   * Could not be read this time; `record` is the stored one (kept) when there is one. A `permanent`
+   * failure (a link that is no web address) would fail the same way again: nothing to retry.
+   */
+  | { kind: 'failed'; error: string; record: FeedItemRecord | null; permanent?: true };
 
 const PAGE_ACCEPT = 'text/html,application/xhtml+xml';
-/**
- * The page of an entry whose feed fields have not changed is asked again (conditionally) at most
- * this often: a correction made on the page alone shows within the hour, and a feed that changes
- * every few minutes does not cost a request per story each time.
- */
-export const PAGE_RECHECK_MS = 3600_000;
 /** What a story page may be: anything else is refused before its body is read. */
 export const STORY_PAGE_TYPES = { mediaTypes: ['text/html', 'application/xhtml+xml'], description: 'an HTML page' } as const;
 
@@ -54,10 +52,25 @@ export function entryKey(entry: FeedEntry): string | undefined {
   return entry.guid ?? entry.link;
 }
 
+/** The feed's own fields for an entry, as JSON (its position in the feed left out). */
+function entryJson(entry: FeedEntry): string {
+  const { position: _position, ...fields } = entry;
+  return JSON.stringify(fields);
+}
+
 /** The feed's own fields for an entry, hashed: when they are unchanged, only the page can have changed. */
 export function entryHash(entry: FeedEntry): string {
-  const { position: _position, ...fields } = entry;
-  return createHash('sha256').update(JSON.stringify(fields), 'utf8').digest('hex');
+  return createHash('sha256').update(entryJson(entry), 'utf8').digest('hex');
+}
+
+/** The entry an item record kept (an item whose story is on its page), to ask its page again without the feed. */
+export function storedEntry(record: FeedItemRecord): FeedEntry | null {
+  if (!record.entry) return null;
+  try {
+    return { ...(JSON.parse(record.entry) as Omit<FeedEntry, 'position'>), position: 0 };
+  } catch {
+    return null;
+  }
 }
 
 /** A new entry's article id: from its link, as `newsroom ingest <url>` would name the page; else from its guid. */
@@ -68,15 +81,19 @@ export function newArticleId(entry: FeedEntry): string {
 
 /** The article an entry stands for, or that nothing changed, or why it cannot be read this time. */
 export async function resolveEntry(entry: FeedEntry, stored: FeedItemRecord | undefined, ctx: EntryContext): Promise<EntryOutcome> {
-  const record = itemRecord(entry, stored, ctx.now);
-  const sameAsBefore = stored?.itemHash === record.itemHash;
-  const kept = stored ? { ...stored, lastSeenAt: ctx.now } : null;
-  const failed = (error: string): EntryOutcome => ({ kind: 'failed', error, record: kept });
-
   const feedDate = entry.published === undefined ? undefined : normalizePublished(entry.published);
   const needsPage = entry.link !== undefined && (!entry.fullText || !feedDate?.ok);
+  const record = itemRecord(entry, stored, ctx.now, needsPage);
+  // A first-seen time the clock put in the future was corrected: the story is stored again with it.
+  const sameAsBefore = stored?.itemHash === record.itemHash && stored.firstSeenAt === record.firstSeenAt;
+  const kept = stored ? { ...stored, firstSeenAt: record.firstSeenAt, lastSeenAt: ctx.now } : null;
+  const failed = (error: string): EntryOutcome => ({ kind: 'failed', error, record: kept });
+
+  if (entry.unusableLink !== undefined && !entry.fullText) {
+    return { kind: 'failed', error: feedText.unusableLink(entry, entry.unusableLink), record: kept, permanent: true };
+  }
   if (sameAsBefore && !needsPage) return { kind: 'unchanged', record: kept ?? record };
-  if (sameAsBefore && kept && checkedRecently(kept, ctx.now)) return { kind: 'unchanged', record: kept };
+  if (sameAsBefore && kept && !pageCheckDue(kept, ctx.now)) return { kind: 'unchanged', record: kept };
 
   let page: StoryPage | undefined;
   if (needsPage && entry.link !== undefined) {
@@ -93,14 +110,18 @@ export async function resolveEntry(entry: FeedEntry, stored: FeedItemRecord | un
   if (!body.ok) return failed(body.error);
 
   const { published, notices } = publishedDate(entry, feedDate, page?.article, record.firstSeenAt);
+  record.publishedAt = published;
   const fields = articleFields(entry, record.articleId, body.text, published, page?.article);
   const built = buildArticle(fields, { where: feedText.itemWhere(entry), source, fallbackId: record.articleId, titleHint: feedText.noTitleHint });
   if (!built.ok) return failed(feedText.itemFailed(entry, built.error, kept !== null));
   return { kind: 'article', article: built.article, record, notices };
 }
 
-/** The record this sync keeps for an entry; the page's validators are filled in once the page is read. */
-function itemRecord(entry: FeedEntry, stored: FeedItemRecord | undefined, now: string): FeedItemRecord {
+/**
+ * The record this sync keeps for an entry; the page's validators are filled in once the page is
+ * read. The feed's fields are kept for an entry whose story is on its page (`needsPage`).
+ */
+function itemRecord(entry: FeedEntry, stored: FeedItemRecord | undefined, now: string, needsPage: boolean): FeedItemRecord {
   return {
     key: entryKey(entry) as string,
     articleId: stored?.articleId ?? newArticleId(entry),
@@ -109,14 +130,12 @@ function itemRecord(entry: FeedEntry, stored: FeedItemRecord | undefined, now: s
     pageEtag: null,
     pageLastModified: null,
     pageCheckedAt: null,
-    firstSeenAt: stored?.firstSeenAt ?? now,
+    firstSeenAt: firstSeenAsOf(stored?.firstSeenAt, now),
     lastSeenAt: now,
+    entry: needsPage ? entryJson(entry) : null,
+    inFeed: true,
+    publishedAt: stored?.publishedAt ?? null,
   };
-}
-
-function checkedRecently(record: FeedItemRecord, now: string): boolean {
-  const checkedAt = record.pageCheckedAt;
-  return checkedAt ? Date.parse(now) - Date.parse(checkedAt) < PAGE_RECHECK_MS : false;
 }
 
 /** A story page: its article, or why it could not be had. */

@@ -115,8 +115,10 @@ function toEntry(fields: Fields, position: number, base: string | undefined): Fe
   const entry: FeedEntry = { position, categories: (fields.categories ?? []).map((c) => line(c)).filter((c): c is string => c !== undefined), fullText: false };
   const guid = line(fields.guid);
   if (guid !== undefined) entry.guid = guid;
-  const link = fields.link === undefined ? undefined : absoluteUrl(fields.link.trim(), base);
+  const given = line(fields.link);
+  const link = given === undefined ? undefined : absoluteUrl(given, base);
   if (link !== undefined) entry.link = link;
+  else if (given !== undefined) entry.unusableLink = given;
   const title = line(fields.title === undefined ? undefined : stripTags(fields.title));
   if (title !== undefined) entry.title = title;
   const author = line(fields.author);

@@ -22,6 +22,9 @@ export interface RunFeedSyncOptions {
   feeds?: readonly FeedRecord[];
   /** Per request (default FEED_REQUEST_TIMEOUT_MS). */
   timeoutMs?: number;
+  /** The pass's and each feed's story pages' time (default PASS_BUDGET_MS, FEED_PAGES_BUDGET_MS). */
+  passBudgetMs?: number;
+  pageBudgetMs?: number;
 }
 
 /**

@@ -50,22 +50,29 @@ export interface EntryTally {
 
 type ArticleOutcome = Extract<EntryOutcome, { kind: 'article' }>;
 
-/**
- * Resolves and stores the entries, counting into `tally`, and returns the item records to keep:
- * those stored, unchanged, or failed but stored before.
- */
+/** The item records to keep (those stored, unchanged, or failed but stored before), and whether a failure is worth retrying. */
+export interface StoredEntries {
+  records: FeedItemRecord[];
+  /** An entry failed in a way the next sync may not (a page that did not answer, a refused store). */
+  retry: boolean;
+}
+
+/** Resolves and stores the entries, counting into `tally`. */
 export async function storeEntries(
   feed: FeedRecord,
   entries: readonly FeedEntry[],
   tally: EntryTally,
   context: StoreEntriesContext,
-): Promise<FeedItemRecord[]> {
+): Promise<StoredEntries> {
   const stored = context.library.feeds.items(feed.id);
   const planned = planEntries(entries, stored, tally);
   const outcomes = await resolveEntries(feed, planned, stored, context);
   const { records, articles } = sortOutcomes(outcomes, tally);
-  if (articles.length === 0 || context.signal?.aborted) return records;
-  return [...records, ...(await ingestArticles(feed, articles, stored, tally, context))];
+  const retry = outcomes.some((o) => o.kind === 'failed' && !o.permanent);
+  if (articles.length === 0 || context.signal?.aborted) return { records, retry };
+  const failedBefore = tally.failed;
+  const ingested = await ingestArticles(feed, articles, stored, tally, context);
+  return { records: [...records, ...ingested], retry: retry || tally.failed > failedBefore };
 }
 
 /** The entries worth resolving: each has an identity and names an article no other entry names. */
@@ -79,6 +86,12 @@ function planEntries(entries: readonly FeedEntry[], stored: Map<string, FeedItem
   };
   for (const entry of entries) {
     const key = entryKey(entry);
+    if (key === undefined && entry.unusableLink !== undefined) {
+      // Nothing to store it by, nothing to fetch: failed, and failing again would change nothing.
+      tally.failed++;
+      tally.itemFailures.push(feedText.unusableLink(entry, entry.unusableLink));
+      continue;
+    }
     if (key === undefined) {
       skip(feedText.noIdentity(entry));
       continue;

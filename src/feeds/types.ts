@@ -9,7 +9,10 @@ export interface FeedEntry {
   /** Position in the feed, 0 first. */
   position: number;
   guid?: string;
+  /** The story's page: an http(s) address, relative ones resolved against the feed's. */
   link?: string;
+  /** The link the feed gave when it is no web page address (javascript:, mailto:, ftp:, one that cannot be resolved). */
+  unusableLink?: string;
   title?: string;
   author?: string;
   /** The date the feed gives for first publication (pubDate, published, date_published, dc:date). */

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import {
+  BANDS,
   bandKeys,
   blobToMinhash,
   estimatedJaccard,
@@ -50,6 +51,18 @@ CREATE TABLE IF NOT EXISTS article_bands (
   PRIMARY KEY (band, article_key)
 ) WITHOUT ROWID;
 `;
+
+/**
+ * Articles read from one band, the most recently stored first. News spreads a collection thinly
+ * over the bands, but templated stories (the same boilerplate paragraphs, other figures) share
+ * half their bands with each other: reading all of them would cost time in proportion to the
+ * archive (0.7 s a lookup among 10,000). A copy of a templated story stored long ago, behind more
+ * than this many newer ones in every band, is then not found and is kept apart.
+ */
+export const BAND_READ_LIMIT = 256;
+/** Articles sharing the most bands with the incoming one whose signatures are read. */
+const SIGNATURES_READ = 200;
+const BAND_READ = `SELECT * FROM (SELECT article_key FROM article_bands WHERE band = ? ORDER BY article_key DESC LIMIT ${BAND_READ_LIMIT})`;
 
 /** A source's version of a story: the article fields as it gave them. */
 export interface SourceVersion {
@@ -183,10 +196,14 @@ export class ArticleSources {
       sameText: db.prepare<[string, string], { article_key: number }>(
         'SELECT article_key FROM article_fingerprints WHERE collection = ? AND text_hash = ?',
       ),
-      // Band first (its primary key), then each fingerprint by its key: never a scan of the collection.
-      inBands: db.prepare<[string], { article_key: number; collection: string; minhash: Buffer }>(
-        `SELECT f.article_key, f.collection, f.minhash FROM article_bands b JOIN article_fingerprints f ON f.article_key = b.article_key
-          WHERE b.band IN (SELECT value FROM json_each(?))`,
+      // Each band by its primary key, newest articles first and at most BAND_READ_LIMIT of them;
+      // the articles sharing the most bands, then their signatures by key: never a scan of the collection.
+      sharingBands: db.prepare<number[], { article_key: number }>(
+        `SELECT article_key, count(*) AS bands FROM (${Array.from({ length: BANDS }, () => BAND_READ).join(' UNION ALL ')})
+          GROUP BY article_key ORDER BY bands DESC, article_key DESC LIMIT ${SIGNATURES_READ}`,
+      ),
+      signatures: db.prepare<[string], { article_key: number; collection: string; minhash: Buffer }>(
+        'SELECT article_key, collection, minhash FROM article_fingerprints WHERE article_key IN (SELECT value FROM json_each(?))',
       ),
       unfingerprinted: db.prepare<[], { key: number; collection: string; body: string }>(
         'SELECT key, collection, body FROM articles WHERE key NOT IN (SELECT article_key FROM article_fingerprints)',
@@ -271,19 +288,17 @@ export class ArticleSources {
 
   /**
    * Stored articles of the collection that may be the same story: identical words (`exact`), and
-   * those sharing a band whose signatures agree on at least MINHASH_SCREEN of their values
-   * (`near`, most similar first, at most MAX_EXACT_CHECKS).
+   * of the SIGNATURES_READ sharing the most bands, those whose signatures agree on at least
+   * MINHASH_SCREEN of their values (`near`, most similar first, at most MAX_EXACT_CHECKS).
    */
   candidates(collection: string, print: Fingerprint): { exact: number[]; near: number[] } {
     const exact = this.statements.sameText.all(collection, print.textHash).map((r) => r.article_key);
-    // An article sharing several bands comes back once per band.
     const seen = new Set(exact);
-    const sharing = this.statements.inBands.all(JSON.stringify(bandKeys(print.minhash, collection))).filter((r) => {
-      if (r.collection !== collection || seen.has(r.article_key)) return false;
-      seen.add(r.article_key);
-      return true;
-    });
-    const near = sharing
+    const bands = bandKeys(print.minhash, collection);
+    const sharing = this.statements.sharingBands.all(...bands).map((r) => r.article_key).filter((key) => !seen.has(key));
+    const near = this.statements.signatures
+      .all(JSON.stringify(sharing))
+      .filter((r) => r.collection === collection)
       .map((r) => ({ key: r.article_key, estimate: estimatedJaccard(print.minhash, blobToMinhash(r.minhash)) }))
       .filter((c) => c.estimate >= MINHASH_SCREEN)
       .sort((a, b) => b.estimate - a.estimate)

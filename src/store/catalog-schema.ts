@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from '../log.ts';
 import { migrateLiveArchive } from './article-sources.ts';
-import { FEEDS_SCHEMA } from './feed-tables.ts';
 import { INSTRUCTION_FINDINGS_SCHEMA } from './instruction-findings.ts';
+import { FEEDS_SCHEMA, migrateFeedTables } from './feed-tables.ts';
 import { openSqliteFile } from './sqlite-file.ts';
 
 /*
@@ -72,5 +72,6 @@ export function openCatalogDatabase(file: string, options: { readonly?: boolean;
   db.exec(FEEDS_SCHEMA);
   // Paragraphs addressed to an AI, found as articles are written (instruction-findings.ts).
   db.exec(INSTRUCTION_FINDINGS_SCHEMA);
+  migrateFeedTables(db);
   return db;
 }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Article } from '../articles/article.ts';
 import { FINGERPRINT_VERSION, fingerprint } from '../text/near-duplicate.ts';
+import { sameStory, storyFacts, type StoryFacts } from '../text/story-facts.ts';
 import { ArticleSources, type SourceRow, type SourceVersion } from './article-sources.ts';
 import { ArticleRowWriter, type ChunkChanges, type EmbeddedChunk } from './article-rows.ts';
 import { embeddingToBlob, ChangeLog } from './change-log.ts';
@@ -64,6 +65,12 @@ function articleOfVersion(row: SourceRow, body: string): Article {
   return article;
 }
 
+/** The versions whose facts hold every other version's: citing one of them loses nothing. */
+function fullestVersions<T extends { title: string; body: string; s: SourceRow }>(versions: readonly T[]): SourceRow[] {
+  const facts = versions.map((v) => storyFacts(v.title, v.body));
+  return versions.filter((_, i) => facts.every((other, k) => k === i || sameStory(facts[i] as StoryFacts, other).aCoversB)).map((v) => v.s);
+}
+
 /**
  * Every change to the catalog, each in one transaction that commits a new generation of the
  * change log. Made only for a write (Library.write), under the write lock.
@@ -124,8 +131,10 @@ export class CatalogWriter {
    * - a changed version of a stored article replaces its text (old chunks, keyword rows and vectors
    *   gone), keeping the first publication date and recording when it changed: `updated`;
    * - a new story, or a changed alias, is compared with the collection's stored bodies: the same
-   *   words, or a near-duplicate (shingle Jaccard ≥ NEAR_DUPLICATE_THRESHOLD), is the same story
-   *   (`duplicate`): the newer version is cited under its id, the other id becomes an alias;
+   *   words, or a near-duplicate (shingle Jaccard ≥ NEAR_DUPLICATE_THRESHOLD) whose facts agree
+   *   (same-story.ts), is the same story (`duplicate`): the newer version is cited under its id
+   *   unless it lacks a fact the other holds (then the fuller one stays cited), the other id
+   *   becomes an alias;
    * - otherwise it is `added` (`updated` for an alias that no longer matches its story).
    * `chunks` are the incoming version's; they are stored only when its text becomes the cited one.
    */
@@ -154,7 +163,7 @@ export class CatalogWriter {
       if (previous) sources.delete(collection, article.id); // a changed alias is matched afresh
       const firstSeen = previous?.firstSeen ?? now;
       const print = fingerprint(article.body);
-      const match = this.catalog.findDuplicate(collection, article.body, print);
+      const match = this.catalog.findDuplicate(collection, article, print);
       if (!match) {
         const changes = this.rows.write(collection, article, { published: article.published ?? null, updated: firstUpdated(article) }, chunks, null, print);
         sources.upsert(sourceRow(collection, article, article.id, null, firstSeen, now));
@@ -162,17 +171,19 @@ export class CatalogWriter {
       }
       const stored = match.row;
       const cited = sources.get(collection, stored.id);
-      if (!incomingIsNewer(article, cited?.version ?? stored)) {
+      const newer = incomingIsNewer(article, cited?.version ?? stored);
+      // Cited from now on: the newer version, unless that would lose a fact only the other holds.
+      if (!match.incomingCovers || (match.storedCovers && !newer)) {
         sources.upsert(sourceRow(collection, article, stored.id, article.body, firstSeen, now));
         // Nothing to search changed, but the story's sources did: readers listing them look again.
         this.changes.bump();
         return { outcome: 'duplicate', articleId: stored.id, duplicateOf: stored.id, changes: null };
       }
-      // The incoming version is the newer: it is cited from now on, under its own id.
+      // The incoming version is cited from now on, under its own id.
       if (cited) sources.setVersionBody(collection, stored.id, this.catalog.bodyRow(stored.key)?.body ?? null);
       const published = earliest(stored.published, article.published);
       const when = versionDate(article);
-      const updated = match.sameWords ? stored.updated : isLater(when, published) ? when : now;
+      const updated = match.sameWords || !newer ? stored.updated : isLater(when, published) ? when : now;
       const changes = this.rows.write(collection, article, { published, updated }, chunks, stored, print);
       sources.repoint(collection, stored.id, article.id);
       sources.upsert(sourceRow(collection, article, article.id, null, firstSeen, now));
@@ -183,7 +194,8 @@ export class CatalogWriter {
   /**
    * What removing the source that gives `sourceId` would do (reads only): retract the article (its
    * only source), drop an alias (another version is cited), or hand the article to the newest
-   * remaining version (`promote`, whose chunks the caller computes before `promoteSource`).
+   * remaining version that holds the others' facts, else the newest (`promote`, whose chunks the
+   * caller computes before `promoteSource`).
    */
   planSourceRemoval(collection: string, sourceId: string): SourceRemoval {
     const row = this.catalog.articleRow(collection, sourceId);
@@ -192,7 +204,8 @@ export class CatalogWriter {
     const others = all.filter((s) => s.sourceId !== sourceId);
     if (others.length === 0 || !all.some((s) => s.sourceId === sourceId)) return { kind: 'retract', articleId: row.id };
     if (sourceId !== row.id) return { kind: 'alias', articleId: row.id };
-    const next = others.reduce((best, s) =>
+    const fullest = fullestVersions(others.map((s) => ({ s, title: s.version.title, body: s.version.body ?? '' })));
+    const next = (fullest.length > 0 ? fullest : others).reduce((best, s) =>
       isLater(versionDate(s.version), versionDate(best.version)) ||
       (!isLater(versionDate(best.version), versionDate(s.version)) && s.lastChanged > best.lastChanged)
         ? s

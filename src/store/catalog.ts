@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Article } from '../articles/article.ts';
 import type { Logger } from '../log.ts';
-import { fingerprint, jaccard, NEAR_DUPLICATE_THRESHOLD, shingles, type Fingerprint } from '../text/near-duplicate.ts';
+import { fingerprint, type Fingerprint } from '../text/near-duplicate.ts';
 import { articleColumns, toStoredArticle, type ArticleRow } from './article-rows.ts';
 import { ArticleSources, liveSchemaOf, type LiveSchema } from './article-sources.ts';
 import { openCatalogDatabase } from './catalog-schema.ts';
@@ -9,6 +9,7 @@ import { ChangeLog } from './change-log.ts';
 import { FeedTables } from './feed-tables.ts';
 import { InstructionFindings } from './instruction-findings.ts';
 import { keywordSearch } from './keyword-search.ts';
+import { findSameStory, type DuplicateMatch } from './same-story.ts';
 import { StatementCache } from './statement-cache.ts';
 import type { SearchFilter, StoredArticle } from './types.ts';
 
@@ -215,31 +216,19 @@ export class Catalog {
     return this.requireSources().inCollection(collection);
   }
 
-  /** The stored article whose story `body` repeats, with the shingle Jaccard of the two texts (1 for the same words). */
-  duplicateOf(collection: string, body: string): { articleId: string; similarity: number } | null {
+  /**
+   * The stored article whose story `body` (under `title`) repeats, with the shingle Jaccard of the
+   * two texts (1 for the same words); see same-story.ts.
+   */
+  duplicateOf(collection: string, body: string, title = ''): { articleId: string; similarity: number } | null {
     if (!this.sources) return null;
-    const match = this.findDuplicate(collection, body, fingerprint(body));
+    const match = this.findDuplicate(collection, { title, body }, fingerprint(body));
     return match ? { articleId: match.row.id, similarity: match.similarity } : null;
   }
 
-  /** The stored story `body` repeats, if any: identical words first, else the most similar above the threshold. */
-  findDuplicate(collection: string, body: string, print: Fingerprint): { row: ArticleRow; sameWords: boolean; similarity: number } | null {
-    const { exact, near } = this.requireSources().candidates(collection, print);
-    for (const key of exact) {
-      const row = this.statements.rowByKey.get(key);
-      if (row?.collection === collection) return { row, sameWords: true, similarity: 1 };
-    }
-    let best: { row: ArticleRow; score: number } | null = null;
-    let incoming: Set<number> | null = null;
-    for (const key of near) {
-      const row = this.statements.rowByKey.get(key);
-      const stored = this.statements.bodyByKey.get(key)?.body;
-      if (!row || row.collection !== collection || stored === undefined) continue;
-      incoming ??= shingles(body);
-      const score = jaccard(incoming, shingles(stored));
-      if (score >= NEAR_DUPLICATE_THRESHOLD && (!best || score > best.score)) best = { row, score };
-    }
-    return best ? { row: best.row, sameWords: false, similarity: best.score } : null;
+  /** The stored story `incoming` repeats, if any: identical words first, else the most similar that is the same story. */
+  findDuplicate(collection: string, incoming: { title: string; body: string }, print: Fingerprint): DuplicateMatch | null {
+    return findSameStory(this.requireSources(), this, collection, incoming, print);
   }
 
   chunkRecords(ids: readonly number[]): ChunkRecord[] {

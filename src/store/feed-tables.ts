@@ -35,14 +35,47 @@ CREATE TABLE IF NOT EXISTS feed_items (
   item_hash TEXT NOT NULL,
   page_etag TEXT,
   page_last_modified TEXT,
-  -- when the story page was last asked (200 or 304): unchanged items re-ask it at most hourly
+  -- when the story page was last asked (200 or 304): unchanged items re-ask it on a schedule by age
   page_checked_at TEXT,
   first_seen_at TEXT NOT NULL,
   last_seen_at TEXT NOT NULL,
+  -- the feed's fields for an item whose story is on its page (JSON); 1 while the feed lists it;
+  -- the story's publication date (see FEED_ITEM_COLUMNS)
+  entry TEXT,
+  in_feed INTEGER NOT NULL DEFAULT 1,
+  published_at TEXT,
   PRIMARY KEY (feed_id, item_key)
 );
 CREATE INDEX IF NOT EXISTS feed_items_article ON feed_items (article_id);
 `;
+
+/**
+ * Columns added to feed_items after it first shipped, for re-asking story pages while the feed
+ * itself answers 304:
+ * - entry: the feed's own fields for an item whose story comes from its page (JSON), so that a
+ *   changed page can be stored without the feed;
+ * - in_feed: 1 while the feed lists the item (as of its last full read);
+ * - published_at: the story's publication date, which sets how often its page is re-asked.
+ */
+const FEED_ITEM_COLUMNS: [string, string][] = [
+  ['entry', 'TEXT'],
+  ['in_feed', 'INTEGER NOT NULL DEFAULT 1'],
+  ['published_at', 'TEXT'],
+];
+
+/**
+ * Adds the columns a library written before them lacks. Its feeds forget their validators, so
+ * that the next sync reads each whole and records its items' entries.
+ */
+export function migrateFeedTables(db: Database.Database): void {
+  const have = new Set((db.prepare('PRAGMA table_info(feed_items)').all() as { name: string }[]).map((c) => c.name));
+  const missing = FEED_ITEM_COLUMNS.filter(([name]) => !have.has(name));
+  if (missing.length === 0) return;
+  db.transaction(() => {
+    for (const [name, type] of missing) db.exec(`ALTER TABLE feed_items ADD COLUMN ${name} ${type}`);
+    db.exec('UPDATE feeds SET etag = NULL, last_modified = NULL');
+  })();
+}
 
 /** A subscription as stored. Times are ISO 8601 date-times (UTC). */
 export interface FeedRecord {
@@ -73,6 +106,12 @@ export interface FeedItemRecord {
   pageCheckedAt: string | null;
   firstSeenAt: string;
   lastSeenAt: string;
+  /** The feed's fields for the item (JSON), kept when its story comes from its page; else null. */
+  entry?: string | null;
+  /** Whether the feed listed the item when it was last read whole (default true). */
+  inFeed?: boolean;
+  /** The story's publication date as stored (ISO), when known. */
+  publishedAt?: string | null;
 }
 
 /** What reads need: the library hands this out to everyone. */
@@ -109,6 +148,10 @@ interface ItemRow {
   page_checked_at: string | null;
   first_seen_at: string;
   last_seen_at: string;
+  // Absent in a library from before them, opened read-only.
+  entry?: string | null;
+  in_feed?: number;
+  published_at?: string | null;
 }
 
 const FEED_SELECT = `SELECT f.*, (SELECT count(*) FROM feed_items i WHERE i.feed_id = f.id) AS items FROM feeds f`;
@@ -191,6 +234,9 @@ export class FeedTables implements FeedReader {
         pageCheckedAt: row.page_checked_at,
         firstSeenAt: row.first_seen_at,
         lastSeenAt: row.last_seen_at,
+        entry: row.entry ?? null,
+        inFeed: row.in_feed !== 0,
+        publishedAt: row.published_at ?? null,
       });
     }
     return items;
@@ -230,15 +276,36 @@ export class FeedTables implements FeedReader {
 
   /** Adds or replaces item records in one transaction. */
   putItems(feedId: number, items: readonly FeedItemRecord[]): void {
+    this.db.transaction(() => this.put(feedId, items))();
+  }
+
+  /**
+   * The items of a feed read whole: `items` are the ones it lists now; every other item of the
+   * feed is marked as no longer listed (its record stays: the article it became stays too).
+   */
+  putListing(feedId: number, items: readonly FeedItemRecord[]): void {
+    this.db.transaction(() => {
+      this.statement('UPDATE feed_items SET in_feed = 0 WHERE feed_id = ?').run(feedId);
+      this.put(feedId, items.map((item) => ({ ...item, inFeed: true })));
+    })();
+  }
+
+  private put(feedId: number, items: readonly FeedItemRecord[]): void {
     const put = this.statement(
-      `INSERT INTO feed_items (feed_id, item_key, article_id, link, item_hash, page_etag, page_last_modified, page_checked_at, first_seen_at, last_seen_at)
-       VALUES (@feedId, @key, @articleId, @link, @itemHash, @pageEtag, @pageLastModified, @pageCheckedAt, @firstSeenAt, @lastSeenAt)
+      `INSERT INTO feed_items (feed_id, item_key, article_id, link, item_hash, page_etag, page_last_modified, page_checked_at, first_seen_at,
+                               last_seen_at, entry, in_feed, published_at)
+       VALUES (@feedId, @key, @articleId, @link, @itemHash, @pageEtag, @pageLastModified, @pageCheckedAt, @firstSeenAt, @lastSeenAt,
+               @entry, @inFeed, @publishedAt)
        ON CONFLICT (feed_id, item_key) DO UPDATE SET article_id = excluded.article_id, link = excluded.link,
          item_hash = excluded.item_hash, page_etag = excluded.page_etag, page_last_modified = excluded.page_last_modified,
-         page_checked_at = excluded.page_checked_at, last_seen_at = excluded.last_seen_at`,
+         page_checked_at = excluded.page_checked_at, first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at,
+         entry = excluded.entry, in_feed = excluded.in_feed, published_at = excluded.published_at`,
     );
-    this.db.transaction(() => {
-      for (const item of items) put.run({ feedId, ...item });
-    })();
+    for (const item of items) put.run({ feedId, ...item, entry: item.entry ?? null, inFeed: item.inFeed === false ? 0 : 1, publishedAt: item.publishedAt ?? null });
+  }
+
+  /** A feed's next attempt moved (a time recorded by a clock that was wrong, brought back within reach). */
+  setNextAttempt(id: number, nextAttemptAt: string): void {
+    this.statement('UPDATE feeds SET next_attempt_at = ? WHERE id = ?').run(nextAttemptAt, id);
   }
 }

@@ -10,6 +10,7 @@ import { Catalog, type ChunkRecord, type PendingChunk } from './catalog.ts';
 import type { FeedReader } from './feed-tables.ts';
 import { IndexReplica } from './index-replica.ts';
 import type { InstructionFindingsReader } from './instruction-findings.ts';
+import { recheckMergesOnce } from './merge-recheck.ts';
 import { canWrite, isDiskFullError, isReadOnlyError } from './sqlite-file.ts';
 import type { SearchFilter, StoredArticle } from './types.ts';
 import { IndexWriteError, type HnswParams, type Neighbor } from './vector-index.ts';
@@ -183,11 +184,11 @@ export class Library {
   }
 
   /**
-   * The stored article of `collection` that tells the same story as `body` (identical words, or a
-   * near-duplicate: shingle Jaccard ≥ NEAR_DUPLICATE_THRESHOLD), with their similarity; null if none.
+   * The stored article of `collection` that tells the same story as `body` under `title` (identical
+   * words, or a near-duplicate whose facts agree: store/same-story.ts), with their similarity; null if none.
    */
-  duplicateOf(collection: string, body: string): { articleId: string; similarity: number } | null {
-    return this.catalog.duplicateOf(collection, body);
+  duplicateOf(collection: string, body: string, title = ''): { articleId: string; similarity: number } | null {
+    return this.catalog.duplicateOf(collection, body, title);
   }
 
   /** Every source of a collection: the id it gives, where it came from, and the article it resolves to. */
@@ -302,6 +303,8 @@ export class Library {
 
   /** Articles stored before duplicate detection existed get their fingerprints in the first write. */
   private fingerprintOnce(edits: CatalogWriter): void {
+    const unmerged = recheckMergesOnce(this.catalog.db);
+    if (unmerged) this.logger.warn({ sources: unmerged }, 'stories merged on shared wording alone are stored apart when their sources are next read');
     if (edits.fingerprintsCurrent()) return;
     const started = performance.now();
     const count = edits.backfillFingerprints();

@@ -3,8 +3,8 @@
  * Feed over the same stories, story pages wrapped in the furniture real sites have (nav, header,
  * aside, footer, scripts, a cookie banner), ETag and Last-Modified honoured with 304s, and the
  * ways real servers fail (an HTML page where a feed should be, malformed XML, a 50 MB body, a
- * redirect loop, a 404, a 500 before a success, a server that never answers). The real fetch and
- * parsing code runs against it over HTTP.
+ * redirect loop, a 404, a 500 before a success, a server that never answers, story pages that
+ * never answer). The real fetch and parsing code runs against it over HTTP.
  *
  *   const site = await startNewsroomSite();
  *   site.publish({ slug: 'harbour-vote', title: 'Harbour board votes', paragraphs: ['…', '…'] });
@@ -33,6 +33,8 @@ export interface Story {
   link?: string | null;
   /** Status the story page answers with (default 200). */
   pageStatus?: number;
+  /** The story page accepts the request and never answers (a CMS stuck on one page). */
+  pageHangs?: boolean;
   /** Bumped by correct(): the page's ETag and Last-Modified change with it. */
   version?: number;
   /** ISO date-time of the last correction. */
@@ -128,6 +130,7 @@ export async function startNewsroomSite(options: SiteOptions = {}): Promise<News
     if (story || removed.has(path)) {
       const status = story?.pageStatus ?? removed.get(path) ?? 200;
       if (status !== 200 || !story) return void res.writeHead(status, { 'content-type': 'text/html' }).end(`<h1>${status}</h1>`);
+      if (story.pageHangs) return;
       const modified = Date.parse(story.updated ?? story.published ?? new Date(EPOCH).toISOString());
       const answer = () => send(req, res, 'text/html; charset=utf-8', storyPage(site, story), modified, site.validators.pages);
       if (site.pageDelayMs > 0) return void setTimeout(answer, site.pageDelayMs);
