@@ -15,7 +15,7 @@ import { sharedParsePool } from './articles/parse-pool.ts';
 import { errorMessage, isUserError, UserError } from './errors.ts';
 import type { Logger } from './log.ts';
 import { modelMessages, startupMessages } from './messages.ts';
-import type { Metrics } from './ops/metrics.ts';
+import type { AnswerLogFailure, Metrics } from './ops/metrics.ts';
 import { Retriever } from './retrieval/search.ts';
 import { AnswerLog } from './store/answer-log.ts';
 import { Library } from './store/library.ts';
@@ -149,6 +149,8 @@ export interface AppHooks {
   modelRetry?: BackoffOptions;
   /** Counts what the app does (answers, model calls) and reads its size and modes at scrape time. */
   metrics?: Metrics;
+  /** Caps answers.sqlite's size (SQLite's max_page_count; past it writes fail as on a full disk): tests fill it up. */
+  answerLogMaxBytes?: number;
 }
 
 export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): AppStart {
@@ -303,7 +305,14 @@ function openLibrary(config: Config, logger: Logger, hooks: AppHooks): { library
     throw cannotOpen(error);
   }
   try {
-    return { library, answerLog: new AnswerLog(config.dataDir, { readOnly: library.readOnly, logger }) };
+    const { metrics, answerLogMaxBytes } = hooks;
+    const answerLog = new AnswerLog(config.dataDir, {
+      readOnly: library.readOnly,
+      logger,
+      ...(metrics ? { onWriteFailed: (failure: AnswerLogFailure) => metrics.answerLogWriteFailed(failure) } : {}),
+      ...(answerLogMaxBytes ? { maxBytes: answerLogMaxBytes } : {}),
+    });
+    return { library, answerLog };
   } catch (error) {
     library.close();
     throw cannotOpen(error);

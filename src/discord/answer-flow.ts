@@ -1,5 +1,6 @@
 import type { RepliableInteraction } from 'discord.js';
 import type { AnswerResult, SummaryResult } from '../answering/types.ts';
+import { answerLogMessages } from '../messages.ts';
 import { answerButtons } from './answer-buttons.ts';
 import type { BotContext } from './context.ts';
 import { renderAnswer, renderDraft, renderSummary } from './render.ts';
@@ -35,6 +36,11 @@ function logAnswer(ctx: BotContext, interaction: RepliableInteraction, question:
   });
 }
 
+/** An answer the log could not record says so under it (its votes cannot be kept either). */
+function withRecordingNotice<T extends AnswerResult | SummaryResult>(result: T, recorded: boolean): T {
+  return recorded || result.kind === 'not_found' ? result : { ...result, notices: [...result.notices, answerLogMessages.answerNotRecorded] };
+}
+
 export async function answerQuestion(
   interaction: RepliableInteraction,
   ctx: BotContext,
@@ -48,7 +54,9 @@ export async function answerQuestion(
     await stream.close();
   }
   const logged = logAnswer(ctx, interaction, result.question, result);
-  await sendMessages(interaction, renderAnswer(result), { components: result.kind === 'not_found' ? [] : answerButtons(logged.id) });
+  await sendMessages(interaction, renderAnswer(withRecordingNotice(result, logged.recorded)), {
+    components: result.kind === 'not_found' ? [] : answerButtons(logged.id),
+  });
 }
 
 export async function sendSummary(
@@ -65,5 +73,7 @@ export async function sendSummary(
     await stream.close();
   }
   const logged = logAnswer(ctx, interaction, title, result);
-  await sendMessages(interaction, renderSummary(result), { components: result.kind === 'not_found' ? [] : answerButtons(logged.id) });
+  await sendMessages(interaction, renderSummary(withRecordingNotice(result, logged.recorded)), {
+    components: result.kind === 'not_found' ? [] : answerButtons(logged.id),
+  });
 }

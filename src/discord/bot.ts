@@ -92,6 +92,8 @@ function logIn(client: Client, token: string, logger: Logger, state: BotState): 
 /** Once logged in and loaded: interactions get answers, the digest and feed polling start. */
 function startServing(app: App, client: Client, logger: Logger, options: BotOptions, state: BotState): void {
   state.context = createBotContext(app, logger, options.metrics ?? null);
+  // Answering goes on without the answer log: /readyz stays ready and names the problem.
+  options.readiness?.setDegraded('answer-log', () => app.answerLog.status.reason);
   logger.info({ mode: app.llm ? 'llm' : 'extractive', search: app.embedder ? 'hybrid' : 'keyword' }, 'bot ready');
   const { digest } = app.config;
   if (digest) {
