@@ -591,27 +591,46 @@ export const checkText = {
         return `Temporary files left by interrupted saves: ${finding.files.length.toLocaleString('en-US')} (removed by --repair).`;
       case 'legacy-lock':
         return 'write.lock, the lock file of an earlier version, is left over; it blocks nothing (removed by --repair).';
+      default:
+        return answerLogFinding(finding);
     }
   },
   repairs: (r: {
-    orphanChunks: number;
-    chunkCounts: number;
-    ftsRebuilt: number;
-    indexRebuilt: number | null;
-    tempFilesRemoved: number;
-    legacyLockRemoved: boolean;
+    orphanChunks?: number;
+    chunkCounts?: number;
+    ftsRebuilt?: number;
+    indexRebuilt?: number | null;
+    tempFilesRemoved?: number;
+    legacyLockRemoved?: boolean;
+    answerLogSetAside?: string;
   }): string[] => {
     const done: string[] = [];
+    if (r.answerLogSetAside) done.push(`set the damaged answers.sqlite aside as ${r.answerLogSetAside} and started a new, empty answer log (restart the bot to record answers again)`);
     if (r.orphanChunks) done.push(`removed ${count(r.orphanChunks, 'chunk')} that belonged to no article`);
     if (r.chunkCounts) done.push(`corrected the chunk count of ${count(r.chunkCounts, 'article')}`);
     if (r.ftsRebuilt) done.push(`rebuilt the keyword index (${count(r.ftsRebuilt, 'chunk')})`);
-    if (r.indexRebuilt !== null) done.push(`rebuilt the vector index from the stored embeddings (${count(r.indexRebuilt, 'point')})`);
-    done.push('saved the vector index, checked byte for byte');
+    if (r.indexRebuilt !== null && r.indexRebuilt !== undefined) done.push(`rebuilt the vector index from the stored embeddings (${count(r.indexRebuilt, 'point')})`);
+    if (r.orphanChunks !== undefined) done.push('saved the vector index, checked byte for byte');
     if (r.tempFilesRemoved) done.push(`removed ${count(r.tempFilesRemoved, 'temporary file')}`);
     if (r.legacyLockRemoved) done.push('removed the old write.lock file');
     return done;
   },
 } as const;
+
+/** What `check` says about answers.sqlite; `--repair` sets a damaged one aside and starts a new log. */
+function answerLogFinding(finding: Finding): string {
+  const repair = 'Answers are not recorded meanwhile; `--repair` sets it aside (kept beside it) and starts a new, empty log, or restore it from a backup.';
+  switch (finding.kind) {
+    case 'answers-unreadable':
+      return `answers.sqlite, the answer log, cannot be read (${finding.message}). ${repair}`;
+    case 'answers-integrity':
+      return `answers.sqlite, the answer log, is damaged: SQLite's integrity check failed (${finding.details.slice(0, 3).join('; ')}). ${repair}`;
+    case 'answers-schema':
+      return `answers.sqlite is not an answer log this version can use (missing ${finding.missing.slice(0, 6).join(', ')}). ${repair}`;
+    default:
+      return finding.kind;
+  }
+}
 
 const indexChecksumStates: Record<string, string> = {
   ok: 'matches the one recorded',
@@ -803,4 +822,9 @@ export const answerLogMessages = {
   /** Under an answer in Discord that could not be recorded. */
   answerNotRecorded: 'This answer was not recorded (the answer log cannot be written right now), so votes on it cannot be kept.',
   voteNotRecorded: 'Thanks — but your vote could not be kept: the answer log cannot be written right now.',
+  /** The `answers` line of `newsroom check`. */
+  checkRow: (bytes: number | null, integrity: 'ok' | 'damaged' | 'unreadable' | 'absent') =>
+    integrity === 'absent'
+      ? 'answers.sqlite: none yet (created when the bot or console first runs)'
+      : `answers.sqlite${bytes === null ? '' : `, ${formatMegabytes(bytes)}`}: ${integrity === 'ok' ? 'SQLite integrity check passed' : integrity}`,
 } as const;

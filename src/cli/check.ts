@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { checkText, storeMessages } from '../messages.ts';
+import { answerLogMessages, checkText, storeMessages } from '../messages.ts';
 import { inspectLibrary, isProblem, isRepairable, repairLibrary, type Finding, type LibraryReport } from '../store/health.ts';
 import { defineCommand, JSON_OPTION } from './command.ts';
 import { printJson, warn } from './context.ts';
@@ -66,6 +66,7 @@ export function renderReport(report: LibraryReport): string {
     );
     row('keywords', checkText.keyword(report.fts.rows, report.fts.chunks));
   }
+  row('answers', answerLogMessages.checkRow(report.answers.bytes, report.answers.integrity));
   row('lock', checkText.lock(report.lock.state, report.lock.holder));
   const problems = report.findings.filter(isProblem);
   const notes = report.findings.filter((f) => !isProblem(f));

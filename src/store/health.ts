@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import { ANSWER_LOG_FILE, inspectAnswerLog, isAnswerLogFinding, repairAnswerLog, type AnswerLogFinding, type AnswerLogReport } from './answer-log-health.ts';
 import { leftoverTempFiles } from './atomic-file.ts';
 import { CATALOG_QUERIES } from './catalog-repair.ts';
 import { IndexFileDamage, inspectIndexFile } from './index-file.ts';
@@ -27,6 +28,7 @@ export type Finding =
   | { kind: 'index-checksum'; recorded: string; actual: string }
   | { kind: 'index-unverifiable' }
   | { kind: 'index-points'; missing: number; extra: number }
+  | AnswerLogFinding
   // Notes: harmless, tidied by --repair.
   | { kind: 'index-behind'; writes: number }
   | { kind: 'temp-files'; files: string[] }
@@ -71,6 +73,8 @@ export interface LibraryReport {
   };
   fts: { rows: number; chunks: number };
   lock: { state: 'free' | 'held' | 'unknown'; holder: LockHolder | null };
+  /** answers.sqlite, the answer log beside the library. */
+  answers: Omit<AnswerLogReport, 'findings'>;
   findings: Finding[];
 }
 
@@ -107,9 +111,11 @@ export function inspectLibrary(dataDir: string): LibraryReport {
     index: { file: indexFile, present: fs.existsSync(indexFile), bytes: null, checksum: null, checksumState: null, writesBehind: null, points: null, expectedPoints: 0 },
     fts: { rows: 0, chunks: 0 },
     lock: inspectLock(dataDir, readOnly),
+    answers: { file: path.join(dataDir, ANSWER_LOG_FILE), bytes: null, integrity: 'absent' },
     findings: [],
   };
   const findings = report.findings;
+  addAnswerLogReport(report);
   for (const leftover of [...leftoverTempFiles(indexFile), ...leftoverTempFiles(path.join(dataDir, INDEX_STATE_FILE))]) {
     const last = findings.at(-1);
     if (last?.kind === 'temp-files') last.files.push(leftover);
@@ -146,6 +152,13 @@ export function inspectLibrary(dataDir: string): LibraryReport {
     db.close();
   }
   return finish(report);
+}
+
+/** answers.sqlite is checked whatever state the library is in: answering needs the one, recording the other. */
+function addAnswerLogReport(report: LibraryReport): void {
+  const { findings, ...answers } = inspectAnswerLog(report.dataDir);
+  report.answers = answers;
+  report.findings.push(...findings);
 }
 
 function finish(report: LibraryReport): LibraryReport {
@@ -240,7 +253,7 @@ function inspectIndex(db: Database.Database, report: LibraryReport): void {
 export interface RepairOutcome {
   before: LibraryReport;
   /** What was done; null when nothing was attempted (nothing to fix, or only a backup can fix it). */
-  repairs: LibraryRepairs | null;
+  repairs: (Partial<LibraryRepairs> & { answerLogSetAside?: string }) | null;
   after: LibraryReport;
 }
 
@@ -257,6 +270,8 @@ export async function repairLibrary(
   const fixable = before.findings.filter(isRepairable);
   if (fixable.length === 0 || before.findings.some((f) => !isRepairable(f))) return { before, repairs: null, after: before };
   if (before.readOnly) throw new UserError(storeMessages.readOnly());
+  const answerLog = fixable.some(isAnswerLogFinding) ? await repairAnswerLog(dataDir, options) : {};
+  if (fixable.every(isAnswerLogFinding)) return { before, repairs: answerLog, after: inspectLibrary(dataDir) };
   const library = Library.open({
     dataDir,
     hnsw: options.hnsw,
@@ -270,5 +285,5 @@ export async function repairLibrary(
   } finally {
     library.close();
   }
-  return { before, repairs, after: inspectLibrary(dataDir) };
+  return { before, repairs: { ...repairs, ...answerLog }, after: inspectLibrary(dataDir) };
 }
