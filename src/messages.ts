@@ -1,6 +1,7 @@
 /* eslint-disable max-lines -- every sentence people read lives in this one file, grouped by where it is shown, so wording is reviewed together */
 import type { RefusedRange } from './net/address-policy.ts';
 import type { Finding } from './store/health.ts';
+import type { RestoreFinding } from './store/restore-recovery.ts';
 
 /**
  * Every sentence the bot says to people, in one place so wording can be reviewed together.
@@ -592,7 +593,7 @@ export const checkText = {
       case 'legacy-lock':
         return 'write.lock, the lock file of an earlier version, is left over; it blocks nothing (removed by --repair).';
       default:
-        return answerLogFinding(finding);
+        return finding.kind.startsWith('restore-') ? restoreStateMessages.finding(finding as RestoreFinding) : answerLogFinding(finding);
     }
   },
   repairs: (r: {
@@ -603,8 +604,12 @@ export const checkText = {
     tempFilesRemoved?: number;
     legacyLockRemoved?: boolean;
     answerLogSetAside?: string;
+    restoreRecovered?: { source: string; pid: number; startedAt: string; outcome: 'finished' | 'undone' };
+    restoreLeftoversRemoved?: number;
   }): string[] => {
     const done: string[] = [];
+    if (r.restoreRecovered) done.push(restoreStateMessages.recovered(r.restoreRecovered, r.restoreRecovered.outcome));
+    if (r.restoreLeftoversRemoved) done.push(restoreStateMessages.leftoversRemoved(r.restoreLeftoversRemoved));
     if (r.answerLogSetAside) done.push(`set the damaged answers.sqlite aside as ${r.answerLogSetAside} and started a new, empty answer log (restart the bot to record answers again)`);
     if (r.orphanChunks) done.push(`removed ${count(r.orphanChunks, 'chunk')} that belonged to no article`);
     if (r.chunkCounts) done.push(`corrected the chunk count of ${count(r.chunkCounts, 'article')}`);
@@ -827,4 +832,60 @@ export const answerLogMessages = {
     integrity === 'absent'
       ? 'answers.sqlite: none yet (created when the bot or console first runs)'
       : `answers.sqlite${bytes === null ? '' : `, ${formatMegabytes(bytes)}`}: ${integrity === 'ok' ? 'SQLite integrity check passed' : integrity}`,
+} as const;
+
+// ---------------------------------------------------------------- restores that stopped part-way
+
+/** A restore's journal as messages name it. */
+interface RestoreNote {
+  source: string;
+  pid: number;
+  startedAt: string;
+}
+
+function restoreLabel(r: RestoreNote): string {
+  return `from ${r.source} (pid ${r.pid}, started ${utcTime(r.startedAt)})`;
+}
+
+/** Restores that have not finished (restore-journal.json in DATA_DIR) and folders left by them, to operators. */
+export const restoreStateMessages = {
+  pending: (dataDir: string, r: RestoreNote) =>
+    `A restore into ${dataDir} ${restoreLabel(r)} has not finished, so the library cannot be opened now. ` +
+    'If that restore is still running, wait for it; if it was stopped, `newsroom check --repair` (or the next restore) finishes it.',
+  journalUnreadable: (dataDir: string, problem: string) =>
+    `${dataDir}/restore-journal.json, which says what an interrupted restore moved where, cannot be read (${problem}). ` +
+    "The previous library's files are in a .replaced-* folder in DATA_DIR and the backup's copy in a .restore-* folder: " +
+    'move the files of the library you want back into DATA_DIR, then delete the journal and those folders (or restore the backup again).',
+  finding: (f: RestoreFinding): string => {
+    switch (f.kind) {
+      case 'restore-running':
+        return `A restore ${restoreLabel(f)} is moving files into place right now.`;
+      case 'restore-interrupted': {
+        const step = f.phase === 'set-aside' ? 'setting the previous library aside' : f.phase === 'move-in' ? "moving the backup's files in" : 'cleaning up';
+        return (
+          `A restore ${restoreLabel(f)} was stopped while ${step}` +
+          (f.aside ? `; the previous library's files are in ${f.aside}` : '') +
+          (f.whole
+            ? '. `--repair` (or the next restore) finishes it; nothing was lost.'
+            : '. Its copy of the backup is no longer whole, so `--repair` undoes it and puts the previous library back.')
+        );
+      }
+      case 'restore-journal-unreadable':
+        return `restore-journal.json cannot be read (${f.detail}); \`newsroom check --repair\` says what to do by hand.`;
+      case 'restore-leftover':
+        return `${f.folder} is left from a restore that stopped before moving anything; nothing in it is used (removed by --repair).`;
+      case 'restore-set-aside':
+        return (
+          `${f.folder} holds files an interrupted restore of an earlier version set aside (${f.files.slice(0, 6).join(', ')}). ` +
+          (f.files.includes('library.sqlite') && !f.libraryInPlace
+            ? 'DATA_DIR has no library: that was it. Move those files back into DATA_DIR.'
+            : 'Delete the folder once it is not needed.')
+        );
+    }
+  },
+  recovered: (r: RestoreNote, outcome: 'finished' | 'undone') =>
+    outcome === 'finished'
+      ? `finished the restore ${restoreLabel(r)} that had been stopped part-way`
+      : `undid the restore ${restoreLabel(r)} that had been stopped part-way (its copy of the backup was no longer whole) and put the previous library back`,
+  leftoversRemoved: (n: number) => `removed ${n === 1 ? 'a folder' : `${n} folders`} left by restores that never moved anything`,
 } as const;

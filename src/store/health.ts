@@ -3,6 +3,15 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { ANSWER_LOG_FILE, inspectAnswerLog, isAnswerLogFinding, repairAnswerLog, type AnswerLogFinding, type AnswerLogReport } from './answer-log-health.ts';
 import { leftoverTempFiles } from './atomic-file.ts';
+import {
+  inspectRestores,
+  isRestoreFinding,
+  isRestoreProblem,
+  isRestoreRepairable,
+  repairRestores,
+  type RestoreFinding,
+  type RestoreRepairs,
+} from './restore-recovery.ts';
 import { CATALOG_QUERIES } from './catalog-repair.ts';
 import { IndexFileDamage, inspectIndexFile } from './index-file.ts';
 import { UserError } from '../errors.ts';
@@ -29,6 +38,7 @@ export type Finding =
   | { kind: 'index-unverifiable' }
   | { kind: 'index-points'; missing: number; extra: number }
   | AnswerLogFinding
+  | RestoreFinding
   // Notes: harmless, tidied by --repair.
   | { kind: 'index-behind'; writes: number }
   | { kind: 'temp-files'; files: string[] }
@@ -37,11 +47,13 @@ export type Finding =
 const NOTES = new Set<Finding['kind']>(['index-behind', 'temp-files', 'legacy-lock']);
 
 export function isProblem(finding: Finding): boolean {
+  if (isRestoreFinding(finding)) return isRestoreProblem(finding);
   return !NOTES.has(finding.kind);
 }
 
 /** Whether `check --repair` can fix it (the database itself cannot be: that needs a backup). */
 export function isRepairable(finding: Finding): boolean {
+  if (isRestoreFinding(finding)) return isRestoreRepairable(finding);
   return !['no-library', 'database-unreadable', 'database-integrity'].includes(finding.kind);
 }
 
@@ -115,7 +127,7 @@ export function inspectLibrary(dataDir: string): LibraryReport {
     findings: [],
   };
   const findings = report.findings;
-  addAnswerLogReport(report);
+  addAnswerLogAndRestores(report);
   for (const leftover of [...leftoverTempFiles(indexFile), ...leftoverTempFiles(path.join(dataDir, INDEX_STATE_FILE))]) {
     const last = findings.at(-1);
     if (last?.kind === 'temp-files') last.files.push(leftover);
@@ -123,7 +135,8 @@ export function inspectLibrary(dataDir: string): LibraryReport {
   }
   if (fs.existsSync(path.join(dataDir, LEGACY_LOCK_FILE))) findings.push({ kind: 'legacy-lock', file: path.join(dataDir, LEGACY_LOCK_FILE) });
   if (!fs.existsSync(file)) {
-    findings.push({ kind: 'no-library' });
+    // Mid-restore, the library is where the journal says, not missing.
+    if (!findings.some((f) => f.kind === 'restore-interrupted' || f.kind === 'restore-running')) findings.push({ kind: 'no-library' });
     return finish(report);
   }
   report.database.bytes = fs.statSync(file).size;
@@ -154,11 +167,14 @@ export function inspectLibrary(dataDir: string): LibraryReport {
   return finish(report);
 }
 
-/** answers.sqlite is checked whatever state the library is in: answering needs the one, recording the other. */
-function addAnswerLogReport(report: LibraryReport): void {
+/**
+ * answers.sqlite and restores that have not finished are checked whatever state the library is in
+ * (during a restore, it may not be there at all).
+ */
+function addAnswerLogAndRestores(report: LibraryReport): void {
   const { findings, ...answers } = inspectAnswerLog(report.dataDir);
   report.answers = answers;
-  report.findings.push(...findings);
+  report.findings.push(...findings, ...inspectRestores(report.dataDir, report.lock.state === 'held'));
 }
 
 function finish(report: LibraryReport): LibraryReport {
@@ -253,7 +269,7 @@ function inspectIndex(db: Database.Database, report: LibraryReport): void {
 export interface RepairOutcome {
   before: LibraryReport;
   /** What was done; null when nothing was attempted (nothing to fix, or only a backup can fix it). */
-  repairs: (Partial<LibraryRepairs> & { answerLogSetAside?: string }) | null;
+  repairs: (Partial<LibraryRepairs> & { answerLogSetAside?: string } & RestoreRepairs) | null;
   after: LibraryReport;
 }
 
@@ -267,11 +283,15 @@ export async function repairLibrary(
   options: { hnsw: HnswParams; lockWaitMs: number; logger?: Logger; onWriteWait?: (holder: LockHolder | null) => void },
 ): Promise<RepairOutcome> {
   const before = inspectLibrary(dataDir);
-  const fixable = before.findings.filter(isRepairable);
-  if (fixable.length === 0 || before.findings.some((f) => !isRepairable(f))) return { before, repairs: null, after: before };
+  const blocked = (report: LibraryReport) => report.findings.some((f) => isProblem(f) && !isRepairable(f));
+  if (!before.findings.some(isRepairable) || blocked(before)) return { before, repairs: null, after: before };
   if (before.readOnly) throw new UserError(storeMessages.readOnly());
-  const answerLog = fixable.some(isAnswerLogFinding) ? await repairAnswerLog(dataDir, options) : {};
-  if (fixable.every(isAnswerLogFinding)) return { before, repairs: answerLog, after: inspectLibrary(dataDir) };
+  // A restore stopped part-way first: what else is wrong can only be seen once its files are in place.
+  const restores = await repairRestores(dataDir, before.findings.filter(isRestoreFinding), options);
+  const current = restores.restoreRecovered ? inspectLibrary(dataDir) : before;
+  const answerLog = current.findings.some(isAnswerLogFinding) ? await repairAnswerLog(dataDir, options) : {};
+  const rest = current.findings.filter((f) => isRepairable(f) && !isAnswerLogFinding(f) && !isRestoreFinding(f));
+  if (rest.length === 0 || blocked(current)) return { before, repairs: { ...restores, ...answerLog }, after: inspectLibrary(dataDir) };
   const library = Library.open({
     dataDir,
     hnsw: options.hnsw,
@@ -281,9 +301,9 @@ export async function repairLibrary(
   });
   let repairs: LibraryRepairs;
   try {
-    repairs = await library.repair({ rebuildIndex: before.findings.some((f) => f.kind === 'index-points') });
+    repairs = await library.repair({ rebuildIndex: current.findings.some((f) => f.kind === 'index-points') });
   } finally {
     library.close();
   }
-  return { before, repairs: { ...repairs, ...answerLog }, after: inspectLibrary(dataDir) };
+  return { before, repairs: { ...restores, ...answerLog, ...repairs }, after: inspectLibrary(dataDir) };
 }
