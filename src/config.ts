@@ -72,6 +72,12 @@ export interface Config {
   http: { port: number; host: string } | null;
   /** The weekly digest of what readers asked and disliked, posted by the bot; null: none. */
   digest: { channelId: string; day: Weekday; hourUtc: number } | null;
+  /**
+   * SHUTDOWN_TIMEOUT_S: how long the bot may take to stop on SIGTERM (keep it under the supervisor's
+   * limit, systemd's TimeoutStopSec). Answers in flight get most of it; then their model calls are
+   * aborted and those people told to ask again.
+   */
+  shutdownTimeoutMs: number;
 }
 
 export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
@@ -117,6 +123,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     discord: discordConfig(read),
     http: httpConfig(read),
     digest: digestConfig(read),
+    shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_S', 25, 2, 600) * 1000,
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;
