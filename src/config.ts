@@ -107,7 +107,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     watchSettleMs: read.integer('WATCH_SETTLE_MS', 1000, 100, 60_000),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, read.text('DISCORD_TOKEN') ? 'info' : 'warn'),
     logFormat: read.oneOf('LOG_FORMAT', LOG_FORMATS, 'auto'),
-    maxFileBytes: read.integer('MAX_FILE_MB', 10, 1, 1024) * 1024 * 1024,
+    // Past 511 MiB a file cannot be decoded into one JavaScript string at all (V8's limit).
+    maxFileBytes: read.integer('MAX_FILE_MB', 10, 1, 500) * 1024 * 1024,
     fetch: { policy: read.allowedHosts('FETCH_ALLOWED_HOSTS') },
     parseTimeoutMs: read.integer('PARSE_TIMEOUT_MS', 10_000, 200, 300_000),
     feeds: { pollSeconds: read.integer('FEED_POLL_SECONDS', 600, 0, 86_400) || null },

@@ -592,6 +592,8 @@ export const checkText = {
         return `Temporary files left by interrupted saves: ${finding.files.length.toLocaleString('en-US')} (removed by --repair).`;
       case 'legacy-lock':
         return 'write.lock, the lock file of an earlier version, is left over; it blocks nothing (removed by --repair).';
+      case 'data-dir-unreadable':
+        return accessMessages.dataDirUnreadable('DATA_DIR', finding.uid);
       default:
         return finding.kind.startsWith('restore-') ? restoreStateMessages.finding(finding as RestoreFinding) : answerLogFinding(finding);
     }
@@ -888,4 +890,33 @@ export const restoreStateMessages = {
       ? `finished the restore ${restoreLabel(r)} that had been stopped part-way`
       : `undid the restore ${restoreLabel(r)} that had been stopped part-way (its copy of the backup was no longer whole) and put the previous library back`,
   leftoversRemoved: (n: number) => `removed ${n === 1 ? 'a folder' : `${n} folders`} left by restores that never moved anything`,
+} as const;
+
+// ---------------------------------------------------------------- permissions
+
+/** Folders and files this user may not read: said so, not taken for missing, empty or read-only. */
+export const accessMessages = {
+  dataDirUnreadable: (dir: string, uid: number | null) =>
+    `${dir} cannot be read by this user${uid === null ? '' : ` (uid ${uid})`}: permission denied. ` +
+    'Run newsroom as the user the bot runs as (e.g. `sudo -u newsroom-bot …`), or give this user read and write access to the folder.',
+} as const;
+
+// ---------------------------------------------------------------- disk space
+
+/** A backup that does not fit where it was asked to go. */
+export const diskSpaceMessages = {
+  backupWontFit: (target: string, free: number, needed: number) =>
+    `There is not enough room for the backup in ${target}: ${formatMegabytes(free)} free, about ${formatMegabytes(needed)} needed ` +
+    '(the size of the library). Nothing was written; free some space or back up to another disk.',
+  backupDiskFull: (target: string, free: number | null) =>
+    `The disk holding ${target} filled up during the backup${free === null ? '' : ` (${formatMegabytes(free)} free now)`}. ` +
+    'What had been written was removed, so no partial backup is left; free some space or back up to another disk.',
+} as const;
+
+/** Bytes that are fine but could not become text. */
+export const decodeMessages = {
+  tooLongForText: (where: string, bytes: number) =>
+    `${where} is too large to read as text (${formatMegabytes(bytes)}: longer than the longest string Node.js can hold, about 512 MB); ` +
+    'split it into smaller files',
+  decodeFailed: (where: string, reason: string) => `${where} could not be read as text (${reason})`,
 } as const;

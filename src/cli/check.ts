@@ -53,6 +53,8 @@ export function toJson(report: LibraryReport): Omit<LibraryReport, 'findings'> &
 export function renderReport(report: LibraryReport): string {
   const lines = [checkText.heading(report.dataDir)];
   const row = (label: string, text: string) => lines.push(`  ${label.padEnd(9)} ${text}`);
+  const unreadable = report.findings.find((f) => f.kind === 'data-dir-unreadable');
+  if (unreadable) return `${[...lines, '', checkText.findingsHeading, `  ✗ ${checkText.finding(unreadable)}`, '', checkText.unhealthy(1)].join('\n')}\n`;
   if (report.readOnly) row('access', checkText.readOnly);
   row('database', checkText.database(path.basename(report.database.file), report.database.bytes, report.database.integrity));
   if (report.database.integrity === 'ok') {

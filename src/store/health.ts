@@ -19,7 +19,7 @@ import type { Logger } from '../log.ts';
 import { storeMessages } from '../messages.ts';
 import { generationOfIndexFile, INDEX_FILE, INDEX_STATE_FILE, readIndexState } from './index-state.ts';
 import { Library, LIBRARY_FILE, type LibraryRepairs } from './library.ts';
-import { canWrite, openSqliteFile } from './sqlite-file.ts';
+import { canReadFolder, canWrite, openSqliteFile } from './sqlite-file.ts';
 import type { HnswParams } from './vector-index.ts';
 import { LEGACY_LOCK_FILE, LOCK_FILE, WriteLock, type LockHolder } from './write-lock.ts';
 
@@ -37,6 +37,7 @@ export type Finding =
   | { kind: 'index-checksum'; recorded: string; actual: string }
   | { kind: 'index-unverifiable' }
   | { kind: 'index-points'; missing: number; extra: number }
+  | { kind: 'data-dir-unreadable'; uid: number | null }
   | AnswerLogFinding
   | RestoreFinding
   // Notes: harmless, tidied by --repair.
@@ -54,7 +55,7 @@ export function isProblem(finding: Finding): boolean {
 /** Whether `check --repair` can fix it (the database itself cannot be: that needs a backup). */
 export function isRepairable(finding: Finding): boolean {
   if (isRestoreFinding(finding)) return isRestoreRepairable(finding);
-  return !['no-library', 'database-unreadable', 'database-integrity'].includes(finding.kind);
+  return !['no-library', 'database-unreadable', 'database-integrity', 'data-dir-unreadable'].includes(finding.kind);
 }
 
 export type ChecksumState = 'ok' | 'previous' | 'mismatch' | 'unrecorded' | 'unknown';
@@ -127,13 +128,13 @@ export function inspectLibrary(dataDir: string): LibraryReport {
     findings: [],
   };
   const findings = report.findings;
-  addAnswerLogAndRestores(report);
-  for (const leftover of [...leftoverTempFiles(indexFile), ...leftoverTempFiles(path.join(dataDir, INDEX_STATE_FILE))]) {
-    const last = findings.at(-1);
-    if (last?.kind === 'temp-files') last.files.push(leftover);
-    else findings.push({ kind: 'temp-files', files: [leftover] });
+  // Nothing in a folder this user may not read can be checked; it is neither empty nor read-only.
+  if (!canReadFolder(dataDir)) {
+    findings.push({ kind: 'data-dir-unreadable', uid: process.getuid?.() ?? null });
+    return finish({ ...report, readOnly: false, lock: { state: 'unknown', holder: null } });
   }
-  if (fs.existsSync(path.join(dataDir, LEGACY_LOCK_FILE))) findings.push({ kind: 'legacy-lock', file: path.join(dataDir, LEGACY_LOCK_FILE) });
+  addAnswerLogAndRestores(report);
+  addLeftovers(report);
   if (!fs.existsSync(file)) {
     // Mid-restore, the library is where the journal says, not missing.
     if (!findings.some((f) => f.kind === 'restore-interrupted' || f.kind === 'restore-running')) findings.push({ kind: 'no-library' });
@@ -175,6 +176,17 @@ function addAnswerLogAndRestores(report: LibraryReport): void {
   const { findings, ...answers } = inspectAnswerLog(report.dataDir);
   report.answers = answers;
   report.findings.push(...findings, ...inspectRestores(report.dataDir, report.lock.state === 'held'));
+}
+
+/** Temporary files of interrupted index saves, and an earlier version's lock file. */
+function addLeftovers(report: LibraryReport): void {
+  const { findings, dataDir } = report;
+  for (const leftover of [...leftoverTempFiles(report.index.file), ...leftoverTempFiles(path.join(dataDir, INDEX_STATE_FILE))]) {
+    const last = findings.at(-1);
+    if (last?.kind === 'temp-files') last.files.push(leftover);
+    else findings.push({ kind: 'temp-files', files: [leftover] });
+  }
+  if (fs.existsSync(path.join(dataDir, LEGACY_LOCK_FILE))) findings.push({ kind: 'legacy-lock', file: path.join(dataDir, LEGACY_LOCK_FILE) });
 }
 
 function finish(report: LibraryReport): LibraryReport {

@@ -18,6 +18,7 @@ import {
 } from './backup.ts';
 import { fsyncPath, writeJsonAtomically } from './atomic-file.ts';
 import { sha256Of } from './file-contents.ts';
+import { refuseUnreadableFolder } from './sqlite-file.ts';
 import { isProcessAlive } from '../process-alive.ts';
 import { inspectLibrary, type LibraryReport } from './health.ts';
 import { INDEX_FILE, INDEX_STATE_FILE } from './index-state.ts';
@@ -117,6 +118,7 @@ export async function restoreLibrary(options: RestoreOptions): Promise<RestoreRe
   const dataDir = path.resolve(options.dataDir);
   const manifest = readBackup(source);
   if (source === dataDir) throw new UserError(backupMessages.restoreIntoItself(source));
+  refuseUnreadableFolder(dataDir);
   verifyChecksums(source, manifest, options.onProgress);
   // A restore that stopped part-way is finished (or undone) before anything else looks at DATA_DIR.
   const recovered = await recoverInterruptedRestore(dataDir, {

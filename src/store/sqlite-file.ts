@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { UserError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import { storeMessages } from '../messages.ts';
+import { accessMessages, storeMessages } from '../messages.ts';
 
 export interface OpenSqliteOptions {
   readOnly: boolean;
@@ -42,6 +42,24 @@ export function isReadOnlyError(error: unknown): boolean {
 export function isDiskFullError(error: unknown): boolean {
   const code = sqliteCode(error);
   return code === 'SQLITE_FULL' || code === 'ENOSPC';
+}
+
+/**
+ * Whether this process can list and open what is in the folder `dir` (read and search permission);
+ * true for a folder that does not exist yet.
+ */
+export function canReadFolder(dir: string): boolean {
+  try {
+    fs.accessSync(dir, fs.constants.R_OK | fs.constants.X_OK);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
+/** A DATA_DIR this user may not read is said to be so, not taken for an empty or a read-only one. */
+export function refuseUnreadableFolder(dir: string): void {
+  if (!canReadFolder(dir)) throw new UserError(accessMessages.dataDirUnreadable(dir, process.getuid?.() ?? null));
 }
 
 /**
