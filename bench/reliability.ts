@@ -28,6 +28,9 @@ import { articleVectors, paragraphChunks, seededVectors, syntheticArticle } from
 import { proseArticle, proseMarkdown } from './prose.ts';
 import { BENCH_DIR, machineLine, progress, writeResultsSection } from './results.ts';
 import { killBotMidAnswer } from './reliability-bot.ts';
+import { answerLogOnFullDisk } from './reliability-answer-log.ts';
+import { longTokenArticle } from './reliability-long-token.ts';
+import { sigtermWhileStreaming } from './reliability-shutdown.ts';
 import { ms, table } from './stats.ts';
 
 const ROOT = path.dirname(BENCH_DIR);
@@ -694,6 +697,9 @@ const SCENARIOS: Scenario[] = [
   { key: 'full-disk', run: fullDisk },
   { key: 'read-only', run: readOnly },
   { key: 'verify-cost', run: verificationCost },
+  { key: 'long-token', run: (work) => longTokenArticle(ROOT, work) },
+  { key: 'answer-log-full', run: (work) => answerLogOnFullDisk(ROOT, work) },
+  { key: 'sigterm', run: (work) => sigtermWhileStreaming(ROOT, work) },
 ];
 
 async function main(): Promise<void> {
