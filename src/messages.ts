@@ -873,7 +873,7 @@ export const restoreStateMessages = {
         );
       }
       case 'restore-journal-unreadable':
-        return `restore-journal.json cannot be read (${f.detail}); \`newsroom check --repair\` says what to do by hand.`;
+        return restoreStateMessages.journalUnreadable('DATA_DIR', f.detail);
       case 'restore-leftover':
         return `${f.folder} is left from a restore that stopped before moving anything; nothing in it is used (removed by --repair).`;
       case 'restore-set-aside':
