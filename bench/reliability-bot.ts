@@ -25,8 +25,20 @@ export interface BotKillRow {
   lost: string;
 }
 
-function startBot(root: string, dataDir: string, discord: FakeDiscord, llmUrl: string): { child: ChildProcess; ready: Promise<void>; log: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/main.ts')], {
+/**
+ * The bot as `npm start` runs it, logged in to `discord`, its model at `llmUrl`; `env` adds or
+ * overrides settings, and `launcher` runs it through another command (which must exec the rest).
+ */
+export function startBot(
+  root: string,
+  dataDir: string,
+  discord: FakeDiscord,
+  llmUrl: string,
+  env: Record<string, string> = {},
+  launcher: string[] = [],
+): { child: ChildProcess; ready: Promise<void>; log: () => string } {
+  const command = [...launcher, process.execPath, '--import', 'tsx', path.join(root, 'src/main.ts')];
+  const child = spawn(command[0] as string, command.slice(1), {
     cwd: root,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
@@ -43,6 +55,7 @@ function startBot(root: string, dataDir: string, discord: FakeDiscord, llmUrl: s
       QUESTIONS_PER_MINUTE: '600',
       LOG_LEVEL: 'info',
       LOG_FORMAT: 'json',
+      ...env,
     },
   });
   let log = '';

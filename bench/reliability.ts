@@ -30,6 +30,9 @@ import { BENCH_DIR, machineLine, progress, writeResultsSection } from './results
 import { killBotMidAnswer } from './reliability-bot.ts';
 import { symlinkInArticlesDir } from './reliability-symlink.ts';
 import { hangingPages } from './reliability-feeds.ts';
+import { answerLogOnFullDisk } from './reliability-answer-log.ts';
+import { longTokenArticle } from './reliability-long-token.ts';
+import { sigtermWhileStreaming } from './reliability-shutdown.ts';
 import { ms, table } from './stats.ts';
 
 const ROOT = path.dirname(BENCH_DIR);
@@ -698,6 +701,9 @@ const SCENARIOS: Scenario[] = [
   { key: 'verify-cost', run: verificationCost },
   { key: 'symlink', run: (work) => symlinkInArticlesDir(ROOT, tempDir(work, 'symlink'), TINY_MODEL_ENV, HNSW) },
   { key: 'hanging-pages', run: (work) => hangingPages(ROOT, (name) => tempDir(work, name)) },
+  { key: 'long-token', run: (work) => longTokenArticle(ROOT, work) },
+  { key: 'answer-log-full', run: (work) => answerLogOnFullDisk(ROOT, work) },
+  { key: 'sigterm', run: (work) => sigtermWhileStreaming(ROOT, work) },
 ];
 
 async function main(): Promise<void> {

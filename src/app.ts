@@ -15,7 +15,7 @@ import { sharedParsePool } from './articles/parse-pool.ts';
 import { errorMessage, isUserError, UserError } from './errors.ts';
 import type { Logger } from './log.ts';
 import { modelMessages, startupMessages } from './messages.ts';
-import type { Metrics } from './ops/metrics.ts';
+import type { AnswerLogFailure, Metrics } from './ops/metrics.ts';
 import { Retriever } from './retrieval/search.ts';
 import { AnswerLog } from './store/answer-log.ts';
 import { Library } from './store/library.ts';
@@ -54,6 +54,11 @@ export interface App {
    * otherwise. Code where something worth counting happens reports here: `app.metrics?.…`.
    */
   metrics: Metrics | null;
+  /**
+   * Aborts every language model call in flight and refuses later ones (they fail as `aborted`):
+   * the bot's shutdown, when answers in flight would not finish in time.
+   */
+  abortModelCalls(): void;
   /** Stops the background retry and closes the library and the answer log. */
   close(): void;
 }
@@ -64,7 +69,7 @@ export const PROMPTS_DIR = fileURLToPath(new URL('../prompts', import.meta.url))
 /** Longest question answered; Discord allows 6,000-character options, embedders far fewer tokens. */
 export const MAX_QUESTION_CHARS = 1000;
 
-function createLlm(config: Config, logger: Logger, metrics: Metrics | null): LlmClient | null {
+function createLlm(config: Config, logger: Logger, metrics: Metrics | null, stop: AbortSignal): LlmClient | null {
   const { apiKey, baseURL } = config.llm;
   if (!apiKey && !baseURL) return null;
   return createLlmClient({
@@ -75,6 +80,7 @@ function createLlm(config: Config, logger: Logger, metrics: Metrics | null): Llm
     maxRetries: config.llm.maxRetries,
     maxConcurrent: config.llm.maxConcurrent,
     logger,
+    stop,
     ...(metrics ? { onCall: (result: LlmResult) => metrics.llmCall(result) } : {}),
   });
 }
@@ -149,6 +155,8 @@ export interface AppHooks {
   modelRetry?: BackoffOptions;
   /** Counts what the app does (answers, model calls) and reads its size and modes at scrape time. */
   metrics?: Metrics;
+  /** Caps answers.sqlite's size (SQLite's max_page_count; past it writes fail as on a full disk): tests fill it up. */
+  answerLogMaxBytes?: number;
 }
 
 export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): AppStart {
@@ -156,11 +164,12 @@ export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): A
   // Prompts first: a broken template must stop start-up before anything is opened.
   const prompts = openPrompts();
   const metrics = hooks.metrics ?? null;
-  const llm = createLlm(config, logger, metrics);
+  const stopModel = new AbortController();
+  const llm = createLlm(config, logger, metrics, stopModel.signal);
   const { library, answerLog } = openLibrary(config, logger, hooks);
   const ready = (async (): Promise<App> => {
     const first = await loadUsableEmbedder(config, library, logger);
-    const app = assembleApp({ config, logger, library, answerLog, llm, prompts, metrics, first, hooks });
+    const app = assembleApp({ config, logger, library, answerLog, llm, prompts, metrics, first, hooks, stopModel });
     metrics?.watch({
       generation: () => library.generation(),
       counts: () => library.counts(),
@@ -197,6 +206,8 @@ interface AppParts {
   /** The embedding model as start-up found it. */
   first: UsableEmbedder;
   hooks: AppHooks;
+  /** Aborts the model calls (App.abortModelCalls). */
+  stopModel: AbortController;
 }
 
 function assembleApp(parts: AppParts): App {
@@ -228,6 +239,7 @@ function assembleApp(parts: AppParts): App {
       logger.info({ modelId: config.embedding.model }, modelMessages.retrying(config.embedding.model, Math.round(maxDelayMs / 60_000)));
     },
     metrics,
+    abortModelCalls: () => parts.stopModel.abort(new Error('shutting down')),
     close: () => {
       closed = true;
       retry?.stop();
@@ -303,7 +315,14 @@ function openLibrary(config: Config, logger: Logger, hooks: AppHooks): { library
     throw cannotOpen(error);
   }
   try {
-    return { library, answerLog: new AnswerLog(config.dataDir, { readOnly: library.readOnly, logger }) };
+    const { metrics, answerLogMaxBytes } = hooks;
+    const answerLog = new AnswerLog(config.dataDir, {
+      readOnly: library.readOnly,
+      logger,
+      ...(metrics ? { onWriteFailed: (failure: AnswerLogFailure) => metrics.answerLogWriteFailed(failure) } : {}),
+      ...(answerLogMaxBytes ? { maxBytes: answerLogMaxBytes } : {}),
+    });
+    return { library, answerLog };
   } catch (error) {
     library.close();
     throw cannotOpen(error);

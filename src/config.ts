@@ -77,6 +77,12 @@ export interface Config {
    * `off` (default): none is read, each is reported; `inside`: those pointing inside the folder; `all`: any.
    */
   followSymlinks: 'off' | 'inside' | 'all';
+  /**
+   * SHUTDOWN_TIMEOUT_S: how long the bot may take to stop on SIGTERM (keep it under the supervisor's
+   * limit, systemd's TimeoutStopSec). Answers in flight get most of it; then their model calls are
+   * aborted and those people told to ask again.
+   */
+  shutdownTimeoutMs: number;
 }
 
 export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
@@ -106,7 +112,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     watchSettleMs: read.integer('WATCH_SETTLE_MS', 1000, 100, 60_000),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, read.text('DISCORD_TOKEN') ? 'info' : 'warn'),
     logFormat: read.oneOf('LOG_FORMAT', LOG_FORMATS, 'auto'),
-    maxFileBytes: read.integer('MAX_FILE_MB', 10, 1, 1024) * 1024 * 1024,
+    // Past 511 MiB a file cannot be decoded into one JavaScript string at all (V8's limit).
+    maxFileBytes: read.integer('MAX_FILE_MB', 10, 1, 500) * 1024 * 1024,
     fetch: { policy: read.allowedHosts('FETCH_ALLOWED_HOSTS') },
     parseTimeoutMs: read.integer('PARSE_TIMEOUT_MS', 10_000, 200, 300_000),
     feeds: { pollSeconds: read.integer('FEED_POLL_SECONDS', 600, 0, 86_400) || null },
@@ -123,6 +130,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     http: httpConfig(read),
     digest: digestConfig(read),
     followSymlinks: read.oneOf('FOLLOW_SYMLINKS', ['off', 'inside', 'all'], 'off'),
+    shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_S', 25, 2, 600) * 1000,
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

@@ -143,6 +143,8 @@ async function serve(config: Config, logger: Logger, bot: boolean, hooks: ServeH
   }
   const { app, synced } = loaded;
   hooks.onLoaded();
+  // Answering goes on without the answer log: /readyz stays ready and names the problem (the bot does the same).
+  hooks.readiness.setDegraded('answer-log', () => app.answerLog.status.reason);
   // Followed feeds are synced in the background while the console runs (FEED_POLL_SECONDS).
   const poller = startFeedPolling(app);
   try {

@@ -1,6 +1,7 @@
 /* eslint-disable max-lines -- every sentence people read lives in this one file, grouped by where it is shown, so wording is reviewed together */
 import type { RefusedRange } from './net/address-policy.ts';
 import type { Finding } from './store/health.ts';
+import type { RestoreFinding } from './store/restore-recovery.ts';
 
 /**
  * Every sentence the bot says to people, in one place so wording can be reviewed together.
@@ -622,22 +623,32 @@ export const checkText = {
         return `Temporary files left by interrupted saves: ${finding.files.length.toLocaleString('en-US')} (removed by --repair).`;
       case 'legacy-lock':
         return 'write.lock, the lock file of an earlier version, is left over; it blocks nothing (removed by --repair).';
+      case 'data-dir-unreadable':
+        return accessMessages.dataDirUnreadable('DATA_DIR', finding.uid);
+      default:
+        return finding.kind.startsWith('restore-') ? restoreStateMessages.finding(finding as RestoreFinding) : answerLogFinding(finding);
     }
   },
   repairs: (r: {
-    orphanChunks: number;
-    chunkCounts: number;
-    ftsRebuilt: number;
-    indexRebuilt: number | null;
-    tempFilesRemoved: number;
-    legacyLockRemoved: boolean;
+    orphanChunks?: number;
+    chunkCounts?: number;
+    ftsRebuilt?: number;
+    indexRebuilt?: number | null;
+    tempFilesRemoved?: number;
+    legacyLockRemoved?: boolean;
+    answerLogSetAside?: string;
+    restoreRecovered?: { source: string; pid: number; startedAt: string; outcome: 'finished' | 'undone' };
+    restoreLeftoversRemoved?: number;
   }): string[] => {
     const done: string[] = [];
+    if (r.restoreRecovered) done.push(restoreStateMessages.recovered(r.restoreRecovered, r.restoreRecovered.outcome));
+    if (r.restoreLeftoversRemoved) done.push(restoreStateMessages.leftoversRemoved(r.restoreLeftoversRemoved));
+    if (r.answerLogSetAside) done.push(`set the damaged answers.sqlite aside as ${r.answerLogSetAside} and started a new, empty answer log (restart the bot to record answers again)`);
     if (r.orphanChunks) done.push(`removed ${count(r.orphanChunks, 'chunk')} that belonged to no article`);
     if (r.chunkCounts) done.push(`corrected the chunk count of ${count(r.chunkCounts, 'article')}`);
     if (r.ftsRebuilt) done.push(`rebuilt the keyword index (${count(r.ftsRebuilt, 'chunk')})`);
-    if (r.indexRebuilt !== null) done.push(`rebuilt the vector index from the stored embeddings (${count(r.indexRebuilt, 'point')})`);
-    done.push('saved the vector index, checked byte for byte');
+    if (r.indexRebuilt !== null && r.indexRebuilt !== undefined) done.push(`rebuilt the vector index from the stored embeddings (${count(r.indexRebuilt, 'point')})`);
+    if (r.orphanChunks !== undefined) done.push('saved the vector index, checked byte for byte');
     if (r.tempFilesRemoved) done.push(`removed ${count(r.tempFilesRemoved, 'temporary file')}`);
     if (r.legacyLockRemoved) done.push('removed the old write.lock file');
     return done;
@@ -656,6 +667,20 @@ const instructionKinds: Record<string, string> = {
   persona: 'it tells the model who it is',
   markup: 'it holds chat-prompt markup',
 };
+/** What `check` says about answers.sqlite; `--repair` sets a damaged one aside and starts a new log. */
+function answerLogFinding(finding: Finding): string {
+  const repair = 'Answers are not recorded meanwhile; `--repair` sets it aside (kept beside it) and starts a new, empty log, or restore it from a backup.';
+  switch (finding.kind) {
+    case 'answers-unreadable':
+      return `answers.sqlite, the answer log, cannot be read (${finding.message}). ${repair}`;
+    case 'answers-integrity':
+      return `answers.sqlite, the answer log, is damaged: SQLite's integrity check failed (${finding.details.slice(0, 3).join('; ')}). ${repair}`;
+    case 'answers-schema':
+      return `answers.sqlite is not an answer log this version can use (missing ${finding.missing.slice(0, 6).join(', ')}). ${repair}`;
+    default:
+      return finding.kind;
+  }
+}
 
 const indexChecksumStates: Record<string, string> = {
   ok: 'matches the one recorded',
@@ -829,3 +854,125 @@ function formatInterval(seconds: number): string {
   if (seconds < 7200) return `${Math.round(seconds / 60)} minutes`;
   return `${Math.round(seconds / 3600)} hours`;
 }
+
+// ---------------------------------------------------------------- the answer log when it cannot record
+
+/** The answer log (answers.sqlite) off or failing: to operators (logs, /readyz, check) and to readers (Discord). */
+export const answerLogMessages = {
+  problem: (problem: 'read_only' | 'damaged' | 'disk_full' | 'write_failed', detail: string): string => {
+    switch (problem) {
+      case 'read_only':
+        return 'answers are not recorded: the library is read-only';
+      case 'damaged':
+        return `answers are not recorded: answers.sqlite is damaged (${detail}); \`newsroom check --repair\` sets it aside and starts a new log, then restart`;
+      case 'disk_full':
+        return 'answers are not recorded: the disk holding answers.sqlite is full; recording resumes by itself once space is freed';
+      case 'write_failed':
+        return `answers are not recorded: writing answers.sqlite failed (${detail}); each new answer tries again`;
+    }
+  },
+  damagedLog: (file: string) =>
+    `${file} is damaged: answers, votes and unanswered questions are not recorded until it is repaired ` +
+    '(`newsroom check --repair` sets it aside and starts a new log; or restore it from a backup). Answering goes on.',
+  readOnlyLog: 'answers.sqlite cannot be written (read-only library): answers, feedback and unanswered questions are not logged',
+  writeFailed: (failure: 'disk_full' | 'write_failed' | 'damaged') =>
+    failure === 'disk_full'
+      ? 'the disk holding answers.sqlite is full: answers, votes and unanswered questions are not recorded until space is freed; answering goes on'
+      : 'writing to answers.sqlite failed: answers go on unrecorded, and each new answer tries again',
+  damagedRead:
+    'The answer log (answers.sqlite) is damaged, so earlier answers, votes and unanswered questions cannot be read. ' +
+    '`newsroom check --repair` sets it aside and starts a new log; or restore it from a backup.',
+  /** Under an answer in Discord that could not be recorded. */
+  answerNotRecorded: 'This answer was not recorded (the answer log cannot be written right now), so votes on it cannot be kept.',
+  voteNotRecorded: 'Thanks — but your vote could not be kept: the answer log cannot be written right now.',
+  /** The `answers` line of `newsroom check`. */
+  checkRow: (bytes: number | null, integrity: 'ok' | 'damaged' | 'unreadable' | 'absent') =>
+    integrity === 'absent'
+      ? 'answers.sqlite: none yet (created when the bot or console first runs)'
+      : `answers.sqlite${bytes === null ? '' : `, ${formatMegabytes(bytes)}`}: ${integrity === 'ok' ? 'SQLite integrity check passed' : integrity}`,
+} as const;
+
+// ---------------------------------------------------------------- restores that stopped part-way
+
+/** A restore's journal as messages name it. */
+interface RestoreNote {
+  source: string;
+  pid: number;
+  startedAt: string;
+}
+
+function restoreLabel(r: RestoreNote): string {
+  return `from ${r.source} (pid ${r.pid}, started ${utcTime(r.startedAt)})`;
+}
+
+/** Restores that have not finished (restore-journal.json in DATA_DIR) and folders left by them, to operators. */
+export const restoreStateMessages = {
+  pending: (dataDir: string, r: RestoreNote) =>
+    `A restore into ${dataDir} ${restoreLabel(r)} has not finished, so the library cannot be opened now. ` +
+    'If that restore is still running, wait for it; if it was stopped, `newsroom check --repair` (or the next restore) finishes it.',
+  journalUnreadable: (dataDir: string, problem: string) =>
+    `${dataDir}/restore-journal.json, which says what an interrupted restore moved where, cannot be read (${problem}). ` +
+    "The previous library's files are in a .replaced-* folder in DATA_DIR and the backup's copy in a .restore-* folder: " +
+    'move the files of the library you want back into DATA_DIR, then delete the journal and those folders (or restore the backup again).',
+  finding: (f: RestoreFinding): string => {
+    switch (f.kind) {
+      case 'restore-running':
+        return `A restore ${restoreLabel(f)} is moving files into place right now.`;
+      case 'restore-interrupted': {
+        const step = f.phase === 'set-aside' ? 'setting the previous library aside' : f.phase === 'move-in' ? "moving the backup's files in" : 'cleaning up';
+        return (
+          `A restore ${restoreLabel(f)} was stopped while ${step}` +
+          (f.aside ? `; the previous library's files are in ${f.aside}` : '') +
+          (f.whole
+            ? '. `--repair` (or the next restore) finishes it; nothing was lost.'
+            : '. Its copy of the backup is no longer whole, so `--repair` undoes it and puts the previous library back.')
+        );
+      }
+      case 'restore-journal-unreadable':
+        return restoreStateMessages.journalUnreadable('DATA_DIR', f.detail);
+      case 'restore-leftover':
+        return `${f.folder} is left from a restore that stopped before moving anything; nothing in it is used (removed by --repair).`;
+      case 'restore-set-aside':
+        return (
+          `${f.folder} holds files an interrupted restore of an earlier version set aside (${f.files.slice(0, 6).join(', ')}). ` +
+          (f.files.includes('library.sqlite') && !f.libraryInPlace
+            ? 'DATA_DIR has no library: that was it. Move those files back into DATA_DIR.'
+            : 'Delete the folder once it is not needed.')
+        );
+    }
+  },
+  recovered: (r: RestoreNote, outcome: 'finished' | 'undone') =>
+    outcome === 'finished'
+      ? `finished the restore ${restoreLabel(r)} that had been stopped part-way`
+      : `undid the restore ${restoreLabel(r)} that had been stopped part-way (its copy of the backup was no longer whole) and put the previous library back`,
+  leftoversRemoved: (n: number) => `removed ${n === 1 ? 'a folder' : `${n} folders`} left by restores that never moved anything`,
+} as const;
+
+// ---------------------------------------------------------------- permissions
+
+/** Folders and files this user may not read: said so, not taken for missing, empty or read-only. */
+export const accessMessages = {
+  dataDirUnreadable: (dir: string, uid: number | null) =>
+    `${dir} cannot be read by this user${uid === null ? '' : ` (uid ${uid})`}: permission denied. ` +
+    'Run newsroom as the user the bot runs as (e.g. `sudo -u newsroom-bot …`), or give this user read and write access to the folder.',
+} as const;
+
+// ---------------------------------------------------------------- disk space
+
+/** A backup that does not fit where it was asked to go. */
+export const diskSpaceMessages = {
+  backupWontFit: (target: string, free: number, needed: number) =>
+    `There is not enough room for the backup in ${target}: ${formatMegabytes(free)} free, about ${formatMegabytes(needed)} needed ` +
+    '(the size of the library). Nothing was written; free some space or back up to another disk.',
+  backupDiskFull: (target: string, free: number | null) =>
+    `The disk holding ${target} filled up during the backup${free === null ? '' : ` (${formatMegabytes(free)} free now)`}. ` +
+    'What had been written was removed, so no partial backup is left; free some space or back up to another disk.',
+} as const;
+
+/** Bytes that are fine but could not become text. */
+export const decodeMessages = {
+  tooLongForText: (where: string, bytes: number) =>
+    `${where} is too large to read as text (${formatMegabytes(bytes)}: longer than the longest string Node.js can hold, about 512 MB); ` +
+    'split it into smaller files',
+  decodeFailed: (where: string, reason: string) => `${where} could not be read as text (${reason})`,
+} as const;

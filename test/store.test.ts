@@ -295,7 +295,10 @@ test('the answer log of a read-only library logs nothing, says so once, and stil
   const log = new AnswerLog(dir, { readOnly: true, logger });
   const saved = log.saveAnswer({ guildId: null, userId: 'u1', question: 'Q?', kind: 'answer', mode: 'extractive', text: 'A.', citations: [] });
   assert.equal(saved.question, 'Q?');
-  assert.equal(log.getAnswer(saved.id), undefined);
+  assert.equal(saved.recorded, false);
+  // Not in the file, but kept in memory for a while so the answer's buttons still work.
+  assert.equal(log.getAnswer(saved.id)?.question, 'Q?');
+  assert.equal(log.recordFeedback(saved.id, 'u2', 'up'), 'not_recorded');
   log.recordUnanswered('Another question?', null, []);
   assert.deepEqual(log.unanswered(null).map((u) => u.question), ['Earlier question?']);
   assert.equal(lines.length, 1);

@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Chunk } from '../src/text/chunk.ts';
 import { chunkText } from '../src/text/chunker.ts';
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { countLlmTokens, truncateToLlmTokens } from '../src/text/llm-tokens.ts';
 import { defuseMarkers, stripMarkers } from '../src/text/markers.ts';
 import { findNormalized, normalizeForMatch } from '../src/text/normalize.ts';
@@ -252,6 +254,32 @@ test('a word longer than the target is split between characters, never inside a 
   }
 });
 
+test('a 200 KB word that the tokenizer counts as one token is cut into chunks of at most maxChars', () => {
+  // WordPiece tokenizers read a word over 100 characters as one unknown token, as countWords does here.
+  const word = 'abcdefghij'.repeat(20_000);
+  const body = `The harbour council met on Tuesday. ${word} The ferry runs hourly.\n\nNext paragraph here.`;
+  const chunks = chunkText(body, { targetTokens: 200, overlapTokens: 30, countTokens: countWords });
+  assertChunkInvariants(body, chunks);
+  for (const chunk of chunks) assert.ok(chunk.text.length <= 2000, `chunk ${chunk.index} holds ${chunk.text.length} characters`);
+  assert.ok(chunks.length >= 100);
+  assert.ok(chunks.some((c) => c.text.includes('The ferry runs hourly.')));
+  const narrow = chunkText(body, { targetTokens: 200, overlapTokens: 30, countTokens: countWords, maxChars: 500 });
+  for (const chunk of narrow) assert.ok(chunk.text.length <= 500);
+  assertChunkInvariants(body, narrow);
+});
+
+test('long sentences of ordinary words are also kept within the character limit', () => {
+  const long = Array.from({ length: 400 }, (_, i) => `harbour${i}`).join(' ');
+  const body = `Opener here. ${long}. Closer here.`;
+  const chunks = chunkText(body, { targetTokens: 1000, overlapTokens: 10, countTokens: countWords, maxChars: 300 });
+  assertChunkInvariants(body, chunks);
+  for (const chunk of chunks) {
+    assert.ok(chunk.text.length <= 300);
+    assert.match(body.charAt(chunk.start - 1) || ' ', /\s/u, 'a piece starts mid-word');
+  }
+  assert.throws(() => chunkText('Hi.', { targetTokens: 5, overlapTokens: 0, countTokens: countWords, maxChars: 1 }), RangeError);
+});
+
 test('Japanese text without spaces is chunked by sentence', () => {
   const body = '港の工事が始まった。市長は安全を強調した。\n\n図書館は夜まで開く。住民は歓迎している。週末も開館する。';
   const chunks = chunkText(body, { targetTokens: 22, overlapTokens: 0, countTokens: countCodePoints });
@@ -305,6 +333,39 @@ test('countLlmTokens counts o200k tokens and treats special-token text as plain 
   const sentence = 'The harbour ferry will run every hour from Monday.';
   assert.ok(countLlmTokens(sentence.repeat(10)) > countLlmTokens(sentence) * 5);
   assert.ok(countLlmTokens('Story ends <|endoftext|> here') > 3);
+});
+
+// Counted in a child process with a generous deadline, which a synchronous loop in this process could
+// not be held to: byte-pair merging one 200 KB run took 27 s and grows with the square of the run, so
+// these 4.5 MB would take hours; counted in linear time they take about a second.
+test('countLlmTokens counts huge runs of letters, spaces and CJK text in linear time, close to the true count', () => {
+  const script = `
+    import { countLlmTokens } from ${JSON.stringify(new URL('../src/text/llm-tokens.ts', import.meta.url).href)};
+    const counts = [
+      countLlmTokens('abcdefghij'.repeat(200_000)),
+      countLlmTokens(' '.repeat(1_000_000)),
+      countLlmTokens('港の工事が始まった'.repeat(50_000)),
+      countLlmTokens('🌊'.repeat(200_000)),
+    ];
+    process.stdout.write(JSON.stringify(counts));`;
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(child.signal, null, 'counting did not finish within a minute');
+  assert.equal(child.status, 0, child.stderr);
+  const [letters, spaces, japanese, emoji] = JSON.parse(child.stdout) as number[];
+  const perThousand = countTokens('abcdefghij'.repeat(100), { disallowedSpecial: new Set<string>() });
+  assert.ok(letters !== undefined && letters >= perThousand * 2000 && letters <= perThousand * 2000 * 1.1, `estimate ${letters}`);
+  assert.ok((spaces ?? 0) > 0);
+  assert.ok((japanese ?? 0) >= 400_000);
+  assert.ok((emoji ?? 0) >= 200_000);
+});
+
+test('countLlmTokens is within a token per 2,000 characters of the exact count on ordinary articles', () => {
+  const exact = (text: string): number => countTokens(text, { disallowedSpecial: new Set<string>() });
+  for (const seed of [1, 2, 3]) {
+    const body = generateArticle(seed, 400);
+    assert.ok(body.length > 10_000);
+    assert.ok(Math.abs(countLlmTokens(body) - exact(body)) <= body.length / 2000);
+  }
 });
 
 test('truncateToLlmTokens keeps a verbatim prefix within the budget, cut after a sentence', () => {

@@ -1,5 +1,5 @@
 import { TextDecoder } from 'node:util';
-import { loadMessages as messages } from '../messages.ts';
+import { decodeMessages, loadMessages as messages } from '../messages.ts';
 
 export type DecodeResult = { ok: true; text: string } | { ok: false; error: string };
 
@@ -40,7 +40,12 @@ function decodeUtf8(data: Uint8Array, where: string): DecodeResult {
   const start = data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? 3 : 0;
   try {
     return { ok: true, text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(data.subarray(start)) };
-  } catch {
+  } catch (error) {
+    // Only a decoder that rejected the bytes means they are not UTF-8: a file too large for one
+    // string, or memory running out, fails here too and is said as such.
+    if (!(error instanceof TypeError) || (error as NodeJS.ErrnoException).code !== 'ERR_ENCODING_INVALID_ENCODED_DATA') {
+      return { ok: false, error: cannotDecode(error, where, data.length) };
+    }
     const offset = firstInvalidUtf8Offset(data);
     return { ok: false, error: messages.invalidUtf8(where, offset, lineAt(data, offset)) };
   }
@@ -53,7 +58,18 @@ function decodeWith(encoding: string, data: Uint8Array, where: string): DecodeRe
   } catch {
     return { ok: false, error: messages.unknownCharset(where, encoding) };
   }
-  return { ok: true, text: decoder.decode(data) };
+  try {
+    return { ok: true, text: decoder.decode(data) };
+  } catch (error) {
+    return { ok: false, error: cannotDecode(error, where, data.length) };
+  }
+}
+
+/** Why bytes could not become text when nothing was wrong with them: too many for one string, or no memory. */
+function cannotDecode(error: unknown, where: string, bytes: number): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ERR_STRING_TOO_LONG') return decodeMessages.tooLongForText(where, bytes);
+  return decodeMessages.decodeFailed(where, error instanceof Error ? error.message : String(error));
 }
 
 function utf16Encoding(data: Uint8Array): string | undefined {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { UserError } from '../errors.ts';
-import { backupMessages, storeMessages } from '../messages.ts';
+import { backupMessages, restoreStateMessages, storeMessages } from '../messages.ts';
 import { backupLibrary, type BackupPhase, type BackupProgress } from '../store/backup.ts';
 import { restoreLibrary } from '../store/restore.ts';
 import { renderReport, toJson } from './check.ts';
@@ -104,10 +104,12 @@ export const restoreCommand = defineCommand({
     } finally {
       progress.finish();
     }
-    const { manifest, report } = result;
+    const { manifest, report, recovered } = result;
+    const recoveredLine = recovered ? restoreStateMessages.recovered(recovered.journal, recovered.outcome) : null;
     if (values.json) {
-      printJson({ source: result.source, dataDir: result.dataDir, replaced: result.replaced, manifest, check: toJson(report) });
+      printJson({ source: result.source, dataDir: result.dataDir, replaced: result.replaced, manifest, check: toJson(report), ...(recoveredLine ? { recovered: recoveredLine } : {}) });
     } else {
+      if (recoveredLine) print(`First ${recoveredLine}.`);
       print(backupMessages.restored(manifest.counts.articles, manifest.counts.chunks, manifest.generation, manifest.createdAt, result.source, result.replaced));
       print('');
       process.stdout.write(renderReport(report));

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { checkText, storeMessages } from '../messages.ts';
+import { answerLogMessages, checkText, storeMessages } from '../messages.ts';
 import { inspectLibrary, isProblem, isRepairable, repairLibrary, type EditorialFinding, type Finding, type LibraryReport } from '../store/health.ts';
 import { defineCommand, JSON_OPTION } from './command.ts';
 import { printJson, warn } from './context.ts';
@@ -59,6 +59,8 @@ export function toJson(
 export function renderReport(report: LibraryReport): string {
   const lines = [checkText.heading(report.dataDir)];
   const row = (label: string, text: string) => lines.push(`  ${label.padEnd(9)} ${text}`);
+  const unreadable = report.findings.find((f) => f.kind === 'data-dir-unreadable');
+  if (unreadable) return `${[...lines, '', checkText.findingsHeading, `  ✗ ${checkText.finding(unreadable)}`, '', checkText.unhealthy(1)].join('\n')}\n`;
   if (report.readOnly) row('access', checkText.readOnly);
   row('database', checkText.database(path.basename(report.database.file), report.database.bytes, report.database.integrity));
   if (report.database.integrity === 'ok') {
@@ -72,6 +74,7 @@ export function renderReport(report: LibraryReport): string {
     );
     row('keywords', checkText.keyword(report.fts.rows, report.fts.chunks));
   }
+  row('answers', answerLogMessages.checkRow(report.answers.bytes, report.answers.integrity));
   row('lock', checkText.lock(report.lock.state, report.lock.holder));
   const problems = report.findings.filter(isProblem);
   const notes = report.findings.filter((f) => !isProblem(f));

@@ -7,7 +7,7 @@ import {
   type ModalActionRowComponentBuilder,
 } from 'discord.js';
 import { UserError } from '../errors.ts';
-import { discordText } from '../messages.ts';
+import { answerLogMessages, discordText } from '../messages.ts';
 import { stripMarkers } from '../text/markers.ts';
 import { answerIds } from './answer-buttons.ts';
 import { answerQuestion } from './answer-flow.ts';
@@ -33,8 +33,9 @@ const showSources = onButton(answerIds.sources, async ({ interaction, ctx, args 
 
 /** 👍 / 👎: kept with the answer for editors (/articles feedback, the weekly digest). */
 const recordVote = onButton(answerIds.vote, async ({ interaction, ctx, args }) => {
-  if (!ctx.app.answerLog.recordFeedback(args.answerId, interaction.user.id, args.vote)) throw new UserError(discordText.answerGone);
-  await replyPrivately(interaction, discordText.feedbackThanks(args.vote));
+  const outcome = ctx.app.answerLog.recordFeedback(args.answerId, interaction.user.id, args.vote);
+  if (outcome === 'unknown_answer') throw new UserError(discordText.answerGone);
+  await replyPrivately(interaction, outcome === 'recorded' ? discordText.feedbackThanks(args.vote) : answerLogMessages.voteNotRecorded);
 });
 
 /** "Ask a follow-up": a modal to type the question in. */

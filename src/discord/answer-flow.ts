@@ -1,5 +1,7 @@
 import type { RepliableInteraction } from 'discord.js';
 import type { AnswerResult, SummaryResult } from '../answering/types.ts';
+import { UserError } from '../errors.ts';
+import { answerLogMessages, discordText } from '../messages.ts';
 import { answerButtons } from './answer-buttons.ts';
 import type { BotContext } from './context.ts';
 import { renderAnswer, renderDraft, renderSummary } from './render.ts';
@@ -35,6 +37,19 @@ function logAnswer(ctx: BotContext, interaction: RepliableInteraction, question:
   });
 }
 
+/**
+ * The bot stopped before this answer was done and its model call was aborted: what is left would be
+ * a worse answer, so the person is told the bot is restarting and to ask again (the router says it).
+ */
+function refuseIfStopping(ctx: BotContext): void {
+  if (ctx.stopping.aborted) throw new UserError(discordText.shuttingDown);
+}
+
+/** An answer the log could not record says so under it (its votes cannot be kept either). */
+function withRecordingNotice<T extends AnswerResult | SummaryResult>(result: T, recorded: boolean): T {
+  return recorded || result.kind === 'not_found' ? result : { ...result, notices: [...result.notices, answerLogMessages.answerNotRecorded] };
+}
+
 export async function answerQuestion(
   interaction: RepliableInteraction,
   ctx: BotContext,
@@ -47,8 +62,11 @@ export async function answerQuestion(
   } finally {
     await stream.close();
   }
+  refuseIfStopping(ctx);
   const logged = logAnswer(ctx, interaction, result.question, result);
-  await sendMessages(interaction, renderAnswer(result), { components: result.kind === 'not_found' ? [] : answerButtons(logged.id) });
+  await sendMessages(interaction, renderAnswer(withRecordingNotice(result, logged.recorded)), {
+    components: result.kind === 'not_found' ? [] : answerButtons(logged.id),
+  });
 }
 
 export async function sendSummary(
@@ -64,6 +82,9 @@ export async function sendSummary(
   } finally {
     await stream.close();
   }
+  refuseIfStopping(ctx);
   const logged = logAnswer(ctx, interaction, title, result);
-  await sendMessages(interaction, renderSummary(result), { components: result.kind === 'not_found' ? [] : answerButtons(logged.id) });
+  await sendMessages(interaction, renderSummary(withRecordingNotice(result, logged.recorded)), {
+    components: result.kind === 'not_found' ? [] : answerButtons(logged.id),
+  });
 }

@@ -10,8 +10,12 @@ import { createBotContext, type BotContext } from './context.ts';
 import { startDigestScheduler, type DigestScheduler } from './digest.ts';
 import { InteractionRouter } from './router.ts';
 
-/** How long shutdown waits for interactions in flight. */
-const DRAIN_MS = 10_000;
+/**
+ * Of the shutdown time (SHUTDOWN_TIMEOUT_S), the share interactions in flight get to finish; then
+ * their model calls are aborted, and they get the next share to tell their people to ask again.
+ */
+const FINISH_SHARE = 0.6;
+const TELL_SHARE = 0.25;
 
 export interface Bot {
   client: Client;
@@ -37,6 +41,8 @@ interface BotState {
   digest: DigestScheduler | null;
   connectedOnce: boolean;
   stopped: boolean;
+  /** Aborted at the shutdown deadline: answers still in flight then give up (BotContext.stopping). */
+  stopping: AbortController;
 }
 
 function createClient(config: Config): Client {
@@ -91,7 +97,9 @@ function logIn(client: Client, token: string, logger: Logger, state: BotState): 
 
 /** Once logged in and loaded: interactions get answers, the digest and feed polling start. */
 function startServing(app: App, client: Client, logger: Logger, options: BotOptions, state: BotState): void {
-  state.context = createBotContext(app, logger, options.metrics ?? null);
+  state.context = createBotContext(app, logger, options.metrics ?? null, state.stopping.signal);
+  // Answering goes on without the answer log: /readyz stays ready and names the problem.
+  options.readiness?.setDegraded('answer-log', () => app.answerLog.status.reason);
   logger.info({ mode: app.llm ? 'llm' : 'extractive', search: app.embedder ? 'hybrid' : 'keyword' }, 'bot ready');
   const { digest } = app.config;
   if (digest) {
@@ -110,7 +118,7 @@ export function startBot(config: Config, logger: Logger, app: Promise<App>, opti
   const token = config.discord.token;
   if (!token) throw new Error('DISCORD_TOKEN is required to start the Discord bot');
   const client = createClient(config);
-  const state: BotState = { context: null, poller: null, digest: null, connectedOnce: false, stopped: false };
+  const state: BotState = { context: null, poller: null, digest: null, connectedOnce: false, stopped: false, stopping: new AbortController() };
   const metrics = options.metrics ?? null;
   const router = new InteractionRouter({
     context: () => state.context,
@@ -136,10 +144,23 @@ export function startBot(config: Config, logger: Logger, app: Promise<App>, opti
       state.stopped = true;
       state.digest?.stop();
       // A feed sync in progress is cancelled while interactions in flight finish.
-      await Promise.all([router.drain(DRAIN_MS), state.poller?.stop()]);
+      await Promise.all([finishInFlight(router, state, config.shutdownTimeoutMs, logger), state.poller?.stop()]);
       await client.destroy();
     },
   };
+}
+
+/**
+ * Lets the interactions in flight finish, for most of the shutdown time; those still running then
+ * have their model calls aborted and tell their people the bot is restarting, so that the library
+ * is closed only after every one of them has settled, well within the supervisor's limit.
+ */
+async function finishInFlight(router: InteractionRouter, state: BotState, timeoutMs: number, logger: Logger): Promise<void> {
+  if (await router.drain(timeoutMs * FINISH_SHARE)) return;
+  logger.warn({ inFlight: router.pending }, 'shutting down: aborting the model calls of answers still in flight');
+  state.stopping.abort();
+  state.context?.app.abortModelCalls();
+  if (!(await router.drain(timeoutMs * TELL_SHARE))) logger.error({ inFlight: router.pending }, 'shutting down with interactions still in flight');
 }
 
 /** `npm start` with DISCORD_TOKEN: runs until SIGINT/SIGTERM, then shuts down cleanly. */

@@ -24,6 +24,8 @@ export interface BotContext {
   /** Counts a model-backed job in flight; throws a UserError when the bot is saturated. */
   admitQuestion(interaction: Interaction): void;
   releaseQuestion(): void;
+  /** Aborted when the bot stops before the answers in flight finished (their model calls are aborted too). */
+  stopping: AbortSignal;
 }
 
 function memberRoles(interaction: Interaction): string[] {
@@ -33,7 +35,7 @@ function memberRoles(interaction: Interaction): string[] {
 }
 
 /** The context of a bot whose application has loaded. */
-export function createBotContext(app: App, logger: Logger, metrics: Metrics | null): BotContext {
+export function createBotContext(app: App, logger: Logger, metrics: Metrics | null, stopping: AbortSignal = new AbortController().signal): BotContext {
   const { discord } = app.config;
   const articles = new ArticleIndex(app.library);
   const questions = new RateLimiter(discord.questionsPerMinute);
@@ -67,5 +69,6 @@ export function createBotContext(app: App, logger: Logger, metrics: Metrics | nu
     releaseQuestion() {
       waiting = Math.max(0, waiting - 1);
     },
+    stopping,
   };
 }

@@ -127,13 +127,21 @@ export class InteractionRouter {
     }
   }
 
-  /** Stops taking interactions and waits (bounded) for those in flight. */
-  async drain(timeoutMs: number): Promise<void> {
+  /** Interactions being handled now. */
+  get pending(): number {
+    return this.inFlight;
+  }
+
+  /** Stops taking interactions and waits (bounded) for those in flight; says whether they all finished. */
+  async drain(timeoutMs: number): Promise<boolean> {
     this.closing = true;
-    if (this.inFlight === 0) return;
+    if (this.inFlight === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       new Promise<void>((resolve) => (this.idle = resolve)),
-      new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref()),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
     ]);
+    clearTimeout(timer);
+    return this.inFlight === 0;
   }
 }

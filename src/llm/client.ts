@@ -38,6 +38,8 @@ export interface LlmClientOptions {
   logger: Logger;
   /** Told how every call ended, after its retries (metrics: tokens, failures by kind). */
   onCall?: ((result: LlmResult) => void) | undefined;
+  /** Aborts every call in flight and every later one (shutdown): they fail as `aborted`. */
+  stop?: AbortSignal | undefined;
 }
 
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -98,7 +100,10 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     const started = performance.now();
     const onWait = ({ attempt, error, waitMs }: RetryWait): void =>
       logger.debug({ event: 'llm_retry', model, attempt, errorKind: error.kind, status: error.status, waitMs }, 'LLM call will be retried');
-    const retried = await retrying(() => attemptInTurn(request), policy, request.signal, onWait);
+    const signals = [request.signal, options.stop].filter((s): s is AbortSignal => s !== undefined);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    const call = signal ? { ...request, signal } : request;
+    const retried = await retrying(() => attemptInTurn(call), policy, signal, onWait);
     return report(retried, Math.round(performance.now() - started), request.onText !== undefined);
   }
 

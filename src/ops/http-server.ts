@@ -29,7 +29,7 @@ const REQUEST_TIMEOUT_MS = 10_000;
 
 /**
  * The operator's HTTP endpoints, and nothing else: `GET /healthz` (alive: 200), `GET /readyz` (200
- * when ready, 503 with the reasons otherwise), `GET /metrics` (Prometheus text format). Anything
+ * when ready, with what is degraded if anything; 503 with the reasons otherwise), `GET /metrics` (Prometheus text format). Anything
  * else is 404. Resolves once listening; rejects with HttpListenError when the port cannot be had.
  */
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
@@ -53,9 +53,11 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
         return send(response, 200, JSON_TYPE, json({ status: 'ok' }));
       case '/readyz': {
         const reasons = readiness.reasons();
+        const degraded = readiness.degraded();
+        const also = degraded.length > 0 ? { degraded } : {};
         return reasons.length === 0
-          ? send(response, 200, JSON_TYPE, json({ ready: true }))
-          : send(response, 503, JSON_TYPE, json({ ready: false, reasons }));
+          ? send(response, 200, JSON_TYPE, json({ ready: true, ...also }))
+          : send(response, 503, JSON_TYPE, json({ ready: false, reasons, ...also }));
       }
       case '/metrics':
         return send(response, 200, metrics.contentType, await metrics.scrape());

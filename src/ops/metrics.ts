@@ -16,6 +16,10 @@ const INGEST_TRIGGERS = ['articles_dir', 'discord', 'feed'] as const;
 /** What started an ingest. */
 export type IngestTrigger = (typeof INGEST_TRIGGERS)[number];
 
+const ANSWER_LOG_FAILURES = ['disk_full', 'damaged', 'write_failed'] as const;
+/** Why an answer, vote or unanswered question could not be written to the answer log. */
+export type AnswerLogFailure = (typeof ANSWER_LOG_FAILURES)[number];
+
 const LLM_ERROR_KINDS: readonly LlmErrorKind[] = ['timeout', 'rate_limited', 'server', 'network', 'auth', 'bad_request', 'bad_response', 'aborted'];
 
 /** What an answer or a summary came to, as the answerer reports it. */
@@ -70,6 +74,7 @@ export class Metrics {
   private readonly ingests: Counter<'trigger' | 'outcome'>;
   private readonly ingestedArticles: Counter<'trigger' | 'outcome'>;
   private readonly feedSyncs: Counter<'outcome'>;
+  private readonly answerLogFailures: Counter<'reason'>;
 
   constructor(options: MetricsOptions = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'newsroom_' });
@@ -126,6 +131,7 @@ export class Metrics {
       ['trigger', 'outcome'],
     );
     this.feedSyncs = counter('newsroom_feed_syncs_total', 'Feed synchronisations by outcome', ['outcome']);
+    this.answerLogFailures = counter('newsroom_answer_log_write_failures_total', 'Answer log writes that failed, by reason (disk_full, damaged, write_failed)', ['reason']);
     this.startKnownSeriesAtZero();
   }
 
@@ -141,6 +147,7 @@ export class Metrics {
     for (const kind of LLM_ERROR_KINDS) this.llmFailures.inc({ kind }, 0);
     for (const type of ['prompt', 'completion']) this.llmTokens.inc({ type }, 0);
     for (const trigger of INGEST_TRIGGERS) for (const outcome of ['ok', 'partial', 'failed']) this.ingests.inc({ trigger, outcome }, 0);
+    for (const reason of ANSWER_LOG_FAILURES) this.answerLogFailures.inc({ reason }, 0);
   }
 
   /** Where the scrape-time gauges read from, once the app is loaded; they are absent until then. */
@@ -263,6 +270,11 @@ export class Metrics {
    */
   feedSynced(outcome: string): void {
     this.feedSyncs.inc({ outcome });
+  }
+
+  /** A write to the answer log could not be made (the answer itself was still given). */
+  answerLogWriteFailed(reason: AnswerLogFailure): void {
+    this.answerLogFailures.inc({ reason });
   }
 
   get contentType(): string {

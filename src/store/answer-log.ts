@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Citation } from '../answering/types.ts';
+import { UserError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import { isReadOnlyError, openSqliteFile } from './sqlite-file.ts';
+import { answerLogMessages } from '../messages.ts';
+import { LogWrites, openAnswerLogFile, type AnswerLogStatus, type LogWriteFailure } from './answer-log-state.ts';
+import { parseCitations, type AnswerRow, type FeedbackRow } from './answer-log-schema.ts';
+import { isDamagedDatabaseError } from './sqlite-file.ts';
 
 /** An answer as it was shown, kept for feedback, "Show sources" and follow-up questions. */
 export interface LoggedAnswer {
@@ -62,125 +65,79 @@ export interface UnansweredQuery {
   limit?: number;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS answers (
-  id TEXT PRIMARY KEY, guild_id TEXT, user_id TEXT NOT NULL, question TEXT NOT NULL, kind TEXT NOT NULL,
-  mode TEXT NOT NULL, text TEXT NOT NULL, citations TEXT NOT NULL, created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS feedback (
-  answer_id TEXT NOT NULL REFERENCES answers (id), user_id TEXT NOT NULL, vote TEXT NOT NULL CHECK (vote IN ('up', 'down')),
-  created_at TEXT NOT NULL, PRIMARY KEY (answer_id, user_id)
-);
-CREATE TABLE IF NOT EXISTS unanswered (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, guild_id TEXT, question TEXT NOT NULL, closest TEXT NOT NULL, created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS unanswered_guild ON unanswered (guild_id, created_at);
-CREATE INDEX IF NOT EXISTS unanswered_created ON unanswered (created_at);
-CREATE INDEX IF NOT EXISTS feedback_created ON feedback (created_at);
-CREATE TABLE IF NOT EXISTS digests (
-  slot TEXT PRIMARY KEY, channel_id TEXT NOT NULL, posted_at TEXT NOT NULL
-);
-`;
+export type { AnswerLogStatus } from './answer-log-state.ts';
 
-interface FeedbackRow {
-  answer_id: string;
-  question: string;
-  text: string;
-  vote: 'up' | 'down';
-  user_id: string;
-  created_at: string;
-  guild_id: string | null;
-  kind: string;
-  mode: string;
-  citations: string;
-  answered_at: string;
-}
+/** An answer as saveAnswer kept it: `recorded` is false when the log could not be written. */
+export type SavedAnswer = LoggedAnswer & { recorded: boolean };
 
-interface AnswerRow {
-  id: string;
-  guild_id: string | null;
-  user_id: string;
-  question: string;
-  kind: string;
-  mode: string;
-  text: string;
-  citations: string;
-  created_at: string;
-}
+/** What became of a vote: kept, not kept (the log cannot be written now), or on an answer the log does not know. */
+export type VoteOutcome = 'recorded' | 'not_recorded' | 'unknown_answer';
 
 export interface AnswerLogOptions {
   /** The library folder cannot be written: nothing is logged (said once), what is there can still be read. */
   readOnly?: boolean;
   logger?: Logger;
+  /** Told of every write that could not be made (a full disk, a damaged file…), for the metrics. */
+  onWriteFailed?: (failure: LogWriteFailure) => void;
+  /**
+   * Largest the file may grow, in bytes (SQLite's max_page_count): past it, writes fail with
+   * SQLITE_FULL exactly as on a full disk. Unset: as large as the disk allows.
+   */
+  maxBytes?: number;
 }
+
+/** Answers that could not be recorded are still kept in memory (the newest this many), for their buttons. */
+const UNRECORDED_KEPT = 500;
 
 /**
  * What readers asked and how they rated the answers: a separate SQLite file beside the library
- * (answers.sqlite), so the article catalog stays the articles' alone. In a read-only library
- * nothing is logged, with one warning.
+ * (answers.sqlite), so the article catalog stays the articles' alone. Answering never depends on
+ * it: in a read-only library nothing is logged, and a damaged file, a full disk or a failed write
+ * stops only the recording (see `status`), never the answer.
  */
 export class AnswerLog {
-  /** Null when there is nothing to read (read-only, and no log file could be opened). */
+  /** Null when there is nothing to read (read-only without a log file, damaged, or unopenable). */
   private readonly db: Database.Database | null;
-  private writable: boolean;
-  private readonly logger: Logger;
-  private warned = false;
+  private readonly writes: LogWrites;
+  private readonly unrecorded = new Map<string, LoggedAnswer>();
 
   constructor(dataDir: string, options: AnswerLogOptions = {}) {
     const file = path.join(dataDir, 'answers.sqlite');
-    this.logger = options.logger ?? silentLogger;
-    this.writable = !options.readOnly;
-    if (this.writable) {
-      this.db = openSqliteFile(file, { readOnly: false, logger: this.logger });
-      this.db.pragma('journal_mode = WAL');
-      this.db.exec(SCHEMA);
-      return;
-    }
-    let db: Database.Database | null = null;
-    try {
-      if (fs.existsSync(file)) db = openSqliteFile(file, { readOnly: true, logger: this.logger });
-    } catch (error) {
-      this.logger.warn({ err: error, file }, 'answer log unreadable; earlier answers and gaps are not shown');
-    }
-    this.db = db;
+    const logger = options.logger ?? silentLogger;
+    const opened = openAnswerLogFile(file, { readOnly: options.readOnly === true, logger, ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}) });
+    this.db = opened.db;
+    this.writes = new LogWrites(opened, file, logger, options.onWriteFailed);
   }
 
-  /** Runs a write, or skips it (warning once) when the log cannot be written. Says whether it was written. */
-  private tryWrite(write: (db: Database.Database) => void): boolean {
-    if (this.writable && this.db) {
-      try {
-        write(this.db);
-        return true;
-      } catch (error) {
-        if (!isReadOnlyError(error)) throw error;
-        this.writable = false;
-      }
-    }
-    if (!this.warned) {
-      this.warned = true;
-      this.logger.warn('answers.sqlite cannot be written (read-only library): answers, feedback and unanswered questions are not logged');
-    }
-    return false;
+  /** Whether answers are being recorded now, and if not, why. */
+  get status(): AnswerLogStatus {
+    return this.writes.status;
   }
 
-  /** Whether this log can be written (false for a read-only library). */
+  /** Whether this log can be written (false for a read-only library, a damaged file, a full disk). */
   get canWrite(): boolean {
-    return this.writable && this.db !== null;
+    return this.db !== null && this.writes.status.recording;
   }
 
-  saveAnswer(answer: Omit<LoggedAnswer, 'id' | 'createdAt'>): LoggedAnswer {
+  /** Keeps the answer; when it cannot be recorded it is kept in memory for a while (its buttons still work). */
+  saveAnswer(answer: Omit<LoggedAnswer, 'id' | 'createdAt'>): SavedAnswer {
     const logged: LoggedAnswer = { ...answer, id: randomUUID().replaceAll('-', '').slice(0, 20), createdAt: new Date().toISOString() };
-    this.tryWrite((db) =>
+    const recorded = this.writes.run(this.db, (db) =>
       db
         .prepare('INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(logged.id, logged.guildId, logged.userId, logged.question, logged.kind, logged.mode, logged.text, JSON.stringify(logged.citations), logged.createdAt),
     );
-    return logged;
+    if (!recorded) {
+      this.unrecorded.set(logged.id, logged);
+      if (this.unrecorded.size > UNRECORDED_KEPT) this.unrecorded.delete(this.unrecorded.keys().next().value as string);
+    }
+    return { ...logged, recorded };
   }
 
   getAnswer(id: string): LoggedAnswer | undefined {
-    if (!this.db) return undefined;
-    const row = this.db.prepare<[string], AnswerRow>('SELECT * FROM answers WHERE id = ?').get(id);
+    const kept = this.unrecorded.get(id);
+    if (kept) return kept;
+    const row = this.read(undefined, (db) => db.prepare<[string], AnswerRow>('SELECT * FROM answers WHERE id = ?').get(id), { quiet: true });
     if (!row) return undefined;
     return {
       id: row.id,
@@ -196,9 +153,10 @@ export class AnswerLog {
   }
 
   /** One vote per person and answer; voting again replaces the earlier vote. */
-  recordFeedback(answerId: string, userId: string, vote: 'up' | 'down'): boolean {
-    if (!this.getAnswer(answerId)) return false;
-    this.tryWrite((db) =>
+  recordFeedback(answerId: string, userId: string, vote: 'up' | 'down'): VoteOutcome {
+    if (this.unrecorded.has(answerId)) return 'not_recorded';
+    if (!this.getAnswer(answerId)) return this.db && this.writes.status.problem !== 'damaged' ? 'unknown_answer' : 'not_recorded';
+    const recorded = this.writes.run(this.db, (db) =>
       db
         .prepare(
           `INSERT INTO feedback VALUES (?, ?, ?, ?)
@@ -206,21 +164,22 @@ export class AnswerLog {
         )
         .run(answerId, userId, vote, new Date().toISOString()),
     );
-    return true;
+    return recorded ? 'recorded' : 'not_recorded';
   }
 
   /** Votes on answers with the answers themselves, newest vote first. */
   feedback(query: FeedbackQuery = {}): Feedback[] {
-    if (!this.db) return [];
-    const rows = this.db
-      .prepare<[{ since: string | null; guild: string | null; vote: string | null; limit: number }], FeedbackRow>(
-        `SELECT f.answer_id, a.question, a.text, f.vote, f.user_id, f.created_at, a.guild_id, a.kind, a.mode, a.citations,
-                a.created_at AS answered_at
-           FROM feedback f JOIN answers a ON a.id = f.answer_id
-          WHERE f.created_at >= coalesce(@since, '') AND (@guild IS NULL OR a.guild_id = @guild) AND (@vote IS NULL OR f.vote = @vote)
-          ORDER BY f.created_at DESC, f.rowid DESC LIMIT @limit`,
-      )
-      .all({ since: query.since ?? null, guild: query.guildId ?? null, vote: query.vote ?? null, limit: query.limit ?? 50 });
+    const rows = this.read([], (db) =>
+      db
+        .prepare<[{ since: string | null; guild: string | null; vote: string | null; limit: number }], FeedbackRow>(
+          `SELECT f.answer_id, a.question, a.text, f.vote, f.user_id, f.created_at, a.guild_id, a.kind, a.mode, a.citations,
+                  a.created_at AS answered_at
+             FROM feedback f JOIN answers a ON a.id = f.answer_id
+            WHERE f.created_at >= coalesce(@since, '') AND (@guild IS NULL OR a.guild_id = @guild) AND (@vote IS NULL OR f.vote = @vote)
+            ORDER BY f.created_at DESC, f.rowid DESC LIMIT @limit`,
+        )
+        .all({ since: query.since ?? null, guild: query.guildId ?? null, vote: query.vote ?? null, limit: query.limit ?? 50 }),
+    );
     return rows.map((r) => ({
       answerId: r.answer_id,
       question: r.question,
@@ -236,8 +195,9 @@ export class AnswerLog {
     }));
   }
 
-  recordUnanswered(question: string, guildId: string | null, closest: string[]): void {
-    this.tryWrite((db) =>
+  /** Says whether the question was recorded (false: the log cannot be written now). */
+  recordUnanswered(question: string, guildId: string | null, closest: string[]): boolean {
+    return this.writes.run(this.db, (db) =>
       db
         .prepare('INSERT INTO unanswered (guild_id, question, closest, created_at) VALUES (?, ?, ?, ?)')
         .run(guildId, question, JSON.stringify(closest), new Date().toISOString()),
@@ -251,30 +211,32 @@ export class AnswerLog {
 
   /** Questions the archive could not answer, newest first, as asked (see src/readers for grouping them). */
   unansweredQuestions(query: UnansweredQuery = {}): UnansweredQuestion[] {
-    if (!this.db) return [];
-    const rows = this.db
-      .prepare<
-        [{ since: string | null; guild: string | null; limit: number }],
-        { question: string; guild_id: string | null; closest: string; created_at: string }
-      >(
-        `SELECT question, guild_id, closest, created_at FROM unanswered
-          WHERE created_at >= coalesce(@since, '') AND (@guild IS NULL OR guild_id = @guild) ORDER BY id DESC LIMIT @limit`,
-      )
-      .all({ since: query.since ?? null, guild: query.guildId ?? null, limit: query.limit ?? -1 });
+    const rows = this.read([], (db) =>
+      db
+        .prepare<
+          [{ since: string | null; guild: string | null; limit: number }],
+          { question: string; guild_id: string | null; closest: string; created_at: string }
+        >(
+          `SELECT question, guild_id, closest, created_at FROM unanswered
+            WHERE created_at >= coalesce(@since, '') AND (@guild IS NULL OR guild_id = @guild) ORDER BY id DESC LIMIT @limit`,
+        )
+        .all({ since: query.since ?? null, guild: query.guildId ?? null, limit: query.limit ?? -1 }),
+    );
     return rows.map((r) => ({ question: r.question, guildId: r.guild_id, closest: JSON.parse(r.closest) as string[], createdAt: r.created_at }));
   }
 
   /** Whether the digest for this week (`slot`, an ISO instant) was posted, by this process or an earlier one. */
   digestPosted(slot: string): boolean {
-    if (!this.db) return false;
-    const table = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'digests'").get();
-    if (!table) return false;
-    return this.db.prepare<[string], { slot: string }>('SELECT slot FROM digests WHERE slot = ?').get(slot) !== undefined;
+    return this.read(false, (db) => {
+      const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'digests'").get();
+      if (!table) return false;
+      return db.prepare<[string], { slot: string }>('SELECT slot FROM digests WHERE slot = ?').get(slot) !== undefined;
+    });
   }
 
-  /** Remembers that the digest for `slot` was posted; false when the log cannot be written (read-only). */
+  /** Remembers that the digest for `slot` was posted; false when the log cannot be written (read-only, full disk…). */
   recordDigest(slot: string, channelId: string, postedAt: Date): boolean {
-    return this.tryWrite((db) =>
+    return this.writes.run(this.db, (db) =>
       db.prepare('INSERT OR REPLACE INTO digests (slot, channel_id, posted_at) VALUES (?, ?, ?)').run(slot, channelId, postedAt.toISOString()),
     );
   }
@@ -282,9 +244,24 @@ export class AnswerLog {
   close(): void {
     if (this.db?.open) this.db.close();
   }
-}
 
-/** Logged citations; those logged before citations carried `updated` read as not updated. */
-function parseCitations(json: string): Citation[] {
-  return (JSON.parse(json) as Array<Omit<Citation, 'updated'> & { updated?: string | null }>).map((c) => ({ ...c, updated: c.updated ?? null }));
+  /**
+   * A read of the log. A damaged log turns the recording off and is refused with a UserError that
+   * says how to repair it (or, `quiet`, reads as empty: a button on an old answer); no log reads as empty.
+   */
+  private read<T>(empty: T, query: (db: Database.Database) => T, options: { quiet?: boolean } = {}): T {
+    const damaged = this.writes.status.problem === 'damaged';
+    if (!this.db || damaged) {
+      if (damaged && !options.quiet) throw new UserError(answerLogMessages.damagedRead);
+      return empty;
+    }
+    try {
+      return query(this.db);
+    } catch (error) {
+      if (!isDamagedDatabaseError(error)) throw error;
+      this.writes.markDamaged(error);
+      if (options.quiet) return empty;
+      throw new UserError(answerLogMessages.damagedRead, { cause: error });
+    }
+  }
 }

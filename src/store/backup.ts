@@ -5,12 +5,13 @@ import { errorMessage, UserError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { backupMessages } from '../messages.ts';
 import { fsyncFile, writeJsonAtomically } from './atomic-file.ts';
+import { asDiskFull, requireRoomFor } from './backup-space.ts';
 import { rowCounts, sha256Of } from './file-contents.ts';
 import { inspectLibrary, isProblem, type LibraryReport } from './health.ts';
 import { Checksum, type IndexFileReport } from './index-file.ts';
 import { generationOfIndexFile, INDEX_FILE, INDEX_STATE_FILE, readIndexState } from './index-state.ts';
 import { Library, LIBRARY_FILE } from './library.ts';
-import { openSqliteFile } from './sqlite-file.ts';
+import { openSqliteFile, refuseUnreadableFolder } from './sqlite-file.ts';
 import type { HnswParams } from './vector-index.ts';
 import { HOLDER_FILE, LOCK_FILE } from './write-lock.ts';
 
@@ -107,8 +108,10 @@ export async function backupLibrary(options: BackupOptions): Promise<BackupResul
   const logger = options.logger ?? silentLogger;
   const dataDir = path.resolve(options.dataDir);
   const target = path.resolve(options.target);
+  refuseUnreadableFolder(dataDir);
   if (!fs.existsSync(path.join(dataDir, LIBRARY_FILE))) throw new UserError(backupMessages.noLibrary(dataDir));
   if (target === dataDir || isInside(target, dataDir)) throw new UserError(backupMessages.targetInsideLibrary(target, dataDir));
+  requireRoomFor(target, libraryBytes(dataDir));
   const created = prepareTarget(target);
   try {
     await copyLibrary(dataDir, target, options, logger);
@@ -133,8 +136,13 @@ export async function backupLibrary(options: BackupOptions): Promise<BackupResul
     return { dir: target, manifest, bytes, seconds };
   } catch (error) {
     removeWritten(target, created);
-    throw error;
+    throw asDiskFull(error, target);
   }
+}
+
+/** What a copy of the library takes: its databases (with their write-ahead logs) and the index. */
+function libraryBytes(dataDir: string): number {
+  return [...DATABASES.flatMap((name) => [name, `${name}-wal`]), INDEX_FILE, INDEX_STATE_FILE].reduce((sum, name) => sum + fileSize(path.join(dataDir, name)), 0);
 }
 
 function isInside(child: string, parent: string): boolean {

@@ -1,7 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import { ANSWER_LOG_FILE, inspectAnswerLog, isAnswerLogFinding, repairAnswerLog, type AnswerLogFinding, type AnswerLogReport } from './answer-log-health.ts';
 import { leftoverTempFiles } from './atomic-file.ts';
+import {
+  inspectRestores,
+  isRestoreFinding,
+  isRestoreProblem,
+  isRestoreRepairable,
+  repairRestores,
+  type RestoreFinding,
+  type RestoreRepairs,
+} from './restore-recovery.ts';
 import { CATALOG_QUERIES } from './catalog-repair.ts';
 import { IndexFileDamage, inspectIndexFile } from './index-file.ts';
 import { UserError } from '../errors.ts';
@@ -10,7 +20,7 @@ import { storeMessages } from '../messages.ts';
 import { generationOfIndexFile, INDEX_FILE, INDEX_STATE_FILE, readIndexState } from './index-state.ts';
 import { InstructionFindings, sourceLineOf, type StoredInstructionFinding } from './instruction-findings.ts';
 import { Library, LIBRARY_FILE, type LibraryRepairs } from './library.ts';
-import { canWrite, openSqliteFile } from './sqlite-file.ts';
+import { canReadFolder, canWrite, openSqliteFile } from './sqlite-file.ts';
 import type { HnswParams } from './vector-index.ts';
 import { LEGACY_LOCK_FILE, LOCK_FILE, WriteLock, type LockHolder } from './write-lock.ts';
 
@@ -28,6 +38,9 @@ export type Finding =
   | { kind: 'index-checksum'; recorded: string; actual: string }
   | { kind: 'index-unverifiable' }
   | { kind: 'index-points'; missing: number; extra: number }
+  | { kind: 'data-dir-unreadable'; uid: number | null }
+  | AnswerLogFinding
+  | RestoreFinding
   // Notes: harmless, tidied by --repair.
   | { kind: 'index-behind'; writes: number }
   | { kind: 'temp-files'; files: string[] }
@@ -36,12 +49,14 @@ export type Finding =
 const NOTES = new Set<Finding['kind']>(['index-behind', 'temp-files', 'legacy-lock']);
 
 export function isProblem(finding: Finding): boolean {
+  if (isRestoreFinding(finding)) return isRestoreProblem(finding);
   return !NOTES.has(finding.kind);
 }
 
 /** Whether `check --repair` can fix it (the database itself cannot be: that needs a backup). */
 export function isRepairable(finding: Finding): boolean {
-  return !['no-library', 'database-unreadable', 'database-integrity'].includes(finding.kind);
+  if (isRestoreFinding(finding)) return isRestoreRepairable(finding);
+  return !['no-library', 'database-unreadable', 'database-integrity', 'data-dir-unreadable'].includes(finding.kind);
 }
 
 export type ChecksumState = 'ok' | 'previous' | 'mismatch' | 'unrecorded' | 'unknown';
@@ -72,6 +87,8 @@ export interface LibraryReport {
   };
   fts: { rows: number; chunks: number };
   lock: { state: 'free' | 'held' | 'unknown'; holder: LockHolder | null };
+  /** answers.sqlite, the answer log beside the library. */
+  answers: Omit<AnswerLogReport, 'findings'>;
   findings: Finding[];
   /** What editors should look at in the stored articles; the library's health does not depend on it. */
   editorial: EditorialFinding[];
@@ -92,17 +109,12 @@ function ids(db: Database.Database, sql: string, ...params: unknown[]): number[]
   return (db.prepare(sql).raw(true).all(...params) as [number][]).map((r) => r[0]);
 }
 
-/**
- * Everything `newsroom check` reports, read without changing anything and without taking the
- * write lock: the database (SQLite's integrity_check), the counts, the index file checked as it
- * would be on open and its points compared one by one with the embedded chunks, the keyword
- * index against the chunks, orphans, leftovers, and who holds the write lock.
- */
-export function inspectLibrary(dataDir: string): LibraryReport {
+/** A report of nothing checked yet: every count zero, every file state unknown or absent. */
+function emptyReport(dataDir: string): LibraryReport {
   const file = path.join(dataDir, LIBRARY_FILE);
   const indexFile = path.join(dataDir, INDEX_FILE);
   const readOnly = !canWrite(dataDir) || !canWrite(file);
-  const report: LibraryReport = {
+  return {
     dataDir,
     healthy: false,
     readOnly,
@@ -117,18 +129,32 @@ export function inspectLibrary(dataDir: string): LibraryReport {
     index: { file: indexFile, present: fs.existsSync(indexFile), bytes: null, checksum: null, checksumState: null, writesBehind: null, points: null, expectedPoints: 0 },
     fts: { rows: 0, chunks: 0 },
     lock: inspectLock(dataDir, readOnly),
+    answers: { file: path.join(dataDir, ANSWER_LOG_FILE), bytes: null, integrity: 'absent' },
     findings: [],
     editorial: [],
   };
+}
+
+/**
+ * Everything `newsroom check` reports, read without changing anything and without taking the
+ * write lock: the database (SQLite's integrity_check), the counts, the index file checked as it
+ * would be on open and its points compared one by one with the embedded chunks, the keyword
+ * index against the chunks, orphans, leftovers, and who holds the write lock.
+ */
+export function inspectLibrary(dataDir: string): LibraryReport {
+  const report = emptyReport(dataDir);
+  const { file } = report.database;
   const findings = report.findings;
-  for (const leftover of [...leftoverTempFiles(indexFile), ...leftoverTempFiles(path.join(dataDir, INDEX_STATE_FILE))]) {
-    const last = findings.at(-1);
-    if (last?.kind === 'temp-files') last.files.push(leftover);
-    else findings.push({ kind: 'temp-files', files: [leftover] });
+  // Nothing in a folder this user may not read can be checked; it is neither empty nor read-only.
+  if (!canReadFolder(dataDir)) {
+    findings.push({ kind: 'data-dir-unreadable', uid: process.getuid?.() ?? null });
+    return finish({ ...report, readOnly: false, lock: { state: 'unknown', holder: null } });
   }
-  if (fs.existsSync(path.join(dataDir, LEGACY_LOCK_FILE))) findings.push({ kind: 'legacy-lock', file: path.join(dataDir, LEGACY_LOCK_FILE) });
+  addAnswerLogAndRestores(report);
+  addLeftovers(report);
   if (!fs.existsSync(file)) {
-    findings.push({ kind: 'no-library' });
+    // Mid-restore, the library is where the journal says, not missing.
+    if (!findings.some((f) => f.kind === 'restore-interrupted' || f.kind === 'restore-running')) findings.push({ kind: 'no-library' });
     return finish(report);
   }
   report.database.bytes = fs.statSync(file).size;
@@ -158,6 +184,27 @@ export function inspectLibrary(dataDir: string): LibraryReport {
     db.close();
   }
   return finish(report);
+}
+
+/**
+ * answers.sqlite and restores that have not finished are checked whatever state the library is in
+ * (during a restore, it may not be there at all).
+ */
+function addAnswerLogAndRestores(report: LibraryReport): void {
+  const { findings, ...answers } = inspectAnswerLog(report.dataDir);
+  report.answers = answers;
+  report.findings.push(...findings, ...inspectRestores(report.dataDir, report.lock.state === 'held'));
+}
+
+/** Temporary files of interrupted index saves, and an earlier version's lock file. */
+function addLeftovers(report: LibraryReport): void {
+  const { findings, dataDir } = report;
+  for (const leftover of [...leftoverTempFiles(report.index.file), ...leftoverTempFiles(path.join(dataDir, INDEX_STATE_FILE))]) {
+    const last = findings.at(-1);
+    if (last?.kind === 'temp-files') last.files.push(leftover);
+    else findings.push({ kind: 'temp-files', files: [leftover] });
+  }
+  if (fs.existsSync(path.join(dataDir, LEGACY_LOCK_FILE))) findings.push({ kind: 'legacy-lock', file: path.join(dataDir, LEGACY_LOCK_FILE) });
 }
 
 function finish(report: LibraryReport): LibraryReport {
@@ -257,7 +304,7 @@ function inspectIndex(db: Database.Database, report: LibraryReport): void {
 export interface RepairOutcome {
   before: LibraryReport;
   /** What was done; null when nothing was attempted (nothing to fix, or only a backup can fix it). */
-  repairs: LibraryRepairs | null;
+  repairs: (Partial<LibraryRepairs> & { answerLogSetAside?: string } & RestoreRepairs) | null;
   after: LibraryReport;
 }
 
@@ -271,9 +318,15 @@ export async function repairLibrary(
   options: { hnsw: HnswParams; lockWaitMs: number; logger?: Logger; onWriteWait?: (holder: LockHolder | null) => void },
 ): Promise<RepairOutcome> {
   const before = inspectLibrary(dataDir);
-  const fixable = before.findings.filter(isRepairable);
-  if (fixable.length === 0 || before.findings.some((f) => !isRepairable(f))) return { before, repairs: null, after: before };
+  const blocked = (report: LibraryReport) => report.findings.some((f) => isProblem(f) && !isRepairable(f));
+  if (!before.findings.some(isRepairable) || blocked(before)) return { before, repairs: null, after: before };
   if (before.readOnly) throw new UserError(storeMessages.readOnly());
+  // A restore stopped part-way first: what else is wrong can only be seen once its files are in place.
+  const restores = await repairRestores(dataDir, before.findings.filter(isRestoreFinding), options);
+  const current = restores.restoreRecovered ? inspectLibrary(dataDir) : before;
+  const answerLog = current.findings.some(isAnswerLogFinding) ? await repairAnswerLog(dataDir, options) : {};
+  const rest = current.findings.filter((f) => isRepairable(f) && !isAnswerLogFinding(f) && !isRestoreFinding(f));
+  if (rest.length === 0 || blocked(current)) return { before, repairs: { ...restores, ...answerLog }, after: inspectLibrary(dataDir) };
   const library = Library.open({
     dataDir,
     hnsw: options.hnsw,
@@ -283,9 +336,9 @@ export async function repairLibrary(
   });
   let repairs: LibraryRepairs;
   try {
-    repairs = await library.repair({ rebuildIndex: before.findings.some((f) => f.kind === 'index-points') });
+    repairs = await library.repair({ rebuildIndex: current.findings.some((f) => f.kind === 'index-points') });
   } finally {
     library.close();
   }
-  return { before, repairs, after: inspectLibrary(dataDir) };
+  return { before, repairs: { ...restores, ...answerLog, ...repairs }, after: inspectLibrary(dataDir) };
 }

@@ -11,7 +11,8 @@ import type { FeedReader } from './feed-tables.ts';
 import { IndexReplica } from './index-replica.ts';
 import type { InstructionFindingsReader } from './instruction-findings.ts';
 import { recheckMergesOnce } from './merge-recheck.ts';
-import { canWrite, isDiskFullError, isReadOnlyError } from './sqlite-file.ts';
+import { refuseWhileRestoring } from './restore-recovery.ts';
+import { canWrite, isDiskFullError, isReadOnlyError, refuseUnreadableFolder } from './sqlite-file.ts';
 import type { SearchFilter, StoredArticle } from './types.ts';
 import { IndexWriteError, type HnswParams, type Neighbor } from './vector-index.ts';
 import { LEGACY_LOCK_FILE, WriteLock, type LockHolder } from './write-lock.ts';
@@ -88,6 +89,8 @@ export class Library {
     const logger = options.logger ?? silentLogger;
     const file = path.join(options.dataDir, LIBRARY_FILE);
     ensureFolder(options.dataDir);
+    refuseUnreadableFolder(options.dataDir);
+    refuseWhileRestoring(options.dataDir);
     const readOnly = options.readOnly === true || !canWrite(options.dataDir) || !canWrite(file);
     if (readOnly && !fs.existsSync(file)) throw new UserError(storeMessages.noLibrary(options.dataDir));
     const catalog = new Catalog(file, { readonly: readOnly, logger });

@@ -16,12 +16,15 @@ import {
   type BackupManifest,
   type BackupProgress,
 } from './backup.ts';
-import { fsyncPath } from './atomic-file.ts';
+import { fsyncPath, writeJsonAtomically } from './atomic-file.ts';
 import { sha256Of } from './file-contents.ts';
+import { refuseUnreadableFolder } from './sqlite-file.ts';
 import { isProcessAlive } from '../process-alive.ts';
 import { inspectLibrary, type LibraryReport } from './health.ts';
 import { INDEX_FILE, INDEX_STATE_FILE } from './index-state.ts';
 import { LIBRARY_FILE } from './library.ts';
+import { carryOut, newJournal, RESTORE_JOURNAL_FILE } from './restore-journal.ts';
+import { recoverInterruptedRestore, RESTORE_ASIDE_PREFIX, RESTORE_COPY_PREFIX, type RecoveredRestore } from './restore-recovery.ts';
 import { LOCK_FILE, WriteLock, type LockHolder } from './write-lock.ts';
 
 export interface RestoreOptions {
@@ -45,10 +48,12 @@ export interface RestoreResult {
   /** `check` on the restored library. */
   report: LibraryReport;
   seconds: number;
+  /** An earlier restore into DATA_DIR that had stopped part-way, finished (or undone) first. */
+  recovered: RecoveredRestore | null;
 }
 
-const RESTORE_PREFIX = '.restore-';
-const REPLACED_PREFIX = '.replaced-';
+const RESTORE_PREFIX = RESTORE_COPY_PREFIX;
+const REPLACED_PREFIX = RESTORE_ASIDE_PREFIX;
 
 /**
  * The manifest of the backup in `source`, checked: a folder that is not a backup, a backup from
@@ -113,7 +118,14 @@ export async function restoreLibrary(options: RestoreOptions): Promise<RestoreRe
   const dataDir = path.resolve(options.dataDir);
   const manifest = readBackup(source);
   if (source === dataDir) throw new UserError(backupMessages.restoreIntoItself(source));
+  refuseUnreadableFolder(dataDir);
   verifyChecksums(source, manifest, options.onProgress);
+  // A restore that stopped part-way is finished (or undone) before anything else looks at DATA_DIR.
+  const recovered = await recoverInterruptedRestore(dataDir, {
+    lockWaitMs: options.lockWaitMs,
+    logger,
+    ...(options.onWriteWait ? { onWriteWait: options.onWriteWait } : {}),
+  });
 
   const existing = libraryFilesIn(dataDir);
   if (existing.length > 0 && !options.force) throw new UserError(backupMessages.dataDirHoldsLibrary(dataDir, existing));
@@ -133,6 +145,8 @@ export async function restoreLibrary(options: RestoreOptions): Promise<RestoreRe
     throw new UserError(backupMessages.dataDirUnwritable(dataDir, (error as NodeJS.ErrnoException).code ?? errorMessage(error)));
   }
   let replaced = false;
+  // Once the journal is written the copy belongs to it: a failure from then on leaves it for recovery.
+  const moving = { started: false };
   try {
     copyInto(source, temp, manifest, options.onProgress);
     checkCopy(temp, source, manifest);
@@ -142,22 +156,22 @@ export async function restoreLibrary(options: RestoreOptions): Promise<RestoreRe
       const now = libraryFilesIn(dataDir);
       if (now.length > 0 && !options.force) throw new UserError(backupMessages.dataDirHoldsLibrary(dataDir, now));
       if (now.length > 0) refuseIfOpenElsewhere(dataDir);
-      replaced = swap(dataDir, temp, now, manifest);
+      replaced = swap(dataDir, { temp, source }, now, manifest, moving);
     } finally {
       lock.close();
     }
   } catch (error) {
-    fs.rmSync(temp, { recursive: true, force: true });
-    // Refused (e.g. the copy did not check out): a DATA_DIR made for the restore goes too.
-    if (!dataDirExisted) removeIfEmpty(dataDir);
+    if (!moving.started) {
+      fs.rmSync(temp, { recursive: true, force: true });
+      // Refused (e.g. the copy did not check out): a DATA_DIR made for the restore goes too.
+      if (!dataDirExisted) removeIfEmpty(dataDir);
+    }
     throw error;
-  } finally {
-    fs.rmSync(temp, { recursive: true, force: true });
   }
   const report = inspectLibrary(dataDir);
   const seconds = (performance.now() - started) / 1000;
   logger.info({ source, dataDir, generation: manifest.generation, replaced, healthy: report.healthy, seconds: Number(seconds.toFixed(2)) }, 'library restored');
-  return { source, dataDir, manifest, replaced, report, seconds };
+  return { source, dataDir, manifest, replaced, report, seconds, recovered };
 }
 
 function verifyChecksums(source: string, manifest: BackupManifest, onProgress?: (progress: BackupProgress) => void): void {
@@ -249,24 +263,32 @@ function checkCopy(temp: string, source: string, manifest: BackupManifest): void
 }
 
 /**
- * Renames the restored files into place. The old library's files are set aside first, its
- * catalog last (until then it stays whole: a missing index is rebuilt from the catalog), and the
- * new catalog goes in first; the set-aside files are removed once every new file is in.
+ * Renames the restored files into place, as a journal written first says: the old library's files
+ * are set aside (its catalog last: until then it stays whole, a missing index being rebuilt from the
+ * catalog), the new catalog goes in first, and the set-aside files are removed once every new file
+ * is in. A restore stopped anywhere in between is finished from the journal (restore-recovery.ts).
  */
-function swap(dataDir: string, temp: string, existing: readonly string[], manifest: BackupManifest): boolean {
-  let aside: string | null = null;
-  if (existing.length > 0) {
-    aside = fs.mkdtempSync(path.join(dataDir, `${REPLACED_PREFIX}${process.pid}-`));
-    const order = [INDEX_FILE, INDEX_STATE_FILE];
-    const rest = existing.filter((n) => !order.includes(n));
-    const catalogLast = [...order.filter((n) => existing.includes(n)), ...rest.filter((n) => !n.startsWith(LIBRARY_FILE)), ...rest.filter((n) => n.startsWith(LIBRARY_FILE))];
-    for (const name of catalogLast) fs.renameSync(path.join(dataDir, name), path.join(aside, name));
-  }
-  for (const name of BACKED_UP_FILES) {
-    if (manifest.files.some((f) => f.name === name)) fs.renameSync(path.join(temp, name), path.join(dataDir, name));
-  }
-  fsyncPath(dataDir);
-  if (aside) fs.rmSync(aside, { recursive: true, force: true });
+function swap(
+  dataDir: string,
+  from: { temp: string; source: string },
+  existing: readonly string[],
+  manifest: BackupManifest,
+  moving: { started: boolean },
+): boolean {
+  const aside = existing.length > 0 ? fs.mkdtempSync(path.join(dataDir, `${REPLACED_PREFIX}${process.pid}-`)) : null;
+  const order = [INDEX_FILE, INDEX_STATE_FILE];
+  const rest = existing.filter((n) => !order.includes(n));
+  const catalogLast = [...order.filter((n) => existing.includes(n)), ...rest.filter((n) => !n.startsWith(LIBRARY_FILE)), ...rest.filter((n) => n.startsWith(LIBRARY_FILE))];
+  const journal = newJournal({
+    source: from.source,
+    copy: path.basename(from.temp),
+    aside: aside && path.basename(aside),
+    previous: catalogLast,
+    restored: BACKED_UP_FILES.flatMap((name) => manifest.files.filter((f) => f.name === name).map((f) => ({ name, bytes: f.bytes }))),
+  });
+  writeJsonAtomically(path.join(dataDir, RESTORE_JOURNAL_FILE), journal);
+  moving.started = true;
+  carryOut(dataDir, journal);
   return existing.length > 0;
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { UserError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import { storeMessages } from '../messages.ts';
+import { accessMessages, storeMessages } from '../messages.ts';
 
 export interface OpenSqliteOptions {
   readOnly: boolean;
@@ -19,6 +19,12 @@ function sqliteCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : '';
 }
+
+/** A database file that is not (or no longer) a whole SQLite database: its message names the file and what to do. */
+export class DamagedDatabaseError extends UserError {}
+
+/** A database that cannot be opened because the disk holding it is full. */
+export class DiskFullError extends UserError {}
 
 /** Errors that mean the file is not (or no longer) a whole SQLite database. */
 export function isDamagedDatabaseError(error: unknown): boolean {
@@ -36,6 +42,24 @@ export function isReadOnlyError(error: unknown): boolean {
 export function isDiskFullError(error: unknown): boolean {
   const code = sqliteCode(error);
   return code === 'SQLITE_FULL' || code === 'ENOSPC';
+}
+
+/**
+ * Whether this process can list and open what is in the folder `dir` (read and search permission);
+ * true for a folder that does not exist yet.
+ */
+export function canReadFolder(dir: string): boolean {
+  try {
+    fs.accessSync(dir, fs.constants.R_OK | fs.constants.X_OK);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
+/** A DATA_DIR this user may not read is said to be so, not taken for an empty or a read-only one. */
+export function refuseUnreadableFolder(dir: string): void {
+  if (!canReadFolder(dir)) throw new UserError(accessMessages.dataDirUnreadable(dir, process.getuid?.() ?? null));
 }
 
 /**
@@ -72,16 +96,23 @@ export function openSqliteFile(file: string, options: OpenSqliteOptions): Databa
     return db;
   } catch (error) {
     db?.close();
-    if (isDamagedDatabaseError(error)) throw new UserError(storeMessages.damagedDatabase(file, (error as Error).message));
-    if (isDiskFullError(error) || (sqliteCode(error).startsWith('SQLITE_IOERR') && diskNearlyFull(path.dirname(file)))) {
-      throw new UserError(storeMessages.diskFullOnOpen(file));
+    if (isDamagedDatabaseError(error)) throw new DamagedDatabaseError(storeMessages.damagedDatabase(file, (error as Error).message), { cause: error });
+    if (isDiskFullFailure(error, path.dirname(file))) {
+      throw new DiskFullError(storeMessages.diskFullOnOpen(file));
     }
     if (options.readOnly && size !== null && cannotOpenWal(error)) return openCopyInMemory(file, size, options.logger ?? silentLogger);
     throw error;
   }
 }
 
-/** SQLite reports a full disk while opening (creating its -shm file) as a plain I/O error. */
+/**
+ * A full disk, as SQLite reports it: SQLITE_FULL, or a plain I/O error (creating its -shm file, or
+ * appending to its -wal file) while the disk holding `dir` has next to nothing free.
+ */
+export function isDiskFullFailure(error: unknown, dir: string): boolean {
+  return isDiskFullError(error) || (sqliteCode(error).startsWith('SQLITE_IOERR') && diskNearlyFull(dir));
+}
+
 function diskNearlyFull(dir: string): boolean {
   try {
     const stats = fs.statfsSync(dir);
@@ -113,7 +144,7 @@ function openCopyInMemory(file: string, size: number, logger: Logger): Database.
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
   } catch (error) {
     db?.close();
-    if (isDamagedDatabaseError(error)) throw new UserError(storeMessages.damagedDatabase(file, (error as Error).message));
+    if (isDamagedDatabaseError(error)) throw new DamagedDatabaseError(storeMessages.damagedDatabase(file, (error as Error).message), { cause: error });
     throw error;
   }
   logger.info({ file, bytes: size }, 'read-only folder: reading a copy of the database in memory');

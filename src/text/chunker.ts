@@ -1,5 +1,5 @@
-import { splitsSurrogatePair } from './surrogates.ts';
 import type { Chunk } from './chunk.ts';
+import { overCharLimit, splitLongSpan, type PieceLimits } from './long-spans.ts';
 import { splitParagraphSentences, type Span } from './sentences.ts';
 
 export interface ChunkOptions {
@@ -8,6 +8,11 @@ export interface ChunkOptions {
   /** Most tokens of trailing sentences repeated at the start of the next chunk; 0 for none. */
   overlapTokens: number;
   countTokens: (text: string) => number;
+  /**
+   * Most characters a chunk may span, whatever the tokenizer counts (a tokenizer may count a 200 KB
+   * "word" as one unknown token); `targetTokens × DEFAULT_CHARS_PER_TOKEN` by default.
+   */
+  maxChars?: number;
   /** Locale for sentence segmentation; 'en' by default. */
   locale?: string;
 }
@@ -18,9 +23,9 @@ interface Unit extends Span {
   paragraph: number;
 }
 
-// Text longer than this many characters per allowed token is split without being counted whole:
-// real text never packs that densely, and some tokenizers take quadratic time on one huge word.
-const MAX_CHARS_PER_TOKEN = 50;
+// Real text averages 3–6 characters per token (one or two in Chinese and Japanese); a span packing
+// more than this many per allowed token is no prose, and is split by characters instead of counted whole.
+export const DEFAULT_CHARS_PER_TOKEN = 10;
 
 // A chunk this full ends at a paragraph end instead of taking the next paragraph's first sentence.
 const PARAGRAPH_END_FILL = 0.6;
@@ -31,45 +36,47 @@ const PARAGRAPH_END_FILL = 0.6;
  * trailing sentences, and split a sentence only when it alone exceeds `targetTokens`.
  */
 export function chunkText(body: string, opts: ChunkOptions): Chunk[] {
-  validateOptions(opts);
-  const units = measureUnits(body, opts);
+  const limits = validateOptions(opts);
+  const units = measureUnits(body, limits, opts.locale ?? 'en');
   const chunks: Chunk[] = [];
   let first = 0;
   let mustInclude = 0;
   while (first < units.length) {
-    const end = packUntil(units, first, mustInclude, opts.targetTokens);
+    const end = packUntil(units, first, mustInclude, limits);
     const start = units[first]?.start ?? 0;
     const stop = units[end - 1]?.end ?? start;
     chunks.push({ index: chunks.length, text: body.slice(start, stop), start, end: stop });
     if (end >= units.length) break;
-    first = overlapStart(units, first, end, opts);
+    first = overlapStart(units, first, end, { ...limits, overlapTokens: opts.overlapTokens });
     mustInclude = end;
   }
   return chunks;
 }
 
-function validateOptions({ targetTokens, overlapTokens }: ChunkOptions): void {
+function validateOptions({ targetTokens, overlapTokens, maxChars, countTokens }: ChunkOptions): PieceLimits {
   if (!Number.isInteger(targetTokens) || targetTokens < 1) {
     throw new RangeError(`targetTokens must be a positive integer, got ${targetTokens}`);
   }
   if (!Number.isInteger(overlapTokens) || overlapTokens < 0 || overlapTokens >= targetTokens) {
     throw new RangeError(`overlapTokens must be an integer from 0 to targetTokens - 1, got ${overlapTokens}`);
   }
+  if (maxChars !== undefined && (!Number.isInteger(maxChars) || maxChars < 2)) {
+    throw new RangeError(`maxChars must be an integer of at least 2, got ${maxChars}`);
+  }
+  return { maxTokens: targetTokens, maxChars: maxChars ?? targetTokens * DEFAULT_CHARS_PER_TOKEN, countTokens };
 }
 
-function measureUnits(body: string, opts: ChunkOptions): Unit[] {
+function measureUnits(body: string, limits: PieceLimits, locale: string): Unit[] {
   const units: Unit[] = [];
-  splitParagraphSentences(body, opts.locale ?? 'en').forEach(({ sentences }, paragraph) => {
+  splitParagraphSentences(body, locale).forEach(({ sentences }, paragraph) => {
     for (const sentence of sentences) {
-      const tokens = tooLongToCount(sentence, opts.targetTokens)
+      const tokens = overCharLimit(sentence, limits)
         ? Infinity
-        : opts.countTokens(body.slice(sentence.start, sentence.end));
-      if (tokens <= opts.targetTokens) {
+        : limits.countTokens(body.slice(sentence.start, sentence.end));
+      if (tokens <= limits.maxTokens) {
         units.push({ ...sentence, tokens, paragraph });
       } else {
-        for (const piece of splitLongSpan(body, sentence, opts.targetTokens, opts.countTokens)) {
-          units.push({ ...piece, paragraph });
-        }
+        for (const piece of splitLongSpan(body, sentence, limits)) units.push({ ...piece, paragraph });
       }
     }
   });
@@ -80,14 +87,16 @@ function measureUnits(body: string, opts: ChunkOptions): Unit[] {
  * Index one past the last unit of a chunk that begins at `first`. Units up to `mustInclude` are
  * always taken (the overlap and the first new unit), so every chunk makes progress.
  */
-function packUntil(units: readonly Unit[], first: number, mustInclude: number, targetTokens: number): number {
+function packUntil(units: readonly Unit[], first: number, mustInclude: number, limits: PieceLimits): number {
+  const targetTokens = limits.maxTokens;
+  const chunkStart = units[first]?.start ?? 0;
   let total = 0;
   let end = first;
   for (; end < units.length; end++) {
     const unit = units[end];
     if (!unit) break;
     if (end > Math.max(first, mustInclude)) {
-      if (total + unit.tokens > targetTokens) break;
+      if (total + unit.tokens > targetTokens || unit.end - chunkStart > limits.maxChars) break;
       const startsParagraph = unit.paragraph !== units[end - 1]?.paragraph;
       if (startsParagraph && total >= targetTokens * PARAGRAPH_END_FILL) break;
     }
@@ -98,131 +107,24 @@ function packUntil(units: readonly Unit[], first: number, mustInclude: number, t
 
 /**
  * First unit of the chunk after `[first, end)`: trailing units of that chunk totalling at most
- * `overlapTokens`, and few enough that the unit at `end` still fits with them. Always after `first`.
+ * `overlapTokens`, and few enough that the unit at `end` still fits with them, in tokens and in
+ * characters. Always after `first`.
  */
-function overlapStart(units: readonly Unit[], first: number, end: number, opts: ChunkOptions): number {
-  const budget = Math.min(opts.overlapTokens, opts.targetTokens - (units[end]?.tokens ?? 0));
+function overlapStart(
+  units: readonly Unit[],
+  first: number,
+  end: number,
+  limits: PieceLimits & { overlapTokens: number },
+): number {
+  const budget = Math.min(limits.overlapTokens, limits.maxTokens - (units[end]?.tokens ?? 0));
+  const nextEnd = units[end]?.end ?? 0;
   let start = end;
   let total = 0;
   while (start - 1 > first) {
     const unit = units[start - 1];
-    if (!unit || total + unit.tokens > budget) break;
+    if (!unit || total + unit.tokens > budget || nextEnd - unit.start > limits.maxChars) break;
     total += unit.tokens;
     start--;
   }
   return start;
-}
-
-/** Splits a too-long span at whitespace into pieces of at most `maxTokens`, words too long at characters. */
-function splitLongSpan(
-  body: string,
-  span: Span,
-  maxTokens: number,
-  countTokens: (text: string) => number,
-): (Span & { tokens: number })[] {
-  const pieces: (Span & { tokens: number })[] = [];
-  const words = wordSpans(body, span);
-  let i = 0;
-  while (i < words.length) {
-    const word = words[i];
-    if (!word) break;
-    const wordTokens = tooLongToCount(word, maxTokens) ? Infinity : countTokens(body.slice(word.start, word.end));
-    if (wordTokens > maxTokens) {
-      pieces.push(...splitAtCharacters(body, word, maxTokens, countTokens));
-      i++;
-      continue;
-    }
-    // Grow greedily by word, estimating from per-word counts, then confirm on the piece itself.
-    let last = i;
-    let estimate = wordTokens;
-    while (last + 1 < words.length) {
-      const nextWord = words[last + 1];
-      if (!nextWord) break;
-      // The word with the whitespace before it, as a tokenizer sees it inside the piece.
-      const nextTokens = countTokens(body.slice(words[last]?.end ?? word.end, nextWord.end));
-      if (estimate + nextTokens > maxTokens) break;
-      estimate += nextTokens;
-      last++;
-    }
-    let tokens = countTokens(body.slice(word.start, words[last]?.end ?? word.end));
-    while (tokens > maxTokens && last > i) {
-      last--;
-      tokens = countTokens(body.slice(word.start, words[last]?.end ?? word.end));
-    }
-    pieces.push({ start: word.start, end: words[last]?.end ?? word.end, tokens });
-    i = last + 1;
-  }
-  return pieces;
-}
-
-function tooLongToCount(span: Span, maxTokens: number): boolean {
-  return span.end - span.start > maxTokens * MAX_CHARS_PER_TOKEN;
-}
-
-function wordSpans(body: string, span: Span): Span[] {
-  const words: Span[] = [];
-  const text = body.slice(span.start, span.end);
-  for (const match of text.matchAll(/\S+/gu)) {
-    words.push({ start: span.start + match.index, end: span.start + match.index + match[0].length });
-  }
-  return words;
-}
-
-/** Splits one word into pieces of at most `maxTokens`, never inside a surrogate pair. */
-function splitAtCharacters(
-  body: string,
-  word: Span,
-  maxTokens: number,
-  countTokens: (text: string) => number,
-): (Span & { tokens: number })[] {
-  const pieces: (Span & { tokens: number })[] = [];
-  let start = word.start;
-  while (start < word.end) {
-    const end = longestFittingEnd(body, start, word.end, maxTokens, countTokens);
-    pieces.push({ start, end, tokens: countTokens(body.slice(start, end)) });
-    start = end;
-  }
-  return pieces;
-}
-
-/**
- * End of the longest piece from `start` (at most `limit`) within `maxTokens`, and at least one code
- * point. Grows the piece by doubling, then bisects, so each step counts at most twice the piece.
- */
-function longestFittingEnd(
-  body: string,
-  start: number,
-  limit: number,
-  maxTokens: number,
-  countTokens: (text: string) => number,
-): number {
-  const fits = (end: number): boolean => countTokens(body.slice(start, end)) <= maxTokens;
-  let good = alignUp(body, start + 1);
-  if (!fits(good)) return good;
-  let bad = limit + 1;
-  let size = good - start;
-  while (good < limit) {
-    size *= 2;
-    const candidate = alignUp(body, Math.min(start + size, limit));
-    if (!fits(candidate)) {
-      bad = candidate;
-      break;
-    }
-    good = candidate;
-  }
-  while (bad <= limit) {
-    const middle = alignDown(body, Math.floor((good + bad) / 2));
-    if (middle <= good) break;
-    if (fits(middle)) good = middle;
-    else bad = middle;
-  }
-  return good;
-}
-
-function alignUp(text: string, index: number): number {
-  return splitsSurrogatePair(text, index) ? index + 1 : index;
-}
-
-function alignDown(text: string, index: number): number {
-  return splitsSurrogatePair(text, index) ? index - 1 : index;
 }

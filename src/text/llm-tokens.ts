@@ -1,5 +1,5 @@
 import { splitsSurrogatePair } from './surrogates.ts';
-import { countTokens, decode, encode } from 'gpt-tokenizer/encoding/o200k_base';
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { splitSentences } from './sentences.ts';
 
 // Article text is data, not control: "<|endoftext|>" inside a story is counted as plain text
@@ -11,9 +11,61 @@ const MIN_KEPT_SHARE = 0.5;
 // Enough following text to decide how the sentence at the cut ends.
 const SENTENCE_LOOKAHEAD_CHARS = 400;
 
-/** Number of tokens `text` takes in an LLM prompt (o200k_base, the GPT-4o / GPT-5 encoding). */
+// The tokenizer's byte-pair merge takes time quadratic in the length of one pre-tokenized piece (a
+// run of letters, of CJK characters, of spaces…): a 200 KB "word" took 27 s. Runs longer than this
+// are counted in pieces of this size, which costs a token or two per piece and keeps counting linear.
+const MAX_RUN_CHARS = 128;
+// Text is counted in segments of about this size, cut where the tokenizer would cut anyway.
+const SEGMENT_CHARS = 2000;
+const RUNS = /\s+|\S+/gu;
+
+/**
+ * Number of tokens `text` takes in an LLM prompt (o200k_base, the GPT-4o / GPT-5 encoding): exact for
+ * ordinary text up to a token per few thousand characters, a close over-estimate for runs longer than
+ * MAX_RUN_CHARS, and always counted in time linear in the length of `text`.
+ */
 export function countLlmTokens(text: string): number {
-  return countTokens(text, PLAIN_TEXT);
+  let total = 0;
+  for (const segment of countableSegments(text)) total += countTokens(segment, PLAIN_TEXT);
+  return total;
+}
+
+/**
+ * `text` cut into consecutive segments that the tokenizer reads as it would read the whole: a cut
+ * falls before the whitespace character that precedes a word (the tokenizer joins the two), and a run
+ * longer than MAX_RUN_CHARS is cut into pieces that are segments of their own.
+ */
+function* countableSegments(text: string): Generator<string> {
+  if (text.length <= MAX_RUN_CHARS) {
+    yield text;
+    return;
+  }
+  let start = 0;
+  for (const match of text.matchAll(RUNS)) {
+    const runStart = match.index;
+    const runEnd = runStart + match[0].length;
+    if (runEnd - runStart > MAX_RUN_CHARS) {
+      if (runStart > start) yield text.slice(start, runStart);
+      yield* hardPieces(text, runStart, runEnd);
+      start = runEnd;
+    } else if (runEnd - start >= SEGMENT_CHARS && /\s/u.test(match[0]) && runEnd < text.length) {
+      // Keep the run's last whitespace character with the word after it.
+      yield text.slice(start, runEnd - 1);
+      start = runEnd - 1;
+    }
+  }
+  if (start < text.length) yield text.slice(start);
+}
+
+/** `text.slice(start, end)` in pieces of at most MAX_RUN_CHARS, never cutting a surrogate pair. */
+function* hardPieces(text: string, start: number, end: number): Generator<string> {
+  let from = start;
+  while (from < end) {
+    let to = Math.min(end, from + MAX_RUN_CHARS);
+    if (to < end && splitsSurrogatePair(text, to)) to--;
+    yield text.slice(from, to);
+    from = to;
+  }
 }
 
 /**
@@ -22,13 +74,12 @@ export function countLlmTokens(text: string): number {
  */
 export function truncateToLlmTokens(text: string, maxTokens: number): string {
   if (maxTokens <= 0) return '';
-  const tokens = encode(text, PLAIN_TEXT);
-  if (tokens.length <= maxTokens) return text;
+  if (countLlmTokens(text) <= maxTokens) return text;
 
-  // The first maxTokens tokens decode to roughly the prefix that fits; searching only up to there
-  // keeps truncating a long text from re-counting all of it.
-  const roughLength = decode(tokens.slice(0, maxTokens)).length;
-  const fits = longestFittingPrefix(text, Math.min(text.length, roughLength + 8), maxTokens);
+  // Every run of at most MAX_RUN_CHARS characters (a word, a space, a piece of a longer run) costs at
+  // least one token, so what fits lies within this many characters: the search never re-counts more.
+  const limit = Math.min(text.length, (maxTokens + 1) * 2 * MAX_RUN_CHARS);
+  const fits = longestFittingPrefix(text, limit, maxTokens);
   const minimum = Math.floor(fits * MIN_KEPT_SHARE);
 
   const window = text.slice(0, Math.min(text.length, fits + SENTENCE_LOOKAHEAD_CHARS));
