@@ -13,8 +13,8 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { backupLibrary } from '../src/store/backup.ts';
-import { restoreLibrary } from '../src/store/restore.ts';
+import { backupLibrary } from '../src/store/maintenance/backup.ts';
+import { restoreLibrary } from '../src/store/maintenance/restore.ts';
 import { buildLibrary, CHUNKS_PER_ARTICLE, HNSW, makeCorpus } from './corpus.ts';
 import { BENCH_DIR, diskBytes, machineLine, OUT_DIR, progress, writeResultsSection } from './results.ts';
 import { megabytes, seconds, table } from './stats.ts';

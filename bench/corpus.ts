@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import type { Article } from '../src/articles/article.ts';
 import type { Embedder } from '../src/embeddings/embedder.ts';
-import type { EmbeddedChunk } from '../src/store/catalog.ts';
+import type { EmbeddedChunk } from '../src/store/catalog/catalog.ts';
 import { Library, type EmbeddingModel } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
-import type { HnswParams } from '../src/store/vector-index.ts';
+import type { HnswParams } from '../src/store/vectors/vector-index.ts';
 import { ClusteredSpace, DEFAULT_SPACE, vectorAt, type VectorSet } from './vectors.ts';
 import { SyntheticWords } from './words.ts';
 

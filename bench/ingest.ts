@@ -14,7 +14,7 @@ import { loadPaths } from '../src/articles/load.ts';
 import type { Embedder } from '../src/embeddings/embedder.ts';
 import { loadEmbedder, unloadEmbedders } from '../src/embeddings/transformers.ts';
 import { ingest, passageText } from '../src/ingest.ts';
-import type { EmbeddedChunk } from '../src/store/catalog.ts';
+import type { EmbeddedChunk } from '../src/store/catalog/catalog.ts';
 import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { chunkText } from '../src/text/chunker.ts';

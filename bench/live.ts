@@ -8,7 +8,7 @@ import { parseMarkdownArticle } from '../src/articles/formats/markdown.ts';
 import { contentHash } from '../src/articles/identity.ts';
 import { loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/log.ts';
-import type { EmbeddedChunk } from '../src/store/catalog.ts';
+import type { EmbeddedChunk } from '../src/store/catalog/catalog.ts';
 import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { syncArticlesDir } from '../src/sync.ts';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { ApplicationCommandOptionType, PermissionFlagsBits } from 'discord.js';
-import { inspectLibrary, isProblem } from '../src/store/health.ts';
+import { inspectLibrary, isProblem } from '../src/store/maintenance/health.ts';
 import { startFakeDiscord, type FakeDiscord } from '../test/fakes/discord/index.ts';
 import { startFakeOpenAI } from '../test/fakes/openai-server.ts';
 

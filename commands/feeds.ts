@@ -13,7 +13,7 @@ import { code, joinMarkdown, md, neutralize, neutralizeWithin, plainText, trimAt
 import { UserError } from '../src/errors.ts';
 import { feedAddress, findFeed, followFeed, unfollowFeed } from '../src/feeds/subscriptions.ts';
 import { discordText, feedDiscordText, feedText } from '../src/messages.ts';
-import type { FeedRecord } from '../src/store/feed-tables.ts';
+import type { FeedRecord } from '../src/store/catalog/feed-tables.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 
 /** Feeds shown by /feeds list; the embed's description holds 4,096 characters. */

@@ -17,7 +17,7 @@ import type { Logger } from './log.ts';
 import { modelMessages, startupMessages } from './messages.ts';
 import type { AnswerLogFailure, Metrics } from './ops/metrics.ts';
 import { Retriever } from './retrieval/search.ts';
-import { AnswerLog } from './store/answer-log.ts';
+import { AnswerLog } from './readers/answer-log.ts';
 import { Library } from './store/library.ts';
 import { SHARED_COLLECTION } from './store/types.ts';
 import type { LockHolder } from './store/write-lock.ts';

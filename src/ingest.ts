@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Article, LoadResult } from './articles/article.ts';
 import type { Embedder } from './embeddings/embedder.ts';
-import type { EmbeddedChunk } from './store/catalog.ts';
+import type { EmbeddedChunk } from './store/catalog/catalog.ts';
 import type { EmbeddingModel, Library, LibraryWriter } from './store/library.ts';
 import type { StoredArticle } from './store/types.ts';
 import { chunkText } from './text/chunker.ts';

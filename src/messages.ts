@@ -1,7 +1,7 @@
 /* eslint-disable max-lines -- every sentence people read lives in this one file, grouped by where it is shown, so wording is reviewed together */
 import type { RefusedRange } from './net/address-policy.ts';
-import type { Finding } from './store/health.ts';
-import type { RestoreFinding } from './store/restore-recovery.ts';
+import type { Finding } from './store/maintenance/health.ts';
+import type { RestoreFinding } from './store/maintenance/restore-recovery.ts';
 
 /**
  * Every sentence the bot says to people, in one place so wording can be reviewed together.

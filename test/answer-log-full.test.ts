@@ -10,7 +10,7 @@ import { answerLogMessages, discordText } from '../src/messages.ts';
 import { startOpsServer, type OpsServer } from '../src/ops/http-server.ts';
 import { Metrics } from '../src/ops/metrics.ts';
 import { Readiness } from '../src/ops/readiness.ts';
-import { AnswerLog } from '../src/store/answer-log.ts';
+import { AnswerLog } from '../src/readers/answer-log.ts';
 import { startFakeDiscord, type FakeDiscord } from './fakes/discord/index.ts';
 import { startFakeOpenAI, type ChatRequestBody, type FakeOpenAI } from './fakes/openai-server.ts';
 import { createTestApp, passageFromPrompt, userMessage } from './support/app.ts';

@@ -9,7 +9,7 @@ import { loadConfig, WEEKDAYS } from '../src/config.ts';
 import { startBot, type Bot } from '../src/discord/bot.ts';
 import { startDigestScheduler } from '../src/discord/digest.ts';
 import { createLogger } from '../src/log.ts';
-import { AnswerLog } from '../src/store/answer-log.ts';
+import { AnswerLog } from '../src/readers/answer-log.ts';
 import { startFakeDiscord, type FakeDiscord } from './fakes/discord/index.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
 import { maskedLinks, mentions, readable } from './support/discord-markdown.ts';

@@ -18,7 +18,7 @@ import { findFeed, followFeed, unfollowFeed } from '../src/feeds/subscriptions.t
 import { MAX_ITEMS_PER_FEED, type FeedSyncReport, type FeedSyncResult } from '../src/feeds/sync.ts';
 import { USER_AGENT } from '../src/net/safe-fetch.ts';
 import { toFtsQuery } from '../src/retrieval/keyword-query.ts';
-import type { FeedRecord } from '../src/store/feed-tables.ts';
+import type { FeedRecord } from '../src/store/catalog/feed-tables.ts';
 import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { WriteLock } from '../src/store/write-lock.ts';

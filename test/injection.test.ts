@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
 import type { App } from '../src/app.ts';
-import { inspectLibrary } from '../src/store/health.ts';
+import { inspectLibrary } from '../src/store/maintenance/health.ts';
 import { syncArticlesDir } from '../src/sync.ts';
 import { startFakeOpenAI, type FakeOpenAI } from './fakes/openai-server.ts';
 import { createTestApp, passageFromPrompt, ROOT, TINY_MODEL_ENV, userMessage } from './support/app.ts';

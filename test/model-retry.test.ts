@@ -15,7 +15,7 @@ import { createLogger, silentLogger } from '../src/log.ts';
 import { startOpsServer } from '../src/ops/http-server.ts';
 import { Metrics } from '../src/ops/metrics.ts';
 import { Readiness } from '../src/ops/readiness.ts';
-import { inspectLibrary } from '../src/store/health.ts';
+import { inspectLibrary } from '../src/store/maintenance/health.ts';
 import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { switchToModel, syncArticlesDir } from '../src/sync.ts';

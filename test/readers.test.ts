@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import type { Citation } from '../src/answering/types.ts';
 import { digestSlot, weeklyDigest } from '../src/readers/digest.ts';
 import { groupQuestions, questionWords, SAME_QUESTION } from '../src/readers/question-groups.ts';
-import { AnswerLog, type UnansweredQuestion } from '../src/store/answer-log.ts';
+import { AnswerLog, type UnansweredQuestion } from '../src/readers/answer-log.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
 
 function asked(question: string, createdAt: string, guildId: string | null = null): UnansweredQuestion {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { UserError } from '../src/errors.ts';
 import { toFtsQuery } from '../src/retrieval/keyword-query.ts';
-import { AnswerLog } from '../src/store/answer-log.ts';
+import { AnswerLog } from '../src/readers/answer-log.ts';
 import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import type { LockHolder } from '../src/store/write-lock.ts';

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { decodeText } from '../src/articles/decode.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { UserError } from '../src/errors.ts';
-import { asDiskFull } from '../src/store/backup-space.ts';
+import { asDiskFull } from '../src/store/maintenance/backup-space.ts';
 import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';

@@ -3,7 +3,7 @@ import { silentLogger } from '../log.ts';
 import type { ChatMessage, LlmClient, TokenUsage } from '../llm/types.ts';
 import { messages } from '../messages.ts';
 import type { Passage } from '../retrieval/passage.ts';
-import type { ChunkRecord } from '../store/catalog.ts';
+import type { ChunkRecord } from '../store/catalog/catalog.ts';
 import type { StoredArticle } from '../store/types.ts';
 import { countLlmTokens } from '../text/llm-tokens.ts';
 import { bodyFrom, citeSentences } from './cite.ts';

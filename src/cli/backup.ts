@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { backupMessages, restoreStateMessages, storeMessages } from '../messages.ts';
-import { backupLibrary, type BackupPhase, type BackupProgress } from '../store/backup.ts';
-import { restoreLibrary } from '../store/restore.ts';
+import { backupLibrary, type BackupPhase, type BackupProgress } from '../store/maintenance/backup.ts';
+import { restoreLibrary } from '../store/maintenance/restore.ts';
 import { renderReport, toJson } from './check.ts';
 import { defineCommand, JSON_OPTION } from './command.ts';
 import { print, printJson, warn } from './context.ts';

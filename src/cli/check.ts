@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { answerLogMessages, checkText, storeMessages } from '../messages.ts';
-import { inspectLibrary, isProblem, isRepairable, repairLibrary, type EditorialFinding, type Finding, type LibraryReport } from '../store/health.ts';
+import { inspectLibrary, isProblem, isRepairable, repairLibrary, type EditorialFinding, type Finding, type LibraryReport } from '../store/maintenance/health.ts';
 import { defineCommand, JSON_OPTION } from './command.ts';
 import { printJson, warn } from './context.ts';
 

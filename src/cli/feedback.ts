@@ -1,4 +1,4 @@
-import type { Feedback } from '../store/answer-log.ts';
+import type { Feedback } from '../readers/answer-log.ts';
 import { cliText, messages } from '../messages.ts';
 import { parseIsoDay } from '../retrieval/time-scope.ts';
 import { stripMarkers } from '../text/markers.ts';

@@ -6,7 +6,7 @@ import { effectiveNextAttempt } from '../feeds/backoff.ts';
 import { fullySynced } from '../feeds/sync-report.ts';
 import type { FeedSyncReport, FeedSyncResult } from '../feeds/sync.ts';
 import { cliText, feedText } from '../messages.ts';
-import type { FeedRecord } from '../store/feed-tables.ts';
+import type { FeedRecord } from '../store/catalog/feed-tables.ts';
 import { SHARED_COLLECTION } from '../store/types.ts';
 import { defineCommand, JSON_OPTION } from './command.ts';
 import { print, printJson, warn } from './context.ts';

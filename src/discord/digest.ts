@@ -2,7 +2,7 @@ import type { Client, SendableChannels } from 'discord.js';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { digestSlot, weeklyDigest, type Digest } from '../readers/digest.ts';
-import type { AnswerLog } from '../store/answer-log.ts';
+import type { AnswerLog } from '../readers/answer-log.ts';
 import { renderDigest } from './reader-reports.ts';
 
 /** How often the bot looks whether a digest is due, at most (it also wakes at the digest's hour). */

@@ -2,7 +2,7 @@ import type { APIEmbed } from 'discord.js';
 import { discordText } from '../messages.ts';
 import type { Digest, DislikedAnswer } from '../readers/digest.ts';
 import type { QuestionGroup } from '../readers/question-groups.ts';
-import type { Feedback } from '../store/answer-log.ts';
+import type { Feedback } from '../readers/answer-log.ts';
 import { stripMarkers } from '../text/markers.ts';
 import { code, joinMarkdown, md, neutralizeWithin, trimAtWord, type Markdown } from './neutralize.ts';
 import { LIMITS, packEmbeds, type OutgoingMessage } from './render.ts';

@@ -5,7 +5,7 @@ import type { Logger } from '../log.ts';
 import { fetchMessages } from '../messages.ts';
 import type { AddressPolicy } from '../net/address-policy.ts';
 import { fetchSafely, type FetchFailure, type FetchOptions, type FetchResult, type Resolver } from '../net/safe-fetch.ts';
-import type { FeedRecord } from '../store/feed-tables.ts';
+import type { FeedRecord } from '../store/catalog/feed-tables.ts';
 import type { Library } from '../store/library.ts';
 import { nextAttemptAfter } from './backoff.ts';
 import type { PassBudget } from './budget.ts';

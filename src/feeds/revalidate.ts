@@ -1,4 +1,4 @@
-import type { FeedRecord } from '../store/feed-tables.ts';
+import type { FeedRecord } from '../store/catalog/feed-tables.ts';
 import { storedEntry } from './entry-article.ts';
 import { pageCheckDue } from './schedule.ts';
 import { storeEntries, type EntryTally, type StoreEntriesContext } from './store-entries.ts';

@@ -2,7 +2,7 @@ import type { App } from '../app.ts';
 import { UserError } from '../errors.ts';
 import { storeMessages } from '../messages.ts';
 import type { Resolver } from '../net/safe-fetch.ts';
-import type { FeedRecord } from '../store/feed-tables.ts';
+import type { FeedRecord } from '../store/catalog/feed-tables.ts';
 import { WriteLock, type LockHolder } from '../store/write-lock.ts';
 import { syncFeeds, type FeedSyncReport } from './sync.ts';
 

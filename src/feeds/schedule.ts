@@ -1,4 +1,4 @@
-import type { FeedItemRecord } from '../store/feed-tables.ts';
+import type { FeedItemRecord } from '../store/catalog/feed-tables.ts';
 
 /*
  * When the story page of an item already stored is asked again. Corrections come mostly in a

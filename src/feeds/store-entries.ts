@@ -5,7 +5,7 @@ import { errorMessage } from '../errors.ts';
 import { ingest, type ChunkingOptions } from '../ingest.ts';
 import type { Logger } from '../log.ts';
 import { feedText } from '../messages.ts';
-import type { FeedItemRecord, FeedRecord } from '../store/feed-tables.ts';
+import type { FeedItemRecord, FeedRecord } from '../store/catalog/feed-tables.ts';
 import type { Library } from '../store/library.ts';
 import { entryKey, newArticleId, resolveEntry, type EntryContext, type EntryOutcome } from './entry-article.ts';
 import { mapWithLimit } from './host-limiter.ts';

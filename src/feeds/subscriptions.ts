@@ -3,7 +3,7 @@ import { sharedParsePool } from '../articles/parse-pool.ts';
 import { UserError } from '../errors.ts';
 import { feedText, fetchMessages, storeMessages } from '../messages.ts';
 import { fetchSafely, type Resolver } from '../net/safe-fetch.ts';
-import type { FeedRecord } from '../store/feed-tables.ts';
+import type { FeedRecord } from '../store/catalog/feed-tables.ts';
 import { FEED_ACCEPT, FEED_REQUEST_TIMEOUT_MS, MAX_ITEMS_PER_FEED } from './sync.ts';
 import type { FeedDocument } from './types.ts';
 

@@ -1,4 +1,4 @@
-import type { FeedRecord } from '../store/feed-tables.ts';
+import type { FeedRecord } from '../store/catalog/feed-tables.ts';
 
 /** What a sync reports, feed by feed and in total (`newsroom feeds sync --json` prints these). */
 

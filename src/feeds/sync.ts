@@ -1,7 +1,7 @@
 import { sharedParsePool } from '../articles/parse-pool.ts';
 import { errorMessage, isUserError } from '../errors.ts';
 import { feedText, fetchMessages } from '../messages.ts';
-import type { FeedRecord } from '../store/feed-tables.ts';
+import type { FeedRecord } from '../store/catalog/feed-tables.ts';
 import { effectiveNextAttempt } from './backoff.ts';
 import { FEED_PAGES_BUDGET_MS, PASS_BUDGET_MS, PassBudget } from './budget.ts';
 import { conditionalHeaders, validatorsOf } from './conditional.ts';

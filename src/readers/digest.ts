@@ -1,6 +1,6 @@
 import type { Weekday } from '../config.ts';
 import { WEEKDAYS } from '../config.ts';
-import type { AnswerLog } from '../store/answer-log.ts';
+import type { AnswerLog } from './answer-log.ts';
 import { groupQuestions, type QuestionGroup } from './question-groups.ts';
 
 const DAY_MS = 86_400_000;

@@ -1,5 +1,5 @@
 import { stem } from '../retrieval/keyword-query.ts';
-import type { UnansweredQuestion } from '../store/answer-log.ts';
+import type { UnansweredQuestion } from './answer-log.ts';
 
 /**
  * Two questions are the same question when the sets of their words (lower-cased, punctuation and

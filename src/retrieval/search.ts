@@ -1,7 +1,7 @@
 import type { Embedder } from '../embeddings/embedder.ts';
 import { UserError } from '../errors.ts';
 import { messages } from '../messages.ts';
-import type { ChunkRecord } from '../store/catalog.ts';
+import type { ChunkRecord } from '../store/catalog/catalog.ts';
 import type { Library } from '../store/library.ts';
 import type { SearchFilter } from '../store/types.ts';
 import { contentStems, toFtsQuery } from './keyword-query.ts';

@@ -3,18 +3,18 @@ import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { storeMessages } from '../messages.ts';
-import { ArticleFilters, type ArticleFilterInfo } from './article-filters.ts';
-import { repairCatalogRows, type CatalogRepairs } from './catalog-repair.ts';
-import { CatalogWriter } from './catalog-writer.ts';
-import { Catalog, type ChunkRecord, type PendingChunk } from './catalog.ts';
-import type { FeedReader } from './feed-tables.ts';
-import { IndexReplica } from './index-replica.ts';
-import type { InstructionFindingsReader } from './instruction-findings.ts';
-import { recheckMergesOnce } from './merge-recheck.ts';
-import { refuseWhileRestoring } from './restore-recovery.ts';
+import { ArticleFilters, type ArticleFilterInfo } from './catalog/article-filters.ts';
+import { repairCatalogRows, type CatalogRepairs } from './maintenance/catalog-repair.ts';
+import { CatalogWriter } from './catalog/catalog-writer.ts';
+import { Catalog, type ChunkRecord, type PendingChunk } from './catalog/catalog.ts';
+import type { FeedReader } from './catalog/feed-tables.ts';
+import { IndexReplica } from './vectors/index-replica.ts';
+import type { InstructionFindingsReader } from './catalog/instruction-findings.ts';
+import { recheckMergesOnce } from './catalog/merge-recheck.ts';
+import { refuseWhileRestoring } from './maintenance/restore-recovery.ts';
 import { canWrite, isDiskFullError, isReadOnlyError, refuseUnreadableFolder } from './sqlite-file.ts';
 import type { SearchFilter, StoredArticle } from './types.ts';
-import { IndexWriteError, type HnswParams, type Neighbor } from './vector-index.ts';
+import { IndexWriteError, type HnswParams, type Neighbor } from './vectors/vector-index.ts';
 import { LEGACY_LOCK_FILE, WriteLock, type LockHolder } from './write-lock.ts';
 import { LibraryWriter } from './writer.ts';
 
@@ -33,8 +33,8 @@ export interface LibraryOptions {
 export const LIBRARY_FILE = 'library.sqlite';
 const DEFAULT_LOCK_WAIT_MS = 300_000;
 
-export type { ArticleFilterInfo } from './article-filters.ts';
-export type { SourceRemoval } from './catalog.ts';
+export type { ArticleFilterInfo } from './catalog/article-filters.ts';
+export type { SourceRemoval } from './catalog/catalog.ts';
 export type { PutOutcome } from './types.ts';
 export type { EmbeddingModel, LibraryWriter, StoreResult } from './writer.ts';
 

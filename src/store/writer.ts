@@ -1,12 +1,12 @@
 import type { Article } from '../articles/article.ts';
 import { UserError } from '../errors.ts';
 import { storeMessages } from '../messages.ts';
-import type { ArticleFilterInfo, ArticleFilters } from './article-filters.ts';
-import type { ChunkChanges, EmbeddedChunk } from './article-rows.ts';
-import type { CatalogWriter } from './catalog-writer.ts';
-import type { Catalog, SourceRemoval } from './catalog.ts';
-import type { FeedTables } from './feed-tables.ts';
-import type { IndexReplica } from './index-replica.ts';
+import type { ArticleFilterInfo, ArticleFilters } from './catalog/article-filters.ts';
+import type { ChunkChanges, EmbeddedChunk } from './catalog/article-rows.ts';
+import type { CatalogWriter } from './catalog/catalog-writer.ts';
+import type { Catalog, SourceRemoval } from './catalog/catalog.ts';
+import type { FeedTables } from './catalog/feed-tables.ts';
+import type { IndexReplica } from './vectors/index-replica.ts';
 import type { PutOutcome } from './types.ts';
 
 /** The model that produced a write's embeddings; the library refuses to mix models. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Article } from '../../src/articles/article.ts';
-import type { EmbeddedChunk } from '../../src/store/catalog.ts';
+import type { EmbeddedChunk } from '../../src/store/catalog/catalog.ts';
 
 /** Deterministic pseudo-random unit vectors (mulberry32), for storage tests that need no model. */
 export function seededVectors(seed: number, count: number, dimensions: number): Float32Array[] {

@@ -1,6 +1,6 @@
 import type { ChunkChanges } from './article-rows.ts';
 import type { Catalog } from './catalog.ts';
-import type { SearchFilter } from './types.ts';
+import type { SearchFilter } from '../types.ts';
 
 export interface ArticleFilterInfo {
   id: string;

@@ -10,8 +10,8 @@ import {
   MINHASH_SCREEN,
   minhashToBlob,
   type Fingerprint,
-} from '../text/near-duplicate.ts';
-import type { ArticleSource } from './types.ts';
+} from '../../text/near-duplicate.ts';
+import type { ArticleSource } from '../types.ts';
 
 /*
  * The live archive's tables, beside the catalog's own: every source a stored story came from

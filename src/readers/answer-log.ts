@@ -7,7 +7,7 @@ import { silentLogger, type Logger } from '../log.ts';
 import { answerLogMessages } from '../messages.ts';
 import { LogWrites, openAnswerLogFile, type AnswerLogStatus, type LogWriteFailure } from './answer-log-state.ts';
 import { parseCitations, type AnswerRow, type FeedbackRow } from './answer-log-schema.ts';
-import { isDamagedDatabaseError } from './sqlite-file.ts';
+import { isDamagedDatabaseError } from '../store/sqlite-file.ts';
 
 /** An answer as it was shown, kept for feedback, "Show sources" and follow-up questions. */
 export interface LoggedAnswer {

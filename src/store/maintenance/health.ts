@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { ANSWER_LOG_FILE, inspectAnswerLog, isAnswerLogFinding, repairAnswerLog, type AnswerLogFinding, type AnswerLogReport } from './answer-log-health.ts';
-import { leftoverTempFiles } from './atomic-file.ts';
+import { ANSWER_LOG_FILE, inspectAnswerLog, isAnswerLogFinding, repairAnswerLog, type AnswerLogFinding, type AnswerLogReport } from '../../readers/answer-log-health.ts';
+import { leftoverTempFiles } from '../atomic-file.ts';
 import {
   inspectRestores,
   isRestoreFinding,
@@ -13,16 +13,16 @@ import {
   type RestoreRepairs,
 } from './restore-recovery.ts';
 import { CATALOG_QUERIES } from './catalog-repair.ts';
-import { IndexFileDamage, inspectIndexFile } from './index-file.ts';
-import { UserError } from '../errors.ts';
-import type { Logger } from '../log.ts';
-import { storeMessages } from '../messages.ts';
-import { generationOfIndexFile, INDEX_FILE, INDEX_STATE_FILE, readIndexState } from './index-state.ts';
-import { InstructionFindings, sourceLineOf, type StoredInstructionFinding } from './instruction-findings.ts';
-import { Library, LIBRARY_FILE, type LibraryRepairs } from './library.ts';
-import { canReadFolder, canWrite, openSqliteFile } from './sqlite-file.ts';
-import type { HnswParams } from './vector-index.ts';
-import { LEGACY_LOCK_FILE, LOCK_FILE, WriteLock, type LockHolder } from './write-lock.ts';
+import { IndexFileDamage, inspectIndexFile } from '../vectors/index-file.ts';
+import { UserError } from '../../errors.ts';
+import type { Logger } from '../../log.ts';
+import { storeMessages } from '../../messages.ts';
+import { generationOfIndexFile, INDEX_FILE, INDEX_STATE_FILE, readIndexState } from '../vectors/index-state.ts';
+import { InstructionFindings, sourceLineOf, type StoredInstructionFinding } from '../catalog/instruction-findings.ts';
+import { Library, LIBRARY_FILE, type LibraryRepairs } from '../library.ts';
+import { canReadFolder, canWrite, openSqliteFile } from '../sqlite-file.ts';
+import type { HnswParams } from '../vectors/vector-index.ts';
+import { LEGACY_LOCK_FILE, LOCK_FILE, WriteLock, type LockHolder } from '../write-lock.ts';
 
 /** What `newsroom check` found wrong. Problems make the library unhealthy; notes do not. */
 export type Finding =

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { fingerprint } from '../text/near-duplicate.ts';
-import { sameStory, storyFacts } from '../text/story-facts.ts';
+import { fingerprint } from '../../text/near-duplicate.ts';
+import { sameStory, storyFacts } from '../../text/story-facts.ts';
 
 /*
  * Libraries written before the same-story rule (text/story-facts.ts) may hold stories merged on

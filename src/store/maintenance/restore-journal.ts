@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { errorMessage } from '../errors.ts';
-import { fsyncPath, writeJsonAtomically } from './atomic-file.ts';
+import { errorMessage } from '../../errors.ts';
+import { fsyncPath, writeJsonAtomically } from '../atomic-file.ts';
 
 /**
  * The restore journal: written into DATA_DIR before a restore moves any file, it says what moves

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
-import { writeFileAtomically } from './atomic-file.ts';
+import { writeFileAtomically } from '../atomic-file.ts';
 import { inspectIndexFile, IndexFileDamage, type IndexFileReport } from './index-file.ts';
 
 export interface HnswParams {

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../errors.ts';
-import { silentLogger, type Logger } from '../log.ts';
-import { restoreStateMessages } from '../messages.ts';
-import { isProcessAlive } from '../process-alive.ts';
+import { UserError } from '../../errors.ts';
+import { silentLogger, type Logger } from '../../log.ts';
+import { restoreStateMessages } from '../../messages.ts';
+import { isProcessAlive } from '../../process-alive.ts';
 import { carryOut, copyIsWhole, readRestoreJournal, undo, type RestoreJournal, type RestorePhase } from './restore-journal.ts';
-import { WriteLock, type LockHolder } from './write-lock.ts';
+import { WriteLock, type LockHolder } from '../write-lock.ts';
 
 export const RESTORE_COPY_PREFIX = '.restore-';
 export const RESTORE_ASIDE_PREFIX = '.replaced-';

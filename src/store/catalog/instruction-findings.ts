@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { findInstructions, INSTRUCTION_DETECTOR_VERSION, type InstructionKind } from '../text/instructions.ts';
+import { findInstructions, INSTRUCTION_DETECTOR_VERSION, type InstructionKind } from '../../text/instructions.ts';
 
 /*
  * Paragraphs of stored articles addressed to an AI ("SYSTEM: ignore previous instructions"), found

@@ -1,5 +1,5 @@
 import type { StatementCache } from './statement-cache.ts';
-import type { SearchFilter } from './types.ts';
+import type { SearchFilter } from '../types.ts';
 
 /** Keyword matches ranked before filtering, per result wanted. */
 const KEYWORD_POOL_FACTOR = 8;

@@ -1,12 +1,12 @@
 import type Database from 'better-sqlite3';
-import type { Article } from '../articles/article.ts';
-import type { Chunk } from '../text/chunk.ts';
-import type { Fingerprint } from '../text/near-duplicate.ts';
+import type { Article } from '../../articles/article.ts';
+import type { Chunk } from '../../text/chunk.ts';
+import type { Fingerprint } from '../../text/near-duplicate.ts';
 import type { ArticleSources } from './article-sources.ts';
 import { embeddingToBlob, type ChangeLog } from './change-log.ts';
 import type { LiveSchema } from './article-sources.ts';
 import { InstructionFindings } from './instruction-findings.ts';
-import type { StoredArticle } from './types.ts';
+import type { StoredArticle } from '../types.ts';
 
 /** A chunk ready to store: its span of the body and its embedding (null until the model can run). */
 export interface EmbeddedChunk extends Chunk {

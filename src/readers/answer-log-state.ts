@@ -5,7 +5,7 @@ import type { Logger } from '../log.ts';
 import { answerLogMessages } from '../messages.ts';
 import fs from 'node:fs';
 import { SCHEMA } from './answer-log-schema.ts';
-import { DamagedDatabaseError, DiskFullError, isDamagedDatabaseError, isDiskFullFailure, isReadOnlyError, openSqliteFile } from './sqlite-file.ts';
+import { DamagedDatabaseError, DiskFullError, isDamagedDatabaseError, isDiskFullFailure, isReadOnlyError, openSqliteFile } from '../store/sqlite-file.ts';
 
 /**
  * Why answers are not being recorded: the library is read-only (by design, lasting), the file is

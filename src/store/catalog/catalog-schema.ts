@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../../log.ts';
 import { migrateLiveArchive } from './article-sources.ts';
 import { INSTRUCTION_FINDINGS_SCHEMA } from './instruction-findings.ts';
 import { FEEDS_SCHEMA, migrateFeedTables } from './feed-tables.ts';
-import { openSqliteFile } from './sqlite-file.ts';
+import { openSqliteFile } from '../sqlite-file.ts';
 
 /*
  * The catalog's tables. `meta` holds the embedding model, the fingerprint version and the

@@ -1,5 +1,5 @@
-import { jaccard, NEAR_DUPLICATE_THRESHOLD, shingles, type Fingerprint } from '../text/near-duplicate.ts';
-import { sameStory, storyFacts } from '../text/story-facts.ts';
+import { jaccard, NEAR_DUPLICATE_THRESHOLD, shingles, type Fingerprint } from '../../text/near-duplicate.ts';
+import { sameStory, storyFacts } from '../../text/story-facts.ts';
 import type { ArticleRow } from './article-rows.ts';
 import type { ArticleSources } from './article-sources.ts';
 

@@ -1,19 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import packageJson from '../../package.json' with { type: 'json' };
-import { errorMessage, UserError } from '../errors.ts';
-import { silentLogger, type Logger } from '../log.ts';
-import { backupMessages } from '../messages.ts';
-import { fsyncFile, writeJsonAtomically } from './atomic-file.ts';
+import packageJson from '../../../package.json' with { type: 'json' };
+import { errorMessage, UserError } from '../../errors.ts';
+import { silentLogger, type Logger } from '../../log.ts';
+import { backupMessages } from '../../messages.ts';
+import { fsyncFile, writeJsonAtomically } from '../atomic-file.ts';
 import { asDiskFull, requireRoomFor } from './backup-space.ts';
 import { rowCounts, sha256Of } from './file-contents.ts';
 import { inspectLibrary, isProblem, type LibraryReport } from './health.ts';
-import { Checksum, type IndexFileReport } from './index-file.ts';
-import { generationOfIndexFile, INDEX_FILE, INDEX_STATE_FILE, readIndexState } from './index-state.ts';
-import { Library, LIBRARY_FILE } from './library.ts';
-import { openSqliteFile, refuseUnreadableFolder } from './sqlite-file.ts';
-import type { HnswParams } from './vector-index.ts';
-import { HOLDER_FILE, LOCK_FILE } from './write-lock.ts';
+import { Checksum, type IndexFileReport } from '../vectors/index-file.ts';
+import { generationOfIndexFile, INDEX_FILE, INDEX_STATE_FILE, readIndexState } from '../vectors/index-state.ts';
+import { Library, LIBRARY_FILE } from '../library.ts';
+import { openSqliteFile, refuseUnreadableFolder } from '../sqlite-file.ts';
+import type { HnswParams } from '../vectors/vector-index.ts';
+import { HOLDER_FILE, LOCK_FILE } from '../write-lock.ts';
 
 /** The answer log (src/store/answer-log.ts) beside the library. */
 export const ANSWERS_FILE = 'answers.sqlite';

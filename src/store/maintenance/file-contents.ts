@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type Database from 'better-sqlite3';
-import { openSqliteFile } from './sqlite-file.ts';
+import { openSqliteFile } from '../sqlite-file.ts';
 
 /** Rows in each of `tables` that the database has (one written by an older version may lack some). */
 export function rowCounts(file: string, tables: readonly string[]): Record<string, number> {

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Logger } from '../log.ts';
-import { leftoverTempFiles, writeJsonAtomically } from './atomic-file.ts';
-import type { ChunkChanges } from './article-rows.ts';
-import type { Catalog } from './catalog.ts';
+import type { Logger } from '../../log.ts';
+import { leftoverTempFiles, writeJsonAtomically } from '../atomic-file.ts';
+import type { ChunkChanges } from '../catalog/article-rows.ts';
+import type { Catalog } from '../catalog/catalog.ts';
 import { IndexFileDamage, inspectIndexFile } from './index-file.ts';
 import {
   generationOfIndexFile,
@@ -14,7 +14,7 @@ import {
   type SavedIndexState,
 } from './index-state.ts';
 import { VectorIndex, type HnswParams, type Neighbor } from './vector-index.ts';
-import type { WriteLock } from './write-lock.ts';
+import type { WriteLock } from '../write-lock.ts';
 
 /** Saves the index during long ingests too, so a crash replays at most this many points. */
 const CHECKPOINT_EVERY = 20_000;

@@ -1,12 +1,12 @@
 import type Database from 'better-sqlite3';
-import type { Article } from '../articles/article.ts';
-import { FINGERPRINT_VERSION, fingerprint } from '../text/near-duplicate.ts';
-import { sameStory, storyFacts, type StoryFacts } from '../text/story-facts.ts';
+import type { Article } from '../../articles/article.ts';
+import { FINGERPRINT_VERSION, fingerprint } from '../../text/near-duplicate.ts';
+import { sameStory, storyFacts, type StoryFacts } from '../../text/story-facts.ts';
 import { ArticleSources, type SourceRow, type SourceVersion } from './article-sources.ts';
 import { ArticleRowWriter, type ChunkChanges, type EmbeddedChunk } from './article-rows.ts';
 import { embeddingToBlob, ChangeLog } from './change-log.ts';
 import type { Catalog } from './catalog.ts';
-import type { PutOutcome } from './types.ts';
+import type { PutOutcome } from '../types.ts';
 import { earliest, firstUpdated, incomingIsNewer, isLater, versionDate } from './versions.ts';
 
 /** What storing one source's version did (see Catalog.putVersion). */

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { Article } from '../articles/article.ts';
-import type { Logger } from '../log.ts';
-import { fingerprint, type Fingerprint } from '../text/near-duplicate.ts';
+import type { Article } from '../../articles/article.ts';
+import type { Logger } from '../../log.ts';
+import { fingerprint, type Fingerprint } from '../../text/near-duplicate.ts';
 import { articleColumns, toStoredArticle, type ArticleRow } from './article-rows.ts';
 import { ArticleSources, liveSchemaOf, type LiveSchema } from './article-sources.ts';
 import { openCatalogDatabase } from './catalog-schema.ts';
@@ -11,7 +11,7 @@ import { InstructionFindings } from './instruction-findings.ts';
 import { keywordSearch } from './keyword-search.ts';
 import { findSameStory, type DuplicateMatch } from './same-story.ts';
 import { StatementCache } from './statement-cache.ts';
-import type { SearchFilter, StoredArticle } from './types.ts';
+import type { SearchFilter, StoredArticle } from '../types.ts';
 
 export type { ChunkChanges, EmbeddedChunk } from './article-rows.ts';
 

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { errorMessage, UserError } from '../errors.ts';
-import { silentLogger, type Logger } from '../log.ts';
-import { backupMessages } from '../messages.ts';
+import { errorMessage, UserError } from '../../errors.ts';
+import { silentLogger, type Logger } from '../../log.ts';
+import { backupMessages } from '../../messages.ts';
 import {
   BACKED_UP_DATABASES,
   BACKED_UP_FILES,
@@ -16,16 +16,16 @@ import {
   type BackupManifest,
   type BackupProgress,
 } from './backup.ts';
-import { fsyncPath, writeJsonAtomically } from './atomic-file.ts';
+import { fsyncPath, writeJsonAtomically } from '../atomic-file.ts';
 import { sha256Of } from './file-contents.ts';
-import { refuseUnreadableFolder } from './sqlite-file.ts';
-import { isProcessAlive } from '../process-alive.ts';
+import { refuseUnreadableFolder } from '../sqlite-file.ts';
+import { isProcessAlive } from '../../process-alive.ts';
 import { inspectLibrary, type LibraryReport } from './health.ts';
-import { INDEX_FILE, INDEX_STATE_FILE } from './index-state.ts';
-import { LIBRARY_FILE } from './library.ts';
+import { INDEX_FILE, INDEX_STATE_FILE } from '../vectors/index-state.ts';
+import { LIBRARY_FILE } from '../library.ts';
 import { carryOut, newJournal, RESTORE_JOURNAL_FILE } from './restore-journal.ts';
 import { recoverInterruptedRestore, RESTORE_ASIDE_PREFIX, RESTORE_COPY_PREFIX, type RecoveredRestore } from './restore-recovery.ts';
-import { LOCK_FILE, WriteLock, type LockHolder } from './write-lock.ts';
+import { LOCK_FILE, WriteLock, type LockHolder } from '../write-lock.ts';
 
 export interface RestoreOptions {
   /** The backup folder (`newsroom backup <dir>`). */
