@@ -7,7 +7,7 @@ import type { Logger } from '../log.ts';
 import { DamagedDatabaseError, openSqliteFile } from '../store/sqlite-file.ts';
 import { WriteLock, type LockHolder } from '../store/write-lock.ts';
 
-/** The answer log's file in DATA_DIR (src/store/answer-log.ts). */
+/** The answer log's file in DATA_DIR (src/readers/answer-log.ts). */
 export const ANSWER_LOG_FILE = 'answers.sqlite';
 const SIDE_FILES = ['-wal', '-shm', '-journal'] as const;
 

@@ -188,7 +188,7 @@ export class Library {
 
   /**
    * The stored article of `collection` that tells the same story as `body` under `title` (identical
-   * words, or a near-duplicate whose facts agree: store/same-story.ts), with their similarity; null if none.
+   * words, or a near-duplicate whose facts agree: store/catalog/same-story.ts), with their similarity; null if none.
    */
   duplicateOf(collection: string, body: string, title = ''): { articleId: string; similarity: number } | null {
     return this.catalog.duplicateOf(collection, body, title);

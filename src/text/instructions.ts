@@ -10,7 +10,7 @@
  * model's instructions, role or prompt counts.
  */
 
-/** Changes whenever the patterns do: stored findings are then looked for afresh (store/instruction-findings.ts). */
+/** Changes whenever the patterns do: stored findings are then looked for afresh (store/catalog/instruction-findings.ts). */
 export const INSTRUCTION_DETECTOR_VERSION = '1';
 
 /** What kind of text addressed to an AI was found. */

@@ -15,7 +15,7 @@ import { openSqliteFile, refuseUnreadableFolder } from '../sqlite-file.ts';
 import type { HnswParams } from '../vectors/vector-index.ts';
 import { HOLDER_FILE, LOCK_FILE } from '../write-lock.ts';
 
-/** The answer log (src/store/answer-log.ts) beside the library. */
+/** The answer log (src/readers/answer-log.ts) beside the library. */
 export const ANSWERS_FILE = 'answers.sqlite';
 export const MANIFEST_FILE = 'manifest.json';
 export const BACKUP_FORMAT = 'newsroom-backup';
