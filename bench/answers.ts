@@ -159,15 +159,15 @@ async function answerChecks(): Promise<string> {
     const check = (result: AnswerResult) => {
       for (const c of result.citations) {
         shown++;
-        if (app.library.getBody(c.collection, c.articleId)?.slice(c.start, c.end) === c.excerpt) verbatim++;
+        if (app.library.catalog.getBody(c.collection, c.articleId)?.slice(c.start, c.end) === c.excerpt) verbatim++;
       }
     };
     for (const q of set.answerable) {
       const result = await app.answerer.ask({ question: q.question, collections: [SHARED_COLLECTION] });
       check(result);
-      const body = app.library.getBody(SHARED_COLLECTION, q.articleId) ?? '';
+      const body = app.library.catalog.getBody(SHARED_COLLECTION, q.articleId) ?? '';
       const at = body.indexOf(q.answer);
-      const chunks = app.library.chunksOfArticle(SHARED_COLLECTION, q.articleId);
+      const chunks = app.library.catalog.chunksOfArticle(SHARED_COLLECTION, q.articleId);
       const holding = new Set(chunks.filter((c) => c.start <= at && at + q.answer.length <= c.end).map((c) => c.chunkId));
       if (result.kind === 'answer' && result.citations.some((c) => c.articleId === q.articleId && holding.has(c.chunkId))) citesAnswer++;
     }

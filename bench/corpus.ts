@@ -118,7 +118,7 @@ export async function buildLibrary(
 export function assertChunkIds(library: Library, corpus: Corpus): void {
   const last = articleCount(corpus) - 1;
   for (const a of [0, last]) {
-    const records = library.chunksOfArticle(collectionOfArticle(corpus, a), `synthetic-${a}`);
+    const records = library.catalog.chunksOfArticle(collectionOfArticle(corpus, a), `synthetic-${a}`);
     if (records.length === 0) throw new Error(`article ${a} is missing`);
     records.forEach((r, position) => {
       if (r.chunkId !== a * CHUNKS_PER_ARTICLE + position + 1) {
@@ -126,8 +126,8 @@ export function assertChunkIds(library: Library, corpus: Corpus): void {
       }
     });
   }
-  if (library.chunkCount() !== corpus.chunks.count) {
-    throw new Error(`library holds ${library.chunkCount()} chunks, expected ${corpus.chunks.count}`);
+  if (library.catalog.chunkCount() !== corpus.chunks.count) {
+    throw new Error(`library holds ${library.catalog.chunkCount()} chunks, expected ${corpus.chunks.count}`);
   }
 }
 

@@ -295,7 +295,7 @@ async function latencySection(): Promise<string> {
         const published = performance.now();
         site.publish({ slug, title: `New keeper ${trial} for the lighthouse`, paragraphs: [`${keeper} was named keeper of the Saltcombe lighthouse, trial ${trial}.`] });
         const id = `127-0-0-1-stories-${slug}`;
-        while (!app.library.getArticle(SHARED_COLLECTION, id)) await new Promise((r) => setTimeout(r, 5));
+        while (!app.library.catalog.getArticle(SHARED_COLLECTION, id)) await new Promise((r) => setTimeout(r, 5));
         const stored = performance.now();
         toStored.push(stored - published);
         const sent = discord.slashCommand({ name: 'ask', options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: `Who was named keeper of the Saltcombe lighthouse in trial ${trial}?` }] });

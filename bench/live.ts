@@ -148,7 +148,7 @@ async function examples(): Promise<string> {
       const body = edit(original.body.split('\n\n')).join('\n\n');
       scores.push(jaccard(shingles(original.body), shingles(body)));
       // A headline of its own: the copy must be recognised by its lede and its facts.
-      if (library.duplicateOf(SHARED_COLLECTION, body, `Gazette: ${original.title.toLowerCase()}`)?.articleId === original.id) found++;
+      if (library.catalog.duplicateOf(SHARED_COLLECTION, body, `Gazette: ${original.title.toLowerCase()}`)?.articleId === original.id) found++;
     }
     if (expected === 'merged') {
       copies += news.length;
@@ -167,7 +167,7 @@ async function examples(): Promise<string> {
   const handScore = jaccard(shingles(wire), shingles(republished));
   const handLibrary = openLibrary('hand');
   await store(handLibrary, [article('ferry-wire', 'Harbour ferry operator orders two battery-electric vessels', wire, '2026-05-04T08:00:00Z')]);
-  const handFound = handLibrary.duplicateOf(SHARED_COLLECTION, republished, 'Eastmoor crossing to go electric as ferry firm buys two new ships')?.articleId === 'ferry-wire';
+  const handFound = handLibrary.catalog.duplicateOf(SHARED_COLLECTION, republished, 'Eastmoor crossing to go electric as ferry firm buys two new ships')?.articleId === 'ferry-wire';
   handLibrary.close();
   copyRows.push(['hand-written republication (test/fixtures/live)', '1', handScore.toFixed(2), handScore.toFixed(2), handScore.toFixed(2), handScore.toFixed(2), 'merged', handFound ? '1/1' : '0/1']);
 
@@ -293,7 +293,7 @@ async function costOf(name: string, total: number, make: (i: number) => Article)
   const lookups: number[] = [];
   for (const a of probes) {
     const t = performance.now();
-    library.duplicateOf(SHARED_COLLECTION, a.body, a.title);
+    library.catalog.duplicateOf(SHARED_COLLECTION, a.body, a.title);
     lookups.push(performance.now() - t);
   }
   // The same 300 with one paragraph changed: copies to find.
@@ -310,7 +310,7 @@ async function costOf(name: string, total: number, make: (i: number) => Article)
   let found = 0;
   for (const c of copies) {
     const t = performance.now();
-    if (library.duplicateOf(SHARED_COLLECTION, c.body, c.title)?.articleId === c.id) found++;
+    if (library.catalog.duplicateOf(SHARED_COLLECTION, c.body, c.title)?.articleId === c.id) found++;
     copyLookups.push(performance.now() - t);
   }
   library.close();

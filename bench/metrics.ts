@@ -128,7 +128,7 @@ async function scrapeCost(library: Library, metrics: Metrics) {
     })();
   };
   const source = {
-    generation: () => library.generation(),
+    generation: () => library.catalog.generation(),
     counts: () => library.counts(),
     searchMode: () => 'hybrid' as const,
     answerMode: () => 'llm' as const,

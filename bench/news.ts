@@ -219,7 +219,7 @@ async function main(): Promise<void> {
         'dense only',
         async (q) => {
           const neighbors = library.denseSearch(await embedder.embedQuery(q.question), 40, { ...FILTER, asOf: q.asOf });
-          return distinctArticles(library.chunkRecords(neighbors.map((n) => n.id)));
+          return distinctArticles(library.catalog.chunkRecords(neighbors.map((n) => n.id)));
         },
       ],
       ['hybrid', async (q) => distinctArticles((await hybrid.search(q.question, { k: 10, filter: FILTER, asOf: q.asOf })).passages)],

@@ -86,7 +86,7 @@ function searches(library: Library, embedder: Embedder): Record<Mode, Search> {
     // The dense half of the Retriever on its own, with the same per-article cap.
     'dense only': async (q) => {
       const neighbors = library.denseSearch(await embedder.embedQuery(q), Math.max(4 * K, 40), FILTER);
-      const records = new Map(library.chunkRecords(neighbors.map((n) => n.id)).map((r) => [r.chunkId, r]));
+      const records = new Map(library.catalog.chunkRecords(neighbors.map((n) => n.id)).map((r) => [r.chunkId, r]));
       const ranked = neighbors.flatMap((n) => records.get(n.id) ?? []);
       return capPerGroup(ranked, (r) => r.articleId, PER_ARTICLE).slice(0, K);
     },
@@ -107,10 +107,10 @@ async function main(): Promise<void> {
     // Questions no search can hit: the answer is not in the stored article, or no chunk holds all of it.
     const problems: string[] = [];
     for (const q of questions) {
-      const body = library.getBody(SHARED_COLLECTION, q.articleId);
+      const body = library.catalog.getBody(SHARED_COLLECTION, q.articleId);
       if (body === undefined) problems.push(`${q.id}: article "${q.articleId}" is not in the library`);
       else if (!squeeze(body).includes(squeeze(q.answer))) problems.push(`${q.id}: answer sentence not found in "${q.articleId}"`);
-      else if (!library.chunksOfArticle(SHARED_COLLECTION, q.articleId).some((c) => isHit(c, q))) {
+      else if (!library.catalog.chunksOfArticle(SHARED_COLLECTION, q.articleId).some((c) => isHit(c, q))) {
         problems.push(`${q.id}: answer sentence split across chunks of "${q.articleId}"`);
       }
     }

@@ -61,7 +61,7 @@ async function buildLibrary(root: string, dataDir: string, variant: Variant): Pr
   }
   const library = Library.open({ dataDir, hnsw: { m: 16, efConstruction: 200, efSearch: 100 }, readOnly: true });
   try {
-    return Math.max(0, ...library.chunksOfArticle(SHARED_COLLECTION, 'harbour-notice').map((c) => c.text.length));
+    return Math.max(0, ...library.catalog.chunksOfArticle(SHARED_COLLECTION, 'harbour-notice').map((c) => c.text.length));
   } finally {
     library.close();
   }

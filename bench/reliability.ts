@@ -176,8 +176,8 @@ function verify(dir: string, present: readonly string[], absent: readonly string
   verdict.replayed = lines.some((l) => /behind the catalog/.test(l.msg));
   try {
     for (const id of present) {
-      const article = library.getArticle(SHARED_COLLECTION, id);
-      const chunks = library.chunksOfArticle(SHARED_COLLECTION, id);
+      const article = library.catalog.getArticle(SHARED_COLLECTION, id);
+      const chunks = library.catalog.chunksOfArticle(SHARED_COLLECTION, id);
       if (!article || chunks.length !== article.chunkCount || chunks.length === 0) {
         verdict.lost.push(id);
         continue;
@@ -188,9 +188,9 @@ function verify(dir: string, present: readonly string[], absent: readonly string
       });
     }
     for (const id of absent) {
-      if (library.getArticle(SHARED_COLLECTION, id)) verdict.resurrected.push(id);
+      if (library.catalog.getArticle(SHARED_COLLECTION, id)) verdict.resurrected.push(id);
       else if (byVector) {
-        const hits = library.chunkRecords(library.denseSearch(articleVectors(id)[0] as Float32Array, 3, SHARED).map((n) => n.id));
+        const hits = library.catalog.chunkRecords(library.denseSearch(articleVectors(id)[0] as Float32Array, 3, SHARED).map((n) => n.id));
         if (hits.some((h) => h.articleId === id)) verdict.resurrected.push(id);
       }
     }
@@ -291,8 +291,8 @@ async function killReindex(work: string): Promise<Row[]> {
   const ingest = newsroom(dir, ['ingest', sources]);
   if (ingest.code !== 0) throw new Error(`ingest failed: ${ingest.stderr}`);
   const before = Library.open({ dataDir: dir, hnsw: HNSW });
-  const articles = before.listArticles().map((a) => a.id);
-  const chunks = before.chunkCount();
+  const articles = before.catalog.listArticles().map((a) => a.id);
+  const chunks = before.catalog.chunkCount();
   before.close();
   const verdicts: Verdict[] = [];
   let pendingSeen = 0;
@@ -318,8 +318,8 @@ async function killReindex(work: string): Promise<Row[]> {
     await child.exited;
     const verdict = verify(dir, articles, [], false);
     const library = Library.open({ dataDir: dir, hnsw: HNSW });
-    if (library.chunkCount() !== chunks) verdict.lost.push(`chunks ${library.chunkCount()} of ${chunks}`);
-    if (library.pendingCount() > 0) pendingSeen++;
+    if (library.catalog.chunkCount() !== chunks) verdict.lost.push(`chunks ${library.catalog.chunkCount()} of ${chunks}`);
+    if (library.catalog.pendingCount() > 0) pendingSeen++;
     library.close();
     verdicts.push(verdict);
   }
@@ -512,7 +512,7 @@ async function childFullDisk(dir: string): Promise<void> {
   } catch (error) {
     outcome = `refused: "${errorMessage(error).replace(dir, 'DATA_DIR')}"`;
   }
-  const partial = ['late-0', 'late-1', 'late-2'].filter((id) => open.getArticle(SHARED_COLLECTION, id)).length;
+  const partial = ['late-0', 'late-1', 'late-2'].filter((id) => open.catalog.getArticle(SHARED_COLLECTION, id)).length;
   open.close();
   steps.push({
     done: 'ingest 3 articles with the disk completely full (the writer opened the library before)',

@@ -235,7 +235,7 @@ async function hybridBreakdown(library: Library, corpus: Corpus, truth: Int32Arr
   });
   rows.push(
     await measure(`Library.chunkRecords of the ${K} passages returned`, truth, (q) => {
-      library.chunkRecords(returnedIds[q] as number[]);
+      library.catalog.chunkRecords(returnedIds[q] as number[]);
       return none();
     }),
   );

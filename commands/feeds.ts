@@ -53,7 +53,7 @@ const add = subcommand(data, 'add', {
   check({ interaction, ctx, args }) {
     const collection = serverCollection(ctx, interaction);
     const url = feedAddress(args.url);
-    const existing = ctx.app.library.feeds.findByUrl(collection, url);
+    const existing = ctx.app.library.catalog.feeds.findByUrl(collection, url);
     if (existing) throw new UserError(feedDiscordText.alreadyFollowed(existing.title ?? existing.url));
     return { collection, url };
   },
@@ -77,8 +77,8 @@ const list = subcommand(data, 'list', {
   defer: 'ephemeral',
   check: ({ interaction, ctx }) => serverCollection(ctx, interaction),
   async execute({ interaction, ctx: { app }, checked: collection }) {
-    const followed = app.library.feeds.list([collection]);
-    const shared = app.library.feeds.list([SHARED_COLLECTION]).length;
+    const followed = app.library.catalog.feeds.list([collection]);
+    const shared = app.library.catalog.feeds.list([SHARED_COLLECTION]).length;
     const lines = followed.slice(0, LISTED).map(feedLines);
     if (followed.length > LISTED) lines.push(md`${feedText.moreItemProblems(followed.length - LISTED)}`);
     if (shared > 0) lines.push(md`${feedDiscordText.sharedNote(shared)}`);
@@ -95,7 +95,7 @@ export const feeds = defineCommandWithSubcommands({
     const collection = ctx.writableCollection(interaction);
     if (!collection) return void (await interaction.respond([]));
     const typed = interaction.options.getFocused().toLowerCase();
-    const choices = ctx.app.library.feeds
+    const choices = ctx.app.library.catalog.feeds
       .list([collection])
       .filter((f) => `${f.title ?? ''} ${f.url}`.toLowerCase().includes(typed))
       .slice(0, 25)

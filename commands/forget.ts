@@ -26,9 +26,9 @@ export const forget = defineCommand({
   check({ interaction, ctx, args }) {
     const collection = ctx.writableCollection(interaction);
     if (!collection) throw new UserError(discordText.serverOnly);
-    const article = ctx.app.library.getArticle(collection, args.article);
+    const article = ctx.app.library.catalog.getArticle(collection, args.article);
     if (article) return { collection, article };
-    if (ctx.app.library.getArticle(SHARED_COLLECTION, args.article)) throw new UserError(discordText.forgetShared);
+    if (ctx.app.library.catalog.getArticle(SHARED_COLLECTION, args.article)) throw new UserError(discordText.forgetShared);
     throw new UserError(messages.articleNotFound(args.article));
   },
   async execute({ interaction, ctx: { app }, args, checked: { collection, article } }) {

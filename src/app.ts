@@ -171,7 +171,7 @@ export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): A
     const first = await loadUsableEmbedder(config, library, logger);
     const app = assembleApp({ config, logger, library, answerLog, llm, prompts, metrics, first, hooks, stopModel });
     metrics?.watch({
-      generation: () => library.generation(),
+      generation: () => library.catalog.generation(),
       counts: () => library.counts(),
       // Read from the app each time: the embedding model may arrive after start-up.
       searchMode: () => (app.embedder ? 'hybrid' : 'keyword'),

@@ -136,7 +136,7 @@ class Batch {
     const { article } = item;
     const { collection, chunking } = this.#options;
     this.#seen.add(article.id);
-    const stored = this.#deps.library.sourceVersion(collection, article.id);
+    const stored = this.#deps.library.catalog.sourceVersion(collection, article.id);
     if (stored?.contentHash === article.contentHash) {
       this.#summary.unchanged++;
       // The same text found elsewhere (a moved file): record where, so removing it later retracts it.
@@ -219,7 +219,7 @@ function isUnder(file: string, roots: readonly string[]): boolean {
 function sourcesGone(library: Library, collection: string, roots: readonly string[], seen: Set<string>, failedPaths: Set<string>): string[] {
   const failed = [...failedPaths];
   const gone = library
-    .sourcesIn(collection)
+    .catalog.sourcesIn(collection)
     .filter(({ sourceId, source }) => {
       const file = fileOf(source);
       return !seen.has(sourceId) && isUnder(file, roots) && !isUnder(file, failed);
@@ -272,12 +272,12 @@ export async function forgetSource(
   collection: string,
   id: string,
 ): Promise<Forgotten | null> {
-  const before = deps.library.getArticle(collection, id);
+  const before = deps.library.catalog.getArticle(collection, id);
   if (!before) return null;
   const outcome = await deps.library.write((writer) => retractSource(writer, deps, collection, id));
   if (outcome === null) return null;
   const remaining = before.sources.find((s) => s.id !== id);
-  const after = outcome === 'article' || !remaining ? null : (deps.library.getArticle(collection, remaining.id) ?? null);
+  const after = outcome === 'article' || !remaining ? null : (deps.library.catalog.getArticle(collection, remaining.id) ?? null);
   return { before, outcome, after };
 }
 
@@ -295,9 +295,9 @@ export async function embedPending(
   let done = 0;
   await library.write(async (writer) => {
     // Counted once this write's turn has come: writes queued before it may add chunks still to embed.
-    const total = library.pendingCount();
+    const total = library.catalog.pendingCount();
     for (;;) {
-      const batch = library.pendingChunks(batchSize);
+      const batch = library.catalog.pendingChunks(batchSize);
       if (batch.length === 0) break;
       const vectors = await embedder.embedDocuments(batch.map((c) => passageText(c.title, c.text)));
       writer.setEmbeddings(

@@ -25,7 +25,7 @@ export async function syncArticlesDir(app: App): Promise<IngestSummary | null> {
   const dir = app.config.articlesDir;
   let summary: IngestSummary | null = null;
   if (dir) summary = await syncPaths(app, [dir], app.config.watchArticles ? [dir] : null);
-  if (app.embedder && app.library.pendingCount() > 0) {
+  if (app.embedder && app.library.catalog.pendingCount() > 0) {
     await embedPending({ library: app.library, embedder: app.embedder });
   }
   return summary;
@@ -42,7 +42,7 @@ export async function syncArticlesDir(app: App): Promise<IngestSummary | null> {
  */
 export async function switchToModel(app: App, embedder: Embedder): Promise<number> {
   app.embedding.use(embedder);
-  app.logger.info({ modelId: embedder.modelId, pendingChunks: app.library.pendingCount() }, 'embedding model loaded: search is hybrid from now on');
+  app.logger.info({ modelId: embedder.modelId, pendingChunks: app.library.catalog.pendingCount() }, 'embedding model loaded: search is hybrid from now on');
   if (app.library.readOnly) return 0;
   const started = performance.now();
   const embedded = await embedPending({ library: app.library, embedder });

@@ -39,7 +39,7 @@ const shared = ['shared'];
 function assertVerbatim(target: App, citations: readonly Citation[]) {
   assert.ok(citations.length > 0, 'expected citations');
   for (const c of citations) {
-    const body = target.library.getBody(c.collection, c.articleId);
+    const body = target.library.catalog.getBody(c.collection, c.articleId);
     assert.equal(body?.slice(c.start, c.end), c.excerpt, `excerpt of ${c.articleId} is not a verbatim span`);
   }
 }
@@ -196,7 +196,7 @@ test('bad questions: empty is refused, very long is clipped and says so, other l
   for (const question of ['¿Cuándo reabrió el puente Kestrel Street?', '橋はいつ再開しましたか', '"*NEAR( OR']) {
     const result = await app.answerer.ask({ question, collections: shared });
     assert.ok(['answer', 'not_found', 'unsupported'].includes(result.kind));
-    for (const c of result.citations) assert.equal(app.library.getBody(c.collection, c.articleId)?.slice(c.start, c.end), c.excerpt);
+    for (const c of result.citations) assert.equal(app.library.catalog.getBody(c.collection, c.articleId)?.slice(c.start, c.end), c.excerpt);
   }
 });
 
@@ -236,7 +236,7 @@ test('long articles are summarized map-reduce over their chunks', async () => {
     assert.ok(calls.length >= 3, `expected map calls plus a reduce call, got ${calls.length}`);
     assert.match(systemMessage(calls.at(-1)?.body as ChatRequestBody) + userMessage(calls.at(-1)?.body as ChatRequestBody), /\[1\]/);
     assert.ok(['summary', 'unsupported'].includes(summary.kind));
-    for (const c of summary.citations) assert.equal(small.library.getBody(c.collection, c.articleId)?.slice(c.start, c.end), c.excerpt);
+    for (const c of summary.citations) assert.equal(small.library.catalog.getBody(c.collection, c.articleId)?.slice(c.start, c.end), c.excerpt);
   } finally {
     small.close();
   }
@@ -299,9 +299,9 @@ test('honest paraphrases of the benchmark answers keep their citation; passages 
   const paraphrases = JSON.parse(fs.readFileSync(path.join(ROOT, 'test/fixtures/paraphrases.json'), 'utf8')) as Record<string, string>;
   const library = extractiveApp.library;
   const chunks = library
-    .listArticles()
+    .catalog.listArticles()
     .filter((a) => a.collection === 'shared')
-    .flatMap((a) => library.chunksOfArticle('shared', a.id))
+    .flatMap((a) => library.catalog.chunksOfArticle('shared', a.id))
     .map((c): Passage => ({ ...c, score: 0, denseRank: null, keywordRank: null, similarity: null }));
   const lost: string[] = [];
   let pairs = 0;
@@ -309,7 +309,7 @@ test('honest paraphrases of the benchmark answers keep their citation; passages 
   for (const q of set.answerable) {
     const claim = paraphrases[q.id];
     if (!claim) continue;
-    const at = library.getBody('shared', q.articleId)?.indexOf(q.answer) ?? -1;
+    const at = library.catalog.getBody('shared', q.articleId)?.indexOf(q.answer) ?? -1;
     const holding = chunks.filter((c) => c.articleId === q.articleId && c.start <= at && at + q.answer.length <= c.end);
     assert.ok(holding.length > 0, `${q.id}: the answer sentence is stored`);
     if (!holding.some((c) => checkSupport(claim, [c], [0]).kept.length > 0)) lost.push(`${q.id}: ${claim}`);

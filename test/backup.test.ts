@@ -73,12 +73,12 @@ async function followFeed(dataDir: string, url: string, articleIds: readonly str
 function followedFeeds(dataDir: string): { url: string; title: string | null; etag: string | null; items: number; articleIds: string[] }[] {
   const library = Library.open({ dataDir, hnsw: HNSW, readOnly: true });
   try {
-    return library.feeds.list().map((f) => ({
+    return library.catalog.feeds.list().map((f) => ({
       url: f.url,
       title: f.title,
       etag: f.etag,
       items: f.items,
-      articleIds: [...library.feeds.items(f.id).values()].map((i) => i.articleId).sort(),
+      articleIds: [...library.catalog.feeds.items(f.id).values()].map((i) => i.articleId).sort(),
     }));
   } finally {
     library.close();
@@ -88,7 +88,7 @@ function followedFeeds(dataDir: string): { url: string; title: string | null; et
 function storedIds(dataDir: string): string[] {
   const library = Library.open({ dataDir, hnsw: HNSW, readOnly: true });
   try {
-    return library.listArticles([SHARED_COLLECTION]).map((a) => a.id);
+    return library.catalog.listArticles([SHARED_COLLECTION]).map((a) => a.id);
   } finally {
     library.close();
   }
@@ -240,7 +240,7 @@ test('restore --force swaps the backup in place of the library in DATA_DIR, keep
   const library = Library.open({ dataDir, hnsw: HNSW });
   try {
     const [nearest] = library.denseSearch(articleVectors('restored-2')[0] as Float32Array, 1, { collections: [SHARED_COLLECTION] });
-    assert.equal(library.chunkRecords([nearest?.id ?? -1])[0]?.articleId, 'restored-2');
+    assert.equal(library.catalog.chunkRecords([nearest?.id ?? -1])[0]?.articleId, 'restored-2');
   } finally {
     library.close();
   }

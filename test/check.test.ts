@@ -112,7 +112,7 @@ test('check finds a damaged index, missing keyword rows, orphan chunks and an ol
 
   const library = Library.open({ dataDir: dir, hnsw: HNSW });
   for (const id of ['story-0', 'story-7', 'story-19']) {
-    const chunks = library.chunksOfArticle(SHARED_COLLECTION, id);
+    const chunks = library.catalog.chunksOfArticle(SHARED_COLLECTION, id);
     articleVectors(id).forEach((vector, i) => {
       assert.equal(library.denseSearch(vector, 1, { collections: [SHARED_COLLECTION] })[0]?.id, chunks[i]?.chunkId);
     });

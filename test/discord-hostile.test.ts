@@ -92,7 +92,7 @@ test('a page nested 20,000 levels deep is refused with its reason; the next file
   const ferry = ingestFile(discord.attachment('ferry.md', story, 'text/markdown'));
   const added = await waitUntil(() => ingestReply(ferry));
   assert.match(added, /^Added 1, updated 0, unchanged 0, failed 0\./);
-  assert.ok(app.library.getArticle(GUILD, 'ferry'));
+  assert.ok(app.library.catalog.getArticle(GUILD, 'ferry'));
 });
 
 test('a bare address in an article stays text in every answer, excerpt and source list; our headline link stays a link', async () => {
@@ -134,5 +134,5 @@ test('/ingest refuses an attachment holding a credential, naming its kind and li
   assert.match(reply, /^Added 0, updated 0, unchanged 0, failed 1\./);
   assert.match(reply, /ferry-bot\.md, line 7, holds what looks like a Discord bot token, so it was not stored/);
   assert.ok(!reply.includes(token), 'the secret is never echoed');
-  assert.equal(app.library.getArticle(GUILD, 'ferry-bot'), undefined);
+  assert.equal(app.library.catalog.getArticle(GUILD, 'ferry-bot'), undefined);
 });

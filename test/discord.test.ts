@@ -100,7 +100,7 @@ test('/ask defers at once, then edits in an answer whose excerpts are verbatim s
   const logged = app.answerLog.getAnswer(answerId);
   assert.ok(logged && logged.citations.length > 0);
   for (const c of logged.citations) {
-    assert.equal(app.library.getBody(c.collection, c.articleId)?.slice(c.start, c.end), c.excerpt);
+    assert.equal(app.library.catalog.getBody(c.collection, c.articleId)?.slice(c.start, c.end), c.excerpt);
     const shown = c.excerpt.replace(/\s+/g, ' ').slice(0, 60).replace(/[\\*_~`|>[\]()]/g, '');
     assert.ok(sources.description.replace(/\\/g, '').includes(shown.slice(0, 40)), 'the excerpt shown is the stored text');
   }
@@ -188,7 +188,7 @@ test('/ingest: an editor adds an attachment; non-editors, images, huge files and
 
   const added = await settled(ingestWith(EDITOR));
   assert.match(added.content ?? '', /Added 1/);
-  assert.ok(app.library.getArticle(GUILD_B, 'lighthouse'));
+  assert.ok(app.library.catalog.getArticle(GUILD_B, 'lighthouse'));
 
   const image = await settled(ingestWith(EDITOR, discord.attachment('photo.png', Buffer.from([137, 80, 78, 71]), 'image/png')));
   assert.equal(image.content, discordText.attachmentIsImage);
@@ -210,7 +210,7 @@ test('/ingest: an editor adds an attachment; non-editors, images, huge files and
 });
 
 test('articles of one server are never retrievable from another', async () => {
-  await waitUntil(() => app.library.getArticle(GUILD_B, 'lighthouse'));
+  await waitUntil(() => app.library.catalog.getArticle(GUILD_B, 'lighthouse'));
   const inA = await settled(ask('Who kept the Gull Point lighthouse for 40 years?'));
   assert.doesNotMatch(allText(inA), /Lighthouse keeper retires/);
   const inB = await settled(ask('Who kept the Gull Point lighthouse for 40 years?', { guildId: GUILD_B }));
@@ -335,7 +335,7 @@ test('/ingest without FETCH_ALLOWED_HOSTS refuses files and pages on a loopback 
   const strictBot = startBot(config, silentLogger, Promise.resolve({ ...app, config }));
   try {
     await strictBot.ready;
-    const before = app.library.listArticles([GUILD_B]).length;
+    const before = app.library.catalog.listArticles([GUILD_B]).length;
     const file = strict.attachment('harbor.md', '# Harbor vote\n\nThe harbor board voted on Monday.\n', 'text/markdown');
     const byFile = await settled(
       strict.slashCommand({ name: 'ingest', guildId: GUILD_B, permissions: EDITOR, options: [{ type: ApplicationCommandOptionType.Attachment, name: 'file', value: file.id }], attachments: [file] }),
@@ -349,7 +349,7 @@ test('/ingest without FETCH_ALLOWED_HOSTS refuses files and pages on a loopback 
     );
     assert.match(byUrl.content ?? '', /failed 1/);
     assert.match(readable(byUrl.content ?? ''), /leads to this machine \(a loopback address\), which the bot does not fetch.*FETCH_ALLOWED_HOSTS/);
-    assert.equal(app.library.listArticles([GUILD_B]).length, before);
+    assert.equal(app.library.catalog.listArticles([GUILD_B]).length, before);
   } finally {
     await strictBot.stop();
     await strict.close();

@@ -85,7 +85,7 @@ test('/feeds add: editors follow a feed for their server; others are refused; wh
 
   const added = await reply(feeds('add', [{ name: 'url', value: site.url('/rss.xml') }]));
   assert.equal(readable(added.content ?? ''), 'Following “The Harbour Gazette” (1 story listed) for this server. Its stories are added within 1 s.');
-  assert.equal(app.library.feeds.list([GUILD]).length, 1);
+  assert.equal(app.library.catalog.feeds.list([GUILD]).length, 1);
 
   const again = await reply(feeds('add', [{ name: 'url', value: site.url('/rss.xml') }]));
   assert.equal(readable(again.content ?? ''), 'This server already follows “The Harbour Gazette”.');
@@ -94,9 +94,9 @@ test('/feeds add: editors follow a feed for their server; others are refused; wh
 });
 
 test('the running bot polls its feeds: a story published after start is answerable without a restart', async () => {
-  await waitUntil(() => app.library.getArticle(GUILD, '127-0-0-1-stories-bridge'));
+  await waitUntil(() => app.library.catalog.getArticle(GUILD, '127-0-0-1-stories-bridge'));
   site.publish({ slug: 'lighthouse', title: 'Lighthouse keeper named', paragraphs: ['Mara Quill was named keeper of the Saltcombe lighthouse on Tuesday.'] });
-  await waitUntil(() => app.library.getArticle(GUILD, '127-0-0-1-stories-lighthouse'));
+  await waitUntil(() => app.library.catalog.getArticle(GUILD, '127-0-0-1-stories-lighthouse'));
 
   const sent = discord.slashCommand({ name: 'ask', guildId: GUILD, options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: 'Who was named keeper of the Saltcombe lighthouse?' }] });
   const answer = await waitUntil(() => {
@@ -105,7 +105,7 @@ test('the running bot polls its feeds: a story published after start is answerab
   });
   assert.match(readable(textOf(answer)), /Mara Quill was named keeper of the Saltcombe lighthouse/);
   // The other server follows nothing, so the story is not in its archive.
-  assert.equal(app.library.getArticle(OTHER_GUILD, '127-0-0-1-stories-lighthouse'), undefined);
+  assert.equal(app.library.catalog.getArticle(OTHER_GUILD, '127-0-0-1-stories-lighthouse'), undefined);
 });
 
 test('/feeds list: title, items, last sync and last error, the feed’s own words shown inert', async () => {
@@ -118,7 +118,7 @@ test('/feeds list: title, items, last sync and last error, the feed’s own word
   await reply(feeds('add', [{ name: 'url', value: site.url('/hostile.xml') }]));
   // Now the hostile feed fails: its error is recorded at the next poll.
   site.route('/hostile.xml', (_req, res) => void res.writeHead(503, { 'retry-after': '600' }).end());
-  await waitUntil(() => app.library.feeds.list([GUILD]).find((f) => f.url.endsWith('/hostile.xml') && f.lastError));
+  await waitUntil(() => app.library.catalog.feeds.list([GUILD]).find((f) => f.url.endsWith('/hostile.xml') && f.lastError));
 
   const list = await reply(feeds('list'));
   const text = textOf(list);
@@ -145,9 +145,9 @@ test('/feeds remove: autocomplete offers this server’s feeds only; removing ke
   const elsewhere = await reply(feeds('remove', [{ name: 'feed', value: choices[0]?.value ?? '' }], { guildId: OTHER_GUILD }));
   assert.equal(readable(elsewhere.content ?? ''), 'This server follows no such feed. See /feeds list.');
 
-  const stories = app.library.listArticles([GUILD]).length;
+  const stories = app.library.catalog.listArticles([GUILD]).length;
   const removed = await reply(feeds('remove', [{ name: 'feed', value: choices[0]?.value ?? '' }]));
   assert.equal(readable(removed.content ?? ''), `Stopped following “The Harbour Gazette”. The ${stories} articles it brought in stay; retract one with /forget.`);
-  assert.equal(app.library.feeds.list([GUILD]).filter((f) => f.url.endsWith('/rss.xml')).length, 0);
-  assert.equal(app.library.listArticles([GUILD]).length, stories);
+  assert.equal(app.library.catalog.feeds.list([GUILD]).filter((f) => f.url.endsWith('/rss.xml')).length, 0);
+  assert.equal(app.library.catalog.listArticles([GUILD]).length, stories);
 });

@@ -106,7 +106,7 @@ test('slow story pages: the feed’s page budget ends the wait, the pages not re
   site.pageDelayMs = 0;
   const second = only(await sync(app));
   assert.deepEqual([second.added, second.unchanged, second.failed], [first.failed, first.added, 0]);
-  assert.equal(app.library.listArticles().length, 12);
+  assert.equal(app.library.catalog.listArticles().length, 12);
 });
 
 test('a pass that runs out of time reports the feed it did not finish and records no failure against it', async (t) => {
@@ -118,7 +118,7 @@ test('a pass that runs out of time reports the feed it did not finish and record
   const feed = only(await sync(app, { passBudgetMs: 300, timeoutMs: 10_000 }));
   assert.equal(feed.status, 'failed');
   assert.equal(feed.error, 'not synced: the sync’s 0.3 seconds ran out before this feed’s turn; it goes first at the next sync');
-  const record = app.library.feeds.get(silent.id);
+  const record = app.library.catalog.feeds.get(silent.id);
   assert.deepEqual([record?.consecutiveFailures, record?.lastError, record?.nextAttemptAt], [0, null, null], 'not the feed’s failure');
 });
 
@@ -137,7 +137,7 @@ test('a failure recorded while the clock ran a year ahead waits only the backoff
   const waiting = only(await sync(app, { now: () => new Date(now) }));
   assert.equal(waiting.status, 'waiting');
   assert.equal(waiting.nextAttemptAt, new Date(now + 6 * 3600_000).toISOString(), 'six hours from now, not a year');
-  assert.equal(app.library.feeds.get(feed.id)?.nextAttemptAt, waiting.nextAttemptAt, 'and stored so');
+  assert.equal(app.library.catalog.feeds.get(feed.id)?.nextAttemptAt, waiting.nextAttemptAt, 'and stored so');
   assert.match(resultLine(waiting), /waits until 2026-12-07 16:00 UTC/);
 
   const synced = only(await sync(app, { now: () => new Date(now + 6 * 3600_000 + 1000) }));
@@ -151,13 +151,13 @@ test('an undated story first seen while the clock ran ahead is dated now once th
   const id = '127-0-0-1-stories-quay-lights';
   const right = Date.parse('2026-03-05T09:30:00Z');
   assert.equal(only(await sync(app, { now: () => new Date(right + 365 * 86_400_000) })).added, 1);
-  assert.equal(app.library.getArticle(SHARED_COLLECTION, id)?.published, '2027-03-05T09:30:00Z', 'dated by the clock as it was');
+  assert.equal(app.library.catalog.getArticle(SHARED_COLLECTION, id)?.published, '2027-03-05T09:30:00Z', 'dated by the clock as it was');
 
   site.takeRequests();
   const corrected = only(await sync(app, { now: () => new Date(right) }));
   assert.equal(corrected.updated, 1);
   assert.equal(pageRequests(site).length, 1, 'a check recorded in the future is due now');
-  assert.equal(app.library.getArticle(SHARED_COLLECTION, id)?.published, '2026-03-05T09:30:00Z');
+  assert.equal(app.library.catalog.getArticle(SHARED_COLLECTION, id)?.published, '2026-03-05T09:30:00Z');
   const answer = await app.answerer.ask({ question: 'Do the quay lights work again?', collections: [SHARED_COLLECTION], asOf: '2026-03-06' });
   assert.equal(answer.kind, 'answer', 'visible to a question asked today');
 });
@@ -179,13 +179,13 @@ test('an item whose link is not http(s) is a failed story with the reason, never
   assert.deepEqual([teasers.added, teasers.failed], [0, 5]);
   assert.ok(teasers.itemFailures.includes('“Odd link 0”: its link "javascript:alert(1)" is not a web page address (http or https), and the feed does not carry the story itself; not stored'), teasers.itemFailures.join('\n'));
   assert.ok(teasers.itemFailures.some((f) => f.startsWith('“No guid either”: its link "javascript:void(0)"')));
-  assert.equal(app.library.listArticles().length, 0, 'no teaser-only article');
+  assert.equal(app.library.catalog.listArticles().length, 0, 'no teaser-only article');
 
   const collection = '111111111111111111';
   await followFeed(app, site.url('/rss-full.xml'), collection);
   const full = (await sync(app)).feeds.find((f) => f.collection === collection);
   assert.deepEqual([full?.added, full?.failed], [4, 1], 'the four with a guid are stored from the feed’s own text');
-  const stored = app.library.listArticles([collection]);
+  const stored = app.library.catalog.listArticles([collection]);
   assert.ok(stored.every((a) => a.url === null || /^https?:/.test(a.url)), 'no article links anywhere but the web');
-  assert.match(app.library.getBody(collection, stored[0]?.id ?? '') ?? '', /discussed at length by the harbour board/);
+  assert.match(app.library.catalog.getBody(collection, stored[0]?.id ?? '') ?? '', /discussed at length by the harbour board/);
 });

@@ -195,7 +195,7 @@ test('feeds add checks the address is a feed, reads its title, and refuses dupli
   const { feed, document } = await followFeed(app, site.url('/rss.xml'), SHARED_COLLECTION);
   assert.equal(feed.title, 'The Harbour Gazette');
   assert.equal(document.total, 1);
-  assert.equal(app.library.listArticles().length, 0, 'stories come in with the sync, not when following');
+  assert.equal(app.library.catalog.listArticles().length, 0, 'stories come in with the sync, not when following');
 
   assert.equal(
     await userError(followFeed(app, site.url('/rss.xml'), SHARED_COLLECTION)),
@@ -207,7 +207,7 @@ test('feeds add checks the address is a feed, reads its title, and refuses dupli
   assert.match(await userError(followFeed(app, site.url('/bad/broken.xml'), SHARED_COLLECTION)), /is not well-formed XML \(line 3/);
   assert.match(await userError(followFeed(app, site.url('/missing.xml'), SHARED_COLLECTION)), /missing\.xml was not found \(404\)/);
   assert.match(await userError(followFeed(app, 'ftp://news.example/feed', SHARED_COLLECTION)), /is not an http\(s\) address/);
-  assert.equal(app.library.feeds.list().length, 2, 'nothing refused was added');
+  assert.equal(app.library.catalog.feeds.list().length, 2, 'nothing refused was added');
 
   // Without FETCH_ALLOWED_HOSTS a loopback address is refused before anything is sent.
   const strict = await createTestApp({}, fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-feeds-strict-')));
@@ -224,13 +224,13 @@ test('feeds add checks the address is a feed, reads its title, and refuses dupli
 
   // Removing keeps the articles; a feed is found by number or address.
   await sync(app, { feeds: [feed] });
-  assert.equal(app.library.listArticles([SHARED_COLLECTION]).length, 1);
+  assert.equal(app.library.catalog.listArticles([SHARED_COLLECTION]).length, 1);
   assert.equal(findFeed(app, String(feed.id)).id, feed.id);
   assert.match(await userError(Promise.resolve().then(() => findFeed(app, site.url('/rss.xml')))), /is followed in several collections; name the feed by its number/);
   const removed = await unfollowFeed(app, findFeed(app, site.url('/rss.xml'), [SHARED_COLLECTION]));
   assert.equal(removed.items, 1);
-  assert.equal(app.library.feeds.get(feed.id), undefined);
-  assert.equal(app.library.listArticles([SHARED_COLLECTION]).length, 1, 'the article the feed brought in stays');
+  assert.equal(app.library.catalog.feeds.get(feed.id), undefined);
+  assert.equal(app.library.catalog.listArticles([SHARED_COLLECTION]).length, 1, 'the article the feed brought in stays');
 });
 
 // ---------------------------------------------------------------- syncing
@@ -249,20 +249,20 @@ test('a teaser feed: each story comes from its page through the HTML loader, fur
   const requests = site.takeRequests();
   assert.ok(requests.every((r) => r.headers['user-agent'] === USER_AGENT), 'a clear User-Agent');
 
-  const stored = app.library.getArticle(SHARED_COLLECTION, '127-0-0-1-stories-ferry-fares');
+  const stored = app.library.catalog.getArticle(SHARED_COLLECTION, '127-0-0-1-stories-ferry-fares');
   assert.ok(stored);
   assert.equal(stored.title, 'Ferry fares rise by 4 percent');
   assert.equal(stored.url, site.url('/stories/ferry-fares'));
   assert.equal(stored.byline, 'Ben Writer');
   assert.equal(Date.parse(stored.published ?? ''), Date.parse((site.stories[0] as Story).published ?? ''), 'the feed’s date');
-  const body = app.library.getBody(SHARED_COLLECTION, stored.id) ?? '';
+  const body = app.library.catalog.getBody(SHARED_COLLECTION, stored.id) ?? '';
   assert.equal(body, 'Ferry fares rise by 4 percent from April, the operator said.\n\nSeason tickets are frozen until June.');
-  for (const article of app.library.listArticles()) {
-    const text = `${article.title}\n${app.library.getBody(SHARED_COLLECTION, article.id)}`;
+  for (const article of app.library.catalog.listArticles()) {
+    const text = `${article.title}\n${app.library.catalog.getBody(SHARED_COLLECTION, article.id)}`;
     for (const word of FURNITURE_WORDS) assert.ok(!text.includes(word), `"${word}" is page furniture, not article text`);
   }
   // The feed remembers its items and its last success.
-  const after = app.library.feeds.get(feed.id);
+  const after = app.library.catalog.feeds.get(feed.id);
   assert.equal(after?.items, 2);
   assert.ok(after?.lastSuccessAt);
   assert.equal(after?.lastError, null);
@@ -283,7 +283,7 @@ test('a feed carrying the whole story (content:encoded, Atom content) is used as
   assert.deepEqual(report.feeds.map((f) => [f.status, f.added, f.requests]), [['synced', 1, 1], ['synced', 1, 1]]);
   assert.equal(storyRequests(site).length, 0);
   for (const collection of [SHARED_COLLECTION, '111111111111111111']) {
-    assert.equal(app.library.getBody(collection, '127-0-0-1-stories-dredging-vote'), facts.join('\n\n'));
+    assert.equal(app.library.catalog.getBody(collection, '127-0-0-1-stories-dredging-vote'), facts.join('\n\n'));
   }
 });
 
@@ -341,9 +341,9 @@ test('a correction made on the story page alone (same guid, same date, the feed 
   const corrected = only(await sync(app, { now: at(30) }));
   assert.equal(site.requests.find((r) => r.path === '/rss.xml')?.status, 304, 'the feed did not change');
   assert.deepEqual([corrected.status, corrected.updated, corrected.unchanged], ['not_modified', 1, 1]);
-  assert.match(app.library.getBody(SHARED_COLLECTION, id) ?? '', /levy will be 4\.50 dollars a night\.\n\nCorrection:/);
-  assert.ok(app.library.getArticle(SHARED_COLLECTION, id)?.updated, 'recorded as updated');
-  const chunks = app.library.chunksOfArticle(SHARED_COLLECTION, id);
+  assert.match(app.library.catalog.getBody(SHARED_COLLECTION, id) ?? '', /levy will be 4\.50 dollars a night\.\n\nCorrection:/);
+  assert.ok(app.library.catalog.getArticle(SHARED_COLLECTION, id)?.updated, 'recorded as updated');
+  const chunks = app.library.catalog.chunksOfArticle(SHARED_COLLECTION, id);
   assert.ok(chunks.every((c) => !c.text.includes('will be 4.80')), 'no chunk of the superseded text is left to find or cite');
   const answer = await app.answerer.ask(question);
   assert.ok(answer.citations.some((c) => c.excerpt.includes('4.50 dollars')), renderAnswer(answer));
@@ -378,13 +378,13 @@ test('a story added, corrected (same guid, new text) and deleted between syncs: 
   const result = only(await sync(app));
   assert.deepEqual([result.added, result.updated, result.unchanged, result.failed], [1, 1, 1, 0]);
 
-  const bridge = app.library.getBody(SHARED_COLLECTION, '127-0-0-1-stories-bridge') ?? '';
+  const bridge = app.library.catalog.getBody(SHARED_COLLECTION, '127-0-0-1-stories-bridge') ?? '';
   assert.match(bridge, /costing 3 million, not 2 million as first reported/);
-  const chunks = app.library.chunksOfArticle(SHARED_COLLECTION, '127-0-0-1-stories-bridge');
+  const chunks = app.library.catalog.chunksOfArticle(SHARED_COLLECTION, '127-0-0-1-stories-bridge');
   assert.ok(chunks.every((c) => c.text.includes('3 million')), 'no chunk of the superseded text is left to cite');
-  assert.ok(app.library.getArticle(SHARED_COLLECTION, '127-0-0-1-stories-market'), 'a story that left the feed stays in the archive');
-  assert.ok(app.library.getArticle(SHARED_COLLECTION, '127-0-0-1-stories-ferry'));
-  assert.equal(app.library.listArticles().length, 4);
+  assert.ok(app.library.catalog.getArticle(SHARED_COLLECTION, '127-0-0-1-stories-market'), 'a story that left the feed stays in the archive');
+  assert.ok(app.library.catalog.getArticle(SHARED_COLLECTION, '127-0-0-1-stories-ferry'));
+  assert.equal(app.library.catalog.listArticles().length, 4);
 });
 
 test('a feed story corrected with a later updated date replaces its text: first publication kept, the update recorded and cited, the old text never found; two feeds of one collection name it once', async (t) => {
@@ -401,9 +401,9 @@ test('a feed story corrected with a later updated date replaces its text: first 
   assert.deepEqual(added.feeds.map((f) => f.status), ['synced', 'synced']);
   assert.deepEqual([added.added, added.updated, added.unchanged], [1, 0, 1], 'the second feed’s copy of the story is the same article, unchanged');
   const id = '127-0-0-1-stories-dredging-vote';
-  assert.equal(app.library.listArticles([SHARED_COLLECTION]).length, 1);
-  assert.deepEqual(app.library.sourcesIn(SHARED_COLLECTION).map((s) => [s.sourceId, s.source]), [[id, site.url('/stories/dredging-vote')]]);
-  const stored = app.library.getArticle(SHARED_COLLECTION, id);
+  assert.equal(app.library.catalog.listArticles([SHARED_COLLECTION]).length, 1);
+  assert.deepEqual(app.library.catalog.sourcesIn(SHARED_COLLECTION).map((s) => [s.sourceId, s.source]), [[id, site.url('/stories/dredging-vote')]]);
+  const stored = app.library.catalog.getArticle(SHARED_COLLECTION, id);
   assert.equal(stored?.updated, null, 'Atom’s updated equal to its published is not an update');
   const question = 'How much will dredging the main channel cost?';
   const oldAnswer = await app.answerer.ask({ question, collections: [SHARED_COLLECTION] });
@@ -416,13 +416,13 @@ test('a feed story corrected with a later updated date replaces its text: first 
   assert.ok(report.updated >= 1, JSON.stringify(report.feeds.map((f) => [f.url, f.added, f.updated, f.unchanged, f.failed])));
   assert.equal(report.added, 0);
 
-  const now = app.library.getArticle(SHARED_COLLECTION, id);
-  assert.equal(app.library.listArticles([SHARED_COLLECTION]).length, 1);
+  const now = app.library.catalog.getArticle(SHARED_COLLECTION, id);
+  assert.equal(app.library.catalog.listArticles([SHARED_COLLECTION]).length, 1);
   assert.equal(Date.parse(now?.published ?? ''), Date.parse(first.published ?? ''), 'the first publication date stays');
   assert.equal(Date.parse(now?.updated ?? ''), Date.parse(corrected.updated), 'the feed’s updated date is recorded');
-  assert.match(app.library.getBody(SHARED_COLLECTION, id) ?? '', /1\.9 million, harbour master Orla Brannigan/);
+  assert.match(app.library.catalog.getBody(SHARED_COLLECTION, id) ?? '', /1\.9 million, harbour master Orla Brannigan/);
   assert.deepEqual(app.library.keywordSearch(toFtsQuery('Brennock') ?? '', 10, { collections: [SHARED_COLLECTION] }), [], 'the superseded name is not found');
-  assert.ok(app.library.chunksOfArticle(SHARED_COLLECTION, id).every((c) => !c.text.includes('1.2 million') && !c.text.includes('Brennock')));
+  assert.ok(app.library.catalog.chunksOfArticle(SHARED_COLLECTION, id).every((c) => !c.text.includes('1.2 million') && !c.text.includes('Brennock')));
   const answer = await app.answerer.ask({ question, collections: [SHARED_COLLECTION] });
   assert.equal(answer.kind, 'answer', renderAnswer(answer));
   assert.ok(answer.citations.some((c) => c.excerpt.includes('1.9 million')), renderAnswer(answer));
@@ -436,7 +436,7 @@ test('a feed story corrected with a later updated date replaces its text: first 
   // Synced again with nothing new: unchanged, and the recorded update stays as it was.
   const again = await sync(app, { now: at(200) });
   assert.deepEqual([again.added, again.updated], [0, 0]);
-  assert.equal(app.library.getArticle(SHARED_COLLECTION, id)?.updated, now?.updated);
+  assert.equal(app.library.catalog.getArticle(SHARED_COLLECTION, id)?.updated, now?.updated);
 });
 
 test('a wire story a feed lists twice under two links (a new headline, the same words) is stored once, with both sources, and counted as a duplicate', async (t) => {
@@ -448,8 +448,8 @@ test('a wire story a feed lists twice under two links (a new headline, the same 
   const result = only(await sync(app));
   assert.deepEqual([result.added, result.duplicates, result.failed], [1, 1, 0]);
   assert.match(resultLine(result), /added 1 · updated 0 · unchanged 0 · failed 0 · 1 duplicate · /);
-  assert.equal(app.library.listArticles([SHARED_COLLECTION]).length, 1);
-  assert.deepEqual(app.library.sourcesIn(SHARED_COLLECTION).map((s) => s.source).sort(), [site.url('/stories/ferry-strike'), site.url('/stories/ferry-strike-wire')].sort());
+  assert.equal(app.library.catalog.listArticles([SHARED_COLLECTION]).length, 1);
+  assert.deepEqual(app.library.catalog.sourcesIn(SHARED_COLLECTION).map((s) => s.source).sort(), [site.url('/stories/ferry-strike'), site.url('/stories/ferry-strike-wire')].sort());
   const again = only(await sync(app));
   assert.equal(again.status, 'not_modified');
 });
@@ -479,11 +479,11 @@ test('feeds that fail (HTML, bad XML, 50 MB, a redirect loop, a 404, silence) ar
   assert.match(errors['/bad/gone.xml'] ?? '', /was not found \(404\)/);
   assert.match(errors['/bad/silent.xml'] ?? '', /did not answer within 1\.5 seconds/);
   // Each failure is kept for `feeds list` and /feeds list, with when the feed is tried next.
-  const listed = app.library.feeds.list().find((f) => f.url === site.url('/bad/gone.xml'));
+  const listed = app.library.catalog.feeds.list().find((f) => f.url === site.url('/bad/gone.xml'));
   assert.equal(listed?.consecutiveFailures, 1);
   assert.match(listed?.lastError ?? '', /was not found \(404\)/);
   assert.ok(listed?.lastErrorAt && listed.nextAttemptAt);
-  assert.equal(app.library.listArticles().length, 1);
+  assert.equal(app.library.catalog.listArticles().length, 1);
 });
 
 test('a 500 then success: the feed waits out its backoff (Retry-After when longer), never blocking the others, then syncs', async (t) => {
@@ -515,7 +515,7 @@ test('a 500 then success: the feed waits out its backoff (Retry-After when longe
   const third = (await sync(app, { now: at(602) })).feeds.find((f) => f.id === flaky.id);
   assert.equal(third?.status, 'synced');
   assert.equal(third?.consecutiveFailures, 0);
-  const record = app.library.feeds.get(flaky.id);
+  const record = app.library.catalog.feeds.get(flaky.id);
   assert.equal(record?.consecutiveFailures, 0);
   assert.equal(record?.nextAttemptAt, null);
   assert.match(record?.lastError ?? '', /500/, 'the last error stays on record beside the newer success');
@@ -550,7 +550,7 @@ test('bad items: no link or guid, a page that 404s, odd and missing dates; each 
   assert.ok(result.notices.includes('“Lighthouse repainted”: no date in the feed; used the page’s (2026-03-02)'));
   assert.ok(result.notices.includes('“Quay lights fixed”: no date in the feed; none on its page either, so dated when first seen (2026-03-05)'));
   assert.deepEqual(result.itemFailures, [`“Story whose page is gone”: ${site.url('/stories/dead-link')} was not found (404); skipped until it can be read`]);
-  assert.equal(app.library.getArticle(SHARED_COLLECTION, '127-0-0-1-stories-no-date-anywhere')?.published, '2026-03-05T09:30:00Z');
+  assert.equal(app.library.catalog.getArticle(SHARED_COLLECTION, '127-0-0-1-stories-no-date-anywhere')?.published, '2026-03-05T09:30:00Z');
 
   // A story whose page was not online yet is tried again at the next sync, although the feed did not change.
   site.correct('dead-link', { pageStatus: 200 });
@@ -565,13 +565,13 @@ test('bad items: no link or guid, a page that 404s, odd and missing dates; each 
   site.correct('no-date-anywhere', { paragraphs: ['The quay lights work again after a week.'] });
   const later = only(await sync(app, { now: () => new Date('2026-03-06T12:00:00Z') }));
   assert.equal(later.updated, 1);
-  assert.equal(app.library.getArticle(SHARED_COLLECTION, '127-0-0-1-stories-no-date-anywhere')?.published, '2026-03-05T09:30:00Z');
+  assert.equal(app.library.catalog.getArticle(SHARED_COLLECTION, '127-0-0-1-stories-no-date-anywhere')?.published, '2026-03-05T09:30:00Z');
 
   // A stored story whose page starts failing keeps its stored copy.
   site.correct('kept', { pageStatus: 404, paragraphs: ['The harbour master retires after 31 years.'] });
   const broken = only(await sync(app));
   assert.ok(broken.itemFailures.includes(`“Harbour master retires”: ${site.url('/stories/kept')} was not found (404); the stored copy is kept`));
-  assert.match(app.library.getBody(SHARED_COLLECTION, '127-0-0-1-stories-kept') ?? '', /after 30 years/);
+  assert.match(app.library.catalog.getBody(SHARED_COLLECTION, '127-0-0-1-stories-kept') ?? '', /after 30 years/);
 });
 
 const NOTICE_WORDS = 'harbour quay ferry tide board council notice terms objection planning permit dredging channel pier landing levy grant survey tender contract mooring licence berth slipway warden rates vessel cargo crane tanker pilot lock sluice basin marina wharf buoy beacon jetty dock'.split(' ');
@@ -608,7 +608,7 @@ test('a feed with 10,000 items: the newest 200 are read, newest first by date, a
   assert.equal(result.read, MAX_ITEMS_PER_FEED);
   assert.equal(result.added, MAX_ITEMS_PER_FEED);
   assert.ok(result.notices.includes('the feed lists 10,000 items; only the newest 200 were read'));
-  const titles = new Set(app.library.listArticles().map((a) => a.title));
+  const titles = new Set(app.library.catalog.listArticles().map((a) => a.title));
   assert.ok(titles.has('Notice 9999') && titles.has('Notice 9800') && !titles.has('Notice 9799'));
 });
 
@@ -639,7 +639,7 @@ test('the poller syncs in the background and stop() cancels a pass waiting on a 
   const poller = new FeedPoller(app, { intervalMs: 60_000, onPass: (run) => passes.push(run) });
   poller.start();
   await waitFor(() => passes.length === 1);
-  assert.ok(app.library.getArticle(SHARED_COLLECTION, '127-0-0-1-stories-bridge'), 'the first pass ran at start');
+  assert.ok(app.library.catalog.getArticle(SHARED_COLLECTION, '127-0-0-1-stories-bridge'), 'the first pass ran at start');
   assert.equal(await poller.stop(), true);
 
   site.route('/silent.xml', neverAnswers);
@@ -650,8 +650,8 @@ test('the poller syncs in the background and stop() cancels a pass waiting on a 
   await waitFor(() => site.requests.some((r) => r.path === '/silent.xml'));
   assert.equal(await second.stop(), true, 'the pass ended once cancelled (the request gives up only after 15 s)');
   await waitFor(() => site.inFlight.now === 0);
-  assert.equal(app.library.feeds.get(silent.id)?.lastError, null, 'a cancelled sync is not the feed’s failure');
-  assert.equal(app.library.feeds.get(silent.id)?.consecutiveFailures, 0);
+  assert.equal(app.library.catalog.feeds.get(silent.id)?.lastError, null, 'a cancelled sync is not the feed’s failure');
+  assert.equal(app.library.catalog.feeds.get(silent.id)?.consecutiveFailures, 0);
 });
 
 test('newsroom feeds: add, list, sync and remove from the command line, with --json and exit statuses for cron', async (t) => {
@@ -693,8 +693,8 @@ test('newsroom feeds: add, list, sync and remove from the command line, with --j
   assert.match(removed.stdout, /^Stopped following “The Harbour Gazette” \(.*\)\. The article it brought in stays in the archive; retract it with `newsroom forget <id>`\.$/m);
   const library = Library.open({ dataDir, hnsw: { m: 16, efConstruction: 100, efSearch: 50 }, readOnly: true });
   try {
-    assert.equal(library.listArticles().length, 1, 'the article stays');
-    assert.equal(library.feeds.list().length, 1);
+    assert.equal(library.catalog.listArticles().length, 1, 'the article stays');
+    assert.equal(library.catalog.feeds.list().length, 1);
   } finally {
     library.close();
   }

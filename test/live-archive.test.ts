@@ -55,7 +55,7 @@ const FARES_AFTER = [
 
 /** Chunk ids the article holds now: anything else a search returns is a superseded version. */
 function liveChunkIds(app: App, id: string): Set<number> {
-  return new Set(app.library.chunksOfArticle(SHARED_COLLECTION, id).map((c) => c.chunkId));
+  return new Set(app.library.catalog.chunksOfArticle(SHARED_COLLECTION, id).map((c) => c.chunkId));
 }
 
 test('a corrected file replaces its text everywhere: the old version is never found or cited; first publication kept, the update recorded and shown', async () => {
@@ -75,7 +75,7 @@ test('a corrected file replaces its text everywhere: the old version is never fo
     const synced = await syncArticlesDir(app);
     assert.equal(synced?.updated, 1);
 
-    const stored = app.library.getArticle(SHARED_COLLECTION, 'ferry-fares');
+    const stored = app.library.catalog.getArticle(SHARED_COLLECTION, 'ferry-fares');
     assert.equal(stored?.published, '2026-03-02', 'the first publication date stays');
     assert.ok(stored?.updated && Date.now() - Date.parse(stored.updated) < 600_000, `updated is the time of the ingest that changed it: ${stored?.updated}`);
 
@@ -103,7 +103,7 @@ test('a corrected file replaces its text everywhere: the old version is never fo
     // A version that says when it was updated: that date is recorded.
     fs.writeFileSync(file, story({ title: 'Ferry fares to rise in June', published: '2026-03-02', updated: '2026-03-05T09:30:00Z' }, [...FARES_AFTER, 'The authority board approved the new fares on Thursday.']));
     assert.equal((await syncArticlesDir(app))?.updated, 1);
-    const again = app.library.getArticle(SHARED_COLLECTION, 'ferry-fares');
+    const again = app.library.catalog.getArticle(SHARED_COLLECTION, 'ferry-fares');
     assert.equal(again?.updated, '2026-03-05T09:30:00Z');
     assert.equal(again?.published, '2026-03-02');
     assert.equal((await syncArticlesDir(app))?.unchanged, 1, 'the same version again is unchanged');
@@ -111,7 +111,7 @@ test('a corrected file replaces its text everywhere: the old version is never fo
     // Details changed, not the words (a section added, the updated date left out): stored, but not an update.
     fs.writeFileSync(file, story({ title: 'Ferry fares to rise in June', published: '2026-03-02', section: 'Transport' }, [...FARES_AFTER, 'The authority board approved the new fares on Thursday.']));
     assert.equal((await syncArticlesDir(app))?.updated, 1);
-    const details = app.library.getArticle(SHARED_COLLECTION, 'ferry-fares');
+    const details = app.library.catalog.getArticle(SHARED_COLLECTION, 'ferry-fares');
     assert.equal(details?.section, 'Transport');
     assert.equal(details?.updated, '2026-03-05T09:30:00Z', 'readers are not told of an update that changed no words');
   } finally {
@@ -129,14 +129,14 @@ test('two files with identical text are one article with two sources, cited once
   fs.writeFileSync(path.join(dir, 'night-crossings-suspended.md'), text.replace('Harbour notice: night crossings suspended', 'Night crossings suspended'));
   const app = await createTestApp({}, dir);
   try {
-    const articles = app.library.listArticles(shared);
+    const articles = app.library.catalog.listArticles(shared);
     assert.equal(articles.length, 1, articles.map((a) => a.id).join(', '));
     const [article] = articles;
     assert.deepEqual(article?.sources.map((s) => s.id).sort(), ['harbour-notice', 'night-crossings-suspended']);
     assert.ok(article?.sources.every((s) => path.dirname(s.source) === dir));
     // Both ids resolve to the one stored story.
-    assert.equal(app.library.getArticle(SHARED_COLLECTION, 'harbour-notice')?.id, article?.id);
-    assert.equal(app.library.getArticle(SHARED_COLLECTION, 'night-crossings-suspended')?.id, article?.id);
+    assert.equal(app.library.catalog.getArticle(SHARED_COLLECTION, 'harbour-notice')?.id, article?.id);
+    assert.equal(app.library.catalog.getArticle(SHARED_COLLECTION, 'night-crossings-suspended')?.id, article?.id);
 
     const answer = await app.answerer.ask({ question: 'When does the last sailing leave Eastmoor?', collections: shared });
     assert.equal(answer.kind, 'answer', renderAnswer(answer));
@@ -151,7 +151,7 @@ test('two files with identical text are one article with two sources, cited once
     fs.rmSync(path.join(dir, `${cited}.md`));
     const pruned = await syncArticlesDir(app);
     assert.equal(pruned?.removed, 1);
-    const left = app.library.listArticles(shared);
+    const left = app.library.catalog.listArticles(shared);
     assert.equal(left.length, 1);
     assert.equal(left[0]?.sources.length, 1);
     assert.notEqual(left[0]?.id, cited);
@@ -162,7 +162,7 @@ test('two files with identical text are one article with two sources, cited once
     // The last source goes: the story is retracted.
     fs.rmSync(path.join(dir, `${left[0]?.id}.md`));
     assert.equal((await syncArticlesDir(app))?.removed, 1);
-    assert.deepEqual(app.library.listArticles(shared), []);
+    assert.deepEqual(app.library.catalog.listArticles(shared), []);
   } finally {
     app.close();
   }
@@ -176,7 +176,7 @@ test('a lightly edited wire copy with a new headline is merged and the newer ver
   }
   const app = await createTestApp({}, dir);
   try {
-    assert.equal(app.library.listArticles(shared).length, 4, 'three stories on the Kestrel Street Bridge are three articles');
+    assert.equal(app.library.catalog.listArticles(shared).length, 4, 'three stories on the Kestrel Street Bridge are three articles');
 
     fs.copyFileSync(path.join(FIXTURES, 'ferry-wire-republished.md'), path.join(dir, 'ferry-wire-republished.md'));
     const synced = await syncArticlesDir(app);
@@ -185,9 +185,9 @@ test('a lightly edited wire copy with a new headline is merged and the newer ver
     assert.deepEqual(synced?.merged.map((m) => [m.id, m.article]), [['ferry-wire-republished', 'ferry-wire-republished']]);
     assert.equal(synced?.added, 0);
 
-    const articles = app.library.listArticles(shared);
+    const articles = app.library.catalog.listArticles(shared);
     assert.equal(articles.length, 4);
-    const ferry = app.library.getArticle(SHARED_COLLECTION, 'ferry-wire');
+    const ferry = app.library.catalog.getArticle(SHARED_COLLECTION, 'ferry-wire');
     assert.equal(ferry?.id, 'ferry-wire-republished', 'the old id is an alias of the newer version');
     assert.equal(ferry?.title, 'Eastmoor crossing to go electric as ferry firm buys two new ships');
     assert.equal(ferry?.published, '2026-05-04T08:00:00Z', 'first published when the wire story was');
@@ -212,7 +212,7 @@ test('a lightly edited wire copy with a new headline is merged and the newer ver
     assert.equal(forgotten?.outcome, 'alias');
     assert.equal(forgotten?.after?.id, 'ferry-wire-republished');
     assert.deepEqual(forgotten?.after?.sources.map((s) => s.id), ['ferry-wire-republished']);
-    assert.equal(app.library.getArticle(SHARED_COLLECTION, 'ferry-wire'), undefined);
+    assert.equal(app.library.catalog.getArticle(SHARED_COLLECTION, 'ferry-wire'), undefined);
   } finally {
     app.close();
   }
@@ -227,7 +227,7 @@ test('an older copy arriving after the newer one is recorded as a source without
     const synced = await syncArticlesDir(app);
     assert.equal(synced?.duplicates, 1);
     assert.equal(synced?.chunks, 0, 'nothing re-embedded');
-    const ferry = app.library.getArticle(SHARED_COLLECTION, 'ferry-wire');
+    const ferry = app.library.catalog.getArticle(SHARED_COLLECTION, 'ferry-wire');
     assert.equal(ferry?.id, 'ferry-wire-republished');
     assert.equal(ferry?.published, '2026-05-04T14:30:00Z');
     assert.deepEqual(ferry?.sources.map((s) => s.id).sort(), ['ferry-wire', 'ferry-wire-republished']);
@@ -235,10 +235,10 @@ test('an older copy arriving after the newer one is recorded as a source without
     // The cited (newer) copy is removed: the older version is cited in its place, under its own id.
     fs.rmSync(path.join(dir, 'ferry-wire-republished.md'));
     assert.equal((await syncArticlesDir(app))?.removed, 1);
-    const left = app.library.getArticle(SHARED_COLLECTION, 'ferry-wire');
+    const left = app.library.catalog.getArticle(SHARED_COLLECTION, 'ferry-wire');
     assert.equal(left?.id, 'ferry-wire');
     assert.equal(left?.title, 'Harbour ferry operator orders two battery-electric vessels');
-    assert.equal(app.library.getArticle(SHARED_COLLECTION, 'ferry-wire-republished'), undefined);
+    assert.equal(app.library.catalog.getArticle(SHARED_COLLECTION, 'ferry-wire-republished'), undefined);
     assert.equal(app.library.keywordSearch(toFtsQuery('retrained') ?? '', 5, { collections: shared }).length > 0, true);
     assert.deepEqual(app.library.keywordSearch(toFtsQuery('Gazette') ?? '', 5, { collections: shared }), [], 'the removed copy is not citable');
   } finally {
@@ -265,21 +265,21 @@ test('a library stored before sources and fingerprints existed reads as it is re
   db.close();
 
   const readOnly = Library.open({ dataDir, hnsw, readOnly: true });
-  const listed = readOnly.listArticles([SHARED_COLLECTION]);
+  const listed = readOnly.catalog.listArticles([SHARED_COLLECTION]);
   assert.deepEqual(listed.map((a) => [a.id, a.updated, a.sources.map((s) => s.id)]), [
     ['quay-lights', null, ['quay-lights']],
     ['storm-closes-crossing', null, ['storm-closes-crossing']],
   ]);
   const hits = readOnly.keywordSearch(toFtsQuery('gales') ?? '', 5, { collections: shared });
-  assert.equal(readOnly.chunkRecords(hits.map((h) => h.chunkId))[0]?.updated, null);
+  assert.equal(readOnly.catalog.chunkRecords(hits.map((h) => h.chunkId))[0]?.updated, null);
   readOnly.close();
 
   const writable = Library.open({ dataDir, hnsw });
-  assert.deepEqual(writable.getArticle(SHARED_COLLECTION, 'storm-closes-crossing')?.sources.map((s) => s.id), ['storm-closes-crossing']);
+  assert.deepEqual(writable.catalog.getArticle(SHARED_COLLECTION, 'storm-closes-crossing')?.sources.map((s) => s.id), ['storm-closes-crossing']);
   // The same text under a new id, in the first write after the upgrade: found against the old article.
   assert.equal(await put(writable, 'crossing-closed-by-gales', storm), 'duplicate');
-  assert.equal(writable.listArticles([SHARED_COLLECTION]).length, 2);
-  assert.equal(writable.getArticle(SHARED_COLLECTION, 'storm-closes-crossing')?.id, 'crossing-closed-by-gales');
+  assert.equal(writable.catalog.listArticles([SHARED_COLLECTION]).length, 2);
+  assert.equal(writable.catalog.getArticle(SHARED_COLLECTION, 'storm-closes-crossing')?.id, 'crossing-closed-by-gales');
   writable.close();
 });
 
@@ -307,14 +307,14 @@ test('forty templated council stories sharing boilerplate stay forty articles, i
   write(0, 40);
   const app = await createTestApp({}, dir);
   try {
-    assert.equal(app.library.listArticles(shared).length, 40);
+    assert.equal(app.library.catalog.listArticles(shared).length, 40);
     write(40, 61);
     const second = await syncArticlesDir(app);
     assert.deepEqual([second?.added, second?.duplicates], [21, 0], 'a later batch is compared with the stored stories, and none is the same');
     for (let i = 0; i < 61; i++) {
       const s = councilStory(i);
       const hits = app.library.keywordSearch(toFtsQuery(s.code) ?? '', 10, { collections: shared });
-      const found = new Set(app.library.chunkRecords(hits.map((h) => h.chunkId)).map((c) => c.articleId));
+      const found = new Set(app.library.catalog.chunkRecords(hits.map((h) => h.chunkId)).map((c) => c.articleId));
       assert.deepEqual([...found], [s.id], `${s.code} finds its own story`);
     }
     const answer = await app.answerer.ask({ question: `How much did the council approve under reference ${councilStory(17).code}?`, collections: shared });
@@ -337,9 +337,9 @@ test('the same story is what a copy keeps: a new headline and a trimmed ending m
     assert.equal(await put(original.id, paragraphs, { title: original.title, published: '2026-03-02' }), 'added');
     // A wire copy: another headline, the last paragraph trimmed, published later: the same story, the newer cited.
     assert.equal(await put('copy', paragraphs.slice(0, -1), { title: 'Harbour council money for project', published: '2026-03-03' }), 'duplicate');
-    assert.deepEqual(library.getArticle(SHARED_COLLECTION, original.id)?.sources.map((s) => s.id).sort(), ['copy', original.id].sort());
+    assert.deepEqual(library.catalog.getArticle(SHARED_COLLECTION, original.id)?.sources.map((s) => s.id).sort(), ['copy', original.id].sort());
     // …but the trimmed paragraph held names and figures the copy lacks: the fuller version stays cited, so they are still found.
-    assert.equal(library.getArticle(SHARED_COLLECTION, 'copy')?.id, original.id);
+    assert.equal(library.catalog.getArticle(SHARED_COLLECTION, 'copy')?.id, original.id);
     assert.equal(library.keywordSearch(toFtsQuery('Wexcombe bicycle') ?? '', 5, { collections: shared }).length, 1);
 
     // The template filled in again: one fact changed is another story.
@@ -353,7 +353,7 @@ test('the same story is what a copy keeps: a new headline and a trimmed ending m
       assert.notEqual(changed, lede);
       assert.equal(await put(id, [changed, ...paragraphs.slice(1)], { title: original.title, published: '2026-03-04' }), 'added', id);
     }
-    assert.equal(library.listArticles(shared).length, 4);
+    assert.equal(library.catalog.listArticles(shared).length, 4);
     assert.ok(library.keywordSearch(toFtsQuery('Kingsbridge') ?? '', 5, { collections: shared }).length > 0);
   } finally {
     library.close();
@@ -387,13 +387,13 @@ test('a library that merged templated stories on shared wording alone gets them 
     again.close();
     const search = (code: string) => app.library.keywordSearch(toFtsQuery(code) ?? '', 5, { collections: shared }).length;
     assert.equal(search(lost.code), 0, 'the merged story is not searchable');
-    assert.equal(app.library.getArticle(SHARED_COLLECTION, lost.id)?.id, kept.id);
+    assert.equal(app.library.catalog.getArticle(SHARED_COLLECTION, lost.id)?.id, kept.id);
 
     const synced = await syncArticlesDir(app);
     assert.deepEqual([synced?.updated, synced?.unchanged, synced?.duplicates], [1, 1, 0]);
     assert.ok(search(lost.code) > 0);
-    assert.equal(app.library.getArticle(SHARED_COLLECTION, lost.id)?.id, lost.id);
-    assert.deepEqual(app.library.getArticle(SHARED_COLLECTION, kept.id)?.sources.map((s) => s.id), [kept.id]);
+    assert.equal(app.library.catalog.getArticle(SHARED_COLLECTION, lost.id)?.id, lost.id);
+    assert.deepEqual(app.library.catalog.getArticle(SHARED_COLLECTION, kept.id)?.sources.map((s) => s.id), [kept.id]);
   } finally {
     app.close();
   }
@@ -417,7 +417,7 @@ test('removing the cited version hands the story to a remaining version that hol
     assert.equal(await put('trimmed', full.slice(0, 2), '2026-03-02T12:00:00Z'), 'duplicate');
     // A copy with a paragraph of its own: it holds every fact of the others, so it is cited.
     assert.equal(await put('local', [...full, 'The Gazette asked passengers what they thought.'], '2026-03-02T10:00:00Z'), 'duplicate');
-    assert.equal(library.getArticle(SHARED_COLLECTION, 'wire')?.id, 'local');
+    assert.equal(library.catalog.getArticle(SHARED_COLLECTION, 'wire')?.id, 'local');
 
     // The cited copy goes: the wire story (all the facts left) takes its place, not the newer trimmed one.
     await library.write(async (w) => {
@@ -425,7 +425,7 @@ test('removing the cited version hands the story to a remaining version that hol
       assert.equal(plan.kind, 'promote');
       if (plan.kind === 'promote') w.promoteSource(SHARED_COLLECTION, 'local', plan.next, paragraphChunks(plan.next, []), null);
     });
-    assert.equal(library.getArticle(SHARED_COLLECTION, 'trimmed')?.id, 'wire');
+    assert.equal(library.catalog.getArticle(SHARED_COLLECTION, 'trimmed')?.id, 'wire');
     assert.ok(library.keywordSearch(toFtsQuery('Eastmoor council') ?? '', 5, { collections: shared }).length > 0, 'the trimmed paragraph is still found');
   } finally {
     library.close();

@@ -73,7 +73,7 @@ async function keywordOnlyApp(env: Record<string, string>, logger = silentLogger
   const app = await openApp(config, logger, { modelRetry: RETRY, ...(metrics ? { metrics } : {}) }).ready;
   await syncArticlesDir(app);
   assert.equal(app.embedder, null);
-  assert.equal(app.library.pendingCount() > 0, articles, 'articles stored without vectors');
+  assert.equal(app.library.catalog.pendingCount() > 0, articles, 'articles stored without vectors');
   return app;
 }
 
@@ -116,7 +116,7 @@ test('the background retry switches a running app to hybrid search once the mode
     assert.equal(app.embedder?.modelId, TINY);
     assert.equal(app.embedderProblem, null);
     assert.equal(app.embedding.mode, 'hybrid');
-    assert.equal(app.library.pendingCount(), 0);
+    assert.equal(app.library.catalog.pendingCount(), 0);
     const after = await app.retriever.search('Kestrel Street Bridge reopening', { k: 3, filter: shared });
     assert.equal(after.mode, 'hybrid');
     assert.deepEqual(after.warnings, []);
@@ -156,7 +156,7 @@ test('the background retry downloads the model once the hub can be reached', asy
       await switched;
       await logged('embedded the chunks stored while the model was unavailable');
       assert.equal(app.embedding.mode, 'hybrid');
-      assert.equal(app.library.pendingCount(), 0);
+      assert.equal(app.library.catalog.pendingCount(), 0);
       assert.ok(fs.existsSync(path.join(app.config.embedding.cacheDir, 'newsroom', 'tiny-bert', 'onnx', 'model.onnx')));
     } finally {
       await late.close();
@@ -179,7 +179,7 @@ test('an ingest that began keyword-only just before the switch has its chunks em
     const [summary] = await Promise.all([ingesting, embedded]);
     assert.equal(summary.added, 1);
     assert.ok(summary.pendingEmbeddings > 0, 'the ingest stored its chunks without vectors');
-    assert.equal(app.library.pendingCount(), 0);
+    assert.equal(app.library.catalog.pendingCount(), 0);
   } finally {
     app.close();
   }
@@ -200,7 +200,7 @@ test('a feed sync that began keyword-only stores its stories embedded when the m
     const run = await syncing;
     assert.ok(run.ran);
     assert.equal(run.report.added, 1);
-    assert.equal(app.library.pendingCount(), 0, 'the story was embedded as it was stored, not left for the next start');
+    assert.equal(app.library.catalog.pendingCount(), 0, 'the story was embedded as it was stored, not left for the next start');
     const report = inspectLibrary(app.config.dataDir);
     assert.equal(report.index.points, report.chunks);
   } finally {

@@ -29,7 +29,7 @@ const stories = (passages: readonly { articleId: string }[]) => [...new Set(pass
 function assertQuotes(result: AnswerResult, pattern: RegExp) {
   assert.equal(result.kind, 'answer', `${result.question}: ${result.text}`);
   assert.match(result.text, pattern, result.question);
-  for (const c of result.citations) assert.equal(app.library.getBody(c.collection, c.articleId)?.slice(c.start, c.end), c.excerpt);
+  for (const c of result.citations) assert.equal(app.library.catalog.getBody(c.collection, c.articleId)?.slice(c.start, c.end), c.excerpt);
 }
 
 test('stories first: k passages cover k stories before a second passage of any', async () => {

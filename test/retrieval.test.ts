@@ -38,8 +38,8 @@ test('every chunk of every sample article is an exact span of its body', async (
     assert.ok(chunks.length > 0);
     for (const c of chunks) assert.equal(article.body.slice(c.start, c.end), c.text);
     // And what the library stored keeps the same invariant.
-    const body = app.library.getBody(SHARED_COLLECTION, article.id) ?? '';
-    for (const c of app.library.chunksOfArticle(SHARED_COLLECTION, article.id)) assert.equal(body.slice(c.start, c.end), c.text);
+    const body = app.library.catalog.getBody(SHARED_COLLECTION, article.id) ?? '';
+    for (const c of app.library.catalog.chunksOfArticle(SHARED_COLLECTION, article.id)) assert.equal(body.slice(c.start, c.end), c.text);
   }
 });
 
@@ -51,7 +51,7 @@ test('the question set answers are sentences of their articles', async () => {
   assert.ok(set.answerable.length >= 30);
   assert.ok(set.unanswerable.length >= 10);
   for (const q of set.answerable) {
-    const body = app.library.getBody(SHARED_COLLECTION, q.articleId);
+    const body = app.library.catalog.getBody(SHARED_COLLECTION, q.articleId);
     assert.ok(body, `${q.id}: no article ${q.articleId}`);
     assert.ok(body.includes(q.answer), `${q.id}: answer not in ${q.articleId}`);
   }
@@ -65,7 +65,7 @@ test('hybrid search finds the story and returns metadata, offsets and scores', a
   const top = result.passages.slice(0, 3).find((p) => /Kestrel Street Bridge/.test(p.title));
   assert.ok(top, result.passages.map((p) => p.title).join(' | '));
   assert.ok(top.published && top.url && top.byline);
-  assert.equal(app.library.getBody(top.collection, top.articleId)?.slice(top.start, top.end), top.text);
+  assert.equal(app.library.catalog.getBody(top.collection, top.articleId)?.slice(top.start, top.end), top.text);
   assert.ok(result.passages.every((p, i, all) => i === 0 || (all[i - 1]?.score ?? 0) >= p.score));
   const perArticle = new Map<string, number>();
   for (const p of (await app.retriever.search('bridge', { k: 20, filter: shared, perArticle: 2 })).passages) {
@@ -89,7 +89,7 @@ test('bad queries: empty is refused; long, punctuation-only, non-Latin and FTS5 
     const result = await app.retriever.search(q, { k: 5, filter: shared });
     assert.ok(Array.isArray(result.passages), q.slice(0, 20));
   }
-  assert.equal(app.library.listArticles().length, 10, 'nothing stored changed');
+  assert.equal(app.library.catalog.listArticles().length, 10, 'nothing stored changed');
 });
 
 test('without the embedding model, search is keyword-only and says so every time', async () => {
@@ -103,7 +103,7 @@ test('without the embedding model, search is keyword-only and says so every time
     assert.match(result.warnings.join(' '), /keyword search only/);
     await assert.rejects(keywordOnly.retriever.search('?!', { k: 3, filter: shared }), UserError);
     // Stored while the model was missing: pending embeddings, embedded once the model is back.
-    assert.ok(keywordOnly.library.pendingCount() > 0);
+    assert.ok(keywordOnly.library.catalog.pendingCount() > 0);
   } finally {
     keywordOnly.close();
   }
@@ -127,8 +127,8 @@ test('re-ingest: unchanged skipped, changed replaced, prune removes what is gone
     assert.deepEqual(pick(await run(false)), { added: 0, updated: 1, unchanged: 1, removed: 0, failed: 1 });
     fs.rmSync(path.join(dir, 'one.md'));
     assert.deepEqual(pick(await run(true)), { added: 0, updated: 0, unchanged: 1, removed: 1, failed: 1 });
-    assert.deepEqual(app.library.listArticles(['desk']).map((a) => a.id), ['two']);
-    assert.equal(app.library.listArticles([SHARED_COLLECTION]).length, 10, 'other collections untouched');
+    assert.deepEqual(app.library.catalog.listArticles(['desk']).map((a) => a.id), ['two']);
+    assert.equal(app.library.catalog.listArticles([SHARED_COLLECTION]).length, 10, 'other collections untouched');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -158,7 +158,7 @@ test('a crash between saving vectors.json and renaming the new index costs no re
   assert.deepEqual(lines.filter((l) => l.level >= 40), []);
   assert.ok(lines.some((l) => /behind the catalog/.test(l.msg)));
   const hit = reopened.denseSearch(lateVector as Float32Array, 1, everywhere);
-  assert.equal(reopened.chunkRecords(hit.map((n) => n.id))[0]?.articleId, 'late');
+  assert.equal(reopened.catalog.chunkRecords(hit.map((n) => n.id))[0]?.articleId, 'late');
   reopened.close();
 });
 
@@ -190,9 +190,9 @@ test('an index save cut short (file size limit, as on a full disk) keeps the old
 
   // The next open brings the old index up to date from the catalog: story-5 is gone from search.
   const library = Library.open({ dataDir: dir, hnsw: { ...HNSW, m: 192 } });
-  assert.equal(library.getArticle(SHARED_COLLECTION, 'story-5'), undefined);
+  assert.equal(library.catalog.getArticle(SHARED_COLLECTION, 'story-5'), undefined);
   for (const vector of articleVectors('story-5')) {
-    const ids = library.chunkRecords(library.denseSearch(vector, 3, everywhere).map((n) => n.id)).map((r) => r.articleId);
+    const ids = library.catalog.chunkRecords(library.denseSearch(vector, 3, everywhere).map((n) => n.id)).map((r) => r.articleId);
     assert.ok(!ids.includes('story-5'));
   }
   const counts = library.indexCounts();

@@ -36,7 +36,7 @@ function assertIndexComplete(library: Library, ids: string[]): void {
   const counts = library.indexCounts();
   assert.equal(counts.points, counts.expected, 'vector index points vs embedded chunks');
   for (const id of ids) {
-    const chunks = library.chunksOfArticle(SHARED_COLLECTION, id);
+    const chunks = library.catalog.chunksOfArticle(SHARED_COLLECTION, id);
     assert.equal(chunks.length, 3, `${id} lost`);
     articleVectors(id).forEach((vector, i) => {
       assert.equal(library.denseSearch(vector, 1, everywhere)[0]?.id, chunks[i]?.chunkId, `${id} chunk ${i} not found by its vector`);
@@ -70,8 +70,8 @@ test('three writers and a forget over a lock left by a killed writer and a stale
     ...['alpha', 'beta', 'gamma'].flatMap((prefix) => Array.from({ length: 120 }, (_, i) => `${prefix}-${i}`)),
     ...Array.from({ length: 8 }, (_, i) => `seed-${i + 2}`),
   ];
-  assert.equal(library.listArticles().length, expected.length);
-  assert.equal(library.getArticle(SHARED_COLLECTION, 'seed-0'), undefined);
+  assert.equal(library.catalog.listArticles().length, expected.length);
+  assert.equal(library.catalog.getArticle(SHARED_COLLECTION, 'seed-0'), undefined);
   assertIndexComplete(library, expected);
   library.close();
 
@@ -109,7 +109,7 @@ test("a reader's repair of the index is saved only when no writer holds the lock
   fs.rmSync(stateFile);
   // Library.open is synchronous: had it waited for the lock, it would never return while the holder holds it.
   const reader = Library.open({ dataDir: dir, hnsw: HNSW, lockWaitMs: 600_000 });
-  assert.equal(reader.denseSearch(articleVectors('story-3')[1] as Float32Array, 1, everywhere)[0]?.id, reader.chunksOfArticle(SHARED_COLLECTION, 'story-3')[1]?.chunkId);
+  assert.equal(reader.denseSearch(articleVectors('story-3')[1] as Float32Array, 1, everywhere)[0]?.id, reader.catalog.chunksOfArticle(SHARED_COLLECTION, 'story-3')[1]?.chunkId);
   assert.equal(fs.existsSync(stateFile), false, 'saved while another process held the write lock');
   reader.close();
   holder.child.stdin.end();

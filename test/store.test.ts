@@ -47,17 +47,17 @@ test('stores articles with chunk offsets and reports added / unchanged / updated
   const updated = await put(library, 'harbor', ['The harbor reopened on Tuesday.', 'Crews worked overnight.', 'Ferries resumed.'], 2);
   assert.equal(updated.outcome, 'updated');
 
-  const stored = library.getArticle(SHARED_COLLECTION, 'harbor');
+  const stored = library.catalog.getArticle(SHARED_COLLECTION, 'harbor');
   assert.equal(stored?.chunkCount, 3);
-  const body = library.getBody(SHARED_COLLECTION, 'harbor') ?? '';
-  for (const chunk of library.chunksOfArticle(SHARED_COLLECTION, 'harbor')) {
+  const body = library.catalog.getBody(SHARED_COLLECTION, 'harbor') ?? '';
+  for (const chunk of library.catalog.chunksOfArticle(SHARED_COLLECTION, 'harbor')) {
     assert.equal(body.slice(chunk.start, chunk.end), chunk.text);
   }
   // The old version's words and vectors are gone from both indexes.
   assert.deepEqual(library.keywordSearch(toFtsQuery('Monday') ?? '', 5, everywhere), []);
   const oldVector = first.vectors[0] as Float32Array;
   const oldIds = new Set(library.denseSearch(oldVector, 10, everywhere).map((n) => n.id));
-  const liveIds = new Set(library.chunksOfArticle(SHARED_COLLECTION, 'harbor').map((c) => c.chunkId));
+  const liveIds = new Set(library.catalog.chunksOfArticle(SHARED_COLLECTION, 'harbor').map((c) => c.chunkId));
   for (const id of oldIds) assert.ok(liveIds.has(id), `dense search returned removed chunk ${id}`);
   library.close();
 });
@@ -70,19 +70,19 @@ test('search only sees the collections, articles and dates it is given', async (
 
   const match = toFtsQuery('lighthouse') ?? '';
   const idsFor = (collections: string[]) =>
-    library.chunkRecords(library.keywordSearch(match, 10, { collections }).map((r) => r.chunkId)).map((r) => r.articleId).sort();
+    library.catalog.chunkRecords(library.keywordSearch(match, 10, { collections }).map((r) => r.chunkId)).map((r) => r.articleId).sort();
   assert.deepEqual(idsFor(['guild-a', SHARED_COLLECTION]), ['a-story', 'shared-story']);
   assert.deepEqual(idsFor(['guild-b']), ['b-story']);
 
   const dense = library.denseSearch(a.vectors[0] as Float32Array, 10, { collections: ['guild-b', SHARED_COLLECTION] });
-  const denseArticles = library.chunkRecords(dense.map((n) => n.id)).map((r) => r.articleId);
+  const denseArticles = library.catalog.chunkRecords(dense.map((n) => n.id)).map((r) => r.articleId);
   assert.ok(!denseArticles.includes('a-story'), 'guild A article leaked into a guild B search');
   assert.equal(dense.length, 2);
 
   const byDate = library.keywordSearch(match, 10, { ...everywhere, publishedFrom: '2025-05-01', publishedTo: '2025-09-01' });
-  assert.deepEqual(library.chunkRecords(byDate.map((r) => r.chunkId)).map((r) => r.articleId).sort(), ['b-story', 'shared-story']);
+  assert.deepEqual(library.catalog.chunkRecords(byDate.map((r) => r.chunkId)).map((r) => r.articleId).sort(), ['b-story', 'shared-story']);
   const byArticle = library.denseSearch(a.vectors[0] as Float32Array, 10, { ...everywhere, articleIds: ['shared-story'] });
-  assert.deepEqual(library.chunkRecords(byArticle.map((n) => n.id)).map((r) => r.articleId), ['shared-story']);
+  assert.deepEqual(library.catalog.chunkRecords(byArticle.map((n) => n.id)).map((r) => r.articleId), ['shared-story']);
   library.close();
 });
 
@@ -96,7 +96,7 @@ test('keyword search treats FTS5 syntax in queries as plain words', async () => 
   }
   assert.equal(toFtsQuery('?!... ---'), null);
   assert.equal(library.keywordSearch(toFtsQuery('NEAR(') ?? '', 5, everywhere).length, 1);
-  assert.equal(library.listArticles().length, 1);
+  assert.equal(library.catalog.listArticles().length, 1);
   library.close();
 });
 
@@ -107,7 +107,7 @@ test('a second library object over the same folder sees new writes; a second wri
   const reader = Library.open({ dataDir: dir, hnsw: HNSW, onWriteWait: (holder) => waits.push(holder) });
   const { vectors } = await put(writer, 'late-news', ['Late news about the ferry.'], 30);
   const found = reader.denseSearch(vectors[0] as Float32Array, 1, everywhere);
-  assert.equal(reader.chunkRecords(found.map((n) => n.id))[0]?.articleId, 'late-news');
+  assert.equal(reader.catalog.chunkRecords(found.map((n) => n.id))[0]?.articleId, 'late-news');
 
   let release: () => void = () => {};
   const holding = writer.write(() => new Promise<void>((resolve) => (release = resolve)));
@@ -123,11 +123,11 @@ test('a second library object over the same folder sees new writes; a second wri
   assert.equal(secondDone, false, 'the second writer must wait for the first');
   assert.deepEqual(waits, [{ pid: process.pid, host: os.hostname(), since: waits[0]?.since }]);
   // Readers never block: searching works while a write is in progress.
-  assert.equal(reader.listArticles().length, 1);
+  assert.equal(reader.catalog.listArticles().length, 1);
   release();
   await holding;
   await second;
-  assert.ok(writer.getArticle(SHARED_COLLECTION, 'second-writer'));
+  assert.ok(writer.catalog.getArticle(SHARED_COLLECTION, 'second-writer'));
   assert.equal(waits.length, 1, 'the wait is reported once');
   writer.close();
   reader.close();
@@ -159,7 +159,7 @@ test('an unreadable index file is rebuilt from the stored embeddings', async () 
   fs.writeFileSync(path.join(dir, 'vectors.hnsw'), 'not an index');
   const reopened = openLibrary(dir);
   const hit = reopened.denseSearch(vectors[1] as Float32Array, 1, everywhere);
-  assert.equal(reopened.chunkRecords(hit.map((n) => n.id))[0]?.text, 'Schools closed early.');
+  assert.equal(reopened.catalog.chunkRecords(hit.map((n) => n.id))[0]?.text, 'Schools closed early.');
   reopened.close();
 });
 
@@ -167,12 +167,12 @@ test('chunks stored without a model are keyword-searchable, then embedded later'
   const library = openLibrary(tempDir());
   const article = syntheticArticle('pending', ['Ferry timetable changes next week.']);
   await library.write(async (w) => w.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, []), null));
-  assert.equal(library.pendingCount(), 1);
+  assert.equal(library.catalog.pendingCount(), 1);
   assert.equal(library.keywordSearch(toFtsQuery('ferry timetable') ?? '', 5, everywhere).length, 1);
   const [vector] = seededVectors(50, 1, MODEL.dimensions);
-  const pending = library.pendingChunks(10);
+  const pending = library.catalog.pendingChunks(10);
   await library.write(async (w) => w.setEmbeddings(pending.map((c) => ({ id: c.id, embedding: vector as Float32Array })), MODEL));
-  assert.equal(library.pendingCount(), 0);
+  assert.equal(library.catalog.pendingCount(), 0);
   assert.equal(library.denseSearch(vector as Float32Array, 1, everywhere)[0]?.id, pending[0]?.id);
   library.close();
 });
@@ -185,7 +185,7 @@ test('a different embedding model is refused with a clear message', async () => 
     library.write(async (w) => w.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, seededVectors(61, 1, 8)), { id: 'other', dimensions: 8 })),
     (e: unknown) => e instanceof UserError && /built with the embedding model test-model/.test(e.message),
   );
-  assert.equal(library.getArticle(SHARED_COLLECTION, 'second'), undefined);
+  assert.equal(library.catalog.getArticle(SHARED_COLLECTION, 'second'), undefined);
   library.close();
 });
 
@@ -203,11 +203,11 @@ test('an ingest killed half-way leaves a consistent library, readers never see h
   const reader = openLibrary(dir);
   let checks = 0;
   const readWhileWriting = setInterval(() => {
-    for (const article of reader.listArticles()) {
-      assert.equal(reader.chunksOfArticle(article.collection, article.id).length, article.chunkCount, `${article.id} seen half-written`);
+    for (const article of reader.catalog.listArticles()) {
+      assert.equal(reader.catalog.chunksOfArticle(article.collection, article.id).length, article.chunkCount, `${article.id} seen half-written`);
     }
     const hits = reader.denseSearch(seededVectors(1000, 1, 16)[0] as Float32Array, 5, everywhere);
-    assert.equal(reader.chunkRecords(hits.map((n) => n.id)).length, hits.length, 'dense search returned a chunk the catalog lacks');
+    assert.equal(reader.catalog.chunkRecords(hits.map((n) => n.id)).length, hits.length, 'dense search returned a chunk the catalog lacks');
     checks++;
   }, 5);
   await new Promise<void>((resolve, reject) => {
@@ -233,22 +233,22 @@ test('an ingest killed half-way leaves a consistent library, readers never see h
   const waits: unknown[] = [];
   const reopened = Library.open({ dataDir: dir, hnsw: HNSW, onWriteWait: (holder) => waits.push(holder) });
   // Everything stored before, and everything the child reported committed, is there and searchable.
-  for (const id of ['kept', ...committed]) assert.ok(reopened.getArticle(SHARED_COLLECTION, id), `${id} lost`);
+  for (const id of ['kept', ...committed]) assert.ok(reopened.catalog.getArticle(SHARED_COLLECTION, id), `${id} lost`);
   const keptHit = reopened.denseSearch(kept.vectors[0] as Float32Array, 1, everywhere);
-  assert.equal(reopened.chunkRecords(keptHit.map((n) => n.id))[0]?.articleId, 'kept');
+  assert.equal(reopened.catalog.chunkRecords(keptHit.map((n) => n.id))[0]?.articleId, 'kept');
   const lastId = committed.at(-1) as string;
   const lastIndex = Number(lastId.split('-')[1]);
   const lastVectors = seededVectors(1000 + lastIndex, 3, 16);
   const lastHit = reopened.denseSearch(lastVectors[2] as Float32Array, 1, everywhere);
-  assert.equal(reopened.chunkRecords(lastHit.map((n) => n.id))[0]?.articleId, lastId);
+  assert.equal(reopened.catalog.chunkRecords(lastHit.map((n) => n.id))[0]?.articleId, lastId);
   // Every stored chunk is reachable by its own vector: the index was repaired, not just reopened.
-  for (const chunk of reopened.chunksOfArticle(SHARED_COLLECTION, committed[5] as string)) {
+  for (const chunk of reopened.catalog.chunksOfArticle(SHARED_COLLECTION, committed[5] as string)) {
     const vector = seededVectors(1005, 3, 16)[chunk.start === 0 ? 0 : chunk.text.startsWith('Second') ? 1 : 2] as Float32Array;
     assert.equal(reopened.denseSearch(vector, 1, everywhere)[0]?.id, chunk.chunkId);
   }
   // The dead writer's lock is free at once: no waiting.
   await put(reopened, 'after-crash', ['Written after the crash.'], 80);
-  assert.ok(reopened.getArticle(SHARED_COLLECTION, 'after-crash'));
+  assert.ok(reopened.catalog.getArticle(SHARED_COLLECTION, 'after-crash'));
   assert.deepEqual(waits, []);
   reopened.close();
 });
@@ -265,7 +265,7 @@ test('keyword search in a second process never sees a collection it was not give
   const match = toFtsQuery('harbour crane') ?? '';
   assert.equal(reader.keywordSearch(match, 10, { collections: ['guild-b'] }).length, 1);
   await put('a-story', 'guild-a');
-  const seen = reader.chunkRecords(reader.keywordSearch(match, 10, { collections: ['guild-b'] }).map((r) => r.chunkId));
+  const seen = reader.catalog.chunkRecords(reader.keywordSearch(match, 10, { collections: ['guild-b'] }).map((r) => r.chunkId));
   assert.deepEqual(seen.map((r) => r.articleId), ['b-story']);
   writer.close();
   reader.close();
@@ -281,7 +281,7 @@ test('a reopened keyword-only library still keeps collections apart', async () =
   first.close();
   const reopened = openLibrary(dir);
   const hits = reopened.keywordSearch(toFtsQuery('harbour crane') ?? '', 10, { collections: ['guild-b'] });
-  assert.deepEqual(reopened.chunkRecords(hits.map((r) => r.chunkId)).map((r) => r.articleId), ['b-story']);
+  assert.deepEqual(reopened.catalog.chunkRecords(hits.map((r) => r.chunkId)).map((r) => r.articleId), ['b-story']);
   reopened.close();
 });
 

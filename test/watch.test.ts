@@ -98,7 +98,7 @@ test('the console follows ARTICLES_DIR: added, changed, slowly written, foldered
     assert.match(session.out, /Articles from .*: added 1 ·/);
     library = Library.open({ dataDir, hnsw: { m: 16, efConstruction: 100, efSearch: 50 }, readOnly: true });
     const lib = library;
-    const stored = (id: string) => lib.getArticle(SHARED_COLLECTION, id);
+    const stored = (id: string) => lib.catalog.getArticle(SHARED_COLLECTION, id);
 
     // Added by an atomic rename from a hidden temp file; editor and download temp files beside it are ignored.
     const junk = story('Quorvex draft', ['The Quorvex draft must never be stored.']);
@@ -112,7 +112,7 @@ test('the console follows ARTICLES_DIR: added, changed, slowly written, foldered
     const added = await session.askUntil(question, 'the added file to be answerable', (a) => a.includes('night route to Alder Island'));
     assert.match(added, /\[1\] Zephyrine ferry adds a route \(2026-06-01\)/);
     assert.deepEqual(lib.keywordSearch(toFtsQuery('Quorvex') ?? '', 5, { collections: [SHARED_COLLECTION] }), [], 'a temp file was ingested');
-    assert.deepEqual(lib.listArticles().map((a) => a.id).sort(), ['lighthouse', 'zephyrine-ferry']);
+    assert.deepEqual(lib.catalog.listArticles().map((a) => a.id).sort(), ['lighthouse', 'zephyrine-ferry']);
 
     // Changed in place: the new text is cited, marked as updated, and the old one is gone.
     fs.writeFileSync(path.join(dir, 'zephyrine-ferry.md'), story('Zephyrine ferry adds a route', ['The Zephyrine Ferry Company announced a new morning route to Alder Island on Tuesday.']));
@@ -136,7 +136,7 @@ test('the console follows ARTICLES_DIR: added, changed, slowly written, foldered
       await new Promise((resolve) => setTimeout(resolve, 120));
     }
     const pilotsStored = await eventually('the slowly written file to be stored', () => stored('harbour-pilots'));
-    assert.equal(lib.getBody(SHARED_COLLECTION, 'harbour-pilots'), pilots.join('\n\n'));
+    assert.equal(lib.catalog.getBody(SHARED_COLLECTION, 'harbour-pilots'), pilots.join('\n\n'));
     assert.equal(pilotsStored.updated, null, 'the file was stored before it was complete, then replaced');
 
     // A folder of articles comes and goes.

@@ -29,7 +29,7 @@ export async function answerQuestion(deps: AnswererDeps, request: AskRequest): P
   const stopwatch = new Stopwatch();
   const { question, notices } = clipQuestion(request.question, deps.options.maxQuestionChars);
   const found = await retrieve(deps, question, request);
-  const screened = withoutInstructions(deps.library, found.passages);
+  const screened = withoutInstructions(deps.library.catalog, found.passages);
   const search = { ...found, passages: screened.passages };
   notices.push(...searchNotices(search), ...(screened.withheld > 0 ? [messages.instructionsWithheld(screened.withheld)] : []));
   stopwatch.retrieved();
@@ -44,15 +44,15 @@ async function findAnswer(deps: AnswererDeps, request: AskRequest, question: str
   // Judge relevance: nothing found, or nothing that holds enough of the question, is not found.
   const mode = deps.llm ? 'llm' : 'extractive';
   if (search.passages.length === 0) {
-    const reason = emptyReason(search, deps.library, request.collections);
+    const reason = emptyReason(search, deps.library.catalog, request.collections);
     return notFound(mode, search.passages, reason ? [...notices, reason] : notices);
   }
-  const reading = readQuestion(search.time.query, deps.library);
+  const reading = readQuestion(search.time.query, deps.library.catalog);
   const bar = deps.llm ? RELEVANCE.modelBar : RELEVANCE.extractBar;
   if (!looksRelevant(reading, search.passages, deps.options.minSimilarity, bar)) return notFound(mode, search.passages, notices);
 
   const passages = packPassages(search.passages, deps.options.contextTokens);
-  const bodyOf = bodyFrom(deps.library);
+  const bodyOf = bodyFrom(deps.library.catalog);
   // Generate, then verify the model's citations; extract when there is no model or it fails.
   if (deps.llm) {
     const prompt = deps.prompts.render('answer', {

@@ -1,5 +1,5 @@
 import type { Passage } from '../retrieval/passage.ts';
-import type { Library } from '../store/library.ts';
+import type { CatalogReader } from '../store/reader.ts';
 import { defuseMarkers } from '../text/markers.ts';
 import type { SentenceRef } from './extractive.ts';
 import type { Citation } from './types.ts';
@@ -7,8 +7,8 @@ import type { Citation } from './types.ts';
 /** The stored body of a passage's article, to check every excerpt against. */
 export type BodyOf = (passage: Passage) => string | undefined;
 
-export function bodyFrom(library: Pick<Library, 'getBody'>): BodyOf {
-  return (passage) => library.getBody(passage.collection, passage.articleId);
+export function bodyFrom(catalog: Pick<CatalogReader, 'getBody'>): BodyOf {
+  return (passage) => catalog.getBody(passage.collection, passage.articleId);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Passage } from '../retrieval/passage.ts';
-import type { Library } from '../store/library.ts';
+import type { CatalogReader } from '../store/reader.ts';
 import { asksForWords } from './answer-shape.ts';
 import { analyzeQuestion, type QuestionAnalysis } from './question.ts';
 import { contentStems, coverage, hasStem, type StemWeights } from './terms.ts';
@@ -24,7 +24,7 @@ function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-type ArchiveCounts = Pick<Library, 'documentFrequencies' | 'chunkCount'>;
+type ArchiveCounts = Pick<CatalogReader, 'documentFrequencies' | 'chunkCount'>;
 
 /**
  * How much each of a question's words matters, by stem: present words by how rare they are in the

@@ -1,21 +1,21 @@
 import { UserError } from '../errors.ts';
 import { messages } from '../messages.ts';
 import { queryTerms } from '../retrieval/keyword-query.ts';
-import type { Library } from '../store/library.ts';
+import type { CatalogReader } from '../store/reader.ts';
 import type { StoredArticle } from '../store/types.ts';
 
 /**
  * Finds the one stored article a person means: by exact id, else by words of its title. No match
  * or several matches are a UserError that lists what there is to choose from.
  */
-export function resolveArticle(library: Library, reference: string, collections: readonly string[]): StoredArticle {
+export function resolveArticle(catalog: CatalogReader, reference: string, collections: readonly string[]): StoredArticle {
   const wanted = reference.trim();
   if (!wanted) throw new UserError(messages.articleReferenceEmpty);
   for (const collection of collections) {
-    const exact = library.getArticle(collection, wanted);
+    const exact = catalog.getArticle(collection, wanted);
     if (exact) return exact;
   }
-  const articles = library.listArticles(collections);
+  const articles = catalog.listArticles(collections);
   const words = queryTerms(wanted);
   const lower = wanted.toLowerCase();
   const exactTitle = articles.filter((a) => a.title.toLowerCase() === lower);

@@ -3,8 +3,7 @@ import { silentLogger } from '../log.ts';
 import type { ChatMessage, LlmClient, TokenUsage } from '../llm/types.ts';
 import { messages } from '../messages.ts';
 import type { Passage } from '../retrieval/passage.ts';
-import type { ChunkRecord } from '../store/catalog/catalog.ts';
-import type { StoredArticle } from '../store/types.ts';
+import type { ChunkRecord, StoredArticle } from '../store/types.ts';
 import { countLlmTokens } from '../text/llm-tokens.ts';
 import { bodyFrom, citeSentences } from './cite.ts';
 import { verifyReply } from './verify.ts';
@@ -24,11 +23,11 @@ import { withoutInstructions } from './untrusted.ts';
 export async function summarizeArticle(deps: AnswererDeps, request: SummarizeRequest): Promise<SummaryResult> {
   const stopwatch = new Stopwatch();
   const asOf = request.asOf ?? (deps.now?.() ?? new Date()).toISOString().slice(0, 10);
-  const article = resolveArticle(deps.library, request.article, request.collections);
+  const article = resolveArticle(deps.library.catalog, request.article, request.collections);
   if (article.published && article.published.slice(0, 10) > asOf) {
     throw new UserError(messages.articleAfterAsOf(article.title, article.published, asOf));
   }
-  const screened = withoutInstructions(deps.library, deps.library.chunksOfArticle(article.collection, article.id).map(toPassage));
+  const screened = withoutInstructions(deps.library.catalog, deps.library.catalog.chunksOfArticle(article.collection, article.id).map(toPassage));
   stopwatch.retrieved();
   const outcome = await summarize(deps, article, screened.passages, request, asOf);
   if (screened.withheld > 0) outcome.notices.push(messages.instructionsWithheld(screened.withheld));
@@ -43,7 +42,7 @@ function toPassage(r: ChunkRecord): Passage {
 /** The model's checked summary, or the article's key sentences when there is no model or it fails. */
 async function summarize(deps: AnswererDeps, article: StoredArticle, passages: Passage[], request: SummarizeRequest, today: string): Promise<Outcome> {
   const notices: string[] = [];
-  const bodyOf = bodyFrom(deps.library);
+  const bodyOf = bodyFrom(deps.library.catalog);
   if (deps.llm) {
     const model = new ArticleSummarizer(deps, deps.llm, article, today);
     const generated = await model.summarize(passages, request.length, request.onText);

@@ -38,8 +38,8 @@ export async function summarizeTopic(deps: AnswererDeps, request: TopicRequest):
     filter: { collections: request.collections },
     ...(request.asOf ? { asOf: request.asOf } : {}),
   });
-  const reading = readQuestion(search.time.query, deps.library);
-  const screened = withoutInstructions(deps.library, search.passages);
+  const reading = readQuestion(search.time.query, deps.library.catalog);
+  const screened = withoutInstructions(deps.library.catalog, search.passages);
   const passages = relevantInDateOrder(deps, reading, screened.passages);
   stopwatch.retrieved();
   const outcome = await tellStory(deps, request, topic, reading, search, passages);
@@ -65,12 +65,12 @@ async function tellStory(
 ): Promise<Outcome> {
   const notices = [...search.warnings];
   if (passages.length === 0) {
-    const reason = search.passages.length === 0 ? emptyReason(search, deps.library, request.collections) : null;
+    const reason = search.passages.length === 0 ? emptyReason(search, deps.library.catalog, request.collections) : null;
     return notFound(deps.llm ? 'llm' : 'extractive', passages, reason ? [...notices, reason] : notices);
   }
   const latest = newestPublished(passages);
   if (latest) notices.push(messages.topicAsOf(latest.slice(0, 10)));
-  const bodyOf = bodyFrom(deps.library);
+  const bodyOf = bodyFrom(deps.library.catalog);
   // Generate, then verify the model's citations; extract when there is no model or it fails.
   if (deps.llm) {
     const prompt = deps.prompts.render('topic', {

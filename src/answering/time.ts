@@ -1,6 +1,6 @@
 import { messages } from '../messages.ts';
 import type { SearchResult } from '../retrieval/search.ts';
-import type { Library } from '../store/library.ts';
+import type { CatalogReader } from '../store/reader.ts';
 import type { TimeInfo } from './types.ts';
 
 /** When the question was asked and the dates it was read as being about, as a result shows them. */
@@ -10,11 +10,11 @@ export function timeInfo(search: SearchResult): TimeInfo {
 }
 
 /** Why a search found nothing, when time explains it: a window after the as-of day, an empty window, nothing published yet. */
-export function emptyReason(search: SearchResult, library: Pick<Library, 'publicationRange'>, collections: readonly string[]): string | null {
+export function emptyReason(search: SearchResult, catalog: Pick<CatalogReader, 'publicationRange'>, collections: readonly string[]): string | null {
   const { window, asOf } = search.time;
   if (window?.future) return messages.windowInFuture(window, asOf);
   if (window) return messages.windowEmpty(window);
-  const range = library.publicationRange(collections);
+  const range = catalog.publicationRange(collections);
   if (range.articles > 0 && range.undated === 0 && range.earliest !== null && range.earliest > asOf) {
     return messages.nothingPublishedBy(asOf, range.earliest);
   }

@@ -3,7 +3,7 @@ import type { Prompts } from '../llm/prompts.ts';
 import type { LlmClient, TokenUsage } from '../llm/types.ts';
 import type { Passage } from '../retrieval/passage.ts';
 import type { Retriever } from '../retrieval/search.ts';
-import type { Library } from '../store/library.ts';
+import type { LibraryReader } from '../store/reader.ts';
 
 /*
  * The vocabulary of answering: what an Answerer is built from, what it is asked, and what it returns.
@@ -22,7 +22,7 @@ export interface AnswererOptions {
 }
 
 export interface AnswererDeps {
-  library: Library;
+  library: LibraryReader;
   retriever: Retriever;
   /** Null: no LLM configured, answers are extractive. */
   llm: LlmClient | null;

@@ -1,5 +1,5 @@
 import type { Passage } from '../retrieval/passage.ts';
-import type { Library } from '../store/library.ts';
+import type { CatalogReader } from '../store/reader.ts';
 import { findInstructions } from '../text/instructions.ts';
 
 /*
@@ -37,9 +37,9 @@ function piece(p: Passage, start: number, end: number): Passage {
  * out), and how many such paragraphs there were. Libraries that cannot say where they are (an older
  * one opened read-only) have the passages read here instead.
  */
-export function withoutInstructions(library: Pick<Library, 'instructionFindings'>, passages: readonly Passage[]): { passages: Passage[]; withheld: number } {
+export function withoutInstructions(catalog: Pick<CatalogReader, 'findings'>, passages: readonly Passage[]): { passages: Passage[]; withheld: number } {
   if (passages.length === 0) return { passages: [], withheld: 0 };
-  const stored = library.instructionFindings.spansInChunks(passages.map((p) => p.chunkId));
+  const stored = catalog.findings.spansInChunks(passages.map((p) => p.chunkId));
   const spansOf = (p: Passage): Span[] =>
     stored ? (stored.get(p.chunkId) ?? []) : findInstructions(p.text).map((f) => ({ start: p.start + f.start, end: p.start + f.end }));
   const kept: Passage[] = [];

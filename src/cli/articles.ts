@@ -11,7 +11,7 @@ export const articlesCommand = defineCommand({
   maxArguments: 0,
   run: async (ctx, { values }) => {
     const app = await ctx.app();
-    const articles = app.library.listArticles([values.collection ?? SHARED_COLLECTION]);
+    const articles = app.library.catalog.listArticles([values.collection ?? SHARED_COLLECTION]);
     if (values.json) {
       printJson({ articles });
       return 0;

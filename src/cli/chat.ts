@@ -97,7 +97,7 @@ async function handleLine(app: App, line: string, collections: string[], out: (s
     case '/articles': {
       const words = rest.toLowerCase().split(/\s+/).filter(Boolean);
       const articles = app.library
-        .listArticles(collections)
+        .catalog.listArticles(collections)
         .filter((a) => words.every((w) => `${a.title} ${a.id}`.toLowerCase().includes(w)));
       if (articles.length === 0) out('No stored article matches.\n');
       for (const a of articles) out(`${a.published?.slice(0, 10) ?? 'undated   '}  ${oneLine(a.title, 70)}  [${a.id}]\n`);

@@ -60,7 +60,7 @@ export const feedsCommand = defineCommand({
         return 0;
       }
       case 'list': {
-        const feeds = app.library.feeds.list(values.collection === undefined ? undefined : [values.collection]);
+        const feeds = app.library.catalog.feeds.list(values.collection === undefined ? undefined : [values.collection]);
         if (values.json) printJson({ feeds: feeds.map(feedJson) });
         else print(feeds.length === 0 ? feedText.none : feeds.map(listEntry).join('\n'));
         return 0;
@@ -80,7 +80,7 @@ export const feedsCommand = defineCommand({
 });
 
 async function sync(app: App, json: boolean): Promise<number> {
-  if (app.library.feeds.list().length === 0) {
+  if (app.library.catalog.feeds.list().length === 0) {
     if (json) printJson(syncJson(emptyReport()));
     else print(feedText.noFeedsToSync);
     return 0;

@@ -50,7 +50,7 @@ async function* loadArguments(paths: string[], addresses: string[], config: Conf
 
 /** Embeds chunks stored without a vector, with a progress bar. Returns how many. */
 export async function embedWithProgress(library: Library, embedder: Embedder): Promise<number> {
-  const progress = new Progress({ label: 'embedding', total: library.pendingCount(), unit: 'chunks' });
+  const progress = new Progress({ label: 'embedding', total: library.catalog.pendingCount(), unit: 'chunks' });
   try {
     return await embedPending({ library, embedder }, { onProgress: (done) => progress.update(done) });
   } finally {
@@ -106,7 +106,7 @@ export const ingestCommand = defineCommand({
       progress.finish();
     }
     for (const line of failureLines(summary)) process.stderr.write(`${line}\n`);
-    if (app.embedder && app.library.pendingCount() > 0) await embedWithProgress(app.library, app.embedder);
+    if (app.embedder && app.library.catalog.pendingCount() > 0) await embedWithProgress(app.library, app.embedder);
     if (values.json) printJson(summaryJson(summary));
     else print(summaryLine(summary));
     return summary.failed > 0 && summary.added + summary.updated + summary.unchanged + summary.duplicates === 0 ? 1 : 0;

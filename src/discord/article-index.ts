@@ -38,14 +38,14 @@ export class ArticleIndex {
   }
 
   private current(): IndexedArticle[] {
-    const generation = this.library.generation();
+    const generation = this.library.catalog.generation();
     if (generation !== this.generation) this.reload(generation);
     return this.articles;
   }
 
   private reload(generation: number): void {
     this.generation = generation;
-    this.articles = this.library.listArticles().map((a) => {
+    this.articles = this.library.catalog.listArticles().map((a) => {
       const aliases = a.sources.map((s) => s.id).filter((id) => id !== a.id);
       return {
         id: a.id,

@@ -77,7 +77,7 @@ export class FeedPoller {
   private async runPass(): Promise<void> {
     const { library, logger } = this.app;
     try {
-      if (library.readOnly || library.feeds.list().length === 0) return;
+      if (library.readOnly || library.catalog.feeds.list().length === 0) return;
       const run = await runFeedSync(this.app, { signal: this.cancel.signal });
       if (this.cancel.signal.aborted) return;
       if (run.ran) logFeedSync(logger, run.report);

@@ -16,7 +16,7 @@ import type { FeedEntry } from './types.ts';
 export async function revalidatePages(feed: FeedRecord, tally: EntryTally, context: StoreEntriesContext): Promise<void> {
   const now = context.now.toISOString();
   const entries: FeedEntry[] = [];
-  for (const record of context.library.feeds.items(feed.id).values()) {
+  for (const record of context.library.catalog.feeds.items(feed.id).values()) {
     if (!record.inFeed || !pageCheckDue(record, now)) continue;
     const entry = storedEntry(record);
     if (entry) entries.push({ ...entry, position: entries.length });

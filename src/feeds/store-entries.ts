@@ -64,7 +64,7 @@ export async function storeEntries(
   tally: EntryTally,
   context: StoreEntriesContext,
 ): Promise<StoredEntries> {
-  const stored = context.library.feeds.items(feed.id);
+  const stored = context.library.catalog.feeds.items(feed.id);
   const planned = planEntries(entries, stored, tally);
   const outcomes = await resolveEntries(feed, planned, stored, context);
   const { records, articles } = sortOutcomes(outcomes, tally);

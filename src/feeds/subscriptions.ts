@@ -40,7 +40,7 @@ export interface Followed {
 /** Follows the feed at `address` in `collection`; a UserError says why not (already followed, not a feed, unreachable…). */
 export async function followFeed(app: App, address: string, collection: string, options: { resolve?: Resolver } = {}): Promise<Followed> {
   const url = feedAddress(address);
-  const existing = app.library.feeds.findByUrl(collection, url);
+  const existing = app.library.catalog.feeds.findByUrl(collection, url);
   if (existing) throw new UserError(feedText.alreadyFollowed(existing));
   if (app.library.readOnly) throw new UserError(storeMessages.readOnly());
 
@@ -76,7 +76,7 @@ export async function followFeed(app: App, address: string, collection: string, 
 export function findFeed(app: App, reference: string, collections?: readonly string[]): FeedRecord {
   const text = reference.trim();
   if (/^\d+$/.test(text)) {
-    const feed = app.library.feeds.get(Number(text));
+    const feed = app.library.catalog.feeds.get(Number(text));
     if (feed && (!collections || collections.includes(feed.collection))) return feed;
     throw new UserError(feedText.notFound(text));
   }
@@ -86,7 +86,7 @@ export function findFeed(app: App, reference: string, collections?: readonly str
   } catch {
     throw new UserError(feedText.notFound(text));
   }
-  const matches = app.library.feeds.list(collections).filter((f) => f.url === url);
+  const matches = app.library.catalog.feeds.list(collections).filter((f) => f.url === url);
   const [only] = matches;
   if (!only) throw new UserError(feedText.notFound(text));
   if (matches.length > 1) throw new UserError(feedText.ambiguous(url, matches));

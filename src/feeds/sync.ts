@@ -49,7 +49,7 @@ export async function syncFeeds(deps: FeedSyncDeps, options: FeedSyncOptions): P
     budget: new PassBudget({ passMs: options.passBudgetMs ?? PASS_BUDGET_MS, pageMs: options.pageBudgetMs ?? FEED_PAGES_BUDGET_MS, shutdown: options.signal }),
     now: options.now ?? (() => new Date()),
   };
-  const feeds = options.feeds ?? deps.library.feeds.list();
+  const feeds = options.feeds ?? deps.library.catalog.feeds.list();
   // The feeds synced longest ago go first: when a pass runs out of time, the next one starts with
   // those it left. A success recorded "in the future" (the clock ran ahead) counts as now.
   const nowIso = context.now().toISOString();

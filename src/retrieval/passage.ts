@@ -1,4 +1,4 @@
-import type { ChunkRecord } from '../store/catalog/catalog.ts';
+import type { ChunkRecord } from '../store/types.ts';
 
 /**
  * A retrieved span of a stored article, with what a prompt or a citation needs: the stored chunk

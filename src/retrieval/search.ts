@@ -1,9 +1,8 @@
 import type { Embedder } from '../embeddings/embedder.ts';
 import { UserError } from '../errors.ts';
 import { messages } from '../messages.ts';
-import type { ChunkRecord } from '../store/catalog/catalog.ts';
-import type { Library } from '../store/library.ts';
-import type { SearchFilter } from '../store/types.ts';
+import type { LibraryReader } from '../store/reader.ts';
+import type { ChunkRecord, SearchFilter } from '../store/types.ts';
 import { contentStems, toFtsQuery } from './keyword-query.ts';
 import type { Passage } from './passage.ts';
 import { rankStories, type StorySignals } from './stories.ts';
@@ -57,10 +56,10 @@ export class Retriever {
    * `embedder`: a model, null for keyword search only, or a function giving the model in use at
    * the time of each search (the app's, which may load after start-up).
    */
-  private readonly library: Library;
+  private readonly library: LibraryReader;
 
   constructor(
-    library: Library,
+    library: LibraryReader,
     embedder: Embedder | null | (() => Embedder | null),
   ) {
     this.library = library;
@@ -106,7 +105,7 @@ export class Retriever {
     const picked = roundRobin(lists, k);
     // Records of the chosen chunks, read in one query (stories found only as a whole were read already).
     const wanted = picked.flatMap(({ entry }) => ('record' in entry ? [] : [entry.chunkId]));
-    const records = new Map(this.library.chunkRecords(wanted).map((r) => [r.chunkId, r]));
+    const records = new Map(this.library.catalog.chunkRecords(wanted).map((r) => [r.chunkId, r]));
     const passages = picked.flatMap(({ list, entry }) => {
       const record = 'record' in entry ? entry.record : records.get(entry.chunkId);
       const score = ranked[list]?.score ?? 0;
@@ -159,7 +158,7 @@ export class Retriever {
     const wanted = contentStems(query);
     const overlap = (r: ChunkRecord) => [...contentStems(r.text)].filter((s) => wanted.has(s)).length;
     return this.library
-      .chunksOfArticle(info.collection, info.id)
+      .catalog.chunksOfArticle(info.collection, info.id)
       .map((record, position) => ({ record, position, overlap: overlap(record) }))
       .sort((a, b) => b.overlap - a.overlap || a.position - b.position)
       .slice(0, cap)

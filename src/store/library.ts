@@ -6,14 +6,13 @@ import { storeMessages } from '../messages.ts';
 import { ArticleFilters, type ArticleFilterInfo } from './catalog/article-filters.ts';
 import { repairCatalogRows, type CatalogRepairs } from './maintenance/catalog-repair.ts';
 import { CatalogWriter } from './catalog/catalog-writer.ts';
-import { Catalog, type ChunkRecord, type PendingChunk } from './catalog/catalog.ts';
-import type { FeedReader } from './catalog/feed-tables.ts';
+import { Catalog } from './catalog/catalog.ts';
 import { IndexReplica } from './vectors/index-replica.ts';
-import type { InstructionFindingsReader } from './catalog/instruction-findings.ts';
 import { recheckMergesOnce } from './catalog/merge-recheck.ts';
 import { refuseWhileRestoring } from './maintenance/restore-recovery.ts';
 import { canWrite, isDiskFullError, isReadOnlyError, refuseUnreadableFolder } from './sqlite-file.ts';
-import type { SearchFilter, StoredArticle } from './types.ts';
+import type { CatalogReader, LibraryReader } from './reader.ts';
+import type { SearchFilter } from './types.ts';
 import { IndexWriteError, type HnswParams, type Neighbor } from './vectors/vector-index.ts';
 import { LEGACY_LOCK_FILE, WriteLock, type LockHolder } from './write-lock.ts';
 import { LibraryWriter } from './writer.ts';
@@ -34,7 +33,8 @@ export const LIBRARY_FILE = 'library.sqlite';
 const DEFAULT_LOCK_WAIT_MS = 300_000;
 
 export type { ArticleFilterInfo } from './catalog/article-filters.ts';
-export type { SourceRemoval } from './catalog/catalog.ts';
+export type { SourceRemoval } from './catalog/catalog-writer.ts';
+export type { CatalogReader, LibraryReader } from './reader.ts';
 export type { PutOutcome } from './types.ts';
 export type { EmbeddingModel, LibraryWriter, StoreResult } from './writer.ts';
 
@@ -49,11 +49,12 @@ export interface LibraryRepairs extends CatalogRepairs {
 /**
  * The articles library: the SQLite catalog (source of truth, with embeddings) plus the HNSW
  * vector index and the search filters derived from it. The derived copies may lag the catalog
- * after a crash or another process's write; every read first brings them up to date from the
- * catalog's change log, without re-embedding anything. Reads are methods here; every change goes
- * through the LibraryWriter handed to `write()`.
+ * after a crash or another process's write; every search first brings them up to date from the
+ * catalog's change log, without re-embedding anything. The catalog's reads are `catalog`, the
+ * searches methods here (together a LibraryReader); every change goes through the LibraryWriter
+ * handed to `write()`.
  */
-export class Library {
+export class Library implements LibraryReader {
   private readonly replica: IndexReplica;
   private readonly filters = new ArticleFilters();
   /** The catalog's write side, made by the first write (a read-only library never has one). */
@@ -63,12 +64,16 @@ export class Library {
   private readonly logger: Logger;
 
   readonly dataDir: string;
-  private readonly catalog: Catalog;
+  /** The catalog's reads (articles, chunks, sources, feeds, findings), for everyone. */
+  readonly catalog: CatalogReader;
+  /** The same catalog with what only the library and its writer use: the database, the change log. */
+  private readonly sql: Catalog;
   /** True when this process cannot change the library: reads work, writes are refused, nothing is saved. */
   readonly readOnly: boolean;
 
   private constructor(dataDir: string, catalog: Catalog, hnsw: HnswParams, logger: Logger, readOnly: boolean, options: LibraryOptions) {
     this.dataDir = dataDir;
+    this.sql = catalog;
     this.catalog = catalog;
     this.readOnly = readOnly;
     this.logger = logger;
@@ -108,11 +113,7 @@ export class Library {
 
   /** Embedding model the stored vectors came from, or undefined for an empty library. */
   get modelId(): string | undefined {
-    return this.catalog.getMeta('model');
-  }
-
-  get dimensions(): number | undefined {
-    return this.catalog.dimensions();
+    return this.sql.getMeta('model');
   }
 
   /**
@@ -120,11 +121,11 @@ export class Library {
    * this object last looked. Returns the points replayed.
    */
   private catchUp(): number {
-    const generation = this.catalog.generation();
+    const generation = this.sql.generation();
     if (generation === this.replica.generation) return 0;
     const replayed = this.replica.catchUp(generation);
     // Articles may have come or gone: what collection filters look at must follow.
-    this.filters.reload(this.catalog);
+    this.filters.reload(this.sql);
     return replayed;
   }
 
@@ -136,11 +137,11 @@ export class Library {
    */
   async repair(options: { rebuildIndex: boolean }): Promise<LibraryRepairs> {
     return this.write(async () => {
-      const catalog = repairCatalogRows(this.catalog.db);
+      const catalog = repairCatalogRows(this.sql.db);
       this.catchUp();
-      this.filters.reload(this.catalog);
+      this.filters.reload(this.sql);
       let indexRebuilt: number | null = null;
-      if (this.dimensions !== undefined && (options.rebuildIndex || this.replica.liveCount !== this.catalog.embeddedCount())) {
+      if (this.sql.dimensions() !== undefined && (options.rebuildIndex || this.replica.liveCount !== this.sql.embeddedCount())) {
         this.replica.rebuild();
         indexRebuilt = this.replica.liveCount;
       } else if (this.replica.rebuiltOnLoad) {
@@ -157,102 +158,32 @@ export class Library {
   /** Live points in the in-memory index (after bringing it up to date), and the embedded chunks it should hold. */
   indexCounts(): { points: number; expected: number } {
     this.catchUp();
-    return { points: this.replica.liveCount, expected: this.catalog.embeddedCount() };
+    return { points: this.replica.liveCount, expected: this.sql.embeddedCount() };
   }
 
   // ---------------------------------------------------------------- reads
 
-  /** Paragraphs of stored articles addressed to an AI: which chunks to withhold from the model, and the list for `check`. */
-  get instructionFindings(): InstructionFindingsReader {
-    return this.catalog.findings;
-  }
-
-  /** Feed subscriptions and their items, read-only (changes go through LibraryWriter.feeds). */
-  get feeds(): FeedReader {
-    return this.catalog.feeds;
-  }
-
-  listArticles(collections?: readonly string[]): StoredArticle[] {
-    return this.catalog.listArticles(collections);
-  }
-
-  /** The stored article `id` names: its own id, or an alias (another source's id for the same story). */
-  getArticle(collection: string, id: string): StoredArticle | undefined {
-    return this.catalog.getArticle(collection, id);
-  }
-
-  /** The version a source (by the id it gives) last stored: unchanged content is skipped before embedding. */
-  sourceVersion(collection: string, sourceId: string): { contentHash: string; source: string; articleId: string } | undefined {
-    return this.catalog.sourceVersion(collection, sourceId);
-  }
-
-  /**
-   * The stored article of `collection` that tells the same story as `body` under `title` (identical
-   * words, or a near-duplicate whose facts agree: store/catalog/same-story.ts), with their similarity; null if none.
-   */
-  duplicateOf(collection: string, body: string, title = ''): { articleId: string; similarity: number } | null {
-    return this.catalog.duplicateOf(collection, body, title);
-  }
-
-  /** Every source of a collection: the id it gives, where it came from, and the article it resolves to. */
-  sourcesIn(collection: string): { sourceId: string; source: string; articleId: string }[] {
-    return this.catalog.sourcesIn(collection);
-  }
-
-  getBody(collection: string, id: string): string | undefined {
-    return this.catalog.getBody(collection, id);
-  }
-
-  chunksOfArticle(collection: string, id: string): ChunkRecord[] {
-    return this.catalog.chunksOfArticle(collection, id);
-  }
-
-  chunkRecords(ids: readonly number[]): ChunkRecord[] {
-    return this.catalog.chunkRecords(ids);
-  }
-
-  chunkCount(): number {
-    return this.catalog.chunkCount();
-  }
-
   /** What is stored, counted from the catalog (each count reads an index, not the rows). */
   counts(): { articles: number; chunks: number; embeddedChunks: number } {
-    return { articles: this.catalog.articleCount(), chunks: this.catalog.chunkCount(), embeddedChunks: this.catalog.embeddedCount() };
+    return { articles: this.sql.articleCount(), chunks: this.sql.chunkCount(), embeddedChunks: this.sql.embeddedCount() };
   }
 
-  publicationRange(collections: readonly string[]): { articles: number; undated: number; earliest: string | null } {
-    return this.catalog.publicationRange(collections);
-  }
-
-  /** The catalog key of a chunk's article, from memory (0 when unknown): lets callers group before fetching. */
   articleKeyOf(chunkId: number): number {
     return this.filters.articleKeyOf(chunkId);
   }
 
-  /** Changes with every committed write, from any process: a cheap way to notice new articles. */
-  generation(): number {
-    return this.catalog.generation();
+  articleInfoOf(articleKey: number): ArticleFilterInfo | undefined {
+    return this.filters.articleInfoOf(articleKey);
   }
 
-  documentFrequencies(terms: readonly string[]): Map<string, number> {
-    return this.catalog.documentFrequencies(terms);
-  }
-
-  /** Nearest chunks to `vector` among those the filter admits, closest first. */
   denseSearch(vector: Float32Array, k: number, filter: SearchFilter): Neighbor[] {
     this.catchUp();
     return this.replica.search(vector, k, this.filters.accept(filter));
   }
 
-  /** BM25 over chunk text and titles; `match` is a prepared FTS5 expression. */
   keywordSearch(match: string, k: number, filter: SearchFilter): { chunkId: number; score: number }[] {
     this.catchUp();
-    return this.catalog.keywordSearch(match, k, filter, this.filters.accept(filter) === undefined);
-  }
-
-  /** What filters know of an article, from memory: its id, collection and publication date. */
-  articleInfoOf(articleKey: number): ArticleFilterInfo | undefined {
-    return this.filters.articleInfoOf(articleKey);
+    return this.sql.keywordSearch(match, k, filter, this.filters.accept(filter) === undefined);
   }
 
   // ---------------------------------------------------------------- writes
@@ -267,10 +198,10 @@ export class Library {
       await this.lock.acquire();
       try {
         this.catchUp();
-        const edits = (this.edits ??= new CatalogWriter(this.catalog));
+        const edits = (this.edits ??= new CatalogWriter(this.sql));
         this.fingerprintOnce(edits);
         this.findInstructionsOnce(edits);
-        const writer = new LibraryWriter({ catalog: this.catalog, edits, replica: this.replica, filters: this.filters });
+        const writer = new LibraryWriter({ catalog: this.sql, edits, replica: this.replica, filters: this.filters });
         try {
           const result = await work(writer);
           this.replica.save();
@@ -306,7 +237,7 @@ export class Library {
 
   /** Articles stored before duplicate detection existed get their fingerprints in the first write. */
   private fingerprintOnce(edits: CatalogWriter): void {
-    const unmerged = recheckMergesOnce(this.catalog.db);
+    const unmerged = recheckMergesOnce(this.sql.db);
     if (unmerged) this.logger.warn({ sources: unmerged }, 'stories merged on shared wording alone are stored apart when their sources are next read');
     if (edits.fingerprintsCurrent()) return;
     const started = performance.now();
@@ -321,17 +252,9 @@ export class Library {
     if (count > 0) this.logger.info({ articles: count, ms: Math.round(performance.now() - started) }, 'looked for text addressed to an AI in the stored articles');
   }
 
-  pendingChunks(limit: number): PendingChunk[] {
-    return this.catalog.pendingChunks(limit);
-  }
-
-  pendingCount(): number {
-    return this.catalog.pendingCount();
-  }
-
   close(): void {
     this.lock.close();
-    this.catalog.close();
+    this.sql.close();
   }
 }
 

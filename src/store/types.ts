@@ -22,6 +22,30 @@ export interface StoredArticle {
   sources: ArticleSource[];
 }
 
+/** A stored chunk still waiting for its embedding, with the text to embed. */
+export interface PendingChunk {
+  id: number;
+  title: string;
+  text: string;
+}
+
+/** A stored chunk joined with what a search result needs of its article. */
+export interface ChunkRecord {
+  chunkId: number;
+  articleKey: number;
+  articleId: string;
+  collection: string;
+  title: string;
+  url: string | null;
+  published: string | null;
+  /** When the stored story last changed (its own updated date, or the ingest that changed it); null if never. */
+  updated: string | null;
+  byline: string | null;
+  text: string;
+  start: number;
+  end: number;
+}
+
 /** One source of a stored story. */
 export interface ArticleSource {
   /** The id this source gives the story: the article's own id, or an alias that resolves to it. */

@@ -3,8 +3,8 @@ import { UserError } from '../errors.ts';
 import { storeMessages } from '../messages.ts';
 import type { ArticleFilterInfo, ArticleFilters } from './catalog/article-filters.ts';
 import type { ChunkChanges, EmbeddedChunk } from './catalog/article-rows.ts';
-import type { CatalogWriter } from './catalog/catalog-writer.ts';
-import type { Catalog, SourceRemoval } from './catalog/catalog.ts';
+import type { CatalogWriter, SourceRemoval } from './catalog/catalog-writer.ts';
+import type { Catalog } from './catalog/catalog.ts';
 import type { FeedTables } from './catalog/feed-tables.ts';
 import type { IndexReplica } from './vectors/index-replica.ts';
 import type { PutOutcome } from './types.ts';
@@ -61,7 +61,7 @@ export class LibraryWriter {
   }
 
   /**
-   * Stores one source's version of a story (Catalog.putVersion): unchanged, a new article, an
+   * Stores one source's version of a story (CatalogWriter.putVersion): unchanged, a new article, an
    * update that replaces the stored text atomically, or a duplicate of a stored story (stored
    * once, both sources recorded, the newer version cited). `chunks` are the article's own.
    */

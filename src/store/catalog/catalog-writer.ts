@@ -9,7 +9,7 @@ import type { Catalog } from './catalog.ts';
 import type { PutOutcome } from '../types.ts';
 import { earliest, firstUpdated, incomingIsNewer, isLater, versionDate } from './versions.ts';
 
-/** What storing one source's version did (see Catalog.putVersion). */
+/** What storing one source's version did (see putVersion). */
 export interface StoreOutcome {
   outcome: PutOutcome;
   /** The stored article the version belongs to now. */
@@ -20,7 +20,7 @@ export interface StoreOutcome {
   changes: ChunkChanges | null;
 }
 
-/** What removing one source would do (see Catalog.planSourceRemoval). */
+/** What removing one source would do (see planSourceRemoval). */
 export type SourceRemoval =
   | { kind: 'absent' }
   | { kind: 'retract'; articleId: string }

@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import type { Article } from '../../articles/article.ts';
 import type { Logger } from '../../log.ts';
 import { fingerprint, type Fingerprint } from '../../text/near-duplicate.ts';
 import { articleColumns, toStoredArticle, type ArticleRow } from './article-rows.ts';
@@ -11,40 +10,9 @@ import { InstructionFindings } from './instruction-findings.ts';
 import { keywordSearch } from './keyword-search.ts';
 import { findSameStory, type DuplicateMatch } from './same-story.ts';
 import { StatementCache } from './statement-cache.ts';
-import type { SearchFilter, StoredArticle } from '../types.ts';
+import type { ChunkRecord, PendingChunk, SearchFilter, StoredArticle } from '../types.ts';
 
 export type { ChunkChanges, EmbeddedChunk } from './article-rows.ts';
-
-/** A stored chunk still waiting for its embedding, with the text to embed. */
-export interface PendingChunk {
-  id: number;
-  title: string;
-  text: string;
-}
-
-/** A stored chunk joined with what a search result needs of its article. */
-export interface ChunkRecord {
-  chunkId: number;
-  articleKey: number;
-  articleId: string;
-  collection: string;
-  title: string;
-  url: string | null;
-  published: string | null;
-  /** When the stored story last changed (its own updated date, or the ingest that changed it); null if never. */
-  updated: string | null;
-  byline: string | null;
-  text: string;
-  start: number;
-  end: number;
-}
-
-/** What removing one source would do (see Catalog.planSourceRemoval). */
-export type SourceRemoval =
-  | { kind: 'absent' }
-  | { kind: 'retract'; articleId: string }
-  | { kind: 'alias'; articleId: string }
-  | { kind: 'promote'; articleId: string; next: Article };
 
 /**
  * The SQLite side of the library, read-only: articles with their sources, chunks with their

@@ -1,0 +1,56 @@
+import type { ArticleFilterInfo } from './catalog/article-filters.ts';
+import type { FeedReader } from './catalog/feed-tables.ts';
+import type { InstructionFindingsReader } from './catalog/instruction-findings.ts';
+import type { ChunkRecord, PendingChunk, SearchFilter, StoredArticle } from './types.ts';
+import type { Neighbor } from './vectors/vector-index.ts';
+
+/**
+ * What the catalog (SQLite, the source of truth) can be read for: stored articles, their sources
+ * and chunks, feeds and findings. The Catalog implements it; Library hands it out as `catalog`.
+ */
+export interface CatalogReader {
+  listArticles(collections?: readonly string[]): StoredArticle[];
+  /** The stored article `id` names: its own id, or an alias (another source's id for the same story). */
+  getArticle(collection: string, id: string): StoredArticle | undefined;
+  getBody(collection: string, id: string): string | undefined;
+  /** The version a source (by the id it gives) last stored: unchanged content is skipped before embedding. */
+  sourceVersion(collection: string, sourceId: string): { contentHash: string; source: string; articleId: string } | undefined;
+  /** Every source of a collection: the id it gives, where it came from, and the article it resolves to. */
+  sourcesIn(collection: string): { sourceId: string; source: string; articleId: string }[];
+  /**
+   * The stored article of `collection` that tells the same story as `body` under `title` (identical
+   * words, or a near-duplicate whose facts agree: catalog/same-story.ts), with their similarity; null if none.
+   */
+  duplicateOf(collection: string, body: string, title?: string): { articleId: string; similarity: number } | null;
+  chunksOfArticle(collection: string, id: string): ChunkRecord[];
+  chunkRecords(ids: readonly number[]): ChunkRecord[];
+  chunkCount(): number;
+  /** In how many chunks' text each word occurs, as FTS5 matches it. */
+  documentFrequencies(terms: readonly string[]): Map<string, number>;
+  publicationRange(collections: readonly string[]): { articles: number; undated: number; earliest: string | null };
+  /** Chunks stored without an embedding (the model was unavailable), oldest first. */
+  pendingChunks(limit: number): PendingChunk[];
+  pendingCount(): number;
+  /** Changes with every committed write, from any process: a cheap way to notice new articles. */
+  generation(): number;
+  /** Feed subscriptions and their items (changes go through LibraryWriter.feeds). */
+  readonly feeds: FeedReader;
+  /** Paragraphs of stored articles addressed to an AI: which chunks to withhold from the model, and the list for `check`. */
+  readonly findings: InstructionFindingsReader;
+}
+
+/**
+ * What retrieval and answering read: the catalog, and the searches over the copies derived from it
+ * (the vector index and the filters), which Library brings up to date before answering.
+ */
+export interface LibraryReader {
+  readonly catalog: CatalogReader;
+  /** Nearest chunks to `vector` among those the filter admits, closest first. */
+  denseSearch(vector: Float32Array, k: number, filter: SearchFilter): Neighbor[];
+  /** BM25 over chunk text and titles; `match` is a prepared FTS5 expression. */
+  keywordSearch(match: string, k: number, filter: SearchFilter): { chunkId: number; score: number }[];
+  /** The catalog key of a chunk's article, from memory (0 when unknown): lets callers group before fetching. */
+  articleKeyOf(chunkId: number): number;
+  /** What filters know of an article, from memory: its id, collection and publication date. */
+  articleInfoOf(articleKey: number): ArticleFilterInfo | undefined;
+}
