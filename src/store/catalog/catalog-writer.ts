@@ -1,13 +1,14 @@
 import type Database from 'better-sqlite3';
 import type { Article } from '../../articles/article.ts';
-import { FINGERPRINT_VERSION, fingerprint } from '../../text/near-duplicate.ts';
+import { FINGERPRINT_VERSION, fingerprint, type Fingerprint } from '../../text/near-duplicate.ts';
 import { sameStory, storyFacts, type StoryFacts } from '../../text/story-facts.ts';
 import { ArticleSources, type SourceRow, type SourceVersion } from './article-sources.ts';
 import { ArticleRowWriter, type ChunkChanges, type EmbeddedChunk } from './article-rows.ts';
 import { embeddingToBlob, ChangeLog } from './change-log.ts';
 import type { Catalog } from './catalog.ts';
+import { decidePut, type PutDecision, type PutFacts } from './put-decision.ts';
 import type { PutOutcome } from '../types.ts';
-import { earliest, firstUpdated, incomingIsNewer, isLater, versionDate } from './versions.ts';
+import { isLater, versionDate } from './versions.ts';
 
 /** What storing one source's version did (see putVersion). */
 export interface StoreOutcome {
@@ -139,56 +140,56 @@ export class CatalogWriter {
    * `chunks` are the incoming version's; they are stored only when its text becomes the cited one.
    */
   putVersion(article: Article, collection: string, chunks: EmbeddedChunk[]): StoreOutcome {
-    const sources = this.sources;
     return this.db.transaction((): StoreOutcome => {
-      const now = new Date().toISOString();
-      const previous = sources.get(collection, article.id);
-      if (previous && previous.contentHash === article.contentHash) {
-        if (previous.source !== article.source) sources.moved(collection, article.id, article.source);
-        return { outcome: 'unchanged', articleId: previous.articleId, changes: null };
-      }
-      const own = this.catalog.ownRow(collection, article.id);
-      if (own) {
-        // The cited version changed: replace its text where it stands. It was updated at the
-        // source's own new date (when after publication), else now if its words changed; a change
-        // of details only (tags, a date's format) leaves `updated` as it was.
-        const published = earliest(own.published, article.published);
-        const ownDate = article.updated && article.updated !== previous?.version.updated && isLater(article.updated, published) ? article.updated : null;
-        const wordsChanged = own.title !== article.title || this.catalog.bodyRow(own.key)?.body !== article.body;
-        const updated = ownDate ?? (wordsChanged ? now : own.updated);
-        const changes = this.rows.write(collection, article, { published, updated }, chunks, own, fingerprint(article.body));
-        sources.upsert(sourceRow(collection, article, article.id, null, previous?.firstSeen ?? own.ingested_at, now));
-        return { outcome: 'updated', articleId: article.id, changes };
-      }
-      if (previous) sources.delete(collection, article.id); // a changed alias is matched afresh
-      const firstSeen = previous?.firstSeen ?? now;
-      const print = fingerprint(article.body);
-      const match = this.catalog.findDuplicate(collection, article, print);
-      if (!match) {
-        const changes = this.rows.write(collection, article, { published: article.published ?? null, updated: firstUpdated(article) }, chunks, null, print);
-        sources.upsert(sourceRow(collection, article, article.id, null, firstSeen, now));
-        return { outcome: previous ? 'updated' : 'added', articleId: article.id, changes };
-      }
-      const stored = match.row;
-      const cited = sources.get(collection, stored.id);
-      const newer = incomingIsNewer(article, cited?.version ?? stored);
-      // Cited from now on: the newer version, unless that would lose a fact only the other holds.
-      if (!match.incomingCovers || (match.storedCovers && !newer)) {
-        sources.upsert(sourceRow(collection, article, stored.id, article.body, firstSeen, now));
-        // Nothing to search changed, but the story's sources did: readers listing them look again.
-        this.changes.bump();
-        return { outcome: 'duplicate', articleId: stored.id, duplicateOf: stored.id, changes: null };
-      }
-      // The incoming version is cited from now on, under its own id.
-      if (cited) sources.setVersionBody(collection, stored.id, this.catalog.bodyRow(stored.key)?.body ?? null);
-      const published = earliest(stored.published, article.published);
-      const when = versionDate(article);
-      const updated = match.sameWords || !newer ? stored.updated : isLater(when, published) ? when : now;
-      const changes = this.rows.write(collection, article, { published, updated }, chunks, stored, print);
-      sources.repoint(collection, stored.id, article.id);
-      sources.upsert(sourceRow(collection, article, article.id, null, firstSeen, now));
-      return { outcome: 'duplicate', articleId: article.id, duplicateOf: stored.id, changes };
+      let print: Fingerprint | undefined;
+      const printOf = (): Fingerprint => (print ??= fingerprint(article.body));
+      const facts: PutFacts = {
+        now: new Date().toISOString(),
+        previous: this.sources.get(collection, article.id),
+        own: () => {
+          const row = this.catalog.ownRow(collection, article.id);
+          return row && { row, body: this.catalog.bodyRow(row.key)?.body };
+        },
+        sameStory: () => {
+          const match = this.catalog.findDuplicate(collection, article, printOf());
+          return match && { match, cited: this.sources.get(collection, match.row.id) };
+        },
+      };
+      return this.applyPut(article, collection, chunks, decidePut(article, facts), facts.now, printOf);
     })();
+  }
+
+  /** Writes what decidePut decided for `article`. */
+  private applyPut(article: Article, collection: string, chunks: EmbeddedChunk[], decision: PutDecision, now: string, printOf: () => Fingerprint): StoreOutcome {
+    const sources = this.sources;
+    const citedSource = (firstSeen: string): SourceRow => sourceRow(collection, article, article.id, null, firstSeen, now);
+    if (decision.kind === 'unchanged') {
+      if (decision.moved) sources.moved(collection, article.id, article.source);
+      return { outcome: 'unchanged', articleId: decision.articleId, changes: null };
+    }
+    if (decision.kind === 'replace') {
+      const changes = this.rows.write(collection, article, decision.dates, chunks, decision.own, printOf());
+      sources.upsert(citedSource(decision.firstSeen));
+      return { outcome: 'updated', articleId: article.id, changes };
+    }
+    if (decision.dropPrevious) sources.delete(collection, article.id);
+    if (decision.kind === 'add') {
+      const changes = this.rows.write(collection, article, decision.dates, chunks, null, printOf());
+      sources.upsert(citedSource(decision.firstSeen));
+      return { outcome: decision.outcome, articleId: article.id, changes };
+    }
+    const stored = decision.stored;
+    if (decision.kind === 'alias') {
+      sources.upsert(sourceRow(collection, article, stored.id, article.body, decision.firstSeen, now));
+      // Nothing to search changed, but the story's sources did: readers listing them look again.
+      this.changes.bump();
+      return { outcome: 'duplicate', articleId: stored.id, duplicateOf: stored.id, changes: null };
+    }
+    if (decision.keepCitedBody) sources.setVersionBody(collection, stored.id, this.catalog.bodyRow(stored.key)?.body ?? null);
+    const changes = this.rows.write(collection, article, decision.dates, chunks, stored, printOf());
+    sources.repoint(collection, stored.id, article.id);
+    sources.upsert(citedSource(decision.firstSeen));
+    return { outcome: 'duplicate', articleId: article.id, duplicateOf: stored.id, changes };
   }
 
   /**
