@@ -38,7 +38,7 @@ async function until<T>(probe: () => T | undefined, limitMs = WAIT_MS): Promise<
 function storedToken(dataDir: string, hnsw: { m: number; efConstruction: number; efSearch: number }): boolean {
   const library = Library.open({ dataDir, hnsw });
   try {
-    return library.catalog.listArticles().some((a) => a.title.includes(TOKEN) || (library.catalog.getBody(a.collection, a.id) ?? '').includes(TOKEN));
+    return library.catalog.listArticles().some((a) => a.title.includes(TOKEN) || (library.catalog.getBody(a.collection, a.articleId) ?? '').includes(TOKEN));
   } finally {
     library.close();
   }

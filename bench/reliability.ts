@@ -291,7 +291,7 @@ async function killReindex(work: string): Promise<Row[]> {
   const ingest = newsroom(dir, ['ingest', sources]);
   if (ingest.code !== 0) throw new Error(`ingest failed: ${ingest.stderr}`);
   const before = Library.open({ dataDir: dir, hnsw: HNSW });
-  const articles = before.catalog.listArticles().map((a) => a.id);
+  const articles = before.catalog.listArticles().map((a) => a.articleId);
   const chunks = before.catalog.chunkCount();
   before.close();
   const verdicts: Verdict[] = [];

@@ -301,7 +301,7 @@ test('honest paraphrases of the benchmark answers keep their citation; passages 
   const chunks = library
     .catalog.listArticles()
     .filter((a) => a.collection === 'shared')
-    .flatMap((a) => library.catalog.chunksOfArticle('shared', a.id))
+    .flatMap((a) => library.catalog.chunksOfArticle('shared', a.articleId))
     .map((c): Passage => ({ ...c, score: 0, denseRank: null, keywordRank: null, similarity: null }));
   const lost: string[] = [];
   let pairs = 0;

@@ -88,7 +88,7 @@ function followedFeeds(dataDir: string): { url: string; title: string | null; et
 function storedIds(dataDir: string): string[] {
   const library = Library.open({ dataDir, hnsw: HNSW, readOnly: true });
   try {
-    return library.catalog.listArticles([SHARED_COLLECTION]).map((a) => a.id);
+    return library.catalog.listArticles([SHARED_COLLECTION]).map((a) => a.articleId);
   } finally {
     library.close();
   }

@@ -187,5 +187,5 @@ test('an item whose link is not http(s) is a failed story with the reason, never
   assert.deepEqual([full?.added, full?.failed], [4, 1], 'the four with a guid are stored from the feed’s own text');
   const stored = app.library.catalog.listArticles([collection]);
   assert.ok(stored.every((a) => a.url === null || /^https?:/.test(a.url)), 'no article links anywhere but the web');
-  assert.match(app.library.catalog.getBody(collection, stored[0]?.id ?? '') ?? '', /discussed at length by the harbour board/);
+  assert.match(app.library.catalog.getBody(collection, stored[0]?.articleId ?? '') ?? '', /discussed at length by the harbour board/);
 });

@@ -255,10 +255,10 @@ test('a teaser feed: each story comes from its page through the HTML loader, fur
   assert.equal(stored.url, site.url('/stories/ferry-fares'));
   assert.equal(stored.byline, 'Ben Writer');
   assert.equal(Date.parse(stored.published ?? ''), Date.parse((site.stories[0] as Story).published ?? ''), 'the feed’s date');
-  const body = app.library.catalog.getBody(SHARED_COLLECTION, stored.id) ?? '';
+  const body = app.library.catalog.getBody(SHARED_COLLECTION, stored.articleId) ?? '';
   assert.equal(body, 'Ferry fares rise by 4 percent from April, the operator said.\n\nSeason tickets are frozen until June.');
   for (const article of app.library.catalog.listArticles()) {
-    const text = `${article.title}\n${app.library.catalog.getBody(SHARED_COLLECTION, article.id)}`;
+    const text = `${article.title}\n${app.library.catalog.getBody(SHARED_COLLECTION, article.articleId)}`;
     for (const word of FURNITURE_WORDS) assert.ok(!text.includes(word), `"${word}" is page furniture, not article text`);
   }
   // The feed remembers its items and its last success.

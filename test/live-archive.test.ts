@@ -130,13 +130,13 @@ test('two files with identical text are one article with two sources, cited once
   const app = await createTestApp({}, dir);
   try {
     const articles = app.library.catalog.listArticles(shared);
-    assert.equal(articles.length, 1, articles.map((a) => a.id).join(', '));
+    assert.equal(articles.length, 1, articles.map((a) => a.articleId).join(', '));
     const [article] = articles;
     assert.deepEqual(article?.sources.map((s) => s.id).sort(), ['harbour-notice', 'night-crossings-suspended']);
     assert.ok(article?.sources.every((s) => path.dirname(s.source) === dir));
     // Both ids resolve to the one stored story.
-    assert.equal(app.library.catalog.getArticle(SHARED_COLLECTION, 'harbour-notice')?.id, article?.id);
-    assert.equal(app.library.catalog.getArticle(SHARED_COLLECTION, 'night-crossings-suspended')?.id, article?.id);
+    assert.equal(app.library.catalog.getArticle(SHARED_COLLECTION, 'harbour-notice')?.articleId, article?.articleId);
+    assert.equal(app.library.catalog.getArticle(SHARED_COLLECTION, 'night-crossings-suspended')?.articleId, article?.articleId);
 
     const answer = await app.answerer.ask({ question: 'When does the last sailing leave Eastmoor?', collections: shared });
     assert.equal(answer.kind, 'answer', renderAnswer(answer));
@@ -147,20 +147,20 @@ test('two files with identical text are one article with two sources, cited once
     assert.deepEqual({ unchanged: resync?.unchanged, added: resync?.added, duplicates: resync?.duplicates }, { unchanged: 2, added: 0, duplicates: 0 });
 
     // The cited copy's file goes: the story stays, from the other source, under its id.
-    const cited = article?.id ?? '';
+    const cited = article?.articleId ?? '';
     fs.rmSync(path.join(dir, `${cited}.md`));
     const pruned = await syncArticlesDir(app);
     assert.equal(pruned?.removed, 1);
     const left = app.library.catalog.listArticles(shared);
     assert.equal(left.length, 1);
     assert.equal(left[0]?.sources.length, 1);
-    assert.notEqual(left[0]?.id, cited);
+    assert.notEqual(left[0]?.articleId, cited);
     const stillAnswered = await app.answerer.ask({ question: 'When does the last sailing leave Eastmoor?', collections: shared });
     assert.equal(stillAnswered.kind, 'answer');
-    assert.ok(stillAnswered.citations.every((c) => c.articleId === left[0]?.id));
+    assert.ok(stillAnswered.citations.every((c) => c.articleId === left[0]?.articleId));
 
     // The last source goes: the story is retracted.
-    fs.rmSync(path.join(dir, `${left[0]?.id}.md`));
+    fs.rmSync(path.join(dir, `${left[0]?.articleId}.md`));
     assert.equal((await syncArticlesDir(app))?.removed, 1);
     assert.deepEqual(app.library.catalog.listArticles(shared), []);
   } finally {
@@ -188,7 +188,7 @@ test('a lightly edited wire copy with a new headline is merged and the newer ver
     const articles = app.library.catalog.listArticles(shared);
     assert.equal(articles.length, 4);
     const ferry = app.library.catalog.getArticle(SHARED_COLLECTION, 'ferry-wire');
-    assert.equal(ferry?.id, 'ferry-wire-republished', 'the old id is an alias of the newer version');
+    assert.equal(ferry?.articleId, 'ferry-wire-republished', 'the old id is an alias of the newer version');
     assert.equal(ferry?.title, 'Eastmoor crossing to go electric as ferry firm buys two new ships');
     assert.equal(ferry?.published, '2026-05-04T08:00:00Z', 'first published when the wire story was');
     assert.equal(ferry?.updated, '2026-05-04T14:30:00Z', 'updated when the newer version was published');
@@ -210,7 +210,7 @@ test('a lightly edited wire copy with a new headline is merged and the newer ver
     // forget <old id> removes that source only; the story stays.
     const forgotten = await forgetSource({ library: app.library, embedder: app.embedder, chunking: app.config.chunking }, SHARED_COLLECTION, 'ferry-wire');
     assert.equal(forgotten?.outcome, 'alias');
-    assert.equal(forgotten?.after?.id, 'ferry-wire-republished');
+    assert.equal(forgotten?.after?.articleId, 'ferry-wire-republished');
     assert.deepEqual(forgotten?.after?.sources.map((s) => s.id), ['ferry-wire-republished']);
     assert.equal(app.library.catalog.getArticle(SHARED_COLLECTION, 'ferry-wire'), undefined);
   } finally {
@@ -228,7 +228,7 @@ test('an older copy arriving after the newer one is recorded as a source without
     assert.equal(synced?.duplicates, 1);
     assert.equal(synced?.chunks, 0, 'nothing re-embedded');
     const ferry = app.library.catalog.getArticle(SHARED_COLLECTION, 'ferry-wire');
-    assert.equal(ferry?.id, 'ferry-wire-republished');
+    assert.equal(ferry?.articleId, 'ferry-wire-republished');
     assert.equal(ferry?.published, '2026-05-04T14:30:00Z');
     assert.deepEqual(ferry?.sources.map((s) => s.id).sort(), ['ferry-wire', 'ferry-wire-republished']);
 
@@ -236,7 +236,7 @@ test('an older copy arriving after the newer one is recorded as a source without
     fs.rmSync(path.join(dir, 'ferry-wire-republished.md'));
     assert.equal((await syncArticlesDir(app))?.removed, 1);
     const left = app.library.catalog.getArticle(SHARED_COLLECTION, 'ferry-wire');
-    assert.equal(left?.id, 'ferry-wire');
+    assert.equal(left?.articleId, 'ferry-wire');
     assert.equal(left?.title, 'Harbour ferry operator orders two battery-electric vessels');
     assert.equal(app.library.catalog.getArticle(SHARED_COLLECTION, 'ferry-wire-republished'), undefined);
     assert.equal(app.library.keywordSearch(toFtsQuery('retrained') ?? '', 5, { collections: shared }).length > 0, true);
@@ -266,7 +266,7 @@ test('a library stored before sources and fingerprints existed reads as it is re
 
   const readOnly = Library.open({ dataDir, hnsw, readOnly: true });
   const listed = readOnly.catalog.listArticles([SHARED_COLLECTION]);
-  assert.deepEqual(listed.map((a) => [a.id, a.updated, a.sources.map((s) => s.id)]), [
+  assert.deepEqual(listed.map((a) => [a.articleId, a.updated, a.sources.map((s) => s.id)]), [
     ['quay-lights', null, ['quay-lights']],
     ['storm-closes-crossing', null, ['storm-closes-crossing']],
   ]);
@@ -279,7 +279,7 @@ test('a library stored before sources and fingerprints existed reads as it is re
   // The same text under a new id, in the first write after the upgrade: found against the old article.
   assert.equal(await put(writable, 'crossing-closed-by-gales', storm), 'duplicate');
   assert.equal(writable.catalog.listArticles([SHARED_COLLECTION]).length, 2);
-  assert.equal(writable.catalog.getArticle(SHARED_COLLECTION, 'storm-closes-crossing')?.id, 'crossing-closed-by-gales');
+  assert.equal(writable.catalog.getArticle(SHARED_COLLECTION, 'storm-closes-crossing')?.articleId, 'crossing-closed-by-gales');
   writable.close();
 });
 
@@ -339,7 +339,7 @@ test('the same story is what a copy keeps: a new headline and a trimmed ending m
     assert.equal(await put('copy', paragraphs.slice(0, -1), { title: 'Harbour council money for project', published: '2026-03-03' }), 'duplicate');
     assert.deepEqual(library.catalog.getArticle(SHARED_COLLECTION, original.id)?.sources.map((s) => s.id).sort(), ['copy', original.id].sort());
     // …but the trimmed paragraph held names and figures the copy lacks: the fuller version stays cited, so they are still found.
-    assert.equal(library.catalog.getArticle(SHARED_COLLECTION, 'copy')?.id, original.id);
+    assert.equal(library.catalog.getArticle(SHARED_COLLECTION, 'copy')?.articleId, original.id);
     assert.equal(library.keywordSearch(toFtsQuery('Wexcombe bicycle') ?? '', 5, { collections: shared }).length, 1);
 
     // The template filled in again: one fact changed is another story.
@@ -387,12 +387,12 @@ test('a library that merged templated stories on shared wording alone gets them 
     again.close();
     const search = (code: string) => app.library.keywordSearch(toFtsQuery(code) ?? '', 5, { collections: shared }).length;
     assert.equal(search(lost.code), 0, 'the merged story is not searchable');
-    assert.equal(app.library.catalog.getArticle(SHARED_COLLECTION, lost.id)?.id, kept.id);
+    assert.equal(app.library.catalog.getArticle(SHARED_COLLECTION, lost.id)?.articleId, kept.id);
 
     const synced = await syncArticlesDir(app);
     assert.deepEqual([synced?.updated, synced?.unchanged, synced?.duplicates], [1, 1, 0]);
     assert.ok(search(lost.code) > 0);
-    assert.equal(app.library.catalog.getArticle(SHARED_COLLECTION, lost.id)?.id, lost.id);
+    assert.equal(app.library.catalog.getArticle(SHARED_COLLECTION, lost.id)?.articleId, lost.id);
     assert.deepEqual(app.library.catalog.getArticle(SHARED_COLLECTION, kept.id)?.sources.map((s) => s.id), [kept.id]);
   } finally {
     app.close();
@@ -417,7 +417,7 @@ test('removing the cited version hands the story to a remaining version that hol
     assert.equal(await put('trimmed', full.slice(0, 2), '2026-03-02T12:00:00Z'), 'duplicate');
     // A copy with a paragraph of its own: it holds every fact of the others, so it is cited.
     assert.equal(await put('local', [...full, 'The Gazette asked passengers what they thought.'], '2026-03-02T10:00:00Z'), 'duplicate');
-    assert.equal(library.catalog.getArticle(SHARED_COLLECTION, 'wire')?.id, 'local');
+    assert.equal(library.catalog.getArticle(SHARED_COLLECTION, 'wire')?.articleId, 'local');
 
     // The cited copy goes: the wire story (all the facts left) takes its place, not the newer trimmed one.
     await library.write(async (w) => {
@@ -425,7 +425,7 @@ test('removing the cited version hands the story to a remaining version that hol
       assert.equal(plan.kind, 'promote');
       if (plan.kind === 'promote') w.promoteSource(SHARED_COLLECTION, 'local', plan.next, paragraphChunks(plan.next, []), null);
     });
-    assert.equal(library.catalog.getArticle(SHARED_COLLECTION, 'trimmed')?.id, 'wire');
+    assert.equal(library.catalog.getArticle(SHARED_COLLECTION, 'trimmed')?.articleId, 'wire');
     assert.ok(library.keywordSearch(toFtsQuery('Eastmoor council') ?? '', 5, { collections: shared }).length > 0, 'the trimmed paragraph is still found');
   } finally {
     library.close();

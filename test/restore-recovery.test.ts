@@ -47,7 +47,7 @@ async function libraryWith(prefix: string, count: number, dataDir = tempDir()): 
 function storedIds(dataDir: string): string[] {
   const library = Library.open({ dataDir, hnsw: HNSW, readOnly: true });
   try {
-    return library.catalog.listArticles([SHARED_COLLECTION]).map((a) => a.id).sort();
+    return library.catalog.listArticles([SHARED_COLLECTION]).map((a) => a.articleId).sort();
   } finally {
     library.close();
   }

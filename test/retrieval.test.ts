@@ -127,7 +127,7 @@ test('re-ingest: unchanged skipped, changed replaced, prune removes what is gone
     assert.deepEqual(pick(await run(false)), { added: 0, updated: 1, unchanged: 1, removed: 0, failed: 1 });
     fs.rmSync(path.join(dir, 'one.md'));
     assert.deepEqual(pick(await run(true)), { added: 0, updated: 0, unchanged: 1, removed: 1, failed: 1 });
-    assert.deepEqual(app.library.catalog.listArticles(['desk']).map((a) => a.id), ['two']);
+    assert.deepEqual(app.library.catalog.listArticles(['desk']).map((a) => a.articleId), ['two']);
     assert.equal(app.library.catalog.listArticles([SHARED_COLLECTION]).length, 10, 'other collections untouched');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -178,7 +178,7 @@ test('the watched folder refuses a symbolic link dropped into it and logs why, w
     assert.match(refused.failures[0]?.error ?? '', /press-release\.txt is a symbolic link/);
     assert.ok(lines.some((l) => /some could not be loaded/.test(l) && /press-release\.txt is a symbolic link/.test(l)), lines.join(''));
     for (const l of lines) assertNoSecret(l);
-    assert.deepEqual(app.library.catalog.listArticles().map((a) => a.id), ['ferry']);
+    assert.deepEqual(app.library.catalog.listArticles().map((a) => a.articleId), ['ferry']);
   } finally {
     await watcher?.stop();
     app.close();

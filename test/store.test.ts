@@ -204,7 +204,7 @@ test('an ingest killed half-way leaves a consistent library, readers never see h
   let checks = 0;
   const readWhileWriting = setInterval(() => {
     for (const article of reader.catalog.listArticles()) {
-      assert.equal(reader.catalog.chunksOfArticle(article.collection, article.id).length, article.chunkCount, `${article.id} seen half-written`);
+      assert.equal(reader.catalog.chunksOfArticle(article.collection, article.articleId).length, article.chunkCount, `${article.articleId} seen half-written`);
     }
     const hits = reader.denseSearch(seededVectors(1000, 1, 16)[0] as Float32Array, 5, everywhere);
     assert.equal(reader.catalog.chunkRecords(hits.map((n) => n.id)).length, hits.length, 'dense search returned a chunk the catalog lacks');

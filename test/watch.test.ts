@@ -112,7 +112,7 @@ test('the console follows ARTICLES_DIR: added, changed, slowly written, foldered
     const added = await session.askUntil(question, 'the added file to be answerable', (a) => a.includes('night route to Alder Island'));
     assert.match(added, /\[1\] Zephyrine ferry adds a route \(2026-06-01\)/);
     assert.deepEqual(lib.keywordSearch(toFtsQuery('Quorvex') ?? '', 5, { collections: [SHARED_COLLECTION] }), [], 'a temp file was ingested');
-    assert.deepEqual(lib.catalog.listArticles().map((a) => a.id).sort(), ['lighthouse', 'zephyrine-ferry']);
+    assert.deepEqual(lib.catalog.listArticles().map((a) => a.articleId).sort(), ['lighthouse', 'zephyrine-ferry']);
 
     // Changed in place: the new text is cited, marked as updated, and the old one is gone.
     fs.writeFileSync(path.join(dir, 'zephyrine-ferry.md'), story('Zephyrine ferry adds a route', ['The Zephyrine Ferry Company announced a new morning route to Alder Island on Tuesday.']));

@@ -42,8 +42,8 @@ export class Stopwatch {
   }
 }
 
-export function articleRef(a: { articleId?: string; id?: string; title: string; published: string | null; url: string | null }): ArticleRef {
-  return { articleId: a.articleId ?? a.id ?? '', title: a.title, published: a.published, url: a.url };
+export function articleRef(a: ArticleRef): ArticleRef {
+  return { articleId: a.articleId, title: a.title, published: a.published, url: a.url };
 }
 
 /**

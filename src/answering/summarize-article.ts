@@ -27,7 +27,7 @@ export async function summarizeArticle(deps: AnswererDeps, request: SummarizeReq
   if (article.published && article.published.slice(0, 10) > asOf) {
     throw new UserError(messages.articleAfterAsOf(article.title, article.published, asOf));
   }
-  const screened = withoutInstructions(deps.library.catalog, deps.library.catalog.chunksOfArticle(article.collection, article.id).map(toPassage));
+  const screened = withoutInstructions(deps.library.catalog, deps.library.catalog.chunksOfArticle(article.collection, article.articleId).map(toPassage));
   stopwatch.retrieved();
   const outcome = await summarize(deps, article, screened.passages, request, asOf);
   if (screened.withheld > 0) outcome.notices.push(messages.instructionsWithheld(screened.withheld));

@@ -4,6 +4,7 @@ import type { LlmClient, TokenUsage } from '../llm/types.ts';
 import type { Passage } from '../retrieval/passage.ts';
 import type { Retriever } from '../retrieval/search.ts';
 import type { LibraryReader } from '../store/reader.ts';
+import type { ArticleHeader } from '../store/types.ts';
 
 /*
  * The vocabulary of answering: what an Answerer is built from, what it is asked, and what it returns.
@@ -69,18 +70,10 @@ export interface TopicRequest {
 /** Who wrote the text: the language model, or the extractive fallback quoting the articles. */
 export type AnswerMode = 'llm' | 'extractive';
 
-/** A source shown under an answer: an exact span of a stored article. */
-export interface Citation {
+/** A source shown under an answer: an exact span of a stored article (its `updated` shown as "updated …"). */
+export interface Citation extends ArticleHeader {
   /** The number used in the answer text, from 1. */
   number: number;
-  articleId: string;
-  collection: string;
-  title: string;
-  url: string | null;
-  published: string | null;
-  /** When the stored story last changed (a correction or update), or null: shown as "updated …". */
-  updated: string | null;
-  byline: string | null;
   chunkId: number;
   /** Verbatim: `articleBody.slice(start, end) === excerpt`. */
   excerpt: string;
@@ -98,12 +91,8 @@ export interface TimeInfo {
   recency: 'recent' | 'latest';
 }
 
-export interface ArticleRef {
-  articleId: string;
-  title: string;
-  published: string | null;
-  url: string | null;
-}
+/** The article an answer or a summary names (`closest`, `article` in `--json`). */
+export type ArticleRef = Pick<ArticleHeader, 'articleId' | 'title' | 'published' | 'url'>;
 
 /**
  * - answer: a sourced answer (every sentence cites at least one excerpt)

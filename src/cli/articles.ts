@@ -13,7 +13,8 @@ export const articlesCommand = defineCommand({
     const app = await ctx.app();
     const articles = app.library.catalog.listArticles([values.collection ?? SHARED_COLLECTION]);
     if (values.json) {
-      printJson({ articles });
+      // The `articles --json` contract names the article id `id`.
+      printJson({ articles: articles.map(({ articleId, ...rest }) => ({ id: articleId, ...rest })) });
       return 0;
     }
     if (articles.length === 0) {
@@ -21,7 +22,7 @@ export const articlesCommand = defineCommand({
       return 0;
     }
     for (const a of articles) {
-      const aliases = a.sources.filter((s) => s.id !== a.id).map((s) => s.id);
+      const aliases = a.sources.filter((s) => s.id !== a.articleId).map((s) => s.id);
       const meta = [
         a.published?.slice(0, 10) ?? 'undated',
         a.updated ? messages.updatedOn(a.published, a.updated) : null,
@@ -29,7 +30,7 @@ export const articlesCommand = defineCommand({
         `${a.chunkCount} chunks`,
         a.sources.length > 1 ? `${a.sources.length} sources (${messages.alsoAs(aliases)})` : null,
       ].filter(Boolean).join(' · ');
-      print(`${a.id}\n  ${a.title}\n  ${meta}`);
+      print(`${a.articleId}\n  ${a.title}\n  ${meta}`);
     }
     print(`\n${articles.length} article${articles.length === 1 ? '' : 's'}`);
     return 0;

@@ -98,9 +98,9 @@ async function handleLine(app: App, line: string, collections: string[], out: (s
       const words = rest.toLowerCase().split(/\s+/).filter(Boolean);
       const articles = app.library
         .catalog.listArticles(collections)
-        .filter((a) => words.every((w) => `${a.title} ${a.id}`.toLowerCase().includes(w)));
+        .filter((a) => words.every((w) => `${a.title} ${a.articleId}`.toLowerCase().includes(w)));
       if (articles.length === 0) out('No stored article matches.\n');
-      for (const a of articles) out(`${a.published?.slice(0, 10) ?? 'undated   '}  ${oneLine(a.title, 70)}  [${a.id}]\n`);
+      for (const a of articles) out(`${a.published?.slice(0, 10) ?? 'undated   '}  ${oneLine(a.title, 70)}  [${a.articleId}]\n`);
       return;
     }
     case '/help':

@@ -26,7 +26,7 @@ export const forgetCommand = defineCommand({
     const forgotten = await forgetSource({ library: app.library, embedder: app.embedder, chunking: app.config.chunking }, collection, id);
     if (!forgotten) throw new UserError(messages.articleNotFound(id));
     const { before, after } = forgotten;
-    const kept = after ? { id: after.id, title: after.title, sources: after.sources.map((s) => s.id) } : null;
+    const kept = after ? { id: after.articleId, title: after.title, sources: after.sources.map((s) => s.id) } : null;
     if (values.json) printJson({ removed: { id, title: before.title, collection }, kept });
     else {
       print(cliText.forgotten(id, before.title, collection));

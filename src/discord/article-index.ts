@@ -46,15 +46,15 @@ export class ArticleIndex {
   private reload(generation: number): void {
     this.generation = generation;
     this.articles = this.library.catalog.listArticles().map((a) => {
-      const aliases = a.sources.map((s) => s.id).filter((id) => id !== a.id);
+      const aliases = a.sources.map((s) => s.id).filter((id) => id !== a.articleId);
       return {
-        id: a.id,
+        id: a.articleId,
         collection: a.collection,
         title: a.title,
         published: a.published,
         updated: a.updated,
         aliases,
-        words: `${a.title} ${[a.id, ...aliases].join(' ').replace(/[-_.:]/g, ' ')}`.toLowerCase(),
+        words: `${a.title} ${[a.articleId, ...aliases].join(' ').replace(/[-_.:]/g, ' ')}`.toLowerCase(),
       };
     });
   }

@@ -1,9 +1,13 @@
 /** The collection every server can read: the newsroom-wide shared archive. */
 export const SHARED_COLLECTION = 'shared';
 
-/** An article as the catalog holds it (no body text in listings). */
-export interface StoredArticle {
-  id: string;
+/**
+ * What a reader is shown of a stored article wherever it appears: in a listing, a search result,
+ * a passage or a citation. The stored article, the chunk record and the citation extend it.
+ */
+export interface ArticleHeader {
+  /** The id the article is stored under (`articleId` in every `--json` output but `articles`, where it is `id`). */
+  articleId: string;
   collection: string;
   title: string;
   url: string | null;
@@ -11,6 +15,10 @@ export interface StoredArticle {
   /** When the stored story last changed: its own updated date, else the ingest that changed it; null if never. */
   updated: string | null;
   byline: string | null;
+}
+
+/** An article as the catalog holds it (no body text in listings). */
+export interface StoredArticle extends ArticleHeader {
   section: string | null;
   tags: string[];
   source: string;
@@ -30,17 +38,9 @@ export interface PendingChunk {
 }
 
 /** A stored chunk joined with what a search result needs of its article. */
-export interface ChunkRecord {
+export interface ChunkRecord extends ArticleHeader {
   chunkId: number;
   articleKey: number;
-  articleId: string;
-  collection: string;
-  title: string;
-  url: string | null;
-  published: string | null;
-  /** When the stored story last changed (its own updated date, or the ingest that changed it); null if never. */
-  updated: string | null;
-  byline: string | null;
   text: string;
   start: number;
   end: number;

@@ -6,7 +6,7 @@ import type { ArticleSources } from './article-sources.ts';
 import { embeddingToBlob, type ChangeLog } from './change-log.ts';
 import type { LiveSchema } from './article-sources.ts';
 import { InstructionFindings } from './instruction-findings.ts';
-import type { StoredArticle } from '../types.ts';
+import type { ArticleHeader, StoredArticle } from '../types.ts';
 
 /** A chunk ready to store: its span of the body and its embedding (null until the model can run). */
 export interface EmbeddedChunk extends Chunk {
@@ -25,16 +25,10 @@ export interface ChunkChanges {
   previousKey?: number;
 }
 
-/** A row of the articles table (without its body). */
-export interface ArticleRow {
+/** A row of the articles table (without its body), named as its columns are: `id` is the article id. */
+export interface ArticleRow extends Omit<ArticleHeader, 'articleId'> {
   key: number;
   id: string;
-  collection: string;
-  title: string;
-  url: string | null;
-  published: string | null;
-  updated: string | null;
-  byline: string | null;
   section: string | null;
   tags: string;
   source: string;
@@ -50,7 +44,7 @@ export function articleColumns(live: LiveSchema): string {
 
 export function toStoredArticle(row: ArticleRow): StoredArticle {
   return {
-    id: row.id,
+    articleId: row.id,
     collection: row.collection,
     title: row.title,
     url: row.url,

@@ -11,7 +11,7 @@ import {
   minhashToBlob,
   type Fingerprint,
 } from '../../text/near-duplicate.ts';
-import type { ArticleSource } from '../types.ts';
+import type { ArticleHeader, ArticleSource } from '../types.ts';
 
 /*
  * The live archive's tables, beside the catalog's own: every source a stored story came from
@@ -64,15 +64,10 @@ export const BAND_READ_LIMIT = 256;
 const SIGNATURES_READ = 200;
 const BAND_READ = `SELECT * FROM (SELECT article_key FROM article_bands WHERE band = ? ORDER BY article_key DESC LIMIT ${BAND_READ_LIMIT})`;
 
-/** A source's version of a story: the article fields as it gave them. */
-export interface SourceVersion {
-  title: string;
+/** A source's version of a story: the article fields as it gave them (stored as JSON). */
+export interface SourceVersion extends Omit<ArticleHeader, 'articleId' | 'collection'> {
   /** Null for the version whose text the article row holds (the cited one). */
   body: string | null;
-  url: string | null;
-  published: string | null;
-  updated: string | null;
-  byline: string | null;
   section: string | null;
   tags: string[];
 }
