@@ -12,7 +12,7 @@ import { DEFAULT_PARSE_TIME_LIMIT_MS, MAX_NESTING_DEPTH, parseArticleBuffer } fr
 import { startBot } from '../src/discord/bot.ts';
 import { ingest } from '../src/ingest.ts';
 import { silentLogger } from '../src/log.ts';
-import { discordText } from '../src/messages.ts';
+import { discordText } from '../src/messages/discord.ts';
 import { startFakeDiscord, type FakeDiscord, type SentInteraction } from '../test/fakes/discord/index.ts';
 import { startFakeOpenAI } from '../test/fakes/openai-server.ts';
 import { createTestApp } from '../test/support/app.ts';

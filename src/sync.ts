@@ -6,7 +6,7 @@ import { loadPaths } from './articles/load.ts';
 import { embedPending, ingest, type IngestSummary } from './ingest.ts';
 import { failureLines, summaryLine } from './ingest-report.ts';
 import type { Logger } from './log.ts';
-import { cliText } from './messages.ts';
+import { cliText } from './messages/cli.ts';
 import { SHARED_COLLECTION } from './store/types.ts';
 
 /** Failed items listed one by one under a sync's summary; the rest are counted. */

@@ -4,7 +4,7 @@ import { ApplicationCommandOptionType, InteractionResponseType, PermissionFlagsB
 import { MAX_NESTING_DEPTH } from '../src/articles/index.ts';
 import { startBot, type Bot } from '../src/discord/bot.ts';
 import { silentLogger } from '../src/log.ts';
-import { loadMessages } from '../src/messages.ts';
+import { loadMessages } from '../src/messages/articles.ts';
 import { startFakeDiscord, type FakeDiscord, type SentInteraction } from './fakes/discord/index.ts';
 import { startFakeOpenAI, type FakeOpenAI } from './fakes/openai-server.ts';
 import { createTestApp, passageFromPrompt, userMessage } from './support/app.ts';

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { ApplicationCommandOptionType, InteractionResponseType, PermissionFlagsBits, type APIEmbed, type APIMessage } from 'discord.js';
 import { startBot, type Bot } from '../src/discord/bot.ts';
 import { silentLogger } from '../src/log.ts';
-import { discordText } from '../src/messages.ts';
+import { discordText } from '../src/messages/discord.ts';
 import { startFakeDiscord, type FakeDiscord, type RecordedRequest } from './fakes/discord/index.ts';
 import { startFakeOpenAI, type ChatRequestBody, type FakeOpenAI } from './fakes/openai-server.ts';
 import { activeMarkup, bareLinks, blockMarkup, inlineMarkup, maskedLinks, mentions, readable } from './support/discord-markdown.ts';

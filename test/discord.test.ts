@@ -7,7 +7,7 @@ import { startBot, type Bot } from '../src/discord/bot.ts';
 import { deployCommands } from '../src/discord/deploy.ts';
 import { ingest } from '../src/ingest.ts';
 import { silentLogger } from '../src/log.ts';
-import { discordText } from '../src/messages.ts';
+import { discordText } from '../src/messages/discord.ts';
 import { startFakeDiscord, type FakeDiscord, type RecordedRequest } from './fakes/discord/index.ts';
 import { startFakeOpenAI, type ChatRequestBody, type FakeOpenAI } from './fakes/openai-server.ts';
 import { createTestApp, passageFromPrompt, ROOT, TINY_MODEL_ENV, userMessage } from './support/app.ts';

@@ -1,4 +1,4 @@
-import { messages } from '../messages.ts';
+import { messages } from '../messages/answers.ts';
 import type { Passage } from '../retrieval/passage.ts';
 import type { ModelReply } from './model.ts';
 import { newestPublished } from './time.ts';

@@ -1,4 +1,4 @@
-import { messages } from '../messages.ts';
+import { messages } from '../messages/answers.ts';
 import type { Passage } from '../retrieval/passage.ts';
 import { findNormalized } from '../text/normalize.ts';
 import { splitSentences, type Span } from '../text/sentences.ts';

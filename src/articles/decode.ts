@@ -1,5 +1,5 @@
 import { TextDecoder } from 'node:util';
-import { decodeMessages, loadMessages as messages } from '../messages.ts';
+import { decodeMessages, loadMessages as messages } from '../messages/articles.ts';
 
 export type DecodeResult = { ok: true; text: string } | { ok: false; error: string };
 

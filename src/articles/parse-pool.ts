@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { loadMessages as messages } from '../messages.ts';
+import { loadMessages as messages } from '../messages/articles.ts';
 import type { FeedParseOptions, FeedParseResult } from '../feeds/types.ts';
 import type { NamedResult, ParseOptions } from './parse.ts';
 import { failure } from './validate.ts';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { errorMessage } from '../errors.ts';
 import { parseFeedDocument } from '../feeds/feed-document.ts';
-import { loadMessages as messages } from '../messages.ts';
+import { loadMessages as messages } from '../messages/articles.ts';
 import type { ParseReply, ParseRequest } from './parse-pool.ts';
 import { parseNamedResults } from './parse.ts';
 import { failure } from './validate.ts';

@@ -8,7 +8,7 @@ import { parseMarkdownArticle } from './formats/markdown.ts';
 import { parseTextArticle } from './formats/text.ts';
 import { sharedParsePool, type ParsePool } from './parse-pool.ts';
 import { idFromFileName, idFromUrl } from './identity.ts';
-import { loadMessages as messages, titleHints } from '../messages.ts';
+import { loadMessages as messages, titleHints } from '../messages/articles.ts';
 import { NestingTooDeepError } from './nesting.ts';
 import { notArticleKind } from '../text/credentials.ts';
 import { buildArticle, failure, parseHttpUrl, type ArticleFields } from './validate.ts';

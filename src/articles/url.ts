@@ -1,6 +1,6 @@
 import type { LoadResult } from './article.ts';
 import { idFromUrl } from './identity.ts';
-import { loadMessages as messages } from '../messages.ts';
+import { loadMessages as messages } from '../messages/articles.ts';
 import type { AddressPolicy } from '../net/address-policy.ts';
 import { fetchSafely, type Resolver } from '../net/safe-fetch.ts';
 import { parseArticleBuffer, type ParseOptions } from './parse.ts';

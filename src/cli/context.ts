@@ -3,7 +3,7 @@ import type { App } from '../app.ts';
 import type { Config } from '../config.ts';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { cliText } from '../messages.ts';
+import { cliText } from '../messages/cli.ts';
 import { asOfDay } from '../retrieval/time-scope.ts';
 import { parseCommandArgs } from './args.ts';
 import type { OptionSpecs } from './command.ts';

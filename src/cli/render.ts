@@ -1,5 +1,6 @@
 import type { AnswerResult, Citation, SummaryResult } from '../answering/types.ts';
-import { dayOf, messages } from '../messages.ts';
+import { messages } from '../messages/answers.ts';
+import { dayOf } from '../messages/format.ts';
 import { defuseMarkers } from '../text/markers.ts';
 
 /**

@@ -7,7 +7,8 @@ import { commandHelp, overviewHelp, usageLines } from './help.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { errorMessage, isUserError } from '../errors.ts';
 import { createLogger } from '../log.ts';
-import { cliText, storeMessages } from '../messages.ts';
+import { cliText } from '../messages/cli.ts';
+import { storeMessages } from '../messages/store.ts';
 import type { Logger } from '../log.ts';
 import { warn } from './context.ts';
 

@@ -2,7 +2,7 @@ import { REST, Routes } from 'discord.js';
 import { commands } from '../../commands/index.ts';
 import type { Config } from '../config.ts';
 import { UserError } from '../errors.ts';
-import { discordText } from '../messages.ts';
+import { discordText } from '../messages/discord.ts';
 
 /**
  * Registers the slash commands: to one server with DISCORD_GUILD_ID (instant, for development),

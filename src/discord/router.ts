@@ -2,7 +2,7 @@ import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandIntera
 import { commands as allCommands } from '../../commands/index.ts';
 import { isUserError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { discordText } from '../messages.ts';
+import { discordText } from '../messages/discord.ts';
 import type { RefusalReason } from '../ops/metrics.ts';
 import type { SlashCommand } from './command.ts';
 import type { ComponentHandler } from './component.ts';

@@ -5,7 +5,7 @@ import { parseArticleBuffer } from '../articles/parse.ts';
 import type { ParsePool } from '../articles/parse-pool.ts';
 import { normalizePublished } from '../articles/published.ts';
 import { buildArticle, type ArticleFields } from '../articles/validate.ts';
-import { feedText } from '../messages.ts';
+import { feedText } from '../messages/feeds.ts';
 import type { FetchResult } from '../net/safe-fetch.ts';
 import type { FeedItemRecord } from '../store/feed-tables.ts';
 import { isLater } from '../store/versions.ts';

@@ -3,7 +3,7 @@ import type * as Feedsmith from 'feedsmith';
 import type { AnyFeed } from 'feedsmith';
 import { charsetOf, decodeText } from '../articles/decode.ts';
 import { normalizePublished } from '../articles/published.ts';
-import { feedMessages as messages } from '../messages.ts';
+import { feedMessages as messages } from '../messages/feeds.ts';
 import { formatFields, type Fields } from './feed-formats.ts';
 import { absoluteUrl, blank, line, stripTags } from './feed-text.ts';
 import type { FeedDocument, FeedEntry, FeedParseOptions, FeedParseResult } from './types.ts';

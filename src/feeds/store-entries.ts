@@ -4,7 +4,7 @@ import type { Embedder } from '../embeddings/embedder.ts';
 import { errorMessage } from '../errors.ts';
 import { ingest, type ChunkingOptions } from '../ingest.ts';
 import type { Logger } from '../log.ts';
-import { feedText } from '../messages.ts';
+import { feedText } from '../messages/feeds.ts';
 import type { FeedItemRecord, FeedRecord } from '../store/feed-tables.ts';
 import type { Library } from '../store/library.ts';
 import { entryKey, newArticleId, resolveEntry, type EntryContext, type EntryOutcome } from './entry-article.ts';

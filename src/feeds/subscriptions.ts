@@ -1,7 +1,9 @@
 import type { App } from '../app.ts';
 import { sharedParsePool } from '../articles/parse-pool.ts';
 import { UserError } from '../errors.ts';
-import { feedText, fetchMessages, storeMessages } from '../messages.ts';
+import { feedText } from '../messages/feeds.ts';
+import { fetchMessages } from '../messages/network.ts';
+import { storeMessages } from '../messages/store.ts';
 import { fetchSafely, type Resolver } from '../net/safe-fetch.ts';
 import type { FeedRecord } from '../store/feed-tables.ts';
 import { FEED_ACCEPT, FEED_REQUEST_TIMEOUT_MS, MAX_ITEMS_PER_FEED } from './sync.ts';

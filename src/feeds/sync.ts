@@ -1,6 +1,7 @@
 import { sharedParsePool } from '../articles/parse-pool.ts';
 import { errorMessage, isUserError } from '../errors.ts';
-import { feedText, fetchMessages } from '../messages.ts';
+import { feedText } from '../messages/feeds.ts';
+import { fetchMessages } from '../messages/network.ts';
 import type { FeedRecord } from '../store/feed-tables.ts';
 import { effectiveNextAttempt } from './backoff.ts';
 import { FEED_PAGES_BUDGET_MS, PASS_BUDGET_MS, PassBudget } from './budget.ts';

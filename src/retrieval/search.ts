@@ -1,6 +1,6 @@
 import type { Embedder } from '../embeddings/embedder.ts';
 import { UserError } from '../errors.ts';
-import { messages } from '../messages.ts';
+import { messages } from '../messages/answers.ts';
 import type { ChunkRecord } from '../store/catalog.ts';
 import type { Library } from '../store/library.ts';
 import type { SearchFilter } from '../store/types.ts';

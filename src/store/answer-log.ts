@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import type { Citation } from '../answering/types.ts';
 import { UserError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import { answerLogMessages } from '../messages.ts';
+import { answerLogMessages } from '../messages/answer-log.ts';
 import { LogWrites, openAnswerLogFile, type AnswerLogStatus, type LogWriteFailure } from './answer-log-state.ts';
 import { parseCitations, type AnswerRow, type FeedbackRow } from './answer-log-schema.ts';
 import { isDamagedDatabaseError } from './sqlite-file.ts';

@@ -16,7 +16,7 @@ import { CATALOG_QUERIES } from './catalog-repair.ts';
 import { IndexFileDamage, inspectIndexFile } from './index-file.ts';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { storeMessages } from '../messages.ts';
+import { storeMessages } from '../messages/store.ts';
 import { generationOfIndexFile, INDEX_FILE, INDEX_STATE_FILE, readIndexState } from './index-state.ts';
 import { InstructionFindings, sourceLineOf, type StoredInstructionFinding } from './instruction-findings.ts';
 import { Library, LIBRARY_FILE, type LibraryRepairs } from './library.ts';

@@ -1,6 +1,6 @@
 import type { Article } from '../articles/article.ts';
 import { UserError } from '../errors.ts';
-import { storeMessages } from '../messages.ts';
+import { storeMessages } from '../messages/store.ts';
 import type { ArticleFilterInfo, ArticleFilters } from './article-filters.ts';
 import type { ChunkChanges, EmbeddedChunk } from './article-rows.ts';
 import type { CatalogWriter } from './catalog-writer.ts';

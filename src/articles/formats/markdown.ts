@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { isRecord, readMetadata, type Metadata } from '../fields.ts';
 import { markdownBlocks, type MarkdownBlock } from '../markdown-text.ts';
-import { loadMessages as messages } from '../../messages.ts';
+import { loadMessages as messages } from '../../messages/articles.ts';
 import { normalizeLine } from '../normalize.ts';
 import type { ArticleFields } from '../validate.ts';
 
