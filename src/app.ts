@@ -10,7 +10,7 @@ import type { Embedder } from './embeddings/embedder.ts';
 import { EmbedderUnavailableError, loadEmbedder } from './embeddings/transformers.ts';
 import { CurrentEmbedder } from './embeddings/current.ts';
 import { Backoff, MODEL_RETRY, type BackoffOptions } from './embeddings/retry.ts';
-import { switchToModel } from './sync.ts';
+import { switchToModel } from './model-switch.ts';
 import { sharedParsePool } from './articles/parse-pool.ts';
 import { errorMessage, isUserError, UserError } from './errors.ts';
 import type { Logger } from './log.ts';

@@ -11,7 +11,7 @@ import { resultLine } from '../src/cli/feeds.ts';
 import { renderAnswer } from '../src/cli/render.ts';
 import { isUserError } from '../src/errors.ts';
 import { nextAttemptAfter } from '../src/feeds/backoff.ts';
-import { isFullText } from '../src/feeds/feed-document.ts';
+import { isFullText } from '../src/articles/feed/document.ts';
 import { FeedPoller } from '../src/feeds/poller.ts';
 import { FEED_SYNC_LOCK_FILES, runFeedSync, type FeedSyncRun } from '../src/feeds/run-sync.ts';
 import { findFeed, followFeed, unfollowFeed } from '../src/feeds/subscriptions.ts';

@@ -2,7 +2,7 @@ import { readlinkSync } from 'node:fs';
 import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { errorMessage } from '../errors.ts';
-import { parseFeedDocument } from '../feeds/feed-document.ts';
+import { parseFeedDocument } from './feed/document.ts';
 import { loadMessages as messages } from '../messages/articles.ts';
 import type { ParseReply, ParseRequest } from './parse-pool.ts';
 import { parseNamedResults } from './parse.ts';

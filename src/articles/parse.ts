@@ -1,12 +1,11 @@
 import path from 'node:path';
 import type { LoadResult } from './article.ts';
 import { charsetOf, decodeText, type DecodeResult } from './decode.ts';
-import { IdRegistry } from './duplicates.ts';
+import type { IdRegistry } from './duplicates.ts';
 import { parseHtmlArticle } from './formats/html.ts';
 import { parseJsonLinesRecords, parseJsonRecords } from './formats/json.ts';
 import { parseMarkdownArticle } from './formats/markdown.ts';
 import { parseTextArticle } from './formats/text.ts';
-import { sharedParsePool, type ParsePool } from './parse-pool.ts';
 import { idFromFileName, idFromUrl } from './identity.ts';
 import { loadMessages as messages, titleHints } from '../messages/articles.ts';
 import { NestingTooDeepError } from './nesting.ts';
@@ -75,25 +74,6 @@ export function formatFor(name: string, contentType?: string): ArticleFormat | u
 
 export function isSupportedFileName(name: string): boolean {
   return FORMAT_BY_EXTENSION[path.extname(name).toLowerCase()] !== undefined;
-}
-
-export interface ParseBufferOptions extends ParseOptions {
-  /** Parse in this pool instead of the process-wide one. */
-  pool?: ParsePool;
-}
-
-/**
- * Parses one file's bytes (a file, a Discord attachment, a fetched page) into articles, in a
- * worker thread with a time and nesting limit (see parse-pool.ts). `name` is the file name as
- * the user knows it (it picks the format and appears in messages); `source` is recorded on each
- * article. A JSON/JSONL file yields one result per record, a bad record failing alone. Never
- * rejects for bad input.
- */
-export async function parseArticleBuffer(name: string, data: Uint8Array, source: string, opts: ParseBufferOptions = {}): Promise<LoadResult[]> {
-  const { pool = sharedParsePool(), ...parseOptions } = opts;
-  const ids = opts.ids ?? new IdRegistry();
-  const named = await pool.parse(name, data, source, parseOptions);
-  return named.map(({ result, where }) => ids.claim(result, where));
 }
 
 /**

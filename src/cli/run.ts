@@ -91,7 +91,7 @@ async function runCommand(command: Command, args: string[], input: ParsedInput<O
       input,
     );
   } catch (error) {
-    if (error instanceof UsageError || isArgumentError(error)) {
+    if (error instanceof UsageError) {
       err(`${errorMessage(error)}\n\n${usageLines(command)}`);
       return 1;
     }
@@ -116,12 +116,6 @@ function unknownCommand(name: string, commands: readonly Command[], err: (text: 
 /** The CLI keeps quiet unless asked: LOG_LEVEL when set, else warnings and errors only. */
 function quietByDefault(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return env.LOG_LEVEL?.trim() ? env : { ...env, LOG_LEVEL: 'warn' };
-}
-
-/** Node's own parseArgs errors, from a handler that parses extra arguments itself. */
-function isArgumentError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }
 
 function packageVersion(): string {

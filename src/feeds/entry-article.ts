@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Article } from '../articles/article.ts';
 import { idFromUrl, slugify } from '../articles/identity.ts';
-import { parseArticleBuffer } from '../articles/parse.ts';
+import { parseArticleBuffer } from '../articles/parse-buffer.ts';
 import type { ParsePool } from '../articles/parse-pool.ts';
 import { normalizePublished } from '../articles/published.ts';
 import { buildArticle, type ArticleFields } from '../articles/validate.ts';
@@ -10,9 +10,9 @@ import type { FetchResult } from '../net/safe-fetch.ts';
 import type { FeedItemRecord } from '../store/feed-tables.ts';
 import { isLater } from '../store/versions.ts';
 import { conditionalHeaders, validatorsOf } from './conditional.ts';
-import { escapeHtml } from './feed-text.ts';
+import { escapeHtml } from '../articles/feed/text.ts';
 import { firstSeenAsOf, pageCheckDue } from './schedule.ts';
-import type { FeedEntry } from './types.ts';
+import type { FeedEntry } from '../articles/feed/types.ts';
 
 /*
  * One feed entry → the article it stands for. An entry carrying the whole story is used as it is

@@ -9,7 +9,7 @@ import type { FeedItemRecord, FeedRecord } from '../store/feed-tables.ts';
 import type { Library } from '../store/library.ts';
 import { entryKey, newArticleId, resolveEntry, type EntryContext, type EntryOutcome } from './entry-article.ts';
 import { mapWithLimit } from './host-limiter.ts';
-import type { FeedEntry } from './types.ts';
+import type { FeedEntry } from '../articles/feed/types.ts';
 
 /*
  * One feed's entries → stored articles. Entries without an identity, or naming an article a

@@ -7,7 +7,7 @@ import { storeMessages } from '../messages/store.ts';
 import { fetchSafely, type Resolver } from '../net/safe-fetch.ts';
 import type { FeedRecord } from '../store/feed-tables.ts';
 import { FEED_ACCEPT, FEED_REQUEST_TIMEOUT_MS, MAX_ITEMS_PER_FEED } from './sync.ts';
-import type { FeedDocument } from './types.ts';
+import type { FeedDocument } from '../articles/feed/types.ts';
 
 /*
  * Following and unfollowing feeds: what `newsroom feeds add|remove` and Discord's /feeds do.

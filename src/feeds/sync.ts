@@ -11,7 +11,7 @@ import { HostLimiter, mapWithLimit } from './host-limiter.ts';
 import { revalidatePages } from './revalidate.ts';
 import { storeEntries, type StoreEntriesContext } from './store-entries.ts';
 import { freshResult, totalReport, type FeedSyncReport, type FeedSyncResult } from './sync-report.ts';
-import type { FeedDocument } from './types.ts';
+import type { FeedDocument } from '../articles/feed/types.ts';
 
 export { FEED_REQUEST_TIMEOUT_MS, type FeedSyncDeps, type FeedSyncOptions } from './feed-fetch.ts';
 export type { FeedSyncReport, FeedSyncResult, FeedSyncStatus } from './sync-report.ts';

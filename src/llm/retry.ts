@@ -1,12 +1,9 @@
 /** When to try an LLM call again: server-given Retry-After, else exponential backoff with jitter. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AttemptFailure } from './failure.ts';
-import type { LlmError } from './types.ts';
+import { ABORTED, type LlmError } from './types.ts';
 
 const BACKOFF_CAP_MS = 8_000;
-
-/** How a call ends when the caller gave up on it. */
-export const ABORTED: LlmError = { kind: 'aborted', message: 'The call was aborted by the caller' };
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
@@ -65,26 +62,6 @@ function nextStep(failure: AttemptFailure, attempts: number, policy: RetryPolicy
     return { error: { ...failure.error, message: `${failure.error.message}; ${why}` } };
   }
   return { waitMs: asked ?? backoffMs(attempts, policy.backoffBaseMs) };
-}
-
-/**
- * The wait a server asked for, in milliseconds: `retry-after-ms` (OpenAI's own header) first, then
- * `Retry-After` as seconds or as an HTTP date. Null when it asked for nothing usable.
- */
-export function retryAfterMs(headers: Headers | undefined, now: number = Date.now()): number | null {
-  if (headers === undefined) return null;
-  const millis = headers.get('retry-after-ms');
-  if (millis !== null) {
-    const value = Number.parseFloat(millis);
-    if (Number.isFinite(value) && value >= 0) return Math.ceil(value);
-  }
-  const after = headers.get('retry-after');
-  if (after === null) return null;
-  const trimmed = after.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number.parseFloat(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return null;
-  return Math.max(0, date - now);
 }
 
 /**
