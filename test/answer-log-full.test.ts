@@ -1,3 +1,4 @@
+import { commands } from '../commands/index.ts';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -103,7 +104,7 @@ before(async () => {
   };
   app = await createTestApp(env, undefined, { metrics, answerLogMaxBytes: CAP_BYTES });
   server = await startOpsServer({ host: '127.0.0.1', port: 0, metrics, readiness, logger: silentLogger });
-  bot = startBot(app.config, silentLogger, Promise.resolve(app), { metrics, readiness });
+  bot = startBot(app.config, silentLogger, Promise.resolve(app), { commands, metrics, readiness });
   await bot.ready;
 });
 

@@ -1,3 +1,4 @@
+import { commands } from '../commands/index.ts';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ApplicationCommandOptionType, InteractionResponseType, PermissionFlagsBits, type APIAttachment, type APIMessage } from 'discord.js';
@@ -36,7 +37,7 @@ before(async () => {
     PARSE_TIMEOUT_MS: String(PARSE_TIMEOUT_MS),
     FETCH_ALLOWED_HOSTS: '127.0.0.1',
   });
-  bot = startBot(app.config, silentLogger, Promise.resolve(app));
+  bot = startBot(app.config, silentLogger, Promise.resolve(app), { commands });
   await bot.ready;
 });
 

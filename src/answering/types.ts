@@ -4,6 +4,7 @@ import type { LlmClient, TokenUsage } from '../llm/types.ts';
 import type { Passage } from '../retrieval/passage.ts';
 import type { Retriever } from '../retrieval/search.ts';
 import type { Library } from '../store/library.ts';
+import type { Citation } from '../store/types.ts';
 
 /*
  * The vocabulary of answering: what an Answerer is built from, what it is asked, and what it returns.
@@ -68,25 +69,6 @@ export interface TopicRequest {
 
 /** Who wrote the text: the language model, or the extractive fallback quoting the articles. */
 export type AnswerMode = 'llm' | 'extractive';
-
-/** A source shown under an answer: an exact span of a stored article. */
-export interface Citation {
-  /** The number used in the answer text, from 1. */
-  number: number;
-  articleId: string;
-  collection: string;
-  title: string;
-  url: string | null;
-  published: string | null;
-  /** When the stored story last changed (a correction or update), or null: shown as "updated …". */
-  updated: string | null;
-  byline: string | null;
-  chunkId: number;
-  /** Verbatim: `articleBody.slice(start, end) === excerpt`. */
-  excerpt: string;
-  start: number;
-  end: number;
-}
 
 /** When a question was asked and which publication dates it was read as being about. */
 export interface TimeInfo {

@@ -8,7 +8,7 @@ import { isFinished, joinUnits, markedNumbers, splitUnits, withoutMarkers, type 
 import type { Outcome } from './result.ts';
 import { checkSupport } from './support.ts';
 import { contentStems, coverage } from './terms.ts';
-import type { Citation } from './types.ts';
+import type { Citation } from '../store/types.ts';
 import { EXCERPT } from './weights.ts';
 
 /*

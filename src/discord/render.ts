@@ -1,5 +1,6 @@
 import type { APIEmbed } from 'discord.js';
-import type { AnswerResult, Citation, SummaryResult } from '../answering/types.ts';
+import type { AnswerResult, SummaryResult } from '../answering/types.ts';
+import type { Citation } from '../store/types.ts';
 import { messages } from '../messages/answers.ts';
 import { discordText } from '../messages/discord.ts';
 import { dayOf } from '../messages/format.ts';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import type { Citation } from '../answering/types.ts';
+import type { Citation } from './types.ts';
 import { UserError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { answerLogMessages } from '../messages/answer-log.ts';

@@ -51,3 +51,22 @@ export interface SearchFilter {
   /** The day a question is asked (YYYY-MM-DD): articles published after it are left out; undated ones stay. */
   asOf?: string;
 }
+
+/** A source shown under an answer: an exact span of a stored article. */
+export interface Citation {
+  /** The number used in the answer text, from 1. */
+  number: number;
+  articleId: string;
+  collection: string;
+  title: string;
+  url: string | null;
+  published: string | null;
+  /** When the stored story last changed (a correction or update), or null: shown as "updated …". */
+  updated: string | null;
+  byline: string | null;
+  chunkId: number;
+  /** Verbatim: `articleBody.slice(start, end) === excerpt`. */
+  excerpt: string;
+  start: number;
+  end: number;
+}
