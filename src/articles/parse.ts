@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { LoadResult } from './article.ts';
-import { charsetOf, decodeText, type DecodeResult } from './decode.ts';
+import { charsetOf, decodeText } from './decode.ts';
+import type { Result } from '../result.ts';
 import type { IdRegistry } from './duplicates.ts';
 import { parseHtmlArticle } from './formats/html.ts';
 import { parseJsonLinesRecords, parseJsonRecords } from './formats/json.ts';
@@ -92,7 +93,7 @@ export function parseNamedResults(name: string, data: Uint8Array, source: string
 
   const decoded = decodeArticleText(data, where, format, opts.contentType);
   if (!decoded.ok) return fail(decoded.error);
-  const text = decoded.text.replace(/\r\n?/g, '\n');
+  const text = decoded.value.replace(/\r\n?/g, '\n');
   // A ".txt" that is an env file or a key file is judged by what it holds, not by its name.
   const notArticle = format === 'text' || format === 'markdown' ? notArticleKind(text) : null;
   if (notArticle) return fail(messages.notAnArticle(where, notArticle));
@@ -108,7 +109,7 @@ export function parseNamedResults(name: string, data: Uint8Array, source: string
       return single(parseTextArticle(text), titleHints.text);
     case 'markdown': {
       const parsed = parseMarkdownArticle(text, where);
-      return parsed.ok ? single(parsed.fields, titleHints.markdown) : fail(parsed.error);
+      return parsed.ok ? single(parsed.value, titleHints.markdown) : fail(parsed.error);
     }
     case 'html': {
       const htmlOptions: { baseUrl?: string; url?: string } = {};
@@ -149,7 +150,7 @@ function decodeArticleText(
   where: string,
   format: ArticleFormat,
   contentType: string | undefined,
-): DecodeResult {
+): Result<string> {
   const charset = charsetOf(contentType);
   const decoded = decodeText(data, where, charset);
   if (decoded.ok || charset || format !== 'html') return decoded;

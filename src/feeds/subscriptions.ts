@@ -66,9 +66,9 @@ export async function followFeed(app: App, address: string, collection: string, 
     // Another editor or process may have followed it while this one was fetching.
     const again = writer.feeds.findByUrl(collection, url);
     if (again) throw new UserError(feedText.alreadyFollowed(again));
-    return writer.feeds.add({ url, collection, title: parsed.feed.title ?? null, addedAt: new Date().toISOString() });
+    return writer.feeds.add({ url, collection, title: parsed.value.title ?? null, addedAt: new Date().toISOString() });
   });
-  return { feed, document: parsed.feed };
+  return { feed, document: parsed.value };
 }
 
 /**

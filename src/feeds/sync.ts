@@ -103,7 +103,7 @@ async function fetchAndStore(feed: FeedRecord, result: FeedSyncResult, context: 
     ...(fetched.headers.get('content-type') ? { contentType: fetched.headers.get('content-type') as string } : {}),
   });
   if (!parsed.ok) return await recordFeedFailure(feed, result, context, now, parsed.error);
-  const document = parsed.feed;
+  const document = parsed.value;
   noteListing(result, document);
 
   const stored = await storeEntries(feed, document.entries, result, entriesContext(context, fetch, now));

@@ -1,5 +1,15 @@
-/** When to try an LLM call again: server-given Retry-After, else exponential backoff with jitter. */
+/*
+ * When to try an LLM call again: server-given Retry-After, else exponential backoff with jitter.
+ *
+ * The openai SDK can retry by itself (same 429/5xx/connection rules, Retry-After honoured), but the
+ * client is built with maxRetries: 0 and retries here instead, for two reasons the SDK's policy
+ * cannot give: a server asking to wait longer than maxRetryAfterMs fails the call at once (a reader
+ * in Discord gets the extract fallback now, not in minutes), and the concurrency slot
+ * (LLM_MAX_CONCURRENT) is given back during the wait, so one rate-limited call does not hold up
+ * every other question (the SDK would sleep inside the request, which holds a slot).
+ */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { doublingDelay, withJitter } from '../backoff.ts';
 import type { AttemptFailure } from './failure.ts';
 import { ABORTED, type LlmError } from './types.ts';
 
@@ -65,10 +75,9 @@ function nextStep(failure: AttemptFailure, attempts: number, policy: RetryPolicy
 }
 
 /**
- * Wait before retry number `retry` (1 for the first retry): base · 2^(retry-1), capped, with jitter
- * between half and all of it so that clients failing together do not retry together.
+ * Wait before retry number `retry` (1 for the first retry): the doubling backoff, capped, with
+ * jitter between half and all of it.
  */
 export function backoffMs(retry: number, baseMs: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(BACKOFF_CAP_MS, baseMs * 2 ** Math.max(0, retry - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  return Math.round(withJitter(doublingDelay(retry, baseMs, BACKOFF_CAP_MS), random));
 }

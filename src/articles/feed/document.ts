@@ -35,7 +35,7 @@ function loadLibraries(): Promise<[typeof Feedsmith, typeof FastXmlParser]> {
 export async function parseFeedDocument(where: string, data: Uint8Array, options: FeedParseOptions): Promise<FeedParseResult> {
   const decoded = decodeText(data, where, charsetOf(options.contentType) ?? xmlDeclaredCharset(data));
   if (!decoded.ok) return { ok: false, error: decoded.error };
-  const text = decoded.text.replace(/^\uFEFF/, '');
+  const text = decoded.value.replace(/^\uFEFF/, '');
 
   const start = text.trimStart().slice(0, 512).toLowerCase();
   if (!start.startsWith('{') && !start.startsWith('<')) return { ok: false, error: messages.notAFeed(where) };
@@ -48,7 +48,7 @@ export async function parseFeedDocument(where: string, data: Uint8Array, options
   } catch (error) {
     return { ok: false, error: explainFailure(where, text, start, error, fxp) };
   }
-  return { ok: true, feed: toDocument(parsed, options) };
+  return { ok: true, value: toDocument(parsed, options) };
 }
 
 class JsonSyntaxError extends Error {}
