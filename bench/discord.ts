@@ -1,6 +1,7 @@
 // `npm run bench:discord`: the Discord bot's figures.
 //  1. INTERACTION_CREATE → deferred callback latency with 50 concurrent /ask (fake Discord, fake LLM).
 //  2. Memory of the running bot (a child process) over a 100,000-chunk library.
+import { commands } from '../commands/index.ts';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -42,7 +43,7 @@ async function deferLatency(): Promise<string> {
     QUESTIONS_PER_MINUTE: '600',
     LLM_MAX_CONCURRENT: '64',
   });
-  const bot = startBot(app.config, silentLogger, Promise.resolve(app));
+  const bot = startBot(app.config, silentLogger, Promise.resolve(app), { commands });
   await bot.ready;
   const samples: number[] = [];
   const coldSamples: number[] = [];

@@ -6,6 +6,7 @@
 //  3. The time from a story appearing in a feed to being answerable by the running bot, with a short
 //     poll interval (measured) and the default one (computed from the measurement).
 // Results go to the "feeds" section of bench/RESULTS.md.
+import { commands } from '../commands/index.ts';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -194,7 +195,7 @@ async function parserSection(site: NewsroomSite): Promise<string> {
       for (let i = 0; i < PARSE_RUNS; i++) {
         const started = performance.now();
         const parsed = await pool.parseFeed('bench', bytes, { maxEntries: ITEMS });
-        if (!parsed.ok || parsed.feed.entries.length !== ITEMS) throw new Error(`the ${format} feed did not parse`);
+        if (!parsed.ok || parsed.value.entries.length !== ITEMS) throw new Error(`the ${format} feed did not parse`);
         samples.push(performance.now() - started);
       }
       cells.push(`${ms(percentile(samples, 50))} ms`);
@@ -284,7 +285,7 @@ async function latencySection(): Promise<string> {
     await followFeed(app, site.url('/rss.xml'), SHARED_COLLECTION);
     progress('first sync of the bot’s feed');
     await syncOnce(app);
-    const bot = startBot(app.config, silentLogger, Promise.resolve(app));
+    const bot = startBot(app.config, silentLogger, Promise.resolve(app), { commands });
     await bot.ready;
     try {
       for (let trial = 0; trial < TRIALS; trial++) {

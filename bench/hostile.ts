@@ -5,6 +5,7 @@
 //     event-loop delay meanwhile, what was stored.
 //  2. 50 and 200 concurrent /ask (fake Discord, fake LLM) while an editor's /ingest of a hostile
 //     page keeps a parse worker busy until its time limit: ack latency and failures.
+import { commands } from '../commands/index.ts';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ApplicationCommandOptionType, PermissionFlagsBits, type APIUser } from 'discord.js';
@@ -12,7 +13,7 @@ import { DEFAULT_PARSE_TIME_LIMIT_MS, MAX_NESTING_DEPTH, parseArticleBuffer } fr
 import { startBot } from '../src/discord/bot.ts';
 import { ingest } from '../src/ingest.ts';
 import { silentLogger } from '../src/log.ts';
-import { discordText } from '../src/messages.ts';
+import { discordText } from '../src/messages/discord.ts';
 import { startFakeDiscord, type FakeDiscord, type SentInteraction } from '../test/fakes/discord/index.ts';
 import { startFakeOpenAI } from '../test/fakes/openai-server.ts';
 import { createTestApp } from '../test/support/app.ts';
@@ -196,7 +197,7 @@ async function asksDuringHostileIngest(): Promise<string> {
     QUESTIONS_PER_MINUTE: '600',
     LLM_MAX_CONCURRENT: '64',
   });
-  const bot = startBot(app.config, silentLogger, Promise.resolve(app));
+  const bot = startBot(app.config, silentLogger, Promise.resolve(app), { commands });
   await bot.ready;
   const rows: string[][] = [];
   let user = 0;

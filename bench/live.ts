@@ -77,7 +77,7 @@ function newsArticles(): Article[] {
     for (const file of fs.readdirSync(dir).sort()) {
       const parsed = parseMarkdownArticle(fs.readFileSync(path.join(dir, file), 'utf8'), file);
       if (!parsed.ok) throw new Error(parsed.error);
-      const { fields } = parsed;
+      const fields = parsed.value;
       out.push(article(file.replace(/\.md$/, ''), fields.title ?? file, fields.body, String(fields.published ?? '')));
     }
   }
@@ -160,7 +160,7 @@ async function examples(): Promise<string> {
   const fixture = (name: string) => {
     const parsed = parseMarkdownArticle(fs.readFileSync(path.join(ROOT, 'test/fixtures/live', name), 'utf8'), name);
     if (!parsed.ok) throw new Error(parsed.error);
-    return parsed.fields.body;
+    return parsed.value.body;
   };
   const wire = fixture('ferry-wire.md');
   const republished = fixture('ferry-wire-republished.md');
@@ -184,7 +184,7 @@ async function examples(): Promise<string> {
   const kestrel = ['kestrel-bridge-closure-announced', 'kestrel-bridge-reopens', 'kestrel-bridge-repair-costs-rise'].map((id) => {
     const parsed = parseMarkdownArticle(fs.readFileSync(path.join(ROOT, 'articles', `${id}.md`), 'utf8'), id);
     if (!parsed.ok) throw new Error(parsed.error);
-    return shingles(parsed.fields.body);
+    return shingles(parsed.value.body);
   });
   const kestrelScores = [jaccard(kestrel[0] as Set<number>, kestrel[1] as Set<number>), jaccard(kestrel[0] as Set<number>, kestrel[2] as Set<number>), jaccard(kestrel[1] as Set<number>, kestrel[2] as Set<number>)];
   const market = jaccard(shingles(MARKET_REPORTS[0] as string), shingles(MARKET_REPORTS[1] as string));

@@ -15,7 +15,8 @@ import { defineCustomId, integer, oneOf, restOfId } from '../src/discord/custom-
 import { code, joinMarkdown, md, trimAtWord } from '../src/discord/neutralize.ts';
 import { renderFeedback, renderGaps } from '../src/discord/reader-reports.ts';
 import { UserError } from '../src/errors.ts';
-import { discordText, messages } from '../src/messages.ts';
+import { messages } from '../src/messages/answers.ts';
+import { discordText } from '../src/messages/discord.ts';
 import { groupQuestions } from '../src/readers/question-groups.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 

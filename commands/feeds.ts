@@ -12,7 +12,8 @@ import type { BotContext } from '../src/discord/context.ts';
 import { code, joinMarkdown, md, neutralize, neutralizeWithin, plainText, trimAtWord, type Markdown } from '../src/discord/neutralize.ts';
 import { UserError } from '../src/errors.ts';
 import { feedAddress, findFeed, followFeed, unfollowFeed } from '../src/feeds/subscriptions.ts';
-import { discordText, feedDiscordText, feedText } from '../src/messages.ts';
+import { discordText, feedDiscordText } from '../src/messages/discord.ts';
+import { feedText } from '../src/messages/feeds.ts';
 import type { FeedRecord } from '../src/store/catalog/feed-tables.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 

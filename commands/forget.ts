@@ -8,7 +8,8 @@ import { defineCommand } from '../src/discord/command.ts';
 import { neutralize } from '../src/discord/neutralize.ts';
 import { UserError } from '../src/errors.ts';
 import { forgetSource } from '../src/ingest.ts';
-import { discordText, messages } from '../src/messages.ts';
+import { messages } from '../src/messages/answers.ts';
+import { discordText } from '../src/messages/discord.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 
 const data = {

@@ -1,6 +1,6 @@
 import { MessageFlags, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { defineCommand } from '../src/discord/command.ts';
-import { discordText } from '../src/messages.ts';
+import { discordText } from '../src/messages/discord.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 
 const data = {

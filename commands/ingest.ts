@@ -9,7 +9,7 @@ import { checkAttachment, loadArticleUrl, loadAttachment } from '../src/discord/
 import { neutralize, type Markdown } from '../src/discord/neutralize.ts';
 import { UserError } from '../src/errors.ts';
 import { ingest as ingestArticles } from '../src/ingest.ts';
-import { discordText } from '../src/messages.ts';
+import { discordText } from '../src/messages/discord.ts';
 
 const data = {
   name: 'ingest',

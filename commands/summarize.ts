@@ -2,7 +2,7 @@ import { ApplicationCommandOptionType, type APIApplicationCommandStringOption, t
 import { answerComponents } from '../src/discord/answer-components.ts';
 import { sendSummary } from '../src/discord/answer-flow.ts';
 import { defineCommandWithSubcommands, subcommand } from '../src/discord/command.ts';
-import { discordText } from '../src/messages.ts';
+import { discordText } from '../src/messages/discord.ts';
 import { asOfOption, asOfRequest } from './as-of.ts';
 
 const lengthOption = {

@@ -1,5 +1,5 @@
 import type { IngestSummary } from './ingest.ts';
-import { cliText } from './messages.ts';
+import { cliText } from './messages/cli.ts';
 
 /**
  * `added 3 · updated 1 · unchanged 6 · removed 0 · failed 1 · 42 chunks · 2.1 s` (documented in the README),

@@ -123,9 +123,9 @@ async function serve(config: Config, logger: Logger, bot: boolean, hooks: ServeH
       if (synced && config.articlesDir) logSync(logger, config.articlesDir, synced);
       app.retryModelInBackground();
     }, () => undefined);
-    const { runBot } = await import('./discord/bot.ts');
+    const [{ runBot }, { commands }] = await Promise.all([import('./discord/bot.ts'), import('../commands/index.ts')]);
     try {
-      return await runBot(config, logger, loading.then((l) => l.app), { metrics, readiness });
+      return await runBot(config, logger, loading.then((l) => l.app), { commands, metrics, readiness });
     } finally {
       readiness.set('app', () => 'shutting down');
       await loading.then(closeLoaded, () => undefined);

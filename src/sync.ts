@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { App } from './app.ts';
-import type { Embedder } from './embeddings/embedder.ts';
 import { loadPaths } from './articles/load.ts';
 import { embedPending, ingest, type IngestSummary } from './ingest.ts';
 import { failureLines, summaryLine } from './ingest-report.ts';
 import type { Logger } from './log.ts';
-import { cliText } from './messages.ts';
+import { cliText } from './messages/cli.ts';
 import { SHARED_COLLECTION } from './store/types.ts';
 
 /** Failed items listed one by one under a sync's summary; the rest are counted. */
@@ -29,27 +28,6 @@ export async function syncArticlesDir(app: App): Promise<IngestSummary | null> {
     await embedPending({ library: app.library, embedder: app.embedder });
   }
   return summary;
-}
-
-/**
- * The embedding model loaded while the app ran keyword-only: from now on it is used everywhere
- * (hybrid search, new chunks embedded as they are stored), then the chunks stored without
- * vectors meanwhile, by this process or another, are embedded as one write. Returns how many.
- *
- * No ingest can slip between the two: an ingest takes the embedder when it starts and queues its
- * write at once, and writes run in the order they were queued, so one that began keyword-only
- * stores its chunks before the write queued here counts what is pending.
- */
-export async function switchToModel(app: App, embedder: Embedder): Promise<number> {
-  app.embedding.use(embedder);
-  app.logger.info({ modelId: embedder.modelId, pendingChunks: app.library.catalog.pendingCount() }, 'embedding model loaded: search is hybrid from now on');
-  if (app.library.readOnly) return 0;
-  const started = performance.now();
-  const embedded = await embedPending({ library: app.library, embedder });
-  if (embedded > 0) {
-    app.logger.info({ chunks: embedded, seconds: Number(((performance.now() - started) / 1000).toFixed(1)) }, 'embedded the chunks stored while the model was unavailable');
-  }
-  return embedded;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { commands } from '../commands/index.ts';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -6,7 +7,8 @@ import { after, before, test } from 'node:test';
 import { ApplicationCommandOptionType, type APIMessage } from 'discord.js';
 import { startBot, type Bot } from '../src/discord/bot.ts';
 import { silentLogger } from '../src/log.ts';
-import { answerLogMessages, discordText } from '../src/messages.ts';
+import { answerLogMessages } from '../src/messages/answer-log.ts';
+import { discordText } from '../src/messages/discord.ts';
 import { startOpsServer, type OpsServer } from '../src/ops/http-server.ts';
 import { Metrics } from '../src/ops/metrics.ts';
 import { Readiness } from '../src/ops/readiness.ts';
@@ -102,7 +104,7 @@ before(async () => {
   };
   app = await createTestApp(env, undefined, { metrics, answerLogMaxBytes: CAP_BYTES });
   server = await startOpsServer({ host: '127.0.0.1', port: 0, metrics, readiness, logger: silentLogger });
-  bot = startBot(app.config, silentLogger, Promise.resolve(app), { metrics, readiness });
+  bot = startBot(app.config, silentLogger, Promise.resolve(app), { commands, metrics, readiness });
   await bot.ready;
 });
 

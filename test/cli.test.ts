@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { AnswerResult, Citation } from '../src/answering/types.ts';
+import type { AnswerResult } from '../src/answering/types.ts';
+import type { Citation } from '../src/store/types.ts';
 import { renderAnswer } from '../src/cli/render.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
 

@@ -1,3 +1,4 @@
+import { commands } from '../commands/index.ts';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -92,7 +93,7 @@ async function startDigestBot(env: Record<string, string>, now?: () => Date): Pr
     ROOT,
   );
   const app = await createApp(config, logger);
-  const bot = startBot(config, logger, Promise.resolve(app), now ? { now } : {});
+  const bot = startBot(config, logger, Promise.resolve(app), { commands, ...(now ? { now } : {}) });
   await bot.ready;
   return {
     bot,

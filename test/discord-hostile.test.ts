@@ -1,10 +1,11 @@
+import { commands } from '../commands/index.ts';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ApplicationCommandOptionType, InteractionResponseType, PermissionFlagsBits, type APIAttachment, type APIMessage } from 'discord.js';
 import { MAX_NESTING_DEPTH } from '../src/articles/index.ts';
 import { startBot, type Bot } from '../src/discord/bot.ts';
 import { silentLogger } from '../src/log.ts';
-import { loadMessages } from '../src/messages.ts';
+import { loadMessages } from '../src/messages/articles.ts';
 import { startFakeDiscord, type FakeDiscord, type SentInteraction } from './fakes/discord/index.ts';
 import { startFakeOpenAI, type FakeOpenAI } from './fakes/openai-server.ts';
 import { createTestApp, passageFromPrompt, userMessage } from './support/app.ts';
@@ -36,7 +37,7 @@ before(async () => {
     PARSE_TIMEOUT_MS: String(PARSE_TIMEOUT_MS),
     FETCH_ALLOWED_HOSTS: '127.0.0.1',
   });
-  bot = startBot(app.config, silentLogger, Promise.resolve(app));
+  bot = startBot(app.config, silentLogger, Promise.resolve(app), { commands });
   await bot.ready;
 });
 

@@ -1,6 +1,7 @@
 // What the bot posts when articles, model replies and questions carry masked links, mentions,
 // markdown and bracketed numbers: the real discord.js client against the fake Discord, asserting on
 // what the fake received.
+import { commands } from '../commands/index.ts';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { ApplicationCommandOptionType, InteractionResponseType, PermissionFlagsBits, type APIEmbed, type APIMessage } from 'discord.js';
 import { startBot, type Bot } from '../src/discord/bot.ts';
 import { silentLogger } from '../src/log.ts';
-import { discordText } from '../src/messages.ts';
+import { discordText } from '../src/messages/discord.ts';
 import { startFakeDiscord, type FakeDiscord, type RecordedRequest } from './fakes/discord/index.ts';
 import { startFakeOpenAI, type ChatRequestBody, type FakeOpenAI } from './fakes/openai-server.ts';
 import { activeMarkup, bareLinks, blockMarkup, inlineMarkup, maskedLinks, mentions, readable } from './support/discord-markdown.ts';
@@ -62,7 +63,7 @@ before(async () => {
     { OPENAI_BASE_URL: llm.baseURL, LLM_MAX_RETRIES: '1', DISCORD_TOKEN: discord.token, DISCORD_CLIENT_ID: discord.applicationId, DISCORD_API_URL: discord.restApi, QUESTIONS_PER_MINUTE: '50', FETCH_ALLOWED_HOSTS: '127.0.0.1' },
     articlesDir,
   );
-  bot = startBot(app.config, silentLogger, Promise.resolve(app));
+  bot = startBot(app.config, silentLogger, Promise.resolve(app), { commands });
   await bot.ready;
 });
 

@@ -1,3 +1,4 @@
+import { commands } from '../commands/index.ts';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ApplicationCommandOptionType, InteractionResponseType, PermissionFlagsBits, type APIEmbed, type APIMessage } from 'discord.js';
@@ -7,7 +8,7 @@ import { startBot, type Bot } from '../src/discord/bot.ts';
 import { deployCommands } from '../src/discord/deploy.ts';
 import { ingest } from '../src/ingest.ts';
 import { silentLogger } from '../src/log.ts';
-import { discordText } from '../src/messages.ts';
+import { discordText } from '../src/messages/discord.ts';
 import { startFakeDiscord, type FakeDiscord, type RecordedRequest } from './fakes/discord/index.ts';
 import { startFakeOpenAI, type ChatRequestBody, type FakeOpenAI } from './fakes/openai-server.ts';
 import { createTestApp, passageFromPrompt, ROOT, TINY_MODEL_ENV, userMessage } from './support/app.ts';
@@ -43,7 +44,7 @@ before(async () => {
     FETCH_ALLOWED_HOSTS: '127.0.0.1',
   };
   app = await createTestApp(env);
-  bot = startBot(app.config, silentLogger, Promise.resolve(app));
+  bot = startBot(app.config, silentLogger, Promise.resolve(app), { commands });
   await bot.ready;
 });
 
@@ -309,7 +310,7 @@ test('per-user rate limit replies "try again in N s"', async () => {
   const limitedApp = await createTestApp(limitedEnv);
   const otherDiscord = await startFakeDiscord({ guilds: [{ id: GUILD_A, name: 'A' }] });
   const config = loadConfig({ ...TINY_MODEL_ENV, ...limitedEnv, DATA_DIR: limitedApp.dataDir, DISCORD_TOKEN: otherDiscord.token, DISCORD_API_URL: otherDiscord.restApi, ARTICLES_DIR: '' }, ROOT);
-  const limitedBot = startBot(config, silentLogger, Promise.resolve({ ...limitedApp, config }));
+  const limitedBot = startBot(config, silentLogger, Promise.resolve({ ...limitedApp, config }), { commands });
   try {
     await limitedBot.ready;
     const send = () =>
@@ -332,7 +333,7 @@ test('/ingest without FETCH_ALLOWED_HOSTS refuses files and pages on a loopback 
   const strict = await startFakeDiscord({ guilds: [{ id: GUILD_B, name: 'B' }] });
   const { FETCH_ALLOWED_HOSTS: _allowed, ...strictEnv } = env;
   const config = loadConfig({ ...TINY_MODEL_ENV, ...strictEnv, DATA_DIR: app.dataDir, DISCORD_TOKEN: strict.token, DISCORD_API_URL: strict.restApi, ARTICLES_DIR: '' }, ROOT);
-  const strictBot = startBot(config, silentLogger, Promise.resolve({ ...app, config }));
+  const strictBot = startBot(config, silentLogger, Promise.resolve({ ...app, config }), { commands });
   try {
     await strictBot.ready;
     const before = app.library.catalog.listArticles([GUILD_B]).length;
@@ -360,7 +361,7 @@ test('an interaction before the library has loaded gets "warming up"', async () 
   const early = await startFakeDiscord({ guilds: [{ id: GUILD_A, name: 'A' }] });
   const config: Config = loadConfig({ ...TINY_MODEL_ENV, DATA_DIR: app.dataDir, ARTICLES_DIR: '', DISCORD_TOKEN: early.token, DISCORD_API_URL: early.restApi }, ROOT);
   const never = new Promise<App>(() => {});
-  const warming = startBot(config, silentLogger, never);
+  const warming = startBot(config, silentLogger, never, { commands });
   try {
     await waitUntil(() => warming.client.isReady());
     const sent = early.slashCommand({ name: 'ask', guildId: GUILD_A, options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: 'hello?' }] });
@@ -374,7 +375,7 @@ test('an interaction before the library has loaded gets "warming up"', async () 
 
 test('deploy-commands registers the command definitions', async () => {
   const config = loadConfig({ ...TINY_MODEL_ENV, DATA_DIR: app.dataDir, ...env, DISCORD_GUILD_ID: GUILD_A }, ROOT);
-  const result = await deployCommands(config);
+  const result = await deployCommands(config, commands);
   assert.equal(result.count, 7);
   const names = discord.commands(GUILD_A).map((c) => c.name).sort();
   assert.deepEqual(names, ['articles', 'ask', 'feeds', 'forget', 'help', 'ingest', 'summarize']);

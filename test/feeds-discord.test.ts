@@ -1,3 +1,4 @@
+import { commands } from '../commands/index.ts';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -6,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { ApplicationCommandOptionType, PermissionFlagsBits, type APIMessage } from 'discord.js';
 import { startBot, type Bot } from '../src/discord/bot.ts';
 import { silentLogger } from '../src/log.ts';
-import { discordText } from '../src/messages.ts';
+import { discordText } from '../src/messages/discord.ts';
 import { startFakeDiscord, type FakeDiscord } from './fakes/discord/index.ts';
 import { escapeXml, servesHtml, startNewsroomSite, type NewsroomSite } from './fakes/newsroom-site.ts';
 import { createTestApp } from './support/app.ts';
@@ -40,7 +41,7 @@ before(async () => {
     },
     noArticles,
   );
-  bot = startBot(app.config, silentLogger, Promise.resolve(app));
+  bot = startBot(app.config, silentLogger, Promise.resolve(app), { commands });
   await bot.ready;
 });
 

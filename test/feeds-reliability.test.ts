@@ -8,7 +8,7 @@ import { PassBudget, PROBE_TIMEOUT_MS } from '../src/feeds/budget.ts';
 import { runFeedSync, type RunFeedSyncOptions } from '../src/feeds/run-sync.ts';
 import { followFeed } from '../src/feeds/subscriptions.ts';
 import type { FeedSyncReport, FeedSyncResult } from '../src/feeds/sync.ts';
-import { feedText } from '../src/messages.ts';
+import { feedText } from '../src/messages/feeds.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { neverAnswers, startNewsroomSite, type NewsroomSite, type Story } from './fakes/newsroom-site.ts';
 import { createTestApp } from './support/app.ts';

@@ -11,7 +11,7 @@ import { resultLine } from '../src/cli/feeds.ts';
 import { renderAnswer } from '../src/cli/render.ts';
 import { isUserError } from '../src/errors.ts';
 import { nextAttemptAfter } from '../src/feeds/backoff.ts';
-import { isFullText } from '../src/feeds/feed-document.ts';
+import { isFullText } from '../src/articles/feed/document.ts';
 import { FeedPoller } from '../src/feeds/poller.ts';
 import { FEED_SYNC_LOCK_FILES, runFeedSync, type FeedSyncRun } from '../src/feeds/run-sync.ts';
 import { findFeed, followFeed, unfollowFeed } from '../src/feeds/subscriptions.ts';
@@ -116,8 +116,8 @@ test('RSS 2.0, Atom and JSON Feed are read by the real parser in a worker: title
     ] as const) {
       const parsed = await pool.parseFeed(`${name} feed`, Buffer.from(text), { maxEntries: 200, baseUrl: site.url('/') });
       assert.ok(parsed.ok, `${name}: ${parsed.ok ? '' : parsed.error}`);
-      assert.equal(parsed.feed.format, format);
-      const entry = parsed.feed.entries[0];
+      assert.equal(parsed.value.format, format);
+      const entry = parsed.value.entries[0];
       assert.equal(entry?.title, 'Board votes to dredge the harbour', name);
       assert.equal(entry?.link, site.url('/stories/dredging-vote'), name);
       assert.equal(entry?.author, 'Ann Reporter', name);
@@ -128,9 +128,9 @@ test('RSS 2.0, Atom and JSON Feed are read by the real parser in a worker: title
     const relative = '<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><entry><title type="html">Tide &lt;b&gt;tables&lt;/b&gt;</title><id>urn:t</id><link href="/stories/tides"/><content type="text">High &lt;tide&gt; at noon.</content></entry></feed>';
     const atomEntry = await pool.parseFeed('atom', Buffer.from(relative), { maxEntries: 10, baseUrl: site.url('/atom.xml') });
     assert.ok(atomEntry.ok);
-    assert.equal(atomEntry.feed.entries[0]?.title, 'Tide tables');
-    assert.equal(atomEntry.feed.entries[0]?.link, site.url('/stories/tides'));
-    assert.equal(atomEntry.feed.entries[0]?.contentHtml, '<p>High &lt;tide&gt; at noon.</p>');
+    assert.equal(atomEntry.value.entries[0]?.title, 'Tide tables');
+    assert.equal(atomEntry.value.entries[0]?.link, site.url('/stories/tides'));
+    assert.equal(atomEntry.value.entries[0]?.contentHtml, '<p>High &lt;tide&gt; at noon.</p>');
   } finally {
     await pool.close();
     await site.close();
@@ -160,7 +160,7 @@ test('what is not a feed is refused with a message saying what it is', async () 
     // Entities are never expanded (a "billion laughs" feed stays small).
     const lol = `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><rss version="2.0"><channel><title>&c;</title></channel></rss>`;
     const parsed = await pool.parseFeed('lol', Buffer.from(lol), { maxEntries: 10 });
-    assert.ok(!parsed.ok || (parsed.feed.title ?? '').length < 100);
+    assert.ok(!parsed.ok || (parsed.value.title ?? '').length < 100);
   } finally {
     await pool.close();
   }

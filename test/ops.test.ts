@@ -1,3 +1,4 @@
+import { commands } from '../commands/index.ts';
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
@@ -182,7 +183,7 @@ test('bot: /readyz is 503 until logged in and loaded, 503 while the gateway is d
   let deliver!: (value: App) => void;
   readiness.set('app', () => (loaded ? null : 'starting: the library and the embedding model are loading'));
   discord.holdGateway();
-  const bot: Bot = startBot(app.config, silentLogger, new Promise<App>((resolve) => (deliver = resolve)), { metrics, readiness });
+  const bot: Bot = startBot(app.config, silentLogger, new Promise<App>((resolve) => (deliver = resolve)), { commands, metrics, readiness });
   try {
     const before = await readyz();
     assert.equal(before.status, 503);

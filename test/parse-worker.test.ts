@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { LoadResult } from '../src/articles/article.ts';
 import { loadPaths, loadUrl, MAX_NESTING_DEPTH, parseArticleBuffer, ParsePool } from '../src/articles/index.ts';
-import { loadMessages } from '../src/messages.ts';
+import { loadMessages } from '../src/messages/articles.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
 import { nestedHtml, nestedJsonArrays, nestedMarkdownList, wideNestedHtml } from './support/hostile.ts';
 import { parseAllowedHosts } from '../src/net/address-policy.ts';

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Citation } from '../src/answering/types.ts';
+import type { Citation } from '../src/store/types.ts';
 import { digestSlot, weeklyDigest } from '../src/readers/digest.ts';
 import { groupQuestions, questionWords, SAME_QUESTION } from '../src/readers/question-groups.ts';
 import { AnswerLog, type UnansweredQuestion } from '../src/readers/answer-log.ts';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ApplicationCommandOptionType } from 'discord.js';
-import { discordText } from '../src/messages.ts';
+import { discordText } from '../src/messages/discord.ts';
 import { startFakeDiscord } from './fakes/discord/index.ts';
 import { startFakeOpenAI } from './fakes/openai-server.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';

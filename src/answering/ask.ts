@@ -1,6 +1,6 @@
 import { UserError } from '../errors.ts';
 import { silentLogger } from '../log.ts';
-import { messages } from '../messages.ts';
+import { messages } from '../messages/answers.ts';
 import type { Passage } from '../retrieval/passage.ts';
 import type { SearchResult } from '../retrieval/search.ts';
 import { bodyFrom, citeSentences, type BodyOf } from './cite.ts';

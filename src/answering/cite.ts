@@ -2,7 +2,7 @@ import type { Passage } from '../retrieval/passage.ts';
 import type { CatalogReader } from '../store/reader.ts';
 import { defuseMarkers } from '../text/markers.ts';
 import type { SentenceRef } from './extractive.ts';
-import type { Citation } from './types.ts';
+import type { Citation } from '../store/types.ts';
 
 /** The stored body of a passage's article, to check every excerpt against. */
 export type BodyOf = (passage: Passage) => string | undefined;

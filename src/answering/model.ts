@@ -1,6 +1,6 @@
 import type { Logger } from '../log.ts';
 import type { ChatMessage, LlmClient, TokenUsage } from '../llm/types.ts';
-import { messages } from '../messages.ts';
+import { messages } from '../messages/answers.ts';
 import type { SummaryLength } from './types.ts';
 
 /*

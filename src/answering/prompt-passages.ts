@@ -1,4 +1,4 @@
-import { dayOf } from '../messages.ts';
+import { dayOf } from '../messages/format.ts';
 import type { Passage } from '../retrieval/passage.ts';
 import { countLlmTokens } from '../text/llm-tokens.ts';
 import { defuseMarkers } from '../text/markers.ts';

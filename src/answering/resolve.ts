@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import { messages } from '../messages.ts';
+import { messages } from '../messages/answers.ts';
 import { queryTerms } from '../retrieval/keyword-query.ts';
 import type { CatalogReader } from '../store/reader.ts';
 import type { StoredArticle } from '../store/types.ts';

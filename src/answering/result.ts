@@ -1,8 +1,9 @@
-import { messages } from '../messages.ts';
+import { messages } from '../messages/answers.ts';
 import type { Passage } from '../retrieval/passage.ts';
 import type { ModelReply } from './model.ts';
 import { newestPublished } from './time.ts';
-import type { AnswerMode, AnswerResult, ArticleRef, Citation, SummaryLength, SummaryResult, TimeInfo } from './types.ts';
+import type { AnswerMode, AnswerResult, ArticleRef, SummaryLength, SummaryResult, TimeInfo } from './types.ts';
+import type { Citation } from '../store/types.ts';
 
 /*
  * The build-result step, the same for answers and summaries: whichever way a pipeline ended (the

@@ -1,7 +1,7 @@
 import { UserError } from '../errors.ts';
 import { silentLogger } from '../log.ts';
 import type { ChatMessage, LlmClient, TokenUsage } from '../llm/types.ts';
-import { messages } from '../messages.ts';
+import { messages } from '../messages/answers.ts';
 import type { Passage } from '../retrieval/passage.ts';
 import type { ChunkRecord, StoredArticle } from '../store/types.ts';
 import { countLlmTokens } from '../text/llm-tokens.ts';

@@ -1,4 +1,4 @@
-import { messages } from '../messages.ts';
+import { messages } from '../messages/answers.ts';
 import type { SearchResult } from '../retrieval/search.ts';
 import type { CatalogReader } from '../store/reader.ts';
 import type { TimeInfo } from './types.ts';

@@ -5,6 +5,7 @@ import type { Passage } from '../retrieval/passage.ts';
 import type { Retriever } from '../retrieval/search.ts';
 import type { LibraryReader } from '../store/reader.ts';
 import type { ArticleHeader } from '../store/types.ts';
+import type { Citation } from '../store/types.ts';
 
 /*
  * The vocabulary of answering: what an Answerer is built from, what it is asked, and what it returns.
@@ -69,17 +70,6 @@ export interface TopicRequest {
 
 /** Who wrote the text: the language model, or the extractive fallback quoting the articles. */
 export type AnswerMode = 'llm' | 'extractive';
-
-/** A source shown under an answer: an exact span of a stored article (its `updated` shown as "updated …"). */
-export interface Citation extends ArticleHeader {
-  /** The number used in the answer text, from 1. */
-  number: number;
-  chunkId: number;
-  /** Verbatim: `articleBody.slice(start, end) === excerpt`. */
-  excerpt: string;
-  start: number;
-  end: number;
-}
 
 /** When a question was asked and which publication dates it was read as being about. */
 export interface TimeInfo {

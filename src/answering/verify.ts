@@ -1,4 +1,4 @@
-import { messages } from '../messages.ts';
+import { messages } from '../messages/answers.ts';
 import type { Passage } from '../retrieval/passage.ts';
 import { findNormalized } from '../text/normalize.ts';
 import { splitSentences, type Span } from '../text/sentences.ts';
@@ -8,7 +8,7 @@ import { isFinished, joinUnits, markedNumbers, splitUnits, withoutMarkers, type 
 import type { Outcome } from './result.ts';
 import { checkSupport } from './support.ts';
 import { contentStems, coverage } from './terms.ts';
-import type { Citation } from './types.ts';
+import type { Citation } from '../store/types.ts';
 import { EXCERPT } from './weights.ts';
 
 /*

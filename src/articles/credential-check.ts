@@ -1,4 +1,4 @@
-import { loadMessages as messages } from '../messages.ts';
+import { loadMessages as messages } from '../messages/articles.ts';
 import { findCredentials } from '../text/credentials.ts';
 import type { Article } from './article.ts';
 

@@ -1,7 +1,7 @@
+import type { Result } from '../result.ts';
 import { TextDecoder } from 'node:util';
-import { decodeMessages, loadMessages as messages } from '../messages.ts';
+import { decodeMessages, loadMessages as messages } from '../messages/articles.ts';
 
-export type DecodeResult = { ok: true; text: string } | { ok: false; error: string };
 
 const SNIFF_BYTES = 64 * 1024;
 /** Share of control bytes above which a file is taken for binary even without a NUL byte. */
@@ -12,11 +12,11 @@ const MAX_CONTROL_SHARE = 0.1;
  * and bytes that are not valid UTF-8 (naming the first bad byte). A UTF-8 or UTF-16
  * byte-order mark is honoured; `charset` (from a Content-Type) selects another encoding.
  */
-export function decodeText(data: Uint8Array, where: string, charset?: string): DecodeResult {
+export function decodeText(data: Uint8Array, where: string, charset?: string): Result<string> {
   if (data.length === 0) return { ok: false, error: messages.empty(where) };
 
   const utf16 = utf16Encoding(data);
-  let result: DecodeResult;
+  let result: Result<string>;
   if (utf16) {
     result = decodeWith(utf16, data.subarray(2), where);
   } else if (looksBinary(data)) {
@@ -26,7 +26,7 @@ export function decodeText(data: Uint8Array, where: string, charset?: string): D
   } else {
     result = decodeUtf8(data, where);
   }
-  if (result.ok && result.text.trim() === '') return { ok: false, error: messages.empty(where) };
+  if (result.ok && result.value.trim() === '') return { ok: false, error: messages.empty(where) };
   return result;
 }
 
@@ -36,10 +36,10 @@ export function charsetOf(contentType: string | undefined): string | undefined {
   return match?.[1]?.toLowerCase();
 }
 
-function decodeUtf8(data: Uint8Array, where: string): DecodeResult {
+function decodeUtf8(data: Uint8Array, where: string): Result<string> {
   const start = data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? 3 : 0;
   try {
-    return { ok: true, text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(data.subarray(start)) };
+    return { ok: true, value: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(data.subarray(start)) };
   } catch (error) {
     // Only a decoder that rejected the bytes means they are not UTF-8: a file too large for one
     // string, or memory running out, fails here too and is said as such.
@@ -51,7 +51,7 @@ function decodeUtf8(data: Uint8Array, where: string): DecodeResult {
   }
 }
 
-function decodeWith(encoding: string, data: Uint8Array, where: string): DecodeResult {
+function decodeWith(encoding: string, data: Uint8Array, where: string): Result<string> {
   let decoder: TextDecoder;
   try {
     decoder = new TextDecoder(encoding);
@@ -59,7 +59,7 @@ function decodeWith(encoding: string, data: Uint8Array, where: string): DecodeRe
     return { ok: false, error: messages.unknownCharset(where, encoding) };
   }
   try {
-    return { ok: true, text: decoder.decode(data) };
+    return { ok: true, value: decoder.decode(data) };
   } catch (error) {
     return { ok: false, error: cannotDecode(error, where, data.length) };
   }

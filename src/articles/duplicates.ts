@@ -1,5 +1,5 @@
 import type { LoadResult } from './article.ts';
-import { loadMessages as messages } from '../messages.ts';
+import { loadMessages as messages } from '../messages/articles.ts';
 
 /**
  * The ids already taken in one batch of loads. The first article with an id keeps it;

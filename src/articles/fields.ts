@@ -1,4 +1,5 @@
-import { loadMessages as messages } from '../messages.ts';
+import type { Result } from '../result.ts';
+import { loadMessages as messages } from '../messages/articles.ts';
 import type { ArticleFields } from './validate.ts';
 
 /*
@@ -8,7 +9,6 @@ import type { ArticleFields } from './validate.ts';
  */
 
 export type Metadata = Omit<ArticleFields, 'body'>;
-export type FieldsResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
 type FieldRecord = { readonly [key: string]: unknown };
 
@@ -16,7 +16,7 @@ export function isRecord(value: unknown): value is FieldRecord {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function readMetadata(record: FieldRecord, where: string): FieldsResult<Metadata> {
+export function readMetadata(record: FieldRecord, where: string): Result<Metadata> {
   const metadata: Metadata = {};
   const problems: string[] = [];
   const text = (names: readonly string[]): string | undefined => {
@@ -63,7 +63,7 @@ export function readMetadata(record: FieldRecord, where: string): FieldsResult<M
 }
 
 /** The body text of a CMS record (`body`, else `content`), or undefined when it has none. */
-export function readBody(record: FieldRecord, where: string): FieldsResult<string | undefined> {
+export function readBody(record: FieldRecord, where: string): Result<string | undefined> {
   const found = firstPresent(record, ['body', 'content']);
   if (!found) return { ok: true, value: undefined };
   const value = asText(found.value);

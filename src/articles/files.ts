@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { loadMessages as messages } from '../messages.ts';
+import { loadMessages as messages } from '../messages/articles.ts';
 import { isSupportedFileName, type NamedResult, type ParseOptions } from './parse.ts';
 import { sharedParsePool, type ParsePool } from './parse-pool.ts';
 import { failure } from './validate.ts';

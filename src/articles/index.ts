@@ -7,11 +7,10 @@ export {
   DEFAULT_MAX_BYTES,
   formatFor,
   isSupportedFileName,
-  parseArticleBuffer,
   type ArticleFormat,
-  type ParseBufferOptions,
   type ParseOptions,
 } from './parse.ts';
+export { parseArticleBuffer, type ParseBufferOptions } from './parse-buffer.ts';
 export {
   DEFAULT_PARSE_TIME_LIMIT_MS,
   ParsePool,

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { loadMessages as messages } from '../messages.ts';
-import type { FeedParseOptions, FeedParseResult } from '../feeds/types.ts';
+import { loadMessages as messages } from '../messages/articles.ts';
+import type { FeedParseOptions, FeedParseResult } from './feed/types.ts';
 import type { NamedResult, ParseOptions } from './parse.ts';
 import { failure } from './validate.ts';
 
@@ -108,7 +108,7 @@ export class ParsePool {
   }
 
   /**
-   * A feed document in a worker (src/feeds/feed-document.ts), under the same time and memory limits
+   * A feed document in a worker (src/articles/feed/document.ts), under the same time and memory limits
    * as an article: never rejects for bad input, only with ParseWorkerError when the worker cannot run.
    */
   parseFeed(name: string, data: Uint8Array, options: FeedParseOptions): Promise<FeedParseResult> {

@@ -1,14 +1,14 @@
 import path from 'node:path';
 import type { LoadResult } from './article.ts';
-import { charsetOf, decodeText, type DecodeResult } from './decode.ts';
-import { IdRegistry } from './duplicates.ts';
+import { charsetOf, decodeText } from './decode.ts';
+import type { Result } from '../result.ts';
+import type { IdRegistry } from './duplicates.ts';
 import { parseHtmlArticle } from './formats/html.ts';
 import { parseJsonLinesRecords, parseJsonRecords } from './formats/json.ts';
 import { parseMarkdownArticle } from './formats/markdown.ts';
 import { parseTextArticle } from './formats/text.ts';
-import { sharedParsePool, type ParsePool } from './parse-pool.ts';
 import { idFromFileName, idFromUrl } from './identity.ts';
-import { loadMessages as messages, titleHints } from '../messages.ts';
+import { loadMessages as messages, titleHints } from '../messages/articles.ts';
 import { NestingTooDeepError } from './nesting.ts';
 import { notArticleKind } from '../text/credentials.ts';
 import { buildArticle, failure, parseHttpUrl, type ArticleFields } from './validate.ts';
@@ -77,25 +77,6 @@ export function isSupportedFileName(name: string): boolean {
   return FORMAT_BY_EXTENSION[path.extname(name).toLowerCase()] !== undefined;
 }
 
-export interface ParseBufferOptions extends ParseOptions {
-  /** Parse in this pool instead of the process-wide one. */
-  pool?: ParsePool;
-}
-
-/**
- * Parses one file's bytes (a file, a Discord attachment, a fetched page) into articles, in a
- * worker thread with a time and nesting limit (see parse-pool.ts). `name` is the file name as
- * the user knows it (it picks the format and appears in messages); `source` is recorded on each
- * article. A JSON/JSONL file yields one result per record, a bad record failing alone. Never
- * rejects for bad input.
- */
-export async function parseArticleBuffer(name: string, data: Uint8Array, source: string, opts: ParseBufferOptions = {}): Promise<LoadResult[]> {
-  const { pool = sharedParsePool(), ...parseOptions } = opts;
-  const ids = opts.ids ?? new IdRegistry();
-  const named = await pool.parse(name, data, source, parseOptions);
-  return named.map(({ result, where }) => ids.claim(result, where));
-}
-
 /**
  * The parse itself, on the calling thread: what a parse worker runs. Call parseArticleBuffer
  * instead; this never rejects bad input but may take as long as the input makes it.
@@ -112,7 +93,7 @@ export function parseNamedResults(name: string, data: Uint8Array, source: string
 
   const decoded = decodeArticleText(data, where, format, opts.contentType);
   if (!decoded.ok) return fail(decoded.error);
-  const text = decoded.text.replace(/\r\n?/g, '\n');
+  const text = decoded.value.replace(/\r\n?/g, '\n');
   // A ".txt" that is an env file or a key file is judged by what it holds, not by its name.
   const notArticle = format === 'text' || format === 'markdown' ? notArticleKind(text) : null;
   if (notArticle) return fail(messages.notAnArticle(where, notArticle));
@@ -128,7 +109,7 @@ export function parseNamedResults(name: string, data: Uint8Array, source: string
       return single(parseTextArticle(text), titleHints.text);
     case 'markdown': {
       const parsed = parseMarkdownArticle(text, where);
-      return parsed.ok ? single(parsed.fields, titleHints.markdown) : fail(parsed.error);
+      return parsed.ok ? single(parsed.value, titleHints.markdown) : fail(parsed.error);
     }
     case 'html': {
       const htmlOptions: { baseUrl?: string; url?: string } = {};
@@ -169,7 +150,7 @@ function decodeArticleText(
   where: string,
   format: ArticleFormat,
   contentType: string | undefined,
-): DecodeResult {
+): Result<string> {
   const charset = charsetOf(contentType);
   const decoded = decodeText(data, where, charset);
   if (decoded.ok || charset || format !== 'html') return decoded;

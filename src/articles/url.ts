@@ -1,9 +1,10 @@
 import type { LoadResult } from './article.ts';
 import { idFromUrl } from './identity.ts';
-import { loadMessages as messages } from '../messages.ts';
+import { loadMessages as messages } from '../messages/articles.ts';
 import type { AddressPolicy } from '../net/address-policy.ts';
 import { fetchSafely, type Resolver } from '../net/safe-fetch.ts';
-import { parseArticleBuffer, type ParseOptions } from './parse.ts';
+import { parseArticleBuffer } from './parse-buffer.ts';
+import type { ParseOptions } from './parse.ts';
 import { failure } from './validate.ts';
 
 export interface LoadUrlOptions {

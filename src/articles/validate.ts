@@ -1,7 +1,7 @@
 import type { Article, LoadResult } from './article.ts';
 import { credentialProblem } from './credential-check.ts';
 import { contentHash, isValidId } from './identity.ts';
-import { loadMessages as messages } from '../messages.ts';
+import { loadMessages as messages } from '../messages/articles.ts';
 import { normalizeBody, normalizeLine, normalizeTags } from './normalize.ts';
 import { normalizePublished } from './published.ts';
 

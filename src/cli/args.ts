@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
-import { cliText } from '../messages.ts';
+import { cliText } from '../messages/cli.ts';
 import type { OptionSpecs, ParsedInput } from './command.ts';
 
 /** A mistake in how a command was called: shown with the command's usage. */

@@ -1,4 +1,5 @@
-import { cliText, messages } from '../messages.ts';
+import { messages } from '../messages/answers.ts';
+import { cliText } from '../messages/cli.ts';
 import { SHARED_COLLECTION } from '../store/types.ts';
 import { COLLECTION_OPTION, defineCommand, JSON_OPTION } from './command.ts';
 import { print, printJson } from './context.ts';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { UserError } from '../errors.ts';
-import { backupMessages, restoreStateMessages, storeMessages } from '../messages.ts';
+import { restoreStateMessages } from '../messages/restore.ts';
+import { backupMessages, storeMessages } from '../messages/store.ts';
 import { backupLibrary, type BackupPhase, type BackupProgress } from '../store/maintenance/backup.ts';
 import { restoreLibrary } from '../store/maintenance/restore.ts';
 import { renderReport, toJson } from './check.ts';

@@ -1,7 +1,7 @@
 import readline from 'node:readline/promises';
 import type { App } from '../app.ts';
 import { errorMessage, isUserError } from '../errors.ts';
-import { cliText } from '../messages.ts';
+import { cliText } from '../messages/cli.ts';
 import { SHARED_COLLECTION } from '../store/types.ts';
 import { renderAnswer, renderSummary } from './render.ts';
 import { parseLength } from './summarize.ts';

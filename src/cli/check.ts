@@ -1,6 +1,9 @@
 import path from 'node:path';
-import { answerLogMessages, checkText, storeMessages } from '../messages.ts';
+import { answerLogMessages } from '../messages/answer-log.ts';
+import { checkText } from '../messages/check.ts';
+import { storeMessages } from '../messages/store.ts';
 import { inspectLibrary, isProblem, isRepairable, repairLibrary, type EditorialFinding, type Finding, type LibraryReport } from '../store/maintenance/health.ts';
+import { findingText, repairLines } from './check-findings.ts';
 import { defineCommand, JSON_OPTION } from './command.ts';
 import { printJson, warn } from './context.ts';
 
@@ -32,7 +35,7 @@ export const checkCommand = defineCommand({
       logger: ctx.logger,
       onWriteWait: (holder) => warn(storeMessages.waitingForWriter(holder)),
     });
-    const repaired = outcome.repairs ? checkText.repairs(outcome.repairs) : [];
+    const repaired = outcome.repairs ? repairLines(outcome.repairs) : [];
     if (values.json) {
       printJson({ ...toJson(outcome.after), repaired, before: toJson(outcome.before) });
     } else {
@@ -50,7 +53,7 @@ export function toJson(
 ): Omit<LibraryReport, 'findings' | 'editorial'> & { findings: (Finding & { problem: boolean; message: string })[]; editorial: (EditorialFinding & { message: string })[] } {
   return {
     ...report,
-    findings: report.findings.map((f) => ({ ...f, problem: isProblem(f), message: checkText.finding(f) })),
+    findings: report.findings.map((f) => ({ ...f, problem: isProblem(f), message: findingText(f) })),
     editorial: report.editorial.map((f) => ({ ...f, message: checkText.aiInstructions(f) })),
   };
 }
@@ -60,7 +63,7 @@ export function renderReport(report: LibraryReport): string {
   const lines = [checkText.heading(report.dataDir)];
   const row = (label: string, text: string) => lines.push(`  ${label.padEnd(9)} ${text}`);
   const unreadable = report.findings.find((f) => f.kind === 'data-dir-unreadable');
-  if (unreadable) return `${[...lines, '', checkText.findingsHeading, `  ✗ ${checkText.finding(unreadable)}`, '', checkText.unhealthy(1)].join('\n')}\n`;
+  if (unreadable) return `${[...lines, '', checkText.findingsHeading, `  ✗ ${findingText(unreadable)}`, '', checkText.unhealthy(1)].join('\n')}\n`;
   if (report.readOnly) row('access', checkText.readOnly);
   row('database', checkText.database(path.basename(report.database.file), report.database.bytes, report.database.integrity));
   if (report.database.integrity === 'ok') {
@@ -78,8 +81,8 @@ export function renderReport(report: LibraryReport): string {
   row('lock', checkText.lock(report.lock.state, report.lock.holder));
   const problems = report.findings.filter(isProblem);
   const notes = report.findings.filter((f) => !isProblem(f));
-  if (problems.length > 0) lines.push('', checkText.findingsHeading, ...problems.map((f) => `  ✗ ${checkText.finding(f)}`));
-  if (notes.length > 0) lines.push('', checkText.notesHeading, ...notes.map((f) => `  · ${checkText.finding(f)}`));
+  if (problems.length > 0) lines.push('', checkText.findingsHeading, ...problems.map((f) => `  ✗ ${findingText(f)}`));
+  if (notes.length > 0) lines.push('', checkText.notesHeading, ...notes.map((f) => `  · ${findingText(f)}`));
   if (report.editorial.length > 0) lines.push('', checkText.editorialHeading, ...report.editorial.map((f) => `  ! ${checkText.aiInstructions(f)}`));
   lines.push('', report.healthy ? checkText.healthy : checkText.unhealthy(problems.length));
   if (problems.some((f) => !isRepairable(f) && f.kind !== 'no-library')) lines.push(checkText.needsBackup);

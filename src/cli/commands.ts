@@ -36,8 +36,8 @@ const deployCommandsCommand = defineCommand({
   maxArguments: 0,
   notes: ['With DISCORD_GUILD_ID the commands appear in that server at once; without it they register globally.'],
   run: async (ctx, { values }) => {
-    const { deployCommands } = await import('../discord/deploy.ts');
-    const result = await deployCommands(ctx.config);
+    const [{ deployCommands }, { commands }] = await Promise.all([import('../discord/deploy.ts'), import('../../commands/index.ts')]);
+    const result = await deployCommands(ctx.config, commands);
     if (values.json) printJson({ count: result.count, scope: result.scope });
     else print(`registered ${result.count} commands for ${result.scope}`);
     return 0;

@@ -1,12 +1,9 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { App } from '../app.ts';
 import type { Config } from '../config.ts';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { cliText } from '../messages.ts';
+import { cliText } from '../messages/cli.ts';
 import { asOfDay } from '../retrieval/time-scope.ts';
-import { parseCommandArgs } from './args.ts';
-import type { OptionSpecs } from './command.ts';
 
 export interface CommandContext {
   /** The arguments after the command's name, as given. */
@@ -16,18 +13,6 @@ export interface CommandContext {
   logger: Logger;
   /** Opens the application (library + model) on first use. */
   app(): Promise<App>;
-}
-
-/**
- * Options read inside a handler, for commands that parse their own arguments. Mistakes get the
- * same friendly messages as declared options (the dispatcher has usually checked them already).
- */
-export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, command = 'command') {
-  const specs: OptionSpecs = Object.fromEntries(
-    Object.entries(options).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}), description: '' }]),
-  );
-  parseCommandArgs(command, args, specs);
-  return parseArgs({ args, options, allowPositionals: true, strict: true });
 }
 
 export function positiveInteger(value: string | undefined, name: string, fallback: number, max = 1000): number {

@@ -1,6 +1,7 @@
 import { UserError } from '../errors.ts';
 import { forgetSource } from '../ingest.ts';
-import { cliText, messages } from '../messages.ts';
+import { messages } from '../messages/answers.ts';
+import { cliText } from '../messages/cli.ts';
 import { SHARED_COLLECTION } from '../store/types.ts';
 import { COLLECTION_OPTION, defineCommand, JSON_OPTION } from './command.ts';
 import { groupQuestions, SAME_QUESTION } from '../readers/question-groups.ts';

@@ -1,5 +1,6 @@
 import type { Feedback } from '../readers/answer-log.ts';
-import { cliText, messages } from '../messages.ts';
+import { messages } from '../messages/answers.ts';
+import { cliText } from '../messages/cli.ts';
 import { parseIsoDay } from '../retrieval/time-scope.ts';
 import { stripMarkers } from '../text/markers.ts';
 import { UsageError } from './args.ts';

@@ -1,4 +1,4 @@
-import { cliText } from '../messages.ts';
+import { cliText } from '../messages/cli.ts';
 import type { Command, OptionSpec } from './command.ts';
 
 /** `newsroom help`: every command with its one-line summary. */

@@ -7,7 +7,7 @@ import type { Config } from '../config.ts';
 import { UserError } from '../errors.ts';
 import { embedPending, ingest, type IngestSummary } from '../ingest.ts';
 import { failureLines, summaryLine } from '../ingest-report.ts';
-import { cliText } from '../messages.ts';
+import { cliText } from '../messages/cli.ts';
 import { SHARED_COLLECTION } from '../store/types.ts';
 import type { Library } from '../store/library.ts';
 import type { Embedder } from '../embeddings/embedder.ts';

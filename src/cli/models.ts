@@ -2,7 +2,7 @@ import { UserError } from '../errors.ts';
 import { modelHub } from '../embeddings/hub.ts';
 import { listModels, modelsRoot, type ModelListing } from '../embeddings/model-files.ts';
 import { pullModel } from '../embeddings/pull.ts';
-import { modelsText } from '../messages.ts';
+import { modelsText } from '../messages/cli.ts';
 import { defineCommand, JSON_OPTION } from './command.ts';
 import type { CommandContext } from './context.ts';
 import { print, printJson } from './context.ts';

@@ -1,5 +1,7 @@
-import type { AnswerResult, Citation, SummaryResult } from '../answering/types.ts';
-import { dayOf, messages } from '../messages.ts';
+import type { AnswerResult, SummaryResult } from '../answering/types.ts';
+import type { Citation } from '../store/types.ts';
+import { messages } from '../messages/answers.ts';
+import { dayOf } from '../messages/format.ts';
 import { defuseMarkers } from '../text/markers.ts';
 
 /**

@@ -7,7 +7,8 @@ import { commandHelp, overviewHelp, usageLines } from './help.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { errorMessage, isUserError } from '../errors.ts';
 import { createLogger } from '../log.ts';
-import { cliText, storeMessages } from '../messages.ts';
+import { cliText } from '../messages/cli.ts';
+import { storeMessages } from '../messages/store.ts';
 import type { Logger } from '../log.ts';
 import { warn } from './context.ts';
 
@@ -90,7 +91,7 @@ async function runCommand(command: Command, args: string[], input: ParsedInput<O
       input,
     );
   } catch (error) {
-    if (error instanceof UsageError || isArgumentError(error)) {
+    if (error instanceof UsageError) {
       err(`${errorMessage(error)}\n\n${usageLines(command)}`);
       return 1;
     }
@@ -115,12 +116,6 @@ function unknownCommand(name: string, commands: readonly Command[], err: (text: 
 /** The CLI keeps quiet unless asked: LOG_LEVEL when set, else warnings and errors only. */
 function quietByDefault(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return env.LOG_LEVEL?.trim() ? env : { ...env, LOG_LEVEL: 'warn' };
-}
-
-/** Node's own parseArgs errors, from a handler that parses extra arguments itself. */
-function isArgumentError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }
 
 function packageVersion(): string {

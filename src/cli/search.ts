@@ -1,4 +1,4 @@
-import { messages } from '../messages.ts';
+import { messages } from '../messages/answers.ts';
 import { SHARED_COLLECTION } from '../store/types.ts';
 import { AS_OF_OPTION, COLLECTION_OPTION, defineCommand, JSON_OPTION } from './command.ts';
 import { asOfOption, positiveInteger, printJson, warn } from './context.ts';

@@ -1,5 +1,5 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type MessageActionRowComponentBuilder } from 'discord.js';
-import { discordText } from '../messages.ts';
+import { discordText } from '../messages/discord.ts';
 import { defineCustomId, oneOf, token } from './custom-id.ts';
 
 /**

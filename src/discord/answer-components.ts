@@ -7,7 +7,8 @@ import {
   type ModalActionRowComponentBuilder,
 } from 'discord.js';
 import { UserError } from '../errors.ts';
-import { answerLogMessages, discordText } from '../messages.ts';
+import { answerLogMessages } from '../messages/answer-log.ts';
+import { discordText } from '../messages/discord.ts';
 import { stripMarkers } from '../text/markers.ts';
 import { answerIds } from './answer-buttons.ts';
 import { answerQuestion } from './answer-flow.ts';

@@ -1,7 +1,8 @@
 import type { RepliableInteraction } from 'discord.js';
 import type { AnswerResult, SummaryResult } from '../answering/types.ts';
 import { UserError } from '../errors.ts';
-import { answerLogMessages, discordText } from '../messages.ts';
+import { answerLogMessages } from '../messages/answer-log.ts';
+import { discordText } from '../messages/discord.ts';
 import { answerButtons } from './answer-buttons.ts';
 import type { BotContext } from './context.ts';
 import { renderAnswer, renderDraft, renderSummary } from './render.ts';

@@ -6,6 +6,7 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import type { Readiness } from '../ops/readiness.ts';
 import { watchAcknowledgements } from './acknowledgements.ts';
+import type { SlashCommand } from './command.ts';
 import { createBotContext, type BotContext } from './context.ts';
 import { startDigestScheduler, type DigestScheduler } from './digest.ts';
 import { InteractionRouter } from './router.ts';
@@ -26,8 +27,10 @@ export interface Bot {
   stop(): Promise<void>;
 }
 
-/** What the running bot reports to, and the clock of its weekly digest. */
+/** The commands it answers, what the running bot reports to, and the clock of its weekly digest. */
 export interface BotOptions {
+  /** The slash commands, loaded by the entry point from commands/. */
+  commands: readonly SlashCommand[];
   metrics?: Metrics | null;
   /** The bot adds its gateway check (and "shutting down" on stop) for GET /readyz. */
   readiness?: Readiness;
@@ -114,7 +117,7 @@ function startServing(app: App, client: Client, logger: Logger, options: BotOpti
  * instead of silence, then serves them through the router until stopped. `app` should come from
  * an app whose library is already open (openApp): a bot that cannot open it must not log in.
  */
-export function startBot(config: Config, logger: Logger, app: Promise<App>, options: BotOptions = {}): Bot {
+export function startBot(config: Config, logger: Logger, app: Promise<App>, options: BotOptions): Bot {
   const token = config.discord.token;
   if (!token) throw new Error('DISCORD_TOKEN is required to start the Discord bot');
   const client = createClient(config);
@@ -123,6 +126,7 @@ export function startBot(config: Config, logger: Logger, app: Promise<App>, opti
   const router = new InteractionRouter({
     context: () => state.context,
     logger,
+    commands: options.commands,
     ...(metrics ? { onRefused: (reason) => metrics.refused(reason) } : {}),
   });
   if (metrics) watchAcknowledgements(client, (response, seconds) => metrics.acknowledged(response, seconds));
@@ -164,7 +168,7 @@ async function finishInFlight(router: InteractionRouter, state: BotState, timeou
 }
 
 /** `npm start` with DISCORD_TOKEN: runs until SIGINT/SIGTERM, then shuts down cleanly. */
-export async function runBot(config: Config, logger: Logger, app: Promise<App>, options: BotOptions = {}): Promise<number> {
+export async function runBot(config: Config, logger: Logger, app: Promise<App>, options: BotOptions): Promise<number> {
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   const bot = startBot(config, logger, app, options);
   try {

@@ -2,7 +2,7 @@ import { PermissionFlagsBits, type Interaction } from 'discord.js';
 import type { App } from '../app.ts';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { discordText } from '../messages.ts';
+import { discordText } from '../messages/discord.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { SHARED_COLLECTION } from '../store/types.ts';
 import { ArticleIndex } from './article-index.ts';

@@ -1,14 +1,14 @@
 import { REST, Routes } from 'discord.js';
-import { commands } from '../../commands/index.ts';
 import type { Config } from '../config.ts';
+import type { SlashCommand } from './command.ts';
 import { UserError } from '../errors.ts';
-import { discordText } from '../messages.ts';
+import { discordText } from '../messages/discord.ts';
 
 /**
  * Registers the slash commands: to one server with DISCORD_GUILD_ID (instant, for development),
  * else globally. A bulk overwrite, so removed commands disappear too. Start-up never does this.
  */
-export async function deployCommands(config: Config): Promise<{ scope: string; count: number }> {
+export async function deployCommands(config: Config, commands: readonly SlashCommand[]): Promise<{ scope: string; count: number }> {
   const { token, clientId, guildId, apiUrl } = config.discord;
   if (!token || !clientId) throw new UserError(discordText.deployNeedsCredentials);
   const rest = new REST(apiUrl ? { api: apiUrl } : {}).setToken(token);

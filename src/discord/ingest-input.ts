@@ -2,7 +2,8 @@ import type { Attachment } from 'discord.js';
 import type { LoadResult } from '../articles/article.ts';
 import { isSupportedFileName, loadUrl, parseArticleBuffer } from '../articles/index.ts';
 import { UserError } from '../errors.ts';
-import { discordText, formatLimit, formatMegabytes } from '../messages.ts';
+import { discordText } from '../messages/discord.ts';
+import { formatLimit, formatMegabytes } from '../messages/format.ts';
 import type { AddressPolicy } from '../net/address-policy.ts';
 import { fetchSafely } from '../net/safe-fetch.ts';
 

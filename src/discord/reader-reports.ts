@@ -1,5 +1,5 @@
 import type { APIEmbed } from 'discord.js';
-import { discordText } from '../messages.ts';
+import { discordText } from '../messages/discord.ts';
 import type { Digest, DislikedAnswer } from '../readers/digest.ts';
 import type { QuestionGroup } from '../readers/question-groups.ts';
 import type { Feedback } from '../readers/answer-log.ts';

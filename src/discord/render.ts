@@ -1,6 +1,9 @@
 import type { APIEmbed } from 'discord.js';
-import type { AnswerResult, Citation, SummaryResult } from '../answering/types.ts';
-import { dayOf, discordText, messages } from '../messages.ts';
+import type { AnswerResult, SummaryResult } from '../answering/types.ts';
+import type { Citation } from '../store/types.ts';
+import { messages } from '../messages/answers.ts';
+import { discordText } from '../messages/discord.ts';
+import { dayOf } from '../messages/format.ts';
 import { stripMarkers } from '../text/markers.ts';
 import { articleLink, joinMarkdown, md, neutralize, neutralizeWithin, splitMarkdown, trimAtWord, type Markdown } from './neutralize.ts';
 

@@ -1,8 +1,7 @@
 import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, Interaction, ModalSubmitInteraction, RepliableInteraction } from 'discord.js';
-import { commands as allCommands } from '../../commands/index.ts';
 import { isUserError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { discordText } from '../messages.ts';
+import { discordText } from '../messages/discord.ts';
 import type { RefusalReason } from '../ops/metrics.ts';
 import type { SlashCommand } from './command.ts';
 import type { ComponentHandler } from './component.ts';
@@ -16,8 +15,8 @@ export interface RouterOptions {
   logger: Logger;
   /** Told when an interaction is declined here (metrics); rate limits and "busy" are reported by the context. */
   onRefused?: (reason: RefusalReason) => void;
-  /** Default: every command in commands/. */
-  commands?: readonly SlashCommand[];
+  /** The slash commands it answers (the entry point loads them from commands/). */
+  commands: readonly SlashCommand[];
 }
 
 /** Each component key, with the handler the command that made the component registered for it. */
@@ -47,9 +46,8 @@ export class InteractionRouter {
 
   constructor(options: RouterOptions) {
     this.options = options;
-    const commands = options.commands ?? allCommands;
-    this.commands = new Map(commands.map((c) => [c.data.name, c]));
-    this.components = componentsOf(commands);
+    this.commands = new Map(options.commands.map((c) => [c.data.name, c]));
+    this.components = componentsOf(options.commands);
   }
 
   async handle(interaction: Interaction): Promise<void> {

@@ -1,5 +1,5 @@
 import { Agent, fetch as undiciFetch } from 'undici';
-import { modelMessages } from '../messages.ts';
+import { modelMessages } from '../messages/models.ts';
 
 /** Where models are downloaded from unless HF_ENDPOINT says otherwise. */
 export const DEFAULT_HUB_URL = 'https://huggingface.co';

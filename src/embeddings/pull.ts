@@ -5,7 +5,7 @@ import { errorMessage, UserError } from '../errors.ts';
 import { isProcessAlive } from '../process-alive.ts';
 import { fsyncPath } from '../store/atomic-file.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import { modelMessages } from '../messages.ts';
+import { modelMessages } from '../messages/models.ts';
 import { measureDimensions, openExtractor, tokenizerLimit } from './extractor.ts';
 import type { ModelHub } from './hub.ts';
 import { folderBytes, missingModelFiles, modelFiles, modelFolder, type EmbeddingDtype } from './model-files.ts';

@@ -1,3 +1,5 @@
+import { doublingDelay } from '../backoff.ts';
+
 export interface BackoffOptions {
   /** Wait before the first attempt. */
   firstDelayMs: number;
@@ -70,7 +72,7 @@ export class Backoff {
       this.running = false;
     }
     if (done || this.stopped) return;
-    this.delay = Math.min(this.delay * 2, this.options.maxDelayMs);
+    this.delay = doublingDelay(this.attempts + 1, this.options.firstDelayMs, this.options.maxDelayMs);
     this.onFailure(failure, this.delay);
     this.schedule();
   }

@@ -2,7 +2,7 @@ import { ModelFileNotFoundError } from '@huggingface/transformers';
 import type { FeatureExtractionPipeline } from '@huggingface/transformers';
 import { errorMessage } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import { modelMessages } from '../messages.ts';
+import { modelMessages } from '../messages/models.ts';
 import type { Embedder } from './embedder.ts';
 import { embedBatch, measureDimensions, openExtractor, tokenizerLimit } from './extractor.ts';
 import { DEFAULT_HUB_URL, modelHub, type HubSettings } from './hub.ts';

@@ -1,4 +1,4 @@
-import { feedText } from '../messages.ts';
+import { feedText } from '../messages/feeds.ts';
 import type { FetchFailure, FetchResult } from '../net/safe-fetch.ts';
 
 /*

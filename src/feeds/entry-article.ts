@@ -1,18 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { Article } from '../articles/article.ts';
 import { idFromUrl, slugify } from '../articles/identity.ts';
-import { parseArticleBuffer } from '../articles/parse.ts';
+import { parseArticleBuffer } from '../articles/parse-buffer.ts';
 import type { ParsePool } from '../articles/parse-pool.ts';
 import { normalizePublished } from '../articles/published.ts';
 import { buildArticle, type ArticleFields } from '../articles/validate.ts';
-import { feedText } from '../messages.ts';
+import { feedText } from '../messages/feeds.ts';
 import type { FetchResult } from '../net/safe-fetch.ts';
 import type { FeedItemRecord } from '../store/catalog/feed-tables.ts';
 import { isLater } from '../store/catalog/versions.ts';
 import { conditionalHeaders, validatorsOf } from './conditional.ts';
-import { escapeHtml } from './feed-text.ts';
+import { escapeHtml } from '../articles/feed/text.ts';
 import { firstSeenAsOf, pageCheckDue } from './schedule.ts';
-import type { FeedEntry } from './types.ts';
+import type { Result } from '../result.ts';
+import type { FeedEntry } from '../articles/feed/types.ts';
 
 /*
  * One feed entry → the article it stands for. An entry carrying the whole story is used as it is
@@ -111,7 +112,7 @@ export async function resolveEntry(entry: FeedEntry, stored: FeedItemRecord | un
 
   const { published, notices } = publishedDate(entry, feedDate, page?.article, record.firstSeenAt);
   record.publishedAt = published;
-  const fields = articleFields(entry, record.articleId, body.text, published, page?.article);
+  const fields = articleFields(entry, record.articleId, body.value, published, page?.article);
   const built = buildArticle(fields, { where: feedText.itemWhere(entry), source, fallbackId: record.articleId, titleHint: feedText.noTitleHint });
   if (!built.ok) return failed(feedText.itemFailed(entry, built.error, kept !== null));
   return { kind: 'article', article: built.article, record, notices };
@@ -164,15 +165,15 @@ async function storyBody(
   page: StoryPage | undefined,
   { source, articleId, storedBefore }: { source: string; articleId: string; storedBefore: boolean },
   ctx: EntryContext,
-): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
+): Promise<Result<string>> {
   if (entry.fullText || (!page?.article && entry.link === undefined)) {
     const html = entry.contentHtml ?? entry.summaryHtml;
     if (html === undefined) return { ok: false, error: feedText.noText(entry) };
     const fromFeed = await htmlToText(html, entry, source, articleId, ctx);
     if (!fromFeed.ok) return { ok: false, error: feedText.itemFailed(entry, fromFeed.error, storedBefore) };
-    return { ok: true, text: fromFeed.body };
+    return fromFeed;
   }
-  if (page?.article) return { ok: true, text: page.article.body };
+  if (page?.article) return { ok: true, value: page.article.body };
   return { ok: false, error: feedText.pageUnavailable(entry, page?.problem ?? feedText.noText(entry), storedBefore) };
 }
 
@@ -217,7 +218,7 @@ async function htmlToText(
   source: string,
   articleId: string,
   ctx: EntryContext,
-): Promise<{ ok: true; body: string } | { ok: false; error: string }> {
+): Promise<Result<string>> {
   const page =
     `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escapeHtml(entry.title ?? 'Untitled')}</title></head>` +
     `<body><article>${html}</article></body></html>`;
@@ -229,6 +230,6 @@ async function htmlToText(
     fallbackId: articleId,
     pool: ctx.pool,
   });
-  if (parsed?.ok) return { ok: true, body: parsed.article.body };
+  if (parsed?.ok) return { ok: true, value: parsed.article.body };
   return { ok: false, error: parsed?.error ?? feedText.noText(entry) };
 }

@@ -2,7 +2,7 @@ import type { ParsePool } from '../articles/parse-pool.ts';
 import type { Embedder } from '../embeddings/embedder.ts';
 import type { ChunkingOptions } from '../ingest.ts';
 import type { Logger } from '../log.ts';
-import { fetchMessages } from '../messages.ts';
+import { fetchMessages } from '../messages/network.ts';
 import type { AddressPolicy } from '../net/address-policy.ts';
 import { fetchSafely, type FetchFailure, type FetchOptions, type FetchResult, type Resolver } from '../net/safe-fetch.ts';
 import type { FeedRecord } from '../store/catalog/feed-tables.ts';

@@ -2,7 +2,7 @@ import type { FeedRecord } from '../store/catalog/feed-tables.ts';
 import { storedEntry } from './entry-article.ts';
 import { pageCheckDue } from './schedule.ts';
 import { storeEntries, type EntryTally, type StoreEntriesContext } from './store-entries.ts';
-import type { FeedEntry } from './types.ts';
+import type { FeedEntry } from '../articles/feed/types.ts';
 
 /*
  * A feed that answers 304 has not changed, but the pages of its stories may have: a correction is

@@ -1,6 +1,6 @@
 import type { App } from '../app.ts';
 import { UserError } from '../errors.ts';
-import { storeMessages } from '../messages.ts';
+import { storeMessages } from '../messages/store.ts';
 import type { Resolver } from '../net/safe-fetch.ts';
 import type { FeedRecord } from '../store/catalog/feed-tables.ts';
 import { WriteLock, type LockHolder } from '../store/write-lock.ts';

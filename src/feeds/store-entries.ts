@@ -4,12 +4,12 @@ import type { Embedder } from '../embeddings/embedder.ts';
 import { errorMessage } from '../errors.ts';
 import { ingest, type ChunkingOptions } from '../ingest.ts';
 import type { Logger } from '../log.ts';
-import { feedText } from '../messages.ts';
+import { feedText } from '../messages/feeds.ts';
 import type { FeedItemRecord, FeedRecord } from '../store/catalog/feed-tables.ts';
 import type { Library } from '../store/library.ts';
 import { entryKey, newArticleId, resolveEntry, type EntryContext, type EntryOutcome } from './entry-article.ts';
 import { mapWithLimit } from './host-limiter.ts';
-import type { FeedEntry } from './types.ts';
+import type { FeedEntry } from '../articles/feed/types.ts';
 
 /*
  * One feed's entries → stored articles. Entries without an identity, or naming an article a

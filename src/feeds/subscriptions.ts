@@ -1,11 +1,13 @@
 import type { App } from '../app.ts';
 import { sharedParsePool } from '../articles/parse-pool.ts';
 import { UserError } from '../errors.ts';
-import { feedText, fetchMessages, storeMessages } from '../messages.ts';
+import { feedText } from '../messages/feeds.ts';
+import { fetchMessages } from '../messages/network.ts';
+import { storeMessages } from '../messages/store.ts';
 import { fetchSafely, type Resolver } from '../net/safe-fetch.ts';
 import type { FeedRecord } from '../store/catalog/feed-tables.ts';
 import { FEED_ACCEPT, FEED_REQUEST_TIMEOUT_MS, MAX_ITEMS_PER_FEED } from './sync.ts';
-import type { FeedDocument } from './types.ts';
+import type { FeedDocument } from '../articles/feed/types.ts';
 
 /*
  * Following and unfollowing feeds: what `newsroom feeds add|remove` and Discord's /feeds do.
@@ -64,9 +66,9 @@ export async function followFeed(app: App, address: string, collection: string, 
     // Another editor or process may have followed it while this one was fetching.
     const again = writer.feeds.findByUrl(collection, url);
     if (again) throw new UserError(feedText.alreadyFollowed(again));
-    return writer.feeds.add({ url, collection, title: parsed.feed.title ?? null, addedAt: new Date().toISOString() });
+    return writer.feeds.add({ url, collection, title: parsed.value.title ?? null, addedAt: new Date().toISOString() });
   });
-  return { feed, document: parsed.feed };
+  return { feed, document: parsed.value };
 }
 
 /**

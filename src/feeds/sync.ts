@@ -1,6 +1,7 @@
 import { sharedParsePool } from '../articles/parse-pool.ts';
 import { errorMessage, isUserError } from '../errors.ts';
-import { feedText, fetchMessages } from '../messages.ts';
+import { feedText } from '../messages/feeds.ts';
+import { fetchMessages } from '../messages/network.ts';
 import type { FeedRecord } from '../store/catalog/feed-tables.ts';
 import { effectiveNextAttempt } from './backoff.ts';
 import { FEED_PAGES_BUDGET_MS, PASS_BUDGET_MS, PassBudget } from './budget.ts';
@@ -10,7 +11,7 @@ import { HostLimiter, mapWithLimit } from './host-limiter.ts';
 import { revalidatePages } from './revalidate.ts';
 import { storeEntries, type StoreEntriesContext } from './store-entries.ts';
 import { freshResult, totalReport, type FeedSyncReport, type FeedSyncResult } from './sync-report.ts';
-import type { FeedDocument } from './types.ts';
+import type { FeedDocument } from '../articles/feed/types.ts';
 
 export { FEED_REQUEST_TIMEOUT_MS, type FeedSyncDeps, type FeedSyncOptions } from './feed-fetch.ts';
 export type { FeedSyncReport, FeedSyncResult, FeedSyncStatus } from './sync-report.ts';
@@ -102,7 +103,7 @@ async function fetchAndStore(feed: FeedRecord, result: FeedSyncResult, context: 
     ...(fetched.headers.get('content-type') ? { contentType: fetched.headers.get('content-type') as string } : {}),
   });
   if (!parsed.ok) return await recordFeedFailure(feed, result, context, now, parsed.error);
-  const document = parsed.feed;
+  const document = parsed.value;
   noteListing(result, document);
 
   const stored = await storeEntries(feed, document.entries, result, entriesContext(context, fetch, now));

@@ -1,7 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { IdleTimeoutError } from './idle-timeout.ts';
-import { ABORTED, retryAfterMs } from './retry.ts';
-import type { LlmError } from './types.ts';
+import { ABORTED, type LlmError } from './types.ts';
 
 /** One failed attempt: what went wrong and whether another attempt may help. */
 export interface AttemptFailure {
@@ -71,4 +70,24 @@ function rootCauseCode(error: unknown): string | null {
     current = (current as { cause?: unknown }).cause;
   }
   return code;
+}
+
+/**
+ * The wait a server asked for, in milliseconds: `retry-after-ms` (OpenAI's own header) first, then
+ * `Retry-After` as seconds or as an HTTP date. Null when it asked for nothing usable.
+ */
+export function retryAfterMs(headers: Headers | undefined, now: number = Date.now()): number | null {
+  if (headers === undefined) return null;
+  const millis = headers.get('retry-after-ms');
+  if (millis !== null) {
+    const value = Number.parseFloat(millis);
+    if (Number.isFinite(value) && value >= 0) return Math.ceil(value);
+  }
+  const after = headers.get('retry-after');
+  if (after === null) return null;
+  const trimmed = after.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number.parseFloat(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, date - now);
 }

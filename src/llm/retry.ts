@@ -1,12 +1,19 @@
-/** When to try an LLM call again: server-given Retry-After, else exponential backoff with jitter. */
+/*
+ * When to try an LLM call again: server-given Retry-After, else exponential backoff with jitter.
+ *
+ * The openai SDK can retry by itself (same 429/5xx/connection rules, Retry-After honoured), but the
+ * client is built with maxRetries: 0 and retries here instead, for two reasons the SDK's policy
+ * cannot give: a server asking to wait longer than maxRetryAfterMs fails the call at once (a reader
+ * in Discord gets the extract fallback now, not in minutes), and the concurrency slot
+ * (LLM_MAX_CONCURRENT) is given back during the wait, so one rate-limited call does not hold up
+ * every other question (the SDK would sleep inside the request, which holds a slot).
+ */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { doublingDelay, withJitter } from '../backoff.ts';
 import type { AttemptFailure } from './failure.ts';
-import type { LlmError } from './types.ts';
+import { ABORTED, type LlmError } from './types.ts';
 
 const BACKOFF_CAP_MS = 8_000;
-
-/** How a call ends when the caller gave up on it. */
-export const ABORTED: LlmError = { kind: 'aborted', message: 'The call was aborted by the caller' };
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
@@ -68,30 +75,9 @@ function nextStep(failure: AttemptFailure, attempts: number, policy: RetryPolicy
 }
 
 /**
- * The wait a server asked for, in milliseconds: `retry-after-ms` (OpenAI's own header) first, then
- * `Retry-After` as seconds or as an HTTP date. Null when it asked for nothing usable.
- */
-export function retryAfterMs(headers: Headers | undefined, now: number = Date.now()): number | null {
-  if (headers === undefined) return null;
-  const millis = headers.get('retry-after-ms');
-  if (millis !== null) {
-    const value = Number.parseFloat(millis);
-    if (Number.isFinite(value) && value >= 0) return Math.ceil(value);
-  }
-  const after = headers.get('retry-after');
-  if (after === null) return null;
-  const trimmed = after.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number.parseFloat(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return null;
-  return Math.max(0, date - now);
-}
-
-/**
- * Wait before retry number `retry` (1 for the first retry): base · 2^(retry-1), capped, with jitter
- * between half and all of it so that clients failing together do not retry together.
+ * Wait before retry number `retry` (1 for the first retry): the doubling backoff, capped, with
+ * jitter between half and all of it.
  */
 export function backoffMs(retry: number, baseMs: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(BACKOFF_CAP_MS, baseMs * 2 ** Math.max(0, retry - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  return Math.round(withJitter(doublingDelay(retry, baseMs, BACKOFF_CAP_MS), random));
 }

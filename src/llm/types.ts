@@ -41,6 +41,9 @@ export interface LlmError {
   status?: number;
 }
 
+/** How a call ends when the caller gave up on it. */
+export const ABORTED: LlmError = { kind: 'aborted', message: 'The call was aborted by the caller' };
+
 export interface LlmSuccess {
   ok: true;
   text: string;

@@ -3,7 +3,7 @@ import net from 'node:net';
 import type { ReadableStreamDefaultReader } from 'node:stream/web';
 import { Agent, fetch as undiciFetch, type Response } from 'undici';
 import packageJson from '../../package.json' with { type: 'json' };
-import { fetchMessages as messages } from '../messages.ts';
+import { fetchMessages as messages } from '../messages/network.ts';
 import { addressLiteral, checkAddress, isHostAllowed, type AddressPolicy } from './address-policy.ts';
 
 /** Sent with every request, so a newsroom's web team can recognise the bot in its logs. */

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { errorMessage, UserError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { startupMessages } from '../messages.ts';
+import { startupMessages } from '../messages/startup.ts';
 import type { Metrics } from './metrics.ts';
 import type { Readiness } from './readiness.ts';
 

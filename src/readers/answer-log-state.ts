@@ -2,9 +2,9 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { answerLogMessages } from '../messages.ts';
+import { answerLogMessages } from '../messages/answer-log.ts';
 import fs from 'node:fs';
-import { SCHEMA } from './answer-log-schema.ts';
+import { SCHEMA } from '../store/answer-log-schema.ts';
 import { DamagedDatabaseError, DiskFullError, isDamagedDatabaseError, isDiskFullFailure, isReadOnlyError, openSqliteFile } from '../store/sqlite-file.ts';
 
 /**

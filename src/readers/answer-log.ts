@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import type { Citation } from '../answering/types.ts';
+import type { Citation } from '../store/types.ts';
 import { UserError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import { answerLogMessages } from '../messages.ts';
+import { answerLogMessages } from '../messages/answer-log.ts';
 import { LogWrites, openAnswerLogFile, type AnswerLogStatus, type LogWriteFailure } from './answer-log-state.ts';
-import { parseCitations, type AnswerRow, type FeedbackRow } from './answer-log-schema.ts';
+import { parseCitations, type AnswerRow, type FeedbackRow } from '../store/answer-log-schema.ts';
 import { isDamagedDatabaseError } from '../store/sqlite-file.ts';
 
 /** An answer as it was shown, kept for feedback, "Show sources" and follow-up questions. */

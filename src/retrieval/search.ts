@@ -1,6 +1,6 @@
 import type { Embedder } from '../embeddings/embedder.ts';
 import { UserError } from '../errors.ts';
-import { messages } from '../messages.ts';
+import { messages } from '../messages/answers.ts';
 import type { LibraryReader } from '../store/reader.ts';
 import type { ChunkRecord, SearchFilter } from '../store/types.ts';
 import { contentStems, toFtsQuery } from './keyword-query.ts';

@@ -1,6 +1,6 @@
 import * as chrono from 'chrono-node';
 import { UserError } from '../errors.ts';
-import { messages } from '../messages.ts';
+import { messages } from '../messages/answers.ts';
 
 /**
  * When a question is asked, and which publication dates it is about. News questions are asked at a

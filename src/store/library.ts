@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import { storeMessages } from '../messages.ts';
+import { storeMessages } from '../messages/store.ts';
 import { ArticleFilters, type ArticleFilterInfo } from './catalog/article-filters.ts';
 import { repairCatalogRows, type CatalogRepairs } from './maintenance/catalog-repair.ts';
 import { CatalogWriter } from './catalog/catalog-writer.ts';

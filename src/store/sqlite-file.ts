@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { UserError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import { accessMessages, storeMessages } from '../messages.ts';
+import { accessMessages, storeMessages } from '../messages/store.ts';
 
 export interface OpenSqliteOptions {
   readOnly: boolean;

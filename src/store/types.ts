@@ -75,3 +75,14 @@ export interface SearchFilter {
   /** The day a question is asked (YYYY-MM-DD): articles published after it are left out; undated ones stay. */
   asOf?: string;
 }
+
+/** A source shown under an answer: an exact span of a stored article. */
+export interface Citation extends ArticleHeader {
+  /** The number used in the answer text, from 1. */
+  number: number;
+  chunkId: number;
+  /** Verbatim: `articleBody.slice(start, end) === excerpt`. */
+  excerpt: string;
+  start: number;
+  end: number;
+}

@@ -1,6 +1,6 @@
 import type { Article } from '../articles/article.ts';
 import { UserError } from '../errors.ts';
-import { storeMessages } from '../messages.ts';
+import { storeMessages } from '../messages/store.ts';
 import type { ArticleFilterInfo, ArticleFilters } from './catalog/article-filters.ts';
 import type { ChunkChanges, EmbeddedChunk } from './catalog/article-rows.ts';
 import type { CatalogWriter, SourceRemoval } from './catalog/catalog-writer.ts';

@@ -1,7 +1,7 @@
 import { isRecord, readBody, readMetadata } from '../fields.ts';
 import { containsHtmlTags, htmlFragmentToText } from '../html-text.ts';
 import { NestingTooDeepError } from '../nesting.ts';
-import { lineOf, loadMessages as messages, recordOf } from '../../messages.ts';
+import { lineOf, loadMessages as messages, recordOf } from '../../messages/articles.ts';
 import type { ArticleFields } from '../validate.ts';
 
 /** One record of a JSON or JSONL file: its fields, or why it cannot be read. */

@@ -1,11 +1,10 @@
 import { parse as parseYaml } from 'yaml';
 import { isRecord, readMetadata, type Metadata } from '../fields.ts';
 import { markdownBlocks, type MarkdownBlock } from '../markdown-text.ts';
-import { loadMessages as messages } from '../../messages.ts';
+import { loadMessages as messages } from '../../messages/articles.ts';
 import { normalizeLine } from '../normalize.ts';
+import type { Result } from '../../result.ts';
 import type { ArticleFields } from '../validate.ts';
-
-export type MarkdownResult = { ok: true; fields: ArticleFields } | { ok: false; error: string };
 
 const FRONT_MATTER_OPEN = /^---[ \t]*\n/;
 const FRONT_MATTER_CLOSE = /^(?:---|\.\.\.)[ \t]*$/m;
@@ -16,12 +15,12 @@ const FRONT_MATTER_CLOSE = /^(?:---|\.\.\.)[ \t]*$/m;
  * heading is the title. The heading that gave the title, or a leading heading repeating
  * the front-matter title, is not kept in the body.
  */
-export function parseMarkdownArticle(text: string, where: string): MarkdownResult {
+export function parseMarkdownArticle(text: string, where: string): Result<ArticleFields> {
   const split = splitFrontMatter(text, where);
   if (!split.ok) return split;
 
-  const blocks = markdownBlocks(split.body);
-  const fields: ArticleFields = { ...split.metadata, body: '' };
+  const blocks = markdownBlocks(split.value.body);
+  const fields: ArticleFields = { ...split.value.metadata, body: '' };
   let titleBlock: MarkdownBlock | undefined;
   if (fields.title === undefined) {
     titleBlock = blocks.find((block) => block.kind === 'heading' && block.level === 1);
@@ -34,14 +33,14 @@ export function parseMarkdownArticle(text: string, where: string): MarkdownResul
     .filter((block) => block !== titleBlock)
     .map((block) => block.text)
     .join('\n\n');
-  return { ok: true, fields };
+  return { ok: true, value: fields };
 }
 
-type FrontMatterSplit = { ok: true; metadata: Metadata; body: string } | { ok: false; error: string };
+type FrontMatterSplit = Result<{ metadata: Metadata; body: string }>;
 
 function splitFrontMatter(text: string, where: string): FrontMatterSplit {
   const open = FRONT_MATTER_OPEN.exec(text);
-  if (!open) return { ok: true, metadata: {}, body: text };
+  if (!open) return { ok: true, value: { metadata: {}, body: text } };
 
   const rest = text.slice(open[0].length);
   const close = FRONT_MATTER_CLOSE.exec(rest);
@@ -56,9 +55,9 @@ function splitFrontMatter(text: string, where: string): FrontMatterSplit {
     return { ok: false, error: messages.invalidFrontMatter(where, detail) };
   }
   const body = rest.slice(close.index + close[0].length);
-  if (data === null || data === undefined) return { ok: true, metadata: {}, body };
+  if (data === null || data === undefined) return { ok: true, value: { metadata: {}, body } };
   if (!isRecord(data)) return { ok: false, error: messages.frontMatterNotMapping(where) };
 
   const metadata = readMetadata(data, where);
-  return metadata.ok ? { ok: true, metadata: metadata.value, body } : metadata;
+  return metadata.ok ? { ok: true, value: { metadata: metadata.value, body } } : metadata;
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../errors.ts';
-import { diskSpaceMessages } from '../../messages.ts';
+import { diskSpaceMessages } from '../../messages/store.ts';
 import { isDiskFullFailure } from '../sqlite-file.ts';
 
 /** Room kept free beyond the library's size: the copy's index is saved once more, and SQLite needs a journal. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { errorMessage, UserError } from '../../errors.ts';
 import { silentLogger, type Logger } from '../../log.ts';
-import { backupMessages } from '../../messages.ts';
+import { backupMessages } from '../../messages/store.ts';
 import { fsyncFile, writeJsonAtomically } from '../atomic-file.ts';
 import { asDiskFull, requireRoomFor } from './backup-space.ts';
 import { rowCounts, sha256Of } from './file-contents.ts';

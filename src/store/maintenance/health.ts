@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { ANSWER_LOG_FILE, inspectAnswerLog, isAnswerLogFinding, repairAnswerLog, type AnswerLogFinding, type AnswerLogReport } from '../../readers/answer-log-health.ts';
+import { ANSWER_LOG_FILE, inspectAnswerLog, isAnswerLogFinding, repairAnswerLog, type AnswerLogFinding, type AnswerLogReport } from './answer-log-health.ts';
 import { leftoverTempFiles } from '../atomic-file.ts';
 import {
   inspectRestores,
@@ -16,7 +16,7 @@ import { CATALOG_QUERIES } from './catalog-repair.ts';
 import { IndexFileDamage, inspectIndexFile } from '../vectors/index-file.ts';
 import { UserError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
-import { storeMessages } from '../../messages.ts';
+import { storeMessages } from '../../messages/store.ts';
 import { generationOfIndexFile, INDEX_FILE, INDEX_STATE_FILE, readIndexState } from '../vectors/index-state.ts';
 import { InstructionFindings, sourceLineOf, type StoredInstructionFinding } from '../catalog/instruction-findings.ts';
 import { Library, LIBRARY_FILE, type LibraryRepairs } from '../library.ts';

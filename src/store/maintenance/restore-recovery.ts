@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../errors.ts';
 import { silentLogger, type Logger } from '../../log.ts';
-import { restoreStateMessages } from '../../messages.ts';
+import { restoreStateMessages } from '../../messages/restore.ts';
 import { isProcessAlive } from '../../process-alive.ts';
 import { carryOut, copyIsWhole, readRestoreJournal, undo, type RestoreJournal, type RestorePhase } from './restore-journal.ts';
 import { WriteLock, type LockHolder } from '../write-lock.ts';

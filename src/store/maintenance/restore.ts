@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { errorMessage, UserError } from '../../errors.ts';
 import { silentLogger, type Logger } from '../../log.ts';
-import { backupMessages } from '../../messages.ts';
+import { backupMessages } from '../../messages/store.ts';
 import {
   BACKED_UP_DATABASES,
   BACKED_UP_FILES,

@@ -1,17 +1,17 @@
 import type * as FastXmlParser from 'fast-xml-parser';
 import type * as Feedsmith from 'feedsmith';
 import type { AnyFeed } from 'feedsmith';
-import { charsetOf, decodeText } from '../articles/decode.ts';
-import { normalizePublished } from '../articles/published.ts';
-import { feedMessages as messages } from '../messages.ts';
-import { formatFields, type Fields } from './feed-formats.ts';
-import { absoluteUrl, blank, line, stripTags } from './feed-text.ts';
+import { charsetOf, decodeText } from '../decode.ts';
+import { normalizePublished } from '../published.ts';
+import { feedMessages as messages } from '../../messages/feeds.ts';
+import { formatFields, type Fields } from './formats.ts';
+import { absoluteUrl, blank, line, stripTags } from './text.ts';
 import type { FeedDocument, FeedEntry, FeedParseOptions, FeedParseResult } from './types.ts';
 
 /*
  * A feed's bytes → its title and newest entries. Runs in a parse worker (see ParsePool.parseFeed):
  * a feed is untrusted input and a large one takes seconds of CPU. feedsmith reads RSS 0.9x/2.0,
- * RDF, Atom and JSON Feed and keeps each format's own fields, which feed-formats.ts maps onto one
+ * RDF, Atom and JSON Feed and keeps each format's own fields, which formats.ts maps onto one
  * shape and this module cleans into FeedEntry.
  */
 
@@ -35,7 +35,7 @@ function loadLibraries(): Promise<[typeof Feedsmith, typeof FastXmlParser]> {
 export async function parseFeedDocument(where: string, data: Uint8Array, options: FeedParseOptions): Promise<FeedParseResult> {
   const decoded = decodeText(data, where, charsetOf(options.contentType) ?? xmlDeclaredCharset(data));
   if (!decoded.ok) return { ok: false, error: decoded.error };
-  const text = decoded.text.replace(/^\uFEFF/, '');
+  const text = decoded.value.replace(/^\uFEFF/, '');
 
   const start = text.trimStart().slice(0, 512).toLowerCase();
   if (!start.startsWith('{') && !start.startsWith('<')) return { ok: false, error: messages.notAFeed(where) };
@@ -48,7 +48,7 @@ export async function parseFeedDocument(where: string, data: Uint8Array, options
   } catch (error) {
     return { ok: false, error: explainFailure(where, text, start, error, fxp) };
   }
-  return { ok: true, feed: toDocument(parsed, options) };
+  return { ok: true, value: toDocument(parsed, options) };
 }
 
 class JsonSyntaxError extends Error {}

@@ -1,3 +1,5 @@
+import type { Result } from '../../result.ts';
+
 /** Which kind of document a feed turned out to be. */
 export type FeedFormat = 'rss' | 'atom' | 'rdf' | 'json';
 
@@ -39,7 +41,7 @@ export interface FeedDocument {
   total: number;
 }
 
-export type FeedParseResult = { ok: true; feed: FeedDocument } | { ok: false; error: string };
+export type FeedParseResult = Result<FeedDocument>;
 
 export interface FeedParseOptions {
   /** Entries kept, newest first by date (undated ones after the dated, in feed order). */

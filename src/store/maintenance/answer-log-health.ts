@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { errorMessage } from '../errors.ts';
-import { ANSWER_LOG_TABLES, SCHEMA } from './answer-log-schema.ts';
-import type { Logger } from '../log.ts';
-import { DamagedDatabaseError, openSqliteFile } from '../store/sqlite-file.ts';
-import { WriteLock, type LockHolder } from '../store/write-lock.ts';
+import { errorMessage } from '../../errors.ts';
+import { ANSWER_LOG_TABLES, SCHEMA } from '../answer-log-schema.ts';
+import type { Logger } from '../../log.ts';
+import { DamagedDatabaseError, openSqliteFile } from '../sqlite-file.ts';
+import { WriteLock, type LockHolder } from '../write-lock.ts';
 
 /** The answer log's file in DATA_DIR (src/readers/answer-log.ts). */
 export const ANSWER_LOG_FILE = 'answers.sqlite';

@@ -1,4 +1,4 @@
-import type { Citation } from '../answering/types.ts';
+import type { Citation } from './types.ts';
 
 /** The answer log's tables; every one is created if missing, so an older log gains the newer ones. */
 export const SCHEMA = `

@@ -1,5 +1,5 @@
 import type { AnyFeed } from 'feedsmith';
-import { absoluteUrl, line, stripTags, textAsHtml } from './feed-text.ts';
+import { absoluteUrl, line, stripTags, textAsHtml } from './text.ts';
 
 /*
  * Each feed format's own fields (content:encoded, dc:creator, Atom's published beside updated,
