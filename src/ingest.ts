@@ -137,7 +137,7 @@ class Batch {
       return;
     }
     const { article } = item;
-    const { collection, chunking } = this.#options;
+    const { collection } = this.#options;
     this.#seen.add(article.id);
     const stored = this.#deps.library.sourceVersion(collection, article.id);
     if (stored?.contentHash === article.contentHash) {

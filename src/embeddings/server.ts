@@ -2,7 +2,7 @@ import { silentLogger, type Logger } from '../log.ts';
 import type { Embedder } from './embedder.ts';
 import { missingModelFiles, type EmbeddingDtype } from './model-files.ts';
 import { getModelSpec } from './models.ts';
-import { EmbeddingServer, EmbeddingServerError, type EmbeddingServerOptions } from './server-client.ts';
+import { EmbeddingServer, type EmbeddingServerError, type EmbeddingServerOptions } from './server-client.ts';
 import { checkServer } from './server-check.ts';
 import { createServerEmbedder } from './server-embedder.ts';
 import { loadTokenCounter } from './server-tokens.ts';
