@@ -135,3 +135,17 @@ test('a server running another model is refused at start: search is keyword-only
     app.close();
   }
 });
+
+test('a question the server cannot embed is answered from keyword search, saying so', async () => {
+  const app = await serverApp();
+  try {
+    fake.setDefault({ status: 503 });
+    const result = await app.retriever.search('When did the Kestrel Street Bridge reopen?', { k: 4, filter: { collections: [SHARED_COLLECTION] } });
+    assert.equal(result.mode, 'keyword');
+    assert.match(result.warnings.join(' '), /embeddings server did not answer/);
+    assert.ok(result.passages.some((p) => p.articleId === 'kestrel-bridge-reopens'));
+  } finally {
+    fake.setDefault({});
+    app.close();
+  }
+});
