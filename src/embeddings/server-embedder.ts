@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { embeddingServerMessages as say } from '../messages.ts';
 import type { Embedder } from './embedder.ts';
 import type { EmbeddingModelSpec } from './models.ts';
@@ -35,6 +36,8 @@ export function createServerEmbedder(parts: ServerEmbedderParts): Embedder {
 
   async function embedAll(texts: string[], prefix: string): Promise<Float32Array[]> {
     const stop = new AbortController();
+    // Every batch of a long call listens to it (while waiting for a turn and while in flight).
+    setMaxListeners(0, stop.signal);
     const batches: Promise<Float32Array[]>[] = [];
     for (let start = 0; start < texts.length; start += batchSize) {
       const batch = texts.slice(start, start + batchSize).map((text) => prefix + text);
