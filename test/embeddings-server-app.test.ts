@@ -149,3 +149,20 @@ test('a question the server cannot embed is answered from keyword search, saying
     app.close();
   }
 });
+
+test('a server down at start: keyword-only, saying why; once it answers, search turns hybrid and the backlog is embedded', async () => {
+  fake.setDefault({ status: 503 });
+  const app = await createTestApp({ EMBEDDINGS_URL: fake.url, EMBEDDINGS_MAX_RETRIES: '0' }, undefined, SHORT_RETRY);
+  try {
+    assert.equal(app.embedder, null);
+    assert.match(app.embedderProblem ?? '', new RegExp(`embeddings server at ${fake.url} failed: HTTP 503`));
+    assert.ok(app.library.pendingCount() > 0, 'the sample articles are stored, waiting for vectors');
+    app.retryModelInBackground();
+    fake.setDefault({});
+    await waitUntil(() => app.embedder !== null && app.library.pendingCount() === 0, 20_000, 'the server to be used');
+    assert.equal(app.retriever.mode, 'hybrid');
+  } finally {
+    fake.setDefault({});
+    app.close();
+  }
+});
