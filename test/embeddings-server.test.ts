@@ -73,11 +73,31 @@ test('a server running the same model embeds in batches, concurrently, with the 
   vectors.forEach((v, i) => assert.ok(cosineSimilarity(v, expected[i] ?? new Float32Array()) > 0.9999));
   const sent = fake.requests.slice(sentBefore);
   assert.deepEqual(sent.map((r) => r.input.length), [2, 2, 1]);
-  assert.ok(sent.every((r) => r.authorization === `Bearer ${API_KEY}` && r.model === MODEL && r.encoding_format === 'float'));
+  assert.ok(sent.every((r) => r.authorization === `Bearer ${API_KEY}` && r.model === MODEL && r.encoding_format === 'base64'));
   assert.ok(fake.maxInFlight <= 2);
   // The model's own tokenizer counts tokens (its files are under MODELS_DIR), so chunks match the local model's.
   assert.equal(embedder.countTokens('Kestrel Street Bridge'), local.countTokens('Kestrel Street Bridge'));
   assert.equal(embedder.maxTokens, local.maxTokens);
+});
+
+test('a server that sends JSON numbers although base64 was asked for is read all the same', async () => {
+  const embedder = await checkedEmbedder();
+  fake.respondWith({ ignoreEncoding: true });
+  const [vector] = await embedder.embedDocuments(['The bridge reopens.']);
+  const [expected] = await local.embedDocuments(['The bridge reopens.']);
+  assert.ok(vector && expected && cosineSimilarity(vector, expected) > 0.9999);
+});
+
+test('a server that knows only JSON numbers (422 to base64) is asked for numbers from then on', async () => {
+  fake.setDefault({ refuseBase64: true });
+  try {
+    const embedder = await loadServerEmbedder(options());
+    const sentBefore = fake.requests.length;
+    assert.equal((await embedder.embedDocuments(['The bridge reopens.'])).length, 1);
+    assert.deepEqual(fake.requests.slice(sentBefore).map((r) => r.encoding_format), ['float']);
+  } finally {
+    fake.setDefault({});
+  }
 });
 
 test('the checks embed the probe texts both ways before the server is used', async () => {
@@ -126,7 +146,8 @@ test('bad vectors fail the call with a clear error and none of them is returned'
   const embedder = await checkedEmbedder();
   const cases: [string, Parameters<FakeEmbeddingsServer['respondWith']>[0], RegExp, boolean][] = [
     ['wrong length', { transform: (vs) => vs.map((v) => v.slice(0, 10)) }, /vector of 10 numbers, but newsroom\/tiny-bert makes vectors of 64/, true],
-    ['null (NaN as most servers write it)', { transform: (vs) => vs.map((v) => v.map((x, i) => (i === 3 ? null : x))) }, /holding null, not a finite number/, false],
+    ['NaN (in base64 float32s)', { transform: (vs) => vs.map((v) => v.map((x, i) => (i === 3 ? Number.NaN : x))) }, /holding NaN, not a finite number/, false],
+    ['null (NaN as JSON servers write it)', { transform: (vs) => vs.map((v) => v.map((x, i) => (i === 3 ? null : x))) }, /holding null, not a finite number/, false],
     ['infinity', { body: infinityBody() }, /holding Infinity, not a finite number/, false],
     ['NaN written as Python does', { body: '{"object":"list","model":"newsroom/tiny-bert","data":[{"index":0,"embedding":[NaN]}]}' }, /not valid JSON/, false],
     ['fewer vectors than texts', { transform: (vs) => vs.slice(1) }, /returned 1 vectors for 2 texts/, false],

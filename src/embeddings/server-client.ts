@@ -1,4 +1,4 @@
-import { OpenAI } from 'openai';
+import { APIError, OpenAI } from 'openai';
 import { classifyFailure } from '../llm/failure.ts';
 import { retrying, type RetryPolicy } from '../llm/retry.ts';
 import { Semaphore } from '../llm/semaphore.ts';
@@ -22,6 +22,11 @@ export interface EmbeddingServerOptions {
   maxRetryAfterMs?: number;
   /** First wait when a failing server names none; doubles per retry (default 500 ms). */
   backoffBaseMs?: number;
+  /**
+   * How vectors are asked for: `base64` (default; float32 bytes, far cheaper to read than JSON
+   * numbers) or `float`. A server that ignores the request and sends numbers is read all the same.
+   */
+  encoding?: 'base64' | 'float';
 }
 
 /**
@@ -42,7 +47,7 @@ export class EmbeddingServerError extends Error {
 
 /** What one request returned: a vector per text, in order (not yet checked for length or values), and the model named. */
 export interface ServerReply {
-  vectors: number[][];
+  vectors: ArrayLike<unknown>[];
   /** The model the server says it used; empty when it said nothing. */
   model: string;
 }
@@ -71,12 +76,14 @@ export class EmbeddingServer {
   readonly #policy: RetryPolicy;
   readonly #timeoutMs: number;
   readonly #apiKey: string;
+  #encoding: 'base64' | 'float';
 
   constructor(options: EmbeddingServerOptions) {
     this.label = serverLabel(options.url);
     this.model = options.model;
     this.#timeoutMs = options.timeoutMs;
     this.#apiKey = options.apiKey ?? '';
+    this.#encoding = options.encoding ?? 'base64';
     this.#openai = new OpenAI({
       apiKey: this.#apiKey === '' ? 'not-needed' : this.#apiKey,
       baseURL: baseUrlOf(options.url),
@@ -110,16 +117,31 @@ export class EmbeddingServer {
       return null;
     }
     try {
-      const response = await this.#openai.embeddings.create(
-        { model: this.model, input: texts, encoding_format: 'float' },
-        { timeout: this.#timeoutMs, ...(signal ? { signal } : {}) },
-      );
-      return { ok: true as const, ...readReply(response, texts.length, this.label) };
+      return { ok: true as const, ...readReply(await this.#request(texts, signal), texts.length, this.label) };
     } catch (error) {
       if (error instanceof EmbeddingServerError) throw error;
       return { ok: false as const, ...classifyFailure(error, { aborted: signal?.aborted === true, delivered: false, timeoutMs: this.#timeoutMs }) };
     } finally {
       release();
+    }
+  }
+
+  /** One request; a server refusing base64 (400/422) is asked again for numbers, and from then on. */
+  async #request(texts: string[], signal: AbortSignal | undefined): Promise<OpenAI.CreateEmbeddingResponse> {
+    const send = (encoding: 'base64' | 'float') =>
+      this.#openai.embeddings.create(
+        // Named explicitly, so that the client hands the reply over as sent and readReply decodes it.
+        { model: this.model, input: texts, encoding_format: encoding },
+        { timeout: this.#timeoutMs, ...(signal ? { signal } : {}) },
+      );
+    const encoding = this.#encoding;
+    try {
+      return await send(encoding);
+    } catch (error) {
+      const status: unknown = error instanceof APIError ? error.status : undefined;
+      if (encoding !== 'base64' || (status !== 400 && status !== 422)) throw error;
+      this.#encoding = 'float';
+      return await send('float');
     }
   }
 
@@ -135,14 +157,26 @@ export class EmbeddingServer {
 function readReply(response: OpenAI.CreateEmbeddingResponse, sent: number, label: string): ServerReply {
   const data = Array.isArray(response.data) ? response.data : [];
   if (data.length !== sent) throw new EmbeddingServerError(label, say.fewerVectors(data.length, sent));
-  const vectors = new Array<number[]>(sent);
+  const vectors = new Array<ArrayLike<unknown>>(sent);
   data.forEach((item, position) => {
     // `index` says which text a vector is for; a server that leaves it out answers in order.
     const index = typeof item.index === 'number' ? item.index : position;
     if (!Number.isInteger(index) || index < 0 || index >= sent || vectors[index] !== undefined) {
       throw new EmbeddingServerError(label, say.badIndex(item.index, sent));
     }
-    vectors[index] = Array.isArray(item.embedding) ? item.embedding : [];
+    vectors[index] = decode(item.embedding);
   });
   return { vectors, model: typeof response.model === 'string' ? response.model : '' };
+}
+
+/** A vector as sent: JSON numbers, or base64 of little-endian float32s; anything else reads as empty. */
+function decode(embedding: unknown): ArrayLike<unknown> {
+  if (Array.isArray(embedding)) return embedding as unknown[];
+  if (typeof embedding !== 'string') return [];
+  const bytes = Buffer.from(embedding, 'base64');
+  // A length that is not whole float32s cannot be a vector: reported as a wrong length.
+  if (bytes.length % 4 !== 0) return new Array<unknown>(Math.floor(bytes.length / 4)).fill(undefined);
+  const floats = new Float32Array(bytes.length / 4);
+  for (let i = 0; i < floats.length; i++) floats[i] = bytes.readFloatLE(i * 4);
+  return floats;
 }

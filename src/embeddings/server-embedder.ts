@@ -81,7 +81,7 @@ export function sameModel(reported: string, requested: string, registryId: strin
 }
 
 /** `values` as a unit-length vector of the model's length, or EmbeddingServerError saying what is wrong. */
-export function checkedVector(values: readonly unknown[], spec: EmbeddingModelSpec, label: string): Float32Array {
+export function checkedVector(values: ArrayLike<unknown>, spec: EmbeddingModelSpec, label: string): Float32Array {
   // Another length is another model: refused, not retried.
   if (values.length !== spec.dimensions) throw new EmbeddingServerError(label, say.wrongLength(values.length, spec.dimensions, spec.id), true);
   const vector = new Float32Array(values.length);

@@ -21,6 +21,10 @@ export interface EmbeddingsReply {
   transform?: (vectors: number[][]) => unknown[];
   /** Model name to report; default the requested one. */
   model?: string;
+  /** Send JSON numbers even when base64 was asked for (as some servers do). */
+  ignoreEncoding?: boolean;
+  /** Answer 422 to a request for base64 (a server that knows only numbers). */
+  refuseBase64?: boolean;
 }
 
 export interface EmbeddingsRequest {
@@ -74,6 +78,10 @@ export async function startFakeEmbeddingsServer(vectorsFor: VectorsFor): Promise
       const reply = { ...fallback, ...queue.shift() };
       if (reply.delayMs) await wait(reply.delayMs);
       if (reply.hang) return;
+      if (reply.refuseBase64 && body.encoding_format === 'base64') {
+        send(res, 422, { error: 'encoding_format: unknown variant `base64`, expected `float`' });
+        return;
+      }
       if (reply.status !== undefined) {
         const headers = reply.retryAfter === undefined ? {} : { 'retry-after': String(reply.retryAfter) };
         send(res, reply.status, { error: { message: `stand-in says ${reply.status}`, type: 'server_error' } }, headers);
@@ -85,7 +93,13 @@ export async function startFakeEmbeddingsServer(vectorsFor: VectorsFor): Promise
         return;
       }
       const vectors = await vectorsFor(input);
-      const data = (reply.transform ? reply.transform(vectors) : vectors).map((embedding, index) => ({ object: 'embedding', index, embedding }));
+      const base64 = body.encoding_format === 'base64' && !reply.ignoreEncoding;
+      const data = (reply.transform ? reply.transform(vectors) : vectors).map((embedding, index) => ({
+        object: 'embedding',
+        index,
+        // As OpenAI and text-embeddings-inference do: little-endian float32s, NaN and Infinity included.
+        embedding: base64 && isNumbers(embedding) ? Buffer.from(new Float32Array(embedding).buffer).toString('base64') : embedding,
+      }));
       send(res, 200, { object: 'list', model: reply.model ?? body.model, data, usage: { prompt_tokens: 0, total_tokens: 0 } });
     })());
   });
@@ -114,4 +128,8 @@ export async function startFakeEmbeddingsServer(vectorsFor: VectorsFor): Promise
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
+}
+
+function isNumbers(value: unknown): value is number[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'number');
 }
