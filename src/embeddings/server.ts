@@ -61,14 +61,20 @@ export async function loadServerEmbedder(options: LoadServerEmbedderOptions): Pr
   return embedder;
 }
 
-/** The local model when all its files are on this machine (nothing is downloaded for the check), else null. */
+/**
+ * The local model when all its files are on this machine (nothing is downloaded for the check), else
+ * null. Its fp32 file is preferred when present: servers run the model unquantized, and q8's own
+ * small drift should not count against the server.
+ */
 async function localEmbedder(modelId: string, roots: string[], local: LoadServerEmbedderOptions['local']): Promise<Embedder | null> {
   const [root] = roots;
-  if (root === undefined || missingModelFiles(root, modelId, local.dtype).length > 0) return null;
+  if (root === undefined) return null;
+  const dtype = (['fp32', local.dtype] as const).find((d) => missingModelFiles(root, modelId, d).length === 0);
+  if (dtype === undefined) return null;
   return loadEmbedder({
     modelId,
     cacheDir: local.cacheDir,
-    dtype: local.dtype,
+    dtype,
     ...(local.modelsDir ? { modelsDir: local.modelsDir } : {}),
   });
 }
