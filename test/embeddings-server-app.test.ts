@@ -10,7 +10,9 @@ import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { syncPaths } from '../src/sync.ts';
 import { startFakeEmbeddingsServer, type FakeEmbeddingsServer, type EmbeddingsReply } from './fakes/embeddings-server.ts';
 import { createTestApp, TINY_MODEL_ENV } from './support/app.ts';
+import { runNewsroom } from './support/child.ts';
 import { waitUntil } from './support/wait.ts';
+import { Library } from '../src/store/library.ts';
 
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-embserver-app-'));
 let local: Embedder;
@@ -164,5 +166,39 @@ test('a server down at start: keyword-only, saying why; once it answers, search 
   } finally {
     fake.setDefault({});
     app.close();
+  }
+});
+
+test('`newsroom ingest` while the server fails: stored, exit 0, says why and what happens next; the next ingest embeds them', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-embserver-cli-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-incoming-'));
+  const env = { ...TINY_MODEL_ENV, DATA_DIR: dataDir, ARTICLES_DIR: '', EMBEDDINGS_URL: fake.url, EMBEDDINGS_MAX_RETRIES: '0' };
+  try {
+    newStory(dir, 'harbour');
+    // The checks at start (the probe passages, then the probe question) pass; then the server fails.
+    fake.setDefault({ status: 500 });
+    fake.respondWith({ status: undefined }, { status: undefined });
+    const failed = await runNewsroom(['ingest', dir, '--json'], env);
+    assert.equal(failed.code, 0, failed.stderr);
+    const summary = JSON.parse(failed.stdout) as { added: number; pendingEmbeddings: number; embeddingError?: string };
+    assert.equal(summary.added, 1);
+    assert.ok(summary.pendingEmbeddings > 0);
+    assert.match(summary.embeddingError ?? '', new RegExp(`The embeddings server at ${fake.url} failed: HTTP 500`));
+    assert.match(failed.stderr, /will be embedded when the server answers again/);
+
+    fake.setDefault({});
+    const again = await runNewsroom(['ingest', dir, '--json'], env);
+    assert.equal(again.code, 0, again.stderr);
+    const library = Library.open({ dataDir, hnsw: { m: 16, efConstruction: 200, efSearch: 100 } });
+    try {
+      assert.equal(library.pendingCount(), 0);
+      assert.equal(library.counts().embeddedChunks, summary.pendingEmbeddings);
+    } finally {
+      library.close();
+    }
+  } finally {
+    fake.setDefault({});
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });

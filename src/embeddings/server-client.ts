@@ -147,9 +147,11 @@ export class EmbeddingServer {
 
   #describe(error: LlmError, attempts: number): string {
     const scrubbed = this.#apiKey.length >= 8 ? error.message.split(this.#apiKey).join('[api key]') : error.message;
+    // The openai client starts its messages with the status already ("500 Internal error").
     const status = error.status === undefined ? '' : `HTTP ${error.status}: `;
+    const detail = error.status === undefined ? scrubbed : scrubbed.replace(new RegExp(`^${error.status} `), '');
     const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
-    return say.httpError(`${status}${scrubbed}${tries}`);
+    return say.httpError(`${status}${detail}${tries}`);
   }
 }
 

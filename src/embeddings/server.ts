@@ -51,7 +51,8 @@ export async function loadServerEmbedder(options: LoadServerEmbedderOptions): Pr
   try {
     await checkServer(embedder, server.label, localModel);
   } catch (error) {
-    logger.error({ err: error, server: server.label, model: server.model }, 'embeddings server refused or unreachable');
+    // The caller says what this means for search (keyword-only, retried or not); here, the details.
+    logger.debug({ err: error, server: server.label, model: server.model }, 'embeddings server check failed');
     throw error;
   }
   logger.info({

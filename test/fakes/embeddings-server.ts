@@ -13,7 +13,8 @@ export interface EmbeddingsReply {
   /** Never answer (the connection stays open until the client gives up or the server closes). */
   hang?: boolean;
   /** Answer with this status and an OpenAI-style error body; `retryAfter` in seconds. */
-  status?: number;
+  /** Undefined in a scripted reply: answer normally although the default fails. */
+  status?: number | undefined;
   retryAfter?: number;
   /** Answer 200 with exactly this body (e.g. Python-style `NaN`, which is not JSON). */
   body?: string;
