@@ -10,6 +10,8 @@ import type { Embedder } from './embeddings/embedder.ts';
 import { EmbedderUnavailableError, loadEmbedder } from './embeddings/transformers.ts';
 import { CurrentEmbedder } from './embeddings/current.ts';
 import { Backoff, MODEL_RETRY, type BackoffOptions } from './embeddings/retry.ts';
+import { EmbeddingServerError, loadServerEmbedder } from './embeddings/server.ts';
+import { EmbedLater } from './embed-later.ts';
 import { switchToModel } from './model-switch.ts';
 import { sharedParsePool } from './articles/parse-pool.ts';
 import { errorMessage, isUserError, UserError } from './errors.ts';
@@ -47,7 +49,8 @@ export interface App {
    * For long-running front ends (the bot, the console): while the model is unavailable, keeps
    * trying to load it with a growing wait (1 min up to 30 min); once it loads, search turns hybrid
    * and the chunks stored meanwhile are embedded. Does nothing when the model is in use or when
-   * only `newsroom reindex` can help (the library holds another model's vectors).
+   * only `newsroom reindex` can help (the library holds another model's vectors). With an
+   * embeddings server, chunks it failed to embed are likewise embedded once it answers again.
    */
   retryModelInBackground(): void;
   /**
@@ -87,11 +90,27 @@ function createLlm(config: Config, logger: Logger, metrics: Metrics | null, stop
 }
 
 /**
- * The embedding model EMBEDDING_MODEL names, from MODELS_DIR or the download cache (downloaded
- * there first when missing, from HF_ENDPOINT). `retryHub` tries the hub even if it could not be
- * reached earlier in this process.
+ * The embedding model EMBEDDING_MODEL names: on the embeddings server EMBEDDINGS_URL names (checked
+ * first, see embeddings/server.ts), else from MODELS_DIR or the download cache (downloaded there
+ * first when missing, from HF_ENDPOINT). `retryHub` tries the hub even if it could not be reached
+ * earlier in this process; `onServerFailure` hears of each failed call to the server.
  */
-export function loadConfiguredEmbedder(config: Config, logger: Logger, options: { retryHub?: boolean } = {}): Promise<Embedder> {
+export function loadConfiguredEmbedder(
+  config: Config,
+  logger: Logger,
+  options: { retryHub?: boolean; onServerFailure?: () => void } = {},
+): Promise<Embedder> {
+  const { server } = config.embedding;
+  if (server) {
+    return loadServerEmbedder({
+      ...server,
+      modelId: config.embedding.model,
+      serverModel: server.model,
+      local: { modelsDir: config.embedding.modelsDir, cacheDir: config.embedding.cacheDir, dtype: config.embedding.dtype },
+      logger,
+      ...(options.onServerFailure ? { onFailure: options.onServerFailure } : {}),
+    });
+  }
   return loadEmbedder({
     modelId: config.embedding.model,
     cacheDir: config.embedding.cacheDir,
@@ -111,14 +130,16 @@ interface UsableEmbedder {
 }
 
 /** Loads the embedding model, or explains why it cannot be used with this library. */
-async function loadUsableEmbedder(config: Config, library: Library, logger: Logger, retryHub = false): Promise<UsableEmbedder> {
+async function loadUsableEmbedder(config: Config, library: Library, logger: Logger, later: EmbedLater, retryHub = false): Promise<UsableEmbedder> {
   let embedder: Embedder;
   try {
-    embedder = await loadConfiguredEmbedder(config, logger, { retryHub });
+    embedder = await loadConfiguredEmbedder(config, logger, { retryHub, onServerFailure: () => later.schedule() });
   } catch (error) {
-    const problem = error instanceof EmbedderUnavailableError ? error.message : `embedding model failed: ${errorMessage(error)}`;
+    const known = error instanceof EmbedderUnavailableError || error instanceof EmbeddingServerError;
+    const problem = known ? error.message : `embedding model failed: ${errorMessage(error)}`;
     logger.warn({ problem }, 'embedding model unavailable; search is keyword-only');
-    return { embedder: null, problem, retryable: true };
+    // A server running another model stays refused until the configuration changes.
+    return { embedder: null, problem, retryable: !(error instanceof EmbeddingServerError && error.refused) };
   }
   const stored = library.modelId;
   if (stored !== undefined && stored !== embedder.modelId) {
@@ -168,9 +189,10 @@ export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): A
   const stopModel = new AbortController();
   const llm = createLlm(config, logger, metrics, stopModel.signal);
   const { library, answerLog } = openLibrary(config, logger, hooks);
+  const later = new EmbedLater(hooks.modelRetry ?? MODEL_RETRY, logger);
   const ready = (async (): Promise<App> => {
-    const first = await loadUsableEmbedder(config, library, logger);
-    const app = assembleApp({ config, logger, library, answerLog, llm, prompts, metrics, first, hooks, stopModel });
+    const first = await loadUsableEmbedder(config, library, logger, later);
+    const app = assembleApp({ config, logger, library, answerLog, llm, prompts, metrics, first, hooks, stopModel, later });
     metrics?.watch({
       generation: () => library.catalog.generation(),
       counts: () => library.counts(),
@@ -209,6 +231,8 @@ interface AppParts {
   hooks: AppHooks;
   /** Aborts the model calls (App.abortModelCalls). */
   stopModel: AbortController;
+  /** Embeds, in the background, the chunks the embeddings server failed to embed. */
+  later: EmbedLater;
 }
 
 function assembleApp(parts: AppParts): App {
@@ -233,8 +257,9 @@ function assembleApp(parts: AppParts): App {
     answerer: createAnswerer(parts, retriever),
     answerLog,
     retryModelInBackground() {
+      parts.later.enable(app);
       if (retry || closed || embedding.embedder || !first.retryable) return;
-      retry = modelRetry(app, hooks, () => closed);
+      retry = modelRetry(app, hooks, parts.later, () => closed);
       retry.start();
       const { maxDelayMs } = hooks.modelRetry ?? MODEL_RETRY;
       logger.info({ modelId: config.embedding.model }, modelMessages.retrying(config.embedding.model, Math.round(maxDelayMs / 60_000)));
@@ -244,6 +269,7 @@ function assembleApp(parts: AppParts): App {
     close: () => {
       closed = true;
       retry?.stop();
+      parts.later.stop();
       answerLog.close();
       library.close();
     },
@@ -278,11 +304,11 @@ function createAnswerer({ config, library, llm, prompts, logger, answerLog, metr
 }
 
 /** Tries to load the embedding model until it loads (then switches the app to hybrid) or cannot ever be used. */
-function modelRetry(app: App, hooks: AppHooks, closed: () => boolean): Backoff {
+function modelRetry(app: App, hooks: AppHooks, later: EmbedLater, closed: () => boolean): Backoff {
   const { config, library, logger } = app;
   return new Backoff(
     async () => {
-      const loaded = await loadUsableEmbedder(config, library, logger, true);
+      const loaded = await loadUsableEmbedder(config, library, logger, later, true);
       if (closed()) return true;
       if (!loaded.embedder) {
         if (!loaded.retryable) {

@@ -46,6 +46,8 @@ export interface Config {
     cacheDir: string;
     /** HF_ENDPOINT: the Hugging Face hub, or a mirror of it, that missing models are downloaded from. */
     hubUrl: string;
+    /** EMBEDDINGS_URL: an OpenAI-compatible embeddings server that embeds in place of the local model; null: embed here. */
+    server: EmbeddingServerConfig | null;
   };
   chunking: { targetTokens: number; overlapTokens: number };
   hnsw: { m: number; efConstruction: number; efSearch: number };
@@ -83,6 +85,18 @@ export interface Config {
    * aborted and those people told to ask again.
    */
   shutdownTimeoutMs: number;
+}
+
+export interface EmbeddingServerConfig {
+  /** Base URL of the server's OpenAI-compatible API (`…/v1`). */
+  url: string;
+  apiKey: string | null;
+  /** EMBEDDINGS_MODEL: the server's name for EMBEDDING_MODEL's model; null: EMBEDDING_MODEL itself. */
+  model: string | null;
+  batchSize: number;
+  maxConcurrent: number;
+  timeoutMs: number;
+  maxRetries: number;
 }
 
 export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
@@ -148,7 +162,22 @@ function embeddingConfig(read: EnvReader, cwd: string, dataDir: string): Config[
     modelsDir: modelsDir ? path.resolve(cwd, modelsDir) : null,
     cacheDir: path.join(dataDir, 'models'),
     hubUrl: read.url('HF_ENDPOINT') ?? DEFAULT_HUB_URL,
+    server: embeddingServerConfig(read),
   };
+}
+
+/** The operator's own server, like OPENAI_BASE_URL: any http(s) address, private ones included. */
+function embeddingServerConfig(read: EnvReader): EmbeddingServerConfig | null {
+  const url = read.url('EMBEDDINGS_URL');
+  const settings = {
+    apiKey: read.text('EMBEDDINGS_API_KEY'),
+    model: read.text('EMBEDDINGS_MODEL'),
+    batchSize: read.integer('EMBEDDINGS_BATCH_SIZE', 32, 1, 2048),
+    maxConcurrent: read.integer('EMBEDDINGS_MAX_CONCURRENT', 4, 1, 64),
+    timeoutMs: read.integer('EMBEDDINGS_TIMEOUT_MS', 30_000, 100, 600_000),
+    maxRetries: read.integer('EMBEDDINGS_MAX_RETRIES', 3, 0, 10),
+  };
+  return url === null ? null : { url, ...settings };
 }
 
 function chunkingConfig(read: EnvReader): Config['chunking'] {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Article, LoadResult } from './articles/article.ts';
 import type { Embedder } from './embeddings/embedder.ts';
+import { EmbeddingServerError } from './embeddings/server-client.ts';
 import type { EmbeddedChunk } from './store/catalog/catalog.ts';
 import type { EmbeddingModel, Library, LibraryWriter } from './store/library.ts';
 import type { StoredArticle } from './store/types.ts';
@@ -38,8 +39,10 @@ export interface IngestSummary {
   merged: { source: string; id: string; article: string }[];
   /** Chunks written by this run. */
   chunks: number;
-  /** Chunks stored without an embedding because the model is unavailable. */
+  /** Chunks stored without an embedding because the model is unavailable (or the embeddings server failed). */
   pendingEmbeddings: number;
+  /** Why the embeddings server left this run's chunks without vectors (they are embedded later); null when it did not. */
+  embeddingError: string | null;
   seconds: number;
   failures: { source: string; error: string }[];
 }
@@ -103,7 +106,7 @@ export async function ingest(
 }
 
 function emptySummary(): IngestSummary {
-  return { added: 0, updated: 0, unchanged: 0, removed: 0, failed: 0, duplicates: 0, merged: [], chunks: 0, pendingEmbeddings: 0, seconds: 0, failures: [] };
+  return { added: 0, updated: 0, unchanged: 0, removed: 0, failed: 0, duplicates: 0, merged: [], chunks: 0, pendingEmbeddings: 0, embeddingError: null, seconds: 0, failures: [] };
 }
 
 /**
@@ -134,7 +137,7 @@ class Batch {
       return;
     }
     const { article } = item;
-    const { collection, chunking } = this.#options;
+    const { collection } = this.#options;
     this.#seen.add(article.id);
     const stored = this.#deps.library.catalog.sourceVersion(collection, article.id);
     if (stored?.contentHash === article.contentHash) {
@@ -143,7 +146,7 @@ class Batch {
       if (stored.source !== article.source) this.#writer.storeArticle(article, collection, [], null);
       return;
     }
-    this.#queue.push({ article, chunks: embedChunks(article, this.#deps.embedder, chunking) });
+    this.#queue.push({ article, chunks: this.#embed(article) });
     if (this.#queue.length > EMBED_AHEAD) await this.#storeNext();
   }
 
@@ -156,6 +159,18 @@ class Batch {
     for (const sourceId of sourcesGone(library, collection, prune.roots, this.#seen, this.#failedFiles)) {
       if ((await retractSource(this.#writer, { embedder, chunking }, collection, sourceId)) !== null) this.#summary.removed++;
     }
+  }
+
+  /**
+   * The article's chunks with their vectors. When the embeddings server fails, they are stored
+   * without (pending, embedded later), and so are the rest of this run's: it is not asked again.
+   */
+  async #embed(article: Article): Promise<EmbeddedChunk[]> {
+    const { embedder } = this.#deps;
+    const { chunking } = this.#options;
+    const embedded = await embedOrLeavePending(article, embedder, chunking, this.#summary.embeddingError === null);
+    this.#summary.embeddingError ??= embedded.error;
+    return embedded.chunks;
   }
 
   async #storeNext(): Promise<void> {
@@ -176,7 +191,7 @@ class Batch {
       // Its chunks were stored unless it was unchanged, or a duplicate of a newer version.
       if (result.outcome !== 'unchanged' && result.articleId === article.id) {
         summary.chunks += chunks.length;
-        if (!this.#model) summary.pendingEmbeddings += chunks.length;
+        summary.pendingEmbeddings += chunks.filter((c) => c.embedding === null).length;
       }
     } catch (error) {
       this.#fail(entry.article.source, error instanceof Error ? error.message : String(error));
@@ -195,6 +210,27 @@ async function embedChunks(article: Article, embedder: Embedder | null, chunking
   if (!embedder) return chunks.map((c) => ({ ...c, embedding: null }));
   const vectors = await embedder.embedDocuments(chunks.map((c) => passageText(article.title, c.text)));
   return chunks.map((c, i) => ({ ...c, embedding: vectors[i] ?? null }));
+}
+
+/**
+ * embedChunks, except that when the embeddings server fails (or `embed` is false) the chunks come
+ * without vectors, chunked all the same, to be embedded later; `error` says why.
+ */
+async function embedOrLeavePending(
+  article: Article,
+  embedder: Embedder | null,
+  chunking: ChunkingOptions,
+  embed = true,
+): Promise<{ chunks: EmbeddedChunk[]; error: string | null }> {
+  if (embed) {
+    try {
+      return { chunks: await embedChunks(article, embedder, chunking), error: null };
+    } catch (error) {
+      if (!(error instanceof EmbeddingServerError)) throw error;
+      return { chunks: chunkArticle(article, embedder, chunking).map((c) => ({ ...c, embedding: null })), error: error.message };
+    }
+  }
+  return { chunks: chunkArticle(article, embedder, chunking).map((c) => ({ ...c, embedding: null })), error: null };
 }
 
 /** The file part of a source (`/a/b.jsonl#3` → `/a/b.jsonl`); URLs are returned unchanged. */
@@ -248,7 +284,8 @@ export async function retractSource(
   const plan = writer.planSourceRemoval(collection, sourceId);
   if (plan.kind === 'absent') return null;
   if (plan.kind === 'promote') {
-    const chunks = await embedChunks(plan.next, deps.embedder, deps.chunking);
+    // A retraction must not wait for an embeddings server that is down: the next version is embedded later then.
+    const { chunks } = await embedOrLeavePending(plan.next, deps.embedder, deps.chunking);
     writer.promoteSource(collection, sourceId, plan.next, chunks, modelOf(deps.embedder));
     return 'promoted';
   }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { App } from './app.ts';
+import { EmbeddingServerError } from './embeddings/server-client.ts';
 import { loadPaths } from './articles/load.ts';
 import { embedPending, ingest, type IngestSummary } from './ingest.ts';
 import { failureLines, summaryLine } from './ingest-report.ts';
@@ -25,7 +26,13 @@ export async function syncArticlesDir(app: App): Promise<IngestSummary | null> {
   let summary: IngestSummary | null = null;
   if (dir) summary = await syncPaths(app, [dir], app.config.watchArticles ? [dir] : null);
   if (app.embedder && app.library.catalog.pendingCount() > 0) {
-    await embedPending({ library: app.library, embedder: app.embedder });
+    try {
+      await embedPending({ library: app.library, embedder: app.embedder });
+    } catch (error) {
+      // The server's failure is logged and the chunks stay keyword-searchable, embedded when it is back.
+      if (!(error instanceof EmbeddingServerError)) throw error;
+      app.logger.warn({ problem: error.message, pendingChunks: app.library.catalog.pendingCount() }, 'chunks left for later: the embeddings server failed');
+    }
   }
   return summary;
 }

@@ -8,6 +8,7 @@ import { UserError } from '../errors.ts';
 import { embedPending, ingest, type IngestSummary } from '../ingest.ts';
 import { failureLines, summaryLine } from '../ingest-report.ts';
 import { cliText } from '../messages/cli.ts';
+import { embeddingServerMessages } from '../messages/embedding-server.ts';
 import { SHARED_COLLECTION } from '../store/types.ts';
 import type { Library } from '../store/library.ts';
 import type { Embedder } from '../embeddings/embedder.ts';
@@ -106,7 +107,8 @@ export const ingestCommand = defineCommand({
       progress.finish();
     }
     for (const line of failureLines(summary)) process.stderr.write(`${line}\n`);
-    if (app.embedder && app.library.catalog.pendingCount() > 0) await embedWithProgress(app.library, app.embedder);
+    if (summary.embeddingError) warn(`${summary.embeddingError}\n${embeddingServerMessages.keptForLater(summary.pendingEmbeddings)}`);
+    else if (app.embedder && app.library.catalog.pendingCount() > 0) await embedWithProgress(app.library, app.embedder);
     if (values.json) printJson(summaryJson(summary));
     else print(summaryLine(summary));
     return summary.failed > 0 && summary.added + summary.updated + summary.unchanged + summary.duplicates === 0 ? 1 : 0;
@@ -126,5 +128,7 @@ function summaryJson(s: IngestSummary) {
     pendingEmbeddings: s.pendingEmbeddings,
     seconds: Number(s.seconds.toFixed(3)),
     failures: s.failures,
+    // Only when the embeddings server failed: why `pendingEmbeddings` chunks wait for it.
+    ...(s.embeddingError ? { embeddingError: s.embeddingError } : {}),
   };
 }

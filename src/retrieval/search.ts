@@ -1,8 +1,10 @@
 import type { Embedder } from '../embeddings/embedder.ts';
+import { EmbeddingServerError } from '../embeddings/server-client.ts';
 import { UserError } from '../errors.ts';
 import { messages } from '../messages/answers.ts';
 import type { LibraryReader } from '../store/reader.ts';
 import type { ChunkRecord, SearchFilter } from '../store/types.ts';
+import { embeddingServerMessages } from '../messages/embedding-server.ts';
 import { contentStems, toFtsQuery } from './keyword-query.ts';
 import type { Passage } from './passage.ts';
 import { rankStories, type StorySignals } from './stories.ts';
@@ -44,6 +46,20 @@ interface CandidatePassage {
 }
 
 /**
+ * The question's vector, or null with the warning to show: no model, or an embeddings server that
+ * failed (then the search goes on by keywords when the question has words to search for).
+ */
+async function queryVector(embedder: Embedder | null, content: string, hasWords: boolean): Promise<{ vector: Float32Array | null; warning: string | null }> {
+  if (!embedder) return { vector: null, warning: messages.keywordOnly };
+  try {
+    return { vector: await embedder.embedQuery(content), warning: null };
+  } catch (error) {
+    if (!(error instanceof EmbeddingServerError) || !hasWords) throw error;
+    return { vector: null, warning: embeddingServerMessages.keywordOnlyNow };
+  }
+}
+
+/**
  * Story-first hybrid retrieval: stories are ranked by BM25 over whole articles, their best passages
  * (dense kNN over the HNSW index and BM25 over FTS5) and recency as of the question's day; then the
  * best passages of the best stories are returned, one story after another, capped per story.
@@ -76,11 +92,12 @@ export class Retriever {
     const text = query.trim().slice(0, MAX_QUERY_CHARS);
     if (text.length === 0) throw new UserError(messages.emptyQuery);
     const time = timeScopeOf(text, options.asOf ?? isoDay(new Date()));
-    const warnings = embedder ? [] : [messages.keywordOnly];
-    const empty: SearchResult = { passages: [], mode: embedder ? 'hybrid' : 'keyword', warnings, time };
     const content = toFtsQuery(time.query) ? time.query : text;
     const ftsQuery = toFtsQuery(content);
     if (!embedder && ftsQuery === null) throw new UserError(messages.queryWithoutWords);
+    const dense = await queryVector(embedder, content, ftsQuery !== null);
+    const warnings = dense.warning ? [dense.warning] : [];
+    const empty: SearchResult = { passages: [], mode: dense.vector ? 'hybrid' : 'keyword', warnings, time };
     if (options.filter.collections.length === 0 || time.window?.future) return empty;
 
     const filter: SearchFilter = {
@@ -89,7 +106,7 @@ export class Retriever {
       ...(time.window ? { publishedFrom: time.window.from, publishedTo: time.window.to } : {}),
     };
     const k = options.k;
-    const passagesByStory = await this.candidates(embedder, content, ftsQuery, options.candidates ?? Math.max(k * 4, 40), filter);
+    const passagesByStory = this.candidates(dense.vector, ftsQuery, options.candidates ?? Math.max(k * 4, 40), filter);
     const signals: StorySignals[] = [...passagesByStory].map(([articleKey, found]) => {
       const ranks = found.map((c) => c.denseRank).filter((r): r is number => r !== null);
       return {
@@ -99,7 +116,7 @@ export class Retriever {
         denseRank: ranks.length > 0 ? Math.min(...ranks) : null,
       };
     });
-    const ranked = rankStories(signals, time.asOf, time.recency, embedder !== null).slice(0, options.stories ?? k);
+    const ranked = rankStories(signals, time.asOf, time.recency, dense.vector !== null).slice(0, options.stories ?? k);
     const cap = options.perArticle ?? 3;
     const lists = ranked.map((story) => this.passageOrder(story.articleKey, passagesByStory.get(story.articleKey) ?? [], content, cap));
     const picked = roundRobin(lists, k);
@@ -115,13 +132,12 @@ export class Retriever {
   }
 
   /** The passages dense and keyword search found, grouped by story (article key). */
-  private async candidates(
-    embedder: Embedder | null,
-    content: string,
+  private candidates(
+    vector: Float32Array | null,
     ftsQuery: string | null,
     count: number,
     filter: SearchFilter,
-  ): Promise<Map<number, CandidatePassage[]>> {
+  ): Map<number, CandidatePassage[]> {
     const byStory = new Map<number, CandidatePassage[]>();
     const add = (chunkId: number, found: Partial<CandidatePassage>) => {
       const key = this.library.articleKeyOf(chunkId);
@@ -131,8 +147,7 @@ export class Retriever {
       if (!entry) list.push((entry = { chunkId, keywordScore: 0, keywordRank: null, denseRank: null, similarity: null }));
       Object.assign(entry, found);
     };
-    if (embedder) {
-      const vector = await embedder.embedQuery(content);
+    if (vector) {
       this.library.denseSearch(vector, count, filter).forEach((n, rank) => add(n.id, { denseRank: rank, similarity: 1 - n.distance }));
     }
     if (ftsQuery) {
