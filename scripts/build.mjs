@@ -39,6 +39,13 @@ function outputOf(file, distDir = DIST) {
   return null;
 }
 
+/** The compiled file's URL for a `file:` URL of src/ or commands/ (`…/src/app.ts` → `…/dist/app.js`), else null. */
+export function compiledUrl(url) {
+  if (!url.startsWith('file:')) return null;
+  const output = outputOf(fileURLToPath(url));
+  return output ? pathToFileURL(output).href : null;
+}
+
 /** True when dist/ is missing, incomplete, or older than any file in src/ or commands/. */
 export function isStale() {
   let built;

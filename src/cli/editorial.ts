@@ -1,5 +1,4 @@
 import { UserError } from '../errors.ts';
-import { forgetSource } from '../ingest.ts';
 import { cliText, messages } from '../messages.ts';
 import { SHARED_COLLECTION } from '../store/types.ts';
 import { COLLECTION_OPTION, defineCommand, JSON_OPTION } from './command.ts';
@@ -23,6 +22,7 @@ export const forgetCommand = defineCommand({
     if (!id) throw new UserError(cliText.forgetWhich);
     const collection = values.collection ?? SHARED_COLLECTION;
     const app = await ctx.app();
+    const { forgetSource } = await import('../ingest.ts');
     const forgotten = await forgetSource({ library: app.library, embedder: app.embedder, chunking: app.config.chunking }, collection, id);
     if (!forgotten) throw new UserError(messages.articleNotFound(id));
     const { before, after } = forgotten;
