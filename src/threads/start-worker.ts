@@ -27,8 +27,9 @@ export function spawnWorker(name: string, moduleUrl: string, options: WorkerOpti
 
 /**
  * How long a worker may take to load its modules before its first task: compiled JavaScript loads
- * in well under a second even on a busy machine; through tsx the modules are compiled on first use.
+ * in under a second on a quiet machine (20 s leaves room for one shared with many busy processes);
+ * through tsx the modules are compiled on first use.
  */
 export function workerStartupLimitMs(moduleUrl: string): number {
-  return isTypeScript(moduleUrl) ? 60_000 : 10_000;
+  return isTypeScript(moduleUrl) ? 60_000 : 20_000;
 }
