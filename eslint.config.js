@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'bench/out/', 'bench/node_modules/', 'test/fixtures/', '.scratch/'] },
+  { ignores: ['node_modules/', 'dist/', 'dist.*/', 'data/', 'bench/out/', 'bench/node_modules/', 'test/fixtures/', '.scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

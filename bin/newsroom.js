@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx newsroom` works without a build step.
-import { register } from 'tsx/esm/api';
-register();
-await import('../src/cli.ts');
+// `npx newsroom`: the compiled CLI in dist/, built first when dist/ is missing or older than src/.
+import { ensureBuilt } from '../scripts/build.mjs';
+
+await ensureBuilt();
+await import('../dist/cli.js');

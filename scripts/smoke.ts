@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { ApplicationCommandOptionType } from 'discord.js';
 import { startFakeDiscord } from '../test/fakes/discord/index.ts';
 import { startFakeOpenAI } from '../test/fakes/openai-server.ts';
+import { ensureBuilt } from './build.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const TIMEOUT_MS = 60_000;
@@ -25,7 +26,9 @@ const llm = await startFakeOpenAI((body) => {
   return { text: `${passage.split(/(?<=[.!?])\s/)[0]} [1]` };
 });
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-smoke-'));
-const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/main.ts')], {
+// The bot as production runs it: compiled JavaScript from dist/, built first when stale.
+await ensureBuilt();
+const child = spawn(process.execPath, [path.join(root, 'dist/main.js')], {
   cwd: root,
   stdio: ['ignore', 'inherit', 'pipe'],
   env: {

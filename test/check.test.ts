@@ -11,6 +11,7 @@ import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
 import { articleVectors } from './support/synthetic.ts';
+import { nodeArgs } from './support/built.ts';
 
 const WRITER = fileURLToPath(new URL('./support/crash-writer.ts', import.meta.url));
 const HNSW = { m: 16, efConstruction: 100, efSearch: 50 };
@@ -24,7 +25,7 @@ function tempDir(): string {
 }
 
 function newsroom(dataDir: string, args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), ...args], {
+  const result = spawnSync(process.execPath, [...nodeArgs('src/cli.ts'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...TINY_MODEL_ENV, DATA_DIR: dataDir },
@@ -36,7 +37,7 @@ function newsroom(dataDir: string, args: string[]) {
 /** A library of `articles` three-chunk articles, written by a separate process as the CLI would. */
 function buildLibrary(articles = 20): string {
   const dir = tempDir();
-  const result = spawnSync(process.execPath, ['--import', 'tsx', WRITER, 'write', dir, 'story', '1', String(articles)], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [...nodeArgs(WRITER), 'write', dir, 'story', '1', String(articles)], { encoding: 'utf8' });
   assert.equal(result.status, 0, result.stderr);
   return dir;
 }
@@ -124,7 +125,7 @@ test('check finds a damaged index, missing keyword rows, orphan chunks and an ol
 test('check finds an index that lacks points the catalog has, and --repair rebuilds it', () => {
   const dir = buildLibrary(10);
   const oldIndex = fs.readFileSync(path.join(dir, 'vectors.hnsw'));
-  const more = spawnSync(process.execPath, ['--import', 'tsx', WRITER, 'write', dir, 'more', '1', '5'], { encoding: 'utf8' });
+  const more = spawnSync(process.execPath, [...nodeArgs(WRITER), 'write', dir, 'more', '1', '5'], { encoding: 'utf8' });
   assert.equal(more.status, 0);
   const { generation } = JSON.parse(fs.readFileSync(path.join(dir, 'vectors.json'), 'utf8')) as { generation: number };
   fs.writeFileSync(path.join(dir, 'vectors.hnsw'), oldIndex);
@@ -141,13 +142,13 @@ test('check finds an index that lacks points the catalog has, and --repair rebui
 
 test('check names the writer holding the lock; --repair waits for it, saying so', async () => {
   const dir = buildLibrary(5);
-  const holder = spawn(process.execPath, ['--import', 'tsx', WRITER, 'hold', dir], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const holder = spawn(process.execPath, [...nodeArgs(WRITER), 'hold', dir], { stdio: ['pipe', 'pipe', 'inherit'] });
   await new Promise<void>((resolve) => holder.stdout.on('data', (d: Buffer) => d.toString().includes('holding') && resolve()));
   const text = newsroom(dir, ['check']);
   assert.equal(text.code, 0, 'a writer at work is not a problem');
   assert.match(text.stdout, new RegExp(`lock {6}held by another writer \\(pid ${holder.pid} on ${os.hostname()}, since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\)`));
   fs.writeFileSync(path.join(dir, 'write.lock'), '{}');
-  const repair = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), 'check', '--repair'], {
+  const repair = spawn(process.execPath, [...nodeArgs('src/cli.ts'), 'check', '--repair'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...TINY_MODEL_ENV, DATA_DIR: dir },
   });

@@ -8,6 +8,7 @@ import type { AnswerResult } from '../src/answering/types.ts';
 import type { Citation } from '../src/store/types.ts';
 import { renderAnswer } from '../src/cli/render.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
+import { nodeArgs } from './support/built.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-cli-'));
 const inputs = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-cli-in-'));
@@ -17,7 +18,7 @@ after(() => {
 });
 
 function newsroom(args: string[], options: { env?: Record<string, string>; input?: string; entry?: string } = {}) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, options.entry ?? 'src/cli.ts'), ...args], {
+  const result = spawnSync(process.execPath, [...nodeArgs(options.entry ?? 'src/cli.ts'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     input: options.input ?? '',

@@ -29,11 +29,13 @@ test('the unit runs the bot as its own user from the project folder, restarts it
   assert.ok(directive('Environment').includes('DATA_DIR=/var/lib/newsroom-bot'));
   assert.deepEqual(directive('EnvironmentFile'), ['/etc/newsroom-bot/newsroom-bot.env']);
   const [execStart] = directive('ExecStart');
-  assert.match(execStart ?? '', /^\/usr\/bin\/node --import tsx src\/main\.ts$/);
-  assert.ok(fs.existsSync(path.join(ROOT, 'src/main.ts')));
-  // `npm ci --omit=dev` must leave what ExecStart and the logs need.
-  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-  for (const runtime of ['tsx', 'pino', 'pino-pretty', 'dotenv']) assert.ok(pkg.dependencies[runtime], `${runtime} is a runtime dependency`);
+  assert.match(execStart ?? '', /^\/usr\/bin\/node dist\/main\.js$/);
+  assert.ok(fs.existsSync(path.join(ROOT, 'src/main.ts')), 'dist/main.js is built from src/main.ts');
+  // `npm ci --omit=dev && npm run build` must leave what ExecStart and the logs need: compiled JavaScript, no TypeScript loader.
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; scripts: Record<string, string> };
+  for (const runtime of ['esbuild', 'pino', 'pino-pretty', 'dotenv']) assert.ok(pkg.dependencies[runtime], `${runtime} is a runtime dependency`);
+  assert.equal(pkg.dependencies.tsx, undefined, 'tsx is for development only');
+  assert.match(pkg.scripts.build ?? '', /^node scripts\/build\.mjs$/);
   for (const hardening of ['NoNewPrivileges=yes', 'ProtectSystem=strict', 'ProtectHome=yes', 'PrivateTmp=yes', 'SystemCallFilter=@system-service']) {
     assert.ok(unitText.includes(`\n${hardening}\n`), hardening);
   }

@@ -68,10 +68,11 @@ before(async () => {
 });
 
 after(async () => {
-  await bot.stop();
-  app.close();
-  await discord.close();
-  await llm.close();
+  // Each may be missing when before() failed part-way; what was started must still stop.
+  await bot?.stop();
+  app?.close();
+  await discord?.close();
+  await llm?.close();
   fs.rmSync(articlesDir, { recursive: true, force: true });
 });
 

@@ -40,6 +40,7 @@ import {
   type Story,
 } from './fakes/newsroom-site.ts';
 import { createTestApp, ROOT, TINY_MODEL_ENV } from './support/app.ts';
+import { nodeArgs } from './support/built.ts';
 
 type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
@@ -707,7 +708,7 @@ test('newsroom feeds: add, list, sync and remove from the command line, with --j
 /** The real CLI in a child process (asynchronously: the stand-in site answers from this process). */
 function newsroom(args: string[], dataDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), ...args], {
+    const child = spawn(process.execPath, [...nodeArgs('src/cli.ts'), ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...TINY_MODEL_ENV, DATA_DIR: dataDir, FETCH_ALLOWED_HOSTS: '127.0.0.1' },
     });

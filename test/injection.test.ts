@@ -10,6 +10,7 @@ import { inspectLibrary } from '../src/store/maintenance/health.ts';
 import { syncArticlesDir } from '../src/sync.ts';
 import { startFakeOpenAI, type FakeOpenAI } from './fakes/openai-server.ts';
 import { createTestApp, passageFromPrompt, ROOT, TINY_MODEL_ENV, userMessage } from './support/app.ts';
+import { nodeArgs } from './support/built.ts';
 
 /*
  * An article holding text addressed to an AI, and a model that obeys it: the instruction is found when
@@ -69,7 +70,7 @@ test('check names the article and the line for editors, in text and JSON, and th
     [['ai-instructions', 'ferry-timetable-review', 5, 'role']],
   );
   const run = (args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), 'check', ...args], {
+    spawnSync(process.execPath, [...nodeArgs('src/cli.ts'), 'check', ...args], {
       cwd: ROOT,
       encoding: 'utf8',
       env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...TINY_MODEL_ENV, DATA_DIR: app.dataDir },

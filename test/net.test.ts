@@ -11,6 +11,7 @@ import { ConfigError, loadConfig } from '../src/config.ts';
 import { checkAddress, parseAllowedHosts, STRICT_POLICY, type AddressPolicy } from '../src/net/address-policy.ts';
 import { fetchSafely, parseRetryAfter, USER_AGENT, type FetchFailure, type FetchOptions, type FetchResult, type Resolver } from '../src/net/safe-fetch.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
+import { nodeArgs } from './support/built.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -474,7 +475,7 @@ test('FETCH_ALLOWED_HOSTS: host names, addresses and CIDR ranges; invalid entrie
 
 function newsroomAsync(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), ...args], {
+    const child = spawn(process.execPath, [...nodeArgs('src/cli.ts'), ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...TINY_MODEL_ENV, ...env },
     });
@@ -494,7 +495,7 @@ test('newsroom ingest <url>: a loopback page is refused without FETCH_ALLOWED_HO
   );
   const address = `${site.base}/page`;
   const articles = () => {
-    const listed = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), 'articles', '--json'], {
+    const listed = spawnSync(process.execPath, [...nodeArgs('src/cli.ts'), 'articles', '--json'], {
       cwd: ROOT,
       encoding: 'utf8',
       env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...TINY_MODEL_ENV, DATA_DIR: dataDir },

@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import type { AnswerResult } from '../src/answering/types.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { createTestApp, ROOT, TINY_MODEL_ENV } from './support/app.ts';
+import { nodeArgs } from './support/built.ts';
 
 /*
  * Time-aware, story-first retrieval and extract-mode answers over a small dated archive
@@ -120,7 +121,7 @@ test('summaries lead with the lede; bullets are distinct points; a topic summary
 });
 
 function cli(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), ...args], {
+  return spawnSync(process.execPath, [...nodeArgs('src/cli.ts'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, ...TINY_MODEL_ENV, EMBEDDING_MODEL: 'Xenova/all-MiniLM-L6-v2', DATA_DIR: app.dataDir, ARTICLES_DIR: '' },

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startFakeDiscord } from './fakes/discord/index.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
 import { get, metricValue } from './support/metrics.ts';
+import { nodeArgs } from './support/built.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-ops-'));
 after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -24,7 +25,7 @@ const BASE_ENV = {
 
 /** `npm start` as a child process: stdin piped, output collected. */
 function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], {
+  const child = spawn(process.execPath, [...nodeArgs('src/main.ts')], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...BASE_ENV, ...env },

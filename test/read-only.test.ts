@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
+import { nodeArgs } from './support/built.ts';
 
 /*
  * A read-only library, made read-only the way the operating system enforces it for this process:
@@ -18,7 +19,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-ro-'));
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-ro-home-'));
 
 function run(args: string[], options: { readOnlyUser: boolean; env?: Record<string, string> }) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), ...args], {
+  const result = spawnSync(process.execPath, [...nodeArgs('src/cli.ts'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', HOME: home, ...TINY_MODEL_ENV, DATA_DIR: dataDir, ARTICLES_DIR: '', ...options.env },

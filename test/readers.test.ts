@@ -9,6 +9,7 @@ import { digestSlot, weeklyDigest } from '../src/readers/digest.ts';
 import { groupQuestions, questionWords, SAME_QUESTION } from '../src/readers/question-groups.ts';
 import { AnswerLog, type UnansweredQuestion } from '../src/readers/answer-log.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
+import { nodeArgs } from './support/built.ts';
 
 function asked(question: string, createdAt: string, guildId: string | null = null): UnansweredQuestion {
   return { question, createdAt, guildId, closest: [] };
@@ -160,7 +161,7 @@ before(() => {
 });
 
 function newsroom(args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), ...args], {
+  const result = spawnSync(process.execPath, [...nodeArgs('src/cli.ts'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...TINY_MODEL_ENV, DATA_DIR: dataDir },

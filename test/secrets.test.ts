@@ -14,6 +14,7 @@ import { findCredentials, notArticleKind } from '../src/text/credentials.ts';
 import { followArticlesDir } from '../src/watch/follow-articles.ts';
 import { createTestApp, ROOT, TINY_MODEL_ENV } from './support/app.ts';
 import { waitUntil } from './support/wait.ts';
+import { nodeArgs } from './support/built.ts';
 
 /*
  * Files and text that must never become a stored (and so publicly quoted) article: a symbolic link in
@@ -105,7 +106,7 @@ test('article text holding a credential is refused, naming the kind and the line
 
   const dataDir = path.join(root, 'cli-data');
   const run = (args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), 'ingest', ...args, leak], {
+    spawnSync(process.execPath, [...nodeArgs('src/cli.ts'), 'ingest', ...args, leak], {
       cwd: ROOT,
       encoding: 'utf8',
       env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...TINY_MODEL_ENV, DATA_DIR: dataDir },

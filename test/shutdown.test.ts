@@ -10,6 +10,7 @@ import { startFakeDiscord } from './fakes/discord/index.ts';
 import { startFakeOpenAI } from './fakes/openai-server.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
 import { waitUntil } from './support/wait.ts';
+import { nodeArgs } from './support/built.ts';
 
 const GUILD = '666666666666666666';
 
@@ -19,7 +20,7 @@ test('SIGTERM with a model answer streaming: the call is aborted, the person is 
   const discord = await startFakeDiscord({ guilds: [{ id: GUILD, name: 'Shutdown' }] });
   const llm = await startFakeOpenAI(() => ({ text: 'The Kestrel Street Bridge reopened on Monday. '.repeat(120), chunkSize: 4, intervalMs: 100 }));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-shutdown-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], {
+  const child = spawn(process.execPath, [...nodeArgs('src/main.ts')], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { startFakeDiscord } from './fakes/discord/index.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
+import { nodeArgs } from './support/built.ts';
 
 /** A DATA_DIR whose library.sqlite is random bytes: the library cannot be opened. */
 const brokenDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-broken-'));
@@ -18,7 +19,7 @@ const CANNOT_OPEN = new RegExp(`${brokenDataDir.replace(/[.*+?^${}()|[\]\\]/g, '
 test('a bot whose library cannot be opened exits 1 with the reason, without connecting to Discord', async () => {
   const discord = await startFakeDiscord();
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], {
+    const child = spawn(process.execPath, [...nodeArgs('src/main.ts')], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...BASE_ENV, DATA_DIR: brokenDataDir, DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.restApi, LOG_LEVEL: 'info' },
@@ -46,29 +47,29 @@ test('a bot whose library cannot be opened exits 1 with the reason, without conn
 
 test('the local console and the CLI fail the same way: the reason on stderr, exit 1', () => {
   const run = (args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', ...args], {
+    spawnSync(process.execPath, args, {
       cwd: ROOT,
       encoding: 'utf8',
       input: '',
       env: { ...BASE_ENV, DATA_DIR: brokenDataDir },
       timeout: 60_000,
     });
-  const consoleRun = run([path.join(ROOT, 'src/main.ts')]);
+  const consoleRun = run(nodeArgs('src/main.ts'));
   assert.equal(consoleRun.status, 1, consoleRun.stderr);
   assert.match(consoleRun.stderr, CANNOT_OPEN);
   assert.match(consoleRun.stderr, /Restore it from a backup/);
   assert.equal(consoleRun.stdout, '', 'no console banner');
 
-  const cli = run([path.join(ROOT, 'src/cli.ts'), 'articles']);
+  const cli = run([...nodeArgs('src/cli.ts'), 'articles']);
   assert.equal(cli.status, 1, cli.stderr);
   assert.match(cli.stderr, CANNOT_OPEN);
-  assert.doesNotMatch(cli.stderr, /Unexpected error|at .*\.ts:\d+/, 'a message, not a stack trace');
+  assert.doesNotMatch(cli.stderr, /Unexpected error|at .*\.[jt]s:\d+/, 'a message, not a stack trace');
 });
 
 test('a DATA_DIR that is a file, not a folder, is named in the message', () => {
   const file = path.join(brokenDataDir, 'not-a-folder');
   fs.writeFileSync(file, 'x');
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), 'search', 'bridge'], {
+  const result = spawnSync(process.execPath, [...nodeArgs('src/cli.ts'), 'search', 'bridge'], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...BASE_ENV, DATA_DIR: file },

@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { articleVectors, paragraphChunks, seededVectors, syntheticArticle } from './support/synthetic.ts';
+import { nodeArgs } from './support/built.ts';
 
 const HNSW = { m: 16, efConstruction: 100, efSearch: 50 };
 const MODEL = { id: 'test-model', dimensions: 16 };
@@ -169,7 +170,7 @@ test('an index save cut short (file size limit, as on a full disk) keeps the old
   // HNSW M 192 makes the index file about twice as large as library.sqlite (which also holds each
   // article's sources and duplicate fingerprints), so a file size limit between the two cuts the
   // index save short while SQLite commits normally.
-  const seed = spawnSync(process.execPath, ['--import', 'tsx', WRITER, 'write', dir, 'story', '1', '800', '--m', '192'], { encoding: 'utf8' });
+  const seed = spawnSync(process.execPath, [...nodeArgs(WRITER), 'write', dir, 'story', '1', '800', '--m', '192'], { encoding: 'utf8' });
   assert.equal(seed.status, 0, seed.stderr);
   const indexFile = path.join(dir, 'vectors.hnsw');
   const indexBefore = fs.readFileSync(indexFile);
@@ -178,7 +179,7 @@ test('an index save cut short (file size limit, as on a full disk) keeps the old
   assert.ok(databaseBytes * 1.5 < indexBefore.length, `library.sqlite ${databaseBytes} vs index ${indexBefore.length}`);
   const limit = Math.floor((databaseBytes + indexBefore.length) / 2);
 
-  const forget = spawnSync('prlimit', [`--fsize=${limit}`, process.execPath, '--import', 'tsx', WRITER, 'forget', dir, 'story-5', '--m', '192'], {
+  const forget = spawnSync('prlimit', [`--fsize=${limit}`, process.execPath, ...nodeArgs(WRITER), 'forget', dir, 'story-5', '--m', '192'], {
     encoding: 'utf8',
   });
   assert.equal(forget.status, 1, forget.stdout + forget.stderr);

@@ -14,6 +14,7 @@ import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import type { LockHolder } from '../src/store/write-lock.ts';
 import { paragraphChunks, seededVectors, syntheticArticle } from './support/synthetic.ts';
+import { nodeArgs } from './support/built.ts';
 
 const HNSW = { m: 16, efConstruction: 100, efSearch: 50 };
 const MODEL = { id: 'test-model', dimensions: 16 };
@@ -195,7 +196,7 @@ test('an ingest killed half-way leaves a consistent library, readers never see h
   const kept = await put(base, 'kept', ['Stored before the crash.'], 70);
   base.close();
 
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./support/crash-writer.ts', import.meta.url)), dir, '100000'], {
+  const child = spawn(process.execPath, [...nodeArgs(fileURLToPath(new URL('./support/crash-writer.ts', import.meta.url))), dir, '100000'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const committed: string[] = [];

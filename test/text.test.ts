@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import assert from 'node:assert/strict';
 import type { Chunk } from '../src/text/chunk.ts';
 import { chunkText } from '../src/text/chunker.ts';
@@ -8,6 +9,7 @@ import { countLlmTokens, truncateToLlmTokens } from '../src/text/llm-tokens.ts';
 import { defuseMarkers, stripMarkers } from '../src/text/markers.ts';
 import { findNormalized, normalizeForMatch } from '../src/text/normalize.ts';
 import { splitParagraphs, splitSentences } from '../src/text/sentences.ts';
+import { nodeArgs } from './support/built.ts';
 
 const countWords = (s: string): number => s.split(/\s+/u).filter(Boolean).length;
 const countCodePoints = (s: string): number => [...s].length;
@@ -340,7 +342,7 @@ test('countLlmTokens counts o200k tokens and treats special-token text as plain 
 // these 4.5 MB would take hours; counted in linear time they take about a second.
 test('countLlmTokens counts huge runs of letters, spaces and CJK text in linear time, close to the true count', () => {
   const script = `
-    import { countLlmTokens } from ${JSON.stringify(new URL('../src/text/llm-tokens.ts', import.meta.url).href)};
+    import { countLlmTokens } from ${JSON.stringify(pathToFileURL(nodeArgs('src/text/llm-tokens.ts')[0] ?? '').href)};
     const counts = [
       countLlmTokens('abcdefghij'.repeat(200_000)),
       countLlmTokens(' '.repeat(1_000_000)),
@@ -348,7 +350,7 @@ test('countLlmTokens counts huge runs of letters, spaces and CJK text in linear 
       countLlmTokens('🌊'.repeat(200_000)),
     ];
     process.stdout.write(JSON.stringify(counts));`;
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(child.signal, null, 'counting did not finish within a minute');
   assert.equal(child.status, 0, child.stderr);
   const [letters, spaces, japanese, emoji] = JSON.parse(child.stdout) as number[];

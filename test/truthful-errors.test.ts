@@ -13,6 +13,7 @@ import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
 import { articleVectors, paragraphChunks, syntheticArticle } from './support/synthetic.ts';
+import { nodeArgs } from './support/built.ts';
 
 const HNSW = { m: 16, efConstruction: 100, efSearch: 50 };
 const NOBODY = 65534;
@@ -41,7 +42,7 @@ async function smallLibrary(dataDir = tempDir()): Promise<string> {
 }
 
 function newsroom(args: string[], env: Record<string, string>, options: { uid?: number; wrap?: string[] } = {}) {
-  const command = [...(options.wrap ?? []), process.execPath, '--import', 'tsx', path.join(ROOT, 'src/cli.ts'), ...args];
+  const command = [...(options.wrap ?? []), process.execPath, ...nodeArgs('src/cli.ts'), ...args];
   const result = spawnSync(command[0] as string, command.slice(1), {
     cwd: ROOT,
     encoding: 'utf8',

@@ -10,6 +10,7 @@ import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { silentLogger } from '../src/log.ts';
 import { FolderWatcher, isIgnoredPath, type FolderBatch } from '../src/watch/folder-watcher.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
+import { nodeArgs } from './support/built.ts';
 
 /*
  * The watched folder, end to end: the local console (`npm start` without a token) runs as a child
@@ -76,7 +77,7 @@ test('the console follows ARTICLES_DIR: added, changed, slowly written, foldered
     path.join(dir, 'lighthouse.md'),
     story('Lighthouse keeper retires', ['The Alder Point lighthouse keeper, Marta Ekdahl, retired on Friday after 31 years.']),
   );
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], {
+  const child = spawn(process.execPath, [...nodeArgs('src/main.ts')], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

@@ -1,9 +1,10 @@
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { loadMessages as messages } from '../messages/articles.ts';
 import type { FeedParseOptions, FeedParseResult } from './feed/types.ts';
 import type { NamedResult, ParseOptions } from './parse.ts';
 import { failure } from './validate.ts';
+import { spawnWorker, workerStartupLimitMs } from '../threads/start-worker.ts';
 
 /*
  * Parsing untrusted bytes (HTML through linkedom and Readability, Markdown with YAML front
@@ -17,10 +18,8 @@ import { failure } from './validate.ts';
 export const DEFAULT_PARSE_TIME_LIMIT_MS = 10_000;
 /** Heap of one worker: a 10 MB page needs about 220 MB. */
 export const DEFAULT_WORKER_HEAP_MB = 1024;
-/** Loading the worker's modules (tsx compiles them on first use) may take this long on a busy machine. */
-const STARTUP_LIMIT_MS = 60_000;
-
-const WORKER_ENTRY = new URL('./parse-worker-entry.mjs', import.meta.url);
+/** Loading the worker's modules may take this long on a busy machine. */
+const STARTUP_LIMIT_MS = workerStartupLimitMs(import.meta.url);
 
 /** ParseOptions as a worker receives them (a registry of ids stays with the caller). */
 export type WorkerParseOptions = Omit<ParseOptions, 'ids'>;
@@ -168,7 +167,7 @@ export class ParsePool {
   }
 
   private startWorker(): Slot {
-    const worker = new Worker(WORKER_ENTRY, { resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
+    const worker = spawnWorker('./parse-worker', import.meta.url, { resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
     const slot: Slot = { worker, ready: false, jobs: [], timer: null };
     this.slots.add(slot);
     // An idle worker must not keep the CLI or a test process alive; a busy one is ref'd in dispatch().

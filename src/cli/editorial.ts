@@ -1,5 +1,4 @@
 import { UserError } from '../errors.ts';
-import { forgetSource } from '../ingest.ts';
 import { messages } from '../messages/answers.ts';
 import { cliText } from '../messages/cli.ts';
 import { SHARED_COLLECTION } from '../store/types.ts';
@@ -24,6 +23,7 @@ export const forgetCommand = defineCommand({
     if (!id) throw new UserError(cliText.forgetWhich);
     const collection = values.collection ?? SHARED_COLLECTION;
     const app = await ctx.app();
+    const { forgetSource } = await import('../ingest.ts');
     const forgotten = await forgetSource({ library: app.library, embedder: app.embedder, chunking: app.config.chunking }, collection, id);
     if (!forgotten) throw new UserError(messages.articleNotFound(id));
     const { before, after } = forgotten;

@@ -1,7 +1,5 @@
 import type { App } from '../app.ts';
 import { UserError } from '../errors.ts';
-import { runFeedSync } from '../feeds/run-sync.ts';
-import { findFeed, followFeed, unfollowFeed } from '../feeds/subscriptions.ts';
 import { effectiveNextAttempt } from '../feeds/backoff.ts';
 import { fullySynced } from '../feeds/sync-report.ts';
 import type { FeedSyncReport, FeedSyncResult } from '../feeds/sync.ts';
@@ -52,6 +50,7 @@ export const feedsCommand = defineCommand({
     if (act === 'sync' && values.collection !== undefined) throw new UserError(feedText.optionNotFor('--collection', act));
     if ((act === 'list' || act === 'sync') && target !== undefined) throw new UserError(cliText.tooManyArguments(`feeds ${act}`, 0, [target, ...extra]));
     const app = await ctx.app();
+    const { findFeed, followFeed, unfollowFeed } = await import('../feeds/subscriptions.ts');
     switch (act) {
       case 'add': {
         if (target === undefined) throw new UserError(feedText.addWhich);
@@ -87,6 +86,7 @@ async function sync(app: App, json: boolean): Promise<number> {
     return 0;
   }
   if (app.embedderProblem) warn(`${app.embedderProblem}\n${cliText.embedLater}`);
+  const { runFeedSync } = await import('../feeds/run-sync.ts');
   const run = await runFeedSync(app);
   if (!run.ran) {
     if (json) printJson({ ran: false, holder: run.holder });

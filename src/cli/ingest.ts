@@ -1,11 +1,8 @@
 import path from 'node:path';
 import type { LoadResult } from '../articles/article.ts';
-import { IdRegistry } from '../articles/duplicates.ts';
-import { listArticleFiles, loadPaths } from '../articles/load.ts';
-import { loadUrl } from '../articles/url.ts';
 import type { Config } from '../config.ts';
 import { UserError } from '../errors.ts';
-import { embedPending, ingest, type IngestSummary } from '../ingest.ts';
+import type { IngestSummary } from '../ingest.ts';
 import { failureLines, summaryLine } from '../ingest-report.ts';
 import { cliText } from '../messages/cli.ts';
 import { embeddingServerMessages } from '../messages/embedding-server.ts';
@@ -40,6 +37,7 @@ function shortSource(source: string): string {
 
 /** Files and folders first (read concurrently), then each address, through the network boundary. */
 async function* loadArguments(paths: string[], addresses: string[], config: Config, allowSecrets: boolean): AsyncGenerator<LoadResult, void, undefined> {
+  const [{ IdRegistry }, { loadPaths }, { loadUrl }] = await Promise.all([import('../articles/duplicates.ts'), import('../articles/load.ts'), import('../articles/url.ts')]);
   const ids = new IdRegistry();
   const secrets = allowSecrets ? { allowCredentials: true } : {};
   if (paths.length > 0) yield* loadPaths(paths, { maxBytes: config.maxFileBytes, ids, links: config.followSymlinks, ...secrets });
@@ -51,6 +49,7 @@ async function* loadArguments(paths: string[], addresses: string[], config: Conf
 
 /** Embeds chunks stored without a vector, with a progress bar. Returns how many. */
 export async function embedWithProgress(library: Library, embedder: Embedder): Promise<number> {
+  const { embedPending } = await import('../ingest.ts');
   const progress = new Progress({ label: 'embedding', total: library.catalog.pendingCount(), unit: 'chunks' });
   try {
     return await embedPending({ library, embedder }, { onProgress: (done) => progress.update(done) });
@@ -85,6 +84,7 @@ export const ingestCommand = defineCommand({
     const paths = positionals.filter((p) => !isAddress(p));
     const collection = values.collection ?? SHARED_COLLECTION;
     const app = await ctx.app();
+    const [{ listArticleFiles }, { ingest }] = await Promise.all([import('../articles/load.ts'), import('../ingest.ts')]);
     if (app.embedderProblem) warn(`${app.embedderProblem}\n${cliText.embedLater}`);
 
     const total = (await listArticleFiles(paths, ctx.config.followSymlinks)).length + addresses.length;

@@ -1,7 +1,6 @@
 import { UserError } from '../errors.ts';
 import { modelHub } from '../embeddings/hub.ts';
 import { listModels, modelsRoot, type ModelListing } from '../embeddings/model-files.ts';
-import { pullModel } from '../embeddings/pull.ts';
 import { modelsText } from '../messages/cli.ts';
 import { defineCommand, JSON_OPTION } from './command.ts';
 import type { CommandContext } from './context.ts';
@@ -66,6 +65,7 @@ async function pullCommand(ctx: CommandContext, modelId: string, json: boolean):
   const progress = new Progress({ label: 'downloading', unit: 'bytes' });
   let result;
   try {
+    const { pullModel } = await import('../embeddings/pull.ts');
     result = await pullModel({
       modelId,
       root,

@@ -1,7 +1,5 @@
-import { loadConfiguredEmbedder } from '../app.ts';
 import { defineCommand, JSON_OPTION } from './command.ts';
 import { print, printJson } from './context.ts';
-import { embedWithProgress } from './ingest.ts';
 
 /** Re-embeds every stored chunk with the configured model (after changing EMBEDDING_MODEL). */
 export const reindexCommand = defineCommand({
@@ -13,6 +11,7 @@ export const reindexCommand = defineCommand({
   notes: ['--json prints {"reembedded": N, "model": "<id>"}.'],
   run: async (ctx, { values }) => {
     const app = await ctx.app();
+    const [{ loadConfiguredEmbedder }, { embedWithProgress }] = await Promise.all([import('../app.ts'), import('./ingest.ts')]);
     // Load first: if the model is unavailable, the stored embeddings must stay as they are.
     const embedder = await loadConfiguredEmbedder(ctx.config, app.logger);
     await app.library.write(async (writer) => writer.clearEmbeddings());

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { createApp, type App } from '../app.ts';
+import type { App } from '../app.ts';
 import { closest, parseCommandArgs, UsageError, type ParsedArgs } from './args.ts';
 import type { Command, OptionSpecs, ParsedInput } from './command.ts';
 import { COMMANDS } from './commands.ts';
@@ -125,6 +125,8 @@ function packageVersion(): string {
 
 /** The application, telling the person at the terminal when a write waits and when the library is read-only. */
 async function openForCli(config: Config, logger: Logger): Promise<App> {
+  // Loaded here, not at the top: `help` and usage errors need none of the application's modules.
+  const { createApp } = await import('../app.ts');
   const app = await createApp(config, logger, { onWriteWait: (holder) => warn(storeMessages.waitingForWriter(holder)) });
   if (app.library.readOnly) warn(storeMessages.readOnlyNotice(config.dataDir));
   return app;

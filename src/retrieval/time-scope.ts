@@ -1,4 +1,5 @@
-import * as chrono from 'chrono-node';
+import { createRequire } from 'node:module';
+import type * as Chrono from 'chrono-node';
 import { UserError } from '../errors.ts';
 import { messages } from '../messages/answers.ts';
 
@@ -8,6 +9,14 @@ import { messages } from '../messages/answers.ts';
  * read from that day (with chrono-node) and become a window of publication dates. Without time words,
  * recent stories are preferred among near-equal matches; "the latest", "currently" prefer them more.
  */
+
+let chrono: typeof Chrono | undefined;
+
+/** chrono-node, loaded on first use (synchronously, its CommonJS build): commands that read no question skip its start-up cost. */
+function loadChrono(): typeof Chrono {
+  return (chrono ??= createRequire(import.meta.url)('chrono-node') as typeof Chrono);
+}
+
 export interface TimeScope {
   /** The day the question is asked (YYYY-MM-DD): nothing published after it is used. */
   asOf: string;
@@ -90,7 +99,7 @@ export function timeScopeOf(question: string, asOf: string): TimeScope {
   let query = question;
   let window: DateWindow | null = null;
   const reference = { instant: new Date(`${asOf}T12:00:00Z`), timezone: 'UTC' };
-  for (const result of chrono.casual.parse(question, reference, { forwardDate: false })) {
+  for (const result of loadChrono().casual.parse(question, reference, { forwardDate: false })) {
     const before = question.slice(0, result.index);
     const found = windowOf(result, before, asOf);
     if (!found) continue;
@@ -106,11 +115,11 @@ export function timeScopeOf(question: string, asOf: string): TimeScope {
   return { asOf, window, recency, query: query || question };
 }
 
-function windowOf(result: chrono.ParsedResult, before: string, asOf: string): DateWindow | null {
+function windowOf(result: Chrono.ParsedResult, before: string, asOf: string): DateWindow | null {
   const text = result.text.toLowerCase();
   const start = result.start;
   const leadIn = LEAD_IN.exec(before)?.[0].trim().toLowerCase() ?? '';
-  const hasDate = ['year', 'month', 'day', 'weekday'].some((k) => start.isCertain(k as chrono.Component));
+  const hasDate = ['year', 'month', 'day', 'weekday'].some((k) => start.isCertain(k as Chrono.Component));
   const relative = /\b(?:today|tonight|yesterday|week|weekend|month|year|ago|past|last|this|next|tomorrow)\b/.test(text);
   if (!hasDate && !relative) return null; // a time of day alone ("at 5:30")
   if (/^(?:right )?now$/.test(text)) return null; // "now" asks for the latest, it names no window

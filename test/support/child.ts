@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import os from 'node:os';
-import path from 'node:path';
 import { ROOT } from './app.ts';
+import { nodeArgs } from './built.ts';
 
 /** A Node child process running a TypeScript file, with its output gathered line by line. */
 export interface Child {
@@ -14,7 +14,7 @@ export interface Child {
 }
 
 export function startChild(script: string, args: string[], env: Record<string, string> = {}): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(ROOT, script), ...args], {
+  const child = spawn(process.execPath, [...nodeArgs(script), ...args], {
     cwd: ROOT,
     stdio: 'pipe',
     env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env },
