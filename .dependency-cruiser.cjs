@@ -3,15 +3,15 @@
  * count: a cycle through types ties files together as surely as one through values.
  * Layers, top down: front ends (src/main.ts, src/cli, src/discord, commands/) → services that run
  * over the app (feeds, the watched folder) → the app (src/app.ts) → answering, retrieval, ingest,
- * readers → store, embeddings, llm, articles, ops → text, net; messages (wording) imports nothing
- * of the app.
+ * readers → store, embeddings, llm, articles, ops → text, net and the small helpers at src/'s root
+ * (errors, log, result, backoff); messages (wording) imports nothing of the app.
  */
 const FRONT_ENDS = '^(commands/|src/(main|cli)\\.ts$|src/(cli|discord)/)';
 const SERVICES = '^src/(feeds|watch)/';
 const APP = '^src/(app|sync|model-switch)\\.ts$';
 const MIDDLE = '^src/(answering|retrieval|readers)/|^src/ingest(-report)?\\.ts$';
 const LOWER = '^src/(store|embeddings|llm|articles|ops)/';
-const BOTTOM = '^src/(text|net)/';
+const BOTTOM = '^src/(text|net)/|^src/(errors|log|result|backoff|process-alive|env-reader)\\.ts$';
 
 module.exports = {
   forbidden: [
