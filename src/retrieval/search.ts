@@ -21,6 +21,18 @@ export interface SearchOptions {
   candidates?: number;
   /** The day the question is asked (YYYY-MM-DD; default today): nothing published later is used. */
   asOf?: string;
+  /** Filled with the milliseconds each stage took, for benchmarks and diagnostics. */
+  timings?: SearchTimings;
+}
+
+/** Milliseconds spent in each stage of one search (the query embedding included in `dense`). */
+export interface SearchTimings {
+  dense: number;
+  keyword: number;
+  /** Grouping passages by story and ranking the stories (fusion of the signals, recency). */
+  stories: number;
+  /** Reading the chosen passages (and the chunks of stories found only as a whole). */
+  reads: number;
 }
 
 export interface SearchResult {
@@ -90,7 +102,9 @@ export class Retriever {
       ...(time.window ? { publishedFrom: time.window.from, publishedTo: time.window.to } : {}),
     };
     const k = options.k;
-    const passagesByStory = await this.candidates(embedder, content, ftsQuery, options.candidates ?? Math.max(k * 4, 40), filter);
+    const timings = options.timings ?? { dense: 0, keyword: 0, stories: 0, reads: 0 };
+    const passagesByStory = await this.candidates(embedder, content, ftsQuery, options.candidates ?? Math.max(k * 4, 40), filter, timings);
+    let started = performance.now();
     const signals: StorySignals[] = [...passagesByStory].map(([articleKey, found]) => {
       const ranks = found.map((c) => c.denseRank).filter((r): r is number => r !== null);
       return {
@@ -98,9 +112,12 @@ export class Retriever {
         published: this.library.articleInfoOf(articleKey)?.published ?? null,
         passageScores: found.map((c) => c.keywordScore).filter((score) => score > 0).sort((a, b) => b - a),
         denseRank: ranks.length > 0 ? Math.min(...ranks) : null,
+        embedded: embedder !== null && found.some((c) => c.denseRank !== null || this.library.isEmbedded(c.chunkId)),
       };
     });
     const ranked = rankStories(signals, time.asOf, time.recency, embedder !== null).slice(0, options.stories ?? k);
+    timings.stories = performance.now() - started;
+    started = performance.now();
     const cap = options.perArticle ?? 3;
     const lists = ranked.map((story) => this.passageOrder(story.articleKey, passagesByStory.get(story.articleKey) ?? [], content, cap));
     const picked = roundRobin(lists, k);
@@ -112,6 +129,7 @@ export class Retriever {
       const score = ranked[list]?.score ?? 0;
       return record ? [{ ...toPassage(record, 'record' in entry ? NOT_RANKED : entry), score }] : [];
     });
+    timings.reads = performance.now() - started;
     return { ...empty, passages };
   }
 
@@ -122,6 +140,7 @@ export class Retriever {
     ftsQuery: string | null,
     count: number,
     filter: SearchFilter,
+    timings: SearchTimings,
   ): Promise<Map<number, CandidatePassage[]>> {
     const byStory = new Map<number, CandidatePassage[]>();
     const add = (chunkId: number, found: Partial<CandidatePassage>) => {
@@ -132,13 +151,17 @@ export class Retriever {
       if (!entry) list.push((entry = { chunkId, keywordScore: 0, keywordRank: null, denseRank: null, similarity: null }));
       Object.assign(entry, found);
     };
+    let started = performance.now();
     if (embedder) {
       const vector = await embedder.embedQuery(content);
       this.library.denseSearch(vector, count, filter).forEach((n, rank) => add(n.id, { denseRank: rank, similarity: 1 - n.distance }));
     }
+    timings.dense = performance.now() - started;
+    started = performance.now();
     if (ftsQuery) {
       this.library.keywordSearch(ftsQuery, count, filter).forEach((r, rank) => add(r.chunkId, { keywordScore: r.score, keywordRank: rank }));
     }
+    timings.keyword = performance.now() - started;
     byStory.delete(0);
     return byStory;
   }

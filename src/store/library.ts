@@ -3,7 +3,7 @@ import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { storeMessages } from '../messages.ts';
-import { ArticleFilters, type ArticleFilterInfo } from './article-filters.ts';
+import { ArticleFilters, NONE, type ArticleFilterInfo } from './article-filters.ts';
 import { repairCatalogRows, type CatalogRepairs } from './catalog-repair.ts';
 import { CatalogWriter } from './catalog-writer.ts';
 import { Catalog, type ChunkRecord, type PendingChunk } from './catalog.ts';
@@ -241,13 +241,20 @@ export class Library {
   /** Nearest chunks to `vector` among those the filter admits, closest first. */
   denseSearch(vector: Float32Array, k: number, filter: SearchFilter): Neighbor[] {
     this.catchUp();
-    return this.replica.search(vector, k, this.filters.accept(filter));
+    const accept = this.filters.accept(filter);
+    return accept === NONE ? [] : this.replica.search(vector, k, accept);
   }
 
   /** BM25 over chunk text and titles; `match` is a prepared FTS5 expression. */
   keywordSearch(match: string, k: number, filter: SearchFilter): { chunkId: number; score: number }[] {
     this.catchUp();
-    return this.catalog.keywordSearch(match, k, filter, this.filters.accept(filter) === undefined);
+    const accept = this.filters.accept(filter);
+    return accept === NONE ? [] : this.catalog.keywordSearch(match, k, filter, accept === undefined);
+  }
+
+  /** Whether a chunk's embedding is in the vector index (false while it waits for the model). */
+  isEmbedded(chunkId: number): boolean {
+    return this.replica.isLive(chunkId);
   }
 
   /** What filters know of an article, from memory: its id, collection and publication date. */
