@@ -84,3 +84,22 @@ test('the search breadth grows with the index: ef 100 up to 250k points, 200 at 
   assert.equal(efForSize(1_000_000), 200);
   assert.ok(efForSize(4_000_000) > efForSize(1_000_000));
 });
+
+test('keyword search in a narrow filter finds its matches below many better ones outside it', async () => {
+  const library = openLibrary();
+  await library.write(async (w) => {
+    for (let i = 0; i < 60; i++) {
+      const article = syntheticArticle(`ferry-${i}`, [`Ferry ferry ferry: timetable ${i} of the ferry to island number ${i * 7919}.`, `The ferry to pier ${i * 104729} runs every ${i + 3} minutes.`], { published: '2026-03-02' });
+      w.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, seededVectors(i + 1, 2, MODEL.dimensions)), MODEL);
+    }
+    const own = syntheticArticle('guild-ferry', ['A long note about parking, buses, trains and, once, a ferry.'], { published: '2019-05-01' });
+    w.putArticle(own, 'guild-a', paragraphChunks(own, seededVectors(99, 1, MODEL.dimensions)), MODEL);
+  });
+  const inGuild = library.keywordSearch('"ferry"', 5, { collections: ['guild-a'] });
+  assert.equal(inGuild.length, 1);
+  const both = { collections: [SHARED_COLLECTION, 'guild-a'] };
+  assert.equal(library.keywordSearch('"ferry"', 5, both).length, 5);
+  const early = library.keywordSearch('"ferry"', 5, { ...both, asOf: '2020-01-01' });
+  assert.deepEqual(early.map((r) => r.chunkId), inGuild.map((r) => r.chunkId));
+  library.close();
+});

@@ -11,7 +11,7 @@ import { InstructionFindings } from './instruction-findings.ts';
 import { keywordSearch } from './keyword-search.ts';
 import { findSameStory, type DuplicateMatch } from './same-story.ts';
 import { StatementCache } from './statement-cache.ts';
-import type { SearchFilter, StoredArticle } from './types.ts';
+import type { StoredArticle } from './types.ts';
 
 export type { ChunkChanges, EmbeddedChunk } from './article-rows.ts';
 
@@ -291,10 +291,10 @@ export class Catalog {
   }
 
   /**
-   * BM25 keyword search over chunk text and article title (see keyword-search.ts); `admitsAll`
-   * when the filter admits every stored chunk.
+   * BM25 keyword search over chunk text and article title (see keyword-search.ts), among the
+   * chunks `accept` admits (all when it is undefined).
    */
-  keywordSearch(match: string, limit: number, filter: SearchFilter, admitsAll = false): { chunkId: number; score: number }[] {
-    return keywordSearch(this.statements.cached, match, limit, filter, admitsAll);
+  keywordSearch(match: string, limit: number, accept?: (chunkId: number) => boolean): { chunkId: number; score: number }[] {
+    return keywordSearch(this.statements.cached, match, limit, accept);
   }
 }

@@ -249,7 +249,7 @@ export class Library {
   keywordSearch(match: string, k: number, filter: SearchFilter): { chunkId: number; score: number }[] {
     this.catchUp();
     const accept = this.filters.accept(filter);
-    return accept === NONE ? [] : this.catalog.keywordSearch(match, k, filter, accept === undefined);
+    return accept === NONE ? [] : this.catalog.keywordSearch(match, k, accept);
   }
 
   /** Whether a chunk's embedding is in the vector index (false while it waits for the model). */
