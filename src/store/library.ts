@@ -6,6 +6,7 @@ import { storeMessages } from '../messages.ts';
 import { ArticleFilters, NONE, type ArticleFilterInfo } from './article-filters.ts';
 import { repairCatalogRows, type CatalogRepairs } from './catalog-repair.ts';
 import { CatalogWriter } from './catalog-writer.ts';
+import { compactEmbeddingsOnce } from './embedding-blob.ts';
 import { Catalog, type ChunkRecord, type PendingChunk } from './catalog.ts';
 import type { FeedReader } from './feed-tables.ts';
 import { IndexReplica } from './index-replica.ts';
@@ -277,6 +278,7 @@ export class Library {
         const edits = (this.edits ??= new CatalogWriter(this.catalog));
         this.fingerprintOnce(edits);
         this.findInstructionsOnce(edits);
+        this.compactEmbeddingsOnce();
         const writer = new LibraryWriter({ catalog: this.catalog, edits, replica: this.replica, filters: this.filters });
         try {
           const result = await work(writer);
@@ -319,6 +321,13 @@ export class Library {
     const started = performance.now();
     const count = edits.backfillFingerprints();
     if (count > 0) this.logger.info({ articles: count, ms: Math.round(performance.now() - started) }, 'fingerprinted stored articles for duplicate detection');
+  }
+
+  /** Embeddings stored as float32 by earlier versions are rewritten as int8 in the first write (a quarter of the space). */
+  private compactEmbeddingsOnce(): void {
+    const started = performance.now();
+    const count = compactEmbeddingsOnce(this.catalog.db);
+    if (count > 0) this.logger.info({ embeddings: count, ms: Math.round(performance.now() - started) }, 'stored embeddings rewritten as int8');
   }
 
   /** Articles stored before the current instruction detector are read by it in the first write. */
