@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { blobToEmbedding, embeddingToBlob } from '../src/store/embedding-blob.ts';
+import { blobToEmbedding, embeddingToBlob, fromHalf, toHalf } from '../src/store/embedding-blob.ts';
 import { Library, LIBRARY_FILE } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { paragraphChunks, seededVectors, syntheticArticle } from './support/synthetic.ts';
@@ -16,7 +16,7 @@ const dirs: string[] = [];
 after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-int8-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-float16-'));
   dirs.push(dir);
   return dir;
 }
@@ -64,25 +64,32 @@ function nearestIsItself(library: Library, vectors: Map<number, Float32Array>): 
   return hits / vectors.size;
 }
 
-test('embeddings are stored as int8 with their scale, a quarter of float32, and read back within rounding', async () => {
+test('half precision: exact values, rounding, subnormals and overflow', () => {
+  assert.deepEqual([1, 0.5, -2, 65504, 0].map(toHalf), [0x3c00, 0x3800, 0xc000, 0x7bff, 0]);
+  assert.equal(toHalf(1e6), 0x7c00);
+  assert.equal(toHalf(1e-9), 0);
+  for (const x of [0.1, -0.033, 6e-5, 3e-7, 0.18]) assert.ok(Math.abs(fromHalf(toHalf(x)) - x) <= Math.abs(x) * 2 ** -11 + 2 ** -25, String(x));
+});
+
+test('embeddings are stored as float16, half of float32, and read back within rounding', async () => {
   for (const vector of seededVectors(5, 20, 384)) {
     const blob = embeddingToBlob(vector);
-    assert.equal(blob.byteLength, 4 + 384);
-    assert.ok(cosine(vector, blobToEmbedding(blob, 384)) > 0.9999);
+    assert.equal(blob.byteLength, 384 * 2);
+    assert.ok(cosine(vector, blobToEmbedding(blob, 384)) > 0.999999);
   }
   assert.deepEqual(Array.from(blobToEmbedding(embeddingToBlob(new Float32Array(4)), 4)), [0, 0, 0, 0]);
   assert.throws(() => blobToEmbedding(Buffer.alloc(10), 384), /10 bytes/);
   const dir = tempDir();
   const library = Library.open({ dataDir: dir, hnsw: HNSW });
   const vectors = await fill(library, 40);
-  assert.deepEqual(blobLengths(dir), [4 + MODEL.dimensions]);
-  // An index rebuilt from the stored int8 embeddings finds every chunk by its own vector.
+  assert.deepEqual(blobLengths(dir), [MODEL.dimensions * 2]);
+  // An index rebuilt from the stored float16 embeddings finds every chunk by its own vector.
   await library.repair({ rebuildIndex: true });
   assert.equal(nearestIsItself(library, vectors), 1);
   library.close();
 });
 
-test('a library of float32 embeddings (earlier versions) is read as it is and rewritten as int8 by its first write', async () => {
+test('a library of float32 embeddings (earlier versions) is read as it is and rewritten as float16 by its first write', async () => {
   const dir = tempDir();
   const first = Library.open({ dataDir: dir, hnsw: HNSW });
   const vectors = await fill(first, 30);
@@ -99,7 +106,7 @@ test('a library of float32 embeddings (earlier versions) is read as it is and re
   const reopened = Library.open({ dataDir: dir, hnsw: HNSW });
   assert.equal(nearestIsItself(reopened, vectors), 1, 'the index is rebuilt from float32 embeddings');
   const more = await fill(reopened, 5, 30);
-  assert.deepEqual(blobLengths(dir), [4 + MODEL.dimensions], 'every embedding is int8 after the first write');
+  assert.deepEqual(blobLengths(dir), [MODEL.dimensions * 2], 'every embedding is float16 after the first write');
   await reopened.repair({ rebuildIndex: true });
   assert.equal(nearestIsItself(reopened, new Map([...vectors, ...more])), 1);
   assert.equal(reopened.counts().embeddedChunks, 35);

@@ -103,3 +103,24 @@ test('keyword search in a narrow filter finds its matches below many better ones
   assert.deepEqual(early.map((r) => r.chunkId), inGuild.map((r) => r.chunkId));
   library.close();
 });
+
+test('words in a fifth of the archive or more are left out of keyword search when rarer ones remain', async () => {
+  const library = openLibrary();
+  await library.write(async (w) => {
+    for (let i = 0; i < 10; i++) {
+      const text = i === 3 ? `The city council met about the harbor ferry, item ${i}.` : `The city council met on Monday about budget item ${i * 37}.`;
+      const article = syntheticArticle(`council-${i}`, [text], { published: '2026-03-02' });
+      w.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, seededVectors(i + 1, 1, MODEL.dimensions)), MODEL);
+    }
+  });
+  const [city, ferry, missing] = library.tokenShares(['citi', 'ferri', 'zeppelin']);
+  assert.equal(city, 1);
+  assert.equal(ferry, 0.1);
+  assert.equal(missing, 0);
+  const retriever = new Retriever(library, null);
+  const found = await retriever.search('the city council said on Monday about the ferry', { k: 5, filter: shared, asOf: '2026-03-03' });
+  assert.deepEqual(found.passages.map((p) => p.articleId), ['council-3']);
+  // Only common words: the rarest are searched, and every story still matches.
+  assert.equal((await retriever.search('city council Monday', { k: 20, filter: shared, asOf: '2026-03-03' })).passages.length, 10);
+  library.close();
+});

@@ -4,7 +4,7 @@ import { messages } from '../messages.ts';
 import type { ChunkRecord } from '../store/catalog.ts';
 import type { Library } from '../store/library.ts';
 import type { SearchFilter } from '../store/types.ts';
-import { contentStems, toFtsQuery } from './keyword-query.ts';
+import { contentStems, queryTerms, stem, toFtsQuery } from './keyword-query.ts';
 import type { Passage } from './passage.ts';
 import { rankStories, type StorySignals } from './stories.ts';
 import { isoDay, timeScopeOf, type TimeScope } from './time-scope.ts';
@@ -44,6 +44,11 @@ export interface SearchResult {
   /** When the question was asked and the publication dates it was read as being about. */
   time: TimeScope;
 }
+
+/** Query words in at least this share of the chunks are left out of keyword search when rarer ones remain. */
+export const COMMON_SHARE = 0.2;
+/** Of a query made only of common words, this many of the rarest are searched. */
+const RAREST_KEPT = 2;
 
 /** Longest query embedded or searched; longer ones are clipped (the model truncates anyway). */
 export const MAX_QUERY_CHARS = 2000;
@@ -92,7 +97,7 @@ export class Retriever {
     const warnings = embedder ? [] : [messages.keywordOnly];
     const empty: SearchResult = { passages: [], mode: embedder ? 'hybrid' : 'keyword', warnings, time };
     const content = toFtsQuery(time.query) ? time.query : text;
-    const ftsQuery = toFtsQuery(content);
+    const ftsQuery = this.keywordQuery(content);
     if (!embedder && ftsQuery === null) throw new UserError(messages.queryWithoutWords);
     if (options.filter.collections.length === 0 || time.window?.future) return empty;
 
@@ -131,6 +136,20 @@ export class Retriever {
     });
     timings.reads = performance.now() - started;
     return { ...empty, passages };
+  }
+
+  /**
+   * The FTS5 expression for a query, without its words that occur in COMMON_SHARE of the archive or
+   * more when rarer ones remain (else its RAREST_KEPT rarest words): such words weigh almost nothing
+   * in BM25 but cost the most to score, so a question made of common words takes bounded time.
+   */
+  private keywordQuery(text: string): string | null {
+    const terms = queryTerms(text);
+    if (terms.length <= RAREST_KEPT) return toFtsQuery(text);
+    const shares = this.library.tokenShares(terms.map(stem));
+    const byShare = terms.map((term, i) => ({ term, share: shares[i] ?? 0 })).sort((a, b) => a.share - b.share);
+    const rare = byShare.filter((t) => t.share < COMMON_SHARE);
+    return toFtsQuery((rare.length > 0 ? rare : byShare.slice(0, RAREST_KEPT)).map((t) => t.term).join(' '));
   }
 
   /** The passages dense and keyword search found, grouped by story (article key). */

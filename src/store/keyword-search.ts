@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { StatementCache } from './statement-cache.ts';
 
 /** Keyword matches ranked before filtering, per result wanted; the pool grows by this factor while a narrow filter leaves too few. */
@@ -35,4 +36,15 @@ export function keywordSearch(statements: StatementCache, match: string, limit: 
     }
     if (kept.length === limit || everything || best.length < pool) return toResult(kept);
   }
+}
+
+/**
+ * The share of chunks each FTS5 token (a stemmed, lower-cased word) occurs in, from FTS5's own
+ * vocabulary (one lookup per token, however common it is); 0 for a token it does not hold.
+ */
+export function tokenShares(db: Database.Database, statements: StatementCache, tokens: readonly string[]): number[] {
+  db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_vocab USING fts5vocab(main, chunks_fts, row)');
+  const chunks = (statements.get('SELECT max(id) AS n FROM chunks').get() as { n: number | null }).n ?? 0;
+  const lookup = statements.get('SELECT doc FROM temp.chunks_vocab WHERE term = ?');
+  return tokens.map((token) => (chunks > 0 ? ((lookup.get(token) as { doc: number } | undefined)?.doc ?? 0) / chunks : 0));
 }

@@ -239,6 +239,11 @@ export class Library {
     return this.catalog.documentFrequencies(terms);
   }
 
+  /** The share of chunks each keyword-index token (a stemmed, lower-cased word) occurs in, one lookup each. */
+  tokenShares(tokens: readonly string[]): number[] {
+    return this.catalog.tokenShares(tokens);
+  }
+
   /** Nearest chunks to `vector` among those the filter admits, closest first. */
   denseSearch(vector: Float32Array, k: number, filter: SearchFilter): Neighbor[] {
     this.catchUp();
@@ -323,11 +328,11 @@ export class Library {
     if (count > 0) this.logger.info({ articles: count, ms: Math.round(performance.now() - started) }, 'fingerprinted stored articles for duplicate detection');
   }
 
-  /** Embeddings stored as float32 by earlier versions are rewritten as int8 in the first write (a quarter of the space). */
+  /** Embeddings stored as float32 by earlier versions are rewritten as float16 in the first write (half the space). */
   private compactEmbeddingsOnce(): void {
     const started = performance.now();
     const count = compactEmbeddingsOnce(this.catalog.db);
-    if (count > 0) this.logger.info({ embeddings: count, ms: Math.round(performance.now() - started) }, 'stored embeddings rewritten as int8');
+    if (count > 0) this.logger.info({ embeddings: count, ms: Math.round(performance.now() - started) }, 'stored embeddings rewritten as float16');
   }
 
   /** Articles stored before the current instruction detector are read by it in the first write. */
