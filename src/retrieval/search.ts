@@ -45,8 +45,10 @@ export interface SearchResult {
   time: TimeScope;
 }
 
-/** Query words in at least this share of the chunks are left out of keyword search when rarer ones remain. */
+/** Query words in at least this share of the chunks, and at least COSTLY_CHUNKS of them, are left out of keyword search when rarer ones remain. */
 export const COMMON_SHARE = 0.2;
+/** Scoring a word found in fewer chunks than this costs little: small archives keep every word. */
+export const COSTLY_CHUNKS = 50_000;
 /** Of a query made only of common words, this many of the rarest are searched. */
 const RAREST_KEPT = 2;
 
@@ -139,17 +141,16 @@ export class Retriever {
   }
 
   /**
-   * The FTS5 expression for a query, without its words that occur in COMMON_SHARE of the archive or
-   * more when rarer ones remain (else its RAREST_KEPT rarest words): such words weigh almost nothing
-   * in BM25 but cost the most to score, so a question made of common words takes bounded time.
+   * The FTS5 expression for a query, without its costly words (in COMMON_SHARE of a large archive's
+   * chunks or more, and at least COSTLY_CHUNKS of them) when others remain, else with only its
+   * RAREST_KEPT rarest words: such words weigh almost nothing in BM25 but cost the most to score,
+   * so a question made of common words takes bounded time. Small archives keep every word.
    */
   private keywordQuery(text: string): string | null {
     const terms = queryTerms(text);
     if (terms.length <= RAREST_KEPT) return toFtsQuery(text);
-    const shares = this.library.tokenShares(terms.map(stem));
-    const byShare = terms.map((term, i) => ({ term, share: shares[i] ?? 0 })).sort((a, b) => a.share - b.share);
-    const rare = byShare.filter((t) => t.share < COMMON_SHARE);
-    return toFtsQuery((rare.length > 0 ? rare : byShare.slice(0, RAREST_KEPT)).map((t) => t.term).join(' '));
+    const { chunks, counts } = this.library.tokenCounts(terms.map(stem));
+    return toFtsQuery(affordableTerms(terms, counts, chunks).join(' '));
   }
 
   /** The passages dense and keyword search found, grouped by story (article key). */
@@ -207,6 +208,16 @@ export class Retriever {
       .slice(0, cap)
       .map(({ record }) => ({ record }));
   }
+}
+
+/** Of query terms found in `counts` chunks each (of about `chunks`), those worth scoring (see Retriever.keywordQuery), in query order. */
+export function affordableTerms(terms: readonly string[], counts: readonly number[], chunks: number, costlyChunks = COSTLY_CHUNKS): string[] {
+  const costly = (count: number) => count >= costlyChunks && count >= COMMON_SHARE * chunks;
+  if (!counts.some(costly)) return [...terms];
+  const cheap = terms.filter((_, i) => !costly(counts[i] ?? 0));
+  if (cheap.length > 0) return cheap;
+  const rarest = terms.map((term, i) => ({ term, count: counts[i] ?? 0 })).sort((a, b) => a.count - b.count).slice(0, RAREST_KEPT);
+  return terms.filter((term) => rarest.some((r) => r.term === term));
 }
 
 /** The first entry of each list in list order, then the second of each, and so on, up to `k`. */

@@ -8,7 +8,7 @@ import { openCatalogDatabase } from './catalog-schema.ts';
 import { ChangeLog } from './change-log.ts';
 import { FeedTables } from './feed-tables.ts';
 import { InstructionFindings } from './instruction-findings.ts';
-import { keywordSearch, tokenShares } from './keyword-search.ts';
+import { keywordSearch, tokenCounts } from './keyword-search.ts';
 import { findSameStory, type DuplicateMatch } from './same-story.ts';
 import { StatementCache } from './statement-cache.ts';
 import type { StoredArticle } from './types.ts';
@@ -268,9 +268,9 @@ export class Catalog {
     return frequencies;
   }
 
-  /** The share of chunks each FTS5 token (stemmed, lower-cased) occurs in. */
-  tokenShares(tokens: readonly string[]): number[] {
-    return tokenShares(this.db, this.statements.cached, tokens);
+  /** How many chunks each FTS5 token (stemmed, lower-cased) occurs in, and about how many there are. */
+  tokenCounts(tokens: readonly string[]): { chunks: number; counts: number[] } {
+    return tokenCounts(this.db, this.statements.cached, tokens);
   }
 
   /** Chunks stored without an embedding (the model was unavailable), oldest first. */

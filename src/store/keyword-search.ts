@@ -39,12 +39,13 @@ export function keywordSearch(statements: StatementCache, match: string, limit: 
 }
 
 /**
- * The share of chunks each FTS5 token (a stemmed, lower-cased word) occurs in, from FTS5's own
- * vocabulary (one lookup per token, however common it is); 0 for a token it does not hold.
+ * How many chunks each FTS5 token (a stemmed, lower-cased word) occurs in, from FTS5's own
+ * vocabulary (one lookup per token, however common it is; 0 for a token it does not hold), and
+ * about how many chunks there are (the largest chunk id).
  */
-export function tokenShares(db: Database.Database, statements: StatementCache, tokens: readonly string[]): number[] {
+export function tokenCounts(db: Database.Database, statements: StatementCache, tokens: readonly string[]): { chunks: number; counts: number[] } {
   db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_vocab USING fts5vocab(main, chunks_fts, row)');
   const chunks = (statements.get('SELECT max(id) AS n FROM chunks').get() as { n: number | null }).n ?? 0;
   const lookup = statements.get('SELECT doc FROM temp.chunks_vocab WHERE term = ?');
-  return tokens.map((token) => (chunks > 0 ? ((lookup.get(token) as { doc: number } | undefined)?.doc ?? 0) / chunks : 0));
+  return { chunks, counts: tokens.map((token) => (lookup.get(token) as { doc: number } | undefined)?.doc ?? 0) };
 }

@@ -239,9 +239,9 @@ export class Library {
     return this.catalog.documentFrequencies(terms);
   }
 
-  /** The share of chunks each keyword-index token (a stemmed, lower-cased word) occurs in, one lookup each. */
-  tokenShares(tokens: readonly string[]): number[] {
-    return this.catalog.tokenShares(tokens);
+  /** How many chunks each keyword-index token (a stemmed, lower-cased word) occurs in (one lookup each), and about how many there are. */
+  tokenCounts(tokens: readonly string[]): { chunks: number; counts: number[] } {
+    return this.catalog.tokenCounts(tokens);
   }
 
   /** Nearest chunks to `vector` among those the filter admits, closest first. */
