@@ -31,7 +31,7 @@ import { DEFAULT_SPACE, exactTopK, recallAtK, vectorAt } from './vectors.ts';
 const args = process.argv.slice(2);
 const CHUNKS = Number(args.find((a) => a.startsWith('--chunks='))?.slice('--chunks='.length) ?? 1_000_000);
 const REUSE = args.includes('--reuse');
-/** After the measurements: a library written with float32 embeddings is rewritten as int8 (its first write) and vacuumed. */
+/** After the measurements: a library written with float32 embeddings is rewritten as float16 (its first write) and vacuumed. */
 const COMPACT = args.includes('--compact');
 const QUERIES = 200;
 const DATA_DIR = path.join(OUT_DIR, CHUNKS === 1_000_000 ? 'million-data' : `million-data-${CHUNKS}`);
@@ -91,9 +91,9 @@ function groundTruth(corpus: Corpus): { truth: Int32Array[]; scanMs: number[] } 
   return { truth, scanMs };
 }
 
-/** Rewrites float32 embeddings as int8 (the migration every library gets in its first write), then VACUUM. */
+/** Rewrites float32 embeddings as float16 (the migration every library gets in its first write), then VACUUM. */
 async function compactLibrary(): Promise<{ ms: number; sqliteBytes: number; totalBytes: number }> {
-  progress('int8 migration of the stored embeddings');
+  progress('float16 migration of the stored embeddings');
   const library = Library.open({ dataDir: DATA_DIR, hnsw: HNSW });
   const started = performance.now();
   await library.write(async () => undefined);
@@ -187,7 +187,7 @@ and the catalog from disk.
 | library.sqlite (+ WAL) | ${megabytes(files.sqlite)} |
 | vectors.hnsw | ${megabytes(files.hnsw)} |
 | data dir total | ${megabytes(files.total)} |
-| int8 migration of the stored embeddings (first write) / library.sqlite after it and VACUUM | ${compacted ? `${seconds(compacted.ms)} / ${megabytes(compacted.sqliteBytes)} (data dir ${megabytes(compacted.totalBytes)})` : 'not run (--compact)'} |
+| float16 migration of the stored embeddings (first write) / library.sqlite after it and VACUUM | ${compacted ? `${seconds(compacted.ms)} / ${megabytes(compacted.sqliteBytes)} (data dir ${megabytes(compacted.totalBytes)})` : 'not run (--compact)'} |
 | cold open (fresh process): Library.open | ${ms(cold.openMs)} ms ${mark(cold.openMs <= 500)} (≤ 500 ms) |
 | first dense query / first hybrid query | ${ms(cold.firstQueryMs)} ms / ${ms(cold.firstHybridMs ?? Number.NaN)} ms |
 | RSS of the freshly opened process | ${megabytes(cold.rssBytes)} |
