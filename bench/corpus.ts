@@ -60,6 +60,11 @@ export function queryText(corpus: Corpus, q: number): string {
   return corpus.words.query(q, corpus.queries.cluster[q] as number);
 }
 
+/** Article `a`'s publication day: one a day from 2015-01-01, over about 11 years. */
+export function syntheticPublished(a: number): string {
+  return new Date(Date.UTC(2015, 0, 1) + (a % 4000) * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** Article `a`: chunks a·20 … a·20+19, body = their texts separated by blank lines. */
 export function syntheticArticle(corpus: Corpus, a: number): { article: Article; chunks: EmbeddedChunk[] } {
   const first = a * CHUNKS_PER_ARTICLE;
@@ -73,7 +78,7 @@ export function syntheticArticle(corpus: Corpus, a: number): { article: Article;
     texts.push(text);
     offset += text.length + 2;
   }
-  const day = new Date(Date.UTC(2015, 0, 1) + (a % 4000) * 86_400_000).toISOString().slice(0, 10);
+  const day = syntheticPublished(a);
   const id = `synthetic-${a}`;
   return {
     article: {

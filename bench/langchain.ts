@@ -26,7 +26,7 @@ export interface LangChainStore {
 }
 
 interface HnswLibClass {
-  new (embeddings: EmbeddingsStandIn, args: { space: 'cosine'; numDimensions: number }): LangChainStore;
+  new (embeddings: EmbeddingsStandIn, args: { space: 'cosine'; numDimensions: number; index?: unknown; docstore?: unknown }): LangChainStore;
   load(directory: string, embeddings: EmbeddingsStandIn): Promise<LangChainStore>;
 }
 
@@ -45,8 +45,14 @@ const noEmbeddings: EmbeddingsStandIn = {
   embedQuery: () => Promise.reject(new Error('the benchmark passes precomputed vectors')),
 };
 
+interface DocstoreClass {
+  new (documents: Map<string, LangChainDocument>): unknown;
+}
+
 export interface LangChain {
   create(dimensions: number): LangChainStore;
+  /** A store over an hnswlib index already in memory, with its documents by label (no second copy of the graph). */
+  wrap(index: unknown, dimensions: number, documents: Map<string, LangChainDocument>): LangChainStore;
   load(directory: string): Promise<LangChainStore>;
   document(pageContent: string, metadata: Record<string, unknown>): LangChainDocument;
 }
@@ -59,9 +65,13 @@ export async function loadLangChain(): Promise<LangChain | { missing: string }> 
     const hnswModule = '@langchain/community/vectorstores/hnswlib';
     const documentsModule = '@langchain/core/documents';
     const { HNSWLib } = (await import(hnswModule)) as { HNSWLib: HnswLibClass };
+    const docstoreModule = '@langchain/community/stores/doc/in_memory';
     const { Document } = (await import(documentsModule)) as { Document: DocumentClass };
+    const { SynchronousInMemoryDocstore } = (await import(docstoreModule)) as { SynchronousInMemoryDocstore: DocstoreClass };
     return {
       create: (dimensions) => new HNSWLib(noEmbeddings, { space: 'cosine', numDimensions: dimensions }),
+      wrap: (index, dimensions, documents) =>
+        new HNSWLib(noEmbeddings, { space: 'cosine', numDimensions: dimensions, index, docstore: new SynchronousInMemoryDocstore(documents) }),
       load: (directory) => HNSWLib.load(directory, noEmbeddings),
       document: (pageContent, metadata) => new Document({ pageContent, metadata }),
     };

@@ -1,11 +1,11 @@
 import type { Embedder } from '../embeddings/embedder.ts';
-import { EmbeddingServerError } from '../embeddings/server-client.ts';
 import { UserError } from '../errors.ts';
+import { EmbeddingServerError } from '../embeddings/server-client.ts';
+import { embeddingServerMessages } from '../messages/embedding-server.ts';
 import { messages } from '../messages/answers.ts';
 import type { LibraryReader } from '../store/reader.ts';
 import type { ChunkRecord, SearchFilter } from '../store/types.ts';
-import { embeddingServerMessages } from '../messages/embedding-server.ts';
-import { contentStems, toFtsQuery } from './keyword-query.ts';
+import { contentStems, queryTerms, stem, toFtsQuery } from './keyword-query.ts';
 import type { Passage } from './passage.ts';
 import { rankStories, type StorySignals } from './stories.ts';
 import { isoDay, timeScopeOf, type TimeScope } from './time-scope.ts';
@@ -22,6 +22,18 @@ export interface SearchOptions {
   candidates?: number;
   /** The day the question is asked (YYYY-MM-DD; default today): nothing published later is used. */
   asOf?: string;
+  /** Filled with the milliseconds each stage took, for benchmarks and diagnostics. */
+  timings?: SearchTimings;
+}
+
+/** Milliseconds spent in each stage of one search (the query embedding included in `dense`). */
+export interface SearchTimings {
+  dense: number;
+  keyword: number;
+  /** Grouping passages by story and ranking the stories (fusion of the signals, recency). */
+  stories: number;
+  /** Reading the chosen passages (and the chunks of stories found only as a whole). */
+  reads: number;
 }
 
 export interface SearchResult {
@@ -33,6 +45,13 @@ export interface SearchResult {
   /** When the question was asked and the publication dates it was read as being about. */
   time: TimeScope;
 }
+
+/** Query words in at least this share of the chunks, and at least COSTLY_CHUNKS of them, are left out of keyword search when rarer ones remain. */
+export const COMMON_SHARE = 0.2;
+/** Scoring a word found in fewer chunks than this costs little: small archives keep every word. */
+export const COSTLY_CHUNKS = 50_000;
+/** Of a query made only of common words, this many of the rarest are searched. */
+const RAREST_KEPT = 2;
 
 /** Longest query embedded or searched; longer ones are clipped (the model truncates anyway). */
 export const MAX_QUERY_CHARS = 2000;
@@ -93,9 +112,12 @@ export class Retriever {
     if (text.length === 0) throw new UserError(messages.emptyQuery);
     const time = timeScopeOf(text, options.asOf ?? isoDay(new Date()));
     const content = toFtsQuery(time.query) ? time.query : text;
-    const ftsQuery = toFtsQuery(content);
+    const ftsQuery = this.keywordQuery(content);
     if (!embedder && ftsQuery === null) throw new UserError(messages.queryWithoutWords);
+    const timings = options.timings ?? { dense: 0, keyword: 0, stories: 0, reads: 0 };
+    let started = performance.now();
     const dense = await queryVector(embedder, content, ftsQuery !== null);
+    timings.dense = performance.now() - started;
     const warnings = dense.warning ? [dense.warning] : [];
     const empty: SearchResult = { passages: [], mode: dense.vector ? 'hybrid' : 'keyword', warnings, time };
     if (options.filter.collections.length === 0 || time.window?.future) return empty;
@@ -106,7 +128,8 @@ export class Retriever {
       ...(time.window ? { publishedFrom: time.window.from, publishedTo: time.window.to } : {}),
     };
     const k = options.k;
-    const passagesByStory = this.candidates(dense.vector, ftsQuery, options.candidates ?? Math.max(k * 4, 40), filter);
+    const passagesByStory = this.candidates(dense.vector, ftsQuery, options.candidates ?? Math.max(k * 4, 40), filter, timings);
+    started = performance.now();
     const signals: StorySignals[] = [...passagesByStory].map(([articleKey, found]) => {
       const ranks = found.map((c) => c.denseRank).filter((r): r is number => r !== null);
       return {
@@ -114,9 +137,12 @@ export class Retriever {
         published: this.library.articleInfoOf(articleKey)?.published ?? null,
         passageScores: found.map((c) => c.keywordScore).filter((score) => score > 0).sort((a, b) => b - a),
         denseRank: ranks.length > 0 ? Math.min(...ranks) : null,
+        embedded: dense.vector !== null && found.some((c) => c.denseRank !== null || this.library.isEmbedded(c.chunkId)),
       };
     });
     const ranked = rankStories(signals, time.asOf, time.recency, dense.vector !== null).slice(0, options.stories ?? k);
+    timings.stories = performance.now() - started;
+    started = performance.now();
     const cap = options.perArticle ?? 3;
     const lists = ranked.map((story) => this.passageOrder(story.articleKey, passagesByStory.get(story.articleKey) ?? [], content, cap));
     const picked = roundRobin(lists, k);
@@ -128,7 +154,21 @@ export class Retriever {
       const score = ranked[list]?.score ?? 0;
       return record ? [{ ...toPassage(record, 'record' in entry ? NOT_RANKED : entry), score }] : [];
     });
+    timings.reads = performance.now() - started;
     return { ...empty, passages };
+  }
+
+  /**
+   * The FTS5 expression for a query, without its costly words (in COMMON_SHARE of a large archive's
+   * chunks or more, and at least COSTLY_CHUNKS of them) when others remain, else with only its
+   * RAREST_KEPT rarest words: such words weigh almost nothing in BM25 but cost the most to score,
+   * so a question made of common words takes bounded time. Small archives keep every word.
+   */
+  private keywordQuery(text: string): string | null {
+    const terms = queryTerms(text);
+    if (terms.length <= RAREST_KEPT) return toFtsQuery(text);
+    const { chunks, counts } = this.library.catalog.tokenCounts(terms.map(stem));
+    return toFtsQuery(affordableTerms(terms, counts, chunks).join(' '));
   }
 
   /** The passages dense and keyword search found, grouped by story (article key). */
@@ -137,6 +177,7 @@ export class Retriever {
     ftsQuery: string | null,
     count: number,
     filter: SearchFilter,
+    timings: SearchTimings,
   ): Map<number, CandidatePassage[]> {
     const byStory = new Map<number, CandidatePassage[]>();
     const add = (chunkId: number, found: Partial<CandidatePassage>) => {
@@ -147,12 +188,16 @@ export class Retriever {
       if (!entry) list.push((entry = { chunkId, keywordScore: 0, keywordRank: null, denseRank: null, similarity: null }));
       Object.assign(entry, found);
     };
+    let started = performance.now();
     if (vector) {
       this.library.denseSearch(vector, count, filter).forEach((n, rank) => add(n.id, { denseRank: rank, similarity: 1 - n.distance }));
     }
+    timings.dense += performance.now() - started;
+    started = performance.now();
     if (ftsQuery) {
       this.library.keywordSearch(ftsQuery, count, filter).forEach((r, rank) => add(r.chunkId, { keywordScore: r.score, keywordRank: rank }));
     }
+    timings.keyword = performance.now() - started;
     byStory.delete(0);
     return byStory;
   }
@@ -179,6 +224,16 @@ export class Retriever {
       .slice(0, cap)
       .map(({ record }) => ({ record }));
   }
+}
+
+/** Of query terms found in `counts` chunks each (of about `chunks`), those worth scoring (see Retriever.keywordQuery), in query order. */
+export function affordableTerms(terms: readonly string[], counts: readonly number[], chunks: number, costlyChunks = COSTLY_CHUNKS): string[] {
+  const costly = (count: number) => count >= costlyChunks && count >= COMMON_SHARE * chunks;
+  if (!counts.some(costly)) return [...terms];
+  const cheap = terms.filter((_, i) => !costly(counts[i] ?? 0));
+  if (cheap.length > 0) return cheap;
+  const rarest = terms.map((term, i) => ({ term, count: counts[i] ?? 0 })).sort((a, b) => a.count - b.count).slice(0, RAREST_KEPT);
+  return terms.filter((term) => rarest.some((r) => r.term === term));
 }
 
 /** The first entry of each list in list order, then the second of each, and so on, up to `k`. */

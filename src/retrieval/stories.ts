@@ -4,7 +4,9 @@
  * question (BM25; the second-best counts half, so a story whose words are spread over two passages,
  * the way a headline's subject and a detail deep in the story are, ranks as a whole), how close its
  * nearest passage is in meaning (dense rank, with the embedding model), and how recent it is relative
- * to the day the question is asked.
+ * to the day the question is asked. A story none of whose passages is embedded yet (an archive being
+ * embedded) cannot have a dense rank: it is ranked on its keyword match alone, not pushed below
+ * embedded stories for lacking one.
  */
 
 /** How much each signal counts in a story's score (each signal is scaled to 0–1 first). */
@@ -47,6 +49,8 @@ export interface StorySignals {
   passageScores: number[];
   /** 0-based rank of its best passage in the dense results, or null. */
   denseRank: number | null;
+  /** Whether any of its passages found is in the vector index (false while they wait for embeddings). */
+  embedded: boolean;
 }
 
 export interface RankedStory extends StorySignals {
@@ -72,10 +76,11 @@ export function rankStories(stories: readonly StorySignals[], asOf: string, rece
   const total = w.keyword + (dense ? w.dense : 0);
   const { bonus, halfLifeDays } = RECENCY[recency];
   const ranked = stories.map((s) => {
+      const keyword = w.keyword * (bestKeyword > 0 ? keywordScore(s) / bestKeyword : 0);
       const match =
-        (w.keyword * (bestKeyword > 0 ? keywordScore(s) / bestKeyword : 0) +
-          (dense && s.denseRank !== null ? w.dense / (1 + s.denseRank / DENSE_RANK_SCALE) : 0)) /
-        total;
+        dense && (s.embedded || s.denseRank !== null)
+          ? (keyword + (s.denseRank !== null ? w.dense / (1 + s.denseRank / DENSE_RANK_SCALE) : 0)) / total
+          : keyword / w.keyword;
       const age = ageInDays(s.published, asOf);
       const fresh = age === null ? 0 : bonus * 2 ** (-age / halfLifeDays);
       return { ...s, match, score: match + fresh };

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { storeMessages } from '../messages/store.ts';
-import { ArticleFilters, type ArticleFilterInfo } from './catalog/article-filters.ts';
+import { ArticleFilters, NONE, type ArticleFilterInfo } from './catalog/article-filters.ts';
 import { repairCatalogRows, type CatalogRepairs } from './maintenance/catalog-repair.ts';
 import { CatalogWriter } from './catalog/catalog-writer.ts';
 import { Catalog } from './catalog/catalog.ts';
+import { compactEmbeddingsOnce } from './catalog/embedding-blob.ts';
 import { IndexReplica } from './vectors/index-replica.ts';
 import { recheckMergesOnce } from './catalog/merge-recheck.ts';
 import { refuseWhileRestoring } from './maintenance/restore-recovery.ts';
@@ -176,14 +177,22 @@ export class Library implements LibraryReader {
     return this.filters.articleInfoOf(articleKey);
   }
 
+  /** Nearest chunks to `vector` among those the filter admits, closest first. */
   denseSearch(vector: Float32Array, k: number, filter: SearchFilter): Neighbor[] {
     this.catchUp();
-    return this.replica.search(vector, k, this.filters.accept(filter));
+    const accept = this.filters.accept(filter);
+    return accept === NONE ? [] : this.replica.search(vector, k, accept);
   }
 
   keywordSearch(match: string, k: number, filter: SearchFilter): { chunkId: number; score: number }[] {
     this.catchUp();
-    return this.sql.keywordSearch(match, k, filter, this.filters.accept(filter) === undefined);
+    const accept = this.filters.accept(filter);
+    return accept === NONE ? [] : this.sql.keywordSearch(match, k, accept);
+  }
+
+  /** Whether a chunk's embedding is in the vector index (false while it waits for the model). */
+  isEmbedded(chunkId: number): boolean {
+    return this.replica.isLive(chunkId);
   }
 
   // ---------------------------------------------------------------- writes
@@ -201,6 +210,7 @@ export class Library implements LibraryReader {
         const edits = (this.edits ??= new CatalogWriter(this.sql));
         this.fingerprintOnce(edits);
         this.findInstructionsOnce(edits);
+        this.compactEmbeddingsOnce();
         const writer = new LibraryWriter({ catalog: this.sql, edits, replica: this.replica, filters: this.filters });
         try {
           const result = await work(writer);
@@ -243,6 +253,13 @@ export class Library implements LibraryReader {
     const started = performance.now();
     const count = edits.backfillFingerprints();
     if (count > 0) this.logger.info({ articles: count, ms: Math.round(performance.now() - started) }, 'fingerprinted stored articles for duplicate detection');
+  }
+
+  /** Embeddings stored as float32 by earlier versions are rewritten as float16 in the first write (half the space). */
+  private compactEmbeddingsOnce(): void {
+    const started = performance.now();
+    const count = compactEmbeddingsOnce(this.sql.db);
+    if (count > 0) this.logger.info({ embeddings: count, ms: Math.round(performance.now() - started) }, 'stored embeddings rewritten as float16');
   }
 
   /** Articles stored before the current instruction detector are read by it in the first write. */

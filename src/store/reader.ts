@@ -27,6 +27,8 @@ export interface CatalogReader {
   chunkCount(): number;
   /** In how many chunks' text each word occurs, as FTS5 matches it. */
   documentFrequencies(terms: readonly string[]): Map<string, number>;
+  /** How many chunks each keyword-index token (a stemmed, lower-cased word) occurs in (one lookup each), and about how many there are. */
+  tokenCounts(tokens: readonly string[]): { chunks: number; counts: number[] };
   publicationRange(collections: readonly string[]): { articles: number; undated: number; earliest: string | null };
   /** Chunks stored without an embedding (the model was unavailable), oldest first. */
   pendingChunks(limit: number): PendingChunk[];
@@ -53,4 +55,6 @@ export interface LibraryReader {
   articleKeyOf(chunkId: number): number;
   /** What filters know of an article, from memory: its id, collection and publication date. */
   articleInfoOf(articleKey: number): ArticleFilterInfo | undefined;
+  /** Whether a chunk's embedding is in the vector index (false while it waits for the model). */
+  isEmbedded(chunkId: number): boolean;
 }

@@ -8,7 +8,11 @@ export interface ArticleFilterInfo {
   published: string | null;
 }
 
+/** A predicate over chunk ids; undefined admits every stored chunk, NONE admits none (nothing to search). */
 type Accept = ((id: number) => boolean) | undefined;
+
+/** The predicate of a filter that admits no stored article: searches answer at once, without scanning. */
+export const NONE = (): boolean => false;
 
 /**
  * What search filters look at, in memory: chunk id → article key, and each article's id,
@@ -67,18 +71,19 @@ export class ArticleFilters {
     const articles = this.admittedArticles(filter);
     const chunkArticle = this.chunkArticle;
     // Called by hnswlib for every node it visits: typed-array lookups only.
-    const accept = articles ? (id: number) => articles[chunkArticle[id] ?? 0] === 1 : undefined;
+    const accept = articles === 'none' ? NONE : articles ? (id: number) => articles[chunkArticle[id] ?? 0] === 1 : undefined;
     this.cache = { key, version: this.version, accept };
     return accept;
   }
 
-  /** 1 for each article key the filter admits, or undefined when it admits them all. */
-  private admittedArticles(filter: SearchFilter): Uint8Array | undefined {
+  /** 1 for each article key the filter admits, undefined when it admits them all, 'none' when it admits none. */
+  private admittedArticles(filter: SearchFilter): Uint8Array | undefined | 'none' {
     const collections = new Set(filter.collections);
     let maxKey = 0;
     for (const key of this.articleInfo.keys()) maxKey = Math.max(maxKey, key);
     const allowed = new Uint8Array(maxKey + 1);
     let admitsAll = true;
+    let admitted = 0;
     for (const [key, info] of this.articleInfo) {
       if (
         collections.has(info.collection) &&
@@ -87,11 +92,13 @@ export class ArticleFilters {
         (!filter.asOf || !info.published || info.published.slice(0, 10) <= filter.asOf)
       ) {
         allowed[key] = 1;
+        admitted++;
       } else {
         admitsAll = false;
       }
     }
-    return admitsAll ? undefined : allowed;
+    if (admitsAll) return undefined;
+    return admitted === 0 ? 'none' : allowed;
   }
 }
 

@@ -3,7 +3,8 @@ import type { Article } from '../../articles/article.ts';
 import type { Chunk } from '../../text/chunk.ts';
 import type { Fingerprint } from '../../text/near-duplicate.ts';
 import type { ArticleSources } from './article-sources.ts';
-import { embeddingToBlob, type ChangeLog } from './change-log.ts';
+import type { ChangeLog } from './change-log.ts';
+import { blobToEmbedding, embeddingToBlob } from './embedding-blob.ts';
 import type { LiveSchema } from './article-sources.ts';
 import { InstructionFindings } from './instruction-findings.ts';
 import type { ArticleHeader, StoredArticle } from '../types.ts';
@@ -117,7 +118,8 @@ export class ArticleRowWriter {
       );
       this.statements.insertFts.run(id, chunk.text, article.title);
       inserted.push(id);
-      if (chunk.embedding) added.push({ id, embedding: chunk.embedding });
+      // The index gets the vector as stored, so a rebuild from the catalog reproduces it exactly.
+      if (chunk.embedding && blob) added.push({ id, embedding: blobToEmbedding(blob, chunk.embedding.length) });
     }
     this.sources.putFingerprint(articleKey, collection, print);
     this.changes.commit(generation);

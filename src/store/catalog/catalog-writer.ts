@@ -4,7 +4,8 @@ import { FINGERPRINT_VERSION, fingerprint, type Fingerprint } from '../../text/n
 import { sameStory, storyFacts, type StoryFacts } from '../../text/story-facts.ts';
 import { ArticleSources, type SourceRow, type SourceVersion } from './article-sources.ts';
 import { ArticleRowWriter, type ChunkChanges, type EmbeddedChunk } from './article-rows.ts';
-import { embeddingToBlob, ChangeLog } from './change-log.ts';
+import { ChangeLog } from './change-log.ts';
+import { blobToEmbedding, embeddingToBlob } from './embedding-blob.ts';
 import type { Catalog } from './catalog.ts';
 import { decidePut, type PutDecision, type PutFacts } from './put-decision.ts';
 import type { PutOutcome } from '../types.ts';
@@ -267,7 +268,9 @@ export class CatalogWriter {
       const generation = this.changes.generation() + 1;
       const added: ChunkChanges['added'] = [];
       for (const item of items) {
-        if (this.setEmbedding.run(embeddingToBlob(item.embedding), generation, item.id).changes > 0) added.push(item);
+        const blob = embeddingToBlob(item.embedding);
+        // As stored: a rebuild from the catalog reproduces the index exactly.
+        if (this.setEmbedding.run(blob, generation, item.id).changes > 0) added.push({ id: item.id, embedding: blobToEmbedding(blob, item.embedding.length) });
       }
       this.changes.commit(generation);
       return { inserted: [], added, removed: [] };

@@ -7,10 +7,10 @@ import { openCatalogDatabase } from './catalog-schema.ts';
 import { ChangeLog } from './change-log.ts';
 import { FeedTables } from './feed-tables.ts';
 import { InstructionFindings } from './instruction-findings.ts';
-import { keywordSearch } from './keyword-search.ts';
+import { keywordSearch, tokenCounts } from './keyword-search.ts';
 import { findSameStory, type DuplicateMatch } from './same-story.ts';
 import { StatementCache } from './statement-cache.ts';
-import type { ChunkRecord, PendingChunk, SearchFilter, StoredArticle } from '../types.ts';
+import type { ChunkRecord, PendingChunk, StoredArticle } from '../types.ts';
 
 export type { ChunkChanges, EmbeddedChunk } from './article-rows.ts';
 
@@ -236,6 +236,11 @@ export class Catalog {
     return frequencies;
   }
 
+  /** How many chunks each FTS5 token (stemmed, lower-cased) occurs in, and about how many there are. */
+  tokenCounts(tokens: readonly string[]): { chunks: number; counts: number[] } {
+    return tokenCounts(this.db, this.statements.cached, tokens);
+  }
+
   /** Chunks stored without an embedding (the model was unavailable), oldest first. */
   pendingChunks(limit: number): PendingChunk[] {
     return this.statements.pending.all(limit);
@@ -259,10 +264,10 @@ export class Catalog {
   }
 
   /**
-   * BM25 keyword search over chunk text and article title (see keyword-search.ts); `admitsAll`
-   * when the filter admits every stored chunk.
+   * BM25 keyword search over chunk text and article title (see keyword-search.ts), among the
+   * chunks `accept` admits (all when it is undefined).
    */
-  keywordSearch(match: string, limit: number, filter: SearchFilter, admitsAll = false): { chunkId: number; score: number }[] {
-    return keywordSearch(this.statements.cached, match, limit, filter, admitsAll);
+  keywordSearch(match: string, limit: number, accept?: (chunkId: number) => boolean): { chunkId: number; score: number }[] {
+    return keywordSearch(this.statements.cached, match, limit, accept);
   }
 }

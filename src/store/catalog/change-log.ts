@@ -1,21 +1,11 @@
 import type Database from 'better-sqlite3';
+import { blobToEmbedding } from './embedding-blob.ts';
 
 /** What a copy of the vector index that reflects an older generation must replay to catch up. */
 export interface IndexDelta {
   generation: number;
   added: { id: number; embedding: Float32Array }[];
   removed: number[];
-}
-
-export function embeddingToBlob(v: Float32Array): Buffer {
-  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-}
-
-function blobToEmbedding(b: Buffer): Float32Array {
-  // Copy: the Buffer may be a view into a pool with an unaligned offset.
-  const out = new Float32Array(b.byteLength / 4);
-  new Uint8Array(out.buffer).set(b);
-  return out;
 }
 
 /**
@@ -38,6 +28,7 @@ export class ChangeLog {
         'SELECT id, embedding FROM chunks WHERE embedded_in > ? AND embedding IS NOT NULL ORDER BY id',
       ),
       insertTombstone: db.prepare('INSERT OR REPLACE INTO tombstones (chunk_id, generation) VALUES (?, ?)'),
+      dimensions: db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'dimensions'"),
       tombstonesAfter: db.prepare<[number], { chunk_id: number }>('SELECT chunk_id FROM tombstones WHERE generation > ?'),
     };
   }
@@ -64,10 +55,13 @@ export class ChangeLog {
 
   /** What a copy of the vector index that reflects `generation` must replay to catch up. */
   since(generation: number): IndexDelta {
-    return this.db.transaction((): IndexDelta => ({
-      generation: this.generation(),
-      added: this.statements.embeddedAfter.all(generation).map((r) => ({ id: r.id, embedding: blobToEmbedding(r.embedding) })),
-      removed: this.statements.tombstonesAfter.all(generation).map((r) => r.chunk_id),
-    }))();
+    return this.db.transaction((): IndexDelta => {
+      const dimensions = Number(this.statements.dimensions.get()?.value ?? 0);
+      return {
+        generation: this.generation(),
+        added: this.statements.embeddedAfter.all(generation).map((r) => ({ id: r.id, embedding: blobToEmbedding(r.embedding, dimensions) })),
+        removed: this.statements.tombstonesAfter.all(generation).map((r) => r.chunk_id),
+      };
+    })();
   }
 }

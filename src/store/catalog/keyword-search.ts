@@ -1,70 +1,51 @@
+import type Database from 'better-sqlite3';
 import type { StatementCache } from './statement-cache.ts';
-import type { SearchFilter } from '../types.ts';
 
-/** Keyword matches ranked before filtering, per result wanted. */
+/** Keyword matches ranked before filtering, per result wanted; the pool grows by this factor while a narrow filter leaves too few. */
 const KEYWORD_POOL_FACTOR = 8;
+/** Past this pool, every match is ranked at once (no LIMIT). */
+const LARGEST_POOL = 50_000;
 
 const RANKED = 'SELECT rowid AS chunkId, bm25(chunks_fts, 1.0, 0.5) AS score FROM chunks_fts WHERE chunks_fts MATCH @match ORDER BY score';
 
 type Ranked = { chunkId: number; score: number };
 
 /** BM25 scores are lower for better matches; results carry them negated (higher is better). */
-function toResult(rows: unknown[]): Ranked[] {
-  return rows.map((r) => ({ chunkId: (r as Ranked).chunkId, score: -(r as Ranked).score }));
-}
-
-/** The filter as SQL conditions on the article row `a`, with their parameters. */
-function filterConditions(filter: SearchFilter): { where: string; params: Record<string, string | number> } {
-  const conditions = ['a.collection IN (SELECT value FROM json_each(@collections))'];
-  const params: Record<string, string | number> = { collections: JSON.stringify(filter.collections) };
-  if (filter.articleIds) {
-    conditions.push('a.id IN (SELECT value FROM json_each(@articleIds))');
-    params.articleIds = JSON.stringify(filter.articleIds);
-  }
-  if (filter.publishedFrom) {
-    conditions.push('a.published >= @from');
-    params.from = filter.publishedFrom;
-  }
-  if (filter.publishedTo) {
-    conditions.push('substr(a.published, 1, length(@to)) <= @to');
-    params.to = filter.publishedTo;
-  }
-  if (filter.asOf) {
-    conditions.push('(a.published IS NULL OR substr(a.published, 1, 10) <= @asOf)');
-    params.asOf = filter.asOf;
-  }
-  return { where: conditions.join(' AND '), params };
+function toResult(rows: Ranked[]): Ranked[] {
+  return rows.map((r) => ({ chunkId: r.chunkId, score: -r.score }));
 }
 
 /**
  * BM25 keyword search over chunk text and article title. `match` must already be a safe FTS5
  * expression (see retrieval/keyword-query.ts). Returns chunk ids best first.
  *
- * Ranking happens inside FTS5 first; only the best few hundred matches are joined with their
- * articles to apply the filter (joining every match of a common word was most of a search's
- * time). A filter narrow enough to reject that whole pool falls back to filtering every match.
+ * Ranking happens inside FTS5; the filter is the in-memory predicate over chunk ids that dense
+ * search uses too (built once per catalog generation), applied to a pool of the best matches, so
+ * no SQL join runs per search. A filter narrow enough to reject most of the pool gets a pool
+ * eight times larger, until enough matches pass or every match was ranked.
  */
-export function keywordSearch(statements: StatementCache, match: string, limit: number, filter: SearchFilter, admitsAll: boolean): Ranked[] {
-  if (admitsAll) return toResult(statements.get(`${RANKED} LIMIT @limit`).all({ match, limit }));
-  const { where, params } = filterConditions(filter);
-  const pool = limit * KEYWORD_POOL_FACTOR;
-  const best = statements.get(`${RANKED} LIMIT @pool`).all({ match, pool }) as Ranked[];
-  const admitted = new Set(
-    (
-      statements
-        .get(`SELECT c.id FROM json_each(@ids) j JOIN chunks c ON c.id = j.value JOIN articles a ON a.key = c.article_key WHERE ${where}`)
-        .all({ ...params, ids: JSON.stringify(best.map((r) => r.chunkId)) }) as { id: number }[]
-    ).map((r) => r.id),
-  );
-  const kept = best.filter((r) => admitted.has(r.chunkId)).slice(0, limit);
-  if (kept.length >= limit || best.length < pool) return toResult(kept);
-  // A narrow filter rejected most of the pool: filter every match instead.
-  return toResult(
-    statements
-      .get(
-        `SELECT r.chunkId, r.score FROM (${RANKED}) r JOIN chunks c ON c.id = r.chunkId JOIN articles a ON a.key = c.article_key
-          WHERE ${where} ORDER BY r.score LIMIT @limit`,
-      )
-      .all({ ...params, match, limit }),
-  );
+export function keywordSearch(statements: StatementCache, match: string, limit: number, accept?: (chunkId: number) => boolean): Ranked[] {
+  if (!accept) return toResult(statements.get(`${RANKED} LIMIT @limit`).all({ match, limit }) as Ranked[]);
+  for (let pool = limit * KEYWORD_POOL_FACTOR; ; pool *= KEYWORD_POOL_FACTOR) {
+    const everything = pool > LARGEST_POOL;
+    const best = (everything ? statements.get(RANKED).all({ match }) : statements.get(`${RANKED} LIMIT @pool`).all({ match, pool })) as Ranked[];
+    const kept: Ranked[] = [];
+    for (const row of best) {
+      if (accept(row.chunkId)) kept.push(row);
+      if (kept.length === limit) break;
+    }
+    if (kept.length === limit || everything || best.length < pool) return toResult(kept);
+  }
+}
+
+/**
+ * How many chunks each FTS5 token (a stemmed, lower-cased word) occurs in, from FTS5's own
+ * vocabulary (one lookup per token, however common it is; 0 for a token it does not hold), and
+ * about how many chunks there are (the largest chunk id).
+ */
+export function tokenCounts(db: Database.Database, statements: StatementCache, tokens: readonly string[]): { chunks: number; counts: number[] } {
+  db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_vocab USING fts5vocab(main, chunks_fts, row)');
+  const chunks = (statements.get('SELECT max(id) AS n FROM chunks').get() as { n: number | null }).n ?? 0;
+  const lookup = statements.get('SELECT doc FROM temp.chunks_vocab WHERE term = ?');
+  return { chunks, counts: tokens.map((token) => (lookup.get(token) as { doc: number } | undefined)?.doc ?? 0) };
 }

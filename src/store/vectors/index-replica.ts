@@ -180,6 +180,10 @@ export class IndexReplica {
     return this.index.search(vector, k, accept);
   }
 
+  isLive(id: number): boolean {
+    return this.index?.isLive(id) ?? false;
+  }
+
   /** Applies a write this process just committed (catalog now at `generation`), with a checkpoint save when due. */
   apply(changes: ChunkChanges, generation: number): void {
     const index = this.index;

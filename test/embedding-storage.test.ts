@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { blobToEmbedding, embeddingToBlob, fromHalf, toHalf } from '../src/store/catalog/embedding-blob.ts';
+import { Library, LIBRARY_FILE } from '../src/store/library.ts';
+import { SHARED_COLLECTION } from '../src/store/types.ts';
+import { paragraphChunks, seededVectors, syntheticArticle } from './support/synthetic.ts';
+
+const MODEL = { id: 'test-model', dimensions: 16 };
+const HNSW = { m: 16, efConstruction: 100, efSearch: 50 };
+const everything = { collections: [SHARED_COLLECTION] };
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-float16-'));
+  dirs.push(dir);
+  return dir;
+}
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  a.forEach((x, i) => {
+    const y = b[i] as number;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  });
+  return dot / Math.sqrt(na * nb);
+}
+
+/** Stores `count` one-paragraph articles with seeded vectors; returns the vectors by chunk id. */
+async function fill(library: Library, count: number, first = 0): Promise<Map<number, Float32Array>> {
+  const byChunk = new Map<number, Float32Array>();
+  await library.write(async (w) => {
+    for (let i = first; i < first + count; i++) {
+      const article = syntheticArticle(`story-${i}`, [`Story number ${i} about the harbor, pier ${i * 31}.`]);
+      const vectors = seededVectors(i + 1, 1, MODEL.dimensions);
+      w.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, vectors), MODEL);
+    }
+  });
+  for (let i = first; i < first + count; i++) {
+    const id = library.catalog.chunksOfArticle(SHARED_COLLECTION, `story-${i}`)[0]?.chunkId ?? 0;
+    byChunk.set(id, seededVectors(i + 1, 1, MODEL.dimensions)[0] as Float32Array);
+  }
+  return byChunk;
+}
+
+function blobLengths(dir: string): number[] {
+  const db = new Database(path.join(dir, LIBRARY_FILE), { readonly: true });
+  const rows = db.prepare('SELECT length(embedding) AS n FROM chunks WHERE embedding IS NOT NULL').all() as { n: number }[];
+  db.close();
+  return [...new Set(rows.map((r) => r.n))];
+}
+
+function nearestIsItself(library: Library, vectors: Map<number, Float32Array>): number {
+  let hits = 0;
+  for (const [id, vector] of vectors) if (library.denseSearch(vector, 1, everything)[0]?.id === id) hits++;
+  return hits / vectors.size;
+}
+
+test('half precision: exact values, rounding, subnormals and overflow', () => {
+  assert.deepEqual([1, 0.5, -2, 65504, 0].map(toHalf), [0x3c00, 0x3800, 0xc000, 0x7bff, 0]);
+  assert.equal(toHalf(1e6), 0x7c00);
+  assert.equal(toHalf(1e-9), 0);
+  for (const x of [0.1, -0.033, 6e-5, 3e-7, 0.18]) assert.ok(Math.abs(fromHalf(toHalf(x)) - x) <= Math.abs(x) * 2 ** -11 + 2 ** -25, String(x));
+});
+
+test('embeddings are stored as float16, half of float32, and read back within rounding', async () => {
+  for (const vector of seededVectors(5, 20, 384)) {
+    const blob = embeddingToBlob(vector);
+    assert.equal(blob.byteLength, 384 * 2);
+    assert.ok(cosine(vector, blobToEmbedding(blob, 384)) > 0.999999);
+  }
+  assert.deepEqual(Array.from(blobToEmbedding(embeddingToBlob(new Float32Array(4)), 4)), [0, 0, 0, 0]);
+  assert.throws(() => blobToEmbedding(Buffer.alloc(10), 384), /10 bytes/);
+  const dir = tempDir();
+  const library = Library.open({ dataDir: dir, hnsw: HNSW });
+  const vectors = await fill(library, 40);
+  assert.deepEqual(blobLengths(dir), [MODEL.dimensions * 2]);
+  // An index rebuilt from the stored float16 embeddings finds every chunk by its own vector.
+  await library.repair({ rebuildIndex: true });
+  assert.equal(nearestIsItself(library, vectors), 1);
+  library.close();
+});
+
+test('a library of float32 embeddings (earlier versions) is read as it is and rewritten as float16 by its first write', async () => {
+  const dir = tempDir();
+  const first = Library.open({ dataDir: dir, hnsw: HNSW });
+  const vectors = await fill(first, 30);
+  first.close();
+  // What an earlier version wrote: float32 blobs, no format recorded.
+  const db = new Database(path.join(dir, LIBRARY_FILE));
+  const update = db.prepare('UPDATE chunks SET embedding = ? WHERE id = ?');
+  for (const [id, v] of vectors) update.run(Buffer.from(v.buffer, v.byteOffset, v.byteLength), id);
+  db.prepare("DELETE FROM meta WHERE key = 'embedding_format'").run();
+  db.close();
+  fs.rmSync(path.join(dir, 'vectors.hnsw'));
+  assert.deepEqual(blobLengths(dir), [MODEL.dimensions * 4]);
+
+  const reopened = Library.open({ dataDir: dir, hnsw: HNSW });
+  assert.equal(nearestIsItself(reopened, vectors), 1, 'the index is rebuilt from float32 embeddings');
+  const more = await fill(reopened, 5, 30);
+  assert.deepEqual(blobLengths(dir), [MODEL.dimensions * 2], 'every embedding is float16 after the first write');
+  await reopened.repair({ rebuildIndex: true });
+  assert.equal(nearestIsItself(reopened, new Map([...vectors, ...more])), 1);
+  assert.equal(reopened.counts().embeddedChunks, 35);
+  reopened.close();
+});
