@@ -11,6 +11,7 @@ import { EmbedderUnavailableError, loadEmbedder } from './embeddings/transformer
 import { CurrentEmbedder } from './embeddings/current.ts';
 import { Backoff, MODEL_RETRY, type BackoffOptions } from './embeddings/retry.ts';
 import { switchToModel } from './sync.ts';
+import { BackgroundEmbedder } from './ingest/background.ts';
 import { sharedParsePool } from './articles/parse-pool.ts';
 import { errorMessage, isUserError, UserError } from './errors.ts';
 import type { Logger } from './log.ts';
@@ -42,6 +43,11 @@ export interface App {
   answerer: Answerer;
   /** Answers shown, feedback on them, and questions the archive could not answer. */
   answerLog: AnswerLog;
+  /**
+   * Embeds the chunks stored without a vector, newest stories first, a batch to a write: kicked after
+   * start-up, each ingest and feed sync, and when the model arrives. Stopped by close().
+   */
+  backgroundEmbedding: BackgroundEmbedder;
   /**
    * For long-running front ends (the bot, the console): while the model is unavailable, keeps
    * trying to load it with a growing wait (1 min up to 30 min); once it loads, search turns hybrid
@@ -214,6 +220,7 @@ function assembleApp(parts: AppParts): App {
   const { config, logger, library, answerLog, llm, metrics, first, hooks } = parts;
   const embedding = new CurrentEmbedder(first);
   const retriever = new Retriever(library, () => embedding.embedder);
+  const backgroundEmbedding = new BackgroundEmbedder({ library, embedder: () => embedding.embedder, logger });
   let retry: Backoff | null = null;
   let closed = false;
   const app: App = {
@@ -231,6 +238,7 @@ function assembleApp(parts: AppParts): App {
     llm,
     answerer: createAnswerer(parts, retriever),
     answerLog,
+    backgroundEmbedding,
     retryModelInBackground() {
       if (retry || closed || embedding.embedder || !first.retryable) return;
       retry = modelRetry(app, hooks, () => closed);
@@ -243,6 +251,7 @@ function assembleApp(parts: AppParts): App {
     close: () => {
       closed = true;
       retry?.stop();
+      void backgroundEmbedding.stop();
       answerLog.close();
       library.close();
     },

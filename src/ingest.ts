@@ -6,6 +6,9 @@ import type { EmbeddingModel, Library, LibraryWriter } from './store/library.ts'
 import type { StoredArticle } from './store/types.ts';
 import { chunkText } from './text/chunker.ts';
 import { countLlmTokens } from './text/llm-tokens.ts';
+import { isDiskFullError, isReadOnlyError } from './store/sqlite-file.ts';
+import { embedPendingInBatches } from './ingest/embed-batches.ts';
+import { passageText } from './ingest/passage.ts';
 
 export interface ChunkingOptions {
   targetTokens: number;
@@ -18,6 +21,12 @@ export interface IngestOptions {
   /** Remove stored articles of this collection whose source (under the given paths) is gone. */
   prune?: { roots: string[] };
   onProgress?: (progress: IngestProgress) => void;
+  /**
+   * 'now' (the default): chunks are embedded before they are stored. 'later': stored keyword-searchable
+   * first (an archive is searchable within minutes), embedded afterwards by embedPending or the
+   * background embedder, newest stories first.
+   */
+  embed?: 'now' | 'later';
 }
 
 export interface IngestProgress {
@@ -53,10 +62,7 @@ export interface IngestDeps {
 /** How many chunks' embeddings are computed ahead of storage (embedding runs while storing). */
 const EMBED_AHEAD = 2;
 
-/** Text embedded for a chunk: the headline gives a passage its context. */
-export function passageText(title: string, text: string): string {
-  return `${title}\n\n${text}`;
-}
+export { passageText };
 
 function chunkArticle(article: Article, embedder: Embedder | null, chunking: ChunkingOptions) {
   // Without the model, its tokenizer is unavailable too; an LLM tokenizer is a close stand-in
@@ -73,13 +79,19 @@ function chunkArticle(article: Article, embedder: Embedder | null, chunking: Chu
 
 interface PendingStore {
   article: Article;
-  chunks: Promise<EmbeddedChunk[]>;
+  /** Null for a source found at a new place with unchanged text: only where it is now is recorded. */
+  chunks: Promise<EmbeddedChunk[]> | null;
 }
+
+/** Articles stored per write: storing them takes milliseconds, so another writer waits that long at most. */
+export const WRITE_ARTICLES = 50;
 
 /**
  * Loads, chunks, embeds and stores articles. Unchanged articles (same content hash) are skipped
  * before any embedding; changed ones replace their old chunks in one transaction. One bad item
- * never stops the batch: it is reported in `failures`.
+ * never stops the batch: it is reported in `failures`. Articles are stored WRITE_ARTICLES to a
+ * write, the model running outside it, so a retraction or a feed sync never waits for the whole
+ * ingest; a full disk stops it (the articles stored before stay, the library stays consistent).
  */
 export async function ingest(
   deps: IngestDeps,
@@ -88,16 +100,14 @@ export async function ingest(
 ): Promise<IngestSummary> {
   const started = performance.now();
   const summary = emptySummary();
-  await deps.library.write(async (writer) => {
-    const batch = new Batch(deps, writer, options, summary);
-    let done = 0;
-    for await (const item of items) {
-      done++;
-      await batch.take(item);
-      options.onProgress?.({ done, source: item.ok ? item.article.source : item.source });
-    }
-    await batch.finish();
-  });
+  const run = new IngestRun(deps, options, summary);
+  let done = 0;
+  for await (const item of items) {
+    done++;
+    await run.take(item);
+    options.onProgress?.({ done, source: item.ok ? item.article.source : item.source });
+  }
+  await run.finish();
   summary.seconds = (performance.now() - started) / 1000;
   return summary;
 }
@@ -107,25 +117,28 @@ function emptySummary(): IngestSummary {
 }
 
 /**
- * One ingest inside its write: unchanged articles are counted and skipped, changed ones embedded
- * up to EMBED_AHEAD ahead of the one being stored, failures counted without stopping the rest.
+ * One ingest: unchanged articles counted and skipped, changed ones chunked (and embedded, up to
+ * EMBED_AHEAD ahead) as they come and stored WRITE_ARTICLES to a write, failures counted without
+ * stopping the rest.
  */
-class Batch {
+class IngestRun {
   readonly #deps: IngestDeps;
-  readonly #writer: LibraryWriter;
   readonly #options: IngestOptions;
   readonly #summary: IngestSummary;
+  /** Null when nothing is embedded now: the chunks are stored keyword-searchable and embedded later. */
   readonly #model: EmbeddingModel | null;
   readonly #seen = new Set<string>();
   readonly #failedFiles = new Set<string>();
-  readonly #queue: PendingStore[] = [];
+  #queue: PendingStore[] = [];
+  /** Entries of the queue whose chunks are ready (the embedding of the rest may be running). */
+  #ready = 0;
+  #wrote = false;
 
-  constructor(deps: IngestDeps, writer: LibraryWriter, options: IngestOptions, summary: IngestSummary) {
+  constructor(deps: IngestDeps, options: IngestOptions, summary: IngestSummary) {
     this.#deps = deps;
-    this.#writer = writer;
     this.#options = options;
     this.#summary = summary;
-    this.#model = modelOf(deps.embedder);
+    this.#model = options.embed === 'later' ? null : modelOf(deps.embedder);
   }
 
   async take(item: LoadResult): Promise<void> {
@@ -140,32 +153,61 @@ class Batch {
     if (stored?.contentHash === article.contentHash) {
       this.#summary.unchanged++;
       // The same text found elsewhere (a moved file): record where, so removing it later retracts it.
-      if (stored.source !== article.source) this.#writer.storeArticle(article, collection, [], null);
-      return;
+      if (stored.source !== article.source) this.#queue.push({ article, chunks: null });
+    } else {
+      const embedder = this.#model ? this.#deps.embedder : null;
+      this.#queue.push({ article, chunks: chunksFor(article, this.#deps.embedder, embedder, chunking) });
     }
-    this.#queue.push({ article, chunks: embedChunks(article, this.#deps.embedder, chunking) });
-    if (this.#queue.length > EMBED_AHEAD) await this.#storeNext();
+    // At most EMBED_AHEAD embeddings run ahead of the articles ready to store.
+    while (this.#queue.length - this.#ready > EMBED_AHEAD) await this.#queue[this.#ready++]?.chunks?.catch(() => undefined);
+    if (this.#queue.length >= WRITE_ARTICLES) await this.#flush();
   }
 
-  /** Stores what is still queued, then retracts the sources no longer found under the pruned roots. */
+  /** Stores what is still queued, then retracts the sources no longer found under the pruned roots (saving the index). */
   async finish(): Promise<void> {
-    while (this.#queue.length > 0) await this.#storeNext();
+    await this.#flush();
     const { prune, collection, chunking } = this.#options;
-    if (!prune) return;
+    if (!prune && !this.#wrote) return;
     const { library, embedder } = this.#deps;
-    for (const sourceId of sourcesGone(library, collection, prune.roots, this.#seen, this.#failedFiles)) {
-      if ((await retractSource(this.#writer, { embedder, chunking }, collection, sourceId)) !== null) this.#summary.removed++;
-    }
+    await library.write(async (writer) => {
+      if (!prune) return;
+      for (const sourceId of sourcesGone(library, collection, prune.roots, this.#seen, this.#failedFiles)) {
+        if ((await retractSource(writer, { embedder, chunking }, collection, sourceId)) !== null) this.#summary.removed++;
+      }
+    });
   }
 
-  async #storeNext(): Promise<void> {
-    const entry = this.#queue.shift();
-    if (!entry) return;
+  /** Stores the queued articles in one write, once their chunks are ready (computed outside it). */
+  async #flush(): Promise<void> {
+    const entries = this.#queue;
+    this.#queue = [];
+    this.#ready = 0;
+    if (entries.length === 0) return;
+    const chunked = await Promise.all(
+      entries.map(async (entry) => (entry.chunks ? entry.chunks.then((chunks) => ({ chunks }), (error: unknown) => ({ error })) : null)),
+    );
+    this.#wrote = true;
+    await this.#deps.library.write(
+      async (writer) => {
+        entries.forEach((entry, i) => {
+          const ready = chunked[i] ?? null;
+          if (ready !== null && 'error' in ready) this.#fail(entry.article.source, errorMessage(ready.error));
+          else this.#store(writer, entry.article, ready?.chunks ?? null);
+        });
+      },
+      { saveIndex: 'when-due' },
+    );
+  }
+
+  /** Stores one article (`chunks` null: an unchanged one found at a new place, whose place alone is recorded). */
+  #store(writer: LibraryWriter, article: Article, chunks: EmbeddedChunk[] | null): void {
     const summary = this.#summary;
     try {
-      const chunks = await entry.chunks;
-      const { article } = entry;
-      const result = this.#writer.storeArticle(article, this.#options.collection, chunks, this.#model);
+      if (chunks === null) {
+        writer.storeArticle(article, this.#options.collection, [], null);
+        return;
+      }
+      const result = writer.storeArticle(article, this.#options.collection, chunks, this.#model);
       if (result.outcome === 'added') summary.added++;
       else if (result.outcome === 'updated') summary.updated++;
       else if (result.outcome === 'unchanged') summary.unchanged++;
@@ -179,7 +221,9 @@ class Batch {
         if (!this.#model) summary.pendingEmbeddings += chunks.length;
       }
     } catch (error) {
-      this.#fail(entry.article.source, error instanceof Error ? error.message : String(error));
+      // The disk or the library itself failing stops the ingest; anything else is this article's problem.
+      if (isDiskFullError(error) || isReadOnlyError(error)) throw error;
+      this.#fail(article.source, errorMessage(error));
     }
   }
 
@@ -188,6 +232,16 @@ class Batch {
     this.#summary.failures.push({ source, error });
     this.#failedFiles.add(fileOf(source));
   }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Chunks cut with the model's tokenizer when there is one; embedded now only when `embedNow` is given. */
+async function chunksFor(article: Article, tokenizer: Embedder | null, embedNow: Embedder | null, chunking: ChunkingOptions): Promise<EmbeddedChunk[]> {
+  if (embedNow) return embedChunks(article, embedNow, chunking);
+  return chunkArticle(article, tokenizer, chunking).map((c) => ({ ...c, embedding: null }));
 }
 
 async function embedChunks(article: Article, embedder: Embedder | null, chunking: ChunkingOptions): Promise<EmbeddedChunk[]> {
@@ -282,31 +336,18 @@ export async function forgetSource(
 }
 
 /**
- * Embeds chunks that were stored while the model was unavailable (or after a model change), as
- * one write (queued at once, so after every write queued before the call). Returns how many.
+ * Embeds the chunks stored without a vector (the model was unavailable, an archive imported
+ * keyword-first, a model change), newest stories first, a batch to a write (embedPendingInBatches),
+ * until none is left. Returns how many.
  */
 export async function embedPending(
   deps: { library: Library; embedder: Embedder },
-  options: { batchSize?: number; onProgress?: (done: number, total: number) => void } = {},
+  options: { batchSize?: number; onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {},
 ): Promise<number> {
-  const { library, embedder } = deps;
-  const model = { id: embedder.modelId, dimensions: embedder.dimensions };
-  const batchSize = options.batchSize ?? 64;
-  let done = 0;
-  await library.write(async (writer) => {
-    // Counted once this write's turn has come: writes queued before it may add chunks still to embed.
-    const total = library.pendingCount();
-    for (;;) {
-      const batch = library.pendingChunks(batchSize);
-      if (batch.length === 0) break;
-      const vectors = await embedder.embedDocuments(batch.map((c) => passageText(c.title, c.text)));
-      writer.setEmbeddings(
-        batch.map((c, i) => ({ id: c.id, embedding: vectors[i] as Float32Array })),
-        model,
-      );
-      done += batch.length;
-      options.onProgress?.(done, total);
-    }
+  const { onProgress, batchSize, signal } = options;
+  return embedPendingInBatches(deps, {
+    ...(batchSize ? { batchChunks: batchSize } : {}),
+    ...(signal ? { signal } : {}),
+    ...(onProgress ? { onBatch: (done: number, remaining: number) => onProgress(done, done + remaining) } : {}),
   });
-  return done;
 }

@@ -44,6 +44,8 @@ async function loadApp(start: AppStart, report: (summary: IngestSummary) => void
 /** Stops following the folder (letting a change in progress finish), then closes the app. */
 async function closeLoaded({ app, watcher }: Loaded): Promise<void> {
   await watcher?.stop();
+  // A batch of the background embedding in progress is stored before the library closes.
+  await app.backgroundEmbedding.stop();
   app.close();
 }
 

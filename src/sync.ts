@@ -14,7 +14,8 @@ const LISTED_FAILURES = 20;
 
 /**
  * Brings the shared collection up to date with ARTICLES_DIR (unchanged files are skipped by
- * hash, so this is cheap on every start) and embeds chunks stored while the model was missing.
+ * hash, so this is cheap on every start): text and keyword index first, then the chunks awaiting
+ * a vector (these, and any stored while the model was missing) are embedded in the background.
  * A followed folder (WATCH_ARTICLES) is also pruned: what was removed from it while the bot was
  * stopped is retracted. The caller reports the summary: `syncReport` for people, `logSync` for the
  * operator's log.
@@ -25,20 +26,16 @@ export async function syncArticlesDir(app: App): Promise<IngestSummary | null> {
   const dir = app.config.articlesDir;
   let summary: IngestSummary | null = null;
   if (dir) summary = await syncPaths(app, [dir], app.config.watchArticles ? [dir] : null);
-  if (app.embedder && app.library.pendingCount() > 0) {
-    await embedPending({ library: app.library, embedder: app.embedder });
-  }
+  app.backgroundEmbedding.kick();
   return summary;
 }
 
 /**
  * The embedding model loaded while the app ran keyword-only: from now on it is used everywhere
  * (hybrid search, new chunks embedded as they are stored), then the chunks stored without
- * vectors meanwhile, by this process or another, are embedded as one write. Returns how many.
- *
- * No ingest can slip between the two: an ingest takes the embedder when it starts and queues its
- * write at once, and writes run in the order they were queued, so one that began keyword-only
- * stores its chunks before the write queued here counts what is pending.
+ * vectors meanwhile, by this process or another, are embedded a batch to a write. Returns how many.
+ * An ingest that began keyword-only and stores chunks after this ends kicks the background
+ * embedder when it is done (syncPaths), so nothing stays unembedded.
  */
 export async function switchToModel(app: App, embedder: Embedder): Promise<number> {
   app.embedding.use(embedder);
@@ -53,7 +50,8 @@ export async function switchToModel(app: App, embedder: Embedder): Promise<numbe
 }
 
 /**
- * Ingests `paths` (files or folders under ARTICLES_DIR) into the shared collection; with
+ * Ingests `paths` (files or folders under ARTICLES_DIR) into the shared collection, keyword-first
+ * (their chunks are embedded by the background embedder, kicked when it ends); with
  * `pruneRoots`, the sources under them that were not read this time are retracted (a path that
  * failed to load keeps what it had). The start-up sync's and the watched folder's one way in;
  * each run is counted in the `articles_dir` ingest metrics.
@@ -68,11 +66,14 @@ export async function syncPaths(app: App, paths: readonly string[], pruneRoots: 
         links: app.config.followSymlinks,
         ...(app.config.articlesDir ? { root: app.config.articlesDir } : {}),
       }),
-      { collection: SHARED_COLLECTION, chunking: app.config.chunking, ...(pruneRoots ? { prune: { roots: [...pruneRoots] } } : {}) },
+      { collection: SHARED_COLLECTION, chunking: app.config.chunking, embed: 'later', ...(pruneRoots ? { prune: { roots: [...pruneRoots] } } : {}) },
     );
   } catch (error) {
     app.metrics?.ingestFinished('articles_dir', null);
     throw error;
+  } finally {
+    // Keyword-searchable now; embedded in the background, newest first.
+    app.backgroundEmbedding.kick();
   }
   app.metrics?.ingestFinished('articles_dir', summary);
   return summary;

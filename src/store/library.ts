@@ -7,6 +7,7 @@ import { ArticleFilters, type ArticleFilterInfo } from './article-filters.ts';
 import { repairCatalogRows, type CatalogRepairs } from './catalog-repair.ts';
 import { CatalogWriter } from './catalog-writer.ts';
 import { Catalog, type ChunkRecord, type PendingChunk } from './catalog.ts';
+import { PendingChunks } from './pending.ts';
 import type { FeedReader } from './feed-tables.ts';
 import { IndexReplica } from './index-replica.ts';
 import type { InstructionFindingsReader } from './instruction-findings.ts';
@@ -259,9 +260,11 @@ export class Library {
 
   /**
    * Runs `work` as the only writer: in this process (queued) and across processes (lock file).
-   * The index is brought up to date first and saved at the end.
+   * The index is brought up to date first and saved at the end; with `saveIndex: 'when-due'` (one
+   * batch of a long import) only at the checkpoints its growth calls for, since the catalog holds
+   * every vector and a lagging index catches up from it on the next open.
    */
-  async write<T>(work: (writer: LibraryWriter) => Promise<T>): Promise<T> {
+  async write<T>(work: (writer: LibraryWriter) => Promise<T>, options: { saveIndex?: 'always' | 'when-due' } = {}): Promise<T> {
     const run = async (): Promise<T> => {
       if (this.readOnly) throw new UserError(storeMessages.readOnly());
       await this.lock.acquire();
@@ -273,7 +276,8 @@ export class Library {
         const writer = new LibraryWriter({ catalog: this.catalog, edits, replica: this.replica, filters: this.filters });
         try {
           const result = await work(writer);
-          this.replica.save();
+          if (options.saveIndex === 'when-due') this.replica.saveIfDue();
+          else this.replica.save();
           return result;
         } finally {
           writer.revoke();
@@ -327,6 +331,13 @@ export class Library {
 
   pendingCount(): number {
     return this.catalog.pendingCount();
+  }
+
+  private pending: PendingChunks | undefined;
+
+  /** Chunks awaiting an embedding, read article by article, newest story first (see PendingChunks). */
+  get pendingByArticle(): PendingChunks {
+    return (this.pending ??= new PendingChunks(this.catalog.db));
   }
 
   close(): void {
