@@ -182,6 +182,7 @@ export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): A
       // Read from the app each time: the embedding model may arrive after start-up.
       searchMode: () => (app.embedder ? 'hybrid' : 'keyword'),
       answerMode: () => (app.llm ? 'llm' : 'extractive'),
+      embeddingRate: () => app.backgroundEmbedding.rate(),
     });
     return app;
   })();

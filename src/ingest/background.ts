@@ -1,5 +1,6 @@
 import type { Embedder } from '../embeddings/embedder.ts';
 import type { Logger } from '../log.ts';
+import { archiveMessages } from '../messages.ts';
 import type { Library } from '../store/library.ts';
 import { embedPendingInBatches } from './embed-batches.ts';
 
@@ -68,6 +69,15 @@ export class BackgroundEmbedder {
     while ((this.#recent[0]?.at ?? Infinity) < since) this.#recent.shift();
     const seconds = (now - since) / 1000;
     return seconds > 0 ? this.#recent.reduce((n, batch) => n + batch.chunks, 0) / seconds : 0;
+  }
+
+  /**
+   * How much of the archive semantic search covers, in words ("hybrid search covers 37 % of the
+   * archive; the rest is keyword-only …"), or null when every passage is embedded.
+   */
+  coverage(): string | null {
+    const { chunks, embeddedChunks } = this.#deps.library.counts();
+    return archiveMessages.coverage(chunks, embeddedChunks);
   }
 
   /** Stops after the batch in progress (shutdown). */

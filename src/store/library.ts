@@ -29,6 +29,8 @@ export interface LibraryOptions {
   onWriteWait?: (holder: LockHolder | null) => void;
   /** Open read-only even where the folder is writable. Otherwise read-only when it is not. */
   readOnly?: boolean;
+  /** Caps library.sqlite's size (SQLite's max_page_count; past it writes fail as on a full disk): tests fill it up. */
+  maxBytes?: number;
 }
 
 export const LIBRARY_FILE = 'library.sqlite';
@@ -95,6 +97,7 @@ export class Library {
     const readOnly = options.readOnly === true || !canWrite(options.dataDir) || !canWrite(file);
     if (readOnly && !fs.existsSync(file)) throw new UserError(storeMessages.noLibrary(options.dataDir));
     const catalog = new Catalog(file, { readonly: readOnly, logger });
+    if (options.maxBytes) catalog.db.pragma(`max_page_count = ${Math.floor(options.maxBytes / Number(catalog.db.pragma('page_size', { simple: true })))}`);
     if (readOnly) logger.warn({ dataDir: options.dataDir }, 'library is read-only: writes are refused and the index is not saved');
     const library = new Library(options.dataDir, catalog, options.hnsw, logger, readOnly, options);
     try {
