@@ -186,6 +186,8 @@ class IngestRun {
     const chunked = await Promise.all(
       entries.map(async (entry) => (entry.chunks ? entry.chunks.then((chunks) => ({ chunks }), (error: unknown) => ({ error })) : null)),
     );
+    // The first write saves the index (so one exists to catch up from after a kill), later ones at checkpoints.
+    const saveIndex = this.#wrote ? 'when-due' : 'always';
     this.#wrote = true;
     await this.#deps.library.write(
       async (writer) => {
@@ -195,7 +197,7 @@ class IngestRun {
           else this.#store(writer, entry.article, ready?.chunks ?? null);
         });
       },
-      { saveIndex: 'when-due' },
+      { saveIndex },
     );
   }
 

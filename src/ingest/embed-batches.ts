@@ -38,7 +38,8 @@ export async function embedPendingInBatches(deps: { library: Library; embedder: 
         const embedding = vectors[i];
         return embedding ? [{ id: c.id, embedding }] : [];
       });
-      const stored = await library.write(async (writer) => writer.setEmbeddings(items, model), { saveIndex: 'when-due' });
+      // The first batch saves the index (so one exists to catch up from after a kill), later ones at checkpoints.
+      const stored = await library.write(async (writer) => writer.setEmbeddings(items, model), { saveIndex: done === 0 ? 'always' : 'when-due' });
       queue.stored(stored);
       done += stored;
       options.onBatch?.(done, library.pendingCount());
