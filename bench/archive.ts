@@ -2,6 +2,7 @@
 // as the bot's ARTICLES_DIR sync or watched folder runs it): the keyword phase's articles/s, the
 // embedding's chunks/s (tiny test model; the real model's time estimated from its measured rate),
 // the longest wait of a `forget` meanwhile, the bot's /help acknowledgement p99 meanwhile, RSS over time.
+// `-- --stream`: a large JSON Lines export read record by record, its memory over time (archive-stream.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,6 +14,7 @@ import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { startFakeDiscord } from '../test/fakes/discord/index.ts';
 import { createTestApp } from '../test/support/app.ts';
 import { writeArchiveJsonl } from '../test/support/archive.ts';
+import { streamMemory } from './archive-stream.ts';
 import { machineLine, OUT_DIR, progress, writeResultsSection } from './results.ts';
 import { latency, megabytes, ms, table } from './stats.ts';
 
@@ -198,4 +200,8 @@ function report(f: Figures): string {
   ].join('\n');
 }
 
-await main();
+if (process.argv.includes('--stream')) {
+  writeResultsSection('archive-stream', await streamMemory(Number(process.env.BENCH_ARCHIVE_STREAM_RECORDS ?? 30_000)));
+} else {
+  await main();
+}
