@@ -118,6 +118,8 @@ async function main(): Promise<void> {
     progress(`keyword phase: ${summary.added} articles, ${summary.chunks} chunks in ${keywordSeconds.toFixed(0)} s`);
     phase = 'embedding';
     const pending = app.library.pendingCount();
+    // What is known so far, in case the embedding does not finish: replaced at the end.
+    writeResultsSection('archive', report({ summary, keywordSeconds, pending, embedSeconds: NaN, rate: NaN, samples: probes.samples, load: loadBefore, bytes }));
     const embedStart = performance.now();
     app.backgroundEmbedding.kick();
     await app.backgroundEmbedding.idle();
@@ -179,7 +181,10 @@ function report(f: Figures): string {
     '',
     table(['phase', 'figure'], [
       ['keyword phase (text, chunks, FTS)', `${summary.added.toLocaleString('en-US')} articles, ${summary.chunks.toLocaleString('en-US')} chunks in ${(f.keywordSeconds / 60).toFixed(1)} min: **${(summary.added / f.keywordSeconds).toFixed(1)} articles/s**; keyword-searchable when it ends`],
-      ['embedding, tiny test model', `${f.pending.toLocaleString('en-US')} chunks in ${(f.embedSeconds / 60).toFixed(1)} min: ${f.rate.toFixed(1)} chunks/s`],
+      [
+        'embedding, tiny test model',
+        Number.isNaN(f.rate) ? 'not finished (this section was written after the keyword phase)' : `${f.pending.toLocaleString('en-US')} chunks in ${(f.embedSeconds / 60).toFixed(1)} min: ${f.rate.toFixed(1)} chunks/s`,
+      ],
       ...REAL_MODEL_RATES.map(([what, rate]) => [`embedding, bge-small shape, ${what} (estimate)`, `${(f.pending / rate / 3600).toFixed(1)} h at ${rate} chunks/s`]),
     ]),
     '',
