@@ -987,7 +987,7 @@ export const archiveMessages = {
     return `hybrid search covers ${percent} % of the archive; the rest is keyword-only (${(chunks - embedded).toLocaleString('en-US')} passages await embedding)`;
   },
   noModel: (problem: string | null) =>
-    `The embedding model is unavailable, so nothing can be embedded now${problem ? `: ${problem}` : ''}. Stored articles stay keyword-searchable.`,
+    `The embedding model is unavailable, so nothing can be embedded now${problem ? `: ${problem.replace(/\.+$/, '')}` : ''}. Stored articles stay keyword-searchable.`,
   embedded: (count: number, model: string, seconds: number, awaiting: number) =>
     `embedded ${count.toLocaleString('en-US')} chunks with ${model} in ${seconds.toFixed(1)} s` +
     `${count > 0 && seconds > 0 ? ` (${(count / seconds).toFixed(1)} chunks/s)` : ''} · ${awaiting.toLocaleString('en-US')} awaiting`,
