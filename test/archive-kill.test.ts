@@ -96,3 +96,27 @@ test('an archive import SIGKILLed in its keyword phase and again while embedding
   assert.equal(report.healthy, true, JSON.stringify(report.findings));
   assert.equal(report.index.points, beforeLast.chunks);
 });
+
+test('ingest --no-embed stores an archive keyword-only; newsroom embed embeds it, and again finds nothing left', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-embed-'));
+  dirs.push(dir);
+  const file = path.join(dir, 'archive.jsonl');
+  writeArchiveJsonl(file, 20);
+  const env = { ...TINY_MODEL_ENV, DATA_DIR: path.join(dir, 'data') };
+
+  const stored = await runNewsroom(['ingest', file, '--no-embed', '--json'], env);
+  assert.equal(stored.code, 0, stored.stderr);
+  const summary = JSON.parse(stored.stdout) as { added: number; chunks: number; pendingEmbeddings: number; embedded: number };
+  assert.equal(summary.added, 20);
+  assert.equal(summary.embedded, 0);
+  assert.equal(summary.pendingEmbeddings, summary.chunks, 'every chunk awaits its vector');
+
+  const embedded = await runNewsroom(['embed', '--json'], env);
+  assert.equal(embedded.code, 0, embedded.stderr);
+  const result = JSON.parse(embedded.stdout) as { embedded: number; awaiting: number; model: string };
+  assert.deepEqual({ embedded: result.embedded, awaiting: result.awaiting, model: result.model }, { embedded: summary.chunks, awaiting: 0, model: 'newsroom/tiny-bert' });
+
+  const again = await runNewsroom(['embed', '--json'], env);
+  assert.equal((JSON.parse(again.stdout) as { embedded: number }).embedded, 0);
+  assert.equal(inspectLibrary(env.DATA_DIR).healthy, true);
+});
