@@ -47,19 +47,16 @@ export class BackgroundEmbedder {
     if (!embedder || this.#deps.library.readOnly) return;
     if (this.#retry) clearTimeout(this.#retry);
     this.#retry = null;
-    this.#running = this.#run(embedder).finally(() => {
+    this.#running = this.#run(embedder).then((finished) => {
       this.#running = null;
+      // Kicked after the loop last looked for newer stories: look again.
+      if (finished && this.#kicked) this.kick();
     });
   }
 
   /** Resolves when no loop runs (at once when idle). */
   async idle(): Promise<void> {
     while (this.#running) await this.#running;
-  }
-
-  /** True while chunks are being embedded. */
-  get active(): boolean {
-    return this.#running !== null;
   }
 
   /** Chunks stored per second over the last minute of this run (0 when idle). */
@@ -87,7 +84,8 @@ export class BackgroundEmbedder {
     await this.idle();
   }
 
-  async #run(embedder: Embedder): Promise<void> {
+  /** One loop until nothing awaits; false when it stopped on a failure (tried again after RETRY_MS) or for shutdown. */
+  async #run(embedder: Embedder): Promise<boolean> {
     const { library, logger, batchChunks } = this.#deps;
     const started = performance.now();
     this.#started = started;
@@ -113,12 +111,14 @@ export class BackgroundEmbedder {
         const seconds = (performance.now() - started) / 1000;
         logger.info({ chunks: done, seconds: Number(seconds.toFixed(1)), awaiting: library.pendingCount() }, 'background embedding done');
       }
+      return !this.#stop.signal.aborted;
     } catch (error) {
       // Stopped for shutdown: the library may be closed under the batch in flight, which the next start embeds again.
-      if (this.#stop.signal.aborted) return;
+      if (this.#stop.signal.aborted) return false;
       logger.error({ err: error }, 'background embedding stopped; it is tried again later');
       this.#retry = setTimeout(() => this.kick(), RETRY_MS);
       this.#retry.unref();
+      return false;
     } finally {
       this.#started = null;
     }
