@@ -105,6 +105,8 @@ export async function ingest(
   for await (const item of items) {
     done++;
     await run.take(item);
+    // Chunking is synchronous work on this thread: let interactions be acknowledged between articles.
+    await yieldToEventLoop();
     options.onProgress?.({ done, source: item.ok ? item.article.source : item.source });
   }
   await run.finish();
@@ -191,11 +193,13 @@ class IngestRun {
     this.#wrote = true;
     await this.#deps.library.write(
       async (writer) => {
-        entries.forEach((entry, i) => {
+        for (const [i, entry] of entries.entries()) {
           const ready = chunked[i] ?? null;
           if (ready !== null && 'error' in ready) this.#fail(entry.article.source, errorMessage(ready.error));
           else this.#store(writer, entry.article, ready?.chunks ?? null);
-        });
+          // Each article commits on its own: between two, the bot answers what came in meanwhile.
+          await yieldToEventLoop();
+        }
       },
       { saveIndex },
     );
@@ -235,6 +239,8 @@ class IngestRun {
     this.#failedFiles.add(fileOf(source));
   }
 }
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
