@@ -14,7 +14,8 @@ export const help = defineCommand({
   async execute({ interaction, ctx }) {
     const { app } = ctx;
     const mode = app.llm ? discordText.helpModeLlm(app.config.llm.model) : discordText.helpModeExtract;
-    const search = app.embedder ? discordText.helpSearchHybrid(app.embedder.modelId) : discordText.helpSearchKeywords;
+    const coverage = app.embedder ? app.backgroundEmbedding.coverage() : null;
+    const search = app.embedder ? `${discordText.helpSearchHybrid(app.embedder.modelId)}${coverage ? `; ${coverage}` : ''}` : discordText.helpSearchKeywords;
     const server = interaction.guildId ? ctx.articles.count(interaction.guildId) : 0;
     await interaction.reply({
       content: discordText.help(mode, search, server, ctx.articles.count(SHARED_COLLECTION)),

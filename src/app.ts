@@ -13,6 +13,7 @@ import { Backoff, MODEL_RETRY, type BackoffOptions } from './embeddings/retry.ts
 import { EmbeddingServerError, loadServerEmbedder } from './embeddings/server.ts';
 import { EmbedLater } from './embed-later.ts';
 import { switchToModel } from './model-switch.ts';
+import { BackgroundEmbedder } from './ingest/background.ts';
 import { sharedParsePool } from './articles/parse-pool.ts';
 import { errorMessage, isUserError, UserError } from './errors.ts';
 import type { Logger } from './log.ts';
@@ -45,6 +46,11 @@ export interface App {
   answerer: Answerer;
   /** Answers shown, feedback on them, and questions the archive could not answer. */
   answerLog: AnswerLog;
+  /**
+   * Embeds the chunks stored without a vector, newest stories first, a batch to a write: kicked after
+   * start-up, each ingest and feed sync, and when the model arrives. Stopped by close().
+   */
+  backgroundEmbedding: BackgroundEmbedder;
   /**
    * For long-running front ends (the bot, the console): while the model is unavailable, keeps
    * trying to load it with a growing wait (1 min up to 30 min); once it loads, search turns hybrid
@@ -199,6 +205,7 @@ export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): A
       // Read from the app each time: the embedding model may arrive after start-up.
       searchMode: () => (app.embedder ? 'hybrid' : 'keyword'),
       answerMode: () => (app.llm ? 'llm' : 'extractive'),
+      embeddingRate: () => app.backgroundEmbedding.rate(),
     });
     return app;
   })();
@@ -239,6 +246,7 @@ function assembleApp(parts: AppParts): App {
   const { config, logger, library, answerLog, llm, metrics, first, hooks } = parts;
   const embedding = new CurrentEmbedder(first);
   const retriever = new Retriever(library, () => embedding.embedder);
+  const backgroundEmbedding = new BackgroundEmbedder({ library, embedder: () => embedding.embedder, logger });
   let retry: Backoff | null = null;
   let closed = false;
   const app: App = {
@@ -256,6 +264,7 @@ function assembleApp(parts: AppParts): App {
     llm,
     answerer: createAnswerer(parts, retriever),
     answerLog,
+    backgroundEmbedding,
     retryModelInBackground() {
       parts.later.enable(app);
       if (retry || closed || embedding.embedder || !first.retryable) return;
@@ -270,6 +279,7 @@ function assembleApp(parts: AppParts): App {
       closed = true;
       retry?.stop();
       parts.later.stop();
+      void backgroundEmbedding.stop();
       answerLog.close();
       library.close();
     },

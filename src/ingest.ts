@@ -7,6 +7,9 @@ import type { EmbeddingModel, Library, LibraryWriter } from './store/library.ts'
 import type { StoredArticle } from './store/types.ts';
 import { chunkText } from './text/chunker.ts';
 import { countLlmTokens } from './text/llm-tokens.ts';
+import { isDiskFullError, isReadOnlyError } from './store/sqlite-file.ts';
+import { embedPendingInBatches } from './ingest/embed-batches.ts';
+import { passageText } from './ingest/passage.ts';
 
 export interface ChunkingOptions {
   targetTokens: number;
@@ -19,6 +22,12 @@ export interface IngestOptions {
   /** Remove stored articles of this collection whose source (under the given paths) is gone. */
   prune?: { roots: string[] };
   onProgress?: (progress: IngestProgress) => void;
+  /**
+   * 'now' (the default): chunks are embedded before they are stored. 'later': stored keyword-searchable
+   * first (an archive is searchable within minutes), embedded afterwards by embedPending or the
+   * background embedder, newest stories first.
+   */
+  embed?: 'now' | 'later';
 }
 
 export interface IngestProgress {
@@ -56,10 +65,7 @@ export interface IngestDeps {
 /** How many chunks' embeddings are computed ahead of storage (embedding runs while storing). */
 const EMBED_AHEAD = 2;
 
-/** Text embedded for a chunk: the headline gives a passage its context. */
-export function passageText(title: string, text: string): string {
-  return `${title}\n\n${text}`;
-}
+export { passageText };
 
 function chunkArticle(article: Article, embedder: Embedder | null, chunking: ChunkingOptions) {
   // Without the model, its tokenizer is unavailable too; an LLM tokenizer is a close stand-in
@@ -76,13 +82,19 @@ function chunkArticle(article: Article, embedder: Embedder | null, chunking: Chu
 
 interface PendingStore {
   article: Article;
-  chunks: Promise<EmbeddedChunk[]>;
+  /** Null for a source found at a new place with unchanged text: only where it is now is recorded. */
+  chunks: Promise<EmbeddedChunk[]> | null;
 }
+
+/** Articles stored per write: storing them takes milliseconds, so another writer waits that long at most. */
+export const WRITE_ARTICLES = 50;
 
 /**
  * Loads, chunks, embeds and stores articles. Unchanged articles (same content hash) are skipped
  * before any embedding; changed ones replace their old chunks in one transaction. One bad item
- * never stops the batch: it is reported in `failures`.
+ * never stops the batch: it is reported in `failures`. Articles are stored WRITE_ARTICLES to a
+ * write, the model running outside it, so a retraction or a feed sync never waits for the whole
+ * ingest; a full disk stops it (the articles stored before stay, the library stays consistent).
  */
 export async function ingest(
   deps: IngestDeps,
@@ -91,16 +103,16 @@ export async function ingest(
 ): Promise<IngestSummary> {
   const started = performance.now();
   const summary = emptySummary();
-  await deps.library.write(async (writer) => {
-    const batch = new Batch(deps, writer, options, summary);
-    let done = 0;
-    for await (const item of items) {
-      done++;
-      await batch.take(item);
-      options.onProgress?.({ done, source: item.ok ? item.article.source : item.source });
-    }
-    await batch.finish();
-  });
+  const run = new IngestRun(deps, options, summary);
+  let done = 0;
+  for await (const item of items) {
+    done++;
+    await run.take(item);
+    // Chunking is synchronous work on this thread: let interactions be acknowledged between articles.
+    await yieldToEventLoop();
+    options.onProgress?.({ done, source: item.ok ? item.article.source : item.source });
+  }
+  await run.finish();
   summary.seconds = (performance.now() - started) / 1000;
   return summary;
 }
@@ -110,25 +122,28 @@ function emptySummary(): IngestSummary {
 }
 
 /**
- * One ingest inside its write: unchanged articles are counted and skipped, changed ones embedded
- * up to EMBED_AHEAD ahead of the one being stored, failures counted without stopping the rest.
+ * One ingest: unchanged articles counted and skipped, changed ones chunked (and embedded, up to
+ * EMBED_AHEAD ahead) as they come and stored WRITE_ARTICLES to a write, failures counted without
+ * stopping the rest.
  */
-class Batch {
+class IngestRun {
   readonly #deps: IngestDeps;
-  readonly #writer: LibraryWriter;
   readonly #options: IngestOptions;
   readonly #summary: IngestSummary;
+  /** Null when nothing is embedded now: the chunks are stored keyword-searchable and embedded later. */
   readonly #model: EmbeddingModel | null;
   readonly #seen = new Set<string>();
   readonly #failedFiles = new Set<string>();
-  readonly #queue: PendingStore[] = [];
+  #queue: PendingStore[] = [];
+  /** Entries of the queue whose chunks are ready (the embedding of the rest may be running). */
+  #ready = 0;
+  #wrote = false;
 
-  constructor(deps: IngestDeps, writer: LibraryWriter, options: IngestOptions, summary: IngestSummary) {
+  constructor(deps: IngestDeps, options: IngestOptions, summary: IngestSummary) {
     this.#deps = deps;
-    this.#writer = writer;
     this.#options = options;
     this.#summary = summary;
-    this.#model = modelOf(deps.embedder);
+    this.#model = options.embed === 'later' ? null : modelOf(deps.embedder);
   }
 
   async take(item: LoadResult): Promise<void> {
@@ -143,44 +158,83 @@ class Batch {
     if (stored?.contentHash === article.contentHash) {
       this.#summary.unchanged++;
       // The same text found elsewhere (a moved file): record where, so removing it later retracts it.
-      if (stored.source !== article.source) this.#writer.storeArticle(article, collection, [], null);
-      return;
+      if (stored.source !== article.source) this.#queue.push({ article, chunks: null });
+    } else {
+      const embedder = this.#model ? this.#deps.embedder : null;
+      this.#queue.push({ article, chunks: this.#chunks(article, embedder) });
     }
-    this.#queue.push({ article, chunks: this.#embed(article) });
-    if (this.#queue.length > EMBED_AHEAD) await this.#storeNext();
+    // At most EMBED_AHEAD embeddings run ahead of the articles ready to store.
+    while (this.#queue.length - this.#ready > EMBED_AHEAD) await this.#queue[this.#ready++]?.chunks?.catch(() => undefined);
+    if (this.#queue.length >= WRITE_ARTICLES) await this.#flush();
   }
 
-  /** Stores what is still queued, then retracts the sources no longer found under the pruned roots. */
+  /** Stores what is still queued, then retracts the sources no longer found under the pruned roots (saving the index). */
   async finish(): Promise<void> {
-    while (this.#queue.length > 0) await this.#storeNext();
+    await this.#flush();
     const { prune, collection, chunking } = this.#options;
-    if (!prune) return;
+    if (!prune && !this.#wrote) return;
     const { library, embedder } = this.#deps;
-    for (const sourceId of sourcesGone(library, collection, prune.roots, this.#seen, this.#failedFiles)) {
-      if ((await retractSource(this.#writer, { embedder, chunking }, collection, sourceId)) !== null) this.#summary.removed++;
-    }
+    await library.write(async (writer) => {
+      if (!prune) return;
+      for (const sourceId of sourcesGone(library, collection, prune.roots, this.#seen, this.#failedFiles)) {
+        if ((await retractSource(writer, { embedder, chunking }, collection, sourceId)) !== null) this.#summary.removed++;
+      }
+    });
   }
 
   /**
-   * The article's chunks with their vectors. When the embeddings server fails, they are stored
-   * without (pending, embedded later), and so are the rest of this run's: it is not asked again.
+   * The article's chunks, embedded now when `embedNow` is given. When the embeddings server fails,
+   * they are stored without vectors (pending, embedded later), and so are the rest of this run's:
+   * it is not asked again.
    */
-  async #embed(article: Article): Promise<EmbeddedChunk[]> {
-    const { embedder } = this.#deps;
+  async #chunks(article: Article, embedNow: Embedder | null): Promise<EmbeddedChunk[]> {
     const { chunking } = this.#options;
-    const embedded = await embedOrLeavePending(article, embedder, chunking, this.#summary.embeddingError === null);
-    this.#summary.embeddingError ??= embedded.error;
-    return embedded.chunks;
+    const tokenizer = this.#deps.embedder;
+    if (!embedNow || this.#summary.embeddingError !== null) return chunksFor(article, tokenizer, null, chunking);
+    try {
+      return await chunksFor(article, tokenizer, embedNow, chunking);
+    } catch (error) {
+      if (!(error instanceof EmbeddingServerError)) throw error;
+      this.#summary.embeddingError ??= error.message;
+      return chunksFor(article, tokenizer, null, chunking);
+    }
   }
 
-  async #storeNext(): Promise<void> {
-    const entry = this.#queue.shift();
-    if (!entry) return;
+  /** Stores the queued articles in one write, once their chunks are ready (computed outside it). */
+  async #flush(): Promise<void> {
+    const entries = this.#queue;
+    this.#queue = [];
+    this.#ready = 0;
+    if (entries.length === 0) return;
+    const chunked = await Promise.all(
+      entries.map(async (entry) => (entry.chunks ? entry.chunks.then((chunks) => ({ chunks }), (error: unknown) => ({ error })) : null)),
+    );
+    // The first write saves the index (so one exists to catch up from after a kill), later ones at checkpoints.
+    const saveIndex = this.#wrote ? 'when-due' : 'always';
+    this.#wrote = true;
+    await this.#deps.library.write(
+      async (writer) => {
+        for (const [i, entry] of entries.entries()) {
+          const ready = chunked[i] ?? null;
+          if (ready !== null && 'error' in ready) this.#fail(entry.article.source, errorMessage(ready.error));
+          else this.#store(writer, entry.article, ready?.chunks ?? null);
+          // Each article commits on its own: between two, the bot answers what came in meanwhile.
+          await yieldToEventLoop();
+        }
+      },
+      { saveIndex },
+    );
+  }
+
+  /** Stores one article (`chunks` null: an unchanged one found at a new place, whose place alone is recorded). */
+  #store(writer: LibraryWriter, article: Article, chunks: EmbeddedChunk[] | null): void {
     const summary = this.#summary;
     try {
-      const chunks = await entry.chunks;
-      const { article } = entry;
-      const result = this.#writer.storeArticle(article, this.#options.collection, chunks, this.#model);
+      if (chunks === null) {
+        writer.storeArticle(article, this.#options.collection, [], null);
+        return;
+      }
+      const result = writer.storeArticle(article, this.#options.collection, chunks, this.#model);
       if (result.outcome === 'added') summary.added++;
       else if (result.outcome === 'updated') summary.updated++;
       else if (result.outcome === 'unchanged') summary.unchanged++;
@@ -194,7 +248,9 @@ class Batch {
         summary.pendingEmbeddings += chunks.filter((c) => c.embedding === null).length;
       }
     } catch (error) {
-      this.#fail(entry.article.source, error instanceof Error ? error.message : String(error));
+      // The disk or the library itself failing stops the ingest; anything else is this article's problem.
+      if (isDiskFullError(error) || isReadOnlyError(error)) throw error;
+      this.#fail(article.source, errorMessage(error));
     }
   }
 
@@ -203,6 +259,18 @@ class Batch {
     this.#summary.failures.push({ source, error });
     this.#failedFiles.add(fileOf(source));
   }
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Chunks cut with the model's tokenizer when there is one; embedded now only when `embedNow` is given. */
+async function chunksFor(article: Article, tokenizer: Embedder | null, embedNow: Embedder | null, chunking: ChunkingOptions): Promise<EmbeddedChunk[]> {
+  if (embedNow) return embedChunks(article, embedNow, chunking);
+  return chunkArticle(article, tokenizer, chunking).map((c) => ({ ...c, embedding: null }));
 }
 
 async function embedChunks(article: Article, embedder: Embedder | null, chunking: ChunkingOptions): Promise<EmbeddedChunk[]> {
@@ -254,8 +322,8 @@ function isUnder(file: string, roots: readonly string[]): boolean {
  */
 function sourcesGone(library: Library, collection: string, roots: readonly string[], seen: Set<string>, failedPaths: Set<string>): string[] {
   const failed = [...failedPaths];
-  const gone = library
-    .catalog.sourcesIn(collection)
+  const gone = library.catalog
+    .sourcesIn(collection)
     .filter(({ sourceId, source }) => {
       const file = fileOf(source);
       return !seen.has(sourceId) && isUnder(file, roots) && !isUnder(file, failed);
@@ -319,31 +387,18 @@ export async function forgetSource(
 }
 
 /**
- * Embeds chunks that were stored while the model was unavailable (or after a model change), as
- * one write (queued at once, so after every write queued before the call). Returns how many.
+ * Embeds the chunks stored without a vector (the model was unavailable, an archive imported
+ * keyword-first, a model change), newest stories first, a batch to a write (embedPendingInBatches),
+ * until none is left. Returns how many.
  */
 export async function embedPending(
   deps: { library: Library; embedder: Embedder },
-  options: { batchSize?: number; onProgress?: (done: number, total: number) => void } = {},
+  options: { batchSize?: number; onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {},
 ): Promise<number> {
-  const { library, embedder } = deps;
-  const model = { id: embedder.modelId, dimensions: embedder.dimensions };
-  const batchSize = options.batchSize ?? 64;
-  let done = 0;
-  await library.write(async (writer) => {
-    // Counted once this write's turn has come: writes queued before it may add chunks still to embed.
-    const total = library.catalog.pendingCount();
-    for (;;) {
-      const batch = library.catalog.pendingChunks(batchSize);
-      if (batch.length === 0) break;
-      const vectors = await embedder.embedDocuments(batch.map((c) => passageText(c.title, c.text)));
-      writer.setEmbeddings(
-        batch.map((c, i) => ({ id: c.id, embedding: vectors[i] as Float32Array })),
-        model,
-      );
-      done += batch.length;
-      options.onProgress?.(done, total);
-    }
+  const { onProgress, batchSize, signal } = options;
+  return embedPendingInBatches(deps, {
+    ...(batchSize ? { batchChunks: batchSize } : {}),
+    ...(signal ? { signal } : {}),
+    ...(onProgress ? { onBatch: (done: number, remaining: number) => onProgress(done, done + remaining) } : {}),
   });
-  return done;
 }

@@ -44,6 +44,8 @@ async function loadApp(start: AppStart, report: (summary: IngestSummary) => void
 /** Stops following the folder (letting a change in progress finish), then closes the app. */
 async function closeLoaded({ app, watcher }: Loaded): Promise<void> {
   await watcher?.stop();
+  // A batch of the background embedding in progress is stored before the library closes.
+  await app.backgroundEmbedding.stop();
   app.close();
 }
 
@@ -145,6 +147,8 @@ async function serve(config: Config, logger: Logger, bot: boolean, hooks: ServeH
   hooks.onLoaded();
   // Answering goes on without the answer log: /readyz stays ready and names the problem (the bot does the same).
   hooks.readiness.setDegraded('answer-log', () => app.answerLog.status.reason);
+  // An archive being embedded: ready, and saying how much of it semantic search covers so far.
+  hooks.readiness.setDegraded('embedding', () => app.backgroundEmbedding.coverage());
   // Followed feeds are synced in the background while the console runs (FEED_POLL_SECONDS).
   const poller = startFeedPolling(app);
   try {

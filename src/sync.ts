@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { App } from './app.ts';
-import { EmbeddingServerError } from './embeddings/server-client.ts';
 import { loadPaths } from './articles/load.ts';
-import { embedPending, ingest, type IngestSummary } from './ingest.ts';
+import { ingest, type IngestSummary } from './ingest.ts';
 import { failureLines, summaryLine } from './ingest-report.ts';
 import type { Logger } from './log.ts';
 import { cliText } from './messages/cli.ts';
@@ -14,7 +13,8 @@ const LISTED_FAILURES = 20;
 
 /**
  * Brings the shared collection up to date with ARTICLES_DIR (unchanged files are skipped by
- * hash, so this is cheap on every start) and embeds chunks stored while the model was missing.
+ * hash, so this is cheap on every start): text and keyword index first, then the chunks awaiting
+ * a vector (these, and any stored while the model was missing) are embedded in the background.
  * A followed folder (WATCH_ARTICLES) is also pruned: what was removed from it while the bot was
  * stopped is retracted. The caller reports the summary: `syncReport` for people, `logSync` for the
  * operator's log.
@@ -25,15 +25,7 @@ export async function syncArticlesDir(app: App): Promise<IngestSummary | null> {
   const dir = app.config.articlesDir;
   let summary: IngestSummary | null = null;
   if (dir) summary = await syncPaths(app, [dir], app.config.watchArticles ? [dir] : null);
-  if (app.embedder && app.library.catalog.pendingCount() > 0) {
-    try {
-      await embedPending({ library: app.library, embedder: app.embedder });
-    } catch (error) {
-      // The server's failure is logged and the chunks stay keyword-searchable, embedded when it is back.
-      if (!(error instanceof EmbeddingServerError)) throw error;
-      app.logger.warn({ problem: error.message, pendingChunks: app.library.catalog.pendingCount() }, 'chunks left for later: the embeddings server failed');
-    }
-  }
+  app.backgroundEmbedding.kick();
   return summary;
 }
 
@@ -53,11 +45,14 @@ export async function syncPaths(app: App, paths: readonly string[], pruneRoots: 
         links: app.config.followSymlinks,
         ...(app.config.articlesDir ? { root: app.config.articlesDir } : {}),
       }),
-      { collection: SHARED_COLLECTION, chunking: app.config.chunking, ...(pruneRoots ? { prune: { roots: [...pruneRoots] } } : {}) },
+      { collection: SHARED_COLLECTION, chunking: app.config.chunking, embed: 'later', ...(pruneRoots ? { prune: { roots: [...pruneRoots] } } : {}) },
     );
   } catch (error) {
     app.metrics?.ingestFinished('articles_dir', null);
     throw error;
+  } finally {
+    // Keyword-searchable now; embedded in the background, newest first.
+    app.backgroundEmbedding.kick();
   }
   app.metrics?.ingestFinished('articles_dir', summary);
   return summary;

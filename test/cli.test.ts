@@ -49,7 +49,7 @@ test('ingest prints one summary line, each failed file on stderr with its reason
   const again = newsroom(['ingest', path.join(ROOT, 'articles'), '--json']);
   assert.equal(again.code, 0, again.stderr);
   const summary = JSON.parse(again.stdout) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(summary), ['added', 'updated', 'unchanged', 'removed', 'failed', 'duplicates', 'merged', 'chunks', 'pendingEmbeddings', 'seconds', 'failures']);
+  assert.deepEqual(Object.keys(summary), ['added', 'updated', 'unchanged', 'removed', 'failed', 'duplicates', 'merged', 'chunks', 'pendingEmbeddings', 'seconds', 'failures', 'embedded']);
   assert.deepEqual(
     { ...summary, seconds: 0 },
     { added: 0, updated: 0, unchanged: 10, removed: 0, failed: 0, duplicates: 0, merged: [], chunks: 0, pendingEmbeddings: 0, seconds: 0, failures: [] },

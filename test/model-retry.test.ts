@@ -5,12 +5,10 @@ import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { after, test } from 'node:test';
 import { openApp, type App } from '../src/app.ts';
-import { loadPaths } from '../src/articles/load.ts';
 import { runChat } from '../src/cli/chat.ts';
 import { loadConfig } from '../src/config.ts';
 import { loadEmbedder, unloadEmbedders } from '../src/embeddings/transformers.ts';
 import { runFeedSync } from '../src/feeds/run-sync.ts';
-import { ingest } from '../src/ingest.ts';
 import { createLogger, silentLogger } from '../src/log.ts';
 import { startOpsServer } from '../src/ops/http-server.ts';
 import { Metrics } from '../src/ops/metrics.ts';
@@ -19,7 +17,7 @@ import { inspectLibrary } from '../src/store/maintenance/health.ts';
 import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { switchToModel } from '../src/model-switch.ts';
-import { syncArticlesDir } from '../src/sync.ts';
+import { syncArticlesDir, syncPaths } from '../src/sync.ts';
 import { startModelHub } from './fakes/model-hub.ts';
 import { startNewsroomSite } from './fakes/newsroom-site.ts';
 import { ROOT } from './support/app.ts';
@@ -175,11 +173,13 @@ test('an ingest that began keyword-only just before the switch has its chunks em
     const extra = tempDir();
     fs.writeFileSync(path.join(extra, 'late.md'), '# Harbour crane arrives\n\nThe new crane reached the container terminal on Tuesday after a week at sea.\n');
     // Takes the embedder (none) now and queues its write; the switch comes while it waits its turn.
-    const ingesting = ingest({ library: app.library, embedder: app.embedder }, loadPaths([extra]), { collection: SHARED_COLLECTION, chunking: app.config.chunking });
+    const ingesting = syncPaths(app, [extra], null);
     const embedded = switchToModel(app, embedder);
     const [summary] = await Promise.all([ingesting, embedded]);
     assert.equal(summary.added, 1);
     assert.ok(summary.pendingEmbeddings > 0, 'the ingest stored its chunks without vectors');
+    // The sync kicked the background embedding when it ended: its chunks are embedded by it.
+    await app.backgroundEmbedding.idle();
     assert.equal(app.library.catalog.pendingCount(), 0);
   } finally {
     app.close();

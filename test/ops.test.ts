@@ -93,6 +93,7 @@ test('the metrics of an app are read from the library when scraped', async () =>
     assert.equal(metricValue(scrape, 'newsroom_articles'), counts.articles);
     assert.equal(metricValue(scrape, 'newsroom_chunks'), counts.chunks);
     assert.equal(metricValue(scrape, 'newsroom_chunks_awaiting_embedding'), 0);
+    assert.equal(metricValue(scrape, 'newsroom_embedding_chunks_per_second'), 0, 'nothing awaits: the background embedding is idle');
     assert.equal(metricValue(scrape, 'newsroom_search_mode', { mode: 'hybrid' }), 1);
     assert.equal(metricValue(scrape, 'newsroom_search_mode', { mode: 'keyword' }), 0);
     assert.equal(metricValue(scrape, 'newsroom_answer_mode', { mode: 'extractive' }), 1);

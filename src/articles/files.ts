@@ -1,8 +1,9 @@
 import { constants } from 'node:fs';
-import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { loadMessages as messages } from '../messages/articles.ts';
-import { isSupportedFileName, type NamedResult, type ParseOptions } from './parse.ts';
+import { readJsonLinesFile } from './jsonl-file.ts';
+import { formatFor, isSupportedFileName, type NamedResult, type ParseOptions } from './parse.ts';
 import { sharedParsePool, type ParsePool } from './parse-pool.ts';
 import { failure } from './validate.ts';
 
@@ -133,21 +134,23 @@ async function* walkDirectory(directory: string, name: string, options: WalkOpti
  * Reads one file and parses it in `pool`. The size is checked on the open file before any byte
  * is read, so an oversized file costs nothing; a file of unsupported type is not read at all.
  * The file is opened without following a link (O_NOFOLLOW): a file swapped for a link after the
- * walk judged it is refused, never read.
+ * walk judged it is refused, never read. A JSON Lines file is streamed record by record instead
+ * (readJsonLinesFile: the limits apply to each record), read only as its results are taken.
  */
 export async function readArticleFile(
   entry: PathEntry,
   maxBytes: number,
   pool: ParsePool = sharedParsePool(),
   parseOptions: Pick<ParseOptions, 'allowCredentials'> = {},
-): Promise<NamedResult[]> {
+): Promise<NamedResult[] | AsyncIterable<NamedResult>> {
   const fail = (error: string): NamedResult[] => [{ result: failure(entry.path, error), where: entry.name }];
   if (entry.kind === 'error') return fail(entry.error);
   if (!isSupportedFileName(entry.name)) return fail(messages.unsupportedType(entry.name, path.extname(entry.name)));
+  if (formatFor(entry.name) === 'jsonl') return streamJsonLines(entry, maxBytes, pool, parseOptions);
 
   let data: Buffer;
   try {
-    const handle = await open(entry.target ?? entry.path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    const handle = await openArticleFile(entry);
     try {
       const stats = await handle.stat();
       if (!stats.isFile()) return fail(messages.notAFile(entry.name));
@@ -160,6 +163,38 @@ export async function readArticleFile(
     return fail(fileErrorMessage(entry.name, error));
   }
   return pool.parse(entry.name, data, entry.path, { maxBytes, ...parseOptions });
+}
+
+function openArticleFile(entry: { path: string; target?: string }): Promise<FileHandle> {
+  return open(entry.target ?? entry.path, constants.O_RDONLY | constants.O_NOFOLLOW);
+}
+
+async function* streamJsonLines(
+  entry: PathEntry & { kind: 'file' },
+  maxBytes: number,
+  pool: ParsePool,
+  parseOptions: Pick<ParseOptions, 'allowCredentials'>,
+): AsyncGenerator<NamedResult, void, undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await openArticleFile(entry);
+    if (!(await handle.stat()).isFile()) {
+      await handle.close();
+      yield { result: failure(entry.path, messages.notAFile(entry.name)), where: entry.name };
+      return;
+    }
+  } catch (error) {
+    yield { result: failure(entry.path, fileErrorMessage(entry.name, error)), where: entry.name };
+    return;
+  }
+  try {
+    yield* readJsonLinesFile(handle, entry, maxBytes, pool, parseOptions);
+  } catch (error) {
+    // A read failing halfway (the disk, the file truncated): what was read stays, the rest is named.
+    yield { result: failure(entry.path, fileErrorMessage(entry.name, error)), where: entry.name };
+  } finally {
+    await handle.close();
+  }
 }
 
 export function fileErrorMessage(name: string, error: unknown): string {

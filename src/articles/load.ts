@@ -45,7 +45,8 @@ export async function* loadPaths(
   });
   const parseOptions = opts.allowCredentials ? { allowCredentials: true } : {};
   for await (const items of mapOrdered(files, opts.concurrency ?? DEFAULT_CONCURRENCY, (entry) => readArticleFile(entry, maxBytes, pool, parseOptions))) {
-    for (const { result, where } of items) yield ids.claim(result, where);
+    // A JSON Lines file comes as a stream of its records, read as they are taken.
+    for await (const { result, where } of items) yield ids.claim(result, where);
   }
 }
 

@@ -57,6 +57,11 @@ export interface ParseOptions {
   ids?: IdRegistry;
   /** Store text that looks like a credential (an editor's `ingest --allow-secrets`); refused otherwise. */
   allowCredentials?: boolean;
+  /**
+   * The data is line `n` of the JSON Lines file `file`, read alone (a streamed record): it is parsed
+   * as JSONL and named, numbered and identified as in the whole file.
+   */
+  line?: { file: string; n: number };
 }
 
 /** A parsed item and the name messages use for it. */
@@ -85,7 +90,7 @@ export function parseNamedResults(name: string, data: Uint8Array, source: string
   const where = name;
   const fail = (error: string): NamedResult[] => [{ result: failure(source, error), where }];
 
-  const format = opts.format ?? formatFor(name, opts.contentType);
+  const format = opts.line ? 'jsonl' : (opts.format ?? formatFor(name, opts.contentType));
   if (!format) return fail(messages.unsupportedType(where, path.extname(name)));
 
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -98,7 +103,7 @@ export function parseNamedResults(name: string, data: Uint8Array, source: string
   const notArticle = format === 'text' || format === 'markdown' ? notArticleKind(text) : null;
   if (notArticle) return fail(messages.notAnArticle(where, notArticle));
 
-  const fileId = opts.fallbackId ?? idFromFileName(name);
+  const fileId = opts.fallbackId ?? idFromFileName(opts.line?.file ?? name);
   const checks = { rawText: text, ...(opts.allowCredentials ? { allowCredentials: true } : {}) };
   const single = (fields: ArticleFields, titleHint: string): NamedResult[] => [
     { result: buildArticle(fields, { where, source, fallbackId: fileId, titleHint, ...checks }), where },
@@ -126,7 +131,8 @@ export function parseNamedResults(name: string, data: Uint8Array, source: string
     }
     case 'json':
     case 'jsonl': {
-      const records = format === 'json' ? parseJsonRecords(text, where, source) : parseJsonLinesRecords(text, where, source);
+      const records =
+        format === 'json' ? parseJsonRecords(text, where, source) : parseJsonLinesRecords(text, opts.line?.file ?? where, source, opts.line?.n);
       if (!Array.isArray(records)) return fail(records.error);
       return records.map((record) => {
         if (!record.ok) return { result: failure(record.source, record.error), where: record.where };

@@ -8,6 +8,7 @@ import { print, printJson } from './context.ts';
 import { forgetCommand, gapsCommand } from './editorial.ts';
 import { feedbackCommand } from './feedback.ts';
 import { feedsCommand } from './feeds.ts';
+import { embedCommand } from './embed.ts';
 import { ingestCommand } from './ingest.ts';
 import { modelsCommand } from './models.ts';
 import { reindexCommand } from './reindex.ts';
@@ -50,6 +51,7 @@ const deployCommandsCommand = defineCommand({
  */
 export const COMMANDS: readonly Command[] = [
   ingestCommand,
+  embedCommand,
   searchCommand,
   articlesCommand,
   askCommand,

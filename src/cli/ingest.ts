@@ -6,6 +6,7 @@ import type { IngestSummary } from '../ingest.ts';
 import { failureLines, summaryLine } from '../ingest-report.ts';
 import { cliText } from '../messages/cli.ts';
 import { embeddingServerMessages } from '../messages/embedding-server.ts';
+import { archiveMessages } from '../messages/archive.ts';
 import { SHARED_COLLECTION } from '../store/types.ts';
 import type { Library } from '../store/library.ts';
 import type { Embedder } from '../embeddings/embedder.ts';
@@ -47,12 +48,20 @@ async function* loadArguments(paths: string[], addresses: string[], config: Conf
   }
 }
 
-/** Embeds chunks stored without a vector, with a progress bar. Returns how many. */
+/** Embeds chunks stored without a vector, newest stories first, with a progress bar (count, rate, time left). Returns how many. */
 export async function embedWithProgress(library: Library, embedder: Embedder): Promise<number> {
   const { embedPending } = await import('../ingest.ts');
   const progress = new Progress({ label: 'embedding', total: library.catalog.pendingCount(), unit: 'chunks' });
   try {
-    return await embedPending({ library, embedder }, { onProgress: (done) => progress.update(done) });
+    return await embedPending(
+      { library, embedder },
+      {
+        onProgress: (done, total) => {
+          progress.setTotal(total);
+          progress.update(done);
+        },
+      },
+    );
   } finally {
     progress.finish();
   }
@@ -61,10 +70,14 @@ export async function embedWithProgress(library: Library, embedder: Embedder): P
 export const ingestCommand = defineCommand({
   name: 'ingest',
   summary: 'load articles from files, folders and web addresses',
-  usage: ['ingest <paths or URLs...> [--collection ID] [--prune] [--json] [--allow-secrets]'],
+  usage: ['ingest <paths or URLs...> [--collection ID] [--prune] [--no-embed] [--json] [--allow-secrets]'],
   options: {
     collection: COLLECTION_OPTION,
     prune: { type: 'boolean', description: 'remove stored articles of the collection whose file under the given paths is gone' },
+    'no-embed': {
+      type: 'boolean',
+      description: 'store the articles for keyword search only; embed them later with `newsroom embed` (or the running bot does)',
+    },
     json: { type: 'boolean', description: 'print the summary as JSON on stdout (failures included)' },
     'allow-secrets': {
       type: 'boolean',
@@ -72,6 +85,9 @@ export const ingestCommand = defineCommand({
     },
   },
   notes: [
+    'Text and keyword index first (searchable at once), a few dozen articles to a write; then the new chunks are',
+    'embedded, newest stories first, a batch to a write. A kill at any moment loses nothing: run it again.',
+    'A .jsonl file is read record by record: MAX_FILE_MB and the parse time limit apply to each record.',
     'Unchanged articles are skipped by content hash. Each failed file gets a line on stderr saying why;',
     'the rest of the batch goes in. Exit status 1 when nothing could be loaded.',
     'A story already stored under another id (the same or lightly edited text) is stored once: a duplicate.',
@@ -95,6 +111,7 @@ export const ingestCommand = defineCommand({
       summary = await ingest({ library: app.library, embedder: app.embedder }, loadArguments(paths, addresses, ctx.config, values['allow-secrets'] === true), {
         collection,
         chunking: ctx.config.chunking,
+        embed: 'later',
         ...(values.prune ? { prune: { roots: paths } } : {}),
         onProgress: (p) => {
           filesSeen.add(fileOf(p.source));
@@ -108,9 +125,13 @@ export const ingestCommand = defineCommand({
     }
     for (const line of failureLines(summary)) process.stderr.write(`${line}\n`);
     if (summary.embeddingError) warn(`${summary.embeddingError}\n${embeddingServerMessages.keptForLater(summary.pendingEmbeddings)}`);
-    else if (app.embedder && app.library.catalog.pendingCount() > 0) await embedWithProgress(app.library, app.embedder);
-    if (values.json) printJson(summaryJson(summary));
+    const wanted = !summary.embeddingError && !values['no-embed'] && app.library.catalog.pendingCount() > 0;
+    const embedded = app.embedder && wanted ? await embedWithProgress(app.library, app.embedder) : 0;
+    // This run's chunks still without a vector (all of them with --no-embed or without the model).
+    const pendingEmbeddings = Math.min(summary.pendingEmbeddings, app.library.catalog.pendingCount());
+    if (values.json) printJson({ ...summaryJson(summary), pendingEmbeddings, embedded });
     else print(summaryLine(summary));
+    if (app.embedder && pendingEmbeddings > 0 && !values.json) warn(archiveMessages.embedSkipped(app.library.catalog.pendingCount()));
     return summary.failed > 0 && summary.added + summary.updated + summary.unchanged + summary.duplicates === 0 ? 1 : 0;
   },
 });

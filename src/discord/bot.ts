@@ -103,6 +103,8 @@ function startServing(app: App, client: Client, logger: Logger, options: BotOpti
   state.context = createBotContext(app, logger, options.metrics ?? null, state.stopping.signal);
   // Answering goes on without the answer log: /readyz stays ready and names the problem.
   options.readiness?.setDegraded('answer-log', () => app.answerLog.status.reason);
+  // An archive being embedded: ready, and saying how much of it semantic search covers so far.
+  options.readiness?.setDegraded('embedding', () => app.backgroundEmbedding.coverage());
   logger.info({ mode: app.llm ? 'llm' : 'extractive', search: app.embedder ? 'hybrid' : 'keyword' }, 'bot ready');
   const { digest } = app.config;
   if (digest) {

@@ -45,6 +45,8 @@ export interface MetricsSource {
   counts(): { articles: number; chunks: number; embeddedChunks: number };
   searchMode(): 'hybrid' | 'keyword';
   answerMode(): 'llm' | 'extractive';
+  /** Chunks the background embedding stores per second (0 when idle). */
+  embeddingRate?(): number;
 }
 
 const SECONDS_FAST = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -191,6 +193,16 @@ export class Metrics {
       'Chunks stored without an embedding (keyword-searchable only until the model embeds them)',
       (counts) => counts.chunks - counts.embeddedChunks,
     );
+    const embeddingRate = () => this.source?.embeddingRate?.();
+    new Gauge({
+      name: 'newsroom_embedding_chunks_per_second',
+      help: 'Chunks the background embedding stores per second, over the last minute (0 when nothing awaits or the model is unavailable)',
+      registers,
+      collect() {
+        const rate = embeddingRate();
+        if (rate !== undefined) this.set(rate);
+      },
+    });
     modeGauge(
       'newsroom_search_mode',
       'Search mode: 1 for the mode in use (hybrid: embeddings and keywords; keyword: the embedding model is unavailable)',

@@ -8,6 +8,7 @@ import { repairCatalogRows, type CatalogRepairs } from './maintenance/catalog-re
 import { CatalogWriter } from './catalog/catalog-writer.ts';
 import { Catalog } from './catalog/catalog.ts';
 import { compactEmbeddingsOnce } from './catalog/embedding-blob.ts';
+import { PendingChunks } from './catalog/pending.ts';
 import { IndexReplica } from './vectors/index-replica.ts';
 import { recheckMergesOnce } from './catalog/merge-recheck.ts';
 import { refuseWhileRestoring } from './maintenance/restore-recovery.ts';
@@ -28,6 +29,8 @@ export interface LibraryOptions {
   onWriteWait?: (holder: LockHolder | null) => void;
   /** Open read-only even where the folder is writable. Otherwise read-only when it is not. */
   readOnly?: boolean;
+  /** Caps library.sqlite's size (SQLite's max_page_count; past it writes fail as on a full disk): tests fill it up. */
+  maxBytes?: number;
 }
 
 export const LIBRARY_FILE = 'library.sqlite';
@@ -100,6 +103,7 @@ export class Library implements LibraryReader {
     const readOnly = options.readOnly === true || !canWrite(options.dataDir) || !canWrite(file);
     if (readOnly && !fs.existsSync(file)) throw new UserError(storeMessages.noLibrary(options.dataDir));
     const catalog = new Catalog(file, { readonly: readOnly, logger });
+    if (options.maxBytes) catalog.db.pragma(`max_page_count = ${Math.floor(options.maxBytes / Number(catalog.db.pragma('page_size', { simple: true })))}`);
     if (readOnly) logger.warn({ dataDir: options.dataDir }, 'library is read-only: writes are refused and the index is not saved');
     const library = new Library(options.dataDir, catalog, options.hnsw, logger, readOnly, options);
     try {
@@ -199,9 +203,11 @@ export class Library implements LibraryReader {
 
   /**
    * Runs `work` as the only writer: in this process (queued) and across processes (lock file).
-   * The index is brought up to date first and saved at the end.
+   * The index is brought up to date first and saved at the end; with `saveIndex: 'when-due'` (one
+   * batch of a long import) only at the checkpoints its growth calls for, since the catalog holds
+   * every vector and a lagging index catches up from it on the next open.
    */
-  async write<T>(work: (writer: LibraryWriter) => Promise<T>): Promise<T> {
+  async write<T>(work: (writer: LibraryWriter) => Promise<T>, options: { saveIndex?: 'always' | 'when-due' } = {}): Promise<T> {
     const run = async (): Promise<T> => {
       if (this.readOnly) throw new UserError(storeMessages.readOnly());
       await this.lock.acquire();
@@ -214,7 +220,8 @@ export class Library implements LibraryReader {
         const writer = new LibraryWriter({ catalog: this.sql, edits, replica: this.replica, filters: this.filters });
         try {
           const result = await work(writer);
-          this.replica.save();
+          if (options.saveIndex === 'when-due') this.replica.saveIfDue();
+          else this.replica.save();
           return result;
         } finally {
           writer.revoke();
@@ -267,6 +274,13 @@ export class Library implements LibraryReader {
     const started = performance.now();
     const count = edits.refreshInstructionFindings();
     if (count > 0) this.logger.info({ articles: count, ms: Math.round(performance.now() - started) }, 'looked for text addressed to an AI in the stored articles');
+  }
+
+  private pending: PendingChunks | undefined;
+
+  /** Chunks awaiting an embedding, read article by article, newest story first (see PendingChunks). */
+  get pendingByArticle(): PendingChunks {
+    return (this.pending ??= new PendingChunks(this.sql.db));
   }
 
   close(): void {

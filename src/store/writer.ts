@@ -102,11 +102,13 @@ export class LibraryWriter {
     this.follow(changes, this.filterInfo(collection, next.id));
   }
 
-  /** Stores embeddings computed later for chunks stored without one. */
-  setEmbeddings(items: { id: number; embedding: Float32Array }[], model: EmbeddingModel): void {
+  /** Stores embeddings computed later for chunks stored without one; returns how many were stored (not embedded meanwhile, nor gone). */
+  setEmbeddings(items: { id: number; embedding: Float32Array }[], model: EmbeddingModel): number {
     const { edits } = this.open;
     this.ensureModel(model);
-    this.follow(edits.setEmbeddings(items), null);
+    const changes = edits.setEmbeddings(items);
+    this.follow(changes, null);
+    return changes.added.length;
   }
 
   /** Forgets every embedding, the model they came from and the vector index (before re-embedding with another model). */

@@ -26,6 +26,8 @@ export async function createTestApp(
   const config = loadConfig({ ...TINY_MODEL_ENV, DATA_DIR: dataDir, ARTICLES_DIR: articlesDir, ...env }, ROOT);
   const app = await createApp(config, silentLogger, hooks);
   await syncArticlesDir(app);
+  // The sync stores text first and embeds in the background: these tests start from a fully embedded library.
+  await app.backgroundEmbedding.idle();
   // Assigned onto the app, not spread: its embedder is read live through getters.
   const close = app.close;
   return Object.assign(app, {

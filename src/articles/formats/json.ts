@@ -30,12 +30,15 @@ export function parseJsonRecords(text: string, where: string, source: string): J
   return list.map((item: unknown, index) => recordFields(item, recordOf(where, index + 1), `${source}#${index + 1}`, index + 1));
 }
 
-/** A JSONL file: one article object per line; a bad line fails alone, named by its line number. */
-export function parseJsonLinesRecords(text: string, where: string, source: string): JsonRecord[] | { error: string } {
+/**
+ * A JSONL file: one article object per line; a bad line fails alone, named by its line number.
+ * `firstLine` numbers a part of a file read on its own (a streamed record) as the whole file would.
+ */
+export function parseJsonLinesRecords(text: string, where: string, source: string, firstLine = 1): JsonRecord[] | { error: string } {
   const records: JsonRecord[] = [];
   text.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
-    const n = index + 1;
+    const n = index + firstLine;
     const lineWhere = lineOf(where, n);
     const lineSource = `${source}#${n}`;
     try {

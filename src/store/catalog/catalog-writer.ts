@@ -93,7 +93,7 @@ export class CatalogWriter {
     this.changes = new ChangeLog(this.db);
     this.sources = new ArticleSources(this.db);
     this.rows = new ArticleRowWriter(this.db, this.changes, this.sources);
-    this.setEmbedding = this.db.prepare('UPDATE chunks SET embedding = ?, embedded_in = ? WHERE id = ?');
+    this.setEmbedding = this.db.prepare('UPDATE chunks SET embedding = ?, embedded_in = ? WHERE id = ? AND embedded_in = 0');
     this.setMetaStatement = this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
   }
 
@@ -262,7 +262,7 @@ export class CatalogWriter {
   }
 
 
-  /** Stores embeddings computed later for pending chunks, in one generation. */
+  /** Stores embeddings computed later for pending chunks, in one generation; a chunk embedded meanwhile (or gone) keeps what it has. */
   setEmbeddings(items: { id: number; embedding: Float32Array }[]): ChunkChanges {
     return this.db.transaction((): ChunkChanges => {
       const generation = this.changes.generation() + 1;

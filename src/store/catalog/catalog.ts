@@ -50,7 +50,8 @@ export class Catalog {
         `SELECT c.id, a.title, c.text FROM chunks c JOIN articles a ON a.key = c.article_key
           WHERE c.embedding IS NULL ORDER BY c.id LIMIT ?`,
       ),
-      pendingCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM chunks WHERE embedding IS NULL'),
+      // embedded_in = 0 exactly when no embedding is stored: counted from its index, not the rows (300 ms at 65k chunks).
+      pendingCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM chunks WHERE embedded_in = 0'),
       chunkRecords: db.prepare<[string], ChunkRecord>(
         `SELECT ${chunkRecord} FROM json_each(?) j JOIN chunks c ON c.id = j.value JOIN articles a ON a.key = c.article_key`,
       ),

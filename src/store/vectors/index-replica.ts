@@ -191,8 +191,17 @@ export class IndexReplica {
     for (const { id, embedding } of changes.added) index?.add(id, embedding);
     this.reflects = generation;
     this.pointsSinceSave += changes.added.length;
-    // Each checkpoint rewrites the whole index: space them in proportion to its size.
-    if (this.pointsSinceSave >= Math.max(CHECKPOINT_EVERY, (index?.size ?? 0) / 2)) this.checkpoint();
+    if (this.saveDue()) this.checkpoint();
+  }
+
+  /** Each checkpoint rewrites the whole index: space them in proportion to its size. */
+  private saveDue(): boolean {
+    return this.pointsSinceSave >= Math.max(CHECKPOINT_EVERY, (this.index?.size ?? 0) / 2);
+  }
+
+  /** Saves (as save() does) only when enough was added since the last save; else the saved file stays behind. */
+  saveIfDue(): void {
+    if (this.saveDue()) this.save();
   }
 
   /** Follows a committed write that changed nothing the index holds. */
