@@ -14,10 +14,11 @@ import { switchToModel } from './sync.ts';
 import { sharedParsePool } from './articles/parse-pool.ts';
 import { errorMessage, isUserError, UserError } from './errors.ts';
 import type { Logger } from './log.ts';
-import { modelMessages, startupMessages } from './messages.ts';
+import { embeddingDtypeMessages, modelMessages, startupMessages } from './messages.ts';
 import type { AnswerLogFailure, Metrics } from './ops/metrics.ts';
 import { Retriever } from './retrieval/search.ts';
 import { AnswerLog } from './store/answer-log.ts';
+import { UNRECORDED_DTYPE } from './store/catalog.ts';
 import { Library } from './store/library.ts';
 import { SHARED_COLLECTION } from './store/types.ts';
 import type { LockHolder } from './store/write-lock.ts';
@@ -95,6 +96,7 @@ export function loadConfiguredEmbedder(config: Config, logger: Logger, options: 
     modelId: config.embedding.model,
     cacheDir: config.embedding.cacheDir,
     dtype: config.embedding.dtype,
+    threads: config.embedding.threads,
     hub: { url: config.embedding.hubUrl },
     logger,
     ...(options.retryHub ? { retryHub: true } : {}),
@@ -126,6 +128,12 @@ async function loadUsableEmbedder(config: Config, library: Library, logger: Logg
       'run `npx newsroom reindex` to re-embed it with the configured model';
     logger.warn({ stored, configured: embedder.modelId }, 'embedding model differs from the library');
     return { embedder: null, problem, retryable: false };
+  }
+  const storedDtype = library.embeddingDtype;
+  const dtype = embedder.dtype ?? UNRECORDED_DTYPE;
+  if (stored !== undefined && storedDtype !== undefined && storedDtype !== dtype) {
+    logger.warn({ model: stored, stored: storedDtype, configured: dtype }, 'embedding dtype differs from the library');
+    return { embedder: null, problem: embeddingDtypeMessages.dtypeProblem(stored, storedDtype, dtype), retryable: false };
   }
   return { embedder, problem: null, retryable: false };
 }

@@ -228,7 +228,7 @@ function sourcesGone(library: Library, collection: string, roots: readonly strin
 }
 
 function modelOf(embedder: Embedder | null): EmbeddingModel | null {
-  return embedder ? { id: embedder.modelId, dimensions: embedder.dimensions } : null;
+  return embedder ? { id: embedder.modelId, dimensions: embedder.dimensions, dtype: embedder.dtype } : null;
 }
 
 /** What retracting one source did: its article retracted, an alias dropped, or the next version cited instead. */
@@ -290,7 +290,7 @@ export async function embedPending(
   options: { batchSize?: number; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<number> {
   const { library, embedder } = deps;
-  const model = { id: embedder.modelId, dimensions: embedder.dimensions };
+  const model = { id: embedder.modelId, dimensions: embedder.dimensions, dtype: embedder.dtype };
   const batchSize = options.batchSize ?? 64;
   let done = 0;
   await library.write(async (writer) => {

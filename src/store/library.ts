@@ -111,6 +111,11 @@ export class Library {
     return this.catalog.getMeta('model');
   }
 
+  /** Precision of the weights the stored vectors came from (`fp32`, `q8`), or undefined for an empty library. */
+  get embeddingDtype(): string | undefined {
+    return this.catalog.embeddingDtype();
+  }
+
   get dimensions(): number | undefined {
     return this.catalog.dimensions();
   }

@@ -1,10 +1,10 @@
 import type { Article } from '../articles/article.ts';
 import { UserError } from '../errors.ts';
-import { storeMessages } from '../messages.ts';
+import { embeddingDtypeMessages, storeMessages } from '../messages.ts';
 import type { ArticleFilterInfo, ArticleFilters } from './article-filters.ts';
 import type { ChunkChanges, EmbeddedChunk } from './article-rows.ts';
 import type { CatalogWriter } from './catalog-writer.ts';
-import type { Catalog, SourceRemoval } from './catalog.ts';
+import { UNRECORDED_DTYPE, type Catalog, type SourceRemoval } from './catalog.ts';
 import type { FeedTables } from './feed-tables.ts';
 import type { IndexReplica } from './index-replica.ts';
 import type { PutOutcome } from './types.ts';
@@ -13,6 +13,8 @@ import type { PutOutcome } from './types.ts';
 export interface EmbeddingModel {
   id: string;
   dimensions: number;
+  /** The weights' precision (`fp32`, `q8`); absent means fp32. */
+  dtype?: string | undefined;
 }
 
 /** What storing one article did (LibraryWriter.storeArticle). */
@@ -138,15 +140,18 @@ export class LibraryWriter {
     return stored ? { id: stored.id, collection, published: stored.published } : null;
   }
 
-  /** Records the model of the first embeddings, and refuses another one after. */
+  /** Records the model (and its dtype) of the first embeddings, and refuses another one after. */
   private ensureModel(model: EmbeddingModel): void {
     const { catalog, edits, replica, filters } = this.open;
     const stored = catalog.getMeta('model');
     const dimensions = catalog.dimensions();
+    const dtype = model.dtype ?? UNRECORDED_DTYPE;
     if (stored === undefined) {
-      edits.setModel(model.id, model.dimensions);
+      edits.setModel(model.id, model.dimensions, dtype);
     } else if (stored !== model.id || dimensions !== model.dimensions) {
       throw new UserError(storeMessages.otherEmbeddingModel(stored, dimensions, model.id));
+    } else if (catalog.embeddingDtype() !== dtype) {
+      throw new UserError(embeddingDtypeMessages.otherDtype(stored, catalog.embeddingDtype() ?? UNRECORDED_DTYPE, dtype));
     }
     if (replica.ensureIndex(model.dimensions)) {
       replica.catchUp(catalog.generation());
