@@ -4,10 +4,13 @@ for `npm run bench:embed` (bench/embed.ts runs this script when a model is missi
 
     apt-get install -y python3-onnx python3-numpy
     /usr/bin/python3 scripts/make-bench-models.py OUT_DIR MODEL_ID [MODEL_ID ...]
+    /usr/bin/python3 scripts/make-bench-models.py OUT_DIR probes
 
 For each model it writes OUT_DIR/<model id>/ with config.json, tokenizer.json,
 tokenizer_config.json, onnx/model.onnx (fp32) and onnx/model_quantized.onnx (int8), the layout
-Transformers.js loads from a models folder. The weights are random: the vectors mean nothing,
+Transformers.js loads from a models folder. `probes` writes OUT_DIR/probes/matmul-fp32.onnx and
+matmul-int8.onnx: one matrix product of a BERT feed-forward's shape, to measure the machine's
+rate (FLOP/s) in each precision. The weights are random: the vectors mean nothing,
 but every matrix has the real model's shape, so the time a text takes is the real model's.
 
 The int8 file is made the way the hub's model_quantized.onnx files are (onnxruntime's dynamic
@@ -244,7 +247,25 @@ def make(out_dir, model_id, seed):
     print(f'wrote {folder}', file=sys.stderr)
 
 
+def probes(out_dir, rows=2048, inner=384, cols=1536):
+    """x[rows, inner] · W[inner, cols] in fp32, and the same as the int8 model does it."""
+    rng = np.random.default_rng(7)
+    fp32 = helper.make_graph(
+        [helper.make_node('MatMul', ['x', 'w'], ['y'])], 'matmul_fp32',
+        [helper.make_tensor_value_info('x', TensorProto.FLOAT, [rows, inner])],
+        [helper.make_tensor_value_info('y', TensorProto.FLOAT, [rows, cols])],
+        [numpy_helper.from_array((0.02 * rng.standard_normal((inner, cols))).astype(np.float32), 'w')])
+    model = helper.make_model(fp32, opset_imports=[helper.make_opsetid('', 17)])
+    model.ir_version = 8
+    os.makedirs(os.path.join(out_dir, 'probes'), exist_ok=True)
+    onnx.save(model, os.path.join(out_dir, 'probes', 'matmul-fp32.onnx'))
+    onnx.save(quantized(model), os.path.join(out_dir, 'probes', 'matmul-int8.onnx'))
+
+
 def main():
+    if sys.argv[2:] == ['probes']:
+        probes(sys.argv[1])
+        return
     if len(sys.argv) < 3 or any(m not in SHAPES for m in sys.argv[2:]):
         sys.exit(f'usage: make-bench-models.py OUT_DIR MODEL_ID...; models: {", ".join(SHAPES)}')
     for index, model_id in enumerate(sys.argv[2:]):

@@ -1,0 +1,166 @@
+/**
+ * `npm run bench:embed`: how fast the project's own embedder (src/embeddings/transformers.ts)
+ * turns real-length passages into vectors, against the limit this machine's matrix-product rate
+ * sets. Models are random-weight copies of the registry's models with their real shapes
+ * (scripts/make-bench-models.py, generated on first use into bench/out/models), in fp32 and in
+ * int8 made the way the hub's model_quantized.onnx is.
+ *
+ * Default (a few minutes): bge-small, batches of 16, every core: "before" (fp32, batches in
+ * arrival order: what ingest did until now) against fp32 and q8 with batches grouped by length.
+ * `--full`: every model, batch sizes 1/8/16/32 and 1 thread vs every core. `--chunks=N` passages
+ * per row (default 64), `--rounds=N` best of N (default 1).
+ */
+import os from 'node:os';
+import path from 'node:path';
+import type { Embedder } from '../src/embeddings/embedder.ts';
+import { lengthBatches, paddingShare } from '../src/embeddings/length-batches.ts';
+import type { EmbeddingDtype } from '../src/embeddings/model-files.ts';
+import { loadEmbedder, unloadEmbedders } from '../src/embeddings/transformers.ts';
+import { ensureModels, flopsPerText, loadArticles, matmulRate, MODELS_DIR, passages, SHAPES } from './embed-setup.ts';
+import { machineLine, OUT_DIR, progress, writeResultsSection } from './results.ts';
+import { percent, table } from './stats.ts';
+
+const args = process.argv.slice(2);
+const option = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const FULL = args.includes('--full');
+const CHUNKS = Number(option('chunks') ?? 64);
+const ROUNDS = Number(option('rounds') ?? 1);
+const CORES = os.availableParallelism();
+const DEFAULT_MODEL = 'Xenova/bge-small-en-v1.5';
+
+interface Variant {
+  model: string;
+  dtype: EmbeddingDtype;
+  batch: number;
+  threads: number;
+  /** Batches in arrival order (the embedder called once per consecutive batch), as before grouping. */
+  arrival: boolean;
+}
+
+interface Row extends Variant {
+  chunksPerSecond: number;
+  tokensPerSecond: number;
+  padding: number;
+  limit: number;
+}
+
+function variants(): Variant[] {
+  const base = { model: DEFAULT_MODEL, batch: 16, threads: CORES };
+  if (!FULL) {
+    return [
+      { ...base, dtype: 'fp32', arrival: true },
+      { ...base, dtype: 'fp32', arrival: false },
+      { ...base, dtype: 'q8', arrival: true },
+      { ...base, dtype: 'q8', arrival: false },
+    ];
+  }
+  const rows: Variant[] = [];
+  for (const model of Object.keys(SHAPES)) {
+    for (const dtype of ['fp32', 'q8'] as const) {
+      rows.push({ ...base, model, dtype, arrival: true }, { ...base, model, dtype, arrival: false });
+      if (model !== DEFAULT_MODEL) continue;
+      for (const batch of [1, 8, 32]) rows.push({ ...base, dtype, batch, arrival: false });
+      if (CORES > 1) rows.push({ ...base, dtype, threads: 1, arrival: false });
+    }
+  }
+  return rows;
+}
+
+/** Seconds to embed `texts` the way `variant` says. */
+async function timeEmbedding(embedder: Embedder, texts: string[], variant: Variant): Promise<number> {
+  const started = performance.now();
+  if (variant.arrival) {
+    for (let start = 0; start < texts.length; start += variant.batch) await embedder.embedDocuments(texts.slice(start, start + variant.batch));
+  } else {
+    await embedder.embedDocuments(texts);
+  }
+  return (performance.now() - started) / 1000;
+}
+
+function arrivalBatches(count: number, size: number): number[][] {
+  return Array.from({ length: Math.ceil(count / size) }, (_, b) => Array.from({ length: Math.min(size, count - b * size) }, (_, i) => b * size + i));
+}
+
+async function measure(variant: Variant, all: string[], rates: { fp32: number; int8: number }): Promise<Row> {
+  const embedder = await loadEmbedder({
+    modelId: variant.model, dtype: variant.dtype, batchSize: variant.batch, threads: variant.threads,
+    modelsDir: MODELS_DIR, cacheDir: path.join(OUT_DIR, 'cache'),
+  });
+  if (embedder.dtype !== variant.dtype) throw new Error(`${variant.model} loaded as ${embedder.dtype}, not ${variant.dtype}`);
+  const texts = all.slice(0, CHUNKS);
+  const lengths = texts.map((text) => Math.min(embedder.countTokens(text) + 2, embedder.maxTokens));
+  const batches = variant.arrival ? arrivalBatches(texts.length, variant.batch) : lengthBatches(lengths, variant.batch);
+  await embedder.embedDocuments(texts.slice(0, 2));
+  let best = Infinity;
+  for (let round = 0; round < ROUNDS; round++) best = Math.min(best, await timeEmbedding(embedder, texts, variant));
+  const tokens = lengths.reduce((sum, n) => sum + n, 0);
+  const flops = lengths.reduce((sum, n) => sum + flopsPerText(variant.model, n), 0);
+  const rate = variant.dtype === 'q8' ? rates.int8 : rates.fp32;
+  await unloadEmbedders();
+  return {
+    ...variant,
+    chunksPerSecond: texts.length / best,
+    tokensPerSecond: tokens / best,
+    padding: paddingShare(lengths, batches),
+    limit: rate / (flops / texts.length),
+  };
+}
+
+async function rates(): Promise<{ fp32: number; int8: number }> {
+  return { fp32: await matmulRate('fp32', CORES), int8: await matmulRate('int8', CORES) };
+}
+
+function report(rows: Row[], measured: { fp32: number; int8: number }, load: string, chunkTokens: number): string {
+  const header = ['model', 'dtype', 'batches', 'batch', 'threads', 'chunks/s', 'tokens/s', 'padding', 'limit chunks/s', 'share of limit'];
+  const body = rows.map((r) => [
+    r.model.replace('Xenova/', ''), r.dtype, r.arrival ? 'arrival order' : 'by length', String(r.batch), String(r.threads),
+    r.chunksPerSecond.toFixed(1), r.tokensPerSecond.toFixed(0), percent(r.padding), r.limit.toFixed(1), percent(r.chunksPerSecond / r.limit),
+  ]);
+  const before = rows.find((r) => r.model === DEFAULT_MODEL && r.dtype === 'fp32' && r.arrival && r.batch === 16 && r.threads === CORES);
+  const after = rows.find((r) => r.model === DEFAULT_MODEL && r.dtype === 'q8' && !r.arrival && r.batch === 16 && r.threads === CORES);
+  const summary = before && after
+    ? `Default settings, bge-small: before (fp32, arrival order) ${before.chunksPerSecond.toFixed(1)} chunks/s → after (q8, by length) ` +
+      `${after.chunksPerSecond.toFixed(1)} chunks/s: ${(after.chunksPerSecond / before.chunksPerSecond).toFixed(2)}×, ` +
+      `${percent(after.chunksPerSecond / after.limit)} of the int8 limit.`
+    : '';
+  return [
+    '## Embedding speed (`npm run bench:embed`)', '',
+    machineLine(), '',
+    `Load: ${load}. ONNX Runtime matrix products on ${CORES} threads: fp32 ${(measured.fp32 / 1e9).toFixed(0)} GFLOP/s, ` +
+      `int8 ${(measured.int8 / 1e9).toFixed(0)} GOP/s (${(measured.int8 / measured.fp32).toFixed(1)}×; best of the runs before and after).`,
+    `${CHUNKS} passages of the repository's articles (headline + chunk, ${chunkTokens.toFixed(0)} tokens on average), ` +
+      `best of ${ROUNDS} round(s). Limit = matmul rate ÷ FLOPs a passage costs (weights and attention, no padding).`, '',
+    table(header, body), '',
+    summary,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const list = variants();
+  const models = [...new Set(list.map((v) => v.model))];
+  ensureModels(models);
+  const articles = await loadArticles();
+  const loadBefore = os.loadavg()[0] ?? 0;
+  const first = await rates();
+  const rows: Row[] = [];
+  let chunkTokens = 0;
+  for (const model of models) {
+    const probe = await loadEmbedder({ modelId: model, dtype: 'fp32', modelsDir: MODELS_DIR, cacheDir: path.join(OUT_DIR, 'cache') });
+    const texts = passages(articles, (t) => probe.countTokens(t), probe.maxTokens);
+    if (model === DEFAULT_MODEL) chunkTokens = texts.slice(0, CHUNKS).reduce((s, t) => s + probe.countTokens(t) + 2, 0) / Math.min(CHUNKS, texts.length);
+    await unloadEmbedders();
+    for (const variant of list.filter((v) => v.model === model)) {
+      progress(`${model} ${variant.dtype} batch ${variant.batch} threads ${variant.threads} ${variant.arrival ? 'arrival order' : 'by length'}`);
+      rows.push(await measure(variant, texts, first));
+    }
+  }
+  const second = await rates();
+  const best = { fp32: Math.max(first.fp32, second.fp32), int8: Math.max(first.int8, second.int8) };
+  const final = rows.map((r) => ({ ...r, limit: r.limit * ((r.dtype === 'q8' ? best.int8 / first.int8 : best.fp32 / first.fp32)) }));
+  const load = `1-minute load average ${loadBefore.toFixed(1)} at the start, ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end, on ${CORES} CPUs shared with other work`;
+  const markdown = report(final, best, load, chunkTokens);
+  console.log(markdown);
+  writeResultsSection(FULL ? 'embed-full' : 'embed', markdown);
+}
+
+await main();
