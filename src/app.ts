@@ -7,7 +7,8 @@ import { createLlmClient } from './llm/client.ts';
 import { loadPrompts, type Prompts } from './llm/prompts.ts';
 import type { LlmClient, LlmResult } from './llm/types.ts';
 import type { Embedder } from './embeddings/embedder.ts';
-import { EmbedderUnavailableError, loadEmbedder } from './embeddings/transformers.ts';
+import { EmbedderUnavailableError } from './embeddings/transformers.ts';
+import { loadWorkerEmbedder } from './embeddings/worker-embedder.ts';
 import { CurrentEmbedder } from './embeddings/current.ts';
 import { Backoff, MODEL_RETRY, type BackoffOptions } from './embeddings/retry.ts';
 import { switchToModel } from './sync.ts';
@@ -92,7 +93,8 @@ function createLlm(config: Config, logger: Logger, metrics: Metrics | null, stop
  * reached earlier in this process.
  */
 export function loadConfiguredEmbedder(config: Config, logger: Logger, options: { retryHub?: boolean } = {}): Promise<Embedder> {
-  return loadEmbedder({
+  // In a worker thread: a batch takes seconds of CPU, and the bot must keep acknowledging interactions meanwhile.
+  return loadWorkerEmbedder({
     modelId: config.embedding.model,
     cacheDir: config.embedding.cacheDir,
     dtype: config.embedding.dtype,

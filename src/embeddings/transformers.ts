@@ -117,20 +117,7 @@ async function loadModel(
   const startedAt = performance.now();
   const fromModelsDir = options.modelsDir !== undefined;
   const root = options.modelsDir ?? options.cacheDir;
-  const dtype = fromModelsDir ? availableDtype(root, spec.id, run.dtype, logger) : run.dtype;
-  let downloaded = false;
-  try {
-    const missing = missingModelFiles(root, spec.id, dtype);
-    if (missing.length > 0) {
-      if (fromModelsDir) throw new EmbedderUnavailableError(spec.id, modelMessages.missingFromModelsDir(spec.id, root, missing, options.cacheDir));
-      await download(spec, options, dtype, logger);
-      downloaded = true;
-    }
-  } catch (error) {
-    logger.error({ err: error, modelId: spec.id, dtype, modelsDir: options.modelsDir, cacheDir: options.cacheDir },
-      'embedding model failed to load');
-    throw error;
-  }
+  const { dtype, downloaded } = await ensureFiles(spec, options, run.dtype, logger);
 
   let extractor: FeatureExtractionPipeline | undefined;
   try {
@@ -153,6 +140,39 @@ async function loadModel(
       'embedding model failed to load');
     if (error instanceof EmbedderUnavailableError) throw error;
     throw new EmbedderUnavailableError(spec.id, modelMessages.unreadable(spec.id, root, describeLoadFailure(error)), { cause: error });
+  }
+}
+
+/**
+ * Makes sure the model's files for `requested` are on disk (downloading them into the cache when
+ * missing) and says which dtype will load. Throws EmbedderUnavailableError when they cannot be had.
+ * A worker-thread embedder calls it on the main thread first, so that the hub's state (reached or
+ * not, earlier in this run) is the process's own.
+ */
+export function ensureModelFiles(options: LoadEmbedderOptions): Promise<{ dtype: EmbeddingDtype; downloaded: boolean }> {
+  const spec = getModelSpec(options.modelId);
+  return exclusively(() => ensureFiles(spec, options, options.dtype ?? DEFAULT_DTYPE, options.logger ?? silentLogger));
+}
+
+async function ensureFiles(
+  spec: EmbeddingModelSpec,
+  options: LoadEmbedderOptions,
+  requested: EmbeddingDtype,
+  logger: Logger,
+): Promise<{ dtype: EmbeddingDtype; downloaded: boolean }> {
+  const fromModelsDir = options.modelsDir !== undefined;
+  const root = options.modelsDir ?? options.cacheDir;
+  const dtype = fromModelsDir ? availableDtype(root, spec.id, requested, logger) : requested;
+  try {
+    const missing = missingModelFiles(root, spec.id, dtype);
+    if (missing.length === 0) return { dtype, downloaded: false };
+    if (fromModelsDir) throw new EmbedderUnavailableError(spec.id, modelMessages.missingFromModelsDir(spec.id, root, missing, options.cacheDir));
+    await download(spec, options, dtype, logger);
+    return { dtype, downloaded: true };
+  } catch (error) {
+    logger.error({ err: error, modelId: spec.id, dtype, modelsDir: options.modelsDir, cacheDir: options.cacheDir },
+      'embedding model failed to load');
+    throw error;
   }
 }
 
