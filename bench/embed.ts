@@ -12,10 +12,12 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Embedder } from '../src/embeddings/embedder.ts';
 import { lengthBatches, paddingShare } from '../src/embeddings/length-batches.ts';
 import type { EmbeddingDtype } from '../src/embeddings/model-files.ts';
 import { loadEmbedder, unloadEmbedders } from '../src/embeddings/transformers.ts';
+import { loadWorkerEmbedder, stopWorkerEmbedders } from '../src/embeddings/worker-embedder.ts';
 import { ensureModels, flopsPerText, loadArticles, matmulRate, MODELS_DIR, passages, SHAPES } from './embed-setup.ts';
 import { machineLine, OUT_DIR, progress, writeResultsSection } from './results.ts';
 import { percent, table } from './stats.ts';
@@ -106,11 +108,33 @@ async function measure(variant: Variant, all: string[], rates: { fp32: number; i
   };
 }
 
+/** The main thread's event-loop delay (p99 and worst, ms) while `texts` are embedded in-process and in a worker thread. */
+async function eventLoopDelays(texts: string[]): Promise<string> {
+  const options = { modelId: DEFAULT_MODEL, modelsDir: MODELS_DIR, cacheDir: path.join(OUT_DIR, 'cache'), threads: CORES };
+  const rows: string[][] = [];
+  for (const [where, load] of [['in-process', loadEmbedder], ['worker thread', loadWorkerEmbedder]] as const) {
+    const embedder = await load(options);
+    await embedder.embedDocuments(texts.slice(0, 2));
+    const histogram = monitorEventLoopDelay({ resolution: 10 });
+    histogram.enable();
+    await embedder.embedDocuments(texts);
+    histogram.disable();
+    rows.push([where, (histogram.percentile(99) / 1e6).toFixed(0), (histogram.max / 1e6).toFixed(0)]);
+  }
+  await unloadEmbedders();
+  await stopWorkerEmbedders();
+  return [
+    `Main thread's event-loop delay while ${texts.length} passages are embedded (q8, default settings): what a Discord`,
+    'acknowledgement or a /metrics scrape would wait for.', '',
+    table(['embedder', 'delay p99 (ms)', 'delay max (ms)'], rows),
+  ].join('\n');
+}
+
 async function rates(): Promise<{ fp32: number; int8: number }> {
   return { fp32: await matmulRate('fp32', CORES), int8: await matmulRate('int8', CORES) };
 }
 
-function report(rows: Row[], measured: { fp32: number; int8: number }, load: string, chunkTokens: number): string {
+function report(rows: Row[], measured: { fp32: number; int8: number }, load: string, chunkTokens: number, delays: string): string {
   const header = ['model', 'dtype', 'batches', 'batch', 'threads', 'chunks/s', 'tokens/s', 'padding', 'limit chunks/s', 'share of limit'];
   const body = rows.map((r) => [
     r.model.replace('Xenova/', ''), r.dtype, r.arrival ? 'arrival order' : 'by length', String(r.batch), String(r.threads),
@@ -131,7 +155,8 @@ function report(rows: Row[], measured: { fp32: number; int8: number }, load: str
     `${CHUNKS} passages of the repository's articles (headline + chunk, ${chunkTokens.toFixed(0)} tokens on average), ` +
       `best of ${ROUNDS} round(s). Limit = matmul rate ÷ FLOPs a passage costs (weights and attention, no padding).`, '',
     table(header, body), '',
-    summary,
+    summary, '',
+    delays,
   ].join('\n');
 }
 
@@ -144,11 +169,13 @@ async function main(): Promise<void> {
   const first = await rates();
   const rows: Row[] = [];
   let chunkTokens = 0;
+  let delays = '';
   for (const model of models) {
     const probe = await loadEmbedder({ modelId: model, dtype: 'fp32', modelsDir: MODELS_DIR, cacheDir: path.join(OUT_DIR, 'cache') });
     const texts = passages(articles, (t) => probe.countTokens(t), probe.maxTokens);
     if (model === DEFAULT_MODEL) chunkTokens = texts.slice(0, CHUNKS).reduce((s, t) => s + probe.countTokens(t) + 2, 0) / Math.min(CHUNKS, texts.length);
     await unloadEmbedders();
+    if (model === DEFAULT_MODEL) delays = await eventLoopDelays(texts.slice(0, 16));
     for (const variant of list.filter((v) => v.model === model)) {
       progress(`${model} ${variant.dtype} batch ${variant.batch} threads ${variant.threads} ${variant.arrival ? 'arrival order' : 'by length'}`);
       rows.push(await measure(variant, texts, first));
@@ -158,7 +185,7 @@ async function main(): Promise<void> {
   const best = { fp32: Math.max(first.fp32, second.fp32), int8: Math.max(first.int8, second.int8) };
   const final = rows.map((r) => ({ ...r, limit: r.limit * ((r.dtype === 'q8' ? best.int8 / first.int8 : best.fp32 / first.fp32)) }));
   const load = `1-minute load average ${loadBefore.toFixed(1)} at the start, ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end, on ${CORES} CPUs shared with other work`;
-  const markdown = report(final, best, load, chunkTokens);
+  const markdown = report(final, best, load, chunkTokens, delays);
   console.log(markdown);
   writeResultsSection(FULL ? 'embed-full' : 'embed', markdown);
 }
