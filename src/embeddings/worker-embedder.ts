@@ -127,7 +127,10 @@ async function startWorker(options: LoadEmbedderOptions): Promise<Embedder> {
   const thread = new ModelThread();
   const model = await thread.load(workerOptions);
   const tokenizer = await loadTokenizer(options);
-  logger.info({ modelId: model.modelId, dtype: model.dtype, ms: Math.round(performance.now() - startedAt) }, 'embedding model running in a worker thread');
+  logger.info({
+    modelId: model.modelId, dtype: model.dtype, dimensions: model.dimensions, maxTokens: model.maxTokens,
+    thread: 'worker', ms: Math.round(performance.now() - startedAt),
+  }, 'embedding model loaded');
   return {
     modelId: model.modelId,
     dtype: model.dtype,
