@@ -7,7 +7,12 @@ The output is committed, so CI never runs this script. Re-run it only to change 
     /usr/bin/python3 scripts/make-tiny-model.py
 
 What it writes (the layout Transformers.js expects for a local model):
-    config.json, tokenizer.json, tokenizer_config.json, special_tokens_map.json, onnx/model.onnx
+    config.json, tokenizer.json, tokenizer_config.json, special_tokens_map.json, onnx/model.onnx,
+    onnx/model_quantized.onnx
+
+model_quantized.onnx is what EMBEDDING_DTYPE=q8 (the default) loads. Dynamic quantization turns
+products by weight matrices into int8 ones; this model has none, so its quantized file is the
+same graph (and gives the same vectors as model.onnx).
 
 The "model" has no attention layers: each token's hidden state is its (seeded, random) token
 embedding plus a small position embedding, zeroed where attention_mask is 0. Mean pooling over
@@ -494,7 +499,9 @@ def main():
     write_json(os.path.join(OUT_DIR, 'tokenizer_config.json'), tokenizer_config())
     write_json(os.path.join(OUT_DIR, 'special_tokens_map.json'), special_tokens_map())
     write_json(os.path.join(OUT_DIR, 'config.json'), model_config(len(tokens)))
-    onnx.save(onnx_model(tokens, weight), os.path.join(OUT_DIR, 'onnx', 'model.onnx'))
+    model = onnx_model(tokens, weight)
+    onnx.save(model, os.path.join(OUT_DIR, 'onnx', 'model.onnx'))
+    onnx.save(model, os.path.join(OUT_DIR, 'onnx', 'model_quantized.onnx'))
     whole_words = sum(1 for t in tokens if t.isalpha() and len(t) > 1)
     print(f'wrote {os.path.normpath(OUT_DIR)}: {len(tokens)} tokens ({whole_words} whole words), '
           f'dim {HIDDEN_SIZE}', file=sys.stderr)

@@ -7,7 +7,8 @@ import { createLlmClient } from './llm/client.ts';
 import { loadPrompts, type Prompts } from './llm/prompts.ts';
 import type { LlmClient, LlmResult } from './llm/types.ts';
 import type { Embedder } from './embeddings/embedder.ts';
-import { EmbedderUnavailableError, loadEmbedder } from './embeddings/transformers.ts';
+import { EmbedderUnavailableError } from './embeddings/transformers.ts';
+import { loadWorkerEmbedder } from './embeddings/worker-embedder.ts';
 import { CurrentEmbedder } from './embeddings/current.ts';
 import { Backoff, MODEL_RETRY, type BackoffOptions } from './embeddings/retry.ts';
 import { EmbeddingServerError, loadServerEmbedder } from './embeddings/server.ts';
@@ -17,11 +18,12 @@ import { BackgroundEmbedder } from './ingest/background.ts';
 import { sharedParsePool } from './articles/parse-pool.ts';
 import { errorMessage, isUserError, UserError } from './errors.ts';
 import type { Logger } from './log.ts';
-import { modelMessages } from './messages/models.ts';
+import { embeddingDtypeMessages, modelMessages } from './messages/models.ts';
 import { startupMessages } from './messages/startup.ts';
 import type { AnswerLogFailure, Metrics } from './ops/metrics.ts';
 import { Retriever } from './retrieval/search.ts';
 import { AnswerLog } from './readers/answer-log.ts';
+import { UNRECORDED_DTYPE } from './store/catalog/catalog.ts';
 import { Library } from './store/library.ts';
 import { SHARED_COLLECTION } from './store/types.ts';
 import type { LockHolder } from './store/write-lock.ts';
@@ -117,10 +119,12 @@ export function loadConfiguredEmbedder(
       ...(options.onServerFailure ? { onFailure: options.onServerFailure } : {}),
     });
   }
-  return loadEmbedder({
+  // In a worker thread: a batch takes seconds of CPU, and the bot must keep acknowledging interactions meanwhile.
+  return loadWorkerEmbedder({
     modelId: config.embedding.model,
     cacheDir: config.embedding.cacheDir,
     dtype: config.embedding.dtype,
+    threads: config.embedding.threads,
     hub: { url: config.embedding.hubUrl },
     logger,
     ...(options.retryHub ? { retryHub: true } : {}),
@@ -154,6 +158,12 @@ async function loadUsableEmbedder(config: Config, library: Library, logger: Logg
       'run `npx newsroom reindex` to re-embed it with the configured model';
     logger.warn({ stored, configured: embedder.modelId }, 'embedding model differs from the library');
     return { embedder: null, problem, retryable: false };
+  }
+  const storedDtype = library.embeddingDtype;
+  const dtype = embedder.dtype ?? UNRECORDED_DTYPE;
+  if (stored !== undefined && storedDtype !== undefined && storedDtype !== dtype) {
+    logger.warn({ model: stored, stored: storedDtype, configured: dtype }, 'embedding dtype differs from the library');
+    return { embedder: null, problem: embeddingDtypeMessages.dtypeProblem(stored, storedDtype, dtype), retryable: false };
   }
   return { embedder, problem: null, retryable: false };
 }

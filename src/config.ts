@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_HUB_URL } from './embeddings/hub.ts';
 import { DEFAULT_EMBEDDING_MODEL, findModelSpec, listModelSpecs } from './embeddings/models.ts';
@@ -39,7 +40,10 @@ export interface Config {
   };
   embedding: {
     model: string;
+    /** EMBEDDING_DTYPE: q8 (default, int8 weights) or fp32. */
     dtype: 'fp32' | 'q8';
+    /** EMBEDDING_THREADS: ONNX Runtime threads for one model call (default: every core). */
+    threads: number;
     /** Local folder of models: nothing is downloaded when set. */
     modelsDir: string | null;
     /** Download cache, under dataDir. */
@@ -158,7 +162,8 @@ function embeddingConfig(read: EnvReader, cwd: string, dataDir: string): Config[
   }
   return {
     model,
-    dtype: read.oneOf('EMBEDDING_DTYPE', ['fp32', 'q8'], 'fp32'),
+    dtype: read.oneOf('EMBEDDING_DTYPE', ['fp32', 'q8'], 'q8'),
+    threads: read.integer('EMBEDDING_THREADS', os.availableParallelism(), 1, 256),
     modelsDir: modelsDir ? path.resolve(cwd, modelsDir) : null,
     cacheDir: path.join(dataDir, 'models'),
     hubUrl: read.url('HF_ENDPOINT') ?? DEFAULT_HUB_URL,

@@ -332,7 +332,7 @@ function sourcesGone(library: Library, collection: string, roots: readonly strin
 }
 
 function modelOf(embedder: Embedder | null): EmbeddingModel | null {
-  return embedder ? { id: embedder.modelId, dimensions: embedder.dimensions } : null;
+  return embedder ? { id: embedder.modelId, dimensions: embedder.dimensions, dtype: embedder.dtype } : null;
 }
 
 /** What retracting one source did: its article retracted, an alias dropped, or the next version cited instead. */

@@ -259,9 +259,26 @@ describe('when the model cannot be loaded', () => {
     assert.equal((await embedder.embedQuery('bridge')).length, 64);
   });
 
-  test('asking for quantized weights the folder lacks names the missing file', async () => {
+  test('q8 from a folder with only model.onnx loads the fp32 weights, and says so in the embedder', async () => {
+    const modelsDir = await tempDir('fp32-only-models');
+    await fs.cp(path.join(MODELS_DIR, TINY), path.join(modelsDir, TINY), { recursive: true });
+    await fs.rm(path.join(modelsDir, TINY, 'onnx', 'model_quantized.onnx'));
+    const embedder = await loadEmbedder({ modelId: TINY, cacheDir: await tempDir('cache-fp32-only'), modelsDir, dtype: 'q8' });
+    assert.equal(embedder.dtype, 'fp32');
+    assert.equal((await embedder.embedQuery('bridge')).length, 64);
+  });
+
+  test('q8 is the default and loads model_quantized.onnx when the folder has it', async () => {
+    const embedder = await loadEmbedder({ modelId: TINY, cacheDir: await tempDir('cache-q8-default'), modelsDir: MODELS_DIR });
+    assert.equal(embedder.dtype, 'q8');
+  });
+
+  test('asking for weights a folder lacks names the missing file', async () => {
+    const modelsDir = await tempDir('no-onnx-models');
+    await fs.cp(path.join(MODELS_DIR, TINY), path.join(modelsDir, TINY), { recursive: true });
+    await fs.rm(path.join(modelsDir, TINY, 'onnx'), { recursive: true });
     await assert.rejects(
-      loadEmbedder({ modelId: TINY, cacheDir: await tempDir('cache-q8'), modelsDir: MODELS_DIR, dtype: 'q8' }),
+      loadEmbedder({ modelId: TINY, cacheDir: await tempDir('cache-q8'), modelsDir, dtype: 'q8' }),
       (error: unknown) => {
         assert.ok(error instanceof EmbedderUnavailableError);
         assert.match(error.message, /model_quantized\.onnx/);

@@ -156,7 +156,7 @@ test('the background retry downloads the model once the hub can be reached', asy
       await logged('embedded the chunks stored while the model was unavailable');
       assert.equal(app.embedding.mode, 'hybrid');
       assert.equal(app.library.catalog.pendingCount(), 0);
-      assert.ok(fs.existsSync(path.join(app.config.embedding.cacheDir, 'newsroom', 'tiny-bert', 'onnx', 'model.onnx')));
+      assert.ok(fs.existsSync(path.join(app.config.embedding.cacheDir, 'newsroom', 'tiny-bert', 'onnx', 'model_quantized.onnx')));
     } finally {
       await late.close();
     }

@@ -17,7 +17,9 @@ import { closedPortUrl } from './support/network.ts';
 
 const FIXTURE_MODELS = path.join(ROOT, 'test/fixtures/models');
 const TINY = 'newsroom/tiny-bert';
-const TINY_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'];
+// The weights EMBEDDING_DTYPE's default (q8) loads.
+const WEIGHTS = 'onnx/model_quantized.onnx';
+const TINY_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', WEIGHTS];
 const dirs: string[] = [];
 after(async () => {
   await unloadEmbedders();
@@ -36,7 +38,7 @@ function leftovers(root: string): string[] {
 }
 
 function tinyListing(root: string) {
-  return listModels({ modelsDir: null, cacheDir: root, dtype: 'fp32', configured: TINY }).find((m) => m.id === TINY);
+  return listModels({ modelsDir: null, cacheDir: root, dtype: 'q8', configured: TINY }).find((m) => m.id === TINY);
 }
 
 test('models pull downloads the configured model from the hub into the cache, and later runs load it from there with no network', async () => {
@@ -54,7 +56,7 @@ test('models pull downloads the configured model from the hub into the cache, an
     for (const file of TINY_FILES) {
       assert.deepEqual(fs.readFileSync(path.join(folder, file)), fs.readFileSync(path.join(FIXTURE_MODELS, TINY, file)), file);
     }
-    assert.ok(hub.requests.some((r) => r.endsWith('/resolve/main/onnx/model.onnx')), 'the weights came from the stand-in hub');
+    assert.ok(hub.requests.some((r) => r.endsWith(`/resolve/main/${WEIGHTS}`)), 'the weights came from the stand-in hub');
     assert.deepEqual(leftovers(path.join(dataDir, 'models')), []);
     // Not a terminal: a closing line on stderr, no bar.
     assert.match(pulled.stderr, /^downloading: [\d.]+ MB in \d+\.\d s$/m);
@@ -74,7 +76,7 @@ test('models pull downloads the configured model from the hub into the cache, an
     assert.equal((JSON.parse(search.stdout) as { mode: string }).mode, 'hybrid');
     assert.equal(hub.requests.length, requestsBefore);
 
-    const again = await pullModel({ modelId: TINY, root: path.join(dataDir, 'models'), dtype: 'fp32', hub: modelHub({ url: hub.url }) });
+    const again = await pullModel({ modelId: TINY, root: path.join(dataDir, 'models'), dtype: 'q8', hub: modelHub({ url: hub.url }) });
     assert.equal(again.downloaded, false);
   } finally {
     await hub.close();
@@ -109,13 +111,13 @@ test('a hub that goes away mid-file leaves nothing to load: no model folder, no 
 
 test('a pull killed mid-file leaves only its temporary folder, which nothing loads and the next pull removes', async () => {
   let stall = true;
-  const hub = await startModelHub({ root: FIXTURE_MODELS, onFile: (file) => (stall && file === 'onnx/model.onnx' ? 'stall' : 'send') });
+  const hub = await startModelHub({ root: FIXTURE_MODELS, onFile: (file) => (stall && file === WEIGHTS ? 'stall' : 'send') });
   const dataDir = tempDir();
   const env = { DATA_DIR: dataDir, EMBEDDING_MODEL: TINY, HF_ENDPOINT: hub.url };
   const root = path.join(dataDir, 'models');
   try {
     const pull = startChild('src/cli.ts', ['models', 'pull'], env);
-    await hub.partSent('onnx/model.onnx');
+    await hub.partSent(WEIGHTS);
     pull.child.kill('SIGKILL');
     await pull.exited;
     assert.equal(leftovers(root).length, 1, 'the killed download left its temporary folder');

@@ -16,11 +16,13 @@ interface TokenizerOutput {
 export function openExtractor(
   modelId: string,
   dtype: EmbeddingDtype,
-  options: { localOnly: boolean; cacheDir?: string; onProgress?: (info: ProgressInfo) => void },
+  options: { localOnly: boolean; threads?: number; cacheDir?: string; onProgress?: (info: ProgressInfo) => void },
 ): Promise<FeatureExtractionPipeline> {
   return pipeline('feature-extraction', modelId, {
     dtype,
     device: 'cpu',
+    // One model call uses every thread given; calls run one at a time, so no inter-op threads.
+    ...(options.threads ? { session_options: { intraOpNumThreads: options.threads, interOpNumThreads: 1 } } : {}),
     local_files_only: options.localOnly,
     ...(options.cacheDir ? { cache_dir: options.cacheDir } : {}),
     ...(options.onProgress ? { progress_callback: options.onProgress } : {}),

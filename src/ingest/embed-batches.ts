@@ -25,7 +25,7 @@ export interface EmbedBatchesOptions {
  */
 export async function embedPendingInBatches(deps: { library: Library; embedder: Embedder }, options: EmbedBatchesOptions = {}): Promise<number> {
   const { library, embedder } = deps;
-  const model = { id: embedder.modelId, dimensions: embedder.dimensions };
+  const model = { id: embedder.modelId, dimensions: embedder.dimensions, dtype: embedder.dtype };
   const queue = new PendingQueue(library, options.batchChunks ?? EMBED_BATCH_CHUNKS);
   let done = 0;
   try {

@@ -47,3 +47,14 @@ export const modelMessages = {
   retrying: (modelId: string, minutes: number) =>
     `the embedding model ${modelId} is tried again in the background every ${minutes} minutes at most; search switches to hybrid once it loads`,
 } as const;
+
+/** A library embedded with one precision of the model's weights (EMBEDDING_DTYPE) and used with another. */
+export const embeddingDtypeMessages = {
+  otherDtype: (model: string, stored: string, configured: string) =>
+    `This library was embedded with ${model} in ${stored} weights, but EMBEDDING_DTYPE is ${configured}. ` +
+    `Set EMBEDDING_DTYPE=${stored}, or run \`npx newsroom reindex\` to re-embed it in ${configured}.`,
+  /** Why search is keyword-only, for /help, /readyz and the log. */
+  dtypeProblem: (model: string, stored: string, configured: string) =>
+    `the library was embedded with ${model} in ${stored} weights, but EMBEDDING_DTYPE is ${configured}; ` +
+    `set EMBEDDING_DTYPE=${stored}, or run \`npx newsroom reindex\` to re-embed it in ${configured}`,
+} as const;

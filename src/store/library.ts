@@ -121,6 +121,15 @@ export class Library implements LibraryReader {
     return this.sql.getMeta('model');
   }
 
+  /** Precision of the weights the stored vectors came from (`fp32`, `q8`), or undefined for an empty library. */
+  get embeddingDtype(): string | undefined {
+    return this.sql.embeddingDtype();
+  }
+
+  get dimensions(): number | undefined {
+    return this.sql.dimensions();
+  }
+
   /**
    * Brings the vector index and the filters up to date with what the catalog committed since
    * this object last looked. Returns the points replayed.

@@ -1,10 +1,11 @@
 import type { Article } from '../articles/article.ts';
 import { UserError } from '../errors.ts';
+import { embeddingDtypeMessages } from '../messages/models.ts';
 import { storeMessages } from '../messages/store.ts';
 import type { ArticleFilterInfo, ArticleFilters } from './catalog/article-filters.ts';
 import type { ChunkChanges, EmbeddedChunk } from './catalog/article-rows.ts';
 import type { CatalogWriter, SourceRemoval } from './catalog/catalog-writer.ts';
-import type { Catalog } from './catalog/catalog.ts';
+import { UNRECORDED_DTYPE, type Catalog } from './catalog/catalog.ts';
 import type { FeedTables } from './catalog/feed-tables.ts';
 import type { IndexReplica } from './vectors/index-replica.ts';
 import type { PutOutcome } from './types.ts';
@@ -13,6 +14,8 @@ import type { PutOutcome } from './types.ts';
 export interface EmbeddingModel {
   id: string;
   dimensions: number;
+  /** The weights' precision (`fp32`, `q8`); absent means fp32. */
+  dtype?: string | undefined;
 }
 
 /** What storing one article did (LibraryWriter.storeArticle). */
@@ -140,15 +143,18 @@ export class LibraryWriter {
     return stored ? { id: stored.articleId, collection, published: stored.published } : null;
   }
 
-  /** Records the model of the first embeddings, and refuses another one after. */
+  /** Records the model (and its dtype) of the first embeddings, and refuses another one after. */
   private ensureModel(model: EmbeddingModel): void {
     const { catalog, edits, replica, filters } = this.open;
     const stored = catalog.getMeta('model');
     const dimensions = catalog.dimensions();
+    const dtype = model.dtype ?? UNRECORDED_DTYPE;
     if (stored === undefined) {
-      edits.setModel(model.id, model.dimensions);
+      edits.setModel(model.id, model.dimensions, dtype);
     } else if (stored !== model.id || dimensions !== model.dimensions) {
       throw new UserError(storeMessages.otherEmbeddingModel(stored, dimensions, model.id));
+    } else if (catalog.embeddingDtype() !== dtype) {
+      throw new UserError(embeddingDtypeMessages.otherDtype(stored, catalog.embeddingDtype() ?? UNRECORDED_DTYPE, dtype));
     }
     if (replica.ensureIndex(model.dimensions)) {
       replica.catchUp(catalog.generation());

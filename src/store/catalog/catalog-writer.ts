@@ -101,10 +101,11 @@ export class CatalogWriter {
     this.setMetaStatement.run(key, value);
   }
 
-  /** Records the model of the first stored embeddings. */
-  setModel(id: string, dimensions: number): void {
+  /** Records the model (and the precision of its weights) of the first stored embeddings. */
+  setModel(id: string, dimensions: number, dtype: string): void {
     this.setMeta('model', id);
     this.setMeta('dimensions', String(dimensions));
+    this.setMeta('dtype', dtype);
   }
 
   /** Fingerprints the articles stored without one (once, after an upgrade). Returns how many. */
@@ -280,7 +281,7 @@ export class CatalogWriter {
   /** Forgets every embedding and the model they came from (before re-embedding with another model). */
   clearEmbeddings(): void {
     this.db.transaction(() => {
-      this.db.exec("UPDATE chunks SET embedding = NULL, embedded_in = 0; DELETE FROM meta WHERE key IN ('model', 'dimensions')");
+      this.db.exec("UPDATE chunks SET embedding = NULL, embedded_in = 0; DELETE FROM meta WHERE key IN ('model', 'dimensions', 'dtype')");
       this.changes.bump();
     })();
   }

@@ -14,6 +14,9 @@ import type { ChunkRecord, PendingChunk, StoredArticle } from '../types.ts';
 
 export type { ChunkChanges, EmbeddedChunk } from './article-rows.ts';
 
+/** The dtype of embeddings stored before the library recorded one, and of embedders that name none. */
+export const UNRECORDED_DTYPE = 'fp32';
+
 /**
  * The SQLite side of the library, read-only: articles with their sources, chunks with their
  * embeddings, the FTS5 keyword index, and the change log a copy of the vector index catches up
@@ -94,6 +97,16 @@ export class Catalog {
   dimensions(): number | undefined {
     const value = this.getMeta('dimensions');
     return value === undefined ? undefined : Number(value);
+  }
+
+  /**
+   * Precision of the stored embeddings' model weights (`fp32`, `q8`), or undefined before the
+   * first one. Libraries embedded before it was recorded were embedded with fp32 weights (the
+   * default then).
+   */
+  embeddingDtype(): string | undefined {
+    if (this.getMeta('model') === undefined) return undefined;
+    return this.getMeta('dtype') ?? UNRECORDED_DTYPE;
   }
 
   /** Bumped by every committed write; copies of the vector index record the one they reflect. */

@@ -13,6 +13,7 @@ import {
   type RestoreRepairs,
 } from './restore-recovery.ts';
 import { CATALOG_QUERIES } from './catalog-repair.ts';
+import { UNRECORDED_DTYPE } from '../catalog/catalog.ts';
 import { IndexFileDamage, inspectIndexFile } from '../vectors/index-file.ts';
 import { UserError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
@@ -71,6 +72,8 @@ export interface LibraryReport {
   embeddedChunks: number;
   awaitingEmbeddings: number;
   model: string | null;
+  /** Precision of the model's weights the vectors came from (`fp32`, `q8`); null before the first embedding. */
+  dtype: string | null;
   dimensions: number | null;
   generation: number;
   index: {
@@ -124,6 +127,7 @@ function emptyReport(dataDir: string): LibraryReport {
     embeddedChunks: 0,
     awaitingEmbeddings: 0,
     model: null,
+    dtype: null,
     dimensions: null,
     generation: 0,
     index: { file: indexFile, present: fs.existsSync(indexFile), bytes: null, checksum: null, checksumState: null, writesBehind: null, points: null, expectedPoints: 0 },
@@ -230,6 +234,7 @@ function inspectLock(dataDir: string, readOnly: boolean): LibraryReport['lock'] 
 function inspectCatalog(db: Database.Database, report: LibraryReport): void {
   const meta = (key: string) => (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
   report.model = meta('model') ?? null;
+  report.dtype = report.model === null ? null : meta('dtype') ?? UNRECORDED_DTYPE;
   const dimensions = meta('dimensions');
   report.dimensions = dimensions === undefined ? null : Number(dimensions);
   report.generation = Number(meta('generation') ?? '0');
