@@ -52,7 +52,7 @@ test('ingest prints one summary line, each failed file on stderr with its reason
   assert.deepEqual(Object.keys(summary), ['added', 'updated', 'unchanged', 'removed', 'failed', 'duplicates', 'merged', 'chunks', 'pendingEmbeddings', 'seconds', 'failures', 'embedded']);
   assert.deepEqual(
     { ...summary, seconds: 0 },
-    { added: 0, updated: 0, unchanged: 10, removed: 0, failed: 0, duplicates: 0, merged: [], chunks: 0, pendingEmbeddings: 0, seconds: 0, failures: [] },
+    { added: 0, updated: 0, unchanged: 10, removed: 0, failed: 0, duplicates: 0, merged: [], chunks: 0, pendingEmbeddings: 0, seconds: 0, failures: [], embedded: 0 },
   );
 });
 

@@ -124,9 +124,9 @@ export const ingestCommand = defineCommand({
       progress.finish();
     }
     for (const line of failureLines(summary)) process.stderr.write(`${line}\n`);
-    if (summary.embeddingError) warn(`${summary.embeddingError}\n${embeddingServerMessages.keptForLater(summary.pendingEmbeddings)}`);
     const wanted = !summary.embeddingError && !values['no-embed'] && app.library.catalog.pendingCount() > 0;
-    const embedded = app.embedder && wanted ? await embedWithProgress(app.library, app.embedder) : 0;
+    const embedded = app.embedder && wanted ? await embedOrExplain(app.library, app.embedder, summary) : 0;
+    if (summary.embeddingError) warn(`${summary.embeddingError}\n${embeddingServerMessages.keptForLater(summary.pendingEmbeddings)}`);
     // This run's chunks still without a vector (all of them with --no-embed or without the model).
     const pendingEmbeddings = Math.min(summary.pendingEmbeddings, app.library.catalog.pendingCount());
     if (values.json) printJson({ ...summaryJson(summary), pendingEmbeddings, embedded });
@@ -135,6 +135,18 @@ export const ingestCommand = defineCommand({
     return summary.failed > 0 && summary.added + summary.updated + summary.unchanged + summary.duplicates === 0 ? 1 : 0;
   },
 });
+
+/** Embeds what awaits; an embeddings server failing leaves it for later, said in `summary.embeddingError`. */
+async function embedOrExplain(library: Library, embedder: Embedder, summary: IngestSummary): Promise<number> {
+  try {
+    return await embedWithProgress(library, embedder);
+  } catch (error) {
+    const { EmbeddingServerError } = await import('../embeddings/server-client.ts');
+    if (!(error instanceof EmbeddingServerError)) throw error;
+    summary.embeddingError = error.message;
+    return 0;
+  }
+}
 
 function summaryJson(s: IngestSummary) {
   return {

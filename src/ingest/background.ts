@@ -15,6 +15,8 @@ export interface BackgroundEmbedderDeps {
   embedder: () => Embedder | null;
   logger: Logger;
   batchChunks?: number;
+  /** Told of each failed run (besides the retry after RETRY_MS), e.g. to retry an embeddings server sooner. */
+  onFailure?: (error: unknown) => void;
 }
 
 /**
@@ -116,6 +118,7 @@ export class BackgroundEmbedder {
       // Stopped for shutdown: the library may be closed under the batch in flight, which the next start embeds again.
       if (this.#stop.signal.aborted) return false;
       logger.error({ err: error }, 'background embedding stopped; it is tried again later');
+      this.#deps.onFailure?.(error);
       this.#retry = setTimeout(() => this.kick(), RETRY_MS);
       this.#retry.unref();
       return false;
