@@ -256,15 +256,9 @@ function assembleApp(parts: AppParts): App {
   const { config, logger, library, answerLog, llm, metrics, first, hooks } = parts;
   const embedding = new CurrentEmbedder(first);
   const retriever = new Retriever(library, () => embedding.embedder);
-  const backgroundEmbedding = new BackgroundEmbedder({
-    library,
-    embedder: () => embedding.embedder,
-    logger,
-    // An embeddings server that failed is tried again on EmbedLater's schedule, sooner than the general retry.
-    onFailure: (error) => {
-      if (error instanceof EmbeddingServerError) parts.later.schedule();
-    },
-  });
+  // An embeddings server that failed is tried again on EmbedLater's schedule, sooner than the general retry.
+  const onFailure = (error: unknown) => (error instanceof EmbeddingServerError ? parts.later.schedule() : undefined);
+  const backgroundEmbedding = new BackgroundEmbedder({ library, embedder: () => embedding.embedder, logger, onFailure });
   let retry: Backoff | null = null;
   let closed = false;
   const app: App = {
