@@ -103,6 +103,9 @@ export async function ingest(
 ): Promise<IngestSummary> {
   const started = performance.now();
   const summary = emptySummary();
+  // A library's one-time upgrades (stories an earlier rule merged stored apart again…) run in its
+  // first write: let them run before this ingest reads what is stored, so it sees their outcome.
+  await deps.library.write(async () => undefined, { saveIndex: 'when-due' });
   const run = new IngestRun(deps, options, summary);
   let done = 0;
   for await (const item of items) {

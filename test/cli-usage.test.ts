@@ -89,7 +89,7 @@ test('arguments a command does not take are refused, not ignored', async () => {
 test('an unknown command suggests the closest one and lists them all', async () => {
   const result = await newsroom('serch', 'bridge');
   assert.equal(result.code, 1);
-  assert.match(result.stderr, /^Unknown command "serch"\. Did you mean "search"\?\nCommands: ingest, search, /);
+  assert.match(result.stderr, /^Unknown command "serch"\. Did you mean "search"\?\nCommands: ingest, embed, search, /);
   const unrelated = await newsroom('frobnicate');
   assert.match(unrelated.stderr, /^Unknown command "frobnicate"\.\nCommands:/);
 });
