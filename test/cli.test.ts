@@ -161,6 +161,27 @@ test('ask --json in extract mode gives verbatim citations; summarize names ambig
   assert.match(badLength.stderr, /length must be one of brief, standard, bullets/);
 });
 
+test('commands run in-process write their results, progress and log lines to their own writers, two at once kept apart', async () => {
+  const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-cli-fresh-'));
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-cli-empty-'));
+  try {
+    const [ingested, listed] = await Promise.all([
+      newsroom(['ingest', path.join(ROOT, 'articles/council-passes-2026-budget.md'), '--json'], { env: { DATA_DIR: fresh, LOG_LEVEL: 'info' } }),
+      newsroom(['articles', '--json'], { env: { DATA_DIR: empty } }),
+    ]);
+    assert.equal(ingested.code, 0, ingested.stderr);
+    assert.equal((JSON.parse(ingested.stdout) as { added: number }).added, 1);
+    assert.match(ingested.stderr, /^ingesting: 1 files? in \d+\.\d s$/m);
+    assert.match(ingested.stderr, /^\{"level":30,.*"msg":"embedding model loaded"\}$/m);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.deepEqual(JSON.parse(listed.stdout), { articles: [] });
+    assert.equal(listed.stderr, '');
+  } finally {
+    fs.rmSync(fresh, { recursive: true, force: true });
+    fs.rmSync(empty, { recursive: true, force: true });
+  }
+});
+
 test('invalid configuration lists every problem and exits 2', async () => {
   const result = await newsroom(['articles'], { env: { HNSW_M: 'lots', OPENAI_BASE_URL: 'ftp://x', EMBEDDING_MODEL: 'nope/model' } });
   assert.equal(result.code, 2);
