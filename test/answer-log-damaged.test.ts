@@ -15,7 +15,7 @@ import { restoreLibrary } from '../src/store/maintenance/restore.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { syncArticlesDir } from '../src/sync.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
-import { runNewsroom } from './support/child.ts';
+import { newsroomInProcess } from './support/in-process.ts';
 import { articleVectors, paragraphChunks, syntheticArticle } from './support/synthetic.ts';
 
 const HNSW = { m: 16, efConstruction: 100, efSearch: 50 };
@@ -71,7 +71,7 @@ test('check finds a truncated or overwritten answers.sqlite, and --repair sets i
     }
     const damagedBytes = sha256(file);
 
-    const check = await runNewsroom(['check', '--json'], env(dir));
+    const check = await newsroomInProcess(['check', '--json'], env(dir));
     assert.equal(check.code, 1, `${damage}: ${check.stdout}${check.stderr}`);
     const report = JSON.parse(check.stdout) as { healthy: boolean; answers: { integrity: string }; findings: { kind: string; message: string }[] };
     assert.equal(report.healthy, false);
@@ -81,7 +81,7 @@ test('check finds a truncated or overwritten answers.sqlite, and --repair sets i
     assert.match(finding.message, /answers\.sqlite.*`--repair` sets it aside/);
     assert.equal(sha256(file), damagedBytes, 'check changes nothing');
 
-    const repair = await runNewsroom(['check', '--repair'], env(dir));
+    const repair = await newsroomInProcess(['check', '--repair'], env(dir));
     assert.equal(repair.code, 0, repair.stdout + repair.stderr);
     assert.match(repair.stdout, /set the damaged answers\.sqlite aside as answers\.sqlite\.damaged-/);
     assert.match(repair.stdout, /Healthy\./);

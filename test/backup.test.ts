@@ -11,6 +11,7 @@ import { restoreLibrary } from '../src/store/maintenance/restore.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { TINY_MODEL_ENV } from './support/app.ts';
 import { runNewsroom, startChild } from './support/child.ts';
+import { newsroomInProcess } from './support/in-process.ts';
 import { articleVectors, paragraphChunks, syntheticArticle } from './support/synthetic.ts';
 
 const HNSW = { m: 16, efConstruction: 100, efSearch: 50 };
@@ -117,6 +118,7 @@ test('a backup taken while another process ingests restores to a healthy library
     const committed = () => writer.stdout().split('\n').filter((l) => l.startsWith('committed ')).length;
     const before = committed();
     const backupDir = path.join(tempDir(), 'nightly');
+    // A separate process, as the writer is: the writer's commits are counted while the backup runs.
     const backup = await runNewsroom(['backup', backupDir, '--json'], { DATA_DIR: dataDir });
     const afterwards = committed();
     assert.equal(backup.code, 0, backup.stderr);
@@ -143,7 +145,7 @@ test('a backup taken while another process ingests restores to a healthy library
     assert.deepEqual(fs.readdirSync(backupDir).sort(), [MANIFEST_FILE, ...manifest.files.map((f) => f.name)].sort());
 
     const restoredDir = path.join(tempDir(), 'data');
-    const restore = await runNewsroom(['restore', backupDir, '--json'], { DATA_DIR: restoredDir });
+    const restore = await newsroomInProcess(['restore', backupDir, '--json'], { DATA_DIR: restoredDir });
     assert.equal(restore.code, 0, restore.stderr);
     const result = JSON.parse(restore.stdout) as {
       replaced: boolean;

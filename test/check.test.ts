@@ -12,6 +12,7 @@ import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
 import { articleVectors } from './support/synthetic.ts';
 import { nodeArgs } from './support/built.ts';
+import { newsroomInProcess } from './support/in-process.ts';
 
 const WRITER = fileURLToPath(new URL('./support/crash-writer.ts', import.meta.url));
 const HNSW = { m: 16, efConstruction: 100, efSearch: 50 };
@@ -24,14 +25,9 @@ function tempDir(): string {
   return dir;
 }
 
+/** A `newsroom` command run in this process: output and exit status as from `npx newsroom`. */
 function newsroom(dataDir: string, args: string[]) {
-  const result = spawnSync(process.execPath, [...nodeArgs('src/cli.ts'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...TINY_MODEL_ENV, DATA_DIR: dataDir },
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return newsroomInProcess(args, { ...TINY_MODEL_ENV, DATA_DIR: dataDir });
 }
 
 /** A library of `articles` three-chunk articles, written by a separate process as the CLI would. */
@@ -55,9 +51,9 @@ interface CheckJson {
   repaired?: string[];
 }
 
-test('check on a healthy library: counts, a verified index, a free lock, exit 0 (text and --json)', () => {
+test('check on a healthy library: counts, a verified index, a free lock, exit 0 (text and --json)', async () => {
   const dir = buildLibrary();
-  const text = newsroom(dir, ['check']);
+  const text = await newsroom(dir, ['check']);
   assert.equal(text.code, 0, text.stdout + text.stderr);
   assert.match(text.stdout, /20 articles, 60 chunks \(0 chunks awaiting embeddings\), embedded with test-model \(16-d\)/);
   assert.match(text.stdout, /vectors\.hnsw, \d+ KB, checksum crc32:[0-9a-f]{8} matches the one recorded; 60 of 60 embedded chunks in the index/);
@@ -65,7 +61,7 @@ test('check on a healthy library: counts, a verified index, a free lock, exit 0 
   assert.match(text.stdout, /lock {6}free/);
   assert.match(text.stdout, /\nHealthy\.\n$/);
 
-  const json = JSON.parse(newsroom(dir, ['check', '--json']).stdout) as CheckJson;
+  const json = JSON.parse((await newsroom(dir, ['check', '--json'])).stdout) as CheckJson;
   assert.equal(json.healthy, true);
   assert.deepEqual(
     [json.articles, json.chunks, json.embeddedChunks, json.awaitingEmbeddings, json.index.points, json.index.expectedPoints, json.fts.rows],
@@ -76,7 +72,7 @@ test('check on a healthy library: counts, a verified index, a free lock, exit 0 
   assert.deepEqual(json.findings, []);
 });
 
-test('check finds a damaged index, missing keyword rows, orphan chunks and an old lock file; --repair fixes them all', () => {
+test('check finds a damaged index, missing keyword rows, orphan chunks and an old lock file; --repair fixes them all', async () => {
   const dir = buildLibrary();
   const indexFile = path.join(dir, 'vectors.hnsw');
   const bytes = fs.readFileSync(indexFile);
@@ -89,14 +85,14 @@ test('check finds a damaged index, missing keyword rows, orphan chunks and an ol
   db.close();
   fs.writeFileSync(path.join(dir, 'write.lock'), JSON.stringify({ pid: 4242, host: 'old-host', since: '2026-01-01T00:00:00Z' }));
 
-  const text = newsroom(dir, ['check']);
+  const text = await newsroom(dir, ['check']);
   assert.equal(text.code, 1);
   assert.match(text.stdout, /✗ vectors\.hnsw is damaged: .+ \(rebuilt from the stored embeddings on open or by --repair\)/);
   assert.match(text.stdout, /✗ Chunks missing from the keyword index: 4 \(rebuilt by --repair\)/);
   assert.match(text.stdout, /✗ Chunks that belong to no stored article: 1 \(removed by --repair\)/);
   assert.match(text.stdout, /· write\.lock, the lock file of an earlier version, is left over/);
   assert.match(text.stdout, /3 problems found\.\nRun `npx newsroom check --repair`/);
-  const json = JSON.parse(newsroom(dir, ['check', '--json']).stdout) as CheckJson;
+  const json = JSON.parse((await newsroom(dir, ['check', '--json'])).stdout) as CheckJson;
   assert.equal(json.healthy, false);
   assert.deepEqual(json.findings.map((f) => [f.kind, f.problem]), [
     ['legacy-lock', false],
@@ -105,11 +101,11 @@ test('check finds a damaged index, missing keyword rows, orphan chunks and an ol
     ['index-damaged', true],
   ]);
 
-  const repaired = newsroom(dir, ['check', '--repair']);
+  const repaired = await newsroom(dir, ['check', '--repair']);
   assert.equal(repaired.code, 0, repaired.stdout + repaired.stderr);
   assert.match(repaired.stdout, /Repaired:\n {2}✓ removed 1 chunk that belonged to no article\n {2}✓ rebuilt the keyword index \(60 chunks\)\n {2}✓ rebuilt the vector index from the stored embeddings \(60 points\)\n {2}✓ saved the vector index, checked byte for byte\n {2}✓ removed the old write\.lock file\n/);
   assert.match(repaired.stdout, /\nHealthy\.\n$/);
-  assert.equal(newsroom(dir, ['check']).code, 0);
+  assert.equal((await newsroom(dir, ['check'])).code, 0);
 
   const library = Library.open({ dataDir: dir, hnsw: HNSW });
   for (const id of ['story-0', 'story-7', 'story-19']) {
@@ -122,7 +118,7 @@ test('check finds a damaged index, missing keyword rows, orphan chunks and an ol
   library.close();
 });
 
-test('check finds an index that lacks points the catalog has, and --repair rebuilds it', () => {
+test('check finds an index that lacks points the catalog has, and --repair rebuilds it', async () => {
   const dir = buildLibrary(10);
   const oldIndex = fs.readFileSync(path.join(dir, 'vectors.hnsw'));
   const more = spawnSync(process.execPath, [...nodeArgs(WRITER), 'write', dir, 'more', '1', '5'], { encoding: 'utf8' });
@@ -130,12 +126,12 @@ test('check finds an index that lacks points the catalog has, and --repair rebui
   const { generation } = JSON.parse(fs.readFileSync(path.join(dir, 'vectors.json'), 'utf8')) as { generation: number };
   fs.writeFileSync(path.join(dir, 'vectors.hnsw'), oldIndex);
   fs.writeFileSync(path.join(dir, 'vectors.json'), JSON.stringify({ generation }));
-  const json = JSON.parse(newsroom(dir, ['check', '--json']).stdout) as CheckJson;
+  const json = JSON.parse((await newsroom(dir, ['check', '--json'])).stdout) as CheckJson;
   assert.deepEqual(json.findings.map((f) => f.message), [
     'The vector index lacks 15 embedded chunks and holds 0 points with no chunk (rebuilt by --repair).',
   ]);
   assert.equal(json.index.checksumState, 'unrecorded');
-  const repaired = JSON.parse(newsroom(dir, ['check', '--repair', '--json']).stdout) as CheckJson;
+  const repaired = JSON.parse((await newsroom(dir, ['check', '--repair', '--json'])).stdout) as CheckJson;
   assert.equal(repaired.healthy, true);
   assert.ok(repaired.repaired?.includes('rebuilt the vector index from the stored embeddings (45 points)'));
 });
@@ -144,7 +140,7 @@ test('check names the writer holding the lock; --repair waits for it, saying so'
   const dir = buildLibrary(5);
   const holder = spawn(process.execPath, [...nodeArgs(WRITER), 'hold', dir], { stdio: ['pipe', 'pipe', 'inherit'] });
   await new Promise<void>((resolve) => holder.stdout.on('data', (d: Buffer) => d.toString().includes('holding') && resolve()));
-  const text = newsroom(dir, ['check']);
+  const text = await newsroom(dir, ['check']);
   assert.equal(text.code, 0, 'a writer at work is not a problem');
   assert.match(text.stdout, new RegExp(`lock {6}held by another writer \\(pid ${holder.pid} on ${os.hostname()}, since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\)`));
   fs.writeFileSync(path.join(dir, 'write.lock'), '{}');
@@ -164,30 +160,30 @@ test('check names the writer holding the lock; --repair waits for it, saying so'
   assert.match(stdout, /removed the old write\.lock file/);
 });
 
-test('a damaged or empty library.sqlite is refused with a message naming the file and what to do', () => {
+test('a damaged or empty library.sqlite is refused with a message naming the file and what to do', async () => {
   const damaged = buildLibrary(3);
   const file = path.join(damaged, 'library.sqlite');
   fs.writeFileSync(file, crypto.randomBytes(64 * 1024));
   for (const args of [['search', 'story'], ['articles']]) {
-    const result = newsroom(damaged, args);
+    const result = await newsroom(damaged, args);
     assert.equal(result.code, 1);
     assert.equal(
       result.stderr.trim(),
       `${file} is damaged (file is not a database). Restore it from a backup; \`npx newsroom check\` reports what is wrong with it.`,
     );
   }
-  const check = newsroom(damaged, ['check']);
+  const check = await newsroom(damaged, ['check']);
   assert.equal(check.code, 1);
   assert.match(check.stdout, /✗ .*library\.sqlite is damaged \(file is not a database\)/);
   assert.match(check.stdout, /restore library\.sqlite from a backup/);
-  const repair = newsroom(damaged, ['check', '--repair']);
+  const repair = await newsroom(damaged, ['check', '--repair']);
   assert.equal(repair.code, 1, 'a damaged database is not "repaired" by pretending');
 
   const empty = tempDir();
   fs.writeFileSync(path.join(empty, 'library.sqlite'), '');
-  const result = newsroom(empty, ['articles']);
+  const result = await newsroom(empty, ['articles']);
   assert.equal(result.code, 1);
   assert.match(result.stderr, /library\.sqlite is empty \(0 bytes\), so it holds no library\. Restore it from a backup, or delete it to start a new, empty library/);
   assert.equal(fs.statSync(path.join(empty, 'library.sqlite')).size, 0, 'the empty file was left as it was');
-  assert.match(newsroom(empty, ['check']).stdout, /is empty \(0 bytes\)/);
+  assert.match((await newsroom(empty, ['check'])).stdout, /is empty \(0 bytes\)/);
 });

@@ -9,6 +9,7 @@ import type { Citation } from '../src/store/types.ts';
 import { renderAnswer } from '../src/cli/render.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
 import { nodeArgs } from './support/built.ts';
+import { newsroomInProcess } from './support/in-process.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-cli-'));
 const inputs = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-cli-in-'));
@@ -17,7 +18,15 @@ after(() => {
   fs.rmSync(inputs, { recursive: true, force: true });
 });
 
-function newsroom(args: string[], options: { env?: Record<string, string>; input?: string; entry?: string } = {}) {
+const env = (extra: Record<string, string> = {}) => ({ ...TINY_MODEL_ENV, DATA_DIR: dataDir, ...extra });
+
+/** A `newsroom` command run in this process: output and exit status as from `npx newsroom`. */
+function newsroom(args: string[], options: { env?: Record<string, string> } = {}) {
+  return newsroomInProcess(args, env(options.env));
+}
+
+/** A separate Node process: for what reads stdin (the console, `newsroom chat`) or logs until the process ends. */
+function spawned(args: string[], options: { env?: Record<string, string>; input?: string; entry?: string }) {
   const result = spawnSync(process.execPath, [...nodeArgs(options.entry ?? 'src/cli.ts'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
@@ -34,8 +43,8 @@ before(() => {
   fs.writeFileSync(path.join(inputs, 'lines.jsonl'), '{"id":"a1","title":"Tide tables","body":"High tide is at noon."}\n{broken\n');
 });
 
-test('ingest prints one summary line, each failed file on stderr with its reason, and loads the rest', () => {
-  const result = newsroom(['ingest', path.join(ROOT, 'articles'), inputs, path.join(inputs, 'missing-folder')]);
+test('ingest prints one summary line, each failed file on stderr with its reason, and loads the rest', async () => {
+  const result = await newsroom(['ingest', path.join(ROOT, 'articles'), inputs, path.join(inputs, 'missing-folder')]);
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout.trim(), /^added 11 · updated 0 · unchanged 0 · removed 0 · failed 4 · \d+ chunks · \d+\.\d s$/);
   assert.match(result.stderr, /^✗ .*empty\.txt is empty$/m);
@@ -46,7 +55,7 @@ test('ingest prints one summary line, each failed file on stderr with its reason
   assert.doesNotMatch(result.stderr, /\r/);
   assert.match(result.stderr, /^ingesting: 13 files in \d+\.\d s$/m);
   assert.doesNotMatch(result.stderr, /"level":/);
-  const again = newsroom(['ingest', path.join(ROOT, 'articles'), '--json']);
+  const again = await newsroom(['ingest', path.join(ROOT, 'articles'), '--json']);
   assert.equal(again.code, 0, again.stderr);
   const summary = JSON.parse(again.stdout) as Record<string, unknown>;
   assert.deepEqual(Object.keys(summary), ['added', 'updated', 'unchanged', 'removed', 'failed', 'duplicates', 'merged', 'chunks', 'pendingEmbeddings', 'seconds', 'failures', 'embedded']);
@@ -56,8 +65,8 @@ test('ingest prints one summary line, each failed file on stderr with its reason
   );
 });
 
-test('an ingest where nothing loads exits 1 and says why', () => {
-  const result = newsroom(['ingest', path.join(inputs, 'empty.txt'), '--json']);
+test('an ingest where nothing loads exits 1 and says why', async () => {
+  const result = await newsroom(['ingest', path.join(inputs, 'empty.txt'), '--json']);
   assert.equal(result.code, 1);
   const summary = JSON.parse(result.stdout) as { failed: number; failures: { source: string; error: string }[] };
   assert.equal(summary.failed, 1);
@@ -66,43 +75,44 @@ test('an ingest where nothing loads exits 1 and says why', () => {
 });
 
 test('LOG_LEVEL=info makes the CLI log JSON lines to stderr, and stdout stays clean JSON', () => {
-  const result = newsroom(['articles', '--json'], { env: { LOG_LEVEL: 'info' } });
+  // Spawned: the model loads in the background and logs after the command's output, before the process ends.
+  const result = spawned(['articles', '--json'], { env: { LOG_LEVEL: 'info' } });
   assert.equal(result.code, 0, result.stderr);
   assert.equal((JSON.parse(result.stdout) as { articles: unknown[] }).articles.length, 11);
   const logs = result.stderr.trim().split('\n').map((line) => JSON.parse(line) as { level: number; msg: string });
   assert.ok(logs.some((l) => l.level === 30 && l.msg === 'embedding model loaded'), result.stderr);
 });
 
-test('forget --json names what was removed; gaps --json lists the questions the archive could not answer', () => {
-  const asked = newsroom(['ask', 'What colour is the zebra crossing on Mars?', '--json']);
+test('forget --json names what was removed; gaps --json lists the questions the archive could not answer', async () => {
+  const asked = await newsroom(['ask', 'What colour is the zebra crossing on Mars?', '--json']);
   assert.equal((JSON.parse(asked.stdout) as { kind: string }).kind, 'not_found');
-  const gaps = newsroom(['gaps', '--json', '--limit', '5']);
+  const gaps = await newsroom(['gaps', '--json', '--limit', '5']);
   assert.equal(gaps.code, 0, gaps.stderr);
   const { unanswered } = JSON.parse(gaps.stdout) as { unanswered: Record<string, unknown>[] };
   assert.equal(unanswered[0]?.question, 'What colour is the zebra crossing on Mars?');
   assert.deepEqual(Object.keys(unanswered[0] ?? {}).sort(), ['closest', 'count', 'createdAt', 'firstAskedAt', 'guildId', 'question', 'wordings']);
   assert.equal(unanswered[0]?.count, 1);
   assert.ok(Array.isArray(unanswered[0]?.closest));
-  assert.match(newsroom(['gaps', '--limit', 'lots']).stderr, /--limit must be a whole number from 1 to 1000 \(got "lots"\)/);
+  assert.match((await newsroom(['gaps', '--limit', 'lots'])).stderr, /--limit must be a whole number from 1 to 1000 \(got "lots"\)/);
 
-  const forget = newsroom(['forget', 'a1', '--json']);
+  const forget = await newsroom(['forget', 'a1', '--json']);
   assert.equal(forget.code, 0, forget.stderr);
   assert.deepEqual(JSON.parse(forget.stdout), { removed: { id: 'a1', title: 'Tide tables', collection: 'shared' }, kept: null });
-  const again = newsroom(['forget', 'a1', '--json']);
+  const again = await newsroom(['forget', 'a1', '--json']);
   assert.equal(again.code, 1);
   assert.equal(again.stdout, '');
   assert.match(again.stderr, /No stored article matches "a1"/);
 });
 
 test('npm start with a missing ARTICLES_DIR says so, instead of a bare "failed 1"', () => {
-  const result = newsroom([], { entry: 'src/main.ts', env: { ARTICLES_DIR: path.join(inputs, 'nonexistent') }, input: '/quit\n' });
+  const result = spawned([], { entry: 'src/main.ts', env: { ARTICLES_DIR: path.join(inputs, 'nonexistent') }, input: '/quit\n' });
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /^Articles from .*nonexistent: added 0 · updated 0 · unchanged 0 · removed 0 · failed 1 · /m);
   assert.match(result.stdout, /^ {2}✗ ARTICLES_DIR is .*nonexistent, which does not exist\. Set ARTICLES_DIR to your articles folder, or leave it empty to sync nothing\.$/m);
 });
 
 test('npm start lists why each article in ARTICLES_DIR failed; LOG_LEVEL and LOG_FORMAT reach the console too', () => {
-  const result = newsroom([], { entry: 'src/main.ts', env: { ARTICLES_DIR: inputs, LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' }, input: '/quit\n' });
+  const result = spawned([], { entry: 'src/main.ts', env: { ARTICLES_DIR: inputs, LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' }, input: '/quit\n' });
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /failed 3 · /);
   assert.match(result.stdout, /^ {2}✗ .*empty\.txt is empty$/m);
@@ -110,8 +120,8 @@ test('npm start lists why each article in ARTICLES_DIR failed; LOG_LEVEL and LOG
   assert.match(result.stderr, /^\[[\d:.]+\] INFO: embedding model loaded$/m);
 });
 
-test('search --json follows the documented shape', () => {
-  const result = newsroom(['search', 'Kestrel Street Bridge', '--k', '3', '--json']);
+test('search --json follows the documented shape', async () => {
+  const result = await newsroom(['search', 'Kestrel Street Bridge', '--k', '3', '--json']);
   assert.equal(result.code, 0, result.stderr);
   const json = JSON.parse(result.stdout) as { query: string; results: Record<string, unknown>[] };
   assert.equal(json.query, 'Kestrel Street Bridge');
@@ -119,40 +129,61 @@ test('search --json follows the documented shape', () => {
   assert.deepEqual(Object.keys(json.results[0] ?? {}).sort(), ['articleId', 'chunkId', 'end', 'published', 'score', 'start', 'text', 'title', 'url'].sort());
 });
 
-test('articles --json lists what is stored; bad queries and options get clear messages', () => {
-  const list = JSON.parse(newsroom(['articles', '--json']).stdout) as { articles: { id: string }[] };
+test('articles --json lists what is stored; bad queries and options get clear messages', async () => {
+  const list = JSON.parse((await newsroom(['articles', '--json'])).stdout) as { articles: { id: string }[] };
   assert.equal(list.articles.length, 11);
-  const empty = newsroom(['search', '']);
+  const empty = await newsroom(['search', '']);
   assert.equal(empty.code, 1);
   assert.match(empty.stderr, /question is empty/);
-  const badK = newsroom(['search', 'bridge', '--k', 'many']);
+  const badK = await newsroom(['search', 'bridge', '--k', 'many']);
   assert.equal(badK.code, 1);
   assert.match(badK.stderr, /--k must be a whole number/);
-  const unknown = newsroom(['search', 'bridge', '--nope']);
+  const unknown = await newsroom(['search', 'bridge', '--nope']);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /Unknown option --nope for newsroom search/);
 });
 
-test('ask --json in extract mode gives verbatim citations; summarize names ambiguous candidates', () => {
-  const ask = newsroom(['ask', 'When did the Kestrel Street Bridge reopen?', '--json']);
+test('ask --json in extract mode gives verbatim citations; summarize names ambiguous candidates', async () => {
+  const ask = await newsroom(['ask', 'When did the Kestrel Street Bridge reopen?', '--json']);
   assert.equal(ask.code, 0, ask.stderr);
   const answer = JSON.parse(ask.stdout) as { kind: string; mode: string; citations: { excerpt: string }[] };
   assert.equal(answer.kind, 'answer');
   assert.equal(answer.mode, 'extractive');
   assert.ok(answer.citations.length > 0);
-  const ambiguous = newsroom(['summarize', 'kestrel', 'bridge']);
+  const ambiguous = await newsroom(['summarize', 'kestrel', 'bridge']);
   assert.equal(ambiguous.code, 1);
   assert.match(ambiguous.stderr, /Several articles match "kestrel bridge"/);
   assert.match(ambiguous.stderr, /kestrel-bridge-reopens/);
-  const summary = newsroom(['summarize', 'kestrel-bridge-reopens', '--length', 'bullets']);
+  const summary = await newsroom(['summarize', 'kestrel-bridge-reopens', '--length', 'bullets']);
   assert.equal(summary.code, 0, summary.stderr);
   assert.match(summary.stdout, /^- .+\[1\]/m);
-  const badLength = newsroom(['summarize', 'kestrel-bridge-reopens', '--length', 'epic']);
+  const badLength = await newsroom(['summarize', 'kestrel-bridge-reopens', '--length', 'epic']);
   assert.match(badLength.stderr, /length must be one of brief, standard, bullets/);
 });
 
-test('invalid configuration lists every problem and exits 2', () => {
-  const result = newsroom(['articles'], { env: { HNSW_M: 'lots', OPENAI_BASE_URL: 'ftp://x', EMBEDDING_MODEL: 'nope/model' } });
+test('commands run in-process write their results, progress and log lines to their own writers, two at once kept apart', async () => {
+  const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-cli-fresh-'));
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-cli-empty-'));
+  try {
+    const [ingested, listed] = await Promise.all([
+      newsroom(['ingest', path.join(ROOT, 'articles/council-passes-2026-budget.md'), '--json'], { env: { DATA_DIR: fresh, LOG_LEVEL: 'info' } }),
+      newsroom(['articles', '--json'], { env: { DATA_DIR: empty } }),
+    ]);
+    assert.equal(ingested.code, 0, ingested.stderr);
+    assert.equal((JSON.parse(ingested.stdout) as { added: number }).added, 1);
+    assert.match(ingested.stderr, /^ingesting: 1 files? in \d+\.\d s$/m);
+    assert.match(ingested.stderr, /^\{"level":30,.*"msg":"embedding model loaded"\}$/m);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.deepEqual(JSON.parse(listed.stdout), { articles: [] });
+    assert.equal(listed.stderr, '');
+  } finally {
+    fs.rmSync(fresh, { recursive: true, force: true });
+    fs.rmSync(empty, { recursive: true, force: true });
+  }
+});
+
+test('invalid configuration lists every problem and exits 2', async () => {
+  const result = await newsroom(['articles'], { env: { HNSW_M: 'lots', OPENAI_BASE_URL: 'ftp://x', EMBEDDING_MODEL: 'nope/model' } });
   assert.equal(result.code, 2);
   assert.match(result.stderr, /HNSW_M must be a whole number/);
   assert.match(result.stderr, /OPENAI_BASE_URL must be an http\(s\) URL/);
@@ -160,7 +191,7 @@ test('invalid configuration lists every problem and exits 2', () => {
 });
 
 test('the chat console answers questions and commands as Discord will', () => {
-  const result = newsroom(['chat'], { input: '/help\nWhen did the Kestrel Street Bridge reopen?\n/articles bridge\n/summarize nothing-like-this\n/quit\n' });
+  const result = spawned(['chat'], { input: '/help\nWhen did the Kestrel Street Bridge reopen?\n/articles bridge\n/summarize nothing-like-this\n/quit\n' });
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /Mode: extract mode/);
   assert.match(result.stdout, /Sources:\n\[1\]/);

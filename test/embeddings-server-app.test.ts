@@ -10,7 +10,7 @@ import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { syncPaths } from '../src/sync.ts';
 import { startFakeEmbeddingsServer, type FakeEmbeddingsServer, type EmbeddingsReply } from './fakes/embeddings-server.ts';
 import { createTestApp, TINY_MODEL_ENV } from './support/app.ts';
-import { runNewsroom } from './support/child.ts';
+import { newsroomInProcess } from './support/in-process.ts';
 import { waitUntil } from './support/wait.ts';
 import { Library } from '../src/store/library.ts';
 
@@ -179,7 +179,7 @@ test('`newsroom ingest` while the server fails: stored, exit 0, says why and wha
     // The checks at start (the probe passages, then the probe question) pass; then the server fails.
     fake.setDefault({ status: 500 });
     fake.respondWith({ status: undefined }, { status: undefined });
-    const failed = await runNewsroom(['ingest', dir, '--json'], env);
+    const failed = await newsroomInProcess(['ingest', dir, '--json'], env);
     assert.equal(failed.code, 0, failed.stderr);
     const summary = JSON.parse(failed.stdout) as { added: number; pendingEmbeddings: number; embeddingError?: string };
     assert.equal(summary.added, 1);
@@ -188,7 +188,7 @@ test('`newsroom ingest` while the server fails: stored, exit 0, says why and wha
     assert.match(failed.stderr, /will be embedded when the server answers again/);
 
     fake.setDefault({});
-    const again = await runNewsroom(['ingest', dir, '--json'], env);
+    const again = await newsroomInProcess(['ingest', dir, '--json'], env);
     assert.equal(again.code, 0, again.stderr);
     const library = Library.open({ dataDir, hnsw: { m: 16, efConstruction: 200, efSearch: 100 } });
     try {

@@ -41,6 +41,7 @@ import {
 } from './fakes/newsroom-site.ts';
 import { createTestApp, ROOT, TINY_MODEL_ENV } from './support/app.ts';
 import { nodeArgs } from './support/built.ts';
+import { newsroomInProcess } from './support/in-process.ts';
 
 type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
@@ -624,7 +625,7 @@ test('a sync never runs twice at once: in one process, and beside another proces
   const holder = new WriteLock(app.dataDir, { waitMs: 0, files: FEED_SYNC_LOCK_FILES });
   assert.ok(holder.tryAcquire());
   try {
-    const cli = await newsroom(['feeds', 'sync'], app.dataDir);
+    const cli = await spawnedNewsroom(['feeds', 'sync'], app.dataDir);
     assert.equal(cli.code, 0, cli.stderr);
     assert.match(cli.stderr, new RegExp(`^A feed sync is already running \\(pid ${process.pid} on .*\\), so this one did nothing\\.$`, 'm'));
   } finally {
@@ -705,12 +706,19 @@ test('newsroom feeds: add, list, sync and remove from the command line, with --j
   assert.match(usage.stderr, /Unknown feeds action "watch": use add, list, remove or sync\./);
 });
 
-/** The real CLI in a child process (asynchronously: the stand-in site answers from this process). */
-function newsroom(args: string[], dataDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+const cliEnv = (dataDir: string) => ({ ...TINY_MODEL_ENV, DATA_DIR: dataDir, FETCH_ALLOWED_HOSTS: '127.0.0.1' });
+
+/** The CLI run in this process (the stand-in site answers from here too). */
+function newsroom(args: string[], dataDir: string) {
+  return newsroomInProcess(args, cliEnv(dataDir));
+}
+
+/** The real CLI in a child process, beside a lock this process holds (asynchronously: the stand-in site answers from this process). */
+function spawnedNewsroom(args: string[], dataDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...nodeArgs('src/cli.ts'), ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...TINY_MODEL_ENV, DATA_DIR: dataDir, FETCH_ALLOWED_HOSTS: '127.0.0.1' },
+      env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...cliEnv(dataDir) },
     });
     let stdout = '';
     let stderr = '';

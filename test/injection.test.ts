@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,7 +9,7 @@ import { inspectLibrary } from '../src/store/maintenance/health.ts';
 import { syncArticlesDir } from '../src/sync.ts';
 import { startFakeOpenAI, type FakeOpenAI } from './fakes/openai-server.ts';
 import { createTestApp, passageFromPrompt, ROOT, TINY_MODEL_ENV, userMessage } from './support/app.ts';
-import { nodeArgs } from './support/built.ts';
+import { newsroomInProcess } from './support/in-process.ts';
 
 /*
  * An article holding text addressed to an AI, and a model that obeys it: the instruction is found when
@@ -62,24 +61,18 @@ test('the rest of the article still answers, with a notice that a passage was wi
   assert.ok(result.passages.every((p) => !/SYSTEM:/.test(p.text)));
 });
 
-test('check names the article and the line for editors, in text and JSON, and the library stays healthy', () => {
+test('check names the article and the line for editors, in text and JSON, and the library stays healthy', async () => {
   const report = inspectLibrary(app.dataDir);
   assert.equal(report.healthy, true);
   assert.deepEqual(
     report.editorial.map((f) => [f.kind, f.articleId, f.line, f.instruction]),
     [['ai-instructions', 'ferry-timetable-review', 5, 'role']],
   );
-  const run = (args: string[]) =>
-    spawnSync(process.execPath, [...nodeArgs('src/cli.ts'), 'check', ...args], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...TINY_MODEL_ENV, DATA_DIR: app.dataDir },
-      timeout: 60_000,
-    });
-  const text = run([]);
-  assert.equal(text.status, 0, text.stderr);
+  const run = (args: string[]) => newsroomInProcess(['check', ...args], { ...TINY_MODEL_ENV, DATA_DIR: app.dataDir });
+  const text = await run([]);
+  assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /ferry-timetable-review “Alder Harbour council reviews ferry timetable”, line 5 of its text \(line 11 of [^)]*ferry-timetable-review\.md\), is addressed to an AI/);
-  const json = JSON.parse(run(['--json']).stdout) as { healthy: boolean; editorial: { articleId: string; line: number; message: string }[] };
+  const json = JSON.parse((await run(['--json'])).stdout) as { healthy: boolean; editorial: { articleId: string; line: number; message: string }[] };
   assert.equal(json.healthy, true);
   assert.equal(json.editorial[0]?.articleId, 'ferry-timetable-review');
   assert.equal(json.editorial[0]?.line, 5);

@@ -12,7 +12,8 @@ import { ModelPullError, pullModel } from '../src/embeddings/pull.ts';
 import { EmbedderUnavailableError, loadEmbedder, unloadEmbedders } from '../src/embeddings/transformers.ts';
 import { startModelHub } from './fakes/model-hub.ts';
 import { ROOT } from './support/app.ts';
-import { runNewsroom, startChild } from './support/child.ts';
+import { startChild } from './support/child.ts';
+import { newsroomInProcess } from './support/in-process.ts';
 import { closedPortUrl } from './support/network.ts';
 
 const FIXTURE_MODELS = path.join(ROOT, 'test/fixtures/models');
@@ -46,7 +47,7 @@ test('models pull downloads the configured model from the hub into the cache, an
   const dataDir = tempDir();
   const env = { DATA_DIR: dataDir, EMBEDDING_MODEL: TINY, HF_ENDPOINT: hub.url, ARTICLES_DIR: '' };
   try {
-    const pulled = await runNewsroom(['models', 'pull', '--json'], env);
+    const pulled = await newsroomInProcess(['models', 'pull', '--json'], env);
     assert.equal(pulled.code, 0, pulled.stderr);
     const result = JSON.parse(pulled.stdout) as { model: string; path: string; bytes: number; downloaded: boolean };
     const folder = path.join(dataDir, 'models', 'newsroom', 'tiny-bert');
@@ -61,7 +62,7 @@ test('models pull downloads the configured model from the hub into the cache, an
     // Not a terminal: a closing line on stderr, no bar.
     assert.match(pulled.stderr, /^downloading: [\d.]+ MB in \d+\.\d s$/m);
 
-    const listed = await runNewsroom(['models', 'list', '--json'], env);
+    const listed = await newsroomInProcess(['models', 'list', '--json'], env);
     assert.equal(listed.code, 0, listed.stderr);
     const list = JSON.parse(listed.stdout) as { cacheDir: string; models: { id: string; present: boolean; bytes: number; configured: boolean; location: string }[] };
     assert.deepEqual(list.models.map((m) => m.id), listModelSpecs().map((m) => m.id));
@@ -71,7 +72,7 @@ test('models pull downloads the configured model from the hub into the cache, an
 
     await hub.close();
     const requestsBefore = hub.requests.length;
-    const search = await runNewsroom(['search', 'bridge', '--json'], { ...env, HF_ENDPOINT: await closedPortUrl() });
+    const search = await newsroomInProcess(['search', 'bridge', '--json'], { ...env, HF_ENDPOINT: await closedPortUrl() });
     assert.equal(search.code, 0, search.stderr);
     assert.equal((JSON.parse(search.stdout) as { mode: string }).mode, 'hybrid');
     assert.equal(hub.requests.length, requestsBefore);
@@ -85,7 +86,7 @@ test('models pull downloads the configured model from the hub into the cache, an
 
 test('models pull of an unknown id lists the known ones and creates nothing', async () => {
   const dataDir = tempDir();
-  const result = await runNewsroom(['models', 'pull', 'acme/not-a-model'], { DATA_DIR: dataDir, HF_ENDPOINT: await closedPortUrl() });
+  const result = await newsroomInProcess(['models', 'pull', 'acme/not-a-model'], { DATA_DIR: dataDir, HF_ENDPOINT: await closedPortUrl() });
   assert.equal(result.code, 1);
   assert.match(result.stderr, /Unknown embedding model "acme\/not-a-model"/);
   for (const spec of listModelSpecs()) assert.ok(result.stderr.includes(spec.id), spec.id);
@@ -125,7 +126,7 @@ test('a pull killed mid-file leaves only its temporary folder, which nothing loa
     assert.equal(tinyListing(root)?.present, false);
 
     stall = false;
-    const again = await runNewsroom(['models', 'pull', '--json'], env);
+    const again = await newsroomInProcess(['models', 'pull', '--json'], env);
     assert.equal(again.code, 0, again.stderr);
     assert.equal((JSON.parse(again.stdout) as { downloaded: boolean }).downloaded, true);
     assert.deepEqual(leftovers(root), []);
@@ -196,7 +197,7 @@ test('a hub whose connections are never accepted fails at the connect timeout', 
 
 test('the CLI with the hub out of reach answers from keyword search and says why', async () => {
   const dataDir = tempDir();
-  const result = await runNewsroom(['search', 'bridge', '--json'], { DATA_DIR: dataDir, ARTICLES_DIR: '', HF_ENDPOINT: await closedPortUrl() });
+  const result = await newsroomInProcess(['search', 'bridge', '--json'], { DATA_DIR: dataDir, ARTICLES_DIR: '', HF_ENDPOINT: await closedPortUrl() });
   assert.equal(result.code, 0, result.stderr);
   const search = JSON.parse(result.stdout) as { mode: string; warnings: string[] };
   assert.equal(search.mode, 'keyword');

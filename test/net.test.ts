@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +10,7 @@ import { ConfigError, loadConfig } from '../src/config.ts';
 import { checkAddress, parseAllowedHosts, STRICT_POLICY, type AddressPolicy } from '../src/net/address-policy.ts';
 import { fetchSafely, parseRetryAfter, USER_AGENT, type FetchFailure, type FetchOptions, type FetchResult, type Resolver } from '../src/net/safe-fetch.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
-import { nodeArgs } from './support/built.ts';
+import { newsroomInProcess } from './support/in-process.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -473,18 +472,9 @@ test('FETCH_ALLOWED_HOSTS: host names, addresses and CIDR ranges; invalid entrie
 
 // ---------------------------------------------------------------- end to end
 
-function newsroomAsync(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...nodeArgs('src/cli.ts'), ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...TINY_MODEL_ENV, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** A `newsroom` command run in this process (the stand-in site answers from here too). */
+function newsroom(args: string[], env: Record<string, string>) {
+  return newsroomInProcess(args, { ...TINY_MODEL_ENV, ...env });
 }
 
 test('newsroom ingest <url>: a loopback page is refused without FETCH_ALLOWED_HOSTS and stores nothing; allowed, it is ingested', async (t) => {
@@ -494,27 +484,23 @@ test('newsroom ingest <url>: a loopback page is refused without FETCH_ALLOWED_HO
     page(res, '<html><head><title>Ferry timetable changes</title></head><body><article><p>The harbor ferry will run every twenty minutes from May.</p></article></body></html>'),
   );
   const address = `${site.base}/page`;
-  const articles = () => {
-    const listed = spawnSync(process.execPath, [...nodeArgs('src/cli.ts'), 'articles', '--json'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...TINY_MODEL_ENV, DATA_DIR: dataDir },
-    });
+  const articles = async () => {
+    const listed = await newsroom(['articles', '--json'], { DATA_DIR: dataDir });
     return (JSON.parse(listed.stdout) as { articles: { title: string; url: string }[] }).articles;
   };
 
-  const refused = await newsroomAsync(['ingest', address], { DATA_DIR: dataDir });
+  const refused = await newsroom(['ingest', address], { DATA_DIR: dataDir });
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, new RegExp(`✗ ${address} leads to this machine \\(a loopback address\\), which the bot does not fetch\\..*FETCH_ALLOWED_HOSTS`));
   assert.match(refused.stdout, /^added 0 · updated 0 · unchanged 0 · removed 0 · failed 1 /);
   assert.equal(site.requests.length, 0);
-  assert.deepEqual(articles(), []);
+  assert.deepEqual(await articles(), []);
 
-  const allowed = await newsroomAsync(['ingest', address], { DATA_DIR: dataDir, FETCH_ALLOWED_HOSTS: '127.0.0.1' });
+  const allowed = await newsroom(['ingest', address], { DATA_DIR: dataDir, FETCH_ALLOWED_HOSTS: '127.0.0.1' });
   assert.equal(allowed.code, 0, allowed.stderr);
   assert.match(allowed.stdout, /^added 1 · /);
   assert.deepEqual(
-    articles().map((a) => [a.title, a.url]),
+    (await articles()).map((a) => [a.title, a.url]),
     [['Ferry timetable changes', address]],
   );
 });

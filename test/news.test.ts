@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { AnswerResult } from '../src/answering/types.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { createTestApp, ROOT, TINY_MODEL_ENV } from './support/app.ts';
-import { nodeArgs } from './support/built.ts';
+import { newsroomInProcess } from './support/in-process.ts';
 
 /*
  * Time-aware, story-first retrieval and extract-mode answers over a small dated archive
@@ -120,26 +119,23 @@ test('summaries lead with the lede; bullets are distinct points; a topic summary
   );
 });
 
+/** A `newsroom` command run in this process, on the test app's library. */
 function cli(args: string[]) {
-  return spawnSync(process.execPath, [...nodeArgs('src/cli.ts'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, ...TINY_MODEL_ENV, EMBEDDING_MODEL: 'Xenova/all-MiniLM-L6-v2', DATA_DIR: app.dataDir, ARTICLES_DIR: '' },
-  });
+  return newsroomInProcess(args, { ...TINY_MODEL_ENV, EMBEDDING_MODEL: 'Xenova/all-MiniLM-L6-v2', DATA_DIR: app.dataDir, ARTICLES_DIR: '' });
 }
 
-test('CLI --as-of: a date that is not a date is a usage error; JSON says which window was applied', () => {
+test('CLI --as-of: a date that is not a date is a usage error; JSON says which window was applied', async () => {
   for (const bad of ['2026-13-45', 'tomorrow']) {
-    const result = cli(['search', 'ferry', '--as-of', bad]);
-    assert.equal(result.status, 1);
+    const result = await cli(['search', 'ferry', '--as-of', bad]);
+    assert.equal(result.code, 1);
     assert.match(result.stderr, new RegExp(`--as-of must be a date written YYYY-MM-DD, such as 2026-03-14 \\(got "${bad}"\\)`));
   }
-  const searched = cli(['search', 'ferry strike this week', '--as-of', '2026-03-17', '--json']);
-  assert.equal(searched.status, 0, searched.stderr);
+  const searched = await cli(['search', 'ferry strike this week', '--as-of', '2026-03-17', '--json']);
+  assert.equal(searched.code, 0, searched.stderr);
   const json = JSON.parse(searched.stdout) as { time: { asOf: string; window: { from: string; to: string; expression: string } | null } };
   assert.deepEqual(json.time, { asOf: '2026-03-17', window: { from: '2026-03-10', to: '2026-03-17', expression: 'this week' }, recency: 'recent' });
-  const early = cli(['ask', 'Why did the ferry crews strike?', '--as-of', '2020-01-01', '--json']);
-  assert.equal(early.status, 0, early.stderr);
+  const early = await cli(['ask', 'Why did the ferry crews strike?', '--as-of', '2020-01-01', '--json']);
+  assert.equal(early.code, 0, early.stderr);
   const answer = JSON.parse(early.stdout) as AnswerResult;
   assert.equal(answer.kind, 'not_found');
   assert.match(answer.notices.join(' '), /No stored article was published by 2020-01-01/);

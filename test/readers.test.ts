@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,8 +7,8 @@ import type { Citation } from '../src/store/types.ts';
 import { digestSlot, weeklyDigest } from '../src/readers/digest.ts';
 import { groupQuestions, questionWords, SAME_QUESTION } from '../src/readers/question-groups.ts';
 import { AnswerLog, type UnansweredQuestion } from '../src/readers/answer-log.ts';
-import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
-import { nodeArgs } from './support/built.ts';
+import { TINY_MODEL_ENV } from './support/app.ts';
+import { newsroomInProcess } from './support/in-process.ts';
 
 function asked(question: string, createdAt: string, guildId: string | null = null): UnansweredQuestion {
   return { question, createdAt, guildId, closest: [] };
@@ -160,18 +159,13 @@ before(() => {
   log.close();
 });
 
+/** A `newsroom` command run in this process: output and exit status as from `npx newsroom`. */
 function newsroom(args: string[]) {
-  const result = spawnSync(process.execPath, [...nodeArgs('src/cli.ts'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...TINY_MODEL_ENV, DATA_DIR: dataDir },
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return newsroomInProcess(args, { ...TINY_MODEL_ENV, DATA_DIR: dataDir });
 }
 
-test('feedback --json: every vote with its question, answer, citations, server and times, newest first', () => {
-  const result = newsroom(['feedback', '--json']);
+test('feedback --json: every vote with its question, answer, citations, server and times, newest first', async () => {
+  const result = await newsroom(['feedback', '--json']);
   assert.equal(result.code, 0, result.stderr);
   const { feedback } = JSON.parse(result.stdout) as { feedback: Record<string, unknown>[] };
   assert.deepEqual(
@@ -186,12 +180,12 @@ test('feedback --json: every vote with its question, answer, citations, server a
   assert.equal((feedback[2]?.citations as Citation[])[0]?.articleId, 'kestrel-bridge-reopens');
   assert.equal(feedback.some((f) => 'userId' in f), false, 'who voted is not shown');
 
-  const down = JSON.parse(newsroom(['feedback', '--vote', 'down', '--limit', '1', '--json']).stdout) as { feedback: unknown[] };
+  const down = JSON.parse((await newsroom(['feedback', '--vote', 'down', '--limit', '1', '--json'])).stdout) as { feedback: unknown[] };
   assert.equal(down.feedback.length, 1);
 });
 
-test('feedback: readable entries; --since filters by day; a --since that is not a date is a usage error', () => {
-  const text = newsroom(['feedback']);
+test('feedback: readable entries; --since filters by day; a --since that is not a date is a usage error', async () => {
+  const text = await newsroom(['feedback']);
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /^👎 \d{4}-\d\d-\d\d \d\d:\d\d UTC · no server \(direct message\) · answer \w+\n {2}Q: How much are ferry fares now\?\n {2}A: Fares rise to 4\.20\.?\n {2}• Harbour ferry fares rise \(harbour-ferry-fares\)$/m);
   assert.match(text.stdout, /^👍 .* · server 111111111111111111 · /m);
@@ -199,29 +193,29 @@ test('feedback: readable entries; --since filters by day; a --since that is not 
 
   const today = new Date().toISOString().slice(0, 10);
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-  assert.equal((JSON.parse(newsroom(['feedback', '--since', today, '--json']).stdout) as { feedback: unknown[] }).feedback.length, 3);
-  const none = newsroom(['feedback', '--since', tomorrow]);
+  assert.equal((JSON.parse((await newsroom(['feedback', '--since', today, '--json'])).stdout) as { feedback: unknown[] }).feedback.length, 3);
+  const none = await newsroom(['feedback', '--since', tomorrow]);
   assert.equal(none.code, 0);
   assert.equal(none.stdout.trim(), `No votes on answers since ${tomorrow}.`);
 
-  const bad = newsroom(['feedback', '--since', 'last week']);
+  const bad = await newsroom(['feedback', '--since', 'last week']);
   assert.equal(bad.code, 1);
   assert.equal(bad.stdout, '');
   assert.match(bad.stderr, /^--since must be a date written YYYY-MM-DD, such as 2026-03-14 \(got "last week"\)\.\n\nUsage:\n {2}newsroom feedback \[--since YYYY-MM-DD\]/);
-  const impossible = newsroom(['feedback', '--since', '2026-02-30']);
+  const impossible = await newsroom(['feedback', '--since', '2026-02-30']);
   assert.equal(impossible.code, 1);
   assert.match(impossible.stderr, /--since must be a date/);
 });
 
-test('gaps groups near-identical questions with a count, most asked first; --json keeps its fields and adds the count', () => {
-  const text = newsroom(['gaps']);
+test('gaps groups near-identical questions with a count, most asked first; --json keeps its fields and adds the count', async () => {
+  const text = await newsroom(['gaps']);
   assert.equal(text.code, 0, text.stderr);
   const lines = text.stdout.trim().split('\n');
   assert.match(lines[0] ?? '', /^3× {2}\d{4}-\d\d-\d\d \d\d:\d\d {2}Mayoral race: who won\?$/);
   assert.match(lines[1] ?? '', /^1× {2}.* {2}When is the harbour festival\?$/);
   assert.match(text.stdout, /2 questions shown, asked 4 times in all/);
 
-  const json = JSON.parse(newsroom(['gaps', '--json', '--limit', '1']).stdout) as { unanswered: Record<string, unknown>[] };
+  const json = JSON.parse((await newsroom(['gaps', '--json', '--limit', '1'])).stdout) as { unanswered: Record<string, unknown>[] };
   assert.equal(json.unanswered.length, 1);
   assert.deepEqual(Object.keys(json.unanswered[0] ?? {}), ['question', 'guildId', 'closest', 'createdAt', 'count', 'firstAskedAt', 'wordings']);
   assert.equal(json.unanswered[0]?.count, 3);

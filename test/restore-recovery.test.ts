@@ -11,7 +11,7 @@ import { Library } from '../src/store/library.ts';
 import { newJournal, RESTORE_JOURNAL_FILE, type RestorePhase } from '../src/store/maintenance/restore-journal.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { TINY_MODEL_ENV } from './support/app.ts';
-import { runNewsroom } from './support/child.ts';
+import { newsroomInProcess } from './support/in-process.ts';
 import { articleVectors, paragraphChunks, syntheticArticle } from './support/synthetic.ts';
 
 const HNSW = { m: 16, efConstruction: 100, efSearch: 50 };
@@ -102,7 +102,7 @@ test('killed after the old library was set aside: check names the interrupted re
   const { dataDir, backup } = await interruptedRestore('set-aside', 4);
   assert.equal(fs.existsSync(path.join(dataDir, 'library.sqlite')), false);
 
-  const check = await runNewsroom(['check', '--json'], env(dataDir));
+  const check = await newsroomInProcess(['check', '--json'], env(dataDir));
   assert.equal(check.code, 1, check.stderr);
   const report = JSON.parse(check.stdout) as CheckJson;
   assert.deepEqual(report.findings.filter((f) => f.problem).map((f) => f.kind), ['restore-interrupted']);
@@ -110,12 +110,12 @@ test('killed after the old library was set aside: check names the interrupted re
   assert.match(message, new RegExp(`A restore from ${backup.replaceAll('/', '\\/')} .* was stopped while setting the previous library aside; the previous library's files are in \\.replaced-`));
   assert.match(message, /`--repair` \(or the next restore\) finishes it/);
 
-  const search = await runNewsroom(['search', 'paragraph'], env(dataDir));
+  const search = await newsroomInProcess(['search', 'paragraph'], env(dataDir));
   assert.equal(search.code, 1);
   assert.match(search.stderr + search.stdout, /has not finished, so the library cannot be opened now.*check --repair/s);
   assert.equal(fs.existsSync(path.join(dataDir, 'answers.sqlite')), false, 'no empty answer log was started meanwhile');
 
-  const repair = await runNewsroom(['check', '--repair'], env(dataDir));
+  const repair = await newsroomInProcess(['check', '--repair'], env(dataDir));
   assert.equal(repair.code, 0, repair.stdout + repair.stderr);
   assert.match(repair.stdout, /finished the restore from .* that had been stopped part-way/);
   assert.deepEqual(storedIds(dataDir), ['backed-up-0', 'backed-up-1', 'backed-up-2']);
@@ -126,7 +126,7 @@ test('killed after the old library was set aside: check names the interrupted re
 test('killed while moving the backup in: --repair moves the stranded answers.sqlite in too; one set aside part-way finishes as well', async () => {
   for (const [phase, moved] of [['move-in', 2], ['set-aside', 1]] as const) {
     const { dataDir } = await interruptedRestore(phase, moved);
-    const repair = await runNewsroom(['check', '--repair'], env(dataDir));
+    const repair = await newsroomInProcess(['check', '--repair'], env(dataDir));
     assert.equal(repair.code, 0, `${phase}: ${repair.stdout}${repair.stderr}`);
     assert.deepEqual(storedIds(dataDir), ['backed-up-0', 'backed-up-1', 'backed-up-2']);
     assert.equal(questions(dataDir).length, 3);
@@ -138,9 +138,9 @@ test('an interrupted restore whose copy is no longer whole is undone: the previo
   const { dataDir } = await interruptedRestore('move-in', 1);
   const copy = fs.readdirSync(dataDir).find((n) => n.startsWith('.restore-')) as string;
   fs.rmSync(path.join(dataDir, copy, 'vectors.hnsw'));
-  const check = JSON.parse((await runNewsroom(['check', '--json'], env(dataDir))).stdout) as CheckJson;
+  const check = JSON.parse((await newsroomInProcess(['check', '--json'], env(dataDir))).stdout) as CheckJson;
   assert.match(check.findings.find((f) => f.kind === 'restore-interrupted')?.message ?? '', /no longer whole, so `--repair` undoes it/);
-  const repair = await runNewsroom(['check', '--repair'], env(dataDir));
+  const repair = await newsroomInProcess(['check', '--repair'], env(dataDir));
   assert.equal(repair.code, 0, repair.stdout + repair.stderr);
   assert.match(repair.stdout, /undid the restore/);
   assert.deepEqual(storedIds(dataDir), ['current-0', 'current-1']);
@@ -151,11 +151,11 @@ test('a new restore finishes an interrupted one first, then does its own', async
   const { dataDir } = await interruptedRestore('set-aside', 4);
   const other = path.join(tempDir(), 'other');
   await backupLibrary({ dataDir: await libraryWith('other', 1), target: other, hnsw: HNSW });
-  const refused = await runNewsroom(['restore', other], env(dataDir));
+  const refused = await newsroomInProcess(['restore', other], env(dataDir));
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /already holds a library/, 'the interrupted restore was finished, so a library is there now');
   assert.deepEqual(storedIds(dataDir), ['backed-up-0', 'backed-up-1', 'backed-up-2']);
-  const forced = await runNewsroom(['restore', other, '--force'], env(dataDir));
+  const forced = await newsroomInProcess(['restore', other, '--force'], env(dataDir));
   assert.equal(forced.code, 0, forced.stdout + forced.stderr);
   assert.deepEqual(storedIds(dataDir), ['other-0']);
 });
@@ -164,9 +164,9 @@ test('a restore writes its journal before moving anything and leaves none behind
   const dataDir = await libraryWith('current', 2);
   const backup = path.join(tempDir(), 'backup');
   await backupLibrary({ dataDir: await libraryWith('backed-up', 1), target: backup, hnsw: HNSW });
-  const restore = await runNewsroom(['restore', backup, '--force'], env(dataDir));
+  const restore = await newsroomInProcess(['restore', backup, '--force'], env(dataDir));
   assert.equal(restore.code, 0, restore.stdout + restore.stderr);
   assert.deepEqual(fs.readdirSync(dataDir).filter((n) => n.startsWith('.') || n === RESTORE_JOURNAL_FILE), []);
-  const check = JSON.parse((await runNewsroom(['check', '--json'], env(dataDir))).stdout) as CheckJson;
+  const check = JSON.parse((await newsroomInProcess(['check', '--json'], env(dataDir))).stdout) as CheckJson;
   assert.equal(check.healthy, true);
 });

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,9 +11,9 @@ import { createLogger } from '../src/log.ts';
 import { logSync } from '../src/sync.ts';
 import { findCredentials, notArticleKind } from '../src/text/credentials.ts';
 import { followArticlesDir } from '../src/watch/follow-articles.ts';
-import { createTestApp, ROOT, TINY_MODEL_ENV } from './support/app.ts';
+import { createTestApp, TINY_MODEL_ENV } from './support/app.ts';
 import { waitUntil } from './support/wait.ts';
-import { nodeArgs } from './support/built.ts';
+import { newsroomInProcess } from './support/in-process.ts';
 
 /*
  * Files and text that must never become a stored (and so publicly quoted) article: a symbolic link in
@@ -105,19 +104,13 @@ test('article text holding a credential is refused, naming the kind and the line
   assert.ok(allowed?.ok);
 
   const dataDir = path.join(root, 'cli-data');
-  const run = (args: string[]) =>
-    spawnSync(process.execPath, [...nodeArgs('src/cli.ts'), 'ingest', ...args, leak], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...TINY_MODEL_ENV, DATA_DIR: dataDir },
-      timeout: 60_000,
-    });
-  const without = run([]);
-  assert.equal(without.status, 1);
+  const run = (args: string[]) => newsroomInProcess(['ingest', ...args, leak], { ...TINY_MODEL_ENV, DATA_DIR: dataDir });
+  const without = await run([]);
+  assert.equal(without.code, 1);
   assert.match(without.stderr, /holds what looks like an API secret key/);
   assertNoSecret(without.stderr + without.stdout);
-  const withFlag = run(['--allow-secrets']);
-  assert.equal(withFlag.status, 0, withFlag.stderr);
+  const withFlag = await run(['--allow-secrets']);
+  assert.equal(withFlag.code, 0, withFlag.stderr);
   assert.match(withFlag.stdout, /added 1/);
 });
 

@@ -6,7 +6,7 @@ import { backupLibrary, type BackupPhase, type BackupProgress } from '../store/m
 import { restoreLibrary } from '../store/maintenance/restore.ts';
 import { renderReport, toJson } from './check.ts';
 import { defineCommand, JSON_OPTION } from './command.ts';
-import { print, printJson, warn } from './context.ts';
+import { output, print, printJson, warn } from './context.ts';
 import { Progress } from './progress.ts';
 
 /** One progress bar per phase (copying, then checking), in bytes. */
@@ -113,7 +113,7 @@ export const restoreCommand = defineCommand({
       if (recoveredLine) print(`First ${recoveredLine}.`);
       print(backupMessages.restored(manifest.counts.articles, manifest.counts.chunks, manifest.generation, manifest.createdAt, result.source, result.replaced));
       print('');
-      process.stdout.write(renderReport(report));
+      output().stdout.write(renderReport(report));
     }
     return report.healthy ? 0 : 1;
   },

@@ -5,7 +5,7 @@ import { storeMessages } from '../messages/store.ts';
 import { inspectLibrary, isProblem, isRepairable, repairLibrary, type EditorialFinding, type Finding, type LibraryReport } from '../store/maintenance/health.ts';
 import { findingText, repairLines } from './check-findings.ts';
 import { defineCommand, JSON_OPTION } from './command.ts';
-import { printJson, warn } from './context.ts';
+import { output, printJson, warn } from './context.ts';
 
 /**
  * `newsroom check [--json] [--repair]`: the library's health, read without opening it the way the
@@ -26,7 +26,7 @@ export const checkCommand = defineCommand({
     if (!values.repair) {
       const report = inspectLibrary(dataDir);
       if (values.json) printJson(toJson(report));
-      else process.stdout.write(renderReport(report));
+      else output().stdout.write(renderReport(report));
       return report.healthy ? 0 : 1;
     }
     const outcome = await repairLibrary(dataDir, {
@@ -39,9 +39,9 @@ export const checkCommand = defineCommand({
     if (values.json) {
       printJson({ ...toJson(outcome.after), repaired, before: toJson(outcome.before) });
     } else {
-      if (outcome.repairs) process.stdout.write(`${checkText.repairedHeading}\n${repaired.map((line) => `  ✓ ${line}\n`).join('')}\n`);
-      else if (outcome.before.findings.length === 0) process.stdout.write(`${checkText.nothingToRepair}\n\n`);
-      process.stdout.write(renderReport(outcome.after));
+      if (outcome.repairs) output().stdout.write(`${checkText.repairedHeading}\n${repaired.map((line) => `  ✓ ${line}\n`).join('')}\n`);
+      else if (outcome.before.findings.length === 0) output().stdout.write(`${checkText.nothingToRepair}\n\n`);
+      output().stdout.write(renderReport(outcome.after));
     }
     return outcome.after.healthy ? 0 : 1;
   },

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { App } from '../app.ts';
 import type { Config } from '../config.ts';
 import { UserError } from '../errors.ts';
@@ -22,18 +23,39 @@ export function positiveInteger(value: string | undefined, name: string, fallbac
   return n;
 }
 
+/** Where a command's output goes: the process's own streams, or a caller's (tests run the CLI in-process). */
+export interface CliOutput {
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+}
+
+const PROCESS_OUTPUT: CliOutput = { stdout: process.stdout, stderr: process.stderr };
+// The output of the command running in this async context, so that print() and warn() need no
+// parameter threaded through every command and a caller's run cannot write into another's.
+const current = new AsyncLocalStorage<CliOutput>();
+
+/** Runs `work` with print(), printJson(), warn() and output() writing to `output`. */
+export function withOutput<T>(output: CliOutput, work: () => Promise<T>): Promise<T> {
+  return current.run(output, work);
+}
+
+/** The running command's output streams (the process's outside a withOutput). */
+export function output(): CliOutput {
+  return current.getStore() ?? PROCESS_OUTPUT;
+}
+
 /** Prints a warning for people on stderr, keeping stdout clean for --json consumers. */
 export function warn(text: string): void {
-  process.stderr.write(`warning: ${text}\n`);
+  output().stderr.write(`warning: ${text}\n`);
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  output().stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** A line of the command's result on stdout. */
 export function print(text: string): void {
-  process.stdout.write(`${text}\n`);
+  output().stdout.write(`${text}\n`);
 }
 
 /** `--as-of YYYY-MM-DD`: answer as if today were that day. Undefined when not given. */

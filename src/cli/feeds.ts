@@ -8,7 +8,7 @@ import { feedText } from '../messages/feeds.ts';
 import type { FeedRecord } from '../store/catalog/feed-tables.ts';
 import { SHARED_COLLECTION } from '../store/types.ts';
 import { defineCommand, JSON_OPTION } from './command.ts';
-import { print, printJson, warn } from './context.ts';
+import { output, print, printJson, warn } from './context.ts';
 
 const ACTIONS = ['add', 'list', 'remove', 'sync'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -90,12 +90,12 @@ async function sync(app: App, json: boolean): Promise<number> {
   const run = await runFeedSync(app);
   if (!run.ran) {
     if (json) printJson({ ran: false, holder: run.holder });
-    else process.stderr.write(`${feedText.alreadyRunning(run.holder)}\n`);
+    else output().stderr.write(`${feedText.alreadyRunning(run.holder)}\n`);
     return 0;
   }
   const { report } = run;
   for (const feed of report.feeds) {
-    if (!fullySynced(feed)) process.stderr.write(`${resultLine(feed)}\n`);
+    if (!fullySynced(feed)) output().stderr.write(`${resultLine(feed)}\n`);
     else if (!json) print(resultLine(feed));
     if (!json) for (const line of details(feed)) print(`  ${line}`);
   }

@@ -11,7 +11,7 @@ import { SHARED_COLLECTION } from '../store/types.ts';
 import type { Library } from '../store/library.ts';
 import type { Embedder } from '../embeddings/embedder.ts';
 import { COLLECTION_OPTION, defineCommand } from './command.ts';
-import { print, printJson, warn } from './context.ts';
+import { output, print, printJson, warn } from './context.ts';
 import { Progress } from './progress.ts';
 
 export { failureLines, summaryLine };
@@ -123,7 +123,7 @@ export const ingestCommand = defineCommand({
     } finally {
       progress.finish();
     }
-    for (const line of failureLines(summary)) process.stderr.write(`${line}\n`);
+    for (const line of failureLines(summary)) output().stderr.write(`${line}\n`);
     const wanted = !summary.embeddingError && !values['no-embed'] && app.library.catalog.pendingCount() > 0;
     const embedded = app.embedder && wanted ? await embedOrExplain(app.library, app.embedder, summary) : 0;
     if (summary.embeddingError) warn(`${summary.embeddingError}\n${embeddingServerMessages.keptForLater(summary.pendingEmbeddings)}`);

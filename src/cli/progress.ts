@@ -1,3 +1,5 @@
+import { output } from './context.ts';
+
 /** Where progress goes: stderr, so stdout stays clean for results and `--json`. */
 export interface ProgressStream {
   write(text: string): unknown;
@@ -52,7 +54,7 @@ export class Progress {
 
   constructor(options: ProgressOptions) {
     this.options = options;
-    this.stream = options.stream ?? process.stderr;
+    this.stream = options.stream ?? output().stderr;
     this.terminal = Boolean(this.stream.isTTY);
     this.now = options.now ?? (() => performance.now());
     this.lineIntervalMs = options.lineIntervalMs ?? 30_000;

@@ -10,12 +10,9 @@ import { createLogger } from '../log.ts';
 import { cliText } from '../messages/cli.ts';
 import { storeMessages } from '../messages/store.ts';
 import type { Logger } from '../log.ts';
-import { warn } from './context.ts';
+import { warn, withOutput, type CliOutput } from './context.ts';
 
-export interface CliIO {
-  /** Where help and usage errors go; commands print their results to process.stdout themselves. */
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
+export interface CliIO extends CliOutput {
   env: NodeJS.ProcessEnv;
 }
 
@@ -66,7 +63,8 @@ export async function runCli(
     err(errorMessage(error));
     return error instanceof ConfigError ? 2 : 1;
   }
-  return runCommand(command, args, { values: parsed.values, positionals: parsed.positionals }, config, err);
+  const input = { values: parsed.values, positionals: parsed.positionals };
+  return withOutput(io, () => runCommand(command, args, input, config, io.stderr === process.stderr ? undefined : io.stderr, err));
 }
 
 /** `help` alone lists the commands; `help <command>` explains one. */
@@ -82,8 +80,15 @@ function help(topic: string | undefined, commands: readonly Command[], out: (tex
 }
 
 /** Runs a command whose arguments parsed; the app opens only if the command asks for it, and always closes. */
-async function runCommand(command: Command, args: string[], input: ParsedInput<OptionSpecs>, config: Config, err: (text: string) => void): Promise<number> {
-  const logger = createLogger(config.logLevel, { format: config.logFormat });
+async function runCommand(
+  command: Command,
+  args: string[],
+  input: ParsedInput<OptionSpecs>,
+  config: Config,
+  logStream: CliOutput['stderr'] | undefined,
+  err: (text: string) => void,
+): Promise<number> {
+  const logger = createLogger(config.logLevel, { format: config.logFormat, ...(logStream ? { stream: logStream } : {}) });
   let app: App | undefined;
   try {
     return await command.run(

@@ -1,7 +1,7 @@
 import { messages } from '../messages/answers.ts';
 import { SHARED_COLLECTION } from '../store/types.ts';
 import { AS_OF_OPTION, COLLECTION_OPTION, defineCommand, JSON_OPTION } from './command.ts';
-import { asOfOption, positiveInteger, printJson, warn } from './context.ts';
+import { asOfOption, output, positiveInteger, printJson, warn } from './context.ts';
 import { oneLine } from './format.ts';
 
 export const searchCommand = defineCommand({
@@ -54,12 +54,12 @@ export const searchCommand = defineCommand({
     result.warnings.forEach(warn);
     if (window) warn(messages.windowUsed(window));
     if (result.passages.length === 0) {
-      process.stdout.write('No stored article matches that query.\n');
+      output().stdout.write('No stored article matches that query.\n');
       return 0;
     }
     result.passages.forEach((p, i) => {
       const meta = [p.published?.slice(0, 10), p.byline, p.articleId].filter(Boolean).join(' · ');
-      process.stdout.write(`${i + 1}. ${p.title}  (${meta})\n   ${oneLine(p.text, 240)}\n\n`);
+      output().stdout.write(`${i + 1}. ${p.title}  (${meta})\n   ${oneLine(p.text, 240)}\n\n`);
     });
     return 0;
   },
