@@ -1,6 +1,6 @@
 import type { Embedder } from './embeddings/embedder.ts';
 import { Backoff, type BackoffOptions } from './embeddings/retry.ts';
-import { embedPending } from './ingest.ts';
+import { embedPending } from './ingest/embed-batches.ts';
 import type { Logger } from './log.ts';
 import { embeddingServerMessages } from './messages/embedding-server.ts';
 import type { Library } from './store/library.ts';

@@ -2,19 +2,12 @@ import path from 'node:path';
 import type { Article, LoadResult } from './articles/article.ts';
 import type { Embedder } from './embeddings/embedder.ts';
 import { EmbeddingServerError } from './embeddings/server-client.ts';
-import type { EmbeddedChunk } from './store/catalog/catalog.ts';
+import type { EmbeddedChunk } from './store/catalog/article-rows.ts';
 import type { EmbeddingModel, Library, LibraryWriter } from './store/library.ts';
-import type { StoredArticle } from './store/types.ts';
-import { chunkText } from './text/chunker.ts';
-import { countLlmTokens } from './text/llm-tokens.ts';
 import { isDiskFullError, isReadOnlyError } from './store/sqlite-file.ts';
-import { embedPendingInBatches } from './ingest/embed-batches.ts';
+import { chunksFor, modelOf, type ChunkingOptions } from './ingest/chunks.ts';
+import { retractSource } from './ingest/forget.ts';
 import { passageText } from './ingest/passage.ts';
-
-export interface ChunkingOptions {
-  targetTokens: number;
-  overlapTokens: number;
-}
 
 export interface IngestOptions {
   collection: string;
@@ -66,19 +59,6 @@ export interface IngestDeps {
 const EMBED_AHEAD = 2;
 
 export { passageText };
-
-function chunkArticle(article: Article, embedder: Embedder | null, chunking: ChunkingOptions) {
-  // Without the model, its tokenizer is unavailable too; an LLM tokenizer is a close stand-in
-  // (chunks are re-embedded later with the same boundaries).
-  const countTokens = embedder ? (s: string) => embedder.countTokens(s) : countLlmTokens;
-  // Leave room for special tokens and a passage prefix the model adds.
-  const maxTokens = embedder ? embedder.maxTokens - 16 : Infinity;
-  return chunkText(article.body, {
-    targetTokens: Math.min(chunking.targetTokens, maxTokens),
-    overlapTokens: chunking.overlapTokens,
-    countTokens,
-  });
-}
 
 interface PendingStore {
   article: Article;
@@ -270,40 +250,6 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Chunks cut with the model's tokenizer when there is one; embedded now only when `embedNow` is given. */
-async function chunksFor(article: Article, tokenizer: Embedder | null, embedNow: Embedder | null, chunking: ChunkingOptions): Promise<EmbeddedChunk[]> {
-  if (embedNow) return embedChunks(article, embedNow, chunking);
-  return chunkArticle(article, tokenizer, chunking).map((c) => ({ ...c, embedding: null }));
-}
-
-async function embedChunks(article: Article, embedder: Embedder | null, chunking: ChunkingOptions): Promise<EmbeddedChunk[]> {
-  const chunks = chunkArticle(article, embedder, chunking);
-  if (!embedder) return chunks.map((c) => ({ ...c, embedding: null }));
-  const vectors = await embedder.embedDocuments(chunks.map((c) => passageText(article.title, c.text)));
-  return chunks.map((c, i) => ({ ...c, embedding: vectors[i] ?? null }));
-}
-
-/**
- * embedChunks, except that when the embeddings server fails (or `embed` is false) the chunks come
- * without vectors, chunked all the same, to be embedded later; `error` says why.
- */
-async function embedOrLeavePending(
-  article: Article,
-  embedder: Embedder | null,
-  chunking: ChunkingOptions,
-  embed = true,
-): Promise<{ chunks: EmbeddedChunk[]; error: string | null }> {
-  if (embed) {
-    try {
-      return { chunks: await embedChunks(article, embedder, chunking), error: null };
-    } catch (error) {
-      if (!(error instanceof EmbeddingServerError)) throw error;
-      return { chunks: chunkArticle(article, embedder, chunking).map((c) => ({ ...c, embedding: null })), error: error.message };
-    }
-  }
-  return { chunks: chunkArticle(article, embedder, chunking).map((c) => ({ ...c, embedding: null })), error: null };
-}
-
 /** The file part of a source (`/a/b.jsonl#3` → `/a/b.jsonl`); URLs are returned unchanged. */
 function fileOf(source: string): string {
   const hash = source.lastIndexOf('#');
@@ -334,74 +280,3 @@ function sourcesGone(library: Library, collection: string, roots: readonly strin
   return gone.sort((a, b) => Number(a.sourceId === a.articleId) - Number(b.sourceId === b.articleId)).map((s) => s.sourceId);
 }
 
-function modelOf(embedder: Embedder | null): EmbeddingModel | null {
-  return embedder ? { id: embedder.modelId, dimensions: embedder.dimensions, dtype: embedder.dtype } : null;
-}
-
-/** What retracting one source did: its article retracted, an alias dropped, or the next version cited instead. */
-export type SourceRetraction = 'article' | 'alias' | 'promoted';
-
-/**
- * Removes one source of a stored story (the id it gave): the article goes with its last source;
- * while another source remains the article stays, and when the removed source was the cited
- * version, the newest remaining version is embedded and cited in its place. Null when unknown.
- */
-export async function retractSource(
-  writer: LibraryWriter,
-  deps: { embedder: Embedder | null; chunking: ChunkingOptions },
-  collection: string,
-  sourceId: string,
-): Promise<SourceRetraction | null> {
-  const plan = writer.planSourceRemoval(collection, sourceId);
-  if (plan.kind === 'absent') return null;
-  if (plan.kind === 'promote') {
-    // A retraction must not wait for an embeddings server that is down: the next version is embedded later then.
-    const { chunks } = await embedOrLeavePending(plan.next, deps.embedder, deps.chunking);
-    writer.promoteSource(collection, sourceId, plan.next, chunks, modelOf(deps.embedder));
-    return 'promoted';
-  }
-  return writer.dropSource(collection, sourceId);
-}
-
-/** What `forget` did: the article as it was, what happened, and the article as it stays (null when retracted). */
-export interface Forgotten {
-  before: StoredArticle;
-  outcome: SourceRetraction;
-  after: StoredArticle | null;
-}
-
-/**
- * `forget <id>`: removes the source that gave `id` (an article's own id or an alias). The story is
- * retracted with its last source; while another source has it, it stays (see retractSource).
- * Null when no stored article has that id.
- */
-export async function forgetSource(
-  deps: IngestDeps & { chunking: ChunkingOptions },
-  collection: string,
-  id: string,
-): Promise<Forgotten | null> {
-  const before = deps.library.catalog.getArticle(collection, id);
-  if (!before) return null;
-  const outcome = await deps.library.write((writer) => retractSource(writer, deps, collection, id));
-  if (outcome === null) return null;
-  const remaining = before.sources.find((s) => s.id !== id);
-  const after = outcome === 'article' || !remaining ? null : (deps.library.catalog.getArticle(collection, remaining.id) ?? null);
-  return { before, outcome, after };
-}
-
-/**
- * Embeds the chunks stored without a vector (the model was unavailable, an archive imported
- * keyword-first, a model change), newest stories first, a batch to a write (embedPendingInBatches),
- * until none is left. Returns how many.
- */
-export async function embedPending(
-  deps: { library: Library; embedder: Embedder },
-  options: { batchSize?: number; onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {},
-): Promise<number> {
-  const { onProgress, batchSize, signal } = options;
-  return embedPendingInBatches(deps, {
-    ...(batchSize ? { batchChunks: batchSize } : {}),
-    ...(signal ? { signal } : {}),
-    ...(onProgress ? { onBatch: (done: number, remaining: number) => onProgress(done, done + remaining) } : {}),
-  });
-}

@@ -1,6 +1,6 @@
 import type { CurrentEmbedder } from './embeddings/current.ts';
 import type { Embedder } from './embeddings/embedder.ts';
-import { embedPending } from './ingest.ts';
+import { embedPending } from './ingest/embed-batches.ts';
 import type { Logger } from './log.ts';
 import type { Library } from './store/library.ts';
 

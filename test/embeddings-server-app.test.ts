@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Embedder } from '../src/embeddings/embedder.ts';
 import { loadEmbedder } from '../src/embeddings/transformers.ts';
-import { forgetSource } from '../src/ingest.ts';
+import { forgetSource } from '../src/ingest/forget.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { syncPaths } from '../src/sync.ts';
 import { startFakeEmbeddingsServer, type FakeEmbeddingsServer, type EmbeddingsReply } from './fakes/embeddings-server.ts';

@@ -8,7 +8,7 @@ import type { App } from '../src/app.ts';
 import { renderAnswer } from '../src/cli/render.ts';
 import { renderAnswer as renderForDiscord } from '../src/discord/render.ts';
 import { summaryLine } from '../src/ingest-report.ts';
-import { forgetSource } from '../src/ingest.ts';
+import { forgetSource } from '../src/ingest/forget.ts';
 import { toFtsQuery } from '../src/retrieval/keyword-query.ts';
 import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';

@@ -23,7 +23,7 @@ export const forgetCommand = defineCommand({
     if (!id) throw new UserError(cliText.forgetWhich);
     const collection = values.collection ?? SHARED_COLLECTION;
     const app = await ctx.app();
-    const { forgetSource } = await import('../ingest.ts');
+    const { forgetSource } = await import('../ingest/forget.ts');
     const forgotten = await forgetSource({ library: app.library, embedder: app.embedder, chunking: app.config.chunking }, collection, id);
     if (!forgotten) throw new UserError(messages.articleNotFound(id));
     const { before, after } = forgotten;

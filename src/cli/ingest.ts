@@ -50,7 +50,7 @@ async function* loadArguments(paths: string[], addresses: string[], config: Conf
 
 /** Embeds chunks stored without a vector, newest stories first, with a progress bar (count, rate, time left). Returns how many. */
 export async function embedWithProgress(library: Library, embedder: Embedder): Promise<number> {
-  const { embedPending } = await import('../ingest.ts');
+  const { embedPending } = await import('../ingest/embed-batches.ts');
   const progress = new Progress({ label: 'embedding', total: library.catalog.pendingCount(), unit: 'chunks' });
   try {
     return await embedPending(

@@ -1,6 +1,6 @@
 import type { ParsePool } from '../articles/parse-pool.ts';
 import type { Embedder } from '../embeddings/embedder.ts';
-import type { ChunkingOptions } from '../ingest.ts';
+import type { ChunkingOptions } from '../ingest/chunks.ts';
 import type { Logger } from '../log.ts';
 import { fetchMessages } from '../messages/network.ts';
 import type { AddressPolicy } from '../net/address-policy.ts';

@@ -103,3 +103,20 @@ class PendingQueue {
     return this.carry.splice(0, this.batchChunks);
   }
 }
+
+/**
+ * Embeds the chunks stored without a vector (the model was unavailable, an archive imported
+ * keyword-first, a model change), newest stories first, a batch to a write (embedPendingInBatches),
+ * until none is left. Returns how many.
+ */
+export async function embedPending(
+  deps: { library: Library; embedder: Embedder },
+  options: { batchSize?: number; onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {},
+): Promise<number> {
+  const { onProgress, batchSize, signal } = options;
+  return embedPendingInBatches(deps, {
+    ...(batchSize ? { batchChunks: batchSize } : {}),
+    ...(signal ? { signal } : {}),
+    ...(onProgress ? { onBatch: (done: number, remaining: number) => onProgress(done, done + remaining) } : {}),
+  });
+}
