@@ -8,7 +8,7 @@
  */
 const FRONT_ENDS = '^(commands/|src/(main|cli)\\.ts$|src/(cli|discord)/)';
 const SERVICES = '^src/(feeds|watch)/';
-const APP = '^src/(app|sync|model-switch)\\.ts$';
+const APP = '^src/(app|app-embedder|sync|model-switch)\\.ts$';
 const MIDDLE = '^src/(answering|retrieval|readers|ingest)/|^src/ingest(-report)?\\.ts$';
 const LOWER = '^src/(store|embeddings|llm|articles|ops)/';
 const BOTTOM = '^src/(text|net)/|^src/(errors|log|result|backoff|process-alive|env-reader)\\.ts$';

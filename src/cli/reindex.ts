@@ -11,7 +11,7 @@ export const reindexCommand = defineCommand({
   notes: ['--json prints {"reembedded": N, "model": "<id>"}.'],
   run: async (ctx, { values }) => {
     const app = await ctx.app();
-    const [{ loadConfiguredEmbedder }, { embedWithProgress }] = await Promise.all([import('../app.ts'), import('./ingest.ts')]);
+    const [{ loadConfiguredEmbedder }, { embedWithProgress }] = await Promise.all([import('../app-embedder.ts'), import('./ingest.ts')]);
     // Load first: if the model is unavailable, the stored embeddings must stay as they are.
     const embedder = await loadConfiguredEmbedder(ctx.config, app.logger);
     await app.library.write(async (writer) => writer.clearEmbeddings());
