@@ -3,7 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { PROMPTS_DIR } from '../src/app.ts';
+import { Answerer } from '../src/answering/answerer.ts';
 import type { Embedder } from '../src/embeddings/embedder.ts';
+import { loadPrompts } from '../src/llm/prompts.ts';
 import { silentLogger } from '../src/log.ts';
 import { semanticSearchMessages } from '../src/messages/semantic-search.ts';
 import { startOpsServer } from '../src/ops/http-server.ts';
@@ -66,7 +69,7 @@ function openHeld(dir: string): { library: Library; release: () => void } {
   return { library, release };
 }
 
-test('while the index loads, search is keyword-only and says so; /readyz names it; then hybrid', async () => {
+test('while the index loads, search and answers are keyword-only and say so; /readyz names it; then hybrid', async () => {
   const { dir, harbor } = await savedLibrary();
   const { library, release } = openHeld(dir);
   const readiness = new Readiness();
@@ -82,6 +85,16 @@ test('while the index loads, search is keyword-only and says so; /readyz names i
     assert.ok(early.passages.every((p) => p.denseRank === null));
     const loadingStatus = (await (await fetch(`${server.url}/readyz`)).json()) as { ready: boolean; degraded?: string[] };
     assert.deepEqual(loadingStatus, { ready: true, degraded: [semanticSearchMessages.loadingStatus] });
+    const answerer = new Answerer({
+      library,
+      retriever,
+      llm: null,
+      prompts: loadPrompts(PROMPTS_DIR),
+      options: { k: 3, perArticle: 3, contextTokens: 2000, minSimilarity: null, maxQuestionChars: 1000 },
+    });
+    const answer = await answerer.ask({ question: 'When did the harbor ferry reopen?', collections: [SHARED_COLLECTION] });
+    assert.equal(answer.kind, 'answer');
+    assert.ok(answer.notices.includes(semanticSearchMessages.loading), answer.notices.join(' | '));
 
     release();
     await library.vectorsReady();
