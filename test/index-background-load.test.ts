@@ -151,3 +151,19 @@ test('a library closed while its index loads stays as it was', async () => {
     reopened.close();
   }
 });
+
+test('a damaged index file found by the background load is rebuilt from the stored embeddings', async () => {
+  const { dir, harbor } = await savedLibrary();
+  const file = path.join(dir, INDEX_FILE);
+  fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
+  const library = Library.open({ dataDir: dir, hnsw: HNSW, indexLoad: 'background' });
+  try {
+    await library.vectorsReady();
+    assert.equal(library.vectorsLoading, false);
+    assert.deepEqual(library.indexCounts(), { points: 4, expected: 4 });
+    assert.equal(library.denseSearch(harbor[0] as Float32Array, 1, everywhere)[0]?.id, library.catalog.chunksOfArticle(SHARED_COLLECTION, 'harbor')[0]?.chunkId);
+  } finally {
+    library.close();
+  }
+  assert.deepEqual(inspectLibrary(dir).findings.filter(isProblem), []);
+});
