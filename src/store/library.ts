@@ -125,10 +125,10 @@ export class Library implements LibraryReader {
   private loadIndexInBackground(beforeInstall: (() => Promise<void>) | undefined): void {
     const started = performance.now();
     this.indexLoaded = this.replica.loadInBackground(beforeInstall).then(
-      () => {
-        if (!this.replica.loading) this.logger.info({ points: this.replica.liveCount, ms: Math.round(performance.now() - started) }, 'vector index loaded; search is hybrid');
+      (installed) => {
+        if (installed) this.logger.info({ points: this.replica.liveCount, ms: Math.round(performance.now() - started) }, 'vector index loaded; search is hybrid');
       },
-      (error: unknown) => this.logger.error({ err: error, file: this.replica.indexFile }, 'vector index could not be loaded; search stays keyword-only'),
+      (error: unknown) => this.logger.error({ err: error, file: this.replica.indexFile }, 'vector index could not be loaded'),
     );
   }
 

@@ -98,11 +98,15 @@ export class IndexReplica {
    * `load`, with the saved file read off the main thread: until it is in, writes are applied to
    * the catalog only (the change log replays them into the loaded index), `search` finds nothing
    * and `loading` is true. `beforeInstall` runs between the read and the replay (tests slow it
-   * down). Without a saved file there is nothing slow to wait for: it loads at once.
+   * down). Without a saved file there is nothing slow to wait for: it loads at once. Resolves
+   * false when the load was given up (the library closed, or every embedding cleared, meanwhile).
    */
-  async loadInBackground(beforeInstall?: () => Promise<void>): Promise<void> {
+  async loadInBackground(beforeInstall?: () => Promise<void>): Promise<boolean> {
     const dimensions = this.catalog.dimensions();
-    if (dimensions === undefined || !VectorIndex.exists(this.indexFile)) return this.load();
+    if (dimensions === undefined || !VectorIndex.exists(this.indexFile)) {
+      this.load();
+      return true;
+    }
     const token = {};
     this.pendingLoad = token;
     this.reflects = this.catalog.generation();
@@ -116,9 +120,10 @@ export class IndexReplica {
     }
     await beforeInstall?.();
     // Cleared (every embedding forgotten) or closed meanwhile: the file read is no longer wanted.
-    if (this.pendingLoad !== token) return;
+    if (this.pendingLoad !== token) return false;
     this.pendingLoad = null;
     this.install(read.loaded, read.saved);
+    return true;
   }
 
   /** Forgets a load in progress (the library is closing). */
