@@ -10,7 +10,7 @@ type InspectReply = { report: IndexFileReport } | { error: { damage: boolean; me
  * `inspectIndexFile` in a worker thread: reading and checking every byte of a large index takes
  * seconds, which the main thread spends serving keyword search meanwhile.
  */
-export function inspectInWorker(file: string, dimensions: number): Promise<IndexFileReport> {
+function inspectInWorker(file: string, dimensions: number): Promise<IndexFileReport> {
   return new Promise((resolve, reject) => {
     const worker = spawnWorker('./inspect-worker', import.meta.url, { workerData: { file, dimensions } });
     let settled = false;
@@ -31,13 +31,13 @@ export function inspectInWorker(file: string, dimensions: number): Promise<Index
 }
 
 /** Which file a path names now (another process's save renames a new one into place). */
-export function fileIdentity(file: string): string {
+function fileIdentity(file: string): string {
   const stats = fs.statSync(file);
   return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`;
 }
 
 /** An index read in the background, with what the inspection found in its file. */
-export interface BackgroundRead {
+interface BackgroundRead {
   index: VectorIndex;
   report: IndexFileReport;
 }
@@ -50,7 +50,7 @@ const ATTEMPTS = 3;
  * libuv thread. Read again when another process replaced the file meanwhile, so the report, the
  * loaded points and (read after) vectors.json all describe the same file.
  */
-export async function readIndexInBackground(file: string, dimensions: number, params: HnswParams): Promise<BackgroundRead> {
+async function readIndexInBackground(file: string, dimensions: number, params: HnswParams): Promise<BackgroundRead> {
   for (let attempt = 1; ; attempt++) {
     const before = fileIdentity(file);
     const report = await inspectInWorker(file, dimensions);
