@@ -5,7 +5,8 @@ import { BENCH_DIR } from './results.ts';
 
 /** Cold opens: each store is opened in a fresh Node process, so nothing is cached in memory. */
 
-export type ColdOpenMode = 'library' | 'raw' | 'langchain';
+/** `library-background`: the vector index loads in the background while the first search is keyword-only (the bot and the console). */
+export type ColdOpenMode = 'library' | 'library-background' | 'raw' | 'langchain';
 
 export interface ColdOpenRequest {
   mode: ColdOpenMode;
@@ -24,6 +25,15 @@ export interface ColdOpenResult {
   rssBytes: number;
   /** From the child's start (Node + tsx + imports) to its answer. */
   sinceStartMs: number;
+  /** Library modes: from the child's start to its Library.open call (Node, tsx and the imports). */
+  openCalledSinceStartMs?: number;
+  /** Library modes: from the child's start to the first search's results, and that search's mode. */
+  firstAnswerSinceStartMs?: number;
+  firstAnswerMode?: 'hybrid' | 'keyword';
+  /** library-background: from the child's start until the vector index is in (hybrid search from then on). */
+  indexReadySinceStartMs?: number;
+  /** library-background: the longest the main thread was busy at a stretch while the index loaded (event-loop delay). */
+  maxStallMs?: number;
 }
 
 const run = promisify(execFile);

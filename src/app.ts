@@ -107,6 +107,8 @@ export interface AppStart {
    * the slow part of start-up, which a front end may wait for while already serving ("warming up").
    */
   ready: Promise<App>;
+  /** The library, open already (its vector index may still be loading: `vectorsLoading`). */
+  library: Library;
 }
 
 /**
@@ -122,6 +124,11 @@ export interface AppHooks {
   metrics?: Metrics;
   /** Caps answers.sqlite's size (SQLite's max_page_count; past it writes fail as on a full disk): tests fill it up. */
   answerLogMaxBytes?: number;
+  /**
+   * `background` for the bot and the console: the library serves keyword search at once while its
+   * vector index loads. The CLI's one-shot commands leave it out and wait for the index (`now`).
+   */
+  indexLoad?: 'now' | 'background';
 }
 
 export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): AppStart {
@@ -140,7 +147,7 @@ export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): A
       generation: () => library.catalog.generation(),
       counts: () => library.counts(),
       // Read from the app each time: the embedding model may arrive after start-up.
-      searchMode: () => (app.embedder ? 'hybrid' : 'keyword'),
+      searchMode: () => app.retriever.mode,
       answerMode: () => (app.llm ? 'llm' : 'extractive'),
       embeddingRate: () => app.backgroundEmbedding.rate(),
     });
@@ -151,7 +158,7 @@ export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): A
     answerLog.close();
     library.close();
   });
-  return { ready };
+  return { ready, library };
 }
 
 function openPrompts(): Prompts {
@@ -286,6 +293,7 @@ function openLibrary(config: Config, logger: Logger, hooks: AppHooks): { library
       logger,
       lockWaitMs: config.writeLockWaitMs,
       ...(hooks.onWriteWait ? { onWriteWait: hooks.onWriteWait } : {}),
+      ...(hooks.indexLoad ? { indexLoad: hooks.indexLoad } : {}),
     });
   } catch (error) {
     throw cannotOpen(error);

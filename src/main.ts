@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './log.ts';
 import { startOpsServer, type OpsServer } from './ops/http-server.ts';
 import { Metrics } from './ops/metrics.ts';
 import { Readiness } from './ops/readiness.ts';
+import { semanticSearchMessages } from './messages/semantic-search.ts';
 import { logSync, syncArticlesDir, syncReport } from './sync.ts';
 import type { FolderWatcher } from './watch/folder-watcher.ts';
 import { followArticlesDir } from './watch/follow-articles.ts';
@@ -109,10 +110,13 @@ async function serve(config: Config, logger: Logger, bot: boolean, hooks: ServeH
   // cannot serve exits now, so a supervisor sees it fail, instead of staying online half-started.
   let start: AppStart;
   try {
-    start = openApp(config, logger, metrics ? { metrics } : {});
+    // Neither the bot nor the console waits for the vector index: keyword search serves while it loads.
+    start = openApp(config, logger, { indexLoad: 'background', ...(metrics ? { metrics } : {}) });
   } catch (error) {
     return hooks.cannotStart(error);
   }
+  const { library } = start;
+  readiness.setDegraded('semantic-search', () => (library.vectorsLoading ? semanticSearchMessages.loadingStatus : null));
 
   if (bot) {
     // Loading the embedding model is slow and not fatal (search falls back to keywords): the bot

@@ -1,11 +1,10 @@
-import { readlinkSync } from 'node:fs';
-import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { errorMessage } from '../errors.ts';
 import { parseFeedDocument } from './feed/document.ts';
 import { loadMessages as messages } from '../messages/articles.ts';
 import type { ParseReply, ParseRequest } from './parse-pool.ts';
 import { parseNamedResults } from './parse.ts';
+import { yieldCpuToMainThread } from '../threads/thread-priority.ts';
 import { failure } from './validate.ts';
 
 /*
@@ -16,19 +15,6 @@ import { failure } from './validate.ts';
 
 if (!parentPort) throw new Error('parse-worker.ts runs as a worker thread started by ParsePool');
 const port = parentPort;
-
-/** Nice value of a parse thread: on a busy machine the main thread, which acknowledges interactions, gets the CPU first. */
-const PARSE_THREAD_NICE = 10;
-
-/** Lowers this thread's CPU priority where the OS allows it per thread (Linux); elsewhere parsing runs at normal priority. */
-function yieldCpuToMainThread(): void {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, PARSE_THREAD_NICE);
-  } catch {
-    // No /proc/thread-self (not Linux): the time limit still bounds what a hostile file costs.
-  }
-}
 
 yieldCpuToMainThread();
 

@@ -3,6 +3,7 @@ import { UserError } from '../errors.ts';
 import { EmbeddingServerError } from '../embeddings/server-client.ts';
 import { embeddingServerMessages } from '../messages/embedding-server.ts';
 import { messages } from '../messages/answers.ts';
+import { semanticSearchMessages } from '../messages/semantic-search.ts';
 import type { LibraryReader } from '../store/reader.ts';
 import type { ChunkRecord, SearchFilter } from '../store/types.ts';
 import { contentStems, queryTerms, stem, toFtsQuery } from './keyword-query.ts';
@@ -102,7 +103,7 @@ export class Retriever {
   }
 
   get mode(): SearchResult['mode'] {
-    return this.currentEmbedder() ? 'hybrid' : 'keyword';
+    return this.currentEmbedder() && !this.library.vectorsLoading ? 'hybrid' : 'keyword';
   }
 
   async search(query: string, options: SearchOptions): Promise<SearchResult> {
@@ -113,10 +114,12 @@ export class Retriever {
     const time = timeScopeOf(text, options.asOf ?? isoDay(new Date()));
     const content = toFtsQuery(time.query) ? time.query : text;
     const ftsQuery = this.keywordQuery(content);
-    if (!embedder && ftsQuery === null) throw new UserError(messages.queryWithoutWords);
+    // While the vector index loads after a restart, the question is not embedded: there is nothing to compare it with yet.
+    const loading = embedder !== null && this.library.vectorsLoading;
+    if ((!embedder || loading) && ftsQuery === null) throw new UserError(messages.queryWithoutWords);
     const timings = options.timings ?? { dense: 0, keyword: 0, stories: 0, reads: 0 };
     let started = performance.now();
-    const dense = await queryVector(embedder, content, ftsQuery !== null);
+    const dense = loading ? { vector: null, warning: semanticSearchMessages.loading } : await queryVector(embedder, content, ftsQuery !== null);
     timings.dense = performance.now() - started;
     const warnings = dense.warning ? [dense.warning] : [];
     const empty: SearchResult = { passages: [], mode: dense.vector ? 'hybrid' : 'keyword', warnings, time };

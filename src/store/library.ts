@@ -31,6 +31,14 @@ export interface LibraryOptions {
   readOnly?: boolean;
   /** Caps library.sqlite's size (SQLite's max_page_count; past it writes fail as on a full disk): tests fill it up. */
   maxBytes?: number;
+  /**
+   * `background`: open returns before the saved vector index is read (off the main thread);
+   * keyword search serves meanwhile, `vectorsLoading` says so, and `vectorsReady()` resolves when
+   * it is in. `now` (the default): open reads it first.
+   */
+  indexLoad?: 'now' | 'background';
+  /** Awaited between the background read and its replay into use (tests slow the load down with it). */
+  beforeIndexInstalled?: () => Promise<void>;
 }
 
 export const LIBRARY_FILE = 'library.sqlite';
@@ -66,6 +74,7 @@ export class Library implements LibraryReader {
   private writeQueue: Promise<unknown> = Promise.resolve();
   private readonly lock: WriteLock;
   private readonly logger: Logger;
+  private indexLoaded: Promise<void> = Promise.resolve();
 
   readonly dataDir: string;
   /** The catalog's reads (articles, chunks, sources, feeds, findings), for everyone. */
@@ -107,13 +116,34 @@ export class Library implements LibraryReader {
     if (readOnly) logger.warn({ dataDir: options.dataDir }, 'library is read-only: writes are refused and the index is not saved');
     const library = new Library(options.dataDir, catalog, options.hnsw, logger, readOnly, options);
     try {
-      library.replica.load();
+      if (options.indexLoad === 'background') library.loadIndexInBackground(options.beforeIndexInstalled);
+      else library.replica.load();
       library.filters.reload(catalog);
     } catch (error) {
       library.close();
       throw error;
     }
     return library;
+  }
+
+  private loadIndexInBackground(beforeInstall: (() => Promise<void>) | undefined): void {
+    const started = performance.now();
+    this.indexLoaded = this.replica.loadInBackground(beforeInstall).then(
+      (installed) => {
+        if (installed) this.logger.info({ points: this.replica.liveCount, ms: Math.round(performance.now() - started) }, 'vector index loaded; search is hybrid');
+      },
+      (error: unknown) => this.logger.error({ err: error, file: this.replica.indexFile }, 'vector index could not be loaded'),
+    );
+  }
+
+  /** True while the vector index loads in the background: dense search finds nothing meanwhile. */
+  get vectorsLoading(): boolean {
+    return this.replica.loading;
+  }
+
+  /** Resolves once the vector index is loaded (at once when it was loaded by open). */
+  vectorsReady(): Promise<void> {
+    return this.indexLoaded;
   }
 
   /** Embedding model the stored vectors came from, or undefined for an empty library. */
@@ -150,6 +180,7 @@ export class Library implements LibraryReader {
    * crashed saves and the lock file of older versions are removed.
    */
   async repair(options: { rebuildIndex: boolean }): Promise<LibraryRepairs> {
+    await this.indexLoaded;
     return this.write(async () => {
       const catalog = repairCatalogRows(this.sql.db);
       this.catchUp();
@@ -293,6 +324,7 @@ export class Library implements LibraryReader {
   }
 
   close(): void {
+    this.replica.cancelLoad();
     this.lock.close();
     this.sql.close();
   }

@@ -57,4 +57,6 @@ export interface LibraryReader {
   articleInfoOf(articleKey: number): ArticleFilterInfo | undefined;
   /** Whether a chunk's embedding is in the vector index (false while it waits for the model). */
   isEmbedded(chunkId: number): boolean;
+  /** True while the vector index loads after start-up: search is keyword-only meanwhile. */
+  readonly vectorsLoading: boolean;
 }

@@ -58,7 +58,8 @@ export class Catalog {
       chunkRecords: db.prepare<[string], ChunkRecord>(
         `SELECT ${chunkRecord} FROM json_each(?) j JOIN chunks c ON c.id = j.value JOIN articles a ON a.key = c.article_key`,
       ),
-      chunkArticleKeys: db.prepare<[], [number, number]>('SELECT id, article_key FROM chunks ORDER BY id').raw(true),
+      // In any order (it fills an array by id): read from the small index on article_key, not the table of texts and embeddings.
+      chunkArticleKeys: db.prepare<[], [number, number]>('SELECT id, article_key FROM chunks').raw(true),
       maxChunkId: db.prepare<[], { m: number | null }>('SELECT max(id) AS m FROM chunks'),
       articleFilterRows: db.prepare<[], { key: number; collection: string; published: string | null; id: string }>(
         'SELECT key, collection, published, id FROM articles',

@@ -5,11 +5,14 @@ import { leftoverTempFiles, writeJsonAtomically } from '../atomic-file.ts';
 import type { ChunkChanges } from '../catalog/article-rows.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import { IndexFileDamage, inspectIndexFile } from './index-file.ts';
+import { readSavedIndex, type SavedIndexRead } from './index-loader.ts';
 import {
   generationOfIndexFile,
   INDEX_FILE,
   INDEX_STATE_FILE,
   readIndexState,
+  unusableFile,
+  type LoadedIndex,
   type SavedIndexFile,
   type SavedIndexState,
 } from './index-state.ts';
@@ -36,6 +39,8 @@ export interface IndexReplicaOptions {
  */
 export class IndexReplica {
   private index: VectorIndex | null = null;
+  /** Set while the saved index is read in the background; a new load or a clear replaces it. */
+  private pendingLoad: object | null = null;
   /** The catalog generation the in-memory index reflects (-1: replay everything). */
   private reflects = 0;
   private pointsSinceSave = 0;
@@ -81,7 +86,55 @@ export class IndexReplica {
       return;
     }
     const saved = readIndexState(this.stateFile);
-    const loaded = this.readIndexFile(dimensions, saved);
+    this.install(this.readIndexFile(dimensions, saved), saved);
+  }
+
+  /** True while `loadInBackground` reads the saved index: searches find nothing by vector meanwhile. */
+  get loading(): boolean {
+    return this.pendingLoad !== null;
+  }
+
+  /**
+   * `load`, with the saved file read off the main thread: until it is in, writes are applied to
+   * the catalog only (the change log replays them into the loaded index), `search` finds nothing
+   * and `loading` is true. `beforeInstall` runs between the read and the replay (tests slow it
+   * down). Without a saved file there is nothing slow to wait for: it loads at once. Resolves
+   * false when the load was given up (the library closed, or every embedding cleared, meanwhile).
+   */
+  async loadInBackground(beforeInstall?: () => Promise<void>): Promise<boolean> {
+    const dimensions = this.catalog.dimensions();
+    if (dimensions === undefined || !VectorIndex.exists(this.indexFile)) {
+      this.load();
+      return true;
+    }
+    const token = {};
+    this.pendingLoad = token;
+    this.reflects = this.catalog.generation();
+    let read: SavedIndexRead;
+    try {
+      read = await readSavedIndex(this.indexFile, this.stateFile, dimensions, this.options.hnsw);
+      if (read.problem) this.logger.warn({ file: this.indexFile, problem: read.problem }, 'vector index damaged or unverifiable; rebuilding it from the stored embeddings');
+    } catch (error) {
+      this.logger.warn({ err: error, file: this.indexFile }, 'vector index could not be read; rebuilding it from the stored embeddings');
+      read = { loaded: null, saved: null, problem: null };
+    }
+    await beforeInstall?.();
+    // Cleared (every embedding forgotten) or closed meanwhile: the file read is no longer wanted.
+    if (this.pendingLoad !== token) return false;
+    this.pendingLoad = null;
+    this.install(read.loaded, read.saved);
+    return true;
+  }
+
+  /** Forgets a load in progress (the library is closing). */
+  cancelLoad(): void {
+    this.pendingLoad = null;
+  }
+
+  /** Replays onto `loaded` what the catalog committed since its file was saved, or rebuilds it; saves a repair. */
+  private install(loaded: LoadedIndex | null, saved: SavedIndexState | null): void {
+    const dimensions = this.catalog.dimensions();
+    if (dimensions === undefined) return;
     let rebuilt = loaded === null;
     this.index = loaded?.index ?? this.emptyIndex(dimensions);
     this.reflects = loaded?.generation ?? -1;
@@ -111,17 +164,14 @@ export class IndexReplica {
    * The saved index and the generation it reflects, or null when there is none or it cannot be
    * trusted (logged): every byte is checked before hnswlib reads it, since hnswlib trusts them.
    */
-  private readIndexFile(dimensions: number, saved: SavedIndexState | null): { index: VectorIndex; generation: number } | null {
+  private readIndexFile(dimensions: number, saved: SavedIndexState | null): LoadedIndex | null {
     if (!VectorIndex.exists(this.indexFile)) return null;
     let problem: string;
     try {
       const report = inspectIndexFile(this.indexFile, dimensions);
       const generation = generationOfIndexFile(saved, report);
       if (typeof generation === 'number') return { index: VectorIndex.read(this.indexFile, dimensions, this.options.hnsw, report), generation };
-      problem =
-        generation === 'mismatch'
-          ? `its checksum ${report.checksum} (${report.bytes} bytes) is not the one recorded when it was saved (${saved?.checksum}, ${saved?.bytes} bytes)`
-          : 'no record says which writes it holds';
+      problem = unusableFile(generation, report, saved);
     } catch (error) {
       if (!(error instanceof IndexFileDamage)) throw error;
       problem = error.message;
@@ -146,6 +196,11 @@ export class IndexReplica {
    */
   catchUp(generation: number): number {
     if (generation === this.reflects) return 0;
+    if (this.pendingLoad) {
+      // The loaded index replays everything since its file was saved, this too.
+      this.reflects = generation;
+      return 0;
+    }
     const dimensions = this.catalog.dimensions();
     if (!this.index && dimensions !== undefined) {
       // Another process stored the first embeddings since this one opened the library.
@@ -165,7 +220,7 @@ export class IndexReplica {
 
   /** Creates the index for the first embeddings of a `dimensions` model; true when it was absent. */
   ensureIndex(dimensions: number): boolean {
-    if (this.index) return false;
+    if (this.index || this.pendingLoad) return false;
     this.index = VectorIndex.create(dimensions, this.options.hnsw);
     this.reflects = -1;
     return true;
@@ -211,6 +266,7 @@ export class IndexReplica {
 
   /** Forgets the index and its files (every embedding was cleared, catalog now at `generation`). */
   clear(generation: number): void {
+    this.pendingLoad = null;
     this.index = null;
     fs.rmSync(this.indexFile, { force: true });
     fs.rmSync(this.stateFile, { force: true });
@@ -239,8 +295,9 @@ export class IndexReplica {
    * repair is then kept for next time. A failure is logged, never thrown (a reader must not fail).
    */
   private trySave(): void {
-    if (this.options.readOnly) return;
     const lock = this.options.lock;
+    // A write of this process holds it: that write saves the index when it ends.
+    if (this.options.readOnly || lock.isHeld) return;
     try {
       if (!lock.tryAcquire()) return;
     } catch (error) {

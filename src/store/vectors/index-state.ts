@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { IndexFileReport } from './index-file.ts';
+import type { VectorIndex } from './vector-index.ts';
 
 /** The vector index file and the record of what it holds (vectors.json), in the data folder. */
 export const INDEX_FILE = 'vectors.hnsw';
@@ -58,4 +59,17 @@ export function generationOfIndexFile(state: SavedIndexState | null, report: Ind
   if (state.checksum === report.checksum && state.bytes === report.bytes) return state.generation;
   if (state.previous && state.previous.checksum === report.checksum && state.previous.bytes === report.bytes) return state.previous.generation;
   return 'mismatch';
+}
+
+/** An index read from its file, and the catalog generation the file reflects. */
+export interface LoadedIndex {
+  index: VectorIndex;
+  generation: number;
+}
+
+/** Why a whole index file cannot be used: its checksum is not the one recorded, or nothing says what it holds. */
+export function unusableFile(generation: 'mismatch' | 'unknown', report: IndexFileReport, saved: SavedIndexState | null): string {
+  return generation === 'mismatch'
+    ? `its checksum ${report.checksum} (${report.bytes} bytes) is not the one recorded when it was saved (${saved?.checksum}, ${saved?.bytes} bytes)`
+    : 'no record says which writes it holds';
 }

@@ -125,6 +125,17 @@ export class VectorIndex {
   static read(file: string, dimensions: number, params: HnswParams, report: IndexFileReport = inspectIndexFile(file, dimensions)): VectorIndex {
     const index = new hnswlib.HierarchicalNSW('cosine', dimensions);
     index.readIndexSync(file, true);
+    return VectorIndex.loaded(index, dimensions, params, report);
+  }
+
+  /** `read` with hnswlib reading the file on a libuv thread: the main thread goes on meanwhile. */
+  static async readInBackground(file: string, dimensions: number, params: HnswParams, report: IndexFileReport): Promise<VectorIndex> {
+    const index = new hnswlib.HierarchicalNSW('cosine', dimensions);
+    await index.readIndex(file, true);
+    return VectorIndex.loaded(index, dimensions, params, report);
+  }
+
+  private static loaded(index: hnswlib.HierarchicalNSW, dimensions: number, params: HnswParams, report: IndexFileReport): VectorIndex {
     if (index.getCurrentCount() !== report.slots) {
       throw new IndexFileDamage(`hnswlib read ${index.getCurrentCount()} points where the file holds ${report.slots}`);
     }
