@@ -27,11 +27,17 @@ const SENTENCES: ((w: Words) => string)[] = [
   (w) => `The ${w.word()} was first proposed in ${w.year()} but stalled after a dispute with ${w.name()}.`,
 ];
 
-/** Names and words of the evaluation set (capitalised names, longer lower-case words), and a seeded way to pick them. */
+/**
+ * Names and words of the evaluation set (capitalised names, longer lower-case words), and a seeded way
+ * to pick them. As in real coverage, an article keeps to its own few names (its cast) and mentions
+ * others now and then, and names and words are picked with a skew (a few common, most rare), so a
+ * name is not spread evenly over the whole archive.
+ */
 export class Words {
   private readonly random: () => number;
   private readonly names: readonly string[];
   private readonly words: readonly string[];
+  private cast: string[] = [];
   constructor(names: readonly string[], words: readonly string[], seed: number) {
     this.names = names;
     this.words = words;
@@ -57,11 +63,19 @@ export class Words {
   chance(p: number): boolean {
     return this.random() < p;
   }
+  /** An item with a skew towards the start of the list (Zipf-like; the lists are in no meaningful order). */
+  private skewed<T>(items: readonly T[]): T {
+    return items[Math.floor(this.random() ** 3 * items.length)] as T;
+  }
+  /** Starts a new article: picks the few names it is about. */
+  newCast(size: number): void {
+    this.cast = Array.from({ length: size }, () => this.skewed(this.names));
+  }
   name(): string {
-    return this.pick(this.names);
+    return this.cast.length > 0 && this.chance(0.85) ? this.pick(this.cast) : this.skewed(this.names);
   }
   word(): string {
-    return this.pick(this.words);
+    return this.skewed(this.words);
   }
   verb(): string {
     return this.pick(['review', 'extend', 'block', 'fund', 'delay', 'approve', 'expand', 'investigate', 'restrict', 'rebuild']);
@@ -106,6 +120,7 @@ function scrapedBody(w: Words, outlet: string, subject: string, lede: string): s
 
 /** Generated article number `i` of the archive (its day spread evenly across the years, jittered). */
 export function archiveArticle(w: Words, i: number, count: number): Article {
+  w.newCast(2 + w.number(4));
   const outlet = w.pick(OUTLETS);
   const subject = `${w.name()} ${w.word()}`;
   const title = `${w.name()} ${w.verb()}s ${w.word()} over ${subject}`;
@@ -115,6 +130,7 @@ export function archiveArticle(w: Words, i: number, count: number): Article {
 
 /** Story `n` of a series on one subject, for the "latest on …" check. */
 export function seriesArticle(w: Words, subject: string, series: number, n: number, published: string): Article {
+  w.newCast(2 + w.number(4));
   const outlet = w.pick(OUTLETS);
   const title = `${subject}: ${w.name()} ${w.verb()}s ${w.word()} (update ${n + 1})`;
   const lede = `The ${subject} took another turn on ${w.weekday()} as ${w.name()} moved to ${w.verb()} the ${w.word()}.`;
