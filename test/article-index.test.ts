@@ -34,7 +34,7 @@ function wholeArticleIds(library: Library, words: string): string[] {
   return library.articleSearch(toFtsQuery(words) ?? '', 10, shared).map((r) => library.articleInfoOf(r.articleKey)?.id ?? '?');
 }
 
-test('the whole-article index follows every add, update and removal, and is filled for a library that predates it', async () => {
+test('the whole-article index follows every add, update, merge and removal, and is filled for a library that predates it', async () => {
   const dir = dataDir();
   let library = Library.open({ dataDir: dir, hnsw: HNSW });
   try {
@@ -48,9 +48,14 @@ test('the whole-article index follows every add, update and removal, and is fill
     assert.deepEqual(wholeArticleIds(library, 'Varga'), [], 'the old text is gone after an update');
     assert.deepEqual(wholeArticleIds(library, 'Kessel'), ['tram']);
 
+    // A copy of a stored story merges with it: one article found, the one the merge keeps.
+    assert.equal(await put(library, 'school-copy', ['Pupils at Maple Row school planted an orchard of forty trees.'], { title: 'Orchard for Maple Row pupils' }), 'duplicate');
+    const school = library.catalog.getArticle(SHARED_COLLECTION, 'school')?.articleId ?? '?';
+    assert.deepEqual(wholeArticleIds(library, 'orchard'), [school]);
+
     await library.write(async (w) => w.removeArticle(SHARED_COLLECTION, 'tram'));
     assert.deepEqual(wholeArticleIds(library, 'Kessel tramway'), []);
-    assert.deepEqual(wholeArticleIds(library, 'orchard'), ['school']);
+    assert.deepEqual(wholeArticleIds(library, 'orchard'), [school]);
     library.close();
 
     // A library written before the index existed: it is created and filled when opened writable.
@@ -58,7 +63,7 @@ test('the whole-article index follows every add, update and removal, and is fill
     db.exec('DROP TRIGGER articles_fts_insert; DROP TRIGGER articles_fts_delete; DROP TRIGGER articles_fts_update; DROP TABLE articles_fts');
     db.close();
     library = Library.open({ dataDir: dir, hnsw: HNSW });
-    assert.deepEqual(wholeArticleIds(library, 'orchard'), ['school']);
+    assert.deepEqual(wholeArticleIds(library, 'orchard'), [school]);
     await put(library, 'ferry', ['The island ferry resumed sailings after repairs.'], { title: 'Ferry back in service' });
     assert.deepEqual(wholeArticleIds(library, 'ferry'), ['ferry']);
   } finally {
