@@ -123,7 +123,8 @@ ${machineLine()} · load average at the end ${os.loadavg()[0]?.toFixed(1)} (shar
 The ${questions.length} bench:news questions, keyword-only, each as of its day, over the evaluation set alone and then with
 ${stored.toLocaleString('en')} generated articles mixed in (\`bench/news-archive.ts\`: 350–1,100 words, dated 2019–2026, scraped-page
 noise: bylines, "CITY (Outlet) —" datelines, photo captions, ad and newsletter leftovers; names and words drawn from the
-evaluation set's own articles). ${articles.toLocaleString('en')} articles, ${chunks.toLocaleString('en')} chunks; stored in ${ingestMinutes.toFixed(1)} min.
+evaluation set's own articles; \`--articles=${count}\`, default 100,000). ${articles.toLocaleString('en')} articles, ${chunks.toLocaleString('en')} chunks;
+stored in ${ingestMinutes.toFixed(1)} min.
 
 ${table(['archive', 'story hit@1', 'story hit@5', 'ms per question'], [row(`evaluation set (${own.length} articles)`, small), row(`with ${stored.toLocaleString('en')} generated`, large)])}
 
