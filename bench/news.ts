@@ -200,6 +200,10 @@ const BEFORE_ISSUE_15 = 'Before issue 15: 248 answerable and 40 unanswerable.';
 const BEFORE_ISSUE_7 = `Before story-first, time-aware retrieval (commit e55f884, same set, all questions): keyword only hit@1 0.633,
 hit@5 0.956, MRR@5 0.763; extract mode right answer shown 61.0 %, answerable refused 8.4 %, unanswerable answered 68 %.`;
 
+/** Measured with this bench at commit f59b8aa (story signals from passages only), side by side with the whole-article and headline signals on 2026-12-07 (load average about 7 on 2 CPUs). */
+const BEFORE_ISSUE_17 = `Before the whole-article and headline signals (commit f59b8aa, same set, all questions): keyword only hit@1
+0.932, hit@5 0.988, MRR@5 0.957; hybrid hit@1 0.892, hit@5 0.980, MRR@5 0.933; extract mode unchanged.`;
+
 async function main(): Promise<void> {
   const set = readSet();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-bench-news-'));
@@ -272,6 +276,8 @@ Dense and hybrid use the tiny test model (bag-of-words plumbing, not meaning); k
 without the embedding model.
 
 ${table(['search, questions', 'hit@1', 'hit@5', 'MRR@5'], retrievalRows)}
+
+${BEFORE_ISSUE_17}
 
 ### Extract mode (no LLM), keyword-only search
 

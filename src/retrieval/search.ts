@@ -133,16 +133,7 @@ export class Retriever {
     const k = options.k;
     const passagesByStory = this.candidates(dense.vector, ftsQuery, options.candidates ?? Math.max(k * 4, 40), filter, timings);
     started = performance.now();
-    const signals: StorySignals[] = [...passagesByStory].map(([articleKey, found]) => {
-      const ranks = found.map((c) => c.denseRank).filter((r): r is number => r !== null);
-      return {
-        articleKey,
-        published: this.library.articleInfoOf(articleKey)?.published ?? null,
-        passageScores: found.map((c) => c.keywordScore).filter((score) => score > 0).sort((a, b) => b - a),
-        denseRank: ranks.length > 0 ? Math.min(...ranks) : null,
-        embedded: dense.vector !== null && found.some((c) => c.denseRank !== null || this.library.isEmbedded(c.chunkId)),
-      };
-    });
+    const signals = this.storySignals(passagesByStory, ftsQuery, content, dense.vector !== null);
     const ranked = rankStories(signals, time.asOf, time.recency, dense.vector !== null).slice(0, options.stories ?? k);
     timings.stories = performance.now() - started;
     started = performance.now();
@@ -174,7 +165,31 @@ export class Retriever {
     return toFtsQuery(affordableTerms(terms, counts, chunks).join(' '));
   }
 
-  /** The passages dense and keyword search found, grouped by story (article key). */
+  /** What rankStories weighs of each candidate story: its passages' scores, whole-article BM25, headline words, dense rank, date. */
+  private storySignals(passagesByStory: Map<number, CandidatePassage[]>, ftsQuery: string | null, content: string, dense: boolean): StorySignals[] {
+    const wholeArticles = new Map(ftsQuery ? this.library.catalog.articleScores(ftsQuery, [...passagesByStory.keys()]).map((a) => [a.articleKey, a]) : []);
+    const words = queryTerms(content).map(stem);
+    const headlineShare = (title: string | undefined) => {
+      if (!title || words.length === 0) return 0;
+      const inTitle = contentStems(title);
+      return words.filter((w) => inTitle.has(w)).length / words.length;
+    };
+    return [...passagesByStory].map(([articleKey, found]) => {
+      const ranks = found.map((c) => c.denseRank).filter((r): r is number => r !== null);
+      const whole = wholeArticles.get(articleKey);
+      return {
+        articleKey,
+        published: this.library.articleInfoOf(articleKey)?.published ?? null,
+        passageScores: found.map((c) => c.keywordScore).filter((score) => score > 0).sort((a, b) => b - a),
+        articleScore: whole?.score ?? 0,
+        headlineShare: headlineShare(whole?.title),
+        denseRank: ranks.length > 0 ? Math.min(...ranks) : null,
+        embedded: dense && found.some((c) => c.denseRank !== null || this.library.isEmbedded(c.chunkId)),
+      };
+    });
+  }
+
+  /** The passages dense and keyword search found, grouped by story (article key); stories matching best as a whole join with no passage yet. */
   private candidates(
     vector: Float32Array | null,
     ftsQuery: string | null,
@@ -199,6 +214,9 @@ export class Retriever {
     started = performance.now();
     if (ftsQuery) {
       this.library.keywordSearch(ftsQuery, count, filter).forEach((r, rank) => add(r.chunkId, { keywordScore: r.score, keywordRank: rank }));
+      for (const { articleKey } of this.library.articleSearch(ftsQuery, count, filter)) {
+        if (!byStory.has(articleKey)) byStory.set(articleKey, []);
+      }
     }
     timings.keyword = performance.now() - started;
     byStory.delete(0);

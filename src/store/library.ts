@@ -234,6 +234,13 @@ export class Library implements LibraryReader {
     return accept === NONE ? [] : this.sql.keywordSearch(match, k, accept);
   }
 
+  /** BM25 over whole articles (headline and body), among the articles the filter admits, best first. */
+  articleSearch(match: string, k: number, filter: SearchFilter): { articleKey: number; score: number }[] {
+    this.catchUp();
+    const accept = this.filters.acceptArticle(filter);
+    return accept === NONE ? [] : this.sql.articleSearch(match, k, accept);
+  }
+
   /** Whether a chunk's embedding is in the vector index (false while it waits for the model). */
   isEmbedded(chunkId: number): boolean {
     return this.replica.isLive(chunkId);

@@ -27,6 +27,8 @@ export interface CatalogReader {
   chunkCount(): number;
   /** In how many chunks' text each word occurs, as FTS5 matches it. */
   documentFrequencies(terms: readonly string[]): Map<string, number>;
+  /** Whole-article BM25 (higher is better) and headline of the given articles, for those `match` matches. */
+  articleScores(match: string, keys: readonly number[]): { articleKey: number; score: number; title: string }[];
   /** How many chunks each keyword-index token (a stemmed, lower-cased word) occurs in (one lookup each), and about how many there are. */
   tokenCounts(tokens: readonly string[]): { chunks: number; counts: number[] };
   publicationRange(collections: readonly string[]): { articles: number; undated: number; earliest: string | null };
@@ -51,6 +53,8 @@ export interface LibraryReader {
   denseSearch(vector: Float32Array, k: number, filter: SearchFilter): Neighbor[];
   /** BM25 over chunk text and titles; `match` is a prepared FTS5 expression. */
   keywordSearch(match: string, k: number, filter: SearchFilter): { chunkId: number; score: number }[];
+  /** BM25 over whole articles, headline words weighted; `match` is a prepared FTS5 expression. */
+  articleSearch(match: string, k: number, filter: SearchFilter): { articleKey: number; score: number }[];
   /** The catalog key of a chunk's article, from memory (0 when unknown): lets callers group before fetching. */
   articleKeyOf(chunkId: number): number;
   /** What filters know of an article, from memory: its id, collection and publication date. */

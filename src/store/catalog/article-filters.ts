@@ -24,7 +24,7 @@ export class ArticleFilters {
   private articleInfo = new Map<number, ArticleFilterInfo>();
   /** Bumped whenever the tables change: the cached predicate is rebuilt after. */
   private version = 0;
-  private cache: { key: string; version: number; accept: Accept } | null = null;
+  private cache: { key: string; version: number; accept: Accept; acceptArticle: Accept } | null = null;
 
   /** Reads the tables afresh from the catalog. */
   reload(catalog: Catalog): void {
@@ -65,15 +65,25 @@ export class ArticleFilters {
 
   /** The predicate over chunk ids for hnswlib, or undefined when the filter admits every stored chunk; rebuilt only when the filter or the tables changed. */
   accept(filter: SearchFilter): Accept {
+    return this.predicates(filter).accept;
+  }
+
+  /** The same filter's predicate over article keys (for whole-article search). */
+  acceptArticle(filter: SearchFilter): Accept {
+    return this.predicates(filter).acceptArticle;
+  }
+
+  private predicates(filter: SearchFilter): { accept: Accept; acceptArticle: Accept } {
     const key = JSON.stringify([filter.collections, filter.articleIds ?? null, filter.publishedFrom ?? null, filter.publishedTo ?? null, filter.asOf ?? null]);
     const cached = this.cache;
-    if (cached && cached.key === key && cached.version === this.version) return cached.accept;
+    if (cached && cached.key === key && cached.version === this.version) return cached;
     const articles = this.admittedArticles(filter);
     const chunkArticle = this.chunkArticle;
     // Called by hnswlib for every node it visits: typed-array lookups only.
     const accept = articles === 'none' ? NONE : articles ? (id: number) => articles[chunkArticle[id] ?? 0] === 1 : undefined;
-    this.cache = { key, version: this.version, accept };
-    return accept;
+    const acceptArticle = articles === 'none' ? NONE : articles ? (articleKey: number) => articles[articleKey] === 1 : undefined;
+    this.cache = { key, version: this.version, accept, acceptArticle };
+    return this.cache;
   }
 
   /** 1 for each article key the filter admits, undefined when it admits them all, 'none' when it admits none. */

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from '../../log.ts';
+import { migrateArticleFts } from './article-fts.ts';
 import { migrateLiveArchive } from './article-sources.ts';
 import { INSTRUCTION_FINDINGS_SCHEMA } from './instruction-findings.ts';
 import { FEEDS_SCHEMA, migrateFeedTables } from './feed-tables.ts';
@@ -68,6 +69,8 @@ export function openCatalogDatabase(file: string, options: { readonly?: boolean;
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
   migrateLiveArchive(db);
+  // Whole-article keyword index (article-fts.ts), filled once for a library that predates it.
+  migrateArticleFts(db);
   // Feed subscriptions and their items (src/feeds).
   db.exec(FEEDS_SCHEMA);
   // Paragraphs addressed to an AI, found as articles are written (instruction-findings.ts).

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from '../../log.ts';
 import { fingerprint, type Fingerprint } from '../../text/near-duplicate.ts';
+import { articleSearch, scoresOfArticles } from './article-fts.ts';
 import { articleColumns, toStoredArticle, type ArticleRow } from './article-rows.ts';
 import { ArticleSources, liveSchemaOf, type LiveSchema } from './article-sources.ts';
 import { openCatalogDatabase } from './catalog-schema.ts';
@@ -32,6 +33,8 @@ export class Catalog {
   /** Sources and fingerprints; null only for an older library opened read-only. */
   private readonly sources: ArticleSources | null;
   private readonly columns: string;
+  /** Whether the whole-article keyword index exists (not in an older library opened read-only). */
+  private readonly articleIndex: boolean;
 
   constructor(file: string, options: { readonly?: boolean; logger?: Logger } = {}) {
     this.db = openCatalogDatabase(file, options);
@@ -40,6 +43,7 @@ export class Catalog {
     this.live = liveSchemaOf(db);
     this.sources = this.live.sourcesTable ? new ArticleSources(db) : null;
     this.columns = articleColumns(this.live);
+    this.articleIndex = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'articles_fts'").get() !== undefined;
     const updated = this.live.updatedColumn ? 'a.updated' : 'NULL AS updated';
     const chunkRecord = `c.id AS chunkId, a.key AS articleKey, a.id AS articleId, a.collection, a.title, a.url, a.published, ${updated}, a.byline,
                 c.text, c.start, c.end`;
@@ -284,5 +288,18 @@ export class Catalog {
    */
   keywordSearch(match: string, limit: number, accept?: (chunkId: number) => boolean): { chunkId: number; score: number }[] {
     return keywordSearch(this.statements.cached, match, limit, accept);
+  }
+
+  /**
+   * BM25 over whole articles, headline weighted (see article-fts.ts), among the articles `accept`
+   * admits; empty for an older library opened read-only, which lacks the index.
+   */
+  articleSearch(match: string, limit: number, accept?: (articleKey: number) => boolean): { articleKey: number; score: number }[] {
+    return this.articleIndex ? articleSearch(this.statements.cached, match, limit, accept) : [];
+  }
+
+  /** Whole-article BM25 and headline of the given articles that `match` matches (none in an older read-only library). */
+  articleScores(match: string, keys: readonly number[]): { articleKey: number; score: number; title: string }[] {
+    return this.articleIndex ? scoresOfArticles(this.statements.cached, match, keys) : [];
   }
 }

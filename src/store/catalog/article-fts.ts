@@ -1,0 +1,70 @@
+import type Database from 'better-sqlite3';
+import type { StatementCache } from './statement-cache.ts';
+
+/*
+ * BM25 over whole articles (headline + body as one document), beside the per-chunk index: a story
+ * whose headline names the subject and whose body holds the details matches as a whole here even
+ * when no single passage holds every word. Contentless (the text lives in `articles`), keyed by the
+ * article key, and kept in step by triggers, so every path that writes articles (add, update,
+ * forget, merge, repair) keeps it right without knowing of it.
+ */
+const ARTICLES_FTS = `
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (
+  title, body, content = '', contentless_delete = 1, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS articles_fts_insert AFTER INSERT ON articles BEGIN
+  INSERT INTO articles_fts (rowid, title, body) VALUES (new.key, new.title, new.body);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_fts_delete AFTER DELETE ON articles BEGIN
+  DELETE FROM articles_fts WHERE rowid = old.key;
+END;
+CREATE TRIGGER IF NOT EXISTS articles_fts_update AFTER UPDATE OF title, body ON articles BEGIN
+  DELETE FROM articles_fts WHERE rowid = old.key;
+  INSERT INTO articles_fts (rowid, title, body) VALUES (new.key, new.title, new.body);
+END;
+`;
+
+/** Headline words count this many times body words in the whole-article BM25. */
+export const TITLE_WEIGHT = 3;
+
+/** Creates the whole-article index where it is missing and fills it from the stored articles (older libraries). */
+export function migrateArticleFts(db: Database.Database): void {
+  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles_fts'").get();
+  if (exists) return;
+  db.transaction(() => {
+    db.exec(ARTICLES_FTS);
+    db.exec('INSERT INTO articles_fts (rowid, title, body) SELECT key, title, body FROM articles');
+  })();
+}
+
+const RANKED = `SELECT rowid AS articleKey, bm25(articles_fts, ${TITLE_WEIGHT}.0, 1.0) AS score FROM articles_fts WHERE articles_fts MATCH @match ORDER BY score`;
+/** Matches ranked per result wanted before the filter; past LARGEST_POOL every match is ranked. */
+const POOL_FACTOR = 8;
+const LARGEST_POOL = 50_000;
+
+/**
+ * The best whole-article matches for a prepared FTS5 expression among the articles `accept`
+ * admits (all when undefined), best first, with BM25 negated (higher is better).
+ */
+export function articleSearch(statements: StatementCache, match: string, limit: number, accept?: (articleKey: number) => boolean): { articleKey: number; score: number }[] {
+  type Row = { articleKey: number; score: number };
+  for (let pool = accept ? limit * POOL_FACTOR : limit; ; pool *= POOL_FACTOR) {
+    const everything = pool > LARGEST_POOL;
+    const rows = (everything ? statements.get(RANKED).all({ match }) : statements.get(`${RANKED} LIMIT @pool`).all({ match, pool })) as Row[];
+    const kept = (accept ? rows.filter((r) => accept(r.articleKey)) : rows).slice(0, limit);
+    if (kept.length === limit || everything || rows.length < pool) return kept.map((r) => ({ articleKey: r.articleKey, score: -r.score }));
+  }
+}
+
+/** Whole-article BM25 (negated, higher is better) and headline of the given articles, for those the expression matches. */
+export function scoresOfArticles(statements: StatementCache, match: string, keys: readonly number[]): { articleKey: number; score: number; title: string }[] {
+  if (keys.length === 0) return [];
+  const rows = statements
+    .get(
+      `SELECT f.rowid AS articleKey, bm25(articles_fts, ${TITLE_WEIGHT}.0, 1.0) AS score, a.title AS title
+         FROM articles_fts f JOIN articles a ON a.key = f.rowid
+        WHERE articles_fts MATCH @match AND f.rowid IN (SELECT value FROM json_each(@keys))`,
+    )
+    .all({ match, keys: JSON.stringify(keys) }) as { articleKey: number; score: number; title: string }[];
+  return rows.map((r) => ({ ...r, score: -r.score }));
+}
