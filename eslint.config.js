@@ -23,7 +23,10 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Markdown (src/discord/neutralize.ts) is escaped text whose toString is the point.
-      '@typescript-eslint/restrict-template-expressions': ['error', { allow: [{ from: 'file', name: 'Markdown', path: 'src/discord/neutralize.ts' }] }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allow: [{ from: 'file', name: 'Markdown', path: 'src/discord/neutralize.ts' }] },
+      ],
       // An abort rejects with the signal's reason, as the platform does.
       '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
       // Async functions that satisfy a promise-returning interface without awaiting are fine.

@@ -28,7 +28,15 @@ const instantModel: LlmClient = {
   async complete(request) {
     const prompt = request.messages.find((m) => m.role === 'user')?.content ?? '';
     const passage = passageFromPrompt(prompt, 1);
-    return { ok: true, text: `${passage.split(/(?<=[.!?])\s/)[0] ?? passage} [1]`, finishReason: 'stop', usage: null, model: 'instant-stub', ms: 0, attempts: 1 };
+    return {
+      ok: true,
+      text: `${passage.split(/(?<=[.!?])\s/)[0] ?? passage} [1]`,
+      finishReason: 'stop',
+      usage: null,
+      model: 'instant-stub',
+      ms: 0,
+      attempts: 1,
+    };
   },
 };
 
@@ -81,7 +89,11 @@ async function overheadAtScale(): Promise<string> {
 }
 
 async function streamingLatency(): Promise<string> {
-  const fake = await startFakeOpenAI(() => ({ text: 'The Kestrel Street Bridge reopened to traffic in April 2026 after 374 days. [1]', chunkSize: 4, intervalMs: 25 }));
+  const fake = await startFakeOpenAI(() => ({
+    text: 'The Kestrel Street Bridge reopened to traffic in April 2026 after 374 days. [1]',
+    chunkSize: 4,
+    intervalMs: 25,
+  }));
   const app = await createTestApp({ OPENAI_BASE_URL: fake.baseURL });
   const gaps: number[] = [];
   try {
@@ -126,7 +138,10 @@ interface QuestionSet {
 /** A stand-in model that trusts retrieval: restates and cites every passage sharing most of the question's words. */
 function fakeModel(body: ChatRequestBody) {
   const prompt = userMessage(body);
-  const question = prompt.slice(prompt.lastIndexOf('Question:') + 9).trim().toLowerCase();
+  const question = prompt
+    .slice(prompt.lastIndexOf('Question:') + 9)
+    .trim()
+    .toLowerCase();
   const words = question.match(/[a-z0-9]{4,}/g) ?? [];
   const cited: string[] = [];
   for (let n = 1; n <= 8; n++) {
@@ -135,7 +150,11 @@ function fakeModel(body: ChatRequestBody) {
     const shared = words.filter((w) => passage.toLowerCase().includes(w)).length;
     if (words.length > 0 && shared / words.length >= 0.6) {
       const sentences = passage.split(/(?<=[.!?]["”]?)\s+/);
-      const best = sentences.reduce((a, s) => (words.filter((w) => s.toLowerCase().includes(w)).length > words.filter((w) => a.toLowerCase().includes(w)).length ? s : a), sentences[0] ?? '');
+      const best = sentences.reduce(
+        (a, s) =>
+          words.filter((w) => s.toLowerCase().includes(w)).length > words.filter((w) => a.toLowerCase().includes(w)).length ? s : a,
+        sentences[0] ?? '',
+      );
       cited.push(`${best.replace(/[.!?]["”]?$/, '')} [${n}].`);
     }
     if (cited.length >= 2) break;
@@ -191,7 +210,7 @@ async function answerChecks(): Promise<string> {
     `bench/questions.json over articles/: ${set.answerable.length} answerable questions (each with the sentence that answers it) and`,
     `${set.unanswerable.length} the articles cannot answer. Embeddings from the tiny test model (plumbing, not meaning), so retrieval`,
     'leans on BM25 here. "Cites the answer" = the answer cites the chunk that holds the answer sentence. The fake LLM trusts',
-    'retrieval: it restates and cites passages sharing most of the question\'s words, else replies NOT_IN_ARTICLES.',
+    "retrieval: it restates and cites passages sharing most of the question's words, else replies NOT_IN_ARTICLES.",
     '',
     table(['mode', 'cites the answer', 'unanswerable refused', 'excerpts verbatim'], rows),
   ].join('\n');

@@ -30,10 +30,19 @@ export async function streamMemory(records: number): Promise<string> {
     `### A ${megabytes(bytes)} JSON Lines export read record by record`,
     '',
     `${records.toLocaleString('en-US')} records (${ok.toLocaleString('en-US')} read) in ${seconds.toFixed(0)} s (${(ok / seconds).toFixed(0)} records/s, parsing in the worker threads);`,
-    'the file is 3× MAX_FILE_MB\'s default or more, which the whole-file reader refused. RSS of the process, sampled every second:',
+    "the file is 3× MAX_FILE_MB's default or more, which the whole-file reader refused. RSS of the process, sampled every second:",
     '',
-    table(['samples', 'min', 'max', 'first tenth (mean)', 'last tenth (mean)'], [
-      [String(rss.length), megabytes(Math.min(...rss)), megabytes(Math.max(...rss)), megabytes(avg(rss.slice(0, tenth))), megabytes(avg(rss.slice(-tenth)))],
-    ]),
+    table(
+      ['samples', 'min', 'max', 'first tenth (mean)', 'last tenth (mean)'],
+      [
+        [
+          String(rss.length),
+          megabytes(Math.min(...rss)),
+          megabytes(Math.max(...rss)),
+          megabytes(avg(rss.slice(0, tenth))),
+          megabytes(avg(rss.slice(-tenth))),
+        ],
+      ],
+    ),
   ].join('\n');
 }

@@ -69,7 +69,10 @@ function startProbes(
       samples.forget[during].push(performance.now() - at);
     }
   })();
-  const rss = setInterval(() => samples.rss.push({ at: (performance.now() - started) / 1000, phase: phase(), bytes: process.memoryUsage().rss }), 2000);
+  const rss = setInterval(
+    () => samples.rss.push({ at: (performance.now() - started) / 1000, phase: phase(), bytes: process.memoryUsage().rss }),
+    2000,
+  );
   return {
     samples,
     stop: async () => {
@@ -85,7 +88,12 @@ function rssRow(samples: Samples, phase: Phase): string[] {
   if (bytes.length === 0) return [phase, '–', '–', '–'];
   const third = Math.max(1, Math.floor(bytes.length / 3));
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  return [phase, megabytes(Math.min(...bytes)), megabytes(Math.max(...bytes)), `${megabytes(avg(bytes.slice(0, third)))} → ${megabytes(avg(bytes.slice(-third)))}`];
+  return [
+    phase,
+    megabytes(Math.min(...bytes)),
+    megabytes(Math.max(...bytes)),
+    `${megabytes(avg(bytes.slice(0, third)))} → ${megabytes(avg(bytes.slice(-third)))}`,
+  ];
 }
 
 async function main(): Promise<void> {
@@ -97,7 +105,10 @@ async function main(): Promise<void> {
   progress(`generated ${ARTICLES} articles, ${megabytes(bytes)}`);
 
   const discord = await startFakeDiscord({ guilds: [{ id: GUILD, name: 'Desk' }] });
-  const app = await createTestApp({ DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.restApi, QUESTIONS_PER_MINUTE: '600' }, path.join(dir, 'empty'));
+  const app = await createTestApp(
+    { DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.restApi, QUESTIONS_PER_MINUTE: '600' },
+    path.join(dir, 'empty'),
+  );
   const bot = startBot(app.config, silentLogger, Promise.resolve(app), { commands });
   await bot.ready;
   let phase: Phase = 'idle';
@@ -108,20 +119,27 @@ async function main(): Promise<void> {
     await sleep(3000);
     phase = 'keyword';
     const keywordStart = performance.now();
-    const summary = await ingest({ library: app.library, embedder: app.embedder }, loadPaths([file], { maxBytes: app.config.maxFileBytes }), {
-      collection: SHARED_COLLECTION,
-      chunking: app.config.chunking,
-      embed: 'later',
-      onProgress: ({ done }) => {
-        if (done % 1000 === 0) progress(`keyword phase: ${done} articles`);
+    const summary = await ingest(
+      { library: app.library, embedder: app.embedder },
+      loadPaths([file], { maxBytes: app.config.maxFileBytes }),
+      {
+        collection: SHARED_COLLECTION,
+        chunking: app.config.chunking,
+        embed: 'later',
+        onProgress: ({ done }) => {
+          if (done % 1000 === 0) progress(`keyword phase: ${done} articles`);
+        },
       },
-    });
+    );
     const keywordSeconds = (performance.now() - keywordStart) / 1000;
     progress(`keyword phase: ${summary.added} articles, ${summary.chunks} chunks in ${keywordSeconds.toFixed(0)} s`);
     phase = 'embedding';
     const pending = app.library.catalog.pendingCount();
     // What is known so far, in case the embedding does not finish: replaced at the end.
-    writeResultsSection('archive', report({ summary, keywordSeconds, pending, embedSeconds: NaN, rate: NaN, samples: probes.samples, load: loadBefore, bytes }));
+    writeResultsSection(
+      'archive',
+      report({ summary, keywordSeconds, pending, embedSeconds: NaN, rate: NaN, samples: probes.samples, load: loadBefore, bytes }),
+    );
     const embedStart = performance.now();
     app.backgroundEmbedding.kick();
     await app.backgroundEmbedding.idle();
@@ -132,7 +150,10 @@ async function main(): Promise<void> {
     await probes.stop();
     const s = probes.samples;
     const rate = pending / embedSeconds;
-    writeResultsSection('archive', report({ summary, keywordSeconds, pending, embedSeconds, rate, samples: s, load: `${loadBefore} → ${loadAfter}`, bytes }));
+    writeResultsSection(
+      'archive',
+      report({ summary, keywordSeconds, pending, embedSeconds, rate, samples: s, load: `${loadBefore} → ${loadAfter}`, bytes }),
+    );
   } finally {
     await probes.stop();
     await bot.stop();
@@ -177,33 +198,50 @@ function report(f: Figures): string {
     `Load average (1, 5, 15 min) before → after: ${f.load}. The machine is shared by other work: figures on a busy moment are 3–4× lower than on a quiet one.`,
     '',
     `Generated archive (test/support/archive.ts): ${ARTICLES.toLocaleString('en-US')} stories of ~600 words, dated 2014–2026, one JSON Lines file of ${megabytes(f.bytes)},`,
-    'imported by ingest() in the bot\'s own process (as its ARTICLES_DIR sync runs it), keyword-first, then embedded by the background',
+    "imported by ingest() in the bot's own process (as its ARTICLES_DIR sync runs it), keyword-first, then embedded by the background",
     'embedder, newest first, with the tiny test model (newsroom/tiny-bert). Meanwhile a /help every 500 ms through the real discord.js',
     'client and the Discord stand-in, and a `forget` of a stored story every 3 s.',
     '',
-    table(['phase', 'figure'], [
-      ['keyword phase (text, chunks, FTS)', `${summary.added.toLocaleString('en-US')} articles, ${summary.chunks.toLocaleString('en-US')} chunks in ${(f.keywordSeconds / 60).toFixed(1)} min: **${(summary.added / f.keywordSeconds).toFixed(1)} articles/s**; keyword-searchable when it ends`],
+    table(
+      ['phase', 'figure'],
       [
-        'embedding, tiny test model',
-        Number.isNaN(f.rate) ? 'not finished (this section was written after the keyword phase)' : `${f.pending.toLocaleString('en-US')} chunks in ${(f.embedSeconds / 60).toFixed(1)} min: ${f.rate.toFixed(1)} chunks/s`,
+        [
+          'keyword phase (text, chunks, FTS)',
+          `${summary.added.toLocaleString('en-US')} articles, ${summary.chunks.toLocaleString('en-US')} chunks in ${(f.keywordSeconds / 60).toFixed(1)} min: **${(summary.added / f.keywordSeconds).toFixed(1)} articles/s**; keyword-searchable when it ends`,
+        ],
+        [
+          'embedding, tiny test model',
+          Number.isNaN(f.rate)
+            ? 'not finished (this section was written after the keyword phase)'
+            : `${f.pending.toLocaleString('en-US')} chunks in ${(f.embedSeconds / 60).toFixed(1)} min: ${f.rate.toFixed(1)} chunks/s`,
+        ],
+        ...REAL_MODEL_RATES.map(([what, rate]) => [
+          `embedding, bge-small shape, ${what} (estimate)`,
+          `${(f.pending / rate / 3600).toFixed(1)} h at ${rate} chunks/s`,
+        ]),
       ],
-      ...REAL_MODEL_RATES.map(([what, rate]) => [`embedding, bge-small shape, ${what} (estimate)`, `${(f.pending / rate / 3600).toFixed(1)} h at ${rate} chunks/s`]),
-    ]),
+    ),
     '',
-    'The bge-small rows are estimates: this run\'s chunk count divided by the rates the issue measured for a model of',
-    'bge-small-en-v1.5\'s shape on this machine (DESIGN.md); the `embedspeed` helper\'s model generator was not available here.',
+    "The bge-small rows are estimates: this run's chunk count divided by the rates the issue measured for a model of",
+    "bge-small-en-v1.5's shape on this machine (DESIGN.md); the `embedspeed` helper's model generator was not available here.",
     '',
-    table(['waits during …', 'n', 'p50 ms', 'p99 ms', 'max ms'], [
-      waitRow('forget, keyword phase', samples.forget.keyword),
-      waitRow('forget, embedding phase', samples.forget.embedding),
-      waitRow('/help acknowledged, keyword phase', samples.ack.keyword),
-      waitRow('/help acknowledged, embedding phase', samples.ack.embedding),
-      waitRow('/help acknowledged, idle', samples.ack.idle),
-    ]),
+    table(
+      ['waits during …', 'n', 'p50 ms', 'p99 ms', 'max ms'],
+      [
+        waitRow('forget, keyword phase', samples.forget.keyword),
+        waitRow('forget, embedding phase', samples.forget.embedding),
+        waitRow('/help acknowledged, keyword phase', samples.ack.keyword),
+        waitRow('/help acknowledged, embedding phase', samples.ack.embedding),
+        waitRow('/help acknowledged, idle', samples.ack.idle),
+      ],
+    ),
     '',
     'RSS of the process (bot, import and model together), sampled every 2 s:',
     '',
-    table(['phase', 'min', 'max', 'first third → last third (mean)'], [rssRow(samples, 'keyword'), rssRow(samples, 'embedding'), rssRow(samples, 'idle')]),
+    table(
+      ['phase', 'min', 'max', 'first third → last third (mean)'],
+      [rssRow(samples, 'keyword'), rssRow(samples, 'embedding'), rssRow(samples, 'idle')],
+    ),
   ].join('\n');
 }
 

@@ -13,7 +13,10 @@ if (!dataDir) throw new Error('usage: backup-writer.ts <dataDir> <articles>');
 const count = Number(countArg ?? 1000);
 const CHUNKS = 20;
 let stop = false;
-process.stdin.on('end', () => (stop = true)).on('close', () => (stop = true)).resume();
+process.stdin
+  .on('end', () => (stop = true))
+  .on('close', () => (stop = true))
+  .resume();
 
 const library = Library.open({ dataDir, hnsw: HNSW, lockWaitMs: 600_000 });
 try {
@@ -22,7 +25,12 @@ try {
       const id = `live-${n}`;
       const paragraphs = Array.from({ length: CHUNKS }, (_, i) => `Paragraph ${i} of the live story ${n}, written while a backup runs.`);
       const article = syntheticArticle(id, paragraphs);
-      writer.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, seededVectors(50_000 + n, CHUNKS, BENCH_MODEL.dimensions)), BENCH_MODEL);
+      writer.putArticle(
+        article,
+        SHARED_COLLECTION,
+        paragraphChunks(article, seededVectors(50_000 + n, CHUNKS, BENCH_MODEL.dimensions)),
+        BENCH_MODEL,
+      );
       if (n % 10 === 9) process.stdout.write(`committed ${n + 1} ${Date.now()}\n`);
       await new Promise((resolve) => setImmediate(resolve));
     }

@@ -93,7 +93,11 @@ async function backupRows(): Promise<string> {
 
   const cliDir = fresh('backup-cli');
   const cliStarted = performance.now();
-  const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin/newsroom.js'), 'backup', cliDir], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8' });
+  const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin/newsroom.js'), 'backup', cliDir], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir },
+    encoding: 'utf8',
+  });
   const cliMs = performance.now() - cliStarted;
   if (cli.status !== 0) throw new Error(`newsroom backup failed: ${cli.stderr}`);
   fs.rmSync(cliDir, { recursive: true, force: true });
@@ -142,10 +146,14 @@ interface DuringIngest {
 }
 
 async function backupDuringIngest(dataDir: string): Promise<DuringIngest> {
-  const writer: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'backup-writer.ts'), dataDir, '100000'], {
-    cwd: ROOT,
-    stdio: 'pipe',
-  });
+  const writer: ChildProcessWithoutNullStreams = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(BENCH_DIR, 'backup-writer.ts'), dataDir, '100000'],
+    {
+      cwd: ROOT,
+      stdio: 'pipe',
+    },
+  );
   const commits: { n: number; at: number }[] = [];
   writer.stdout.on('data', (data: Buffer) => {
     for (const match of data.toString().matchAll(/committed (\d+) (\d+)/g)) commits.push({ n: Number(match[1]), at: Number(match[2]) });
@@ -191,11 +199,15 @@ function timeSearch(variant: Variant): number[] {
   for (let run = 0; run < RUNS; run++) {
     const dataDir = fresh('cli-data');
     const started = performance.now();
-    const result = spawnSync(process.execPath, ['--import', 'tsx', ...variant.extraArgs, path.join(variant.root, 'src/cli.ts'), 'search', 'x'], {
-      cwd: variant.root,
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATA_DIR: dataDir, ARTICLES_DIR: '', ...variant.env },
-    });
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', ...variant.extraArgs, path.join(variant.root, 'src/cli.ts'), 'search', 'x'],
+      {
+        cwd: variant.root,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATA_DIR: dataDir, ARTICLES_DIR: '', ...variant.env },
+      },
+    );
     times.push(performance.now() - started);
     if (result.status !== 0) throw new Error(`search failed: ${result.stderr}`);
   }
@@ -222,7 +234,9 @@ async function hubRows(): Promise<string> {
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(WORK, 'node_modules'));
 
   const holder = spawn('python3', [path.join(ROOT, 'test/support/full-backlog.py')], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve) => holder.stdout.once('data', (data: Buffer) => resolve(Number(data.toString().trim()))));
+  const port = await new Promise<number>((resolve) =>
+    holder.stdout.once('data', (data: Buffer) => resolve(Number(data.toString().trim()))),
+  );
   const dropped = `http://127.0.0.1:${port}`;
   try {
     const cases: [string, Variant, Variant][] = [
@@ -237,7 +251,13 @@ async function hubRows(): Promise<string> {
         { root: ROOT, extraArgs: [], env: { HF_ENDPOINT: dropped } },
       ],
     ];
-    const floor = median(timeSearch({ root: ROOT, extraArgs: [], env: { MODELS_DIR: path.join(ROOT, 'test/fixtures/models'), EMBEDDING_MODEL: 'newsroom/tiny-bert' } }));
+    const floor = median(
+      timeSearch({
+        root: ROOT,
+        extraArgs: [],
+        env: { MODELS_DIR: path.join(ROOT, 'test/fixtures/models'), EMBEDDING_MODEL: 'newsroom/tiny-bert' },
+      }),
+    );
     progress(`model present (floor): ${seconds(floor)}`);
     const rows: string[][] = [];
     for (const [name, old, now] of cases) {

@@ -96,7 +96,14 @@ async function main(request: ColdOpenRequest): Promise<ColdOpenResult> {
     const asked = performance.now();
     const result = index.searchKnn(queryArray, K);
     const firstQueryMs = performance.now() - asked;
-    return { openMs, firstQueryMs, firstHybridMs: null, results: result.neighbors.length, rssBytes: process.memoryUsage().rss, sinceStartMs: performance.now() };
+    return {
+      openMs,
+      firstQueryMs,
+      firstHybridMs: null,
+      results: result.neighbors.length,
+      rssBytes: process.memoryUsage().rss,
+      sinceStartMs: performance.now(),
+    };
   }
   const langchain = await loadLangChain();
   if ('missing' in langchain) throw new Error(langchain.missing);
@@ -107,7 +114,14 @@ async function main(request: ColdOpenRequest): Promise<ColdOpenResult> {
   const asked = performance.now();
   const result = await store.similaritySearchVectorWithScore(queryArray, K);
   const firstQueryMs = performance.now() - asked;
-  return { openMs, firstQueryMs, firstHybridMs: null, results: result.length, rssBytes: process.memoryUsage().rss, sinceStartMs: performance.now() };
+  return {
+    openMs,
+    firstQueryMs,
+    firstHybridMs: null,
+    results: result.length,
+    rssBytes: process.memoryUsage().rss,
+    sinceStartMs: performance.now(),
+  };
 }
 
 const request = JSON.parse(process.argv[2] ?? '{}') as ColdOpenRequest;

@@ -53,7 +53,13 @@ async function deferLatency(): Promise<string> {
         const at = Date.now();
         const s = discord.slashCommand({
           name: 'ask',
-          user: { id: String(400000000000000000n + BigInt(round * CONCURRENT + i)), username: `reader${i}`, discriminator: '0', global_name: null, avatar: null },
+          user: {
+            id: String(400000000000000000n + BigInt(round * CONCURRENT + i)),
+            username: `reader${i}`,
+            discriminator: '0',
+            global_name: null,
+            avatar: null,
+          },
           options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: 'When did the Kestrel Street Bridge reopen?' }],
         });
         return { ...s, at };
@@ -79,10 +85,13 @@ async function deferLatency(): Promise<string> {
     'fake dispatching INTERACTION_CREATE to the deferred callback (type 5) reaching the fake. The first burst after',
     'start-up (cold JIT, 50 new HTTP connections) is reported on its own row.',
     '',
-    table(['', 'p50 ms', 'p99 ms', 'max ms'], [
-      [`INTERACTION_CREATE → deferred callback (${samples.length} warm)`, ms(l.p50), ms(l.p99), ms(Math.max(...samples))],
-      [`first burst after start-up (${coldSamples.length})`, ms(cold.p50), ms(cold.p99), ms(Math.max(...coldSamples))],
-    ]),
+    table(
+      ['', 'p50 ms', 'p99 ms', 'max ms'],
+      [
+        [`INTERACTION_CREATE → deferred callback (${samples.length} warm)`, ms(l.p50), ms(l.p99), ms(Math.max(...samples))],
+        [`first burst after start-up (${coldSamples.length})`, ms(cold.p50), ms(cold.p99), ms(Math.max(...coldSamples))],
+      ],
+    ),
     '',
     `Target p99 ≤ 100 ms: ${mark(l.p99 <= 100)}`,
   ].join('\n');
@@ -126,22 +135,28 @@ async function botMemory(): Promise<string> {
         name: 'ask',
         options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: `council harbour budget question ${i}` }],
       });
-      await waitUntil(() => (discord.originalMessage(s.token)?.embeds.length ?? 0) > 0 || Boolean(discord.originalMessage(s.token)?.content));
+      await waitUntil(
+        () => (discord.originalMessage(s.token)?.embeds.length ?? 0) > 0 || Boolean(discord.originalMessage(s.token)?.content),
+      );
     }
     const busy = rssOf(child.pid as number);
-    const modelLine = log.includes('keyword-only') || log.includes('embedding model unavailable')
-      ? 'The default model (Xenova/bge-small-en-v1.5) cannot be downloaded on this machine, so the bot ran keyword-only and these figures exclude it; its fp32 ONNX weights are about 130 MB (q8: 33 MB), which onnxruntime holds in memory in addition.'
-      : 'The embedding model was loaded.';
+    const modelLine =
+      log.includes('keyword-only') || log.includes('embedding model unavailable')
+        ? 'The default model (Xenova/bge-small-en-v1.5) cannot be downloaded on this machine, so the bot ran keyword-only and these figures exclude it; its fp32 ONNX weights are about 130 MB (q8: 33 MB), which onnxruntime holds in memory in addition.'
+        : 'The embedding model was loaded.';
     return [
       `### Memory of the running bot (${LIBRARY_CHUNKS.toLocaleString('en-US')}-chunk library)`,
       '',
       'The bot as `npm start` runs it (child process, logged in to the fake Discord), over a synthetic library of 384-d',
       `vectors (HNSW index loaded in memory, SQLite catalog on disk). ${modelLine}`,
       '',
-      table(['', 'RSS'], [
-        ['after start-up (library open, index loaded)', megabytes(idle)],
-        ['after 20 /ask', megabytes(busy)],
-      ]),
+      table(
+        ['', 'RSS'],
+        [
+          ['after start-up (library open, index loaded)', megabytes(idle)],
+          ['after 20 /ask', megabytes(busy)],
+        ],
+      ),
     ].join('\n');
   } finally {
     child.kill('SIGTERM');

@@ -46,9 +46,22 @@ function vectorOf(text: string): number[] {
   return values.map((v) => v / norm);
 }
 
-function embedderFor(server: FakeEmbeddingsServer, noModels: string, batchSize: number, maxConcurrent: number, encoding: Encoding = 'base64'): Promise<Embedder> {
+function embedderFor(
+  server: FakeEmbeddingsServer,
+  noModels: string,
+  batchSize: number,
+  maxConcurrent: number,
+  encoding: Encoding = 'base64',
+): Promise<Embedder> {
   return loadServerEmbedder({
-    url: server.url, apiKey: null, modelId: MODEL, batchSize, maxConcurrent, timeoutMs: 30_000, maxRetries: 3, encoding,
+    url: server.url,
+    apiKey: null,
+    modelId: MODEL,
+    batchSize,
+    maxConcurrent,
+    timeoutMs: 30_000,
+    maxRetries: 3,
+    encoding,
     // No local model files: the stand-in tokenizer counts tokens and nothing is compared.
     local: { modelsDir: noModels, cacheDir: noModels, dtype: 'fp32' },
   });
@@ -65,10 +78,17 @@ function writeArchive(dir: string): void {
 async function embedderAlone(server: FakeEmbeddingsServer, noModels: string): Promise<string[][]> {
   const probe = await embedderFor(server, noModels, 32, 4);
   const texts = Array.from({ length: ARTICLES }, (_, i) => proseArticle(i)).flatMap((a) =>
-    chunkText(a.body, { ...CHUNKING, countTokens: (s) => probe.countTokens(s) }).map((c) => passageText(a.title, c.text)));
+    chunkText(a.body, { ...CHUNKING, countTokens: (s) => probe.countTokens(s) }).map((c) => passageText(a.title, c.text)),
+  );
   const rows: string[][] = [];
   const variants: [number, number, Encoding][] = [
-    [8, 1, 'base64'], [32, 1, 'base64'], [32, 4, 'float'], [32, 4, 'base64'], [128, 4, 'float'], [128, 4, 'base64'], [128, 16, 'base64'],
+    [8, 1, 'base64'],
+    [32, 1, 'base64'],
+    [32, 4, 'float'],
+    [32, 4, 'base64'],
+    [128, 4, 'float'],
+    [128, 4, 'base64'],
+    [128, 16, 'base64'],
   ];
   for (const [batchSize, concurrent, encoding] of variants) {
     const embedder = await embedderFor(server, noModels, batchSize, concurrent, encoding);
@@ -76,8 +96,15 @@ async function embedderAlone(server: FakeEmbeddingsServer, noModels: string): Pr
     await embedder.embedDocuments(texts);
     const seconds = (performance.now() - started) / 1000;
     const requests = Math.ceil(texts.length / batchSize);
-    rows.push([String(batchSize), String(concurrent), encoding, String(texts.length), String(requests), (texts.length / seconds).toFixed(0),
-      ((requests / Math.min(concurrent, requests)) * LATENCY_MS / 1000 / seconds * 100).toFixed(0) + ' %']);
+    rows.push([
+      String(batchSize),
+      String(concurrent),
+      encoding,
+      String(texts.length),
+      String(requests),
+      (texts.length / seconds).toFixed(0),
+      ((((requests / Math.min(concurrent, requests)) * LATENCY_MS) / 1000 / seconds) * 100).toFixed(0) + ' %',
+    ]);
     progress(`embedder alone, batch ${batchSize} × ${concurrent}, ${encoding}: ${(texts.length / seconds).toFixed(0)} chunks/s`);
   }
   return rows;
@@ -88,8 +115,15 @@ async function throughLibrary(server: FakeEmbeddingsServer, noModels: string, ar
   const rows: string[][] = [];
   const floor = Library.open({ dataDir: path.join(root, 'floor'), hnsw: HNSW });
   let started = performance.now();
-  const keywordOnly = await ingest({ library: floor, embedder: null }, loadPaths([archive]), { collection: SHARED_COLLECTION, chunking: CHUNKING });
-  rows.push(['`ingest` without embedding (this side\'s floor: read, chunk, store)', String(keywordOnly.chunks), (keywordOnly.chunks / ((performance.now() - started) / 1000)).toFixed(0)]);
+  const keywordOnly = await ingest({ library: floor, embedder: null }, loadPaths([archive]), {
+    collection: SHARED_COLLECTION,
+    chunking: CHUNKING,
+  });
+  rows.push([
+    "`ingest` without embedding (this side's floor: read, chunk, store)",
+    String(keywordOnly.chunks),
+    (keywordOnly.chunks / ((performance.now() - started) / 1000)).toFixed(0),
+  ]);
   floor.close();
   const direct = Library.open({ dataDir: path.join(root, 'direct'), hnsw: HNSW });
   started = performance.now();
@@ -124,7 +158,10 @@ async function main(): Promise<void> {
   try {
     const alone = await embedderAlone(server, noModels);
     const library = await throughLibrary(server, noModels, archive, root);
-    const load = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
+    const load = os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ');
     const markdown = [
       '## Embeddings server (`npm run bench:embed-server`)',
       '',
@@ -137,7 +174,10 @@ async function main(): Promise<void> {
       '',
       '### The embedder alone (one embedDocuments call over every chunk)',
       '',
-      table(['batch', 'concurrent', 'vectors as', 'chunks', 'requests', 'chunks/s', 'server latency ÷ time (100 %: the server is the limit)'], alone),
+      table(
+        ['batch', 'concurrent', 'vectors as', 'chunks', 'requests', 'chunks/s', 'server latency ÷ time (100 %: the server is the limit)'],
+        alone,
+      ),
       '',
       '### Through the library (batch 32, 4 concurrent: the defaults)',
       '',

@@ -33,13 +33,17 @@ function generate(args: string[]): void {
   try {
     execFileSync(PYTHON, [GENERATOR, MODELS_DIR, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
   } catch (error) {
-    throw new Error(`${GENERATOR} failed (it needs python3-onnx and python3-numpy: apt-get install -y python3-onnx python3-numpy)`, { cause: error });
+    throw new Error(`${GENERATOR} failed (it needs python3-onnx and python3-numpy: apt-get install -y python3-onnx python3-numpy)`, {
+      cause: error,
+    });
   }
 }
 
 /** Generates the models (both dtypes) and the matmul probes that are not in bench/out yet. */
 export function ensureModels(modelIds: readonly string[]): void {
-  const missing = modelIds.filter((id) => missingModelFiles(MODELS_DIR, id, 'fp32').length + missingModelFiles(MODELS_DIR, id, 'q8').length > 0);
+  const missing = modelIds.filter(
+    (id) => missingModelFiles(MODELS_DIR, id, 'fp32').length + missingModelFiles(MODELS_DIR, id, 'q8').length > 0,
+  );
   if (missing.length > 0) {
     progress(`generating ${missing.join(', ')} under ${modelFolder(MODELS_DIR, '')}`);
     generate(missing);
@@ -60,8 +64,10 @@ export async function loadArticles(): Promise<Article[]> {
 /** Passages as ingest embeds them (headline + chunk), chunked with the project's chunker and this model's tokenizer. */
 export function passages(articles: readonly Article[], countTokens: (text: string) => number, maxTokens: number): string[] {
   return articles.flatMap((article) =>
-    chunkText(article.body, { targetTokens: Math.min(200, maxTokens - 16), overlapTokens: 30, countTokens })
-      .map((chunk) => passageText(article.title, chunk.text)));
+    chunkText(article.body, { targetTokens: Math.min(200, maxTokens - 16), overlapTokens: 30, countTokens }).map((chunk) =>
+      passageText(article.title, chunk.text),
+    ),
+  );
 }
 
 /**
@@ -86,7 +92,11 @@ export async function matmulRate(dtype: 'fp32' | 'int8', threads: number, second
   const file = path.join(MODELS_DIR, 'probes', `matmul-${dtype}.onnx`);
   const session = await InferenceSession.create(file, { intraOpNumThreads: threads, interOpNumThreads: 1 });
   const [rows, inner, cols] = [2048, 384, 1536];
-  const input = new Tensor('float32', Float32Array.from({ length: rows * inner }, (_, i) => Math.sin(i)), [rows, inner]);
+  const input = new Tensor(
+    'float32',
+    Float32Array.from({ length: rows * inner }, (_, i) => Math.sin(i)),
+    [rows, inner],
+  );
   const flops = 2 * rows * inner * cols;
   const rates: number[] = [];
   const until = performance.now() + seconds * 1000;

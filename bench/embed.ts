@@ -73,7 +73,8 @@ function variants(): Variant[] {
 async function timeEmbedding(embedder: Embedder, texts: string[], variant: Variant): Promise<number> {
   const started = performance.now();
   if (variant.arrival) {
-    for (let start = 0; start < texts.length; start += variant.batch) await embedder.embedDocuments(texts.slice(start, start + variant.batch));
+    for (let start = 0; start < texts.length; start += variant.batch)
+      await embedder.embedDocuments(texts.slice(start, start + variant.batch));
   } else {
     await embedder.embedDocuments(texts);
   }
@@ -81,7 +82,9 @@ async function timeEmbedding(embedder: Embedder, texts: string[], variant: Varia
 }
 
 function arrivalBatches(count: number, size: number): number[][] {
-  return Array.from({ length: Math.ceil(count / size) }, (_, b) => Array.from({ length: Math.min(size, count - b * size) }, (_, i) => b * size + i));
+  return Array.from({ length: Math.ceil(count / size) }, (_, b) =>
+    Array.from({ length: Math.min(size, count - b * size) }, (_, i) => b * size + i),
+  );
 }
 
 interface Prepared {
@@ -96,8 +99,12 @@ interface Prepared {
 
 async function prepare(variant: Variant, all: string[]): Promise<Prepared> {
   const embedder = await loadEmbedder({
-    modelId: variant.model, dtype: variant.dtype, batchSize: variant.batch, threads: variant.threads,
-    modelsDir: MODELS_DIR, cacheDir: path.join(OUT_DIR, 'cache'),
+    modelId: variant.model,
+    dtype: variant.dtype,
+    batchSize: variant.batch,
+    threads: variant.threads,
+    modelsDir: MODELS_DIR,
+    cacheDir: path.join(OUT_DIR, 'cache'),
   });
   if (embedder.dtype !== variant.dtype) throw new Error(`${variant.model} loaded as ${embedder.dtype}, not ${variant.dtype}`);
   const texts = all.slice(0, CHUNKS);
@@ -149,7 +156,10 @@ async function timerLateness(work: () => Promise<unknown>): Promise<{ p99: numbe
 async function eventLoopDelays(texts: string[]): Promise<string> {
   const options = { modelId: DEFAULT_MODEL, modelsDir: MODELS_DIR, cacheDir: path.join(OUT_DIR, 'cache'), threads: CORES };
   const rows: string[][] = [];
-  for (const [where, load] of [['in-process', loadEmbedder], ['worker thread', loadWorkerEmbedder]] as const) {
+  for (const [where, load] of [
+    ['in-process', loadEmbedder],
+    ['worker thread', loadWorkerEmbedder],
+  ] as const) {
     const embedder = await load(options);
     await embedder.embedDocuments(texts.slice(0, 2));
     const delay = await timerLateness(() => embedder.embedDocuments(texts));
@@ -159,34 +169,62 @@ async function eventLoopDelays(texts: string[]): Promise<string> {
   await stopWorkerEmbedders();
   return [
     `Main thread while ${texts.length} passages are embedded (q8, default settings): how late a 10 ms timer fires,`,
-    'i.e. what a Discord acknowledgement or a /metrics scrape would wait for.', '',
+    'i.e. what a Discord acknowledgement or a /metrics scrape would wait for.',
+    '',
     table(['embedder', 'timer ticks', 'late p99 (ms)', 'late max (ms)'], rows),
   ].join('\n');
 }
 
 function report(rows: Row[], load: string, chunkTokens: number, delays: string): string {
-  const header = ['model', 'dtype', 'batches', 'batch', 'threads', 'chunks/s', 'tokens/s', 'padding', 'matmul G/s', 'limit chunks/s', 'share of limit'];
+  const header = [
+    'model',
+    'dtype',
+    'batches',
+    'batch',
+    'threads',
+    'chunks/s',
+    'tokens/s',
+    'padding',
+    'matmul G/s',
+    'limit chunks/s',
+    'share of limit',
+  ];
   const body = rows.map((r) => [
-    r.model.replace('Xenova/', ''), r.dtype, r.arrival ? 'arrival order' : 'by length', String(r.batch), String(r.threads),
-    r.chunksPerSecond.toFixed(1), r.tokensPerSecond.toFixed(0), percent(r.padding), (r.rate / 1e9).toFixed(0), r.limit.toFixed(1), percent(r.chunksPerSecond / r.limit),
+    r.model.replace('Xenova/', ''),
+    r.dtype,
+    r.arrival ? 'arrival order' : 'by length',
+    String(r.batch),
+    String(r.threads),
+    r.chunksPerSecond.toFixed(1),
+    r.tokensPerSecond.toFixed(0),
+    percent(r.padding),
+    (r.rate / 1e9).toFixed(0),
+    r.limit.toFixed(1),
+    percent(r.chunksPerSecond / r.limit),
   ]);
   const before = rows.find((r) => r.model === DEFAULT_MODEL && r.dtype === 'fp32' && r.arrival && r.batch === 16 && r.threads === CORES);
   const after = rows.find((r) => r.model === DEFAULT_MODEL && r.dtype === 'q8' && !r.arrival && r.batch === 16 && r.threads === CORES);
-  const summary = before && after
-    ? `Default settings, bge-small: before (fp32, arrival order) ${before.chunksPerSecond.toFixed(1)} chunks/s → after (q8, by length) ` +
-      `${after.chunksPerSecond.toFixed(1)} chunks/s: ${(after.chunksPerSecond / before.chunksPerSecond).toFixed(2)}×, ` +
-      `${percent(after.chunksPerSecond / after.limit)} of the int8 limit.`
-    : '';
+  const summary =
+    before && after
+      ? `Default settings, bge-small: before (fp32, arrival order) ${before.chunksPerSecond.toFixed(1)} chunks/s → after (q8, by length) ` +
+        `${after.chunksPerSecond.toFixed(1)} chunks/s: ${(after.chunksPerSecond / before.chunksPerSecond).toFixed(2)}×, ` +
+        `${percent(after.chunksPerSecond / after.limit)} of the int8 limit.`
+      : '';
   return [
-    '## Embedding speed (`npm run bench:embed`)', '',
-    machineLine(), '',
+    '## Embedding speed (`npm run bench:embed`)',
+    '',
+    machineLine(),
+    '',
     `Load: ${load}. Variants take turns, round by round; each row is its fastest round. Before each round ONNX Runtime's `,
     `matrix-product rate in that row's precision is measured (median of 2 s of products of a feed-forward's shape, ${CORES} threads): `,
     `the row's limit is that rate ÷ the FLOPs a passage costs (weights and attention, no padding).`,
     `${CHUNKS} passages of the repository's articles (headline + chunk, ${chunkTokens.toFixed(0)} tokens on average), ` +
-      `${ROUNDS} round(s).`, '',
-    table(header, body), '',
-    summary, '',
+      `${ROUNDS} round(s).`,
+    '',
+    table(header, body),
+    '',
+    summary,
+    '',
     delays,
   ].join('\n');
 }
@@ -203,7 +241,8 @@ async function main(): Promise<void> {
   for (const model of models) {
     const probe = await loadEmbedder({ modelId: model, dtype: 'fp32', modelsDir: MODELS_DIR, cacheDir: path.join(OUT_DIR, 'cache') });
     const texts = passages(articles, (t) => probe.countTokens(t), probe.maxTokens);
-    if (model === DEFAULT_MODEL) chunkTokens = texts.slice(0, CHUNKS).reduce((s, t) => s + probe.countTokens(t) + 2, 0) / Math.min(CHUNKS, texts.length);
+    if (model === DEFAULT_MODEL)
+      chunkTokens = texts.slice(0, CHUNKS).reduce((s, t) => s + probe.countTokens(t) + 2, 0) / Math.min(CHUNKS, texts.length);
     await unloadEmbedders();
     if (model === DEFAULT_MODEL) delays = await eventLoopDelays(texts.slice(0, 16));
     const prepared: Prepared[] = [];

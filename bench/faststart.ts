@@ -46,7 +46,9 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const key of ['now', 'background'] as const) {
     loads.push(os.loadavg()[0] ?? 0);
     const result = await coldOpen({ mode: MODES[key], ...request });
-    progress(`round ${round + 1} ${key}: first answer ${ms(result.firstAnswerSinceStartMs ?? Number.NaN)} ms since start (${result.firstAnswerMode})`);
+    progress(
+      `round ${round + 1} ${key}: first answer ${ms(result.firstAnswerSinceStartMs ?? Number.NaN)} ms since start (${result.firstAnswerMode})`,
+    );
     runs[key].push(result);
   }
 }

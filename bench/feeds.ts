@@ -71,7 +71,10 @@ function benchRequire(): NodeJS.Require {
 /** A package's version, read from the package.json above its entry point (not every package exports it). */
 function versionOf(name: string, require: NodeJS.Require): string {
   let dir = path.dirname(require.resolve(name));
-  while (!fs.existsSync(path.join(dir, 'package.json')) || (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name !== name) {
+  while (
+    !fs.existsSync(path.join(dir, 'package.json')) ||
+    (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name !== name
+  ) {
     const parent = path.dirname(dir);
     if (parent === dir) return '?';
     dir = parent;
@@ -82,7 +85,13 @@ function versionOf(name: string, require: NodeJS.Require): string {
 async function parsers(): Promise<{ parsers: Parser[]; missing: string[] }> {
   const require = benchRequire();
   const own = createRequire(import.meta.url);
-  const list: Parser[] = [{ name: 'feedsmith', version: versionOf('feedsmith', own), parse: async (text) => parseFeed(text.startsWith('{') ? JSON.parse(text) : text) }];
+  const list: Parser[] = [
+    {
+      name: 'feedsmith',
+      version: versionOf('feedsmith', own),
+      parse: async (text) => parseFeed(text.startsWith('{') ? JSON.parse(text) : text),
+    },
+  ];
   const missing: string[] = [];
   try {
     const extractor = (await import(require.resolve('@extractus/feed-extractor'))) as {
@@ -95,13 +104,16 @@ async function parsers(): Promise<{ parsers: Parser[]; missing: string[] }> {
     list.push({
       name: '@extractus/feed-extractor',
       version: versionOf('@extractus/feed-extractor', require),
-      parse: async (text, format) => (format === 'json' ? extractor.extractFromJson(JSON.parse(text), options) : extractor.extractFromXml(text, options)),
+      parse: async (text, format) =>
+        format === 'json' ? extractor.extractFromJson(JSON.parse(text), options) : extractor.extractFromXml(text, options),
     });
   } catch {
     missing.push('@extractus/feed-extractor');
   }
   try {
-    const RssParser = ((await import(require.resolve('rss-parser'))) as { default: new () => { parseString(xml: string): Promise<unknown> } }).default;
+    const RssParser = (
+      (await import(require.resolve('rss-parser'))) as { default: new () => { parseString(xml: string): Promise<unknown> } }
+    ).default;
     const parser = new RssParser();
     list.push({
       name: 'rss-parser',
@@ -149,8 +161,14 @@ async function correctness(parser: Parser): Promise<Record<string, boolean>> {
     '<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><id>f</id><updated>2026-03-09T00:00:00Z</updated><entry><title>A</title><id>a</id><published>2026-03-01T10:00:00Z</published><updated>2026-03-09T12:00:00Z</updated></entry></feed>',
     'atom',
   );
-  const json = await attempt('{"version":"https://jsonfeed.org/version/1.1","title":"T","items":[{"id":"1","url":"https://n.example/1","title":"Story one"}]}', 'json');
-  const malformed = await attempt('<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>A</item></channel></rss>', 'rss');
+  const json = await attempt(
+    '{"version":"https://jsonfeed.org/version/1.1","title":"T","items":[{"id":"1","url":"https://n.example/1","title":"Story one"}]}',
+    'json',
+  );
+  const malformed = await attempt(
+    '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>A</item></channel></rss>',
+    'rss',
+  );
   const html = await attempt('<!DOCTYPE html><html><head><title>Site</title></head><body><p>A page.</p></body></html>', 'rss');
   return {
     'keeps content:encoded': fullText.includes('The whole story.'),
@@ -245,7 +263,10 @@ async function syncSection(): Promise<string> {
       rows.push({ label: `${feed}: unchanged re-sync (the feed answers 304)`, result: await syncOnce(app, new Date(t0 + 60_000)) });
       if (kind === 'teaser') {
         // A page is re-asked after a 24th of its story's age: at most 9 hours here, so a day on every one is due.
-        rows.push({ label: `${feed}: a day on, the feed answers 304 (every story page due: re-asked, each 304)`, result: await syncOnce(app, new Date(t0 + 86_400_000)) });
+        rows.push({
+          label: `${feed}: a day on, the feed answers 304 (every story page due: re-asked, each 304)`,
+          result: await syncOnce(app, new Date(t0 + 86_400_000)),
+        });
       }
       site.validators.feeds = false;
       rows.push({ label: `${feed}: re-sync, feed without ETag/Last-Modified`, result: await syncOnce(app, new Date(t0 + 86_520_000)) });
@@ -260,7 +281,13 @@ async function syncSection(): Promise<string> {
     '',
     table(
       ['sync', 'requests', 'bytes received', 'seconds', 'added · updated · unchanged'],
-      rows.map(({ label, result: r }) => [label, String(r.requests), `${(r.bytes / 1024).toFixed(0)} KB`, r.seconds.toFixed(2), `${r.added} · ${r.updated} · ${r.unchanged}`]),
+      rows.map(({ label, result: r }) => [
+        label,
+        String(r.requests),
+        `${(r.bytes / 1024).toFixed(0)} KB`,
+        r.seconds.toFixed(2),
+        `${r.added} · ${r.updated} · ${r.unchanged}`,
+      ]),
     ),
   ].join('\n');
 }
@@ -273,7 +300,13 @@ async function latencySection(): Promise<string> {
   stories(site, ITEMS);
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-feeds-bot-'));
   const app = await createTestApp(
-    { FETCH_ALLOWED_HOSTS: '127.0.0.1', DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.restApi, FEED_POLL_SECONDS: String(SHORT_POLL_S), QUESTIONS_PER_MINUTE: '600' },
+    {
+      FETCH_ALLOWED_HOSTS: '127.0.0.1',
+      DISCORD_TOKEN: discord.token,
+      DISCORD_API_URL: discord.restApi,
+      FEED_POLL_SECONDS: String(SHORT_POLL_S),
+      QUESTIONS_PER_MINUTE: '600',
+    },
     empty,
   );
   const passes: number[] = [];
@@ -294,12 +327,25 @@ async function latencySection(): Promise<string> {
         const slug = `breaking-${trial}`;
         const keeper = `Keeper${trial} Quill`;
         const published = performance.now();
-        site.publish({ slug, title: `New keeper ${trial} for the lighthouse`, paragraphs: [`${keeper} was named keeper of the Saltcombe lighthouse, trial ${trial}.`] });
+        site.publish({
+          slug,
+          title: `New keeper ${trial} for the lighthouse`,
+          paragraphs: [`${keeper} was named keeper of the Saltcombe lighthouse, trial ${trial}.`],
+        });
         const id = `127-0-0-1-stories-${slug}`;
         while (!app.library.catalog.getArticle(SHARED_COLLECTION, id)) await new Promise((r) => setTimeout(r, 5));
         const stored = performance.now();
         toStored.push(stored - published);
-        const sent = discord.slashCommand({ name: 'ask', options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: `Who was named keeper of the Saltcombe lighthouse in trial ${trial}?` }] });
+        const sent = discord.slashCommand({
+          name: 'ask',
+          options: [
+            {
+              type: ApplicationCommandOptionType.String,
+              name: 'question',
+              value: `Who was named keeper of the Saltcombe lighthouse in trial ${trial}?`,
+            },
+          ],
+        });
         const deadline = Date.now() + 30_000;
         for (;;) {
           const message = discord.originalMessage(sent.token);
@@ -343,7 +389,13 @@ async function latencySection(): Promise<string> {
     `### From a story appearing in the feed to an answer citing it (the running bot, ${ITEMS}-item teaser feed, ${TRIALS} stories)`,
     '',
     table(
-      ['poll interval', 'published → stored (mean / max)', 'stored → /ask answered with it (mean)', 'published → answered (mean / max)', 'answers citing the new story'],
+      [
+        'poll interval',
+        'published → stored (mean / max)',
+        'stored → /ask answered with it (mean)',
+        'published → answered (mean / max)',
+        'answers citing the new story',
+      ],
       [
         [
           `FEED_POLL_SECONDS=${SHORT_POLL_S} (measured)`,
@@ -375,17 +427,7 @@ async function main(): Promise<void> {
   await site.close();
   const syncing = await syncSection();
   const latencies = await latencySection();
-  const markdown = [
-    '## Feeds (`npm run bench:feeds`)',
-    '',
-    machineLine(),
-    '',
-    parsing,
-    '',
-    syncing,
-    '',
-    latencies,
-  ].join('\n');
+  const markdown = ['## Feeds (`npm run bench:feeds`)', '', machineLine(), '', parsing, '', syncing, '', latencies].join('\n');
   process.stdout.write(`${markdown}\n`);
   writeResultsSection('feeds', markdown);
 }

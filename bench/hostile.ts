@@ -41,17 +41,27 @@ const CASES: Case[] = [
     name: 'wide-nesting.html',
     data: Buffer.from(wideNestedHtml(300, 250)),
   },
-  { label: 'HTML, a 1 MB single line', name: 'one-line-page.html', data: Buffer.from(`<html><head><title>One line</title></head><body><p>${oneMegabyteLine()}</p></body></html>`) },
+  {
+    label: 'HTML, a 1 MB single line',
+    name: 'one-line-page.html',
+    data: Buffer.from(`<html><head><title>One line</title></head><body><p>${oneMegabyteLine()}</p></body></html>`),
+  },
   { label: 'Markdown, a 1 MB single line', name: 'one-line-story.md', data: Buffer.from(`# One line\n\n${oneMegabyteLine()}`) },
   {
     label: 'Markdown with invalid UTF-8',
     name: 'invalid-utf8.md',
-    data: Buffer.concat([Buffer.from('# Council budget\n\nThe council met on '), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(' Tuesday.\n')]),
+    data: Buffer.concat([
+      Buffer.from('# Council budget\n\nThe council met on '),
+      Buffer.from([0xff, 0xfe, 0xc3]),
+      Buffer.from(' Tuesday.\n'),
+    ]),
   },
   {
     label: 'HTML with a 5 MB attribute',
     name: 'huge-attribute.html',
-    data: Buffer.from(`<html><head><title>Attribute</title></head><body><p data-x="${'a'.repeat(5 * 1024 * 1024)}">The story text itself is short.</p></body></html>`),
+    data: Buffer.from(
+      `<html><head><title>Attribute</title></head><body><p data-x="${'a'.repeat(5 * 1024 * 1024)}">The story text itself is short.</p></body></html>`,
+    ),
   },
   { label: 'JSON, arrays nested 1,000,000 levels', name: 'nested-arrays.json', data: Buffer.from(nestedJsonArrays(1_000_000)) },
   {
@@ -89,7 +99,9 @@ async function hostileInputs(): Promise<string> {
     // Start the parse workers first: their start-up is not part of any row.
     await parseArticleBuffer('warm-up.md', Buffer.from('# Warm up\n\nText.\n'), 'warm-up');
     const idle = await watched(() => new Promise((resolve) => setTimeout(resolve, 2_000)));
-    const rows: string[][] = [['nothing: the main thread idle for 2 s (the noise floor)', '–', '–', `${ms(idle.maxDelayMs)} ms`, '–', '–', '–']];
+    const rows: string[][] = [
+      ['nothing: the main thread idle for 2 s (the noise floor)', '–', '–', `${ms(idle.maxDelayMs)} ms`, '–', '–', '–'],
+    ];
     for (const c of CASES) {
       progress(c.label);
       const parse = await watched(() => parseArticleBuffer(c.name, c.data, `bench:${c.name}`));
@@ -178,9 +190,14 @@ async function askBurst(discord: FakeDiscord, count: number, firstUser: number, 
   const acks = sent.map((s) => (discord.callbacksFor(s.id)[0]?.time ?? s.at) - s.at);
   const text = (s: SentInteraction) => {
     const m = discord.originalMessage(s.token);
-    return [m?.content ?? '', ...(m?.embeds ?? []).map((e) => e.title ?? ''), ...discord.followUpMessages(s.token).map((f) => f.content ?? '')].join('\n');
+    return [
+      m?.content ?? '',
+      ...(m?.embeds ?? []).map((e) => e.title ?? ''),
+      ...discord.followUpMessages(s.token).map((f) => f.content ?? ''),
+    ].join('\n');
   };
-  const done = (s: SentInteraction) => /Sources/.test(text(s)) || text(s).includes(discordText.busy(10)) || text(s).includes(discordText.unexpected);
+  const done = (s: SentInteraction) =>
+    /Sources/.test(text(s)) || text(s).includes(discordText.busy(10)) || text(s).includes(discordText.unexpected);
   await waitForAll(sent, done);
   const answered = sent.filter((s) => /Sources/.test(text(s))).length;
   const busy = sent.filter((s) => text(s).includes(discordText.busy(10))).length;
@@ -258,7 +275,7 @@ async function asksDuringHostileIngest(): Promise<string> {
     'interactions at once from distinct users; in the "+ hostile" rows an editor first attaches a page of 300 stacks of',
     `250 nested elements, which keeps a parse worker busy until the ${DEFAULT_PARSE_TIME_LIMIT_MS / 1000} s time limit, and the burst starts once`,
     'the bot has downloaded it. Ack: INTERACTION_CREATE sent → deferred callback received by the fake (its own',
-    'timestamp; the script polls for completion every 25 ms, since the fake shares the bot\'s thread).',
+    "timestamp; the script polls for completion every 25 ms, since the fake shares the bot's thread).",
     '',
     table(['burst', 'ack p50 ms', 'ack p99 ms', 'ack max ms', 'main thread max delay', 'answered / busy / failed', 'hostile file'], rows),
   ].join('\n');

@@ -149,7 +149,11 @@ ${table(
   [
     ['pipelined: ingest() over loadPaths (as the CLI runs it)', `${ms(p)} ms`, rate(p)],
     ['pipelined: ingest() over articles loaded beforehand (loading not counted)', `${ms(l)} ms`, rate(l)],
-    [`series: load ${ms(phase('loadMs'))} ms + chunk & embed ${ms(phase('embedMs'))} ms + store ${ms(phase('storeMs'))} ms`, `${ms(s)} ms`, rate(s)],
+    [
+      `series: load ${ms(phase('loadMs'))} ms + chunk & embed ${ms(phase('embedMs'))} ms + store ${ms(phase('storeMs'))} ms`,
+      `${ms(s)} ms`,
+      rate(s),
+    ],
   ],
 )}
 

@@ -26,7 +26,10 @@ export interface LangChainStore {
 }
 
 interface HnswLibClass {
-  new (embeddings: EmbeddingsStandIn, args: { space: 'cosine'; numDimensions: number; index?: unknown; docstore?: unknown }): LangChainStore;
+  new (
+    embeddings: EmbeddingsStandIn,
+    args: { space: 'cosine'; numDimensions: number; index?: unknown; docstore?: unknown },
+  ): LangChainStore;
   load(directory: string, embeddings: EmbeddingsStandIn): Promise<LangChainStore>;
 }
 
@@ -71,7 +74,12 @@ export async function loadLangChain(): Promise<LangChain | { missing: string }> 
     return {
       create: (dimensions) => new HNSWLib(noEmbeddings, { space: 'cosine', numDimensions: dimensions }),
       wrap: (index, dimensions, documents) =>
-        new HNSWLib(noEmbeddings, { space: 'cosine', numDimensions: dimensions, index, docstore: new SynchronousInMemoryDocstore(documents) }),
+        new HNSWLib(noEmbeddings, {
+          space: 'cosine',
+          numDimensions: dimensions,
+          index,
+          docstore: new SynchronousInMemoryDocstore(documents),
+        }),
       load: (directory) => HNSWLib.load(directory, noEmbeddings),
       document: (pageContent, metadata) => new Document({ pageContent, metadata }),
     };

@@ -93,7 +93,11 @@ const DATELINE = /^[A-Z][A-Z .,'-]+, [A-Z][a-z]+ \d+ \(Wire\) — /;
 const EDITS: { name: string; expected: 'merged' | 'kept apart'; edit: (paragraphs: string[]) => string[] }[] = [
   { name: 'dateline dropped', expected: 'merged', edit: (p) => [p[0]?.replace(DATELINE, '') ?? '', ...p.slice(1)] },
   { name: 'last paragraph cut', expected: 'merged', edit: (p) => p.slice(0, -1) },
-  { name: 'a paragraph of its own added', expected: 'merged', edit: (p) => [...p.slice(0, 2), 'The Gazette has asked for further comment.', ...p.slice(2)] },
+  {
+    name: 'a paragraph of its own added',
+    expected: 'merged',
+    edit: (p) => [...p.slice(0, 2), 'The Gazette has asked for further comment.', ...p.slice(2)],
+  },
   {
     name: '"said" → "says", weekdays → "this week"',
     expected: 'merged',
@@ -107,27 +111,40 @@ const EDITS: { name: string; expected: 'merged' | 'kept apart'; edit: (paragraph
   {
     name: 'all of these, two paragraphs cut and a credit line naming the Gazette',
     expected: 'kept apart',
-    edit: (p) => [p[0]?.replace(DATELINE, '') ?? '', ...p.slice(1, -2), 'Reporting by the Gazette newsroom.'].map((x) => x.replace(/\bsaid\b/g, 'says')),
+    edit: (p) =>
+      [p[0]?.replace(DATELINE, '') ?? '', ...p.slice(1, -2), 'Reporting by the Gazette newsroom.'].map((x) =>
+        x.replace(/\bsaid\b/g, 'says'),
+      ),
   },
 ];
 
 /** Two days of an automated market report: the same template, other figures. */
 const MARKET_REPORTS = [
-  ['Shares in Harwick closed higher on Tuesday, with the Harwick 100 index rising 42.6 points, or 0.5 per cent, to 8,214.3. Trading volume was 612 million shares, below the 30-day average of 705 million.',
+  [
+    'Shares in Harwick closed higher on Tuesday, with the Harwick 100 index rising 42.6 points, or 0.5 per cent, to 8,214.3. Trading volume was 612 million shares, below the 30-day average of 705 million.',
     'Among the biggest gainers were Alder Shipping, up 4.1 per cent, Northgate Foods, up 3.2 per cent, and Kestrel Energy, up 2.8 per cent. The biggest fallers were Brightwater Telecom, down 3.6 per cent, and Lindqvist Retail, down 2.2 per cent.',
     'The pound rose 0.3 per cent against the dollar to 1.2741. The yield on the ten-year government bond fell to 4.12 per cent from 4.15 per cent.',
     'Brent crude oil was little changed at 81.40 dollars a barrel. Gold rose 0.4 per cent to 2,310 dollars an ounce.',
-    'This report is generated from exchange data at the close of trading and is updated each weekday.'],
-  ['Shares in Harwick closed lower on Wednesday, with the Harwick 100 index falling 31.2 points, or 0.4 per cent, to 8,183.1. Trading volume was 688 million shares, below the 30-day average of 702 million.',
+    'This report is generated from exchange data at the close of trading and is updated each weekday.',
+  ],
+  [
+    'Shares in Harwick closed lower on Wednesday, with the Harwick 100 index falling 31.2 points, or 0.4 per cent, to 8,183.1. Trading volume was 688 million shares, below the 30-day average of 702 million.',
     'Among the biggest gainers were Northgate Foods, up 1.9 per cent, Harbour Cement, up 1.5 per cent, and Alder Shipping, up 1.1 per cent. The biggest fallers were Kestrel Energy, down 4.4 per cent, and Carrow Mining, down 3.1 per cent.',
     'The pound fell 0.2 per cent against the dollar to 1.2716. The yield on the ten-year government bond rose to 4.16 per cent from 4.12 per cent.',
     'Brent crude oil fell 1.3 per cent to 80.34 dollars a barrel. Gold was little changed at 2,309 dollars an ounce.',
-    'This report is generated from exchange data at the close of trading and is updated each weekday.'],
+    'This report is generated from exchange data at the close of trading and is updated each weekday.',
+  ],
 ].map((p) => p.join('\n\n'));
 
 function stats(values: number[]): string[] {
   const sorted = [...values].sort((a, b) => a - b);
-  return [String(values.length), (sorted[0] ?? NaN).toFixed(2), percentile(sorted, 5).toFixed(2), percentile(sorted, 50).toFixed(2), (sorted[sorted.length - 1] ?? NaN).toFixed(2)];
+  return [
+    String(values.length),
+    (sorted[0] ?? NaN).toFixed(2),
+    percentile(sorted, 5).toFixed(2),
+    percentile(sorted, 50).toFixed(2),
+    (sorted[sorted.length - 1] ?? NaN).toFixed(2),
+  ];
 }
 
 async function examples(): Promise<string> {
@@ -148,7 +165,8 @@ async function examples(): Promise<string> {
       const body = edit(original.body.split('\n\n')).join('\n\n');
       scores.push(jaccard(shingles(original.body), shingles(body)));
       // A headline of its own: the copy must be recognised by its lede and its facts.
-      if (library.catalog.duplicateOf(SHARED_COLLECTION, body, `Gazette: ${original.title.toLowerCase()}`)?.articleId === original.id) found++;
+      if (library.catalog.duplicateOf(SHARED_COLLECTION, body, `Gazette: ${original.title.toLowerCase()}`)?.articleId === original.id)
+        found++;
     }
     if (expected === 'merged') {
       copies += news.length;
@@ -166,10 +184,23 @@ async function examples(): Promise<string> {
   const republished = fixture('ferry-wire-republished.md');
   const handScore = jaccard(shingles(wire), shingles(republished));
   const handLibrary = openLibrary('hand');
-  await store(handLibrary, [article('ferry-wire', 'Harbour ferry operator orders two battery-electric vessels', wire, '2026-05-04T08:00:00Z')]);
-  const handFound = handLibrary.catalog.duplicateOf(SHARED_COLLECTION, republished, 'Eastmoor crossing to go electric as ferry firm buys two new ships')?.articleId === 'ferry-wire';
+  await store(handLibrary, [
+    article('ferry-wire', 'Harbour ferry operator orders two battery-electric vessels', wire, '2026-05-04T08:00:00Z'),
+  ]);
+  const handFound =
+    handLibrary.catalog.duplicateOf(SHARED_COLLECTION, republished, 'Eastmoor crossing to go electric as ferry firm buys two new ships')
+      ?.articleId === 'ferry-wire';
   handLibrary.close();
-  copyRows.push(['hand-written republication (test/fixtures/live)', '1', handScore.toFixed(2), handScore.toFixed(2), handScore.toFixed(2), handScore.toFixed(2), 'merged', handFound ? '1/1' : '0/1']);
+  copyRows.push([
+    'hand-written republication (test/fixtures/live)',
+    '1',
+    handScore.toFixed(2),
+    handScore.toFixed(2),
+    handScore.toFixed(2),
+    handScore.toFixed(2),
+    'merged',
+    handFound ? '1/1' : '0/1',
+  ]);
 
   // Different stories on one subject: every pair within a story's cluster of articles (same id stem).
   const clusterOf = (id: string) => id.split('-').slice(0, 2).join('-');
@@ -186,26 +217,46 @@ async function examples(): Promise<string> {
     if (!parsed.ok) throw new Error(parsed.error);
     return shingles(parsed.value.body);
   });
-  const kestrelScores = [jaccard(kestrel[0] as Set<number>, kestrel[1] as Set<number>), jaccard(kestrel[0] as Set<number>, kestrel[2] as Set<number>), jaccard(kestrel[1] as Set<number>, kestrel[2] as Set<number>)];
+  const kestrelScores = [
+    jaccard(kestrel[0] as Set<number>, kestrel[1] as Set<number>),
+    jaccard(kestrel[0] as Set<number>, kestrel[2] as Set<number>),
+    jaccard(kestrel[1] as Set<number>, kestrel[2] as Set<number>),
+  ];
   const market = jaccard(shingles(MARKET_REPORTS[0] as string), shingles(MARKET_REPORTS[1] as string));
 
   // Templated stories: 2,000 articles of bench/prose.ts, stored (every merge would be a false one).
   const prose = Array.from({ length: 2000 }, (_, i) => proseArticle(i));
   const proseShingles = prose.slice(0, 400).map((p) => shingles(p.body));
   const proseScores: number[] = [];
-  for (let i = 0; i < proseShingles.length; i++) for (let k = i + 1; k < proseShingles.length; k++) proseScores.push(jaccard(proseShingles[i] as Set<number>, proseShingles[k] as Set<number>));
+  for (let i = 0; i < proseShingles.length; i++)
+    for (let k = i + 1; k < proseShingles.length; k++)
+      proseScores.push(jaccard(proseShingles[i] as Set<number>, proseShingles[k] as Set<number>));
   const proseLibrary = openLibrary('prose');
-  const proseStored = await store(proseLibrary, prose.map((p) => article(p.id, p.title, p.body, p.published)));
+  const proseStored = await store(
+    proseLibrary,
+    prose.map((p) => article(p.id, p.title, p.body, p.published)),
+  );
   proseLibrary.close();
   const marketLibrary = openLibrary('market');
-  const marketStored = await store(marketLibrary, MARKET_REPORTS.map((body, i) => article(`markets-day-${i + 1}`, `Markets close, day ${i + 1}`, body)));
+  const marketStored = await store(
+    marketLibrary,
+    MARKET_REPORTS.map((body, i) => article(`markets-day-${i + 1}`, `Markets close, day ${i + 1}`, body)),
+  );
   marketLibrary.close();
   library.close();
   const council = await councilExamples();
 
-  rows.push(['different stories on one subject (real-news set, every pair of a story\'s articles)', ...stats(sameSubject), `${falseMergesNews} merged of ${news.length} stored`]);
+  rows.push([
+    "different stories on one subject (real-news set, every pair of a story's articles)",
+    ...stats(sameSubject),
+    `${falseMergesNews} merged of ${news.length} stored`,
+  ]);
   rows.push(['different stories on one subject (the three Kestrel Street Bridge articles)', ...stats(kestrelScores), '–']);
-  rows.push(['templated stories (bench/prose.ts, pairs of the first 400)', ...stats(proseScores), `${proseStored.duplicate ?? 0} merged of 2,000 stored`]);
+  rows.push([
+    'templated stories (bench/prose.ts, pairs of the first 400)',
+    ...stats(proseScores),
+    `${proseStored.duplicate ?? 0} merged of 2,000 stored`,
+  ]);
   rows.push(['two days of a templated market report', ...stats([market]), `${marketStored.duplicate ?? 0} merged of 2 stored`]);
   rows.push(...council.rows);
 
@@ -222,7 +273,7 @@ async function examples(): Promise<string> {
     table(['lightly edited copy', 'pairs', 'min J', 'p5 J', 'median J', 'max J', 'expected', 'found'], copyRows),
     '',
     `Found ${detected} of ${copies} scripted copies expected to merge (${percent(detected / copies)}); the lowest Jaccard of those was ${Math.min(...allCopyScores).toFixed(2)}.`,
-    'A copy that cuts the original\'s figures and adds a name of its own is kept apart: either version cited alone would',
+    "A copy that cuts the original's figures and adds a name of its own is kept apart: either version cited alone would",
     'lose a fact of the other, so readers get both (a near-duplicate result) rather than lose one.',
     '',
     table(['must stay apart', 'pairs', 'min J', 'p5 J', 'median J', 'max J', 'merged when stored'], rows),
@@ -240,11 +291,18 @@ async function councilExamples(): Promise<{ rows: string[][]; pairs: number; abo
   const stories = Array.from({ length: 121 }, (_, i) => councilStory(i));
   const sets = stories.map((s) => shingles(s.body));
   const scores: number[] = [];
-  for (let i = 0; i < sets.length; i++) for (let k = i + 1; k < sets.length; k++) scores.push(jaccard(sets[i] as Set<number>, sets[k] as Set<number>));
+  for (let i = 0; i < sets.length; i++)
+    for (let k = i + 1; k < sets.length; k++) scores.push(jaccard(sets[i] as Set<number>, sets[k] as Set<number>));
   const library = openLibrary('council');
   const merged = { stored: 0, variants: 0 };
   for (const batch of [stories.slice(0, 40), stories.slice(40, 80), stories.slice(80)]) {
-    merged.stored += (await store(library, batch.map((s) => article(s.id, s.title, s.body, '2026-03-02')))).duplicate ?? 0;
+    merged.stored +=
+      (
+        await store(
+          library,
+          batch.map((s) => article(s.id, s.title, s.body, '2026-03-02')),
+        )
+      ).duplicate ?? 0;
   }
   const variants = stories.slice(0, 40).flatMap((s) => {
     const [lede = '', ...rest] = s.body.split('\n\n');
@@ -255,13 +313,29 @@ async function councilExamples(): Promise<{ rows: string[][]; pairs: number; abo
     ].map((changed, k) => ({ ...s, id: `${s.id}-variant-${k}`, body: [changed, ...rest].join('\n\n') }));
   });
   const variantScores = variants.map((v, i) => jaccard(shingles(v.body), sets[Math.floor(i / 3)] as Set<number>));
-  merged.variants = (await store(library, variants.map((v) => article(v.id, v.title, v.body, '2026-03-03')))).duplicate ?? 0;
-  const reachable = stories.filter((s) => library.keywordSearch(toFtsQuery(s.code) ?? '', 1, { collections: [SHARED_COLLECTION] }).length > 0).length;
+  merged.variants =
+    (
+      await store(
+        library,
+        variants.map((v) => article(v.id, v.title, v.body, '2026-03-03')),
+      )
+    ).duplicate ?? 0;
+  const reachable = stories.filter(
+    (s) => library.keywordSearch(toFtsQuery(s.code) ?? '', 1, { collections: [SHARED_COLLECTION] }).length > 0,
+  ).length;
   library.close();
   return {
     rows: [
-      ['templated council stories: own headline, amount, date and code, four boilerplate paragraphs shared', ...stats(scores), `${merged.stored} merged of 121 stored in three batches; ${reachable}/121 codes found`],
-      ['a stored council story with one fact changed (amount, date or ward)', ...stats(variantScores), `${merged.variants} merged of ${variants.length} stored`],
+      [
+        'templated council stories: own headline, amount, date and code, four boilerplate paragraphs shared',
+        ...stats(scores),
+        `${merged.stored} merged of 121 stored in three batches; ${reachable}/121 codes found`,
+      ],
+      [
+        'a stored council story with one fact changed (amount, date or ward)',
+        ...stats(variantScores),
+        `${merged.variants} merged of ${variants.length} stored`,
+      ],
     ],
     pairs: scores.length,
     aboveThreshold: scores.filter((x) => x >= NEAR_DUPLICATE_THRESHOLD).length,
@@ -286,7 +360,11 @@ interface CostFigures {
 async function costOf(name: string, total: number, make: (i: number) => Article): Promise<CostFigures> {
   const library = openLibrary(name);
   const started = performance.now();
-  for (let from = 0; from < total; from += 1000) await store(library, Array.from({ length: 1000 }, (_, k) => make(from + k)));
+  for (let from = 0; from < total; from += 1000)
+    await store(
+      library,
+      Array.from({ length: 1000 }, (_, k) => make(from + k)),
+    );
   const buildSeconds = (performance.now() - started) / 1000;
 
   const probes = Array.from({ length: 300 }, (_, i) => make(total + i));
@@ -297,7 +375,9 @@ async function costOf(name: string, total: number, make: (i: number) => Article)
     lookups.push(performance.now() - t);
   }
   // The same 300 with one paragraph changed: copies to find.
-  const copies = probes.slice(0, 100).map((a) => ({ ...a, body: a.body.replace(/\.\n\n/, '. The council will meet again next week.\n\n') }));
+  const copies = probes
+    .slice(0, 100)
+    .map((a) => ({ ...a, body: a.body.replace(/\.\n\n/, '. The council will meet again next week.\n\n') }));
   const stores: number[] = [];
   await library.write(async (w) => {
     for (const a of probes) {
@@ -316,17 +396,43 @@ async function costOf(name: string, total: number, make: (i: number) => Article)
   library.close();
   const db = path.join(work, name, 'library.sqlite');
   const bytes = tableBytes(db);
-  const extraBytes = ['article_sources', 'sqlite_autoindex_article_sources_1', 'article_sources_article', 'article_fingerprints', 'article_fingerprints_text', 'article_bands']
-    .reduce((sum, table) => sum + (bytes.get(table) ?? 0), 0);
-  return { buildSeconds, lookups, copyLookups, found, copies: copies.length, stores, extraBytes, fileBytes: fs.statSync(db).size, articles: total + probes.length };
+  const extraBytes = [
+    'article_sources',
+    'sqlite_autoindex_article_sources_1',
+    'article_sources_article',
+    'article_fingerprints',
+    'article_fingerprints_text',
+    'article_bands',
+  ].reduce((sum, table) => sum + (bytes.get(table) ?? 0), 0);
+  return {
+    buildSeconds,
+    lookups,
+    copyLookups,
+    found,
+    copies: copies.length,
+    stores,
+    extraBytes,
+    fileBytes: fs.statSync(db).size,
+    articles: total + probes.length,
+  };
 }
 
 function costRows(label: string, f: CostFigures): string[][] {
   const mean = (xs: number[]) => ms(xs.reduce((sum, x) => sum + x, 0) / xs.length);
   return [
     [`${label}: duplicate lookup, a new story (no match)`, ms(percentile(f.lookups, 50)), ms(percentile(f.lookups, 95)), mean(f.lookups)],
-    [`${label}: duplicate lookup, an edited copy (found ${f.found}/${f.copies})`, ms(percentile(f.copyLookups, 50)), ms(percentile(f.copyLookups, 95)), mean(f.copyLookups)],
-    [`${label}: whole store of a new article (rows, chunks, FTS5, sources, fingerprint; lookup included)`, ms(percentile(f.stores, 50)), ms(percentile(f.stores, 95)), mean(f.stores)],
+    [
+      `${label}: duplicate lookup, an edited copy (found ${f.found}/${f.copies})`,
+      ms(percentile(f.copyLookups, 50)),
+      ms(percentile(f.copyLookups, 95)),
+      mean(f.copyLookups),
+    ],
+    [
+      `${label}: whole store of a new article (rows, chunks, FTS5, sources, fingerprint; lookup included)`,
+      ms(percentile(f.stores, 50)),
+      ms(percentile(f.stores, 95)),
+      mean(f.stores),
+    ],
   ];
 }
 
@@ -378,7 +484,10 @@ async function latency(settleMs: number, repeats: number): Promise<{ samples: nu
     const p = proseArticle(20_000 + i);
     fs.writeFileSync(path.join(articlesDir, `${p.id}.md`), `---\ntitle: "${p.title}"\npublished: ${p.published}\n---\n\n${p.body}\n`);
   }
-  const config = loadConfig({ ...TINY_MODEL_ENV, DATA_DIR: path.join(work, `data-${settleMs}`), ARTICLES_DIR: articlesDir, WATCH_SETTLE_MS: String(settleMs) }, ROOT);
+  const config = loadConfig(
+    { ...TINY_MODEL_ENV, DATA_DIR: path.join(work, `data-${settleMs}`), ARTICLES_DIR: articlesDir, WATCH_SETTLE_MS: String(settleMs) },
+    ROOT,
+  );
   const app = await createApp(config, silentLogger);
   const watcher = followArticlesDir(app, () => undefined);
   await syncArticlesDir(app);
@@ -400,7 +509,11 @@ async function latency(settleMs: number, repeats: number): Promise<{ samples: nu
         if (performance.now() - started > 60_000) throw new Error(`${word} never became searchable`);
       }
       samples.push(performance.now() - started);
-      const answer = await app.answerer.ask({ question: `What did the harbour commission name the ${word}?`, collections: [SHARED_COLLECTION], asOf: '2026-06-30' });
+      const answer = await app.answerer.ask({
+        question: `What did the harbour commission name the ${word}?`,
+        collections: [SHARED_COLLECTION],
+        asOf: '2026-06-30',
+      });
       if (answer.citations.some((c) => c.excerpt.includes(word))) answered++;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -425,7 +538,14 @@ async function main(): Promise<void> {
     const rows: string[][] = [];
     for (const settle of [1000, 200]) {
       const { samples, answered } = await latency(settle, repeats);
-      rows.push([`${settle}${settle === 1000 ? ' (default)' : ''}`, String(samples.length), ms(percentile(samples, 50)), ms(percentile(samples, 95)), ms(Math.max(...samples)), `${answered}/${repeats}`]);
+      rows.push([
+        `${settle}${settle === 1000 ? ' (default)' : ''}`,
+        String(samples.length),
+        ms(percentile(samples, 50)),
+        ms(percentile(samples, 95)),
+        ms(Math.max(...samples)),
+        `${answered}/${repeats}`,
+      ]);
     }
     const section = [
       '## The live archive (`npm run bench:live`)',

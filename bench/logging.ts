@@ -19,7 +19,10 @@ interface Case {
 const usage = { prompt: 1530, completion: 61, total: 1591 };
 const failure = new TypeError('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND huggingface.co') });
 const llmLine: Case['line'] = (logger, i) =>
-  logger.info({ event: 'llm_call', ok: true, model: 'gpt-4o-mini', attempts: 1, ms: 1210 + (i % 7), streamed: true, finishReason: 'stop', usage }, 'LLM call finished');
+  logger.info(
+    { event: 'llm_call', ok: true, model: 'gpt-4o-mini', attempts: 1, ms: 1210 + (i % 7), streamed: true, finishReason: 'stop', usage },
+    'LLM call finished',
+  );
 const errorLine: Case['line'] = (logger) => logger.warn({ err: failure, interactionId: '1234567890123456789' }, 'draft edit failed');
 const filtered: Case['line'] = (logger, i) => logger.debug({ i }, 'below the level');
 

@@ -56,7 +56,9 @@ function answerer(library: Library, retriever: Retriever, metrics: Metrics | nul
     llm: instantModel(metrics ? (r) => metrics.llmCall(r) : undefined),
     prompts: loadPrompts(PROMPTS_DIR),
     options: { k: 8, perArticle: 3, contextTokens: 3000, minSimilarity: 0.5, maxQuestionChars: 1000 },
-    ...(metrics ? { onResult: (command: 'ask' | 'summarize', result: AnswerResult | SummaryResult) => metrics.answered(command, result) } : {}),
+    ...(metrics
+      ? { onResult: (command: 'ask' | 'summarize', result: AnswerResult | SummaryResult) => metrics.answered(command, result) }
+      : {}),
   });
 }
 
@@ -76,7 +78,11 @@ function median(values: readonly number[]): number {
 async function askOverhead(library: Library, corpus: ReturnType<typeof makeCorpus>, metrics: Metrics) {
   const retriever = new Retriever(library, new PrecomputedQueryEmbedder(corpus));
   // Two answerers without observers: their difference is what noise alone looks like.
-  const answerers = { plain: answerer(library, retriever, null), control: answerer(library, retriever, null), observed: answerer(library, retriever, metrics) };
+  const answerers = {
+    plain: answerer(library, retriever, null),
+    control: answerer(library, retriever, null),
+    observed: answerer(library, retriever, metrics),
+  };
   type Which = keyof typeof answerers;
   const names: Which[] = ['plain', 'control', 'observed'];
   const times: Record<Which, number[]> = { plain: [], control: [], observed: [] };
@@ -99,7 +105,15 @@ async function askOverhead(library: Library, corpus: ReturnType<typeof makeCorpu
   const paired = (a: Which, b: Which) => median(times[a].map((t, i) => t - (times[b][i] as number)));
   const probe = new Metrics({ processMetrics: false });
   const result = sample as AnswerResult;
-  const llmResult: LlmResult = { ok: true, text: '', finishReason: 'stop', usage: { prompt: 1500, completion: 60, total: 1560 }, model: 'x', ms: 0, attempts: 1 };
+  const llmResult: LlmResult = {
+    ok: true,
+    text: '',
+    finishReason: 'stop',
+    usage: { prompt: 1500, completion: 60, total: 1560 },
+    model: 'x',
+    ms: 0,
+    attempts: 1,
+  };
   const observerUs = microseconds(200_000, () => {
     probe.llmCall(llmResult);
     probe.answered('ask', result);
@@ -212,7 +226,7 @@ async function main(): Promise<void> {
   progress('grouping unanswered questions…');
   const grouping = groupingCost();
 
-  const share = (ask.observerUs / 1000) / ask.plain.mean;
+  const share = ask.observerUs / 1000 / ask.plain.mean;
   const summary = [
     `ask() without the model: mean ${ms(ask.plain.mean)} ms plain, ${ms(ask.control.mean)} ms control, ${ms(ask.observed.mean)} ms observed`,
     `median paired difference: observed − plain ${ms(ask.observedMinusPlain)} ms, control − plain ${ms(ask.controlMinusPlain)} ms`,
@@ -225,7 +239,10 @@ async function main(): Promise<void> {
     'metrics',
     `## Health and metrics (\`npm run bench:metrics\`)
 
-${machineLine()} · load average ${os.loadavg().map((l) => l.toFixed(1)).join(', ')} at the end (the machine was shared)
+${machineLine()} · load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ')} at the end (the machine was shared)
 
 **Metrics on \`/ask\`.** \`Answerer.ask\` over the synthetic ${CHUNKS.toLocaleString('en-US')}-chunk library (hybrid search with
 precomputed query vectors, as in \`bench:answers\`) with an LLM stub that answers at once: what is left is the non-LLM
@@ -256,7 +273,11 @@ ${table(
   ['', 'p50 ms', 'p99 ms'],
   [
     ['Registry scrape, library counts cached (no write since the last scrape)', ms(scrape.warm.p50), ms(scrape.warm.p99)],
-    [`Registry scrape after a write (articles and chunks counted again at ${CHUNKS.toLocaleString('en-US')} chunks)`, ms(scrape.cold.p50), ms(scrape.cold.p99)],
+    [
+      `Registry scrape after a write (articles and chunks counted again at ${CHUNKS.toLocaleString('en-US')} chunks)`,
+      ms(scrape.cold.p50),
+      ms(scrape.cold.p99),
+    ],
     ['of which `library.counts()` (three SQLite count(*) over indexes)', ms(scrape.countsMs.p50), ms(scrape.countsMs.p99)],
     ['GET /metrics over HTTP on 127.0.0.1 (fetch, keep-alive)', ms(scrape.http.p50), ms(scrape.http.p99)],
   ],

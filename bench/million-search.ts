@@ -71,7 +71,9 @@ async function baselineRows(dataDir: string, corpus: Corpus, truth: readonly Int
   const wideEf = efForSize(corpus.chunks.count);
   raw.setEf(HNSW.efSearch);
   rows.push(await timed(`raw hnswlib-node (ef ${HNSW.efSearch})`, queries, (i) => ids(raw.searchKnn(q(i), K)), truth));
-  rows.push(await timed(`raw hnswlib-node, one collection (ef ${HNSW.efSearch})`, queries, (i) => ids(raw.searchKnn(q(i), K, sharedChunk))));
+  rows.push(
+    await timed(`raw hnswlib-node, one collection (ef ${HNSW.efSearch})`, queries, (i) => ids(raw.searchKnn(q(i), K, sharedChunk))),
+  );
   raw.setEf(wideEf);
   rows.push(await timed(`raw hnswlib-node (ef ${wideEf})`, queries, (i) => ids(raw.searchKnn(q(i), K)), truth));
   const langchain = await loadLangChain();
@@ -88,7 +90,14 @@ async function baselineRows(dataDir: string, corpus: Corpus, truth: readonly Int
   const store = langchain.wrap(raw, corpus.chunks.dimensions, documents);
   const found = (r: [LangChainDocument, number][]) => r.map(([d]) => d.metadata.id as number);
   raw.setEf(HNSW.efSearch);
-  rows.push(await timed(`LangChain.js HNSWLib (ef ${HNSW.efSearch})`, queries, async (i) => found(await store.similaritySearchVectorWithScore(q(i), K)), truth));
+  rows.push(
+    await timed(
+      `LangChain.js HNSWLib (ef ${HNSW.efSearch})`,
+      queries,
+      async (i) => found(await store.similaritySearchVectorWithScore(q(i), K)),
+      truth,
+    ),
+  );
   const inShared = (d: LangChainDocument) => d.metadata.collection === SHARED_ONLY.collections[0];
   rows.push(
     await timed(`LangChain.js HNSWLib, one collection (ef ${HNSW.efSearch})`, queries, async (i) =>
@@ -131,7 +140,23 @@ async function hybridRows(library: Library, corpus: Corpus, queries: number): Pr
     });
     rows.push(row);
     const measured = times.slice(WARMUP);
-    stages.push([name, ...STAGES.map((s) => `${ms(percentile(measured.map((t) => t[s]), 50))} / ${ms(percentile(measured.map((t) => t[s]), 99))}`)]);
+    stages.push([
+      name,
+      ...STAGES.map(
+        (s) =>
+          `${ms(
+            percentile(
+              measured.map((t) => t[s]),
+              50,
+            ),
+          )} / ${ms(
+            percentile(
+              measured.map((t) => t[s]),
+              99,
+            ),
+          )}`,
+      ),
+    ]);
   }
   return { rows, stages };
 }
@@ -164,7 +189,13 @@ async function hardQueryRows(library: Library, corpus: Corpus): Promise<Row[]> {
   return [half, empty, early];
 }
 
-export async function searchSection(library: Library, dataDir: string, corpus: Corpus, truth: readonly Int32Array[], queries: number): Promise<string> {
+export async function searchSection(
+  library: Library,
+  dataDir: string,
+  corpus: Corpus,
+  truth: readonly Int32Array[],
+  queries: number,
+): Promise<string> {
   if (syntheticPublished(0) > AS_OF) throw new Error('the as-of row must admit part of the archive');
   const baselines = await baselineRows(dataDir, corpus, truth, queries);
   progress('our dense search');

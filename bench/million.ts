@@ -15,15 +15,7 @@ import Database from 'better-sqlite3';
 import { Library } from '../src/store/library.ts';
 import { coldOpen } from './cold-open.ts';
 import { searchSection } from './million-search.ts';
-import {
-  assertChunkIds,
-  buildLibrary,
-  HNSW,
-  K,
-  makeCorpus,
-  queryText,
-  type Corpus,
-} from './corpus.ts';
+import { assertChunkIds, buildLibrary, HNSW, K, makeCorpus, queryText, type Corpus } from './corpus.ts';
 import { diskBytes, machineLine, OUT_DIR, progress, writeResultsSection } from './results.ts';
 import { latency, mark, megabytes, ms, seconds } from './stats.ts';
 import { DEFAULT_SPACE, exactTopK, recallAtK, vectorAt } from './vectors.ts';

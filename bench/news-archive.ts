@@ -13,14 +13,24 @@ import { seededRandom } from './vectors.ts';
 
 const OUTLETS = ['CNN', 'Reuters', 'The Harbour Post', 'AP', 'Daily Ledger', 'Metro Times'];
 const CAPTION_CREDITS = ['Getty Images', 'AFP via Getty Images', 'Reuters', 'AP Photo', 'File photo'];
-const LEFTOVERS = ['Advertisement', 'Story continues below advertisement', 'Sign up for our morning newsletter', 'Read more:', 'Related: Latest coverage', 'Share this article', '© 2026 All rights reserved'];
+const LEFTOVERS = [
+  'Advertisement',
+  'Story continues below advertisement',
+  'Sign up for our morning newsletter',
+  'Read more:',
+  'Related: Latest coverage',
+  'Share this article',
+  '© 2026 All rights reserved',
+];
 const CITIES = ['LONDON', 'NAIROBI', 'SYDNEY', 'TORONTO', 'MANILA', 'LIMA', 'OSLO', 'CAIRO', 'DENVER', 'LISBON'];
 
 const SENTENCES: ((w: Words) => string)[] = [
   (w) => `${w.name()} said on ${w.weekday()} that the ${w.word()} would ${w.verb()} the ${w.word()} before the end of ${w.month()}.`,
-  (w) => `Officials in ${w.name()} estimated the cost at ${w.number(900)} million dollars, up from an earlier ${w.word()} of ${w.number(400)} million.`,
+  (w) =>
+    `Officials in ${w.name()} estimated the cost at ${w.number(900)} million dollars, up from an earlier ${w.word()} of ${w.number(400)} million.`,
   (w) => `“We have to ${w.verb()} the ${w.word()} and the ${w.word()} at the same time,” ${w.name()} told reporters.`,
-  (w) => `The ${w.word()} follows months of ${w.word()} over the ${w.word()} in ${w.name()}, where ${w.number(5000)} people ${w.verb()}ed last year.`,
+  (w) =>
+    `The ${w.word()} follows months of ${w.word()} over the ${w.word()} in ${w.name()}, where ${w.number(5000)} people ${w.verb()}ed last year.`,
   (w) => `Critics said the ${w.word()} would do little to ${w.verb()} the ${w.word()}, and called for a ${w.word()} instead.`,
   (w) => `A report by ${w.name()} found that ${w.number(90)} per cent of ${w.word()}s had been ${w.verb()}ed since ${w.year()}.`,
   (w) => `${w.name()} and ${w.name()} are expected to meet again in ${w.month()} to discuss the ${w.word()}.`,
@@ -138,5 +148,15 @@ export function seriesArticle(w: Words, subject: string, series: number, n: numb
 }
 
 function storyArticle(id: string, title: string, body: string, published: string): Article {
-  return { id, title, body, published, tags: [], source: `/generated/${id}.txt`, contentHash: createHash('sha256').update(title + body).digest('hex') };
+  return {
+    id,
+    title,
+    body,
+    published,
+    tags: [],
+    source: `/generated/${id}.txt`,
+    contentHash: createHash('sha256')
+      .update(title + body)
+      .digest('hex'),
+  };
 }

@@ -25,7 +25,16 @@ const FILTER = { collections: [SHARED_COLLECTION] };
 const BATCH = 2000;
 const SERIES = 20;
 const SERIES_LENGTH = 6;
-const SERIES_NOUNS = ['tunnel project', 'pipeline plan', 'stadium deal', 'rail link', 'port expansion', 'dam inquiry', 'mine licence', 'bridge repairs'];
+const SERIES_NOUNS = [
+  'tunnel project',
+  'pipeline plan',
+  'stadium deal',
+  'rail link',
+  'port expansion',
+  'dam inquiry',
+  'mine licence',
+  'bridge repairs',
+];
 const args = process.argv.slice(2);
 const count = Number(args.find((a) => a.startsWith('--articles='))?.slice('--articles='.length) ?? 100_000);
 const write = !args.includes('--no-write');
@@ -38,7 +47,9 @@ interface Question {
 
 function readQuestions(): Question[] {
   const desks = fs.readdirSync(NEWS_DIR).filter((d) => fs.existsSync(path.join(NEWS_DIR, d, 'questions.json')));
-  return desks.flatMap((d) => (JSON.parse(fs.readFileSync(path.join(NEWS_DIR, d, 'questions.json'), 'utf8')) as { answerable: Question[] }).answerable);
+  return desks.flatMap(
+    (d) => (JSON.parse(fs.readFileSync(path.join(NEWS_DIR, d, 'questions.json'), 'utf8')) as { answerable: Question[] }).answerable,
+  );
 }
 
 async function storyHits(retriever: Retriever, questions: readonly Question[]): Promise<{ hit1: number; hit5: number; ms: number }> {
@@ -97,13 +108,21 @@ async function main(): Promise<void> {
   try {
     const questions = readQuestions();
     const own: Article[] = [];
-    for await (const item of loadPaths(fs.readdirSync(NEWS_DIR).map((d) => path.join(NEWS_DIR, d, 'articles')))) if (item.ok) own.push(item.article);
-    await ingest({ library, embedder: null }, own.map((article) => ({ ok: true as const, article })), { collection: SHARED_COLLECTION, chunking: CHUNKING });
+    for await (const item of loadPaths(fs.readdirSync(NEWS_DIR).map((d) => path.join(NEWS_DIR, d, 'articles'))))
+      if (item.ok) own.push(item.article);
+    await ingest(
+      { library, embedder: null },
+      own.map((article) => ({ ok: true as const, article })),
+      { collection: SHARED_COLLECTION, chunking: CHUNKING },
+    );
     const retriever = new Retriever(library, null);
     const small = await storyHits(retriever, questions);
     progress(`small archive: hit@1 ${small.hit1.toFixed(3)} hit@5 ${small.hit5.toFixed(3)}`);
 
-    const words = Words.from(own.map((a) => `${a.title}\n${a.body}`), 0x5ca1e);
+    const words = Words.from(
+      own.map((a) => `${a.title}\n${a.body}`),
+      0x5ca1e,
+    );
     const { articles: seriesArticles, checks } = series(words);
     const started = performance.now();
     const stored = (await ingestAll(library, generated(words))) + (await ingestAll(library, seriesArticles));

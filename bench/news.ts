@@ -59,11 +59,17 @@ interface Unanswerable {
 }
 
 function readSet(): { answerable: Answerable[]; unanswerable: Unanswerable[]; desks: string[] } {
-  const desks = fs.readdirSync(NEWS_DIR).filter((d) => fs.existsSync(path.join(NEWS_DIR, d, 'questions.json'))).sort();
+  const desks = fs
+    .readdirSync(NEWS_DIR)
+    .filter((d) => fs.existsSync(path.join(NEWS_DIR, d, 'questions.json')))
+    .sort();
   const answerable: Answerable[] = [];
   const unanswerable: Unanswerable[] = [];
   for (const desk of desks) {
-    const set = JSON.parse(fs.readFileSync(path.join(NEWS_DIR, desk, 'questions.json'), 'utf8')) as { answerable: Answerable[]; unanswerable: Unanswerable[] };
+    const set = JSON.parse(fs.readFileSync(path.join(NEWS_DIR, desk, 'questions.json'), 'utf8')) as {
+      answerable: Answerable[];
+      unanswerable: Unanswerable[];
+    };
     answerable.push(...set.answerable);
     unanswerable.push(...set.unanswerable);
   }
@@ -115,14 +121,26 @@ function countingModel(): LlmClient & { calls: number } {
     calls: 0,
     complete: () => {
       model.calls++;
-      return Promise.resolve({ ok: true as const, text: 'NOT_IN_ARTICLES', finishReason: 'stop', usage: null, model: 'counting-stand-in', ms: 0, attempts: 1 });
+      return Promise.resolve({
+        ok: true as const,
+        text: 'NOT_IN_ARTICLES',
+        finishReason: 'stop',
+        usage: null,
+        model: 'counting-stand-in',
+        ms: 0,
+        attempts: 1,
+      });
     },
   };
   return model;
 }
 
 /** With a model: how many questions reach it (the relevance gate before any model call, RELEVANCE.modelBar). */
-async function modelGate(answerer: Answerer, model: { calls: number }, questions: readonly { question: string; asOf?: string }[]): Promise<number> {
+async function modelGate(
+  answerer: Answerer,
+  model: { calls: number },
+  questions: readonly { question: string; asOf?: string }[],
+): Promise<number> {
   let reached = 0;
   for (const q of questions) {
     const before = model.calls;
@@ -144,13 +162,25 @@ interface AnswerFigures {
 }
 
 async function answerFigures(answerer: Answerer, answerable: Answerable[], unanswerable: Unanswerable[]): Promise<AnswerFigures> {
-  const f: AnswerFigures = { shown: 0, refused: 0, inPassages: 0, answerable: answerable.length, unanswered: 0, unanswerable: unanswerable.length, byWhy: {}, misses: [] };
+  const f: AnswerFigures = {
+    shown: 0,
+    refused: 0,
+    inPassages: 0,
+    answerable: answerable.length,
+    unanswered: 0,
+    unanswerable: unanswerable.length,
+    byWhy: {},
+    misses: [],
+  };
   for (const q of answerable) {
     const r = await answerer.ask({ question: q.question, collections: FILTER.collections, asOf: q.asOf });
     if (r.kind === 'not_found') f.refused++;
     else if (shows(r.text, q.answer)) f.shown++;
     if (r.passages.some((p) => shows(p.text, q.answer))) f.inPassages++;
-    if (r.kind === 'not_found' || !shows(r.text, q.answer)) f.misses.push(`${q.id} [${q.type}/${q.time}] ${q.question} → ${r.kind === 'not_found' ? 'refused' : r.text.slice(0, 160).replace(/\n/g, ' ')}`);
+    if (r.kind === 'not_found' || !shows(r.text, q.answer))
+      f.misses.push(
+        `${q.id} [${q.type}/${q.time}] ${q.question} → ${r.kind === 'not_found' ? 'refused' : r.text.slice(0, 160).replace(/\n/g, ' ')}`,
+      );
   }
   for (const q of unanswerable) {
     const r = await answerer.ask({ question: q.question, collections: FILTER.collections, asOf: q.asOf });
@@ -163,14 +193,30 @@ async function answerFigures(answerer: Answerer, answerable: Answerable[], unans
   return f;
 }
 
-async function seedFigures(root: string): Promise<{ right: number; total: number; refused: number; general: number; misses: string[]; generalToModel: number; answerableToModel: number }> {
+async function seedFigures(root: string): Promise<{
+  right: number;
+  total: number;
+  refused: number;
+  general: number;
+  misses: string[];
+  generalToModel: number;
+  answerableToModel: number;
+}> {
   const set = JSON.parse(fs.readFileSync(path.join(BENCH_DIR, 'seed-questions.json'), 'utf8')) as {
     seed: string;
     answerable: { id: string; question: string; expect: string[] }[];
     general: string[];
   };
   const file = path.join(SEED_DIR, set.seed);
-  const result = { right: 0, total: set.answerable.length, refused: 0, general: set.general.length, misses: [] as string[], generalToModel: 0, answerableToModel: 0 };
+  const result = {
+    right: 0,
+    total: set.answerable.length,
+    refused: 0,
+    general: set.general.length,
+    misses: [] as string[],
+    generalToModel: 0,
+    answerableToModel: 0,
+  };
   if (!fs.existsSync(file)) return result;
   const library = Library.open({ dataDir: path.join(root, 'seed'), hnsw: HNSW });
   await ingest({ library, embedder: null }, loadPaths([file]), { collection: SHARED_COLLECTION, chunking: CHUNKING });
@@ -187,7 +233,11 @@ async function seedFigures(root: string): Promise<{ right: number; total: number
   }
   const model = countingModel();
   const withModel = answererFor(library, new Retriever(library, null), model);
-  result.generalToModel = await modelGate(withModel, model, set.general.map((question) => ({ question })));
+  result.generalToModel = await modelGate(
+    withModel,
+    model,
+    set.general.map((question) => ({ question })),
+  );
   result.answerableToModel = await modelGate(withModel, model, set.answerable);
   library.close();
   return result;
@@ -209,7 +259,11 @@ async function main(): Promise<void> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-bench-news-'));
   try {
     progress('loading newsroom/tiny-bert');
-    const embedder: Embedder = await loadEmbedder({ modelId: 'newsroom/tiny-bert', cacheDir: path.join(root, 'cache'), modelsDir: MODELS_DIR });
+    const embedder: Embedder = await loadEmbedder({
+      modelId: 'newsroom/tiny-bert',
+      cacheDir: path.join(root, 'cache'),
+      modelsDir: MODELS_DIR,
+    });
     const library = Library.open({ dataDir: path.join(root, 'data'), hnsw: HNSW });
     const dirs = set.desks.map((d) => path.join(NEWS_DIR, d, 'articles'));
     const summary = await ingest({ library, embedder }, loadPaths(dirs), { collection: SHARED_COLLECTION, chunking: CHUNKING });
@@ -235,18 +289,25 @@ async function main(): Promise<void> {
     ];
     const retrievalRows: string[][] = [];
     for (const [split, questions] of splits) {
-      for (const [name, rank] of modes) retrievalRows.push((await retrievalRow(`${name}, ${split}`, questions, rank)));
+      for (const [name, rank] of modes) retrievalRows.push(await retrievalRow(`${name}, ${split}`, questions, rank));
       progress(`retrieval ${split} done`);
     }
     const timed = set.answerable.filter((q) => q.time !== 'none');
-    for (const [name, rank] of modes) retrievalRows.push(await retrievalRow(`${name}, questions with time words (${timed.length})`, timed, rank));
+    for (const [name, rank] of modes)
+      retrievalRows.push(await retrievalRow(`${name}, questions with time words (${timed.length})`, timed, rank));
 
     const answerer = answererFor(library, keyword);
     const answerRows: string[][] = [];
     let all: AnswerFigures | null = null;
     for (const [split, answerable, unanswerable] of splits) {
       const f = await answerFigures(answerer, answerable, unanswerable);
-      answerRows.push([split, pct(f.shown, f.answerable), pct(f.refused, f.answerable), pct(f.inPassages, f.answerable), pct(f.unanswered, f.unanswerable)]);
+      answerRows.push([
+        split,
+        pct(f.shown, f.answerable),
+        pct(f.refused, f.answerable),
+        pct(f.inPassages, f.answerable),
+        pct(f.unanswered, f.unanswerable),
+      ]);
       if (split === 'all') all = f;
       progress(`answers ${split} done`);
     }

@@ -5,10 +5,46 @@ import { seededRandom } from './vectors.ts';
  * templates written for this project, seeded so every run ingests the same text.
  */
 
-const PLACES = ['Alder Harbour', 'Eastmoor', 'the Wexcombe ward', 'Millrace Park', 'the old tannery district', 'Northgate', 'Fenwick Road', 'the riverfront'];
-const PEOPLE = ['Councillor Dana Ferreira', 'Mayor Tomasz Brekke', 'fire chief Lena Ogunbiyi', 'planner Ravi Castellano', 'trustee Morag Keddie', 'Inspector Yusuf Halloran', 'shop owner Clio Vantongeren', 'resident Abel Nyqvist'];
-const BODIES = ['city council', 'school board', 'transit authority', 'harbour commission', 'health district', 'parks department', 'water utility', 'library board'];
-const THINGS = ['a new bus depot', 'the flood barrier', 'a community pool', 'the ferry schedule', 'a housing co-operative', 'road resurfacing', 'the composting program', 'a night market'];
+const PLACES = [
+  'Alder Harbour',
+  'Eastmoor',
+  'the Wexcombe ward',
+  'Millrace Park',
+  'the old tannery district',
+  'Northgate',
+  'Fenwick Road',
+  'the riverfront',
+];
+const PEOPLE = [
+  'Councillor Dana Ferreira',
+  'Mayor Tomasz Brekke',
+  'fire chief Lena Ogunbiyi',
+  'planner Ravi Castellano',
+  'trustee Morag Keddie',
+  'Inspector Yusuf Halloran',
+  'shop owner Clio Vantongeren',
+  'resident Abel Nyqvist',
+];
+const BODIES = [
+  'city council',
+  'school board',
+  'transit authority',
+  'harbour commission',
+  'health district',
+  'parks department',
+  'water utility',
+  'library board',
+];
+const THINGS = [
+  'a new bus depot',
+  'the flood barrier',
+  'a community pool',
+  'the ferry schedule',
+  'a housing co-operative',
+  'road resurfacing',
+  'the composting program',
+  'a night market',
+];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 const TEMPLATES: ((pick: <T>(items: readonly T[]) => T, n: () => number) => string)[] = [

@@ -75,7 +75,11 @@ const variants: [string, string, (v: Float32Array) => Float32Array][] = [
 const rows: string[][] = [];
 for (const [name, bytes, roundTrip] of variants) {
   progress(`index from ${name}`);
-  const result = measure(buildIndex((i) => roundTrip(vectorAt(chunks, i))), (q) => vectorAt(queries, q), truth);
+  const result = measure(
+    buildIndex((i) => roundTrip(vectorAt(chunks, i))),
+    (q) => vectorAt(queries, q),
+    truth,
+  );
   rows.push([name, bytes, lowestCosine(roundTrip).toFixed(6), result.recall.toFixed(3), ms(result.p50)]);
 }
 const markdown = `## Embeddings kept for rebuilding (\`npm run bench:rebuild\`)

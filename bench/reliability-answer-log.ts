@@ -16,7 +16,11 @@ import { startFakeOpenAI } from '../test/fakes/openai-server.ts';
 import { startBot, type BotKillRow } from './reliability-bot.ts';
 
 const GUILD = '888888888888888888';
-const ANSWERABLE = ['When did the Kestrel Street Bridge reopen?', 'How much did the bridge repairs cost?', 'Who voted for the later school start times?'];
+const ANSWERABLE = [
+  'When did the Kestrel Street Bridge reopen?',
+  'How much did the bridge repairs cost?',
+  'Who voted for the later school start times?',
+];
 const UNANSWERABLE = ['What is the population of Port Alder?', 'Who won the 1998 regatta?'];
 
 function freePort(): Promise<number> {
@@ -64,7 +68,11 @@ async function askAll(discord: FakeDiscord, questions: readonly string[]): Promi
   const asked: Asked = { answered: 0, notFound: 0, sayNotRecorded: 0, vote: '' };
   let firstAnswer: APIMessage | null = null;
   for (const question of questions) {
-    const sent = discord.slashCommand({ name: 'ask', guildId: GUILD, options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: question }] });
+    const sent = discord.slashCommand({
+      name: 'ask',
+      guildId: GUILD,
+      options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: question }],
+    });
     const reply = await settled(discord, sent.token);
     const text = reply.embeds.map((e) => e.description ?? '').join('\n');
     if (reply.embeds.some((e) => e.title === 'Sources')) asked.answered++;
@@ -73,7 +81,8 @@ async function askAll(discord: FakeDiscord, questions: readonly string[]): Promi
     if (!firstAnswer && reply.components?.length) firstAnswer = reply;
   }
   if (firstAnswer) {
-    const id = ((firstAnswer.components?.[0] as { components: { custom_id: string }[] }).components[0]?.custom_id ?? '').split(':')[2] ?? '';
+    const id =
+      ((firstAnswer.components?.[0] as { components: { custom_id: string }[] }).components[0]?.custom_id ?? '').split(':')[2] ?? '';
     const vote = discord.button({ customId: `nr:vote:${id}:up`, message: firstAnswer, guildId: GUILD });
     for (let waited = 0; waited < 10_000 && discord.callbacksFor(vote.id).length === 0; waited += 20) await sleep(20);
     asked.vote = (discord.callbacksFor(vote.id)[0]?.body as { data?: { content?: string } } | undefined)?.data?.content ?? '';
@@ -94,7 +103,14 @@ async function probe(port: number): Promise<{ readyz: string; failures: string }
 
 export async function answerLogOnFullDisk(root: string, work: string): Promise<BotKillRow[]> {
   if (process.getuid?.() !== 0 || spawnSync('unshare', ['-m', 'true']).status !== 0) {
-    return [{ scenario: 'full disk under the running bot', done: 'not run: a small filesystem needs root and a mount namespace (`unshare -m` + tmpfs)', happened: '–', lost: '–' }];
+    return [
+      {
+        scenario: 'full disk under the running bot',
+        done: 'not run: a small filesystem needs root and a mount namespace (`unshare -m` + tmpfs)',
+        happened: '–',
+        lost: '–',
+      },
+    ];
   }
   const prepared = path.join(work, 'answer-log-prepared');
   const ingest = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), 'ingest', path.join(root, 'articles')], {
@@ -112,8 +128,25 @@ export async function answerLogOnFullDisk(root: string, work: string): Promise<B
     return { text: `${passage.split(/(?<=[.!?])\s/)[0] ?? ''} [1]` };
   });
   const port = await freePort();
-  const launcher = ['unshare', '-m', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs -o size=32m tmpfs "$0" && cp -a "$1"/. "$0"/ && shift && exec "$@"', mount, prepared];
-  const bot = startBot(root, mount, discord, llm.baseURL, { ARTICLES_DIR: '', HTTP_PORT: String(port), QUESTIONS_PER_MINUTE: '600', FEED_POLL_SECONDS: '0' }, launcher);
+  const launcher = [
+    'unshare',
+    '-m',
+    '--propagation',
+    'private',
+    'sh',
+    '-c',
+    'mount -t tmpfs -o size=32m tmpfs "$0" && cp -a "$1"/. "$0"/ && shift && exec "$@"',
+    mount,
+    prepared,
+  ];
+  const bot = startBot(
+    root,
+    mount,
+    discord,
+    llm.baseURL,
+    { ARTICLES_DIR: '', HTTP_PORT: String(port), QUESTIONS_PER_MINUTE: '600', FEED_POLL_SECONDS: '0' },
+    launcher,
+  );
   try {
     await bot.ready;
     const before = await askAll(discord, ANSWERABLE.slice(0, 1));

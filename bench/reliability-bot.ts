@@ -10,13 +10,18 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { ApplicationCommandOptionType, PermissionFlagsBits } from 'discord.js';
-import { inspectLibrary, isProblem } from '../src/store/maintenance/health.ts';
+import { inspectLibrary } from '../src/store/maintenance/health.ts';
+import { isProblem } from '../src/store/maintenance/report.ts';
 import { startFakeDiscord, type FakeDiscord } from '../test/fakes/discord/index.ts';
 import { startFakeOpenAI } from '../test/fakes/openai-server.ts';
 
 const GUILD = '444444444444444444';
 const EDITOR = String(PermissionFlagsBits.ManageMessages);
-const QUESTIONS = ['When did the Kestrel Street Bridge reopen?', 'What did the council budget include?', 'How many customers lost power in the windstorm?'];
+const QUESTIONS = [
+  'When did the Kestrel Street Bridge reopen?',
+  'What did the council budget include?',
+  'How many customers lost power in the windstorm?',
+];
 
 export interface BotKillRow {
   scenario: string;
@@ -103,9 +108,17 @@ export async function killBotMidAnswer(root: string, dataDir: string, kills: num
       restarted++;
       const before = inspectLibrary(dataDir).articles;
       for (const question of QUESTIONS) {
-        discord.slashCommand({ name: 'ask', guildId: GUILD, options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: question }] });
+        discord.slashCommand({
+          name: 'ask',
+          guildId: GUILD,
+          options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: question }],
+        });
       }
-      const file = discord.attachment(`note-${round}.md`, `# Reliability note ${round}\n\nThe harbour board met on day ${round} and approved the plan.\n`, 'text/markdown');
+      const file = discord.attachment(
+        `note-${round}.md`,
+        `# Reliability note ${round}\n\nThe harbour board met on day ${round} and approved the plan.\n`,
+        'text/markdown',
+      );
       discord.slashCommand({
         name: 'ingest',
         guildId: GUILD,
@@ -118,7 +131,13 @@ export async function killBotMidAnswer(root: string, dataDir: string, kills: num
       await new Promise((r) => bot.child.once('exit', r));
       const report = inspectLibrary(dataDir);
       if (report.healthy) healthy++;
-      else problems.push(report.findings.filter(isProblem).map((f) => f.kind).join(', '));
+      else
+        problems.push(
+          report.findings
+            .filter(isProblem)
+            .map((f) => f.kind)
+            .join(', '),
+        );
       if (answerLogReadable(dataDir)) logsReadable++;
       // Articles the library held before the burst are all still there (an ingest may or may not have landed).
       if (report.articles < before) articlesLost += before - report.articles;
@@ -126,7 +145,11 @@ export async function killBotMidAnswer(root: string, dataDir: string, kills: num
     // The bot comes back and answers.
     const bot = startBot(root, dataDir, discord, llm.baseURL);
     await bot.ready;
-    const sent = discord.slashCommand({ name: 'ask', guildId: GUILD, options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: QUESTIONS[0] as string }] });
+    const sent = discord.slashCommand({
+      name: 'ask',
+      guildId: GUILD,
+      options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: QUESTIONS[0] as string }],
+    });
     let answered = false;
     for (let waited = 0; waited < 30_000 && !answered; waited += 50) {
       answered = discord.originalMessage(sent.token)?.embeds.some((e) => e.title === 'Sources') ?? false;
@@ -141,7 +164,10 @@ export async function killBotMidAnswer(root: string, dataDir: string, kills: num
         happened:
           `restarted ${restarted}/${kills}; check healthy ${healthy}/${kills}${problems.length ? ` (${problems.join('; ')})` : ''}; ` +
           `answers.sqlite intact ${logsReadable}/${kills}; after the last kill the bot ${answered ? 'came back and answered with sources' : 'did NOT answer'}`,
-        lost: articlesLost === 0 ? 'nothing (answers being written when killed were never shown, so none is missing from the log)' : `${articlesLost} articles`,
+        lost:
+          articlesLost === 0
+            ? 'nothing (answers being written when killed were never shown, so none is missing from the log)'
+            : `${articlesLost} articles`,
       },
     ];
   } finally {

@@ -56,14 +56,16 @@ async function hangingFeed(root: string, dataDir: string, stuck: number): Promis
   const site = await startNewsroomSite();
   try {
     site.publish({ slug: 'fine', title: 'A page that answers', paragraphs: ['The ferry timetable is unchanged this week.'] });
-    for (let i = 0; i < stuck; i++) site.publish({ slug: `stuck-${i}`, title: `Stuck story ${i}`, paragraphs: [`Story ${i} never loads.`], pageHangs: true });
+    for (let i = 0; i < stuck; i++)
+      site.publish({ slug: `stuck-${i}`, title: `Stuck story ${i}`, paragraphs: [`Story ${i} never loads.`], pageHangs: true });
     const added = await newsroom(root, dataDir, ['feeds', 'add', site.url('/rss.xml')]);
     if (added.code !== 0) throw new Error(added.stderr);
     site.takeRequests();
     const first = await newsroom(root, dataDir, ['feeds', 'sync', '--json']);
     const report = JSON.parse(first.stdout) as SyncJson;
     const asked = site.takeRequests().filter((r) => r.path.startsWith('/stories/stuck-')).length;
-    const within = (seconds: number) => report.feeds[0]?.itemFailures.filter((f) => f.includes(`did not answer within ${seconds} seconds`)).length ?? 0;
+    const within = (seconds: number) =>
+      report.feeds[0]?.itemFailures.filter((f) => f.includes(`did not answer within ${seconds} seconds`)).length ?? 0;
     const line = (await newsroom(root, dataDir, ['feeds', 'list'])).stdout.split('\n')[1]?.trim() ?? '';
 
     for (let i = 0; i < stuck; i++) site.correct(`stuck-${i}`, { pageHangs: false });

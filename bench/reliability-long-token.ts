@@ -46,7 +46,8 @@ async function buildLibrary(root: string, dataDir: string, variant: Variant): Pr
   const legacy = variant === 'legacy';
   const folder = path.join(dataDir, '..', `${path.basename(dataDir)}-articles`);
   fs.mkdirSync(folder, { recursive: true });
-  for (const name of fs.readdirSync(path.join(root, 'articles'))) fs.copyFileSync(path.join(root, 'articles', name), path.join(folder, name));
+  for (const name of fs.readdirSync(path.join(root, 'articles')))
+    fs.copyFileSync(path.join(root, 'articles', name), path.join(folder, name));
   const body = `${OPENER} ${WORD} The ferry runs hourly.`;
   if (variant === 'chunked') fs.writeFileSync(path.join(folder, 'harbour-notice.txt'), `Harbour notice\n\n${body}\n`);
   newsroom(root, dataDir, ['ingest', folder]);
@@ -54,7 +55,9 @@ async function buildLibrary(root: string, dataDir: string, variant: Variant): Pr
     const library = Library.open({ dataDir, hnsw: { m: 16, efConstruction: 200, efSearch: 100 } });
     try {
       const article = syntheticArticle('harbour-notice', [body], { title: 'Harbour notice' });
-      await library.write(async (writer) => writer.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, []), { id: 'newsroom/tiny-bert', dimensions: 64 }));
+      await library.write(async (writer) =>
+        writer.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, []), { id: 'newsroom/tiny-bert', dimensions: 64 }),
+      );
     } finally {
       library.close();
     }
@@ -164,9 +167,17 @@ function row(variant: Variant, longest: number, m: Measured): BotKillRow {
   const acks = latency(m.acks);
   const other = latency(m.otherAnswered);
   const health = latency(m.health);
-  const stored = { baseline: 'not stored: the same questions over the sample articles alone, for comparison', chunked: `stored in chunks of at most ${longest.toLocaleString('en-US')} characters`, legacy: 'stored as one 200 KB chunk' }[variant];
+  const stored = {
+    baseline: 'not stored: the same questions over the sample articles alone, for comparison',
+    chunked: `stored in chunks of at most ${longest.toLocaleString('en-US')} characters`,
+    legacy: 'stored as one 200 KB chunk',
+  }[variant];
   return {
-    scenario: { baseline: 'long-token article: baseline', chunked: 'long-token article (200 KB word)', legacy: 'long-token article, as an earlier version stored it' }[variant],
+    scenario: {
+      baseline: 'long-token article: baseline',
+      chunked: 'long-token article (200 KB word)',
+      legacy: 'long-token article, as an earlier version stored it',
+    }[variant],
     done:
       `${ROUNDS} rounds: one member asks about an article holding a 200 KB word (${stored}) while another asks about something else ` +
       '(the running bot, a stand-in Discord, a model answering in 0.2 s); /healthz probed every 100 ms',

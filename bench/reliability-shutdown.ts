@@ -17,21 +17,35 @@ const GUILD = '999999999999999999';
 export async function sigtermWhileStreaming(root: string, work: string): Promise<BotKillRow[]> {
   const discord = await startFakeDiscord({ guilds: [{ id: GUILD, name: 'Shutdown' }] });
   // About four minutes of text at 4 characters per 50 ms.
-  const llm = await startFakeOpenAI(() => ({ text: 'The Kestrel Street Bridge reopened on Monday. '.repeat(400), chunkSize: 4, intervalMs: 50 }));
+  const llm = await startFakeOpenAI(() => ({
+    text: 'The Kestrel Street Bridge reopened on Monday. '.repeat(400),
+    chunkSize: 4,
+    intervalMs: 50,
+  }));
   const dataDir = path.join(work, 'shutdown');
   fs.mkdirSync(dataDir, { recursive: true });
   const bot = startBot(root, dataDir, discord, llm.baseURL, { QUESTIONS_PER_MINUTE: '600' });
   try {
     await bot.ready;
-    const sent = discord.slashCommand({ name: 'ask', guildId: GUILD, options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: 'When did the Kestrel Street Bridge reopen?' }] });
+    const sent = discord.slashCommand({
+      name: 'ask',
+      guildId: GUILD,
+      options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: 'When did the Kestrel Street Bridge reopen?' }],
+    });
     while (!llm.requests.some((r) => r.firstTextAt !== undefined)) await sleep(20);
     await sleep(2000);
     const stopped = performance.now();
     bot.child.kill('SIGTERM');
     const code = await new Promise<number | null>((resolve) => bot.child.once('exit', resolve));
     const seconds = (performance.now() - stopped) / 1000;
-    const told = discord.followUpMessages(sent.token).map((m) => m.content ?? '').join(' ');
-    const errors = bot.log().split('\n').filter((l) => /"level":(50|60)/.test(l)).length;
+    const told = discord
+      .followUpMessages(sent.token)
+      .map((m) => m.content ?? '')
+      .join(' ');
+    const errors = bot
+      .log()
+      .split('\n')
+      .filter((l) => /"level":(50|60)/.test(l)).length;
     return [
       {
         scenario: 'SIGTERM with an answer streaming',

@@ -38,24 +38,42 @@ async function until<T>(probe: () => T | undefined, limitMs = WAIT_MS): Promise<
 function storedToken(dataDir: string, hnsw: { m: number; efConstruction: number; efSearch: number }): boolean {
   const library = Library.open({ dataDir, hnsw });
   try {
-    return library.catalog.listArticles().some((a) => a.title.includes(TOKEN) || (library.catalog.getBody(a.collection, a.articleId) ?? '').includes(TOKEN));
+    return library.catalog
+      .listArticles()
+      .some((a) => a.title.includes(TOKEN) || (library.catalog.getBody(a.collection, a.articleId) ?? '').includes(TOKEN));
   } finally {
     library.close();
   }
 }
 
 /** The console following the folder, and the link dropped into it. */
-async function watchedConsole(root: string, work: string, env: Record<string, string>, hnsw: { m: number; efConstruction: number; efSearch: number }): Promise<SymlinkRow> {
+async function watchedConsole(
+  root: string,
+  work: string,
+  env: Record<string, string>,
+  hnsw: { m: number; efConstruction: number; efSearch: number },
+): Promise<SymlinkRow> {
   const etc = path.join(work, 'etc');
   const drop = path.join(work, 'drop');
   const dataDir = path.join(work, 'data');
   fs.mkdirSync(etc, { recursive: true });
   fs.mkdirSync(drop, { recursive: true });
   fs.writeFileSync(path.join(etc, 'newsroom-bot.env'), ENV_FILE, { mode: 0o600 });
-  fs.writeFileSync(path.join(drop, 'ferry.md'), '---\ntitle: Ferry fares rise\n---\n\nHarbour ferry fares rise to $4.50 in April, the operator said on Monday.\n');
+  fs.writeFileSync(
+    path.join(drop, 'ferry.md'),
+    '---\ntitle: Ferry fares rise\n---\n\nHarbour ferry fares rise to $4.50 in April, the operator said on Monday.\n',
+  );
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/main.ts')], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env, DATA_DIR: dataDir, ARTICLES_DIR: drop, WATCH_ARTICLES: 'true', WATCH_SETTLE_MS: '500' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: os.tmpdir(),
+      ...env,
+      DATA_DIR: dataDir,
+      ARTICLES_DIR: drop,
+      WATCH_ARTICLES: 'true',
+      WATCH_SETTLE_MS: '500',
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
@@ -78,7 +96,14 @@ async function watchedConsole(root: string, work: string, env: Record<string, st
       scenario: 'symlink in ARTICLES_DIR',
       done: '`ln -s …/newsroom-bot.env drop/press-release.txt` into the folder a running console follows (FOLLOW_SYMLINKS unset)',
       happened:
-        `${refusal ? `refused in ${(refusedMs / 1000).toFixed(1)} s: "${refusal.replace(/^\s*✗\s*/, '').replace(drop, 'drop').slice(0, 120)}…"` : `no refusal reported within ${WAIT_MS / 1000} s`}; ` +
+        `${
+          refusal
+            ? `refused in ${(refusedMs / 1000).toFixed(1)} s: "${refusal
+                .replace(/^\s*✗\s*/, '')
+                .replace(drop, 'drop')
+                .slice(0, 120)}…"`
+            : `no refusal reported within ${WAIT_MS / 1000} s`
+        }; ` +
         `asked for the token, the console answered "${(answer ?? '').trim().split('\n')[0]?.slice(0, 60) ?? ''}"; token in any stored article or output: ${leaked ? 'YES' : 'no'}`,
       lost: leaked ? 'the token was published' : 'nothing (1 article stored, the link never read)',
     };
@@ -112,7 +137,12 @@ function ingestModes(root: string, work: string, env: Record<string, string>): S
   };
 }
 
-export async function symlinkInArticlesDir(root: string, work: string, env: Record<string, string>, hnsw: { m: number; efConstruction: number; efSearch: number }): Promise<SymlinkRow[]> {
+export async function symlinkInArticlesDir(
+  root: string,
+  work: string,
+  env: Record<string, string>,
+  hnsw: { m: number; efConstruction: number; efSearch: number },
+): Promise<SymlinkRow[]> {
   fs.mkdirSync(work, { recursive: true });
   const watched = await watchedConsole(root, work, env, hnsw);
   return [watched, ingestModes(root, work, env)];

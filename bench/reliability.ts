@@ -95,7 +95,9 @@ function start(command: string, argv: string[], env: Record<string, string> = {}
       }
     }
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return {
     child,
     lines,
@@ -163,7 +165,15 @@ interface Verdict {
  */
 function verify(dir: string, present: readonly string[], absent: readonly string[] = [], byVector = true): Verdict {
   const { logger, lines } = capturingLogger();
-  const verdict: Verdict = { opened: false, lost: [], resurrected: [], inconsistent: [], rebuilt: false, replayed: false, healthyAfter: false };
+  const verdict: Verdict = {
+    opened: false,
+    lost: [],
+    resurrected: [],
+    inconsistent: [],
+    rebuilt: false,
+    replayed: false,
+    healthyAfter: false,
+  };
   let library: Library;
   try {
     library = Library.open({ dataDir: dir, hnsw: HNSW, logger });
@@ -300,7 +310,13 @@ async function killReindex(work: string): Promise<Row[]> {
   // generation moves), at a random moment within how long the embedding took in a first run.
   const watcher = new Database(path.join(dir, 'library.sqlite'), { readonly: true });
   const generation = () => Number((watcher.prepare("SELECT value FROM meta WHERE key = 'generation'").get() as { value: string }).value);
-  const reindex = () => start(process.execPath, ['--import', 'tsx', CLI, 'reindex'], { ...TINY_MODEL_ENV, DATA_DIR: dir, ARTICLES_DIR: '', LOG_LEVEL: 'fatal' });
+  const reindex = () =>
+    start(process.execPath, ['--import', 'tsx', CLI, 'reindex'], {
+      ...TINY_MODEL_ENV,
+      DATA_DIR: dir,
+      ARTICLES_DIR: '',
+      LOG_LEVEL: 'fatal',
+    });
   const cleared = async (child: Child, from: number) => {
     while (generation() === from && child.child.exitCode === null) await sleep(5);
   };
@@ -354,12 +370,18 @@ async function concurrentWriters(work: string): Promise<Row[]> {
     holder.child.kill('SIGKILL');
     await holder.exited;
     fs.writeFileSync(path.join(dir, 'write.lock'), JSON.stringify({ pid: 4242, host: 'old-container', since: '2026-01-01T00:00:00Z' }));
-    const children = [...['alpha', 'beta', 'gamma'].map((p) => writer(['write', dir, p, '8', '15'])), writer(['forget', dir, 'seed-0', 'seed-1'])];
+    const children = [
+      ...['alpha', 'beta', 'gamma'].map((p) => writer(['write', dir, p, '8', '15'])),
+      writer(['forget', dir, 'seed-0', 'seed-1']),
+    ];
     started += children.length;
     const results = await Promise.all(children.map((c) => c.exited));
     finished += results.filter((r) => r.code === 0).length;
     waits += children.reduce((n, c) => n + c.lines.filter((l) => l.startsWith('waiting')).length, 0);
-    const present = [...['alpha', 'beta', 'gamma'].flatMap((p) => Array.from({ length: 120 }, (_, i) => `${p}-${i}`)), ...Array.from({ length: 8 }, (_, i) => `seed-${i + 2}`)];
+    const present = [
+      ...['alpha', 'beta', 'gamma'].flatMap((p) => Array.from({ length: 120 }, (_, i) => `${p}-${i}`)),
+      ...Array.from({ length: 8 }, (_, i) => `seed-${i + 2}`),
+    ];
     verdicts.push(verify(dir, present, ['seed-0', 'seed-1']));
   }
   const { happened, lost } = summarize(verdicts);
@@ -383,11 +405,23 @@ function childOpenSearch(dir: string): void {
   const openMs = performance.now() - started;
   const results = seededVectors(4242, 20, 16).map((q) => library.denseSearch(q, 10, SHARED).map((n) => n.id));
   library.close();
-  process.stdout.write(`${JSON.stringify({ openMs, results, log: lines.filter((l) => l.level >= 40).map((l) => `${l.msg}: ${l.problem ?? ''}`) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ openMs, results, log: lines.filter((l) => l.level >= 40).map((l) => `${l.msg}: ${l.problem ?? ''}`) })}\n`,
+  );
 }
 
-function openSearchInChild(dir: string): { code: number | null; signal: string | null; openMs?: number; results?: number[][]; log?: string[]; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'reliability.ts'), '--child=open-search', dir], { cwd: ROOT, encoding: 'utf8' });
+function openSearchInChild(dir: string): {
+  code: number | null;
+  signal: string | null;
+  openMs?: number;
+  results?: number[][];
+  log?: string[];
+  stderr: string;
+} {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'reliability.ts'), '--child=open-search', dir], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   const last = result.stdout.trim().split('\n').pop() ?? '';
   let parsed = {};
   try {
@@ -417,7 +451,10 @@ async function damagedIndex(work: string): Promise<Row[]> {
     fs.writeFileSync(file, mutate(fs.readFileSync(file)));
     const damaged = openSearchInChild(dir);
     const same = JSON.stringify(damaged.results) === JSON.stringify(clean.results);
-    const verdict = verify(dir, Array.from({ length: 2000 }, (_, i) => `story-${i}`));
+    const verdict = verify(
+      dir,
+      Array.from({ length: 2000 }, (_, i) => `story-${i}`),
+    );
     rows.push({
       scenario: 'damaged vectors.hnsw',
       done: `${what} in the index of 2,000 articles (6,000 points), then a fresh process opened the library and ran 20 searches`,
@@ -425,7 +462,10 @@ async function damagedIndex(work: string): Promise<Row[]> {
         damaged.code === 0
           ? `detected before hnswlib read it ("${(damaged.log ?? []).join('; ').slice(0, 160)}"), rebuilt from the stored embeddings (open ${ms(damaged.openMs ?? 0)} ms vs ${ms(clean.openMs ?? 0)} ms), ${same ? 'the same 20×10 results as before' : 'DIFFERENT results'}; the repaired index was saved, \`check\` ${verdict.healthyAfter ? 'healthy' : 'unhealthy'}`
           : `process died (${damaged.signal ?? damaged.code}): ${damaged.stderr.slice(-200)}`,
-      lost: verdict.lost.length === 0 && verdict.inconsistent.length === 0 ? 'nothing' : `${verdict.lost.length} articles, ${verdict.inconsistent.length} inconsistencies`,
+      lost:
+        verdict.lost.length === 0 && verdict.inconsistent.length === 0
+          ? 'nothing'
+          : `${verdict.lost.length} articles, ${verdict.inconsistent.length} inconsistencies`,
     });
   }
   return rows;
@@ -527,11 +567,18 @@ async function childFullDisk(dir: string): Promise<void> {
   });
 
   fs.rmSync(filler, { force: true });
-  const verdict = verify(dir, Array.from({ length: 2000 }, (_, i) => `story-${i}`).filter((id) => id !== 'story-5'), ['story-5', 'late-0']);
+  const verdict = verify(
+    dir,
+    Array.from({ length: 2000 }, (_, i) => `story-${i}`).filter((id) => id !== 'story-5'),
+    ['story-5', 'late-0'],
+  );
   steps.push({
     done: 'space freed, library reopened',
     happened: `opened, index ${verdict.replayed ? 'replayed forward from the catalog' : verdict.rebuilt ? 'rebuilt' : 'as saved'}, ${verdict.inconsistent.length} inconsistencies, \`check\` ${verdict.healthyAfter ? 'healthy' : 'unhealthy'}`,
-    lost: verdict.lost.length === 0 && verdict.resurrected.length === 0 ? 'nothing' : `${verdict.lost.length} lost, ${verdict.resurrected.length} back`,
+    lost:
+      verdict.lost.length === 0 && verdict.resurrected.length === 0
+        ? 'nothing'
+        : `${verdict.lost.length} lost, ${verdict.resurrected.length} back`,
   });
   process.stdout.write(`${JSON.stringify({ steps } satisfies FullDiskResult)}\n`);
 }
@@ -547,7 +594,11 @@ async function fullDisk(work: string): Promise<Row[]> {
   const databaseBytes = fs.statSync(path.join(capped, 'library.sqlite')).size;
   const before = fs.readFileSync(path.join(capped, 'vectors.hnsw'));
   const limit = Math.floor((indexBytes + databaseBytes) / 2);
-  const cut = spawnSync('prlimit', [`--fsize=${limit}`, process.execPath, '--import', 'tsx', WRITER, 'forget', capped, 'story-5', '--m', '192'], { cwd: ROOT, encoding: 'utf8' });
+  const cut = spawnSync(
+    'prlimit',
+    [`--fsize=${limit}`, process.execPath, '--import', 'tsx', WRITER, 'forget', capped, 'story-5', '--m', '192'],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   if (cut.error) {
     rows.push({ scenario: 'index save cut short', done: 'not run', happened: `prlimit unavailable: ${cut.error.message}`, lost: '–' });
   } else {
@@ -557,7 +608,10 @@ async function fullDisk(work: string): Promise<Row[]> {
       scenario: 'index save cut short',
       done: `forget one article in a process whose files may not exceed ${Math.round(limit / 1024)} KB (prlimit --fsize), so hnswlib's ${Math.round(indexBytes / 1024)} KB index write stops part-way without an error, as on a full disk`,
       happened: `the short file was caught by the read-back: "${(cut.stdout.split('\n').find((l) => l.startsWith('failed ')) ?? cut.stdout).slice(7, 220)}"; old vectors.hnsw ${kept ? 'kept byte for byte' : 'REPLACED'}; reopened ${verdict.replayed ? 'with the removal replayed from the catalog' : ''}, \`check\` ${verdict.healthyAfter ? 'healthy' : 'unhealthy'}`,
-      lost: verdict.lost.length === 0 && verdict.resurrected.length === 0 ? 'nothing' : `${verdict.lost.length} lost, ${verdict.resurrected.length} back`,
+      lost:
+        verdict.lost.length === 0 && verdict.resurrected.length === 0
+          ? 'nothing'
+          : `${verdict.lost.length} lost, ${verdict.resurrected.length} back`,
     });
   }
 
@@ -565,7 +619,17 @@ async function fullDisk(work: string): Promise<Row[]> {
   const mount = tempDir(work, 'tmpfs');
   const result = spawnSync(
     'unshare',
-    ['-m', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs -o size=64m tmpfs "$0" && exec "$1" --import tsx "$2" --child=full-disk "$0"', mount, process.execPath, path.join(BENCH_DIR, 'reliability.ts')],
+    [
+      '-m',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      'mount -t tmpfs -o size=64m tmpfs "$0" && exec "$1" --import tsx "$2" --child=full-disk "$0"',
+      mount,
+      process.execPath,
+      path.join(BENCH_DIR, 'reliability.ts'),
+    ],
     { cwd: ROOT, encoding: 'utf8' },
   );
   const last = result.stdout.trim().split('\n').pop() ?? '';
@@ -598,7 +662,10 @@ async function readOnly(work: string): Promise<Row[]> {
   const options = asRoot ? { uid: NOBODY } : {};
   const how = asRoot ? 'chmod a-w, and the CLI run as the user nobody (root ignores chmod)' : 'chmod a-w';
   try {
-    const before = fs.readdirSync(dir).map((n) => `${n}:${fs.statSync(path.join(dir, n)).mtimeMs}`).join();
+    const before = fs
+      .readdirSync(dir)
+      .map((n) => `${n}:${fs.statSync(path.join(dir, n)).mtimeMs}`)
+      .join();
     const reads = [
       ['search', 'Kestrel Street Bridge'],
       ['articles'],
@@ -606,8 +673,14 @@ async function readOnly(work: string): Promise<Row[]> {
       ['ask', 'What did the zoo name its new penguin?'],
       ['summarize', 'kestrel-bridge-reopens'],
     ].map((argv) => ({ argv, result: newsroom(dir, argv, options) }));
-    const writes = [['ingest', path.join(ROOT, 'articles')], ['forget', 'kestrel-bridge-reopens']].map((argv) => ({ argv, result: newsroom(dir, argv, options) }));
-    const after = fs.readdirSync(dir).map((n) => `${n}:${fs.statSync(path.join(dir, n)).mtimeMs}`).join();
+    const writes = [
+      ['ingest', path.join(ROOT, 'articles')],
+      ['forget', 'kestrel-bridge-reopens'],
+    ].map((argv) => ({ argv, result: newsroom(dir, argv, options) }));
+    const after = fs
+      .readdirSync(dir)
+      .map((n) => `${n}:${fs.statSync(path.join(dir, n)).mtimeMs}`)
+      .join();
     return [
       {
         scenario: 'read-only library',
@@ -637,7 +710,7 @@ async function verificationCost(work: string): Promise<Row[]> {
   const base = Array.from(vectors[0] as Float32Array);
   let state = 1;
   for (let i = 0; i < points; i++) {
-    const v = base.map((x) => x + (((state = (state * 1103515245 + 12345) >>> 0) / 4294967296) - 0.5));
+    const v = base.map((x) => x + ((state = (state * 1103515245 + 12345) >>> 0) / 4294967296 - 0.5));
     index.addPoint(v, i + 1);
   }
   index.writeIndexSync(file);
@@ -655,7 +728,7 @@ async function verificationCost(work: string): Promise<Row[]> {
   const hashFile = (update: (b: Buffer) => void) => {
     const fd = fs.openSync(file, 'r');
     const block = Buffer.allocUnsafe(8 * 1024 * 1024);
-    for (let n; (n = fs.readSync(fd, block, 0, block.length, null)) > 0; ) update(block.subarray(0, n));
+    for (let n; (n = fs.readSync(fd, block, 0, block.length, null)) > 0;) update(block.subarray(0, n));
     fs.closeSync(fd);
   };
   const readOnlyMs = time(() => hashFile(() => undefined));

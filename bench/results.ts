@@ -46,7 +46,10 @@ export function writeResultsSection(key: string, markdown: string): void {
   sections.set(key, `${start}\n${markdown.trim()}\n${end}`);
   const firstMarker = existing.indexOf('<!-- section:');
   const header = (firstMarker >= 0 ? existing.slice(0, firstMarker) : existing).trimEnd();
-  const ordered = [...SECTION_ORDER.filter((name) => sections.has(name)), ...[...sections.keys()].filter((n) => !SECTION_ORDER.includes(n))];
+  const ordered = [
+    ...SECTION_ORDER.filter((name) => sections.has(name)),
+    ...[...sections.keys()].filter((n) => !SECTION_ORDER.includes(n)),
+  ];
   const body = ordered.map((name) => sections.get(name) as string).join('\n\n');
   fs.writeFileSync(RESULTS_FILE, `${header}\n\n${body}\n`);
 }

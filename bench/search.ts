@@ -113,7 +113,11 @@ async function benchSize(size: number, langchain: LangChain | { missing: string 
     rows.push(await measure(`raw hnswlib-node, ef ${ef}`, truth, (q) => raw.searchKnn(queryArrays[q] as number[], K).neighbors));
   }
   filtered.push(
-    await measure('raw hnswlib-node, ef 100, JS filter callback', sharedTruth, (q) => raw.searchKnn(queryArrays[q] as number[], K, shared).neighbors),
+    await measure(
+      'raw hnswlib-node, ef 100, JS filter callback',
+      sharedTruth,
+      (q) => raw.searchKnn(queryArrays[q] as number[], K, shared).neighbors,
+    ),
   );
 
   // LangChain.js HNSWLib, same hnswlib-node underneath.
@@ -141,7 +145,12 @@ async function benchSize(size: number, langchain: LangChain | { missing: string 
     await store.save(langchainDir);
     const langchainSaveMs = performance.now() - started;
     builds.push({ name: 'LangChain.js HNSWLib: addVectors', ms: langchainBuildMs, bytes: null, insert: true });
-    builds.push({ name: 'LangChain.js HNSWLib: save (index + docstore.json)', ms: langchainSaveMs, bytes: diskBytes(langchainDir), insert: false });
+    builds.push({
+      name: 'LangChain.js HNSWLib: save (index + docstore.json)',
+      ms: langchainSaveMs,
+      bytes: diskBytes(langchainDir),
+      insert: false,
+    });
     store.index.setEf(HNSW.efSearch);
     rows.push(
       await measure('LangChain.js HNSWLib similaritySearchVectorWithScore, ef 100', truth, async (q) =>
@@ -178,8 +187,10 @@ async function benchSize(size: number, langchain: LangChain | { missing: string 
   );
   const retriever = new Retriever(library, new PrecomputedQueryEmbedder(corpus));
   rows.push(
-    await measure('our hybrid Retriever.search (stories: best passages’ BM25 + dense rank + recency; passages story by story)', truth, async (q) =>
-      (await retriever.search(queryText(corpus, q), { k: K, filter: FILTER })).passages.map((p) => p.chunkId - 1),
+    await measure(
+      'our hybrid Retriever.search (stories: best passages’ BM25 + dense rank + recency; passages story by story)',
+      truth,
+      async (q) => (await retriever.search(queryText(corpus, q), { k: K, filter: FILTER })).passages.map((p) => p.chunkId - 1),
     ),
   );
   filtered.push(
@@ -266,17 +277,26 @@ SQLite rows, FTS5, embeddings as BLOBs, HNSW inserts, checkpoint saves). Cold op
     const label = r.size.toLocaleString('en');
     parts.push(`### ${label} chunks
 
-${table(['search', 'p50 ms', 'p99 ms', 'recall@10'], r.rows.map((row) => [row.name, ...latencyCells(row)]))}
+${table(
+  ['search', 'p50 ms', 'p99 ms', 'recall@10'],
+  r.rows.map((row) => [row.name, ...latencyCells(row)]),
+)}
 
 Restricted to the shared archive (90 % of chunks; the other 10 % belong to a server's own collection), the way a
 Discord server searches once other servers have collections: hnswlib then asks a JS predicate about every node it
 visits. Recall is against the exact top 10 among shared chunks.
 
-${table(['filtered search', 'p50 ms', 'p99 ms', 'recall@10'], r.filtered.map((row) => [row.name, ...latencyCells(row)]))}
+${table(
+  ['filtered search', 'p50 ms', 'p99 ms', 'recall@10'],
+  r.filtered.map((row) => [row.name, ...latencyCells(row)]),
+)}
 
 Hybrid search, stage by stage (each measured alone over the same queries):
 
-${table(['stage', 'p50 ms', 'p99 ms'], r.breakdown.map((row) => [row.name, ...latencyCells(row).slice(0, 2)]))}
+${table(
+  ['stage', 'p50 ms', 'p99 ms'],
+  r.breakdown.map((row) => [row.name, ...latencyCells(row).slice(0, 2)]),
+)}
 
 ${table(
   ['build', 'time', 'chunks/s', 'on disk'],
@@ -294,7 +314,14 @@ ${table(
   ['cold open (fresh process)', 'open ms', 'first query ms', 'first hybrid ms', 'process start → answer ms', 'RSS'],
   r.cold.map((c) =>
     c.result
-      ? [c.name, ms(c.result.openMs), ms(c.result.firstQueryMs), c.result.firstHybridMs === null ? '–' : ms(c.result.firstHybridMs), ms(c.result.sinceStartMs), megabytes(c.result.rssBytes)]
+      ? [
+          c.name,
+          ms(c.result.openMs),
+          ms(c.result.firstQueryMs),
+          c.result.firstHybridMs === null ? '–' : ms(c.result.firstHybridMs),
+          ms(c.result.sinceStartMs),
+          megabytes(c.result.rssBytes),
+        ]
       : [c.name, c.note ?? '–', '–', '–', '–', '–'],
   ),
 )}`);
@@ -324,7 +351,8 @@ function targets(results: SizeResult[]): string {
   const coldLibrary = at.cold.find((c) => c.name.startsWith('our'))?.result;
   const coldLangchain = at.cold.find((c) => c.name.startsWith('LangChain'))?.result;
   const lines: string[][] = [];
-  const add = (target: string, measured: string, ok: boolean | null) => lines.push([target, measured, ok === null ? 'not measured' : mark(ok)]);
+  const add = (target: string, measured: string, ok: boolean | null) =>
+    lines.push([target, measured, ok === null ? 'not measured' : mark(ok)]);
   if (hybrid) {
     const before = at.size === TARGET_SIZE ? ` (before story-first retrieval: ${PASSAGE_FIRST_100K.p50} ms)` : '';
     add(`hybrid p50 ≤ 2 ms at ${label}`, `${ms(hybrid.p50)} ms${before}`, hybrid.p50 <= 2);
@@ -334,7 +362,11 @@ function targets(results: SizeResult[]): string {
   if (dense?.recall != null) add('dense recall@10 ≥ 0.99', dense.recall.toFixed(3), dense.recall >= 0.99);
   if (dense?.latency && raw100?.latency) {
     const ratio = dense.latency.p50 / raw100.latency.p50 - 1;
-    add('our dense p50 within 10 % of raw hnswlib (ef 100)', `${ms(dense.latency.p50)} vs ${ms(raw100.latency.p50)} ms (${ratio >= 0 ? '+' : ''}${percent(ratio)})`, ratio <= 0.1);
+    add(
+      'our dense p50 within 10 % of raw hnswlib (ef 100)',
+      `${ms(dense.latency.p50)} vs ${ms(raw100.latency.p50)} ms (${ratio >= 0 ? '+' : ''}${percent(ratio)})`,
+      ratio <= 0.1,
+    );
   }
   if (dense?.latency) {
     add(

@@ -62,7 +62,12 @@ export function collectGarbage(): void {
 export async function measureSearch(
   truth: readonly Int32Array[],
   search: (q: number) => Promise<ArrayLike<number>> | ArrayLike<number>,
-  options: { queries: number; warmup: number; k: number; recallAtK: (found: ArrayLike<number>, truth: ArrayLike<number>, k: number) => number },
+  options: {
+    queries: number;
+    warmup: number;
+    k: number;
+    recallAtK: (found: ArrayLike<number>, truth: ArrayLike<number>, k: number) => number;
+  },
 ): Promise<{ latency: Latency; recall: number }> {
   for (let q = 0; q < Math.min(options.warmup, options.queries); q++) await search(q);
   const samples: number[] = [];

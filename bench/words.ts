@@ -53,10 +53,7 @@ export class SyntheticWords {
   readonly clusters: number;
   readonly options: WordsOptions;
 
-  constructor(
-    clusters: number,
-    options: WordsOptions = DEFAULT_WORDS,
-  ) {
+  constructor(clusters: number, options: WordsOptions = DEFAULT_WORDS) {
     this.clusters = clusters;
     this.options = options;
     const { vocabulary, exponent, topicWords, commonRanks, seed } = options;

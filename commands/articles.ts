@@ -47,7 +47,11 @@ const data = {
         },
       ],
     },
-    { type: ApplicationCommandOptionType.Subcommand, name: 'gaps', description: 'Questions the archive could not answer, most asked first (editors)' },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: 'gaps',
+      description: 'Questions the archive could not answer, most asked first (editors)',
+    },
     {
       type: ApplicationCommandOptionType.Subcommand,
       name: 'feedback',
@@ -109,7 +113,11 @@ function page(ctx: BotContext, visible: string[], offset: number, scope: Scope, 
   };
   const to = (offset: number) => pageId.encode({ offset, scope, search });
   const row = new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(
-    new ButtonBuilder().setCustomId(to(start - PAGE_SIZE)).setLabel(discordText.previous).setStyle(ButtonStyle.Secondary).setDisabled(start === 0),
+    new ButtonBuilder()
+      .setCustomId(to(start - PAGE_SIZE))
+      .setLabel(discordText.previous)
+      .setStyle(ButtonStyle.Secondary)
+      .setDisabled(start === 0),
     new ButtonBuilder()
       .setCustomId(to(start + PAGE_SIZE))
       .setLabel(discordText.next)

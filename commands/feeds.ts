@@ -30,7 +30,9 @@ const data = {
       type: ApplicationCommandOptionType.Subcommand,
       name: 'add',
       description: 'Follow a feed (RSS, Atom or JSON Feed): its stories join this server’s archive',
-      options: [{ type: ApplicationCommandOptionType.String, name: 'url', description: 'The feed’s address', required: true, max_length: 2000 }],
+      options: [
+        { type: ApplicationCommandOptionType.String, name: 'url', description: 'The feed’s address', required: true, max_length: 2000 },
+      ],
     },
     { type: ApplicationCommandOptionType.Subcommand, name: 'list', description: 'Feeds this server follows: last sync, last error' },
     {
@@ -84,7 +86,9 @@ const list = subcommand(data, 'list', {
     if (followed.length > LISTED) lines.push(md`${feedText.moreItemProblems(followed.length - LISTED)}`);
     if (shared > 0) lines.push(md`${feedDiscordText.sharedNote(shared)}`);
     const description = followed.length === 0 ? joinMarkdown([md`${feedDiscordText.none}`, ...lines], '\n\n') : joinMarkdown(lines, '\n\n');
-    await interaction.editReply({ embeds: [{ title: feedDiscordText.listTitle(followed.length), description: description.toString(), color: 0x2f855a }] });
+    await interaction.editReply({
+      embeds: [{ title: feedDiscordText.listTitle(followed.length), description: description.toString(), color: 0x2f855a }],
+    });
   },
 });
 
@@ -121,7 +125,9 @@ function findFeedOfServer(app: App, reference: string, collection: string): Feed
 
 /** A feed in /feeds list: its title, address (inert, in code), items, last sync and last error. */
 function feedLines(feed: FeedRecord): Markdown {
-  const status = [feedText.items(feed.items), feed.lastSuccessAt ? feedText.lastSuccess(feed.lastSuccessAt) : feedText.neverSynced].join(' · ');
+  const status = [feedText.items(feed.items), feed.lastSuccessAt ? feedText.lastSuccess(feed.lastSuccessAt) : feedText.neverSynced].join(
+    ' · ',
+  );
   const parts = [md`**${trimAtWord(feed.title ?? feed.url, 120)}**\n\u2003${code(trimAtWord(feed.url, 200))}\n\u2003${status}`];
   if (feed.lastErrorAt && feed.lastError) {
     const failing = feed.consecutiveFailures > 0 ? ` — ${feedText.failingSince(feed.consecutiveFailures, feed.nextAttemptAt)}` : '';

@@ -33,7 +33,11 @@ export const forget = defineCommand({
     throw new UserError(messages.articleNotFound(args.article));
   },
   async execute({ interaction, ctx: { app }, args, checked: { collection, article } }) {
-    const forgotten = await forgetSource({ library: app.library, embedder: app.embedder, chunking: app.config.chunking }, collection, args.article);
+    const forgotten = await forgetSource(
+      { library: app.library, embedder: app.embedder, chunking: app.config.chunking },
+      collection,
+      args.article,
+    );
     const others = forgotten?.after?.sources.length ?? 0;
     const reply = others > 0 ? discordText.forgottenSourceOnly(article.title, others) : discordText.forgotten(article.title);
     await interaction.editReply({ content: neutralize(reply).toString() });

@@ -15,7 +15,9 @@ export const help = defineCommand({
     const { app } = ctx;
     const mode = app.llm ? discordText.helpModeLlm(app.config.llm.model) : discordText.helpModeExtract;
     const coverage = app.embedder ? app.backgroundEmbedding.coverage() : null;
-    const search = app.embedder ? `${discordText.helpSearchHybrid(app.embedder.modelId)}${coverage ? `; ${coverage}` : ''}` : discordText.helpSearchKeywords;
+    const search = app.embedder
+      ? `${discordText.helpSearchHybrid(app.embedder.modelId)}${coverage ? `; ${coverage}` : ''}`
+      : discordText.helpSearchKeywords;
     const server = interaction.guildId ? ctx.articles.count(interaction.guildId) : 0;
     await interaction.reply({
       content: discordText.help(mode, search, server, ctx.articles.count(SHARED_COLLECTION)),

@@ -1,4 +1,8 @@
-import { ApplicationCommandOptionType, type APIApplicationCommandStringOption, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import {
+  ApplicationCommandOptionType,
+  type APIApplicationCommandStringOption,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
 import { answerComponents } from '../src/discord/answer-components.ts';
 import { sendSummary } from '../src/discord/answer-flow.ts';
 import { defineCommandWithSubcommands, subcommand } from '../src/discord/command.ts';
@@ -35,7 +39,13 @@ const data = {
       name: 'topic',
       description: 'The story so far, across articles, in date order',
       options: [
-        { type: ApplicationCommandOptionType.String, name: 'topic', description: 'What the story is about', required: true, max_length: 500 },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: 'topic',
+          description: 'What the story is about',
+          required: true,
+          max_length: 500,
+        },
         lengthOption,
         asOfOption,
       ],
@@ -46,16 +56,30 @@ const data = {
 const ofArticle = subcommand(data, 'article', {
   defer: 'public',
   async execute({ interaction, ctx, args }) {
-    const request = { article: args.article, length: args.length ?? 'standard', collections: ctx.collectionsFor(interaction) ?? [], ...asOfRequest(args.as_of) };
-    await sendSummary(interaction, ctx, discordText.summaryOf(args.article), (onText) => ctx.app.answerer.summarize({ ...request, onText }));
+    const request = {
+      article: args.article,
+      length: args.length ?? 'standard',
+      collections: ctx.collectionsFor(interaction) ?? [],
+      ...asOfRequest(args.as_of),
+    };
+    await sendSummary(interaction, ctx, discordText.summaryOf(args.article), (onText) =>
+      ctx.app.answerer.summarize({ ...request, onText }),
+    );
   },
 });
 
 const ofTopic = subcommand(data, 'topic', {
   defer: 'public',
   async execute({ interaction, ctx, args }) {
-    const request = { topic: args.topic, length: args.length ?? 'standard', collections: ctx.collectionsFor(interaction) ?? [], ...asOfRequest(args.as_of) };
-    await sendSummary(interaction, ctx, discordText.storySoFar(args.topic), (onText) => ctx.app.answerer.summarizeTopic({ ...request, onText }));
+    const request = {
+      topic: args.topic,
+      length: args.length ?? 'standard',
+      collections: ctx.collectionsFor(interaction) ?? [],
+      ...asOfRequest(args.as_of),
+    };
+    await sendSummary(interaction, ctx, discordText.storySoFar(args.topic), (onText) =>
+      ctx.app.answerer.summarizeTopic({ ...request, onText }),
+    );
   },
 });
 

@@ -71,7 +71,10 @@ function relinkImports() {
         if (!args.path.startsWith('.')) return { path: args.path, external: true };
         const target = path.resolve(path.dirname(args.importer), args.path);
         const from = path.dirname(outputOf(args.importer));
-        let link = path.relative(from, outputOf(target) ?? target).split(path.sep).join('/');
+        let link = path
+          .relative(from, outputOf(target) ?? target)
+          .split(path.sep)
+          .join('/');
         if (!link.startsWith('.')) link = `./${link}`;
         return { path: link, external: true };
       });
@@ -111,7 +114,9 @@ export async function ensureBuilt() {
   try {
     await build();
   } catch (error) {
-    process.stderr.write(`dist/ is missing or older than src/, and building it failed: ${error.message}\nRun \`npm run build\` as a user who can write ${ROOT}.\n`);
+    process.stderr.write(
+      `dist/ is missing or older than src/, and building it failed: ${error.message}\nRun \`npm run build\` as a user who can write ${ROOT}.\n`,
+    );
     process.exit(1);
   }
 }

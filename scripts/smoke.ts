@@ -65,7 +65,13 @@ try {
   }
   const sources = answer.embeds.find((e) => e.title === 'Sources')?.description ?? '';
   process.stdout.write(`smoke: /ask answered:\n${answer.embeds[0]?.description}\n\n${sources}\n`);
-  if (discord.unmatchedRequests().length > 0) fail(`unexpected Discord calls: ${discord.unmatchedRequests().map((r) => r.route).join(', ')}`);
+  if (discord.unmatchedRequests().length > 0)
+    fail(
+      `unexpected Discord calls: ${discord
+        .unmatchedRequests()
+        .map((r) => r.route)
+        .join(', ')}`,
+    );
   child.kill('SIGTERM');
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   if (code !== 0) fail(`the bot exited with code ${code} after SIGTERM\n${log}`);

@@ -53,7 +53,13 @@ export interface UsableEmbedder {
 }
 
 /** Loads the embedding model, or explains why it cannot be used with this library. */
-export async function loadUsableEmbedder(config: Config, library: Library, logger: Logger, later: EmbedLater, retryHub = false): Promise<UsableEmbedder> {
+export async function loadUsableEmbedder(
+  config: Config,
+  library: Library,
+  logger: Logger,
+  later: EmbedLater,
+  retryHub = false,
+): Promise<UsableEmbedder> {
   let embedder: Embedder;
   try {
     embedder = await loadConfiguredEmbedder(config, logger, { retryHub, onServerFailure: () => later.schedule() });

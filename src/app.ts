@@ -246,7 +246,9 @@ function createAnswerer({ config, library, llm, prompts, logger, answerLog, metr
         collections.find((c) => c !== SHARED_COLLECTION) ?? null,
         closest.map((a) => a.articleId),
       ),
-    ...(metrics ? { onResult: (command: 'ask' | 'summarize', result: AnswerResult | SummaryResult) => metrics.answered(command, result) } : {}),
+    ...(metrics
+      ? { onResult: (command: 'ask' | 'summarize', result: AnswerResult | SummaryResult) => metrics.answered(command, result) }
+      : {}),
     options: {
       k: config.search.k,
       perArticle: config.search.perArticle,
@@ -277,14 +279,17 @@ function modelRetry(app: App, hooks: AppHooks, later: EmbedLater, closed: () => 
       return true;
     },
     hooks.modelRetry ?? MODEL_RETRY,
-    (_error, nextInMs) => logger.warn({ nextInMinutes: Math.round(nextInMs / 6000) / 10 }, 'embedding model still unavailable; trying again later'),
+    (_error, nextInMs) =>
+      logger.warn({ nextInMinutes: Math.round(nextInMs / 6000) / 10 }, 'embedding model still unavailable; trying again later'),
   );
 }
 
 function openLibrary(config: Config, logger: Logger, hooks: AppHooks): { library: Library; answerLog: AnswerLog } {
   // The library's own messages (a damaged or empty database, a full disk) already name the file and what to do.
   const cannotOpen = (error: unknown): StartupError =>
-    new StartupError(isUserError(error) ? error.message : startupMessages.libraryUnavailable(config.dataDir, errorMessage(error)), { cause: error });
+    new StartupError(isUserError(error) ? error.message : startupMessages.libraryUnavailable(config.dataDir, errorMessage(error)), {
+      cause: error,
+    });
   let library: Library;
   try {
     library = Library.open({

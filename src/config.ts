@@ -158,7 +158,11 @@ function embeddingConfig(read: EnvReader, cwd: string, dataDir: string): Config[
   const modelsDir = read.text('MODELS_DIR');
   const model = read.text('EMBEDDING_MODEL') ?? DEFAULT_EMBEDDING_MODEL;
   if (!findModelSpec(model)) {
-    read.problem(`EMBEDDING_MODEL "${model}" is not a known model; use one of ${listModelSpecs().map((m) => m.id).join(', ')}`);
+    read.problem(
+      `EMBEDDING_MODEL "${model}" is not a known model; use one of ${listModelSpecs()
+        .map((m) => m.id)
+        .join(', ')}`,
+    );
   }
   return {
     model,

@@ -43,8 +43,15 @@ export class EmbedLater {
   schedule(): void {
     this.#wanted = true;
     if (!this.#enabled || this.#stopped || this.#backoff?.active) return;
-    this.#backoff = new Backoff(() => this.#attempt(), this.#options, (error, nextInMs) =>
-      this.#logger.warn({ err: error, nextInSeconds: Math.round(nextInMs / 1000) }, 'embeddings server still failing; chunks left for later wait'));
+    this.#backoff = new Backoff(
+      () => this.#attempt(),
+      this.#options,
+      (error, nextInMs) =>
+        this.#logger.warn(
+          { err: error, nextInSeconds: Math.round(nextInMs / 1000) },
+          'embeddings server still failing; chunks left for later wait',
+        ),
+    );
     this.#backoff.start();
   }
 

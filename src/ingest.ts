@@ -101,7 +101,20 @@ export async function ingest(
 }
 
 function emptySummary(): IngestSummary {
-  return { added: 0, updated: 0, unchanged: 0, removed: 0, failed: 0, duplicates: 0, merged: [], chunks: 0, pendingEmbeddings: 0, embeddingError: null, seconds: 0, failures: [] };
+  return {
+    added: 0,
+    updated: 0,
+    unchanged: 0,
+    removed: 0,
+    failed: 0,
+    duplicates: 0,
+    merged: [],
+    chunks: 0,
+    pendingEmbeddings: 0,
+    embeddingError: null,
+    seconds: 0,
+    failures: [],
+  };
 }
 
 /**
@@ -190,7 +203,14 @@ class IngestRun {
     this.#ready = 0;
     if (entries.length === 0) return;
     const chunked = await Promise.all(
-      entries.map(async (entry) => (entry.chunks ? entry.chunks.then((chunks) => ({ chunks }), (error: unknown) => ({ error })) : null)),
+      entries.map(async (entry) =>
+        entry.chunks
+          ? entry.chunks.then(
+              (chunks) => ({ chunks }),
+              (error: unknown) => ({ error }),
+            )
+          : null,
+      ),
     );
     // The first write saves the index (so one exists to catch up from after a kill), later ones at checkpoints.
     const saveIndex = this.#wrote ? 'when-due' : 'always';
@@ -269,14 +289,17 @@ function isUnder(file: string, roots: readonly string[]): boolean {
  * an unreadable folder, a missing root) keeps what it had: nothing stored is lost to a bad read.
  * Aliases come first, so a story losing all its sources is retracted without promoting one in between.
  */
-function sourcesGone(library: Library, collection: string, roots: readonly string[], seen: Set<string>, failedPaths: Set<string>): string[] {
+function sourcesGone(
+  library: Library,
+  collection: string,
+  roots: readonly string[],
+  seen: Set<string>,
+  failedPaths: Set<string>,
+): string[] {
   const failed = [...failedPaths];
-  const gone = library.catalog
-    .sourcesIn(collection)
-    .filter(({ sourceId, source }) => {
-      const file = fileOf(source);
-      return !seen.has(sourceId) && isUnder(file, roots) && !isUnder(file, failed);
-    });
+  const gone = library.catalog.sourcesIn(collection).filter(({ sourceId, source }) => {
+    const file = fileOf(source);
+    return !seen.has(sourceId) && isUnder(file, roots) && !isUnder(file, failed);
+  });
   return gone.sort((a, b) => Number(a.sourceId === a.articleId) - Number(b.sourceId === b.articleId)).map((s) => s.sourceId);
 }
-

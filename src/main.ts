@@ -56,7 +56,11 @@ function changedSomething(s: IngestSummary): boolean {
 }
 
 /** Health, readiness and metrics (HTTP_PORT), started before anything else so a busy port stops start-up at once. */
-async function startOps(config: Config, logger: Logger, readiness: Readiness): Promise<{ server: OpsServer | null; metrics: Metrics | null }> {
+async function startOps(
+  config: Config,
+  logger: Logger,
+  readiness: Readiness,
+): Promise<{ server: OpsServer | null; metrics: Metrics | null }> {
   if (!config.http) return { server: null, metrics: null };
   const metrics = new Metrics();
   const server = await startOpsServer({ ...config.http, metrics, readiness, logger });
@@ -118,26 +122,42 @@ async function serve(config: Config, logger: Logger, bot: boolean, hooks: ServeH
   const { library } = start;
   readiness.setDegraded('semantic-search', () => (library.vectorsLoading ? semanticSearchMessages.loadingStatus : null));
 
-  if (bot) {
-    // Loading the embedding model is slow and not fatal (search falls back to keywords): the bot
-    // logs in meanwhile and answers "warming up" until it is done.
-    const loading = loadApp(start, (summary) => {
-      if (config.articlesDir && changedSomething(summary)) logSync(logger, config.articlesDir, summary);
-    });
-    loading.then(({ app, synced }) => {
+  return bot ? serveBot(config, logger, start, hooks) : serveConsole(config, logger, start, hooks);
+}
+
+/** The Discord bot: it logs in while the embedding model loads, answering "warming up" until then. */
+async function serveBot(config: Config, logger: Logger, start: AppStart, hooks: ServeHooks): Promise<number> {
+  const { readiness, metrics } = hooks;
+  // Loading the embedding model is slow and not fatal (search falls back to keywords): the bot
+  // logs in meanwhile and answers "warming up" until it is done.
+  const loading = loadApp(start, (summary) => {
+    if (config.articlesDir && changedSomething(summary)) logSync(logger, config.articlesDir, summary);
+  });
+  loading.then(
+    ({ app, synced }) => {
       hooks.onLoaded();
       if (synced && config.articlesDir) logSync(logger, config.articlesDir, synced);
       app.retryModelInBackground();
-    }, () => undefined);
-    const [{ runBot }, { commands }] = await Promise.all([import('./discord/bot.ts'), import('../commands/index.ts')]);
-    try {
-      return await runBot(config, logger, loading.then((l) => l.app), { commands, metrics, readiness });
-    } finally {
-      readiness.set('app', () => 'shutting down');
-      await loading.then(closeLoaded, () => undefined);
-    }
+    },
+    () => undefined,
+  );
+  const [{ runBot }, { commands }] = await Promise.all([import('./discord/bot.ts'), import('../commands/index.ts')]);
+  try {
+    return await runBot(
+      config,
+      logger,
+      loading.then((l) => l.app),
+      { commands, metrics, readiness },
+    );
+  } finally {
+    readiness.set('app', () => 'shutting down');
+    await loading.then(closeLoaded, () => undefined);
   }
+}
 
+/** The local console (no DISCORD_TOKEN): questions typed on stdin. */
+async function serveConsole(config: Config, logger: Logger, start: AppStart, hooks: ServeHooks): Promise<number> {
+  const { readiness } = hooks;
   let loaded: Loaded;
   try {
     loaded = await loadApp(start, (summary) => {

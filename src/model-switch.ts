@@ -22,12 +22,18 @@ export interface ModelUsers {
  */
 export async function switchToModel(app: ModelUsers, embedder: Embedder): Promise<number> {
   app.embedding.use(embedder);
-  app.logger.info({ modelId: embedder.modelId, pendingChunks: app.library.catalog.pendingCount() }, 'embedding model loaded: search is hybrid from now on');
+  app.logger.info(
+    { modelId: embedder.modelId, pendingChunks: app.library.catalog.pendingCount() },
+    'embedding model loaded: search is hybrid from now on',
+  );
   if (app.library.readOnly) return 0;
   const started = performance.now();
   const embedded = await embedPending({ library: app.library, embedder });
   if (embedded > 0) {
-    app.logger.info({ chunks: embedded, seconds: Number(((performance.now() - started) / 1000).toFixed(1)) }, 'embedded the chunks stored while the model was unavailable');
+    app.logger.info(
+      { chunks: embedded, seconds: Number(((performance.now() - started) / 1000).toFixed(1)) },
+      'embedded the chunks stored while the model was unavailable',
+    );
   }
   return embedded;
 }

@@ -45,7 +45,12 @@ export async function syncPaths(app: App, paths: readonly string[], pruneRoots: 
         links: app.config.followSymlinks,
         ...(app.config.articlesDir ? { root: app.config.articlesDir } : {}),
       }),
-      { collection: SHARED_COLLECTION, chunking: app.config.chunking, embed: 'later', ...(pruneRoots ? { prune: { roots: [...pruneRoots] } } : {}) },
+      {
+        collection: SHARED_COLLECTION,
+        chunking: app.config.chunking,
+        embed: 'later',
+        ...(pruneRoots ? { prune: { roots: [...pruneRoots] } } : {}),
+      },
     );
   } catch (error) {
     app.metrics?.ingestFinished('articles_dir', null);
@@ -75,7 +80,21 @@ export function syncReport(dir: string, summary: IngestSummary): string {
 /** One log line for the sync: info when all went in, warn with the reasons when something failed. */
 export function logSync(logger: Logger, dir: string, summary: IngestSummary): void {
   const { added, updated, unchanged, removed, failed, duplicates, chunks } = summary;
-  const fields = { articlesDir: dir, added, updated, unchanged, removed, failed, duplicates, chunks, seconds: Number(summary.seconds.toFixed(2)) };
+  const fields = {
+    articlesDir: dir,
+    added,
+    updated,
+    unchanged,
+    removed,
+    failed,
+    duplicates,
+    chunks,
+    seconds: Number(summary.seconds.toFixed(2)),
+  };
   if (failed === 0) logger.info(fields, 'articles synced');
-  else logger.warn({ ...fields, failures: reasons(dir, summary).map((line) => line.replace(/^✗ /, '')) }, 'articles synced; some could not be loaded');
+  else
+    logger.warn(
+      { ...fields, failures: reasons(dir, summary).map((line) => line.replace(/^✗ /, '')) },
+      'articles synced; some could not be loaded',
+    );
 }

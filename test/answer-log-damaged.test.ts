@@ -43,7 +43,15 @@ async function libraryWithLog(answers = 200, dataDir = tempDir()): Promise<strin
   }
   const log = new AnswerLog(dataDir);
   for (let i = 0; i < answers; i++) {
-    log.saveAnswer({ guildId: 'g', userId: 'u', question: `Question ${i}?`, kind: 'answer', mode: 'llm', text: `Answer ${i}. `.repeat(30), citations: [] });
+    log.saveAnswer({
+      guildId: 'g',
+      userId: 'u',
+      question: `Question ${i}?`,
+      kind: 'answer',
+      mode: 'llm',
+      text: `Answer ${i}. `.repeat(30),
+      citations: [],
+    });
     log.recordUnanswered(`Unanswered ${i}?`, 'g', []);
   }
   log.close();
@@ -73,7 +81,11 @@ test('check finds a truncated or overwritten answers.sqlite, and --repair sets i
 
     const check = await newsroomInProcess(['check', '--json'], env(dir));
     assert.equal(check.code, 1, `${damage}: ${check.stdout}${check.stderr}`);
-    const report = JSON.parse(check.stdout) as { healthy: boolean; answers: { integrity: string }; findings: { kind: string; message: string }[] };
+    const report = JSON.parse(check.stdout) as {
+      healthy: boolean;
+      answers: { integrity: string };
+      findings: { kind: string; message: string }[];
+    };
     assert.equal(report.healthy, false);
     assert.notEqual(report.answers.integrity, 'ok');
     const finding = report.findings.find((f) => f.kind.startsWith('answers-'));
@@ -131,8 +143,15 @@ test('the app starts with a damaged answers.sqlite: questions are answered, noth
     assert.equal(answered.kind, 'answer');
     const notFound = await app.answerer.ask({ question: 'What is the population of Port Alder?', collections: [SHARED_COLLECTION] });
     assert.equal(notFound.kind, 'not_found');
-    assert.equal(app.answerLog.saveAnswer({ guildId: null, userId: 'u', question: 'q', kind: 'answer', mode: 'extractive', text: 't', citations: [] }).recorded, false);
-    assert.throws(() => app.answerLog.unansweredQuestions(), (error: unknown) => error instanceof UserError && /check --repair/.test(error.message));
+    assert.equal(
+      app.answerLog.saveAnswer({ guildId: null, userId: 'u', question: 'q', kind: 'answer', mode: 'extractive', text: 't', citations: [] })
+        .recorded,
+      false,
+    );
+    assert.throws(
+      () => app.answerLog.unansweredQuestions(),
+      (error: unknown) => error instanceof UserError && /check --repair/.test(error.message),
+    );
   } finally {
     app.close();
   }

@@ -27,7 +27,15 @@ const CAP_BYTES = 96 * 1024;
 function fillAnswers(log: AnswerLog): void {
   for (const size of [3000, 1500, 700, 300, 120]) {
     for (let i = 0; i < 10_000; i++) {
-      const saved = log.saveAnswer({ guildId: null, userId: 'filler', question: 'q', kind: 'answer', mode: 'llm', text: 'x'.repeat(size), citations: [] });
+      const saved = log.saveAnswer({
+        guildId: null,
+        userId: 'filler',
+        question: 'q',
+        kind: 'answer',
+        mode: 'llm',
+        text: 'x'.repeat(size),
+        citations: [],
+      });
       if (!saved.recorded) break;
     }
   }
@@ -48,7 +56,15 @@ test('a full answer log keeps answering: writes report not recorded, nothing thr
   const failures: string[] = [];
   const log = new AnswerLog(dir, { maxBytes: CAP_BYTES, onWriteFailed: (f) => failures.push(f) });
   try {
-    const kept = log.saveAnswer({ guildId: 'g', userId: 'u', question: 'Who reopened the bridge?', kind: 'answer', mode: 'llm', text: 'The mayor [1].', citations: [] });
+    const kept = log.saveAnswer({
+      guildId: 'g',
+      userId: 'u',
+      question: 'Who reopened the bridge?',
+      kind: 'answer',
+      mode: 'llm',
+      text: 'The mayor [1].',
+      citations: [],
+    });
     assert.equal(kept.recorded, true);
     assert.equal(log.status.recording, true);
     fillAnswers(log);
@@ -58,7 +74,15 @@ test('a full answer log keeps answering: writes report not recorded, nothing thr
     assert.match(log.status.reason ?? '', /disk holding answers\.sqlite is full/);
     assert.ok(failures.length >= 2 && failures.every((f) => f === 'disk_full'));
 
-    const lost = log.saveAnswer({ guildId: 'g', userId: 'u', question: 'When?', kind: 'answer', mode: 'llm', text: 'On Monday [1]. '.repeat(40), citations: [] });
+    const lost = log.saveAnswer({
+      guildId: 'g',
+      userId: 'u',
+      question: 'When?',
+      kind: 'answer',
+      mode: 'llm',
+      text: 'On Monday [1]. '.repeat(40),
+      citations: [],
+    });
     assert.equal(lost.recorded, false);
     assert.equal(log.recordUnanswered('What did the ferry cost in 1990 and who paid for it?', 'g', ['a', 'b']), false);
     assert.equal(log.getAnswer(lost.id)?.text, lost.text, 'an answer that could not be recorded is still there for its buttons');
@@ -72,7 +96,10 @@ test('a full answer log keeps answering: writes report not recorded, nothing thr
   const reopened = new AnswerLog(dir);
   try {
     assert.equal(reopened.status.recording, true);
-    assert.equal(reopened.saveAnswer({ guildId: null, userId: 'u', question: 'q', kind: 'answer', mode: 'llm', text: 't', citations: [] }).recorded, true);
+    assert.equal(
+      reopened.saveAnswer({ guildId: null, userId: 'u', question: 'q', kind: 'answer', mode: 'llm', text: 't', citations: [] }).recorded,
+      true,
+    );
     assert.ok(reopened.unansweredQuestions().length > 0);
   } finally {
     reopened.close();
@@ -125,7 +152,11 @@ async function settled(token: string): Promise<APIMessage> {
 }
 
 function ask(question: string) {
-  return discord.slashCommand({ name: 'ask', guildId: GUILD, options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: question }] });
+  return discord.slashCommand({
+    name: 'ask',
+    guildId: GUILD,
+    options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: question }],
+  });
 }
 
 test('bot with a full answer log: answers and not-founds still come, say they were not recorded, votes say they cannot be kept; /readyz and /metrics tell', async () => {
@@ -134,19 +165,26 @@ test('bot with a full answer log: answers and not-founds still come, say they we
 
   const answered = await settled(ask('When did the Kestrel Street Bridge reopen?').token);
   const text = answered.embeds.map((e) => e.description ?? '').join('\n');
-  assert.ok(answered.embeds.some((e) => e.title === discordText.sourcesTitle), 'the answer came with its sources');
+  assert.ok(
+    answered.embeds.some((e) => e.title === discordText.sourcesTitle),
+    'the answer came with its sources',
+  );
   assert.match(text, /This answer was not recorded/);
 
   const notFound = await settled(ask('What is the population of Port Alder?').token);
   assert.match(notFound.embeds.map((e) => e.description ?? '').join('\n'), /do not answer this/);
 
-  const answerId = ((answered.components?.[0] as { components: { custom_id: string }[] }).components[0]?.custom_id ?? '').split(':')[2] ?? '';
+  const answerId =
+    ((answered.components?.[0] as { components: { custom_id: string }[] }).components[0]?.custom_id ?? '').split(':')[2] ?? '';
   const vote = discord.button({ customId: `nr:vote:${answerId}:up`, message: answered, guildId: GUILD });
   const reply = await waitUntil(() => discord.callbacksFor(vote.id)[0]);
   assert.equal((reply.body as { data?: { content?: string } }).data?.content, answerLogMessages.voteNotRecorded);
   const sources = discord.button({ customId: `nr:sources:${answerId}`, message: answered, guildId: GUILD });
   const shown = await settled(sources.token);
-  assert.ok(shown.embeds.some((e) => e.title === discordText.sourcesTitle), '"Show sources" still works on the unrecorded answer');
+  assert.ok(
+    shown.embeds.some((e) => e.title === discordText.sourcesTitle),
+    '"Show sources" still works on the unrecorded answer',
+  );
 
   const ready = await get(`${server.url}/readyz`);
   assert.equal(ready.status, 200, 'still ready: it answers, and a restart would not free the disk');

@@ -48,10 +48,19 @@ test('each kind of quantity is read from the question and found in sentences, di
   assert.equal(measureOf('how often does the ferry run?'), 'frequency');
   assert.equal(measureOf('what time did the fire start?'), 'clock');
   assert.equal(measureOf('how many containers were moved?'), null);
-  const durations = ['a 14-year contract', 'for three months', 'a decade of work', 'for 40 years', 'a two-week strike', 'it has run since 2019', 'for years'];
+  const durations = [
+    'a 14-year contract',
+    'for three months',
+    'a decade of work',
+    'for 40 years',
+    'a two-week strike',
+    'it has run since 2019',
+    'for years',
+  ];
   for (const s of durations) assert.ok(holdsMeasure(s, 'duration'), s);
   for (const s of ['The vote passed 7-2.', 'It cost $4 million.', 'The mayor spoke on Monday.']) assert.ok(!holdsMeasure(s, 'duration'), s);
-  for (const s of ['twice a year', 'every two weeks', 'daily', '40 sailings a day', 'three times a week']) assert.ok(holdsMeasure(s, 'frequency'), s);
+  for (const s of ['twice a year', 'every two weeks', 'daily', '40 sailings a day', 'three times a week'])
+    assert.ok(holdsMeasure(s, 'frequency'), s);
   for (const s of ['a 54-year-old driver', 'aged 54', 'built in 1924', 'in her fifties']) assert.ok(holdsMeasure(s, 'age'), s);
   for (const s of ['at 7:30 p.m.', 'at 9 am,', 'at 19:45', 'shortly after midnight']) assert.ok(holdsMeasure(s, 'clock'), s);
   for (const s of ['400 metres long', 'half a mile away', '12 km']) assert.ok(holdsMeasure(s, 'length'), s);

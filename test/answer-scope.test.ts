@@ -31,7 +31,12 @@ async function reachesModel(question: string): Promise<boolean> {
 }
 
 test('a question sharing only one common word with the archive is refused before any model call', async () => {
-  for (const question of ['What is the capital of Australia?', 'What is the capital of France?', 'Which river is the longest in the world?', 'How many boats are in the Spanish navy?']) {
+  for (const question of [
+    'What is the capital of Australia?',
+    'What is the capital of France?',
+    'Which river is the longest in the world?',
+    'How many boats are in the Spanish navy?',
+  ]) {
     assert.equal(await reachesModel(question), false, `${question} was sent to the model`);
   }
 });

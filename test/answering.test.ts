@@ -45,7 +45,10 @@ function assertVerbatim(target: App, citations: readonly Citation[]) {
   }
 }
 
-async function ask(question: string, reply?: Parameters<FakeOpenAI['respondWith']>[0]): Promise<{ result: AnswerResult; body: ChatRequestBody | undefined }> {
+async function ask(
+  question: string,
+  reply?: Parameters<FakeOpenAI['respondWith']>[0],
+): Promise<{ result: AnswerResult; body: ChatRequestBody | undefined }> {
   const before = fake.requests.length;
   if (reply) fake.respondWith(reply);
   const result = await app.answerer.ask({ question, collections: shared });
@@ -73,7 +76,10 @@ test('markers pointing to passages that were not given are dropped', async () =>
   });
   assert.equal(result.kind, 'answer');
   assert.doesNotMatch(result.text, /99|resigned/);
-  assert.deepEqual(result.citations.map((c) => c.number), [1]);
+  assert.deepEqual(
+    result.citations.map((c) => c.number),
+    [1],
+  );
   assert.ok(result.notices.some((n) => /without a source/.test(n)));
   assertVerbatim(app, result.citations);
 });
@@ -158,7 +164,11 @@ test('with the server down, answers fall back to extracts', async () => {
 test('streaming: the draft text arrives through onText before the verified result', async () => {
   const deltas: string[] = [];
   fake.respondWith({ text: 'The bridge reopened in April after repairs [1].', chunkSize: 5, intervalMs: 1 });
-  const result = await app.answerer.ask({ question: 'When did the Kestrel Street Bridge reopen?', collections: shared, onText: (d) => deltas.push(d) });
+  const result = await app.answerer.ask({
+    question: 'When did the Kestrel Street Bridge reopen?',
+    collections: shared,
+    onText: (d) => deltas.push(d),
+  });
   assert.ok(deltas.length > 1);
   assert.equal(deltas.join(''), 'The bridge reopened in April after repairs [1].');
   assert.equal(result.kind, 'answer');
@@ -197,7 +207,8 @@ test('bad questions: empty is refused, very long is clipped and says so, other l
   for (const question of ['¿Cuándo reabrió el puente Kestrel Street?', '橋はいつ再開しましたか', '"*NEAR( OR']) {
     const result = await app.answerer.ask({ question, collections: shared });
     assert.ok(['answer', 'not_found', 'unsupported'].includes(result.kind));
-    for (const c of result.citations) assert.equal(app.library.catalog.getBody(c.collection, c.articleId)?.slice(c.start, c.end), c.excerpt);
+    for (const c of result.citations)
+      assert.equal(app.library.catalog.getBody(c.collection, c.articleId)?.slice(c.start, c.end), c.excerpt);
   }
 });
 
@@ -221,7 +232,11 @@ test('summaries: by id with the LLM, every sentence cited; extractive summaries 
   assert.ok(summary.citations.every((c) => c.articleId === 'kestrel-bridge-reopens'));
 
   for (const length of ['brief', 'standard', 'bullets'] as const) {
-    const extract = await extractiveApp.answerer.summarize({ article: 'held-at-the-door-ambulance-offload-delays', length, collections: shared });
+    const extract = await extractiveApp.answerer.summarize({
+      article: 'held-at-the-door-ambulance-offload-delays',
+      length,
+      collections: shared,
+    });
     assert.equal(extract.mode, 'extractive');
     assertVerbatim(extractiveApp, extract.citations);
     if (length === 'bullets') assert.ok(extract.text.split('\n').every((line) => line.startsWith('- ')));
@@ -232,23 +247,31 @@ test('long articles are summarized map-reduce over their chunks', async () => {
   const small = await createTestApp({ OPENAI_BASE_URL: fake.baseURL, LLM_CONTEXT_TOKENS: '800' });
   try {
     const before = fake.requests.length;
-    const summary = await small.answerer.summarize({ article: 'held-at-the-door-ambulance-offload-delays', length: 'standard', collections: shared });
+    const summary = await small.answerer.summarize({
+      article: 'held-at-the-door-ambulance-offload-delays',
+      length: 'standard',
+      collections: shared,
+    });
     const calls = fake.requests.slice(before);
     assert.ok(calls.length >= 3, `expected map calls plus a reduce call, got ${calls.length}`);
     assert.match(systemMessage(calls.at(-1)?.body as ChatRequestBody) + userMessage(calls.at(-1)?.body as ChatRequestBody), /\[1\]/);
     assert.ok(['summary', 'unsupported'].includes(summary.kind));
-    for (const c of summary.citations) assert.equal(small.library.catalog.getBody(c.collection, c.articleId)?.slice(c.start, c.end), c.excerpt);
+    for (const c of summary.citations)
+      assert.equal(small.library.catalog.getBody(c.collection, c.articleId)?.slice(c.start, c.end), c.excerpt);
   } finally {
     small.close();
   }
 });
 
 test('summarize: unknown id and ambiguous titles are clear user errors', async () => {
-  await assert.rejects(app.answerer.summarize({ article: 'no-such-story', length: 'brief', collections: shared }), (e: unknown) =>
-    e instanceof UserError && /No stored article matches/.test(e.message),
+  await assert.rejects(
+    app.answerer.summarize({ article: 'no-such-story', length: 'brief', collections: shared }),
+    (e: unknown) => e instanceof UserError && /No stored article matches/.test(e.message),
   );
-  await assert.rejects(app.answerer.summarize({ article: 'kestrel bridge', length: 'brief', collections: shared }), (e: unknown) =>
-    e instanceof UserError && /kestrel-bridge-reopens/.test(e.message) && /kestrel-bridge-closure-announced/.test(e.message),
+  await assert.rejects(
+    app.answerer.summarize({ article: 'kestrel bridge', length: 'brief', collections: shared }),
+    (e: unknown) =>
+      e instanceof UserError && /kestrel-bridge-reopens/.test(e.message) && /kestrel-bridge-closure-announced/.test(e.message),
   );
   const byTitle = await app.answerer.summarize({ article: 'bridge reopens', length: 'brief', collections: shared });
   assert.equal(byTitle.article?.articleId, 'kestrel-bridge-reopens');
@@ -285,10 +308,15 @@ test('a citation is kept only where the cited passage supports its sentence', as
 
   const both = await ask(question, { text: `${claim} [${right}][${unrelated}].` });
   assert.equal(both.result.kind, 'answer');
-  assert.deepEqual(both.result.citations.map((c) => c.articleId), ['alder-harbour-terminal-record-cargo']);
+  assert.deepEqual(
+    both.result.citations.map((c) => c.articleId),
+    ['alder-harbour-terminal-record-cargo'],
+  );
   assert.match(both.result.text, /fiscal year \[1\]\.$/);
 
-  const wrongNumber = await ask(question, { text: `The terminal handled a record 412,000 TEUs of container cargo [${right}]. ${claim} [${right}].` });
+  const wrongNumber = await ask(question, {
+    text: `The terminal handled a record 412,000 TEUs of container cargo [${right}]. ${claim} [${right}].`,
+  });
   assert.equal(wrongNumber.result.kind, 'answer');
   assert.doesNotMatch(wrongNumber.result.text, /412,000/, 'a figure the passage does not hold loses its citation');
   assert.ok(wrongNumber.result.notices.some((n) => /without a source/.test(n)));
@@ -296,11 +324,13 @@ test('a citation is kept only where the cited passage supports its sentence', as
 });
 
 test('honest paraphrases of the benchmark answers keep their citation; passages of other stories rarely support them', () => {
-  const set = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench/questions.json'), 'utf8')) as { answerable: { id: string; articleId: string; answer: string }[] };
+  const set = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench/questions.json'), 'utf8')) as {
+    answerable: { id: string; articleId: string; answer: string }[];
+  };
   const paraphrases = JSON.parse(fs.readFileSync(path.join(ROOT, 'test/fixtures/paraphrases.json'), 'utf8')) as Record<string, string>;
   const library = extractiveApp.library;
-  const chunks = library
-    .catalog.listArticles()
+  const chunks = library.catalog
+    .listArticles()
     .filter((a) => a.collection === 'shared')
     .flatMap((a) => library.catalog.chunksOfArticle('shared', a.articleId))
     .map((c): Passage => ({ ...c, score: 0, denseRank: null, keywordRank: null, similarity: null }));
@@ -326,8 +356,21 @@ test('honest paraphrases of the benchmark answers keep their citation; passages 
 
 test('figures are compared by value: 5,200 is 5200, $4 million is 4 million or 4,000,000', () => {
   const passage = (text: string): Passage => ({
-    chunkId: 1, articleId: 'a', collection: 'shared', title: 'Ferry ridership', url: null, published: '2026-03-02', updated: null, byline: null,
-    text, start: 0, end: text.length, score: 0, denseRank: null, keywordRank: null, similarity: null,
+    chunkId: 1,
+    articleId: 'a',
+    collection: 'shared',
+    title: 'Ferry ridership',
+    url: null,
+    published: '2026-03-02',
+    updated: null,
+    byline: null,
+    text,
+    start: 0,
+    end: text.length,
+    score: 0,
+    denseRank: null,
+    keywordRank: null,
+    similarity: null,
   });
   const p = [passage('The harbour ferry carried 5,200 riders a day, and the new dock cost $4 million, about five months of fares.')];
   const kept = (claim: string) => checkSupport(claim, p, [0]).kept.length === 1;
@@ -338,7 +381,11 @@ test('figures are compared by value: 5,200 is 5200, $4 million is 4 million or 4
   assert.ok(kept('The ferry carried 5,200 riders a day in March 2026.'), 'the publication date counts');
   assert.ok(!kept('The ferry carried 5,000 riders a day.'));
   assert.ok(!kept('The new ferry dock cost $4.5 million.'));
-  const spelled = [passage('Ridership on the harbour ferry rose 9.4 percent after fares fell to $18.40, and the strike lasted twenty-two days on routes 1,2 and 5.')];
+  const spelled = [
+    passage(
+      'Ridership on the harbour ferry rose 9.4 percent after fares fell to $18.40, and the strike lasted twenty-two days on routes 1,2 and 5.',
+    ),
+  ];
   const keptBy = (claim: string) => checkSupport(claim, spelled, [0]).kept.length === 1;
   assert.ok(keptBy('Harbour ferry ridership rose 9.4% after fares fell.'), '9.4 percent is 9.4%');
   assert.ok(keptBy('Harbour ferry fares fell to $18.4.'), '$18.40 is $18.4');
@@ -350,12 +397,32 @@ test('figures are compared by value: 5,200 is 5200, $4 million is 4 million or 4
 
 test('names, days and months a sentence states must be in the passage it cites, not only enough of its words', () => {
   const passage = (text: string, published = '2026-03-03'): Passage => ({
-    chunkId: 1, articleId: 'a', collection: 'shared', title: 'Council sets ferry timetable', url: null, published, updated: null, byline: 'Ana Ruiz',
-    text, start: 0, end: text.length, score: 0, denseRank: null, keywordRank: null, similarity: null,
+    chunkId: 1,
+    articleId: 'a',
+    collection: 'shared',
+    title: 'Council sets ferry timetable',
+    url: null,
+    published,
+    updated: null,
+    byline: 'Ana Ruiz',
+    text,
+    start: 0,
+    end: text.length,
+    score: 0,
+    denseRank: null,
+    keywordRank: null,
+    similarity: null,
   });
-  const council = [passage('The Alder Harbour council met on Tuesday and voted 7-2 to keep the ferry timetable, after Deputy Mayor Ola Brenn asked for a review in Jan. and council staff objected.')];
+  const council = [
+    passage(
+      'The Alder Harbour council met on Tuesday and voted 7-2 to keep the ferry timetable, after Deputy Mayor Ola Brenn asked for a review in Jan. and council staff objected.',
+    ),
+  ];
   const kept = (claim: string) => checkSupport(claim, council, [0]).kept.length === 1;
-  assert.ok(!kept('Mayor Jane Holt resigned on Monday after a council vote over the ferry timetable.'), 'a name and a day no passage holds');
+  assert.ok(
+    !kept('Mayor Jane Holt resigned on Monday after a council vote over the ferry timetable.'),
+    'a name and a day no passage holds',
+  );
   assert.ok(!kept('The Alder Harbour council voted on Monday to keep the ferry timetable.'), 'the wrong day');
   assert.ok(!kept('The Kessa council voted to keep the ferry timetable.'), 'the wrong place');
   assert.ok(!kept('The council voted in February to keep the ferry timetable.'), 'the wrong month');
@@ -364,7 +431,10 @@ test('names, days and months a sentence states must be in the passage it cites, 
   assert.ok(kept('Deputy Mayor Ola Brenn asked in January for a review of the ferry timetable.'), '"Jan." is January');
   assert.ok(kept('Deputy Mayor Ola Brenn asked in Jan. for a review of the ferry timetable.'), 'and the other way round');
   assert.ok(kept('Council members voted to keep the ferry timetable in March.'), 'the month the story was published in');
-  assert.ok(kept('"Council staff objected," the ferry timetable story said, after the Alder Harbour vote.'), 'a capital opening a quote is no name');
+  assert.ok(
+    kept('"Council staff objected," the ferry timetable story said, after the Alder Harbour vote.'),
+    'a capital opening a quote is no name',
+  );
 });
 
 test("an article's own bracketed numbers are never citation markers, in the prompt or the answer", async () => {
@@ -384,7 +454,9 @@ test("an article's own bracketed numbers are never citation markers, in the prom
     assert.match(shown, /earlier ［1, 2］/);
     assert.doesNotMatch(shown, /\[7\]|\[1, 2\]/, 'the model cannot mistake them for passages 7, 1 and 2');
 
-    fake.respondWith({ text: `The authority said “fares will rise to $4.50 in March, as the ferry authority's report ［7］ recommended” [${ferry}].` });
+    fake.respondWith({
+      text: `The authority said “fares will rise to $4.50 in March, as the ferry authority's report ［7］ recommended” [${ferry}].`,
+    });
     const quoted = await withFerry.answerer.ask({ question, collections: shared });
     assert.equal(quoted.kind, 'answer', 'a quote of the passage as shown is verified against the stored text');
     assert.match(quoted.text, /report ［7］ recommended” \[1\]\.$/);
@@ -392,13 +464,20 @@ test("an article's own bracketed numbers are never citation markers, in the prom
 
     for (const result of [first, quoted]) {
       const markers = [...result.text.matchAll(/\[[^\]]*\]/g)].map((m) => m[0]);
-      assert.ok(markers.every((m) => /^\[\d+\]$/.test(m) && Number(m.slice(1, -1)) <= result.citations.length), `only our markers: ${markers}`);
+      assert.ok(
+        markers.every((m) => /^\[\d+\]$/.test(m) && Number(m.slice(1, -1)) <= result.citations.length),
+        `only our markers: ${markers}`,
+      );
     }
 
     const riders = texts.findIndex((t) => t.includes('5,200 riders')) + 1;
     assert.ok(riders > 0);
     fake.respondWith({ text: `The harbour ferry carried 5,000 riders a day last year [${riders}].` });
-    assert.equal((await withFerry.answerer.ask({ question, collections: shared })).kind, 'unsupported', '"5,000" where the passage says "5,200"');
+    assert.equal(
+      (await withFerry.answerer.ask({ question, collections: shared })).kind,
+      'unsupported',
+      '"5,000" where the passage says "5,200"',
+    );
     fake.respondWith({ text: `The harbour ferry carried 5200 riders a day last year [${riders}].` });
     assert.equal((await withFerry.answerer.ask({ question, collections: shared })).kind, 'answer');
   } finally {
@@ -407,20 +486,20 @@ test("an article's own bracketed numbers are never citation markers, in the prom
   }
 });
 
-test(
-  "extract mode: an article's own bracketed numbers are not markers in the answer text",
-  async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-markers-x-'));
-    fs.copyFileSync(path.join(ROOT, 'test/fixtures/hostile/ferry-fares.json'), path.join(dir, 'ferry-fares.json'));
-    const extract = await createTestApp({}, dir);
-    try {
-      const result = await extract.answerer.ask({ question: 'What did the ferry authority report recommend about harbour ferry fares?', collections: shared });
-      assert.equal(result.mode, 'extractive');
-      assert.match(result.text, /［7］/);
-      assert.doesNotMatch(result.text, /\[7\]|\[1, 2\]/);
-    } finally {
-      extract.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  },
-);
+test("extract mode: an article's own bracketed numbers are not markers in the answer text", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-markers-x-'));
+  fs.copyFileSync(path.join(ROOT, 'test/fixtures/hostile/ferry-fares.json'), path.join(dir, 'ferry-fares.json'));
+  const extract = await createTestApp({}, dir);
+  try {
+    const result = await extract.answerer.ask({
+      question: 'What did the ferry authority report recommend about harbour ferry fares?',
+      collections: shared,
+    });
+    assert.equal(result.mode, 'extractive');
+    assert.match(result.text, /［7］/);
+    assert.doesNotMatch(result.text, /\[7\]|\[1, 2\]/);
+  } finally {
+    extract.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

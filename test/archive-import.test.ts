@@ -101,7 +101,10 @@ test('a forget during an archive import waits for one batch, not the import', as
     const summary = await importing;
     assert.ok(forgetting, 'the retraction was asked for during the import');
     assert.ok((await forgetting) !== null, 'story-3 was retracted');
-    assert.ok(storedWhenForgotten > 0 && storedWhenForgotten <= 2 * WRITE_ARTICLES, `retracted after at most one more batch (${storedWhenForgotten} stored then)`);
+    assert.ok(
+      storedWhenForgotten > 0 && storedWhenForgotten <= 2 * WRITE_ARTICLES,
+      `retracted after at most one more batch (${storedWhenForgotten} stored then)`,
+    );
     assert.equal(summary.added, total);
     assert.equal(library.counts().articles, total - 1);
     assert.equal(library.catalog.pendingCount(), library.counts().chunks, 'keyword-only: every chunk awaits its vector');
@@ -116,7 +119,11 @@ test('stored keyword-first, embedded newest story first, a batch to a write; not
   try {
     const file = path.join(tempDir(), 'archive.jsonl');
     writeArchiveJsonl(file, 30);
-    const summary = await ingest({ library, embedder }, loadPaths([file]), { collection: SHARED_COLLECTION, chunking: CHUNKING, embed: 'later' });
+    const summary = await ingest({ library, embedder }, loadPaths([file]), {
+      collection: SHARED_COLLECTION,
+      chunking: CHUNKING,
+      embed: 'later',
+    });
     assert.equal(summary.added, 30);
     assert.equal(summary.pendingEmbeddings, summary.chunks);
     assert.equal(library.counts().embeddedChunks, 0, 'keyword-searchable, no vector yet');
@@ -127,7 +134,11 @@ test('stored keyword-first, embedded newest story first, a batch to a write; not
     const stop = new AbortController();
     await embedPending({ library, embedder }, { batchSize: newest, signal: stop.signal, onProgress: () => stop.abort() });
     assert.equal(library.counts().embeddedChunks, newest);
-    assert.ok(library.catalog.chunksOfArticle(SHARED_COLLECTION, 'story-29').every((c) => library.pendingByArticle.chunksOf(0).every((p) => p.id !== c.chunkId)));
+    assert.ok(
+      library.catalog
+        .chunksOfArticle(SHARED_COLLECTION, 'story-29')
+        .every((c) => library.pendingByArticle.chunksOf(0).every((p) => p.id !== c.chunkId)),
+    );
     assert.equal(library.pendingByArticle.articles().length, 29, 'the newest story is embedded, the 29 others wait');
 
     const rest = await embedPending({ library, embedder }, { batchSize: 16 });
@@ -149,7 +160,10 @@ test('a full disk stops an import with a message; what was stored stays and the 
   const file = path.join(tempDir(), 'archive.jsonl');
   writeArchiveJsonl(file, 300);
   try {
-    await assert.rejects(ingest({ library, embedder: null }, loadPaths([file]), { collection: SHARED_COLLECTION, chunking: CHUNKING }), /full/i);
+    await assert.rejects(
+      ingest({ library, embedder: null }, loadPaths([file]), { collection: SHARED_COLLECTION, chunking: CHUNKING }),
+      /full/i,
+    );
     const stored = library.counts().articles;
     assert.ok(stored > 0 && stored < 300, `stopped partway (${stored} stored)`);
   } finally {
@@ -159,7 +173,10 @@ test('a full disk stops an import with a message; what was stored stays and the 
   // With room again, the import goes on from there.
   const roomy = Library.open({ dataDir, hnsw: HNSW });
   try {
-    const summary = await ingest({ library: roomy, embedder: null }, loadPaths([file]), { collection: SHARED_COLLECTION, chunking: CHUNKING });
+    const summary = await ingest({ library: roomy, embedder: null }, loadPaths([file]), {
+      collection: SHARED_COLLECTION,
+      chunking: CHUNKING,
+    });
     assert.equal(summary.unchanged + summary.added, 300);
     assert.equal(roomy.counts().articles, 300);
   } finally {
@@ -168,7 +185,10 @@ test('a full disk stops an import with a message; what was stored stays and the 
 });
 
 test('coverage in words: a share of the archive, rounded down, none once all is embedded', () => {
-  assert.equal(archiveMessages.coverage(1000, 374), 'hybrid search covers 37 % of the archive; the rest is keyword-only (626 passages await embedding)');
+  assert.equal(
+    archiveMessages.coverage(1000, 374),
+    'hybrid search covers 37 % of the archive; the rest is keyword-only (626 passages await embedding)',
+  );
   assert.match(archiveMessages.coverage(1000, 999) ?? '', /covers 99 %/);
   assert.equal(archiveMessages.coverage(1000, 1000), null);
   assert.equal(archiveMessages.coverage(0, 0), null);

@@ -48,10 +48,14 @@ function counts(dataDir: string): Counts | null {
 async function killWhen(args: string[], env: Record<string, string>, when: (c: Counts) => boolean): Promise<void> {
   const run = startChild('src/cli.ts', args, env);
   try {
-    await waitUntil(() => {
-      const now = counts(env['DATA_DIR'] as string);
-      return now !== null && when(now);
-    }, 120_000, 'the moment to kill the import');
+    await waitUntil(
+      () => {
+        const now = counts(env['DATA_DIR'] as string);
+        return now !== null && when(now);
+      },
+      120_000,
+      'the moment to kill the import',
+    );
   } finally {
     run.child.kill('SIGKILL');
     await run.exited;
@@ -84,7 +88,13 @@ test('an archive import SIGKILLed in its keyword phase and again while embedding
   // 3. Run to the end: it embeds exactly what was left.
   const last = await runNewsroom(['ingest', file, '--json'], env);
   assert.equal(last.code, 0, last.stderr);
-  const summary = JSON.parse(last.stdout) as { added: number; unchanged: number; failed: number; embedded: number; pendingEmbeddings: number };
+  const summary = JSON.parse(last.stdout) as {
+    added: number;
+    unchanged: number;
+    failed: number;
+    embedded: number;
+    pendingEmbeddings: number;
+  };
   assert.equal(summary.failed, 0);
   assert.equal(summary.added, 0);
   assert.equal(summary.unchanged, ARTICLES);
@@ -114,7 +124,10 @@ test('ingest --no-embed stores an archive keyword-only; newsroom embed embeds it
   const embedded = await runNewsroom(['embed', '--json'], env);
   assert.equal(embedded.code, 0, embedded.stderr);
   const result = JSON.parse(embedded.stdout) as { embedded: number; awaiting: number; model: string };
-  assert.deepEqual({ embedded: result.embedded, awaiting: result.awaiting, model: result.model }, { embedded: summary.chunks, awaiting: 0, model: 'newsroom/tiny-bert' });
+  assert.deepEqual(
+    { embedded: result.embedded, awaiting: result.awaiting, model: result.model },
+    { embedded: summary.chunks, awaiting: 0, model: 'newsroom/tiny-bert' },
+  );
 
   const again = await runNewsroom(['embed', '--json'], env);
   assert.equal((JSON.parse(again.stdout) as { embedded: number }).embedded, 0);

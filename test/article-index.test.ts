@@ -38,18 +38,27 @@ test('the whole-article index follows every add, update, merge and removal, and 
   const dir = dataDir();
   let library = Library.open({ dataDir: dir, hnsw: HNSW });
   try {
-    await put(library, 'tram', ['The Orlen tramway opened its northern branch on Monday.', 'Riders praised the quiet Varga-built cars.'], { title: 'Northern tram branch opens' });
+    await put(library, 'tram', ['The Orlen tramway opened its northern branch on Monday.', 'Riders praised the quiet Varga-built cars.'], {
+      title: 'Northern tram branch opens',
+    });
     await put(library, 'school', ['Pupils at Maple Row school planted an orchard of forty trees.'], { title: 'School orchard planted' });
     assert.deepEqual(wholeArticleIds(library, 'Varga tramway'), ['tram']);
     // Headline words are searchable as a whole too.
     assert.deepEqual(wholeArticleIds(library, 'orchard school'), ['school']);
 
-    await put(library, 'tram', ['The Orlen tramway opened its northern branch on Monday.', 'Riders praised the quiet Kessel-built cars.'], { title: 'Northern tram branch opens' });
+    await put(library, 'tram', ['The Orlen tramway opened its northern branch on Monday.', 'Riders praised the quiet Kessel-built cars.'], {
+      title: 'Northern tram branch opens',
+    });
     assert.deepEqual(wholeArticleIds(library, 'Varga'), [], 'the old text is gone after an update');
     assert.deepEqual(wholeArticleIds(library, 'Kessel'), ['tram']);
 
     // A copy of a stored story merges with it: one article found, the one the merge keeps.
-    assert.equal(await put(library, 'school-copy', ['Pupils at Maple Row school planted an orchard of forty trees.'], { title: 'Orchard for Maple Row pupils' }), 'duplicate');
+    assert.equal(
+      await put(library, 'school-copy', ['Pupils at Maple Row school planted an orchard of forty trees.'], {
+        title: 'Orchard for Maple Row pupils',
+      }),
+      'duplicate',
+    );
     const school = library.catalog.getArticle(SHARED_COLLECTION, 'school')?.articleId ?? '?';
     assert.deepEqual(wholeArticleIds(library, 'orchard'), [school]);
 
@@ -60,7 +69,9 @@ test('the whole-article index follows every add, update, merge and removal, and 
 
     // A library written before the index existed: it is created and filled when opened writable.
     const db = new Database(path.join(dir, 'library.sqlite'));
-    db.exec('DROP TRIGGER articles_fts_insert; DROP TRIGGER articles_fts_delete; DROP TRIGGER articles_fts_update; DROP TABLE articles_fts');
+    db.exec(
+      'DROP TRIGGER articles_fts_insert; DROP TRIGGER articles_fts_delete; DROP TRIGGER articles_fts_update; DROP TABLE articles_fts',
+    );
     db.close();
     library = Library.open({ dataDir: dir, hnsw: HNSW });
     assert.deepEqual(wholeArticleIds(library, 'orchard'), [school]);

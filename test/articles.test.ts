@@ -153,13 +153,19 @@ test('.md with neither a front-matter title nor a # heading fails', async () => 
 
 test('.md front matter problems are reported', async () => {
   assert.match(errorOf(await parseOne('a.md', '---\ntitle: [unclosed\n---\nBody.\n')), /^a\.md has invalid front matter/);
-  assert.match(errorOf(await parseOne('b.md', '---\ntitle: Never closed\n\nBody.\n')), /^b\.md opens front matter with "---" but never closes it/);
+  assert.match(
+    errorOf(await parseOne('b.md', '---\ntitle: Never closed\n\nBody.\n')),
+    /^b\.md opens front matter with "---" but never closes it/,
+  );
   assert.match(errorOf(await parseOne('c.md', '---\n- just\n- a list\n---\n# T\n\nBody.\n')), /^c\.md has front matter that is not/);
   assert.match(
     errorOf(await parseOne('d.md', '---\ntitle: T\nurl: /relative/path\n---\nBody.\n')),
     /^d\.md has the url "\/relative\/path", which is not an absolute http\(s\) address/,
   );
-  assert.match(errorOf(await parseOne('e.md', '---\nid: has spaces in it\ntitle: T\n---\nBody.\n')), /^e\.md has the id "has spaces in it", which is not valid/);
+  assert.match(
+    errorOf(await parseOne('e.md', '---\nid: has spaces in it\ntitle: T\n---\nBody.\n')),
+    /^e\.md has the id "has spaces in it", which is not valid/,
+  );
 });
 
 test('.md front matter keeps values as written (leading zeros, comma-separated tags)', async () => {
@@ -238,15 +244,23 @@ test('.json: a plain array and a single object both load', async () => {
   const array = (
     await parseArticleBuffer(
       'feed.json',
-      Buffer.from(JSON.stringify([
-        { title: 'First', body: 'One.', url: 'https://news.millbrook.example/a/first' },
-        { title: 'Second', body: 'Two.' },
-      ])),
+      Buffer.from(
+        JSON.stringify([
+          { title: 'First', body: 'One.', url: 'https://news.millbrook.example/a/first' },
+          { title: 'Second', body: 'Two.' },
+        ]),
+      ),
       '/store/feed.json',
     )
   ).map(articleOf);
-  assert.deepEqual(array.map((a) => a.id), ['news-millbrook-example-a-first', 'feed-2']);
-  assert.deepEqual(array.map((a) => a.source), ['/store/feed.json#1', '/store/feed.json#2']);
+  assert.deepEqual(
+    array.map((a) => a.id),
+    ['news-millbrook-example-a-first', 'feed-2'],
+  );
+  assert.deepEqual(
+    array.map((a) => a.source),
+    ['/store/feed.json#1', '/store/feed.json#2'],
+  );
 
   const single = articleOf(await parseOne('single-story.json', JSON.stringify({ title: 'Alone', body: 'Just me.' })));
   assert.equal(single.id, 'single-story');
@@ -263,15 +277,17 @@ test('.json: wrong shapes and bad records fail clearly while good records load',
   assert.match(errorOf(await parseOne('e.json', '[]')), /^e\.json contains no articles/);
   const results = await parseArticleBuffer(
     'mixed.json',
-    Buffer.from(JSON.stringify([
-      'not an object',
-      { title: 'Good', body: 'Fine.' },
-      { body: 'No title here.' },
-      { title: 'No body' },
-      { title: 'Bad date', body: 'x', published: 'next tuesday' },
-      { title: 42, body: 'Numbers are text enough.' },
-      { title: { nested: true }, body: 'x' },
-    ])),
+    Buffer.from(
+      JSON.stringify([
+        'not an object',
+        { title: 'Good', body: 'Fine.' },
+        { body: 'No title here.' },
+        { title: 'No body' },
+        { title: 'Bad date', body: 'x', published: 'next tuesday' },
+        { title: 42, body: 'Numbers are text enough.' },
+        { title: { nested: true }, body: 'x' },
+      ]),
+    ),
     '/store/mixed.json',
   );
   assert.equal(results.length, 7);
@@ -338,10 +354,7 @@ test('published dates are normalised to ISO; an unparseable one fails', async ()
   assert.deepEqual(normalizePublished('soon'), { ok: false });
 
   const error = errorOf(await parseOne('late.md', '---\ntitle: Late\npublished: sometime next week\n---\nBody.\n'));
-  assert.equal(
-    error,
-    'late.md has the published date "sometime next week", which is not a date (use YYYY-MM-DD or an ISO 8601 date-time)',
-  );
+  assert.equal(error, 'late.md has the published date "sometime next week", which is not a date (use YYYY-MM-DD or an ISO 8601 date-time)');
 });
 
 test('ids: explicit, file-name slug, URL slug; all within the allowed alphabet', async () => {
@@ -359,7 +372,10 @@ test('ids: explicit, file-name slug, URL slug; all within the allowed alphabet',
 test('bad bytes: empty, whitespace only, binary, control characters, invalid UTF-8', async () => {
   assert.equal(errorOf(await parseOne('empty.txt', '')), 'empty.txt is empty');
   assert.equal(errorOf(await parseOne('blank.md', ' \n\t\n')), 'blank.md is empty');
-  assert.equal(errorOf(await parseOne('photo.txt', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]))), 'photo.txt looks like a binary file, not text');
+  assert.equal(
+    errorOf(await parseOne('photo.txt', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]))),
+    'photo.txt looks like a binary file, not text',
+  );
   const controls = Buffer.alloc(200, 0x01);
   controls.write('Title\n', 0);
   assert.equal(errorOf(await parseOne('noise.txt', controls)), 'noise.txt looks like a binary file, not text');
@@ -398,10 +414,16 @@ test('loadPaths: a folder loads in sorted order, skipping dotfiles and unsupport
 
   const skipped: string[] = [];
   const results = await collect(loadPaths([dir], { onSkip: (name) => skipped.push(name) }));
-  assert.deepEqual(results.map((r) => articleOf(r).id), ['a', 'b', 'c']);
+  assert.deepEqual(
+    results.map((r) => articleOf(r).id),
+    ['a', 'b', 'c'],
+  );
   assert.equal(articleOf(results[2]).source, path.join(dir, 'sub', 'c.txt'));
   assert.deepEqual(skipped, [path.join(dir, 'notes.docx'), path.join(dir, 'photo.jpg')]);
-  assert.deepEqual(await listArticleFiles([dir]), ['a.md', 'b.txt', 'sub/c.txt'].map((f) => path.join(dir, f)));
+  assert.deepEqual(
+    await listArticleFiles([dir]),
+    ['a.md', 'b.txt', 'sub/c.txt'].map((f) => path.join(dir, f)),
+  );
 });
 
 test('loadPaths: bad files fail one by one and the rest of the batch loads', async (t) => {
@@ -413,9 +435,7 @@ test('loadPaths: bad files fail one by one and the rest of the batch loads', asy
   await writeFile(path.join(dir, 'good.txt'), 'Good story\nIt loads.');
   await writeFile(path.join(dir, 'report.pdf'), '%PDF');
 
-  const results = await collect(
-    loadPaths([path.join(dir, 'big.txt'), path.join(dir, 'missing.md'), path.join(dir, 'report.pdf'), dir]),
-  );
+  const results = await collect(loadPaths([path.join(dir, 'big.txt'), path.join(dir, 'missing.md'), path.join(dir, 'report.pdf'), dir]));
   const errors = results.filter((r) => !r.ok).map(errorOf);
   assert.deepEqual(errors, [
     `${big} is 50.0 MB, larger than the 10 MB limit`,
@@ -423,7 +443,11 @@ test('loadPaths: bad files fail one by one and the rest of the batch loads', asy
     `${path.join(dir, 'report.pdf')} has an unsupported file type ".pdf" (supported: .txt, .md, .markdown, .html, .htm, .json, .jsonl)`,
     `${path.join(dir, 'empty.txt')} is empty`,
   ]);
-  assert.deepEqual(results.filter((r) => r.ok).map((r) => articleOf(r).id), ['good'], 'big.txt named twice is read once');
+  assert.deepEqual(
+    results.filter((r) => r.ok).map((r) => articleOf(r).id),
+    ['good'],
+    'big.txt named twice is read once',
+  );
   assert.equal(sourceOf(results.find((r) => !r.ok)), big);
 });
 
@@ -437,14 +461,27 @@ test('loadPaths: a smaller maxBytes is honoured', async (t) => {
 test('loadPaths: the second article with an id fails, naming where the first came from', async (t) => {
   const dir = await tempDir(t);
   await writeFile(path.join(dir, 'a.md'), '---\nid: harbor\ntitle: First\n---\nOne.');
-  await writeFile(path.join(dir, 'b.json'), JSON.stringify([{ id: 'harbor', title: 'Second', body: 'Two.' }, { id: 'pier', title: 'Third', body: 'Three.' }]));
+  await writeFile(
+    path.join(dir, 'b.json'),
+    JSON.stringify([
+      { id: 'harbor', title: 'Second', body: 'Two.' },
+      { id: 'pier', title: 'Third', body: 'Three.' },
+    ]),
+  );
   const results = await collect(loadPaths([dir]));
   assert.equal(articleOf(results[0]).title, 'First');
-  assert.equal(errorOf(results[1]), `${path.join(dir, 'b.json')} record 1 has the id "harbor", which ${path.join(dir, 'a.md')} already uses`);
+  assert.equal(
+    errorOf(results[1]),
+    `${path.join(dir, 'b.json')} record 1 has the id "harbor", which ${path.join(dir, 'a.md')} already uses`,
+  );
   assert.equal(sourceOf(results[1]), `${path.join(dir, 'b.json')}#1`);
   assert.equal(articleOf(results[2]).id, 'pier');
 
-  const within = await parseArticleBuffer('dup.jsonl', Buffer.from('{"id":"x","title":"A","body":"a"}\n{"id":"x","title":"B","body":"b"}\n'), '/store/dup.jsonl');
+  const within = await parseArticleBuffer(
+    'dup.jsonl',
+    Buffer.from('{"id":"x","title":"A","body":"a"}\n{"id":"x","title":"B","body":"b"}\n'),
+    '/store/dup.jsonl',
+  );
   assert.equal(errorOf(within[1]), 'dup.jsonl line 2 has the id "x", which dup.jsonl line 1 already uses');
 
   const ids = new IdRegistry();
@@ -453,7 +490,10 @@ test('loadPaths: the second article with an id fails, naming where the first cam
 });
 
 test('loadPaths: a path that cannot be read says why', async (t) => {
-  assert.equal(fileErrorMessage('locked.md', Object.assign(new Error('x'), { code: 'EACCES' })), 'locked.md cannot be read: permission denied');
+  assert.equal(
+    fileErrorMessage('locked.md', Object.assign(new Error('x'), { code: 'EACCES' })),
+    'locked.md cannot be read: permission denied',
+  );
   assert.equal(fileErrorMessage('gone.md', Object.assign(new Error('x'), { code: 'ENOENT' })), 'gone.md does not exist');
   assert.equal(fileErrorMessage('odd.md', Object.assign(new Error('x'), { code: 'EIO' })), 'odd.md cannot be read (EIO)');
 
@@ -567,7 +607,10 @@ test('loadUrl: 404, non-HTML, too big, timeout, bad scheme and unreachable each 
   assert.equal(errorOf(await loadUrl(`${base}/declared-big`, opts)), `${base}/declared-big is 4 KB, larger than the 1 KB limit`);
   assert.equal(errorOf(await loadUrl(`${base}/streamed-big`, opts)), `${base}/streamed-big is larger than the 1 KB limit`);
   assert.equal(errorOf(await loadUrl(`${base}/slow`, { ...opts, timeoutMs: 300 })), `${base}/slow did not answer within 0.3 seconds`);
-  assert.equal(errorOf(await loadUrl('ftp://files.example/story.html', opts)), '"ftp://files.example/story.html" is not an http(s) address');
+  assert.equal(
+    errorOf(await loadUrl('ftp://files.example/story.html', opts)),
+    '"ftp://files.example/story.html" is not an http(s) address',
+  );
   assert.equal(errorOf(await loadUrl('not a url', opts)), '"not a url" is not an http(s) address');
 
   // A port that was just freed refuses connections.

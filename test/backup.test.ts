@@ -48,7 +48,12 @@ async function followFeed(dataDir: string, url: string, articleIds: readonly str
   const library = Library.open({ dataDir, hnsw: HNSW });
   try {
     await library.write(async (writer) => {
-      const feed = writer.feeds.add({ url, collection: SHARED_COLLECTION, title: 'The Harbour Gazette', addedAt: '2026-03-01T09:00:00.000Z' });
+      const feed = writer.feeds.add({
+        url,
+        collection: SHARED_COLLECTION,
+        title: 'The Harbour Gazette',
+        addedAt: '2026-03-01T09:00:00.000Z',
+      });
       writer.feeds.recordSuccess(feed.id, { at: '2026-03-02T10:40:00.000Z', etag: '"v7"', lastModified: 'Mon, 02 Mar 2026 10:00:00 GMT' });
       const seen = '2026-03-02T10:40:00.000Z';
       writer.feeds.putItems(
@@ -115,7 +120,11 @@ test('a backup taken while another process ingests restores to a healthy library
   const writer = startChild(WRITER, ['write', dataDir, 'live', '500', '2', '--pause-ms', '10']);
   try {
     await writer.line(/^committed live-19$/);
-    const committed = () => writer.stdout().split('\n').filter((l) => l.startsWith('committed ')).length;
+    const committed = () =>
+      writer
+        .stdout()
+        .split('\n')
+        .filter((l) => l.startsWith('committed ')).length;
     const before = committed();
     const backupDir = path.join(tempDir(), 'nightly');
     // A separate process, as the writer is: the writer's commits are counted while the backup runs.
@@ -126,12 +135,20 @@ test('a backup taken while another process ingests restores to a healthy library
     assert.match(backup.stderr, /^copying: .* in \d+\.\d s$/m);
     assert.match(backup.stderr, /^checking: .* in \d+\.\d s$/m);
 
-    const printed = JSON.parse(backup.stdout) as { dir: string; generation: number; counts: { articles: number }; files: { name: string }[] };
+    const printed = JSON.parse(backup.stdout) as {
+      dir: string;
+      generation: number;
+      counts: { articles: number };
+      files: { name: string }[];
+    };
     const manifest = JSON.parse(fs.readFileSync(path.join(backupDir, MANIFEST_FILE), 'utf8')) as BackupManifest;
     assert.equal(printed.dir, backupDir);
     assert.equal(printed.generation, manifest.generation);
     // The writer keeps no answer log, so there is none to copy.
-    assert.deepEqual(manifest.files.map((f) => f.name), ['library.sqlite', 'vectors.json', 'vectors.hnsw']);
+    assert.deepEqual(
+      manifest.files.map((f) => f.name),
+      ['library.sqlite', 'vectors.json', 'vectors.hnsw'],
+    );
     assert.equal(manifest.format, 'newsroom-backup');
     assert.equal(manifest.formatVersion, 1);
     assert.equal(manifest.model, 'test-model');
@@ -149,7 +166,14 @@ test('a backup taken while another process ingests restores to a healthy library
     assert.equal(restore.code, 0, restore.stderr);
     const result = JSON.parse(restore.stdout) as {
       replaced: boolean;
-      check: { healthy: boolean; generation: number; articles: number; chunks: number; index: { checksumState: string; writesBehind: number; points: number; expectedPoints: number }; findings: unknown[] };
+      check: {
+        healthy: boolean;
+        generation: number;
+        articles: number;
+        chunks: number;
+        index: { checksumState: string; writesBehind: number; points: number; expectedPoints: number };
+        findings: unknown[];
+      };
     };
     assert.equal(result.replaced, false);
     assert.equal(result.check.healthy, true);
@@ -161,8 +185,13 @@ test('a backup taken while another process ingests restores to a healthy library
     assert.equal(result.check.index.checksumState, 'ok');
     assert.equal(result.check.index.writesBehind, 0);
     assert.equal(result.check.index.points, articles * 3);
-    const ids = storedIds(restoredDir).map(numbered).sort((a, b) => a - b);
-    assert.deepEqual(ids, Array.from({ length: articles }, (_, i) => i));
+    const ids = storedIds(restoredDir)
+      .map(numbered)
+      .sort((a, b) => a - b);
+    assert.deepEqual(
+      ids,
+      Array.from({ length: articles }, (_, i) => i),
+    );
   } finally {
     writer.child.kill('SIGKILL');
     await writer.exited;
@@ -184,7 +213,10 @@ test('restore refuses a folder that is not a backup, a backup from a newer versi
   fs.cpSync(backupDir, newer, { recursive: true });
   const manifest = JSON.parse(fs.readFileSync(path.join(newer, MANIFEST_FILE), 'utf8')) as BackupManifest;
   fs.writeFileSync(path.join(newer, MANIFEST_FILE), JSON.stringify({ ...manifest, formatVersion: 2, appVersion: '9.0.0' }));
-  refusals.push([newer, /was made by a newer newsroom-bot \(9\.0\.0, backup format 2\); this version reads backup format 1\. Upgrade newsroom-bot/]);
+  refusals.push([
+    newer,
+    /was made by a newer newsroom-bot \(9\.0\.0, backup format 2\); this version reads backup format 1\. Upgrade newsroom-bot/,
+  ]);
   const damaged = path.join(tempDir(), 'damaged');
   fs.cpSync(backupDir, damaged, { recursive: true });
   const bytes = fs.readFileSync(path.join(damaged, 'library.sqlite'));
@@ -195,7 +227,10 @@ test('restore refuses a folder that is not a backup, a backup from a newer versi
   const otherCounts = path.join(tempDir(), 'other-counts');
   fs.cpSync(backupDir, otherCounts, { recursive: true });
   fs.writeFileSync(path.join(otherCounts, MANIFEST_FILE), JSON.stringify({ ...manifest, counts: { ...manifest.counts, feeds: 2 } }));
-  refusals.push([otherCounts, /does not check out \(no problems; generation 3 with 3 articles and 0 followed feeds, where the manifest says generation 3 with 3 articles and 2 followed feeds\)\. Nothing was changed/]);
+  refusals.push([
+    otherCounts,
+    /does not check out \(no problems; generation 3 with 3 articles and 0 followed feeds, where the manifest says generation 3 with 3 articles and 2 followed feeds\)\. Nothing was changed/,
+  ]);
 
   for (const [folder, message] of refusals) {
     await assert.rejects(restoreLibrary({ ...options, source: folder, dataDir: emptyDataDir }), (error: unknown) => {
@@ -238,7 +273,11 @@ test('restore --force swaps the backup in place of the library in DATA_DIR, keep
     { url: 'https://news.example/rss.xml', title: 'The Harbour Gazette', etag: '"v7"', items: 2, articleIds: ['restored-0', 'restored-1'] },
   ]);
   assert.equal(fs.readFileSync(path.join(dataDir, 'models', 'Xenova', 'bge-small-en-v1.5', 'config.json'), 'utf8'), '{}');
-  assert.deepEqual(fs.readdirSync(dataDir).filter((n) => n.startsWith('.')), [], 'no temporary folders left');
+  assert.deepEqual(
+    fs.readdirSync(dataDir).filter((n) => n.startsWith('.')),
+    [],
+    'no temporary folders left',
+  );
   const library = Library.open({ dataDir, hnsw: HNSW });
   try {
     const [nearest] = library.denseSearch(articleVectors('restored-2')[0] as Float32Array, 1, { collections: [SHARED_COLLECTION] });
@@ -280,7 +319,11 @@ test('restore --force is refused while another process writes to or has the libr
     await console.exited;
   }
   assert.deepEqual(storedIds(dataDir).sort(), ['live-0', 'live-1']);
-  assert.deepEqual(fs.readdirSync(dataDir).filter((n) => n.startsWith('.')), [], 'no temporary folders left');
+  assert.deepEqual(
+    fs.readdirSync(dataDir).filter((n) => n.startsWith('.')),
+    [],
+    'no temporary folders left',
+  );
 });
 
 test('a backup of a library whose index file was damaged holds a rebuilt, healthy index', async () => {

@@ -56,7 +56,10 @@ test('check on a healthy library: counts, a verified index, a free lock, exit 0 
   const text = await newsroom(dir, ['check']);
   assert.equal(text.code, 0, text.stdout + text.stderr);
   assert.match(text.stdout, /20 articles, 60 chunks \(0 chunks awaiting embeddings\), embedded with test-model \(16-d\)/);
-  assert.match(text.stdout, /vectors\.hnsw, \d+ KB, checksum crc32:[0-9a-f]{8} matches the one recorded; 60 of 60 embedded chunks in the index/);
+  assert.match(
+    text.stdout,
+    /vectors\.hnsw, \d+ KB, checksum crc32:[0-9a-f]{8} matches the one recorded; 60 of 60 embedded chunks in the index/,
+  );
   assert.match(text.stdout, /60 keyword-index rows for 60 chunks/);
   assert.match(text.stdout, /lock {6}free/);
   assert.match(text.stdout, /\nHealthy\.\n$/);
@@ -81,7 +84,9 @@ test('check finds a damaged index, missing keyword rows, orphan chunks and an ol
   const db = new Database(path.join(dir, 'library.sqlite'));
   db.exec('DELETE FROM chunks_fts WHERE rowid IN (1, 2, 3)');
   db.pragma('foreign_keys = OFF');
-  db.prepare('INSERT INTO chunks (article_key, position, start, end, text, embedding, embedded_in) VALUES (9999, 0, 0, 5, ?, NULL, 0)').run('stray');
+  db.prepare('INSERT INTO chunks (article_key, position, start, end, text, embedding, embedded_in) VALUES (9999, 0, 0, 5, ?, NULL, 0)').run(
+    'stray',
+  );
   db.close();
   fs.writeFileSync(path.join(dir, 'write.lock'), JSON.stringify({ pid: 4242, host: 'old-host', since: '2026-01-01T00:00:00Z' }));
 
@@ -94,16 +99,22 @@ test('check finds a damaged index, missing keyword rows, orphan chunks and an ol
   assert.match(text.stdout, /3 problems found\.\nRun `npx newsroom check --repair`/);
   const json = JSON.parse((await newsroom(dir, ['check', '--json'])).stdout) as CheckJson;
   assert.equal(json.healthy, false);
-  assert.deepEqual(json.findings.map((f) => [f.kind, f.problem]), [
-    ['legacy-lock', false],
-    ['orphan-chunks', true],
-    ['fts-missing', true],
-    ['index-damaged', true],
-  ]);
+  assert.deepEqual(
+    json.findings.map((f) => [f.kind, f.problem]),
+    [
+      ['legacy-lock', false],
+      ['orphan-chunks', true],
+      ['fts-missing', true],
+      ['index-damaged', true],
+    ],
+  );
 
   const repaired = await newsroom(dir, ['check', '--repair']);
   assert.equal(repaired.code, 0, repaired.stdout + repaired.stderr);
-  assert.match(repaired.stdout, /Repaired:\n {2}✓ removed 1 chunk that belonged to no article\n {2}✓ rebuilt the keyword index \(60 chunks\)\n {2}✓ rebuilt the vector index from the stored embeddings \(60 points\)\n {2}✓ saved the vector index, checked byte for byte\n {2}✓ removed the old write\.lock file\n/);
+  assert.match(
+    repaired.stdout,
+    /Repaired:\n {2}✓ removed 1 chunk that belonged to no article\n {2}✓ rebuilt the keyword index \(60 chunks\)\n {2}✓ rebuilt the vector index from the stored embeddings \(60 points\)\n {2}✓ saved the vector index, checked byte for byte\n {2}✓ removed the old write\.lock file\n/,
+  );
   assert.match(repaired.stdout, /\nHealthy\.\n$/);
   assert.equal((await newsroom(dir, ['check'])).code, 0);
 
@@ -127,9 +138,10 @@ test('check finds an index that lacks points the catalog has, and --repair rebui
   fs.writeFileSync(path.join(dir, 'vectors.hnsw'), oldIndex);
   fs.writeFileSync(path.join(dir, 'vectors.json'), JSON.stringify({ generation }));
   const json = JSON.parse((await newsroom(dir, ['check', '--json'])).stdout) as CheckJson;
-  assert.deepEqual(json.findings.map((f) => f.message), [
-    'The vector index lacks 15 embedded chunks and holds 0 points with no chunk (rebuilt by --repair).',
-  ]);
+  assert.deepEqual(
+    json.findings.map((f) => f.message),
+    ['The vector index lacks 15 embedded chunks and holds 0 points with no chunk (rebuilt by --repair).'],
+  );
   assert.equal(json.index.checksumState, 'unrecorded');
   const repaired = JSON.parse((await newsroom(dir, ['check', '--repair', '--json'])).stdout) as CheckJson;
   assert.equal(repaired.healthy, true);
@@ -142,7 +154,12 @@ test('check names the writer holding the lock; --repair waits for it, saying so'
   await new Promise<void>((resolve) => holder.stdout.on('data', (d: Buffer) => d.toString().includes('holding') && resolve()));
   const text = await newsroom(dir, ['check']);
   assert.equal(text.code, 0, 'a writer at work is not a problem');
-  assert.match(text.stdout, new RegExp(`lock {6}held by another writer \\(pid ${holder.pid} on ${os.hostname()}, since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\)`));
+  assert.match(
+    text.stdout,
+    new RegExp(
+      `lock {6}held by another writer \\(pid ${holder.pid} on ${os.hostname()}, since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\)`,
+    ),
+  );
   fs.writeFileSync(path.join(dir, 'write.lock'), '{}');
   const repair = spawn(process.execPath, [...nodeArgs('src/cli.ts'), 'check', '--repair'], {
     cwd: ROOT,
@@ -183,7 +200,10 @@ test('a damaged or empty library.sqlite is refused with a message naming the fil
   fs.writeFileSync(path.join(empty, 'library.sqlite'), '');
   const result = await newsroom(empty, ['articles']);
   assert.equal(result.code, 1);
-  assert.match(result.stderr, /library\.sqlite is empty \(0 bytes\), so it holds no library\. Restore it from a backup, or delete it to start a new, empty library/);
+  assert.match(
+    result.stderr,
+    /library\.sqlite is empty \(0 bytes\), so it holds no library\. Restore it from a backup, or delete it to start a new, empty library/,
+  );
   assert.equal(fs.statSync(path.join(empty, 'library.sqlite')).size, 0, 'the empty file was left as it was');
   assert.match((await newsroom(empty, ['check'])).stdout, /is empty \(0 bytes\)/);
 });

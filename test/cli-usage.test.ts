@@ -26,7 +26,8 @@ test('every command answers --help and -h with its usage and each of its options
     assert.equal(help.stderr, '');
     assert.match(help.stdout, new RegExp(`^newsroom ${command.name} — `));
     assert.match(help.stdout, new RegExp(`Usage:\\n  newsroom ${command.name}`));
-    for (const option of Object.keys(command.options)) assert.match(help.stdout, new RegExp(`\\n  --${option}\\b`), `${command.name} --${option}`);
+    for (const option of Object.keys(command.options))
+      assert.match(help.stdout, new RegExp(`\\n  --${option}\\b`), `${command.name} --${option}`);
     assert.match(help.stdout, /-h, --help {2,}show this help/);
     assert.deepEqual(await newsroom(command.name, '-h'), help);
     assert.deepEqual(await newsroom('help', command.name), help);
@@ -54,7 +55,10 @@ test('an unknown option is named, with a suggestion when one is close, and the c
   const typo = await newsroom('search', 'bridge', '--jsno');
   assert.equal(typo.code, 1);
   assert.equal(typo.stdout, '');
-  assert.match(typo.stderr, /^Unknown option --jsno for newsroom search\. Did you mean --json\?\n\nUsage:\n {2}newsroom search "<query>" \[--k N\]/);
+  assert.match(
+    typo.stderr,
+    /^Unknown option --jsno for newsroom search\. Did you mean --json\?\n\nUsage:\n {2}newsroom search "<query>" \[--k N\]/,
+  );
   assert.match(typo.stderr, /Run `newsroom search --help` for its options\./);
   assert.doesNotMatch(typo.stderr, /ERR_PARSE_ARGS|To specify a positional argument/);
 

@@ -58,10 +58,36 @@ test('ingest prints one summary line, each failed file on stderr with its reason
   const again = await newsroom(['ingest', path.join(ROOT, 'articles'), '--json']);
   assert.equal(again.code, 0, again.stderr);
   const summary = JSON.parse(again.stdout) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(summary), ['added', 'updated', 'unchanged', 'removed', 'failed', 'duplicates', 'merged', 'chunks', 'pendingEmbeddings', 'seconds', 'failures', 'embedded']);
+  assert.deepEqual(Object.keys(summary), [
+    'added',
+    'updated',
+    'unchanged',
+    'removed',
+    'failed',
+    'duplicates',
+    'merged',
+    'chunks',
+    'pendingEmbeddings',
+    'seconds',
+    'failures',
+    'embedded',
+  ]);
   assert.deepEqual(
     { ...summary, seconds: 0 },
-    { added: 0, updated: 0, unchanged: 10, removed: 0, failed: 0, duplicates: 0, merged: [], chunks: 0, pendingEmbeddings: 0, seconds: 0, failures: [], embedded: 0 },
+    {
+      added: 0,
+      updated: 0,
+      unchanged: 10,
+      removed: 0,
+      failed: 0,
+      duplicates: 0,
+      merged: [],
+      chunks: 0,
+      pendingEmbeddings: 0,
+      seconds: 0,
+      failures: [],
+      embedded: 0,
+    },
   );
 });
 
@@ -79,8 +105,14 @@ test('LOG_LEVEL=info makes the CLI log JSON lines to stderr, and stdout stays cl
   const result = spawned(['articles', '--json'], { env: { LOG_LEVEL: 'info' } });
   assert.equal(result.code, 0, result.stderr);
   assert.equal((JSON.parse(result.stdout) as { articles: unknown[] }).articles.length, 11);
-  const logs = result.stderr.trim().split('\n').map((line) => JSON.parse(line) as { level: number; msg: string });
-  assert.ok(logs.some((l) => l.level === 30 && l.msg === 'embedding model loaded'), result.stderr);
+  const logs = result.stderr
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { level: number; msg: string });
+  assert.ok(
+    logs.some((l) => l.level === 30 && l.msg === 'embedding model loaded'),
+    result.stderr,
+  );
 });
 
 test('forget --json names what was removed; gaps --json lists the questions the archive could not answer', async () => {
@@ -90,7 +122,15 @@ test('forget --json names what was removed; gaps --json lists the questions the 
   assert.equal(gaps.code, 0, gaps.stderr);
   const { unanswered } = JSON.parse(gaps.stdout) as { unanswered: Record<string, unknown>[] };
   assert.equal(unanswered[0]?.question, 'What colour is the zebra crossing on Mars?');
-  assert.deepEqual(Object.keys(unanswered[0] ?? {}).sort(), ['closest', 'count', 'createdAt', 'firstAskedAt', 'guildId', 'question', 'wordings']);
+  assert.deepEqual(Object.keys(unanswered[0] ?? {}).sort(), [
+    'closest',
+    'count',
+    'createdAt',
+    'firstAskedAt',
+    'guildId',
+    'question',
+    'wordings',
+  ]);
   assert.equal(unanswered[0]?.count, 1);
   assert.ok(Array.isArray(unanswered[0]?.closest));
   assert.match((await newsroom(['gaps', '--limit', 'lots'])).stderr, /--limit must be a whole number from 1 to 1000 \(got "lots"\)/);
@@ -108,11 +148,18 @@ test('npm start with a missing ARTICLES_DIR says so, instead of a bare "failed 1
   const result = spawned([], { entry: 'src/main.ts', env: { ARTICLES_DIR: path.join(inputs, 'nonexistent') }, input: '/quit\n' });
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /^Articles from .*nonexistent: added 0 · updated 0 · unchanged 0 · removed 0 · failed 1 · /m);
-  assert.match(result.stdout, /^ {2}✗ ARTICLES_DIR is .*nonexistent, which does not exist\. Set ARTICLES_DIR to your articles folder, or leave it empty to sync nothing\.$/m);
+  assert.match(
+    result.stdout,
+    /^ {2}✗ ARTICLES_DIR is .*nonexistent, which does not exist\. Set ARTICLES_DIR to your articles folder, or leave it empty to sync nothing\.$/m,
+  );
 });
 
 test('npm start lists why each article in ARTICLES_DIR failed; LOG_LEVEL and LOG_FORMAT reach the console too', () => {
-  const result = spawned([], { entry: 'src/main.ts', env: { ARTICLES_DIR: inputs, LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' }, input: '/quit\n' });
+  const result = spawned([], {
+    entry: 'src/main.ts',
+    env: { ARTICLES_DIR: inputs, LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' },
+    input: '/quit\n',
+  });
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /failed 3 · /);
   assert.match(result.stdout, /^ {2}✗ .*empty\.txt is empty$/m);
@@ -126,7 +173,10 @@ test('search --json follows the documented shape', async () => {
   const json = JSON.parse(result.stdout) as { query: string; results: Record<string, unknown>[] };
   assert.equal(json.query, 'Kestrel Street Bridge');
   assert.equal(json.results.length, 3);
-  assert.deepEqual(Object.keys(json.results[0] ?? {}).sort(), ['articleId', 'chunkId', 'end', 'published', 'score', 'start', 'text', 'title', 'url'].sort());
+  assert.deepEqual(
+    Object.keys(json.results[0] ?? {}).sort(),
+    ['articleId', 'chunkId', 'end', 'published', 'score', 'start', 'text', 'title', 'url'].sort(),
+  );
 });
 
 test('articles --json lists what is stored; bad queries and options get clear messages', async () => {
@@ -166,7 +216,9 @@ test('commands run in-process write their results, progress and log lines to the
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-cli-empty-'));
   try {
     const [ingested, listed] = await Promise.all([
-      newsroom(['ingest', path.join(ROOT, 'articles/council-passes-2026-budget.md'), '--json'], { env: { DATA_DIR: fresh, LOG_LEVEL: 'info' } }),
+      newsroom(['ingest', path.join(ROOT, 'articles/council-passes-2026-budget.md'), '--json'], {
+        env: { DATA_DIR: fresh, LOG_LEVEL: 'info' },
+      }),
       newsroom(['articles', '--json'], { env: { DATA_DIR: empty } }),
     ]);
     assert.equal(ingested.code, 0, ingested.stderr);
@@ -191,7 +243,9 @@ test('invalid configuration lists every problem and exits 2', async () => {
 });
 
 test('the chat console answers questions and commands as Discord will', () => {
-  const result = spawned(['chat'], { input: '/help\nWhen did the Kestrel Street Bridge reopen?\n/articles bridge\n/summarize nothing-like-this\n/quit\n' });
+  const result = spawned(['chat'], {
+    input: '/help\nWhen did the Kestrel Street Bridge reopen?\n/articles bridge\n/summarize nothing-like-this\n/quit\n',
+  });
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /Mode: extract mode/);
   assert.match(result.stdout, /Sources:\n\[1\]/);
@@ -201,17 +255,40 @@ test('the chat console answers questions and commands as Discord will', () => {
 
 test("plain-text answers: only the bot's markers read as [n]; an article's own numbers are shown as ［7］", () => {
   const citation: Citation = {
-    number: 1, articleId: 'ferry-fares-rise', collection: 'shared', title: 'Harbour ferry fares rise [7]',
-    url: 'https://news.example/transit/ferry-fares-rise', published: '2026-03-02', updated: null, byline: 'Transit desk [2]', chunkId: 1,
-    excerpt: "Fares will rise to $4.50, as the authority's report [7] recommended, up [1, 2].", start: 0, end: 10,
+    number: 1,
+    articleId: 'ferry-fares-rise',
+    collection: 'shared',
+    title: 'Harbour ferry fares rise [7]',
+    url: 'https://news.example/transit/ferry-fares-rise',
+    published: '2026-03-02',
+    updated: null,
+    byline: 'Transit desk [2]',
+    chunkId: 1,
+    excerpt: "Fares will rise to $4.50, as the authority's report [7] recommended, up [1, 2].",
+    start: 0,
+    end: 10,
   };
   const result: AnswerResult = {
-    kind: 'answer', mode: 'llm', question: 'How much will ferry fares rise?', text: 'Fares will rise to $4.50 [1].', citations: [citation],
-    passages: [], closest: [], notices: [], asOf: '2026-03-02', time: { asOf: '2026-03-03', window: null, recency: 'recent' }, model: 'test-model', usage: null, timings: { retrievalMs: 0, generationMs: 0, totalMs: 0 },
+    kind: 'answer',
+    mode: 'llm',
+    question: 'How much will ferry fares rise?',
+    text: 'Fares will rise to $4.50 [1].',
+    citations: [citation],
+    passages: [],
+    closest: [],
+    notices: [],
+    asOf: '2026-03-02',
+    time: { asOf: '2026-03-03', window: null, recency: 'recent' },
+    model: 'test-model',
+    usage: null,
+    timings: { retrievalMs: 0, generationMs: 0, totalMs: 0 },
   };
   const out = renderAnswer(result);
   assert.match(out, /^Fares will rise to \$4\.50 \[1\]\./);
   assert.match(out, /\[1\] Harbour ferry fares rise ［7］ \(2026-03-02 · Transit desk ［2］\)/);
   assert.match(out, /report ［7］ recommended, up ［1, 2］/);
-  assert.deepEqual([...out.matchAll(/\[\d+(?:, \d+)*\]/g)].map((m) => m[0]), ['[1]', '[1]']);
+  assert.deepEqual(
+    [...out.matchAll(/\[\d+(?:, \d+)*\]/g)].map((m) => m[0]),
+    ['[1]', '[1]'],
+  );
 });

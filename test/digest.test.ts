@@ -85,9 +85,15 @@ after(async () => {
 });
 
 /** A running bot over the shared DATA_DIR, as after a restart, with its log lines kept. */
-async function startDigestBot(env: Record<string, string>, now?: () => Date): Promise<{ bot: Bot; app: App; logs: { level: number; msg: string }[]; stop(): Promise<void> }> {
+async function startDigestBot(
+  env: Record<string, string>,
+  now?: () => Date,
+): Promise<{ bot: Bot; app: App; logs: { level: number; msg: string }[]; stop(): Promise<void> }> {
   const logs: { level: number; msg: string }[] = [];
-  const logger = createLogger('debug', { format: 'json', stream: { write: (line: string) => void logs.push(JSON.parse(line) as { level: number; msg: string }) } });
+  const logger = createLogger('debug', {
+    format: 'json',
+    stream: { write: (line: string) => void logs.push(JSON.parse(line) as { level: number; msg: string }) },
+  });
   const config = loadConfig(
     { ...TINY_MODEL_ENV, DATA_DIR: dataDir, ARTICLES_DIR: '', DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.restApi, ...env },
     ROOT,
@@ -123,13 +129,22 @@ test('the weekly digest is posted to DIGEST_CHANNEL_ID once: this server’s que
     const [digest] = await waitUntil(() => digests().length > 0 && digests(), 30_000, 'the digest');
     assert.ok(digest);
     const text = textOf(digest);
-    assert.match(readable(text), /\*\*Questions the archive could not answer \(asked 3× in all; most asked first\)\*\*\n\*\*2×\*\* who won the mayoral race · `\d{4}-\d\d-\d\d`\n/);
+    assert.match(
+      readable(text),
+      /\*\*Questions the archive could not answer \(asked 3× in all; most asked first\)\*\*\n\*\*2×\*\* who won the mayoral race · `\d{4}-\d\d-\d\d`\n/,
+    );
     assert.match(readable(text), /\n\*\*1×\*\* When is the harbour festival\? \[x\]\(http:\/\/evil\.example\/gap\) · /);
-    assert.match(readable(text), /\*\*👎 1\*\* # How much are ferry fares now\?\n> Fares rise to 4\.20 <@123456789012345678>\.\nSources: Harbour ferry fares rise \[x\]/);
+    assert.match(
+      readable(text),
+      /\*\*👎 1\*\* # How much are ferry fares now\?\n> Fares rise to 4\.20 <@123456789012345678>\.\nSources: Harbour ferry fares rise \[x\]/,
+    );
     assert.doesNotMatch(text, /another server/, 'another server’s questions stay there');
     assert.deepEqual(mentions(text), []);
     assert.deepEqual(maskedLinks(text), []);
-    assert.deepEqual(digest.embeds.map((e) => e.title), [digest.embeds[0]?.title, 'Answers readers disliked']);
+    assert.deepEqual(
+      digest.embeds.map((e) => e.title),
+      [digest.embeds[0]?.title, 'Answers readers disliked'],
+    );
     await waitUntil(() => running.logs.some((l) => l.msg === 'weekly digest posted'), 30_000, 'the log line');
     assert.equal(discord.unmatchedRequests().length, 0);
   } finally {
@@ -158,14 +173,25 @@ test('the weekly digest is posted to DIGEST_CHANNEL_ID once: this server’s que
 });
 
 test('a digest channel the bot cannot post to, or cannot see, is logged as an error; the bot keeps serving', async () => {
-  for (const [weeks, channel] of [[3, LOCKED], [4, '999999999999999999']] as const) {
+  for (const [weeks, channel] of [
+    [3, LOCKED],
+    [4, '999999999999999999'],
+  ] as const) {
     // A week whose digest is not posted yet.
     const running = await startDigestBot({ ...dueNow, DIGEST_CHANNEL_ID: channel }, () => new Date(Date.now() + weeks * WEEK_MS));
     try {
-      const error = await waitUntil(() => running.logs.find((l) => l.level === 50 && l.msg.startsWith('weekly digest not posted')), 30_000, 'the error');
+      const error = await waitUntil(
+        () => running.logs.find((l) => l.level === 50 && l.msg.startsWith('weekly digest not posted')),
+        30_000,
+        'the error',
+      );
       assert.match(error.msg, channel === LOCKED ? /Discord refused the message/ : /cannot see DIGEST_CHANNEL_ID/);
       const help = discord.slashCommand({ name: 'help', guildId: GUILD, options: [] });
-      await waitUntil(() => discord.originalMessage(help.token)?.content || discord.originalMessage(help.token)?.embeds.length, 30_000, 'the /help reply');
+      await waitUntil(
+        () => discord.originalMessage(help.token)?.content || discord.originalMessage(help.token)?.embeds.length,
+        30_000,
+        'the /help reply',
+      );
     } finally {
       await running.stop();
     }
@@ -179,7 +205,10 @@ test('a read-only answer log: the digest is posted, not remembered (a warning sa
   new AnswerLog(readOnlyDir).close();
   const log = new AnswerLog(readOnlyDir, { readOnly: true });
   const logs: { level: number; msg: string }[] = [];
-  const logger = createLogger('debug', { format: 'json', stream: { write: (line: string) => void logs.push(JSON.parse(line) as { level: number; msg: string }) } });
+  const logger = createLogger('debug', {
+    format: 'json',
+    stream: { write: (line: string) => void logs.push(JSON.parse(line) as { level: number; msg: string }) },
+  });
   const before = digests().length;
   const scheduler = startDigestScheduler({
     client: running.bot.client,
@@ -190,7 +219,11 @@ test('a read-only answer log: the digest is posted, not remembered (a warning sa
   });
   try {
     await waitUntil(() => digests().length === before + 1, 30_000, 'the digest');
-    await waitUntil(() => logs.find((l) => l.level === 40 && /not remembered and may be posted again after a restart/.test(l.msg)), 30_000, 'the warning');
+    await waitUntil(
+      () => logs.find((l) => l.level === 40 && /not remembered and may be posted again after a restart/.test(l.msg)),
+      30_000,
+      'the warning',
+    );
     await scheduler.check();
     assert.equal(digests().length, before + 1);
   } finally {
@@ -208,26 +241,43 @@ test('/articles gaps and /articles feedback: editors only, this server’s, most
       name: 'articles',
       guildId: GUILD,
       permissions,
-      options: [{ type: ApplicationCommandOptionType.Subcommand, name: subcommand, options: options.map((o) => ({ type: ApplicationCommandOptionType.String, ...o })) }],
+      options: [
+        {
+          type: ApplicationCommandOptionType.Subcommand,
+          name: subcommand,
+          options: options.map((o) => ({ type: ApplicationCommandOptionType.String, ...o })),
+        },
+      ],
     });
-  const reply = (token: string) => waitUntil(() => {
-    const m = discord.originalMessage(token);
-    return m && (m.content || m.embeds.length > 0) ? m : undefined;
-  }, 30_000, 'the reply');
+  const reply = (token: string) =>
+    waitUntil(
+      () => {
+        const m = discord.originalMessage(token);
+        return m && (m.content || m.embeds.length > 0) ? m : undefined;
+      },
+      30_000,
+      'the reply',
+    );
   try {
     const refused = await reply(articles('feedback', '0').token);
     assert.equal(refused.content, 'Only editors can do this.');
 
     const gaps = await reply(articles('gaps', EDITOR).token);
     const gapText = readable(textOf(gaps));
-    assert.match(gapText, /^\*\*2×\*\* who won the mayoral race · `\d{4}-\d\d-\d\d`\n\*\*1×\*\* When is the harbour festival\? \[x\]\(http:\/\/evil\.example\/gap\) · /m);
+    assert.match(
+      gapText,
+      /^\*\*2×\*\* who won the mayoral race · `\d{4}-\d\d-\d\d`\n\*\*1×\*\* When is the harbour festival\? \[x\]\(http:\/\/evil\.example\/gap\) · /m,
+    );
     assert.deepEqual(maskedLinks(textOf(gaps)), []);
     assert.doesNotMatch(gapText, /another server/);
     assert.deepEqual(mentions(textOf(gaps)), []);
 
     const feedback = await reply(articles('feedback', EDITOR, [{ name: 'vote', value: 'down' }]).token);
     assert.equal(feedback.embeds[0]?.title, 'Answers readers disliked, newest first');
-    assert.match(readable(textOf(feedback)), /👎 `\d{4}-\d\d-\d\d \d\d:\d\d` \*\*# How much are ferry fares now\?\*\*\n> Fares rise to 4\.20 <@123456789012345678>\.\nSources: Harbour ferry fares rise/);
+    assert.match(
+      readable(textOf(feedback)),
+      /👎 `\d{4}-\d\d-\d\d \d\d:\d\d` \*\*# How much are ferry fares now\?\*\*\n> Fares rise to 4\.20 <@123456789012345678>\.\nSources: Harbour ferry fares rise/,
+    );
     assert.deepEqual(mentions(textOf(feedback)), []);
     assert.deepEqual(maskedLinks(textOf(feedback)), []);
     const liked = await reply(articles('feedback', EDITOR, [{ name: 'vote', value: 'up' }]).token);

@@ -228,7 +228,10 @@ test('autocomplete: the focused value arrives and respond() is recorded as type 
 test('button interactions carry their message; update() and deferUpdate() + editReply() change it', async () => {
   await withBot(async ({ fake, nextInteraction }) => {
     const commandArriving = nextInteraction();
-    const command = fake.slashCommand({ name: 'ask', options: [{ name: 'question', type: ApplicationCommandOptionType.String, value: 'Who won?' }] });
+    const command = fake.slashCommand({
+      name: 'ask',
+      options: [{ name: 'question', type: ApplicationCommandOptionType.String, value: 'Who won?' }],
+    });
     const commandInteraction = await commandArriving;
     assert.ok(commandInteraction.isChatInputCommand());
     const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
@@ -279,7 +282,10 @@ test('429s on the callback and on the edit are retried by discord.js and both su
     const message = await interaction.editReply({ content: 'Answer after waiting.' });
     assert.equal(message.content, 'Answer after waiting.');
     const patches = fake.requests.filter((r) => r.method === 'PATCH' && r.route.includes(sent.token));
-    assert.deepEqual(patches.map((r) => r.status), [429, 200]);
+    assert.deepEqual(
+      patches.map((r) => r.status),
+      [429, 200],
+    );
     // discord.js reports rateLimited for bucketed routes only; interaction callbacks retry silently.
     assert.equal(rateLimited.length, 1);
     assert.equal(fake.originalMessage(sent.token)?.content, 'Answer after waiting.');
@@ -313,7 +319,7 @@ test('an expired token makes editReply reject with 10015 and a late callback wit
   });
 });
 
-test('with ackDeadlineMs, an interaction answered too late gets 10062 like after Discord\'s 3 s', async () => {
+test("with ackDeadlineMs, an interaction answered too late gets 10062 like after Discord's 3 s", async () => {
   await withBot(
     async ({ fake, nextInteraction }) => {
       const arriving = nextInteraction();
@@ -357,7 +363,10 @@ test('files sent with a reply arrive as multipart and become downloadable attach
     });
     const [edit] = fake.editsFor(sent.token);
     assert.equal(bodyOf(edit?.body).content, 'Full answer attached.');
-    assert.deepEqual(edit?.files.map((f) => f.filename), ['answer.txt']);
+    assert.deepEqual(
+      edit?.files.map((f) => f.filename),
+      ['answer.txt'],
+    );
     const attachment = message.attachments.first();
     assert.equal(attachment?.name, 'answer.txt');
     const download = await fetch(attachment?.url ?? '');

@@ -1,7 +1,13 @@
 import { commands } from '../commands/index.ts';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ApplicationCommandOptionType, InteractionResponseType, PermissionFlagsBits, type APIAttachment, type APIMessage } from 'discord.js';
+import {
+  ApplicationCommandOptionType,
+  InteractionResponseType,
+  PermissionFlagsBits,
+  type APIAttachment,
+  type APIMessage,
+} from 'discord.js';
 import { MAX_NESTING_DEPTH } from '../src/articles/index.ts';
 import { startBot, type Bot } from '../src/discord/bot.ts';
 import { silentLogger } from '../src/log.ts';
@@ -61,7 +67,7 @@ function ingestFile(attachment: APIAttachment): SentInteraction {
 /** The ingest reply once it is final (the deferred "thinking…" message edited with the summary). */
 const ingestReply = (sent: SentInteraction): string | undefined => discord.originalMessage(sent.token)?.content || undefined;
 
-test('/ask is acknowledged while an editor\'s hostile HTML is being parsed; the file is then refused by name', async () => {
+test("/ask is acknowledged while an editor's hostile HTML is being parsed; the file is then refused by name", async () => {
   const hostile = discord.attachment('hostile.html', wideNestedHtml(300, 250), 'text/html');
   const ingest = ingestFile(hostile);
   // The bot downloads the attachment and parses it right after: wait for the download.
@@ -112,7 +118,11 @@ test('a bare address in an article stays text in every answer, excerpt and sourc
   const added = await waitUntil(() => ingestReply(ingesting));
   assert.match(added, /^Added 1,/);
 
-  const asked = discord.slashCommand({ name: 'ask', guildId: GUILD, options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: 'Where was the Gorse Hill relay mast plan filed?' }] });
+  const asked = discord.slashCommand({
+    name: 'ask',
+    guildId: GUILD,
+    options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: 'Where was the Gorse Hill relay mast plan filed?' }],
+  });
   const reply = await waitUntil(() => {
     const m = discord.originalMessage(asked.token);
     return m && m.embeds.length > 0 && !(m.embeds[0]?.footer?.text ?? '').startsWith('Writing') ? m : undefined;
@@ -124,7 +134,10 @@ test('a bare address in an article stays text in every answer, excerpt and sourc
   const all = texts.join('\n');
   assert.match(readable(all), /https:\/\/evil\.example\/raw/, 'the address is shown as written');
   assert.deepEqual(bareLinks(all), [], 'no address from the article is clickable');
-  assert.ok(maskedLinks(all).every((l) => l.url === 'https://news.example/relay-mast'), 'the only links are ours');
+  assert.ok(
+    maskedLinks(all).every((l) => l.url === 'https://news.example/relay-mast'),
+    'the only links are ours',
+  );
 });
 
 test('/ingest refuses an attachment holding a credential, naming its kind and line but never the secret, with no override in Discord', async () => {

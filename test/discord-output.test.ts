@@ -55,12 +55,21 @@ function hostileModel(body: ChatRequestBody) {
 
 before(async () => {
   articlesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-hostile-'));
-  for (const name of ['council-passes-2026-budget.md', 'kestrel-bridge-reopens.md']) fs.copyFileSync(path.join(ROOT, 'articles', name), path.join(articlesDir, name));
+  for (const name of ['council-passes-2026-budget.md', 'kestrel-bridge-reopens.md'])
+    fs.copyFileSync(path.join(ROOT, 'articles', name), path.join(articlesDir, name));
   fs.copyFileSync(path.join(ROOT, 'test/fixtures/hostile/ferry-fares.json'), path.join(articlesDir, 'ferry-fares.json'));
   llm = await startFakeOpenAI(hostileModel);
   discord = await startFakeDiscord({ guilds: [{ id: GUILD, name: 'Newsroom' }] });
   app = await createTestApp(
-    { OPENAI_BASE_URL: llm.baseURL, LLM_MAX_RETRIES: '1', DISCORD_TOKEN: discord.token, DISCORD_CLIENT_ID: discord.applicationId, DISCORD_API_URL: discord.restApi, QUESTIONS_PER_MINUTE: '50', FETCH_ALLOWED_HOSTS: '127.0.0.1' },
+    {
+      OPENAI_BASE_URL: llm.baseURL,
+      LLM_MAX_RETRIES: '1',
+      DISCORD_TOKEN: discord.token,
+      DISCORD_CLIENT_ID: discord.applicationId,
+      DISCORD_API_URL: discord.restApi,
+      QUESTIONS_PER_MINUTE: '50',
+      FETCH_ALLOWED_HOSTS: '127.0.0.1',
+    },
     articlesDir,
   );
   bot = startBot(app.config, silentLogger, Promise.resolve(app), { commands });
@@ -97,11 +106,17 @@ async function settled(sent: { id: string; token: string }): Promise<APIMessage>
 }
 
 function ask(question: string) {
-  return discord.slashCommand({ name: 'ask', guildId: GUILD, options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: question }] });
+  return discord.slashCommand({
+    name: 'ask',
+    guildId: GUILD,
+    options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: question }],
+  });
 }
 
 function textsOf(message: APIMessage): string[] {
-  return [message.content, ...message.embeds.flatMap((e: APIEmbed) => [e.title ?? '', e.description ?? '', e.footer?.text ?? ''])].filter(Boolean);
+  return [message.content, ...message.embeds.flatMap((e: APIEmbed) => [e.title ?? '', e.description ?? '', e.footer?.text ?? ''])].filter(
+    Boolean,
+  );
 }
 
 /** Everything that would be rendered as markdown in what the bot sent (autocomplete choices are plain text). */
@@ -151,9 +166,13 @@ test('/ask: links, mentions, markdown and article numbers from the article, the 
   assert.ok(sources.length > 0);
   const sourceText = sources.map((e) => e.description ?? '').join('\n');
   assert.match(readable(sourceText), /\[Harbour ferry fares rise ［7］/, 'a headline shows its own number in full-width brackets');
-  assert.ok(maskedLinks(sourceText).some((l) => l.url === FERRY_URL), 'our link to the stored article stays');
+  assert.ok(
+    maskedLinks(sourceText).some((l) => l.url === FERRY_URL),
+    'our link to the stored article stays',
+  );
   const entries = [...sourceText.matchAll(/^\*\*\[(\d+)\]\*\*/gm)].length;
-  for (const m of shown.matchAll(/\[(\d+)\]/g)) assert.ok(Number(m[1]) >= 1 && Number(m[1]) <= entries, `marker ${m[0]} points to a source`);
+  for (const m of shown.matchAll(/\[(\d+)\]/g))
+    assert.ok(Number(m[1]) >= 1 && Number(m[1]) <= entries, `marker ${m[0]} points to a source`);
 
   for (const text of all.flatMap(textsOf)) assert.deepEqual(hazards(text), [], text);
 
@@ -165,7 +184,10 @@ test('/ask: links, mentions, markdown and article numbers from the article, the 
     assert.deepEqual(hazards(`${embed.title}\n${embed.description}`), []);
     assert.doesNotMatch(readable(embed.description ?? ''), /\[\d+\]/, 'no unchecked markers in the draft');
   }
-  assert.ok(drafts.some((d) => readable(JSON.stringify(d.body)).includes('evil.example')), 'a draft carried the hostile text');
+  assert.ok(
+    drafts.some((d) => readable(JSON.stringify(d.body)).includes('evil.example')),
+    'a draft carried the hostile text',
+  );
 });
 
 test('Show sources, the closest-article list, /articles list and autocomplete show hostile titles inert', async () => {
@@ -173,7 +195,10 @@ test('Show sources, the closest-article list, /articles list and autocomplete sh
   const answerId = (answered.components?.[0] as { components: { custom_id: string }[] }).components[0]?.custom_id.split(':')[2] ?? '';
   const sources = await settled(discord.button({ customId: `nr:sources:${answerId}`, message: answered, guildId: GUILD }));
   const full = [sources, ...discord.followUpMessages(sources.id)].flatMap(textsOf);
-  assert.ok(full.some((t) => t.includes('evil\\.example') || readable(t).includes('evil.example')), 'full excerpts carry the hostile text');
+  assert.ok(
+    full.some((t) => t.includes('evil\\.example') || readable(t).includes('evil.example')),
+    'full excerpts carry the hostile text',
+  );
   for (const text of full) assert.deepEqual(hazards(text), [], text);
 
   const notFound = await settled(ask('Who designed the harbour ferry fares?'));
@@ -182,9 +207,18 @@ test('Show sources, the closest-article list, /articles list and autocomplete sh
   assert.ok(maskedLinks(closest).some((l) => l.url === FERRY_URL && readable(l.label).startsWith('Harbour ferry fares rise ［7］')));
   assert.deepEqual(hazards(closest), []);
 
-  const list = await settled(discord.slashCommand({ name: 'articles', guildId: GUILD, options: [{ type: ApplicationCommandOptionType.Subcommand, name: 'list', options: [] }] }));
+  const list = await settled(
+    discord.slashCommand({
+      name: 'articles',
+      guildId: GUILD,
+      options: [{ type: ApplicationCommandOptionType.Subcommand, name: 'list', options: [] }],
+    }),
+  );
   const listed = textsOf(list).join('\n');
-  assert.match(readable(listed), /Harbour ferry fares rise ［7］ <@123456789012345678> @everyone \[details\]\(http:\/\/evil\.example\/title\)/);
+  assert.match(
+    readable(listed),
+    /Harbour ferry fares rise ［7］ <@123456789012345678> @everyone \[details\]\(http:\/\/evil\.example\/title\)/,
+  );
   assert.deepEqual(hazards(listed), []);
 
   const typed = discord.autocomplete({ name: 'ask', guildId: GUILD, focused: { name: 'article', value: 'ferry' } });
@@ -197,26 +231,62 @@ test('Show sources, the closest-article list, /articles list and autocomplete sh
 
 test('what people typed and what editors ingested is echoed inert: gaps, /ingest, /forget, error messages', async () => {
   await settled(ask('Who designed the harbour ferry fares? <@&223456789012345678> [x](http://evil.example/gap) # not a heading'));
-  const gaps = await settled(discord.slashCommand({ name: 'articles', guildId: GUILD, permissions: EDITOR, options: [{ type: ApplicationCommandOptionType.Subcommand, name: 'gaps' }] }));
+  const gaps = await settled(
+    discord.slashCommand({
+      name: 'articles',
+      guildId: GUILD,
+      permissions: EDITOR,
+      options: [{ type: ApplicationCommandOptionType.Subcommand, name: 'gaps' }],
+    }),
+  );
   const gapText = textsOf(gaps).join('\n');
   assert.match(readable(gapText), /<@&223456789012345678> \[x\]\(http:\/\/evil\.example\/gap\)/);
   assert.deepEqual(hazards(gapText), []);
 
-  const file = discord.attachment('pier.txt', 'Ferry pier closes [7] <@123456789012345678> [x](http://evil.example/i) @everyone\n\nThe ferry pier closes for repairs in April.\n', 'text/plain');
+  const file = discord.attachment(
+    'pier.txt',
+    'Ferry pier closes [7] <@123456789012345678> [x](http://evil.example/i) @everyone\n\nThe ferry pier closes for repairs in April.\n',
+    'text/plain',
+  );
   const ingested = await settled(
-    discord.slashCommand({ name: 'ingest', guildId: GUILD, permissions: EDITOR, options: [{ type: ApplicationCommandOptionType.Attachment, name: 'file', value: file.id }], attachments: [file] }),
+    discord.slashCommand({
+      name: 'ingest',
+      guildId: GUILD,
+      permissions: EDITOR,
+      options: [{ type: ApplicationCommandOptionType.Attachment, name: 'file', value: file.id }],
+      attachments: [file],
+    }),
   );
   assert.match(readable(ingested.content ?? ''), /Added 1.*\n• Ferry pier closes ［7］ <@123456789012345678>/);
   assert.deepEqual(hazards(ingested.content ?? ''), []);
 
-  const forgotten = await settled(discord.slashCommand({ name: 'forget', guildId: GUILD, permissions: EDITOR, options: [{ type: ApplicationCommandOptionType.String, name: 'article', value: 'pier' }] }));
+  const forgotten = await settled(
+    discord.slashCommand({
+      name: 'forget',
+      guildId: GUILD,
+      permissions: EDITOR,
+      options: [{ type: ApplicationCommandOptionType.String, name: 'article', value: 'pier' }],
+    }),
+  );
   assert.match(readable(forgotten.content ?? ''), /Removed “Ferry pier closes ［7］/);
   assert.deepEqual(hazards(forgotten.content ?? ''), []);
 
   const unknown = discord.slashCommand({
     name: 'summarize',
     guildId: GUILD,
-    options: [{ type: ApplicationCommandOptionType.Subcommand, name: 'article', options: [{ type: ApplicationCommandOptionType.String, name: 'article', value: '<@123456789012345678> [x](http://evil.example/r) @everyone' }] }],
+    options: [
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: 'article',
+        options: [
+          {
+            type: ApplicationCommandOptionType.String,
+            name: 'article',
+            value: '<@123456789012345678> [x](http://evil.example/r) @everyone',
+          },
+        ],
+      },
+    ],
   });
   await waitUntil(() => requestsFor(unknown).some((r) => JSON.stringify(r.body).includes('No stored article')));
   const refusal = markdownSent(requestsFor(unknown)).join('\n');
@@ -229,8 +299,13 @@ test('everything the bot sent in these tests: no link but ours, no mention, no i
   assert.ok(sent.length > 15);
   for (const text of markdownSent(sent)) assert.deepEqual(hazards(text), [], text);
   for (const r of sent) {
-    const body = r.body as { type?: number; allowed_mentions?: { parse?: unknown[] }; data?: { allowed_mentions?: { parse?: unknown[] }; content?: string; embeds?: unknown[] } } | null;
-    if (!body || body.type === InteractionResponseType.ApplicationCommandAutocompleteResult || body.type === InteractionResponseType.Modal) continue;
+    const body = r.body as {
+      type?: number;
+      allowed_mentions?: { parse?: unknown[] };
+      data?: { allowed_mentions?: { parse?: unknown[] }; content?: string; embeds?: unknown[] };
+    } | null;
+    if (!body || body.type === InteractionResponseType.ApplicationCommandAutocompleteResult || body.type === InteractionResponseType.Modal)
+      continue;
     const payload = body.data ?? body;
     if ('content' in payload || 'embeds' in payload) assert.deepEqual(payload.allowed_mentions?.parse, [], `${r.method} ${r.route}`);
   }

@@ -32,7 +32,12 @@ function citeFirstPassage(body: ChatRequestBody) {
 
 before(async () => {
   llm = await startFakeOpenAI(citeFirstPassage);
-  discord = await startFakeDiscord({ guilds: [{ id: GUILD_A, name: 'Newsroom A' }, { id: GUILD_B, name: 'Newsroom B' }] });
+  discord = await startFakeDiscord({
+    guilds: [
+      { id: GUILD_A, name: 'Newsroom A' },
+      { id: GUILD_B, name: 'Newsroom B' },
+    ],
+  });
   env = {
     OPENAI_BASE_URL: llm.baseURL,
     LLM_MAX_RETRIES: '1',
@@ -86,23 +91,34 @@ function ask(question: string, extra: Partial<Parameters<FakeDiscord['slashComma
 }
 
 function allText(message: APIMessage, followUps: APIMessage[] = []): string {
-  return [message, ...followUps].flatMap((m) => [m.content, ...m.embeds.flatMap((e: APIEmbed) => [e.title, e.description, e.footer?.text])]).join('\n');
+  return [message, ...followUps]
+    .flatMap((m) => [m.content, ...m.embeds.flatMap((e: APIEmbed) => [e.title, e.description, e.footer?.text])])
+    .join('\n');
 }
 
 test('/ask defers at once, then edits in an answer whose excerpts are verbatim stored text', async () => {
   const sent = ask('How much did the Kestrel Street Bridge repairs cost?');
   const message = await settled(sent);
-  assert.equal(discord.callbacksFor(sent.id)[0]?.body && (discord.callbacksFor(sent.id)[0]?.body as { type: number }).type, InteractionResponseType.DeferredChannelMessageWithSource);
+  assert.equal(
+    discord.callbacksFor(sent.id)[0]?.body && (discord.callbacksFor(sent.id)[0]?.body as { type: number }).type,
+    InteractionResponseType.DeferredChannelMessageWithSource,
+  );
   const sources = message.embeds.find((e) => e.title === discordText.sourcesTitle);
   assert.ok(sources?.description, 'a sources embed');
   assert.match(sources.description, /\*\*\[1\]\*\* \[Kestrel Street Bridge/);
   // The logged answer holds the full citations: each is an exact span of the stored body.
-  const answerId = String(message.components?.[0] && (message.components[0] as { components: { custom_id: string }[] }).components[0]?.custom_id).split(':')[2] ?? '';
+  const answerId =
+    String(message.components?.[0] && (message.components[0] as { components: { custom_id: string }[] }).components[0]?.custom_id).split(
+      ':',
+    )[2] ?? '';
   const logged = app.answerLog.getAnswer(answerId);
   assert.ok(logged && logged.citations.length > 0);
   for (const c of logged.citations) {
     assert.equal(app.library.catalog.getBody(c.collection, c.articleId)?.slice(c.start, c.end), c.excerpt);
-    const shown = c.excerpt.replace(/\s+/g, ' ').slice(0, 60).replace(/[\\*_~`|>[\]()]/g, '');
+    const shown = c.excerpt
+      .replace(/\s+/g, ' ')
+      .slice(0, 60)
+      .replace(/[\\*_~`|>[\]()]/g, '');
     assert.ok(sources.description.replace(/\\/g, '').includes(shown.slice(0, 40)), 'the excerpt shown is the stored text');
   }
   assert.equal(discord.unmatchedRequests().length, 0);
@@ -115,7 +131,7 @@ test('LLM text streams into the reply with throttled edits, then the final edit 
   const message = await settled(sent);
   const drafts = discord.editsFor(sent.token).filter((r) => JSON.stringify(r.body).includes('Writing'));
   assert.ok(drafts.length >= 1, 'at least one draft edit');
-  assert.ok(drafts.length <= Math.ceil((text.length / 3) * 60 / 1500) + 1, `too many draft edits: ${drafts.length}`);
+  assert.ok(drafts.length <= Math.ceil(((text.length / 3) * 60) / 1500) + 1, `too many draft edits: ${drafts.length}`);
   for (let i = 1; i < drafts.length; i++) {
     assert.ok((drafts[i]?.time ?? 0) - (drafts[i - 1]?.time ?? 0) >= 1400, 'draft edits at most one per 1.5 s');
   }
@@ -135,7 +151,10 @@ test('a 3,500-character answer is split within Discord limits, never a failed re
   }
   assert.ok(allText(message, discord.followUpMessages(sent.token)).length > 3500);
   const failed = requestsFor(sent.token, sent.id).filter((r) => (r.status ?? 0) >= 400);
-  assert.deepEqual(failed.map((r) => r.status), []);
+  assert.deepEqual(
+    failed.map((r) => r.status),
+    [],
+  );
 });
 
 test('article autocomplete answers from memory with matching titles', async () => {
@@ -164,7 +183,12 @@ test('buttons: full sources (private), feedback stored, follow-up carries the pr
   await waitUntil(() => discord.callbacksFor(followUp.id).length > 0);
   assert.equal((discord.callbacksFor(followUp.id)[0]?.body as { type: number }).type, InteractionResponseType.Modal);
   const before = llm.requests.length;
-  const submitted = discord.modalSubmit({ customId: `nr:followup-modal:${answerId}`, values: { question: 'And how much did it cost?' }, message, guildId: GUILD_A });
+  const submitted = discord.modalSubmit({
+    customId: `nr:followup-modal:${answerId}`,
+    values: { question: 'And how much did it cost?' },
+    message,
+    guildId: GUILD_A,
+  });
   await settled(submitted);
   const prompt = userMessage(llm.requests[before]?.body as ChatRequestBody);
   assert.match(prompt, /Earlier in this conversation/);
@@ -172,7 +196,8 @@ test('buttons: full sources (private), feedback stored, follow-up carries the pr
 });
 
 test('/ingest: an editor adds an attachment; non-editors, images, huge files and bad URLs are refused clearly', async () => {
-  const article = '---\ntitle: Lighthouse keeper retires after 40 years\npublished: 2026-03-01\n---\n\nMarguerite Olsen kept the Gull Point lighthouse for 40 years and retired on Friday.\n';
+  const article =
+    '---\ntitle: Lighthouse keeper retires after 40 years\npublished: 2026-03-01\n---\n\nMarguerite Olsen kept the Gull Point lighthouse for 40 years and retired on Friday.\n';
   const attachment = discord.attachment('lighthouse.md', article, 'text/markdown');
   const ingestWith = (permissions: string, a = attachment, guildId = GUILD_B) =>
     discord.slashCommand({
@@ -204,7 +229,12 @@ test('/ingest: an editor adds an attachment; non-editors, images, huge files and
 
   const missing = discord.serveFile('gone.html', 'not here', 'text/html', { status: 404 });
   const badUrl = await settled(
-    discord.slashCommand({ name: 'ingest', guildId: GUILD_B, permissions: EDITOR, options: [{ type: ApplicationCommandOptionType.String, name: 'url', value: missing }] }),
+    discord.slashCommand({
+      name: 'ingest',
+      guildId: GUILD_B,
+      permissions: EDITOR,
+      options: [{ type: ApplicationCommandOptionType.String, name: 'url', value: missing }],
+    }),
   );
   assert.match(badUrl.content ?? '', /failed 1/);
   assert.match(badUrl.content ?? '', /404/);
@@ -260,7 +290,13 @@ test('@everyone in an article or a question never pings anyone', async () => {
 test('DMs are answered from the shared archive; other rules refuse clearly', async () => {
   const dm = await settled(ask('When did the Kestrel Street Bridge reopen?', { dm: true }));
   assert.match(allText(dm), /Kestrel/);
-  const gaps = await settled(discord.slashCommand({ name: 'articles', guildId: GUILD_A, options: [{ type: ApplicationCommandOptionType.Subcommand, name: 'gaps' }] }));
+  const gaps = await settled(
+    discord.slashCommand({
+      name: 'articles',
+      guildId: GUILD_A,
+      options: [{ type: ApplicationCommandOptionType.Subcommand, name: 'gaps' }],
+    }),
+  );
   assert.equal(gaps.content, discordText.editorsOnly);
 });
 
@@ -271,18 +307,42 @@ test('a 6,000-character question is clipped with a notice; /help and /articles r
   assert.match(help.content ?? '', /Mode: answers written by/);
   const extra = ['Harbour ferry timetable changes for spring', 'Night market returns to Dock Street'].map((title, i) => ({
     ok: true as const,
-    article: { id: `extra-${i}`, title, body: `${title}. More details follow.`, tags: [], source: `/x/${i}.md`, contentHash: `h${i}`, published: '2024-01-0' + (i + 1) },
+    article: {
+      id: `extra-${i}`,
+      title,
+      body: `${title}. More details follow.`,
+      tags: [],
+      source: `/x/${i}.md`,
+      contentHash: `h${i}`,
+      published: '2024-01-0' + (i + 1),
+    },
   }));
   await ingest({ library: app.library, embedder: app.embedder }, extra, { collection: GUILD_A, chunking: app.config.chunking });
-  const list = await settled(discord.slashCommand({ name: 'articles', guildId: GUILD_A, options: [{ type: ApplicationCommandOptionType.Subcommand, name: 'list', options: [] }] }));
+  const list = await settled(
+    discord.slashCommand({
+      name: 'articles',
+      guildId: GUILD_A,
+      options: [{ type: ApplicationCommandOptionType.Subcommand, name: 'list', options: [] }],
+    }),
+  );
   assert.match(list.embeds[0]?.title ?? '', /Articles 1–10 of \d+/);
-  const next = discord.button({ customId: (list.components?.[0] as { components: { custom_id: string }[] }).components[1]?.custom_id ?? '', message: list, guildId: GUILD_A });
+  const next = discord.button({
+    customId: (list.components?.[0] as { components: { custom_id: string }[] }).components[1]?.custom_id ?? '',
+    message: list,
+    guildId: GUILD_A,
+  });
   await waitUntil(() => discord.callbacksFor(next.id).length > 0);
   assert.match(discord.originalMessage(next.token)?.embeds[0]?.title ?? discord.message(list.id)?.embeds[0]?.title ?? '', /Articles 11–/);
 });
 
 test('page buttons posted before custom ids had one format (cmd:articles:…) still turn the page', async () => {
-  const list = await settled(discord.slashCommand({ name: 'articles', guildId: GUILD_A, options: [{ type: ApplicationCommandOptionType.Subcommand, name: 'list', options: [] }] }));
+  const list = await settled(
+    discord.slashCommand({
+      name: 'articles',
+      guildId: GUILD_A,
+      options: [{ type: ApplicationCommandOptionType.Subcommand, name: 'list', options: [] }],
+    }),
+  );
   const ids = (list.components?.[0] as { components: { custom_id: string }[] }).components.map((c) => c.custom_id);
   assert.deepEqual(ids, ['nr:articles-page:-10:all:', 'nr:articles-page:10:all:']);
   // As the bot wrote them before: the Next button's id carried a ":n" so that it differed from Previous.
@@ -309,18 +369,34 @@ test('per-user rate limit replies "try again in N s"', async () => {
   const limitedEnv = { ...env, QUESTIONS_PER_MINUTE: '2' };
   const limitedApp = await createTestApp(limitedEnv);
   const otherDiscord = await startFakeDiscord({ guilds: [{ id: GUILD_A, name: 'A' }] });
-  const config = loadConfig({ ...TINY_MODEL_ENV, ...limitedEnv, DATA_DIR: limitedApp.dataDir, DISCORD_TOKEN: otherDiscord.token, DISCORD_API_URL: otherDiscord.restApi, ARTICLES_DIR: '' }, ROOT);
+  const config = loadConfig(
+    {
+      ...TINY_MODEL_ENV,
+      ...limitedEnv,
+      DATA_DIR: limitedApp.dataDir,
+      DISCORD_TOKEN: otherDiscord.token,
+      DISCORD_API_URL: otherDiscord.restApi,
+      ARTICLES_DIR: '',
+    },
+    ROOT,
+  );
   const limitedBot = startBot(config, silentLogger, Promise.resolve({ ...limitedApp, config }), { commands });
   try {
     await limitedBot.ready;
     const send = () =>
-      otherDiscord.slashCommand({ name: 'ask', guildId: GUILD_A, options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: 'When did the bridge reopen?' }] });
+      otherDiscord.slashCommand({
+        name: 'ask',
+        guildId: GUILD_A,
+        options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: 'When did the bridge reopen?' }],
+      });
     const first = send();
     const second = send();
     const third = send();
     await waitUntil(() => [first, second, third].every((s) => otherDiscord.callbacksFor(s.id).length > 0));
     await new Promise((r) => setTimeout(r, 300));
-    const texts = [first, second, third].map((s) => otherDiscord.originalMessage(s.token)?.content ?? otherDiscord.followUpMessages(s.token)[0]?.content ?? '');
+    const texts = [first, second, third].map(
+      (s) => otherDiscord.originalMessage(s.token)?.content ?? otherDiscord.followUpMessages(s.token)[0]?.content ?? '',
+    );
     assert.equal(texts.filter((t) => /Try again in \d+ s/.test(t)).length, 1);
   } finally {
     await limitedBot.stop();
@@ -332,24 +408,52 @@ test('per-user rate limit replies "try again in N s"', async () => {
 test('/ingest without FETCH_ALLOWED_HOSTS refuses files and pages on a loopback address and stores nothing', async () => {
   const strict = await startFakeDiscord({ guilds: [{ id: GUILD_B, name: 'B' }] });
   const { FETCH_ALLOWED_HOSTS: _allowed, ...strictEnv } = env;
-  const config = loadConfig({ ...TINY_MODEL_ENV, ...strictEnv, DATA_DIR: app.dataDir, DISCORD_TOKEN: strict.token, DISCORD_API_URL: strict.restApi, ARTICLES_DIR: '' }, ROOT);
+  const config = loadConfig(
+    {
+      ...TINY_MODEL_ENV,
+      ...strictEnv,
+      DATA_DIR: app.dataDir,
+      DISCORD_TOKEN: strict.token,
+      DISCORD_API_URL: strict.restApi,
+      ARTICLES_DIR: '',
+    },
+    ROOT,
+  );
   const strictBot = startBot(config, silentLogger, Promise.resolve({ ...app, config }), { commands });
   try {
     await strictBot.ready;
     const before = app.library.catalog.listArticles([GUILD_B]).length;
     const file = strict.attachment('harbor.md', '# Harbor vote\n\nThe harbor board voted on Monday.\n', 'text/markdown');
     const byFile = await settled(
-      strict.slashCommand({ name: 'ingest', guildId: GUILD_B, permissions: EDITOR, options: [{ type: ApplicationCommandOptionType.Attachment, name: 'file', value: file.id }], attachments: [file] }),
+      strict.slashCommand({
+        name: 'ingest',
+        guildId: GUILD_B,
+        permissions: EDITOR,
+        options: [{ type: ApplicationCommandOptionType.Attachment, name: 'file', value: file.id }],
+        attachments: [file],
+      }),
       strict,
     );
     assert.equal(readable(byFile.content ?? ''), discordText.attachmentBlocked);
-    const page = strict.serveFile('story.html', '<html><head><title>Secret</title></head><body><p>Internal page.</p></body></html>', 'text/html');
+    const page = strict.serveFile(
+      'story.html',
+      '<html><head><title>Secret</title></head><body><p>Internal page.</p></body></html>',
+      'text/html',
+    );
     const byUrl = await settled(
-      strict.slashCommand({ name: 'ingest', guildId: GUILD_B, permissions: EDITOR, options: [{ type: ApplicationCommandOptionType.String, name: 'url', value: page }] }),
+      strict.slashCommand({
+        name: 'ingest',
+        guildId: GUILD_B,
+        permissions: EDITOR,
+        options: [{ type: ApplicationCommandOptionType.String, name: 'url', value: page }],
+      }),
       strict,
     );
     assert.match(byUrl.content ?? '', /failed 1/);
-    assert.match(readable(byUrl.content ?? ''), /leads to this machine \(a loopback address\), which the bot does not fetch.*FETCH_ALLOWED_HOSTS/);
+    assert.match(
+      readable(byUrl.content ?? ''),
+      /leads to this machine \(a loopback address\), which the bot does not fetch.*FETCH_ALLOWED_HOSTS/,
+    );
     assert.equal(app.library.catalog.listArticles([GUILD_B]).length, before);
   } finally {
     await strictBot.stop();
@@ -359,12 +463,19 @@ test('/ingest without FETCH_ALLOWED_HOSTS refuses files and pages on a loopback 
 
 test('an interaction before the library has loaded gets "warming up"', async () => {
   const early = await startFakeDiscord({ guilds: [{ id: GUILD_A, name: 'A' }] });
-  const config: Config = loadConfig({ ...TINY_MODEL_ENV, DATA_DIR: app.dataDir, ARTICLES_DIR: '', DISCORD_TOKEN: early.token, DISCORD_API_URL: early.restApi }, ROOT);
+  const config: Config = loadConfig(
+    { ...TINY_MODEL_ENV, DATA_DIR: app.dataDir, ARTICLES_DIR: '', DISCORD_TOKEN: early.token, DISCORD_API_URL: early.restApi },
+    ROOT,
+  );
   const never = new Promise<App>(() => {});
   const warming = startBot(config, silentLogger, never, { commands });
   try {
     await waitUntil(() => warming.client.isReady());
-    const sent = early.slashCommand({ name: 'ask', guildId: GUILD_A, options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: 'hello?' }] });
+    const sent = early.slashCommand({
+      name: 'ask',
+      guildId: GUILD_A,
+      options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: 'hello?' }],
+    });
     await waitUntil(() => early.callbacksFor(sent.id).length > 0);
     assert.equal((early.callbacksFor(sent.id)[0]?.body as { data?: { content?: string } }).data?.content, discordText.warmingUp);
   } finally {
@@ -377,7 +488,10 @@ test('deploy-commands registers the command definitions', async () => {
   const config = loadConfig({ ...TINY_MODEL_ENV, DATA_DIR: app.dataDir, ...env, DISCORD_GUILD_ID: GUILD_A }, ROOT);
   const result = await deployCommands(config, commands);
   assert.equal(result.count, 7);
-  const names = discord.commands(GUILD_A).map((c) => c.name).sort();
+  const names = discord
+    .commands(GUILD_A)
+    .map((c) => c.name)
+    .sort();
   assert.deepEqual(names, ['articles', 'ask', 'feeds', 'forget', 'help', 'ingest', 'summarize']);
   const ingest = discord.commands(GUILD_A).find((c) => c.name === 'ingest');
   assert.equal(ingest?.default_member_permissions, EDITOR);

@@ -42,17 +42,25 @@ const TEXTS = [
   'The mayor opened the new library, which cost four million pounds and took two years to build.',
 ];
 
-test('batches group texts of like length, and results come back in the texts\' own order', async () => {
+test("batches group texts of like length, and results come back in the texts' own order", async () => {
   const lengths = [9, 1, 5, 8, 1, 6, 9];
   const batches = lengthBatches(lengths, 3);
   assert.deepEqual(batches, [[1, 4, 2], [5, 3, 0], [6]]);
   assert.ok(paddingShare(lengths, batches) < paddingShare(lengths, [[0, 1, 2], [3, 4, 5], [6]]));
   const seen: number[][] = [];
-  const results = await inLengthBatches(lengths, (n) => n, 3, async (batch) => {
-    seen.push(batch);
-    return batch.map((n) => `length ${n}`);
-  });
-  assert.deepEqual(results, lengths.map((n) => `length ${n}`));
+  const results = await inLengthBatches(
+    lengths,
+    (n) => n,
+    3,
+    async (batch) => {
+      seen.push(batch);
+      return batch.map((n) => `length ${n}`);
+    },
+  );
+  assert.deepEqual(
+    results,
+    lengths.map((n) => `length ${n}`),
+  );
   assert.deepEqual(seen, [[1, 1, 5], [6, 8, 9], [9]]);
 });
 

@@ -68,7 +68,8 @@ test('half precision: exact values, rounding, subnormals and overflow', () => {
   assert.deepEqual([1, 0.5, -2, 65504, 0].map(toHalf), [0x3c00, 0x3800, 0xc000, 0x7bff, 0]);
   assert.equal(toHalf(1e6), 0x7c00);
   assert.equal(toHalf(1e-9), 0);
-  for (const x of [0.1, -0.033, 6e-5, 3e-7, 0.18]) assert.ok(Math.abs(fromHalf(toHalf(x)) - x) <= Math.abs(x) * 2 ** -11 + 2 ** -25, String(x));
+  for (const x of [0.1, -0.033, 6e-5, 3e-7, 0.18])
+    assert.ok(Math.abs(fromHalf(toHalf(x)) - x) <= Math.abs(x) * 2 ** -11 + 2 ** -25, String(x));
 });
 
 test('embeddings are stored as float16, half of float32, and read back within rounding', async () => {

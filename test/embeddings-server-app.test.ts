@@ -31,7 +31,11 @@ after(async () => {
 
 function serverApp() {
   fake.setDefault({});
-  return createTestApp({ EMBEDDINGS_URL: fake.url, EMBEDDINGS_API_KEY: 'k', EMBEDDINGS_BATCH_SIZE: '8', EMBEDDINGS_MAX_RETRIES: '1' }, undefined, SHORT_RETRY);
+  return createTestApp(
+    { EMBEDDINGS_URL: fake.url, EMBEDDINGS_API_KEY: 'k', EMBEDDINGS_BATCH_SIZE: '8', EMBEDDINGS_MAX_RETRIES: '1' },
+    undefined,
+    SHORT_RETRY,
+  );
 }
 
 /** A folder with one new story, ingested into the running app as the watched folder would. */
@@ -40,8 +44,13 @@ function newStory(dir: string, name: string): string {
   const file = path.join(dir, `${name}.md`);
   // Each story its own words, so that no two are taken for the same story.
   const words = [...name].map((c) => `${c}${name}${c.charCodeAt(0)}`);
-  const paragraphs = words.map((w, i) => `Dredging crews at the ${name} basin reached marker ${i * 7 + name.length}, the ${w} survey said, near the ferry terminal.`);
-  fs.writeFileSync(file, `---\nid: ${name}\ntitle: "Dredging of the ${name} basin begins"\npublished: 2026-05-02\n---\n\n${paragraphs.join('\n\n').repeat(3)}\n`);
+  const paragraphs = words.map(
+    (w, i) => `Dredging crews at the ${name} basin reached marker ${i * 7 + name.length}, the ${w} survey said, near the ferry terminal.`,
+  );
+  fs.writeFileSync(
+    file,
+    `---\nid: ${name}\ntitle: "Dredging of the ${name} basin begins"\npublished: 2026-05-02\n---\n\n${paragraphs.join('\n\n').repeat(3)}\n`,
+  );
   return file;
 }
 
@@ -53,7 +62,10 @@ test('ingest, search and ask work end to end with the passages and questions emb
     assert.equal(app.library.modelId, 'newsroom/tiny-bert');
     const counts = app.library.counts();
     assert.ok(counts.chunks > 0 && counts.embeddedChunks === counts.chunks, 'every sample chunk was embedded through the server');
-    const result = await app.retriever.search('When did the Kestrel Street Bridge reopen?', { k: 4, filter: { collections: [SHARED_COLLECTION] } });
+    const result = await app.retriever.search('When did the Kestrel Street Bridge reopen?', {
+      k: 4,
+      filter: { collections: [SHARED_COLLECTION] },
+    });
     assert.equal(result.mode, 'hybrid');
     assert.ok(result.passages.some((p) => p.articleId === 'kestrel-bridge-reopens'));
     assert.ok(fake.requests.length > sentBefore, 'the question was embedded by the server');
@@ -117,7 +129,11 @@ test('a hanging server: the ingest stops asking it after the first timeout, and 
     assert.equal(summary.added, 5);
     assert.equal(summary.embeddingError, null, 'a folder sync stores keyword-first, without waiting on the server');
     assert.ok(fake.requests.length - sentBefore <= 3, 'at most the stories embedded ahead asked the hanging server');
-    const forgotten = await forgetSource({ library: app.library, embedder: app.embedder, chunking: app.config.chunking }, SHARED_COLLECTION, 'north');
+    const forgotten = await forgetSource(
+      { library: app.library, embedder: app.embedder, chunking: app.config.chunking },
+      SHARED_COLLECTION,
+      'north',
+    );
     assert.equal(forgotten?.outcome, 'article');
   } finally {
     fake.setDefault({});
@@ -131,7 +147,10 @@ test('a server running another model is refused at start: search is keyword-only
   const app = await createTestApp({ EMBEDDINGS_URL: fake.url });
   try {
     assert.equal(app.embedder, null);
-    assert.match(app.embedderProblem ?? '', new RegExp(`embeddings server at ${fake.url} is not used: its vectors do not match newsroom/tiny-bert`));
+    assert.match(
+      app.embedderProblem ?? '',
+      new RegExp(`embeddings server at ${fake.url} is not used: its vectors do not match newsroom/tiny-bert`),
+    );
     assert.equal(app.library.counts().embeddedChunks, 0);
   } finally {
     fake.setDefault({});
@@ -143,7 +162,10 @@ test('a question the server cannot embed is answered from keyword search, saying
   const app = await serverApp();
   try {
     fake.setDefault({ status: 503 });
-    const result = await app.retriever.search('When did the Kestrel Street Bridge reopen?', { k: 4, filter: { collections: [SHARED_COLLECTION] } });
+    const result = await app.retriever.search('When did the Kestrel Street Bridge reopen?', {
+      k: 4,
+      filter: { collections: [SHARED_COLLECTION] },
+    });
     assert.equal(result.mode, 'keyword');
     assert.match(result.warnings.join(' '), /embeddings server did not answer/);
     assert.ok(result.passages.some((p) => p.articleId === 'kestrel-bridge-reopens'));

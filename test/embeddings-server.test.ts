@@ -51,7 +51,10 @@ async function checkedEmbedder(overrides: Partial<LoadServerEmbedderOptions> = {
 }
 
 async function expectServerError(promise: Promise<unknown>, cause: RegExp, refused = false): Promise<EmbeddingServerError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   assert.ok(error instanceof EmbeddingServerError, `expected EmbeddingServerError, got ${String(error)}`);
   assert.ok(error.message.includes(fake.url), `the message names the server: ${error.message}`);
   assert.match(error.message, cause);
@@ -60,7 +63,13 @@ async function expectServerError(promise: Promise<unknown>, cause: RegExp, refus
   return error;
 }
 
-const TEXTS = ['Council passes the budget.', 'The bridge reopens.', 'Power is back.', 'Schools start later.', 'Cargo record at the harbour.'];
+const TEXTS = [
+  'Council passes the budget.',
+  'The bridge reopens.',
+  'Power is back.',
+  'Schools start later.',
+  'Cargo record at the harbour.',
+];
 
 test('a server running the same model embeds in batches, concurrently, with the key, as the local model would', async () => {
   const embedder = await checkedEmbedder();
@@ -72,7 +81,10 @@ test('a server running the same model embeds in batches, concurrently, with the 
   assert.equal(vectors.length, TEXTS.length);
   vectors.forEach((v, i) => assert.ok(cosineSimilarity(v, expected[i] ?? new Float32Array()) > 0.9999));
   const sent = fake.requests.slice(sentBefore);
-  assert.deepEqual(sent.map((r) => r.input.length), [2, 2, 1]);
+  assert.deepEqual(
+    sent.map((r) => r.input.length),
+    [2, 2, 1],
+  );
   assert.ok(sent.every((r) => r.authorization === `Bearer ${API_KEY}` && r.model === MODEL && r.encoding_format === 'base64'));
   assert.ok(fake.maxInFlight <= 2);
   // The model's own tokenizer counts tokens (its files are under MODELS_DIR), so chunks match the local model's.
@@ -94,7 +106,10 @@ test('a server that knows only JSON numbers (422 to base64) is asked for numbers
     const embedder = await loadServerEmbedder(options());
     const sentBefore = fake.requests.length;
     assert.equal((await embedder.embedDocuments(['The bridge reopens.'])).length, 1);
-    assert.deepEqual(fake.requests.slice(sentBefore).map((r) => r.encoding_format), ['float']);
+    assert.deepEqual(
+      fake.requests.slice(sentBefore).map((r) => r.encoding_format),
+      ['float'],
+    );
   } finally {
     fake.setDefault({});
   }
@@ -145,11 +160,31 @@ test('without the local model, vectors are checked by name and length, and a sta
 test('bad vectors fail the call with a clear error and none of them is returned', async (t) => {
   const embedder = await checkedEmbedder();
   const cases: [string, Parameters<FakeEmbeddingsServer['respondWith']>[0], RegExp, boolean][] = [
-    ['wrong length', { transform: (vs) => vs.map((v) => v.slice(0, 10)) }, /vector of 10 numbers, but newsroom\/tiny-bert makes vectors of 64/, true],
-    ['NaN (in base64 float32s)', { transform: (vs) => vs.map((v) => v.map((x, i) => (i === 3 ? Number.NaN : x))) }, /holding NaN, not a finite number/, false],
-    ['null (NaN as JSON servers write it)', { transform: (vs) => vs.map((v) => v.map((x, i) => (i === 3 ? null : x))) }, /holding null, not a finite number/, false],
+    [
+      'wrong length',
+      { transform: (vs) => vs.map((v) => v.slice(0, 10)) },
+      /vector of 10 numbers, but newsroom\/tiny-bert makes vectors of 64/,
+      true,
+    ],
+    [
+      'NaN (in base64 float32s)',
+      { transform: (vs) => vs.map((v) => v.map((x, i) => (i === 3 ? Number.NaN : x))) },
+      /holding NaN, not a finite number/,
+      false,
+    ],
+    [
+      'null (NaN as JSON servers write it)',
+      { transform: (vs) => vs.map((v) => v.map((x, i) => (i === 3 ? null : x))) },
+      /holding null, not a finite number/,
+      false,
+    ],
     ['infinity', { body: infinityBody() }, /holding Infinity, not a finite number/, false],
-    ['NaN written as Python does', { body: '{"object":"list","model":"newsroom/tiny-bert","data":[{"index":0,"embedding":[NaN]}]}' }, /not valid JSON/, false],
+    [
+      'NaN written as Python does',
+      { body: '{"object":"list","model":"newsroom/tiny-bert","data":[{"index":0,"embedding":[NaN]}]}' },
+      /not valid JSON/,
+      false,
+    ],
     ['fewer vectors than texts', { transform: (vs) => vs.slice(1) }, /returned 1 vectors for 2 texts/, false],
     ['all zeros', { transform: (vs) => vs.map((v) => v.map(() => 0)) }, /vector of zeros/, false],
     ['another model mid-run', { model: 'other/model' }, /answers with model "other\/model"/, true],

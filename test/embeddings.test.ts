@@ -34,8 +34,7 @@ function dot(a: Float32Array, b: Float32Array): number {
 function assertClose(actual: Float32Array, expected: Float32Array, tolerance = 1e-6): void {
   assert.equal(actual.length, expected.length);
   for (let i = 0; i < actual.length; i++) {
-    assert.ok(Math.abs((actual[i] ?? 0) - (expected[i] ?? 0)) <= tolerance,
-      `component ${i}: ${actual[i]} vs ${expected[i]}`);
+    assert.ok(Math.abs((actual[i] ?? 0) - (expected[i] ?? 0)) <= tolerance, `component ${i}: ${actual[i]} vs ${expected[i]}`);
   }
 }
 
@@ -67,12 +66,15 @@ describe('model registry', () => {
   });
 
   test('an unknown model id is a UserError naming the known models', () => {
-    assert.throws(() => getModelSpec('acme/not-a-model'), (error: unknown) => {
-      assert.ok(error instanceof UserError);
-      assert.match(error.message, /acme\/not-a-model/);
-      for (const spec of listModelSpecs()) assert.ok(error.message.includes(spec.id), spec.id);
-      return true;
-    });
+    assert.throws(
+      () => getModelSpec('acme/not-a-model'),
+      (error: unknown) => {
+        assert.ok(error instanceof UserError);
+        assert.match(error.message, /acme\/not-a-model/);
+        for (const spec of listModelSpecs()) assert.ok(error.message.includes(spec.id), spec.id);
+        return true;
+      },
+    );
   });
 });
 
@@ -93,11 +95,7 @@ describe('Transformers.js embedder on the tiny model', () => {
   });
 
   test('vectors have unit length', async () => {
-    const vectors = await embedder.embedDocuments([
-      'The harbour authority approved a new crane for the container terminal.',
-      'Short.',
-      '',
-    ]);
+    const vectors = await embedder.embedDocuments(['The harbour authority approved a new crane for the container terminal.', 'Short.', '']);
     vectors.push(await embedder.embedQuery('crane at the port'));
     for (const vector of vectors) assert.ok(Math.abs(Math.sqrt(dot(vector, vector)) - 1) < 1e-5);
   });
@@ -127,11 +125,13 @@ describe('Transformers.js embedder on the tiny model', () => {
     }
   });
 
-  test('agrees with Transformers.js\' own feature-extraction pipeline (mean pooling, normalised)', async () => {
+  test("agrees with Transformers.js' own feature-extraction pipeline (mean pooling, normalised)", async () => {
     env.localModelPath = MODELS_DIR;
     env.allowRemoteModels = false;
     const extractor = await pipeline('feature-extraction', TINY, {
-      dtype: 'fp32', local_files_only: true, cache_dir: await tempDir('cache-pipeline'),
+      dtype: 'fp32',
+      local_files_only: true,
+      cache_dir: await tempDir('cache-pipeline'),
     });
     try {
       const text = 'Firefighters rescued two residents from the flooded ward.';
@@ -143,11 +143,13 @@ describe('Transformers.js embedder on the tiny model', () => {
     }
   });
 
-  test('CLS pooling agrees with the pipeline\'s, truncating at the given limit', async () => {
+  test("CLS pooling agrees with the pipeline's, truncating at the given limit", async () => {
     env.localModelPath = MODELS_DIR;
     env.allowRemoteModels = false;
     const extractor = await pipeline('feature-extraction', TINY, {
-      dtype: 'fp32', local_files_only: true, cache_dir: await tempDir('cache-cls'),
+      dtype: 'fp32',
+      local_files_only: true,
+      cache_dir: await tempDir('cache-cls'),
     });
     try {
       const texts = ['Firefighters rescued two residents.', 'The ferry sailed late.'];
@@ -221,31 +223,31 @@ describe('without MODELS_DIR (download once, then cached)', () => {
 
   test('a model neither cached nor reachable fails with advice to connect once or set MODELS_DIR', async () => {
     const cacheDir = await tempDir('cold-cache');
-    await assert.rejects(loadEmbedder({ modelId: 'Xenova/all-MiniLM-L6-v2', cacheDir, hub: { url: await closedPortUrl() } }), (error: unknown) => {
-      assert.ok(error instanceof EmbedderUnavailableError);
-      assert.match(error.message, /could not be downloaded/);
-      assert.match(error.message, /could not be reached/);
-      assert.ok(error.message.includes(cacheDir), 'names the cache folder');
-      assert.match(error.message, /MODELS_DIR/);
-      return true;
-    });
+    await assert.rejects(
+      loadEmbedder({ modelId: 'Xenova/all-MiniLM-L6-v2', cacheDir, hub: { url: await closedPortUrl() } }),
+      (error: unknown) => {
+        assert.ok(error instanceof EmbedderUnavailableError);
+        assert.match(error.message, /could not be downloaded/);
+        assert.match(error.message, /could not be reached/);
+        assert.ok(error.message.includes(cacheDir), 'names the cache folder');
+        assert.match(error.message, /MODELS_DIR/);
+        return true;
+      },
+    );
   });
 });
 
 describe('when the model cannot be loaded', () => {
   test('a missing model under MODELS_DIR fails with EmbedderUnavailableError saying what to do', async () => {
     const modelsDir = await tempDir('empty-models');
-    await assert.rejects(
-      loadEmbedder({ modelId: TINY, cacheDir: await tempDir('cache-missing'), modelsDir }),
-      (error: unknown) => {
-        assert.ok(error instanceof EmbedderUnavailableError);
-        assert.equal(error.modelId, TINY);
-        assert.match(error.message, /MODELS_DIR/);
-        assert.match(error.message, /newsroom\/tiny-bert\/config\.json/);
-        assert.ok(!error.message.includes('\n    at '), 'no stack trace in the message');
-        return true;
-      },
-    );
+    await assert.rejects(loadEmbedder({ modelId: TINY, cacheDir: await tempDir('cache-missing'), modelsDir }), (error: unknown) => {
+      assert.ok(error instanceof EmbedderUnavailableError);
+      assert.equal(error.modelId, TINY);
+      assert.match(error.message, /MODELS_DIR/);
+      assert.match(error.message, /newsroom\/tiny-bert\/config\.json/);
+      assert.ok(!error.message.includes('\n    at '), 'no stack trace in the message');
+      return true;
+    });
   });
 
   test('a failed load is not remembered: it succeeds once the model folder appears', async () => {
@@ -277,14 +279,11 @@ describe('when the model cannot be loaded', () => {
     const modelsDir = await tempDir('no-onnx-models');
     await fs.cp(path.join(MODELS_DIR, TINY), path.join(modelsDir, TINY), { recursive: true });
     await fs.rm(path.join(modelsDir, TINY, 'onnx'), { recursive: true });
-    await assert.rejects(
-      loadEmbedder({ modelId: TINY, cacheDir: await tempDir('cache-q8'), modelsDir, dtype: 'q8' }),
-      (error: unknown) => {
-        assert.ok(error instanceof EmbedderUnavailableError);
-        assert.match(error.message, /model_quantized\.onnx/);
-        return true;
-      },
-    );
+    await assert.rejects(loadEmbedder({ modelId: TINY, cacheDir: await tempDir('cache-q8'), modelsDir, dtype: 'q8' }), (error: unknown) => {
+      assert.ok(error instanceof EmbedderUnavailableError);
+      assert.match(error.message, /model_quantized\.onnx/);
+      return true;
+    });
   });
 
   test('a folder whose model gives vectors of the wrong size is refused', async () => {

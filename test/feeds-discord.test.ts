@@ -25,9 +25,18 @@ let bot: Bot;
 let noArticles: string;
 
 before(async () => {
-  discord = await startFakeDiscord({ guilds: [{ id: GUILD, name: 'Harbour desk' }, { id: OTHER_GUILD, name: 'Sports desk' }] });
+  discord = await startFakeDiscord({
+    guilds: [
+      { id: GUILD, name: 'Harbour desk' },
+      { id: OTHER_GUILD, name: 'Sports desk' },
+    ],
+  });
   site = await startNewsroomSite();
-  site.publish({ slug: 'bridge', title: 'Kestrel bridge reopens', paragraphs: ['The Kestrel bridge reopened on Monday after repairs costing 2 million.'] });
+  site.publish({
+    slug: 'bridge',
+    title: 'Kestrel bridge reopens',
+    paragraphs: ['The Kestrel bridge reopened on Monday after repairs costing 2 million.'],
+  });
   site.route('/bad/page', servesHtml);
   noArticles = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-feeds-discord-'));
   app = await createTestApp(
@@ -63,7 +72,11 @@ async function reply(sent: { id: string; token: string }): Promise<APIMessage> {
   });
 }
 
-function feeds(subcommand: string, options: { name: string; value: string }[] = [], extra: { guildId?: string; permissions?: string } = {}) {
+function feeds(
+  subcommand: string,
+  options: { name: string; value: string }[] = [],
+  extra: { guildId?: string; permissions?: string } = {},
+) {
   return discord.slashCommand({
     name: 'feeds',
     guildId: extra.guildId ?? GUILD,
@@ -85,21 +98,35 @@ test('/feeds add: editors follow a feed for their server; others are refused; wh
   assert.equal(refused.content, discordText.editorsOnly);
 
   const added = await reply(feeds('add', [{ name: 'url', value: site.url('/rss.xml') }]));
-  assert.equal(readable(added.content ?? ''), 'Following “The Harbour Gazette” (1 story listed) for this server. Its stories are added within 1 s.');
+  assert.equal(
+    readable(added.content ?? ''),
+    'Following “The Harbour Gazette” (1 story listed) for this server. Its stories are added within 1 s.',
+  );
   assert.equal(app.library.catalog.feeds.list([GUILD]).length, 1);
 
   const again = await reply(feeds('add', [{ name: 'url', value: site.url('/rss.xml') }]));
   assert.equal(readable(again.content ?? ''), 'This server already follows “The Harbour Gazette”.');
   const page = await reply(feeds('add', [{ name: 'url', value: site.url('/bad/page') }]));
-  assert.match(readable(page.content ?? ''), /is a web page, not a feed \(RSS, Atom or JSON Feed\); the page names its feed at http:\/\/127\.0\.0\.1:\d+\/rss\.xml/);
+  assert.match(
+    readable(page.content ?? ''),
+    /is a web page, not a feed \(RSS, Atom or JSON Feed\); the page names its feed at http:\/\/127\.0\.0\.1:\d+\/rss\.xml/,
+  );
 });
 
 test('the running bot polls its feeds: a story published after start is answerable without a restart', async () => {
   await waitUntil(() => app.library.catalog.getArticle(GUILD, '127-0-0-1-stories-bridge'));
-  site.publish({ slug: 'lighthouse', title: 'Lighthouse keeper named', paragraphs: ['Mara Quill was named keeper of the Saltcombe lighthouse on Tuesday.'] });
+  site.publish({
+    slug: 'lighthouse',
+    title: 'Lighthouse keeper named',
+    paragraphs: ['Mara Quill was named keeper of the Saltcombe lighthouse on Tuesday.'],
+  });
   await waitUntil(() => app.library.catalog.getArticle(GUILD, '127-0-0-1-stories-lighthouse'));
 
-  const sent = discord.slashCommand({ name: 'ask', guildId: GUILD, options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: 'Who was named keeper of the Saltcombe lighthouse?' }] });
+  const sent = discord.slashCommand({
+    name: 'ask',
+    guildId: GUILD,
+    options: [{ type: ApplicationCommandOptionType.String, name: 'question', value: 'Who was named keeper of the Saltcombe lighthouse?' }],
+  });
   const answer = await waitUntil(() => {
     const message = discord.originalMessage(sent.token);
     return message?.embeds.some((e) => e.title === discordText.sourcesTitle) ? message : undefined;
@@ -111,10 +138,12 @@ test('the running bot polls its feeds: a story published after start is answerab
 
 test('/feeds list: title, items, last sync and last error, the feed’s own words shown inert', async () => {
   const hostileTitle = '**Breaking** <@123456789012345678> @everyone [click](http://evil.example/x)';
-  site.route('/hostile.xml', (_req, res) =>
-    void res
-      .writeHead(200, { 'content-type': 'application/rss+xml' })
-      .end(`<?xml version="1.0"?><rss version="2.0"><channel><title>${escapeXml(hostileTitle)}</title></channel></rss>`),
+  site.route(
+    '/hostile.xml',
+    (_req, res) =>
+      void res
+        .writeHead(200, { 'content-type': 'application/rss+xml' })
+        .end(`<?xml version="1.0"?><rss version="2.0"><channel><title>${escapeXml(hostileTitle)}</title></channel></rss>`),
   );
   await reply(feeds('add', [{ name: 'url', value: site.url('/hostile.xml') }]));
   // Now the hostile feed fails: its error is recorded at the next poll.
@@ -124,9 +153,15 @@ test('/feeds list: title, items, last sync and last error, the feed’s own word
   const list = await reply(feeds('list'));
   const text = textOf(list);
   assert.equal(list.embeds[0]?.title, 'Feeds this server follows (2)');
-  assert.match(readable(text), /\*\*The Harbour Gazette\*\*\n\u2003`http:\/\/127\.0\.0\.1:\d+\/rss\.xml`\n\u20032 items · last synced \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+  assert.match(
+    readable(text),
+    /\*\*The Harbour Gazette\*\*\n\u2003`http:\/\/127\.0\.0\.1:\d+\/rss\.xml`\n\u20032 items · last synced \d{4}-\d\d-\d\d \d\d:\d\d UTC/,
+  );
   assert.ok(readable(text).includes(hostileTitle), 'the title reads as written');
-  assert.match(readable(text), /last error .* UTC: .*hostile\.xml answered 503 Service Unavailable.*asks to wait 10 minutes.* — 1 failure in a row; next try after/);
+  assert.match(
+    readable(text),
+    /last error .* UTC: .*hostile\.xml answered 503 Service Unavailable.*asks to wait 10 minutes.* — 1 failure in a row; next try after/,
+  );
   assert.deepEqual(mentions(text), []);
   assert.deepEqual(maskedLinks(text), []);
   assert.doesNotMatch(text, /(^|[^\\])\*\*Breaking/);
@@ -137,7 +172,13 @@ test('/feeds remove: autocomplete offers this server’s feeds only; removing ke
     name: 'feeds',
     guildId: GUILD,
     permissions: EDITOR,
-    options: [{ type: ApplicationCommandOptionType.Subcommand, name: 'remove', options: [{ type: ApplicationCommandOptionType.String, name: 'feed', value: 'gazette', focused: true }] }],
+    options: [
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: 'remove',
+        options: [{ type: ApplicationCommandOptionType.String, name: 'feed', value: 'gazette', focused: true }],
+      },
+    ],
   });
   const choices = (await waitUntil(() => discord.interaction(typed.id)?.choices)) as { name: string; value: string }[];
   assert.equal(choices.length, 1);
@@ -148,7 +189,10 @@ test('/feeds remove: autocomplete offers this server’s feeds only; removing ke
 
   const stories = app.library.catalog.listArticles([GUILD]).length;
   const removed = await reply(feeds('remove', [{ name: 'feed', value: choices[0]?.value ?? '' }]));
-  assert.equal(readable(removed.content ?? ''), `Stopped following “The Harbour Gazette”. The ${stories} articles it brought in stay; retract one with /forget.`);
+  assert.equal(
+    readable(removed.content ?? ''),
+    `Stopped following “The Harbour Gazette”. The ${stories} articles it brought in stay; retract one with /forget.`,
+  );
   assert.equal(app.library.catalog.feeds.list([GUILD]).filter((f) => f.url.endsWith('/rss.xml')).length, 0);
   assert.equal(app.library.catalog.listArticles([GUILD]).length, stories);
 });

@@ -61,9 +61,17 @@ test('ten story pages that never answer: each is a failed story, the sync is not
   const report = await sync(app, { timeoutMs: 400 });
   const feed = only(report);
   assert.deepEqual([feed.status, feed.added, feed.failed], ['synced', 1, 10]);
-  assert.deepEqual([report.synced, report.partial, report.failedItems, report.failed], [0, 1, 10, 0], 'a feed whose stories failed is not counted as synced');
+  assert.deepEqual(
+    [report.synced, report.partial, report.failedItems, report.failed],
+    [0, 1, 10, 0],
+    'a feed whose stories failed is not counted as synced',
+  );
   assert.equal(pageRequests(site).length, 11, 'the page listed after the stuck ones was asked too');
-  assert.equal(feed.itemFailures.filter((f) => / was not read|did not answer within 0\.4 seconds; skipped until it can be read$/.test(f)).length, 10, feed.itemFailures.join('\n'));
+  assert.equal(
+    feed.itemFailures.filter((f) => / was not read|did not answer within 0\.4 seconds; skipped until it can be read$/.test(f)).length,
+    10,
+    feed.itemFailures.join('\n'),
+  );
   assert.match(resultLine(feed), /^! “The Harbour Gazette” \(.*\): added 1 · updated 0 · unchanged 0 · failed 10 · /);
   assert.match(feedText.summaryPartly(report), /^feeds: 0 synced · 1 synced with 10 stories failed · 0 failed · /);
 
@@ -101,7 +109,12 @@ test('slow story pages: the feed’s page budget ends the wait, the pages not re
   const first = only(await sync(app, { pageBudgetMs: 500 }));
   assert.equal(first.added + first.failed, 12);
   assert.ok(first.failed > 0, 'twelve pages at 300 ms, two at a time, do not fit in half a second');
-  assert.ok(first.itemFailures.every((f) => /was not read: this feed’s story pages had 0\.5 seconds in this sync, and the time ran out; skipped until it can be read$/.test(f)), first.itemFailures.join('\n'));
+  assert.ok(
+    first.itemFailures.every((f) =>
+      /was not read: this feed’s story pages had 0\.5 seconds in this sync, and the time ran out; skipped until it can be read$/.test(f),
+    ),
+    first.itemFailures.join('\n'),
+  );
 
   site.pageDelayMs = 0;
   const second = only(await sync(app));
@@ -113,7 +126,9 @@ test('a pass that runs out of time reports the feed it did not finish and record
   const { app, site } = await setUp(t);
   site.publish(story('bridge', 'Bridge reopens', ['The Kestrel bridge reopened on Monday.']));
   site.route('/silent.xml', neverAnswers);
-  const silent = await app.library.write(async (w) => w.feeds.add({ url: site.url('/silent.xml'), collection: SHARED_COLLECTION, title: null, addedAt: new Date().toISOString() }));
+  const silent = await app.library.write(async (w) =>
+    w.feeds.add({ url: site.url('/silent.xml'), collection: SHARED_COLLECTION, title: null, addedAt: new Date().toISOString() }),
+  );
 
   const feed = only(await sync(app, { passBudgetMs: 300, timeoutMs: 10_000 }));
   assert.equal(feed.status, 'failed');
@@ -131,7 +146,12 @@ test('a failure recorded while the clock ran a year ahead waits only the backoff
   const now = Date.parse('2026-12-07T10:00:00Z');
   const skewed = now + 365 * 86_400_000;
   await app.library.write(async (w) =>
-    w.feeds.recordFailure(feed.id, { at: new Date(skewed).toISOString(), message: 'http://… answered 503', consecutiveFailures: 9, nextAttemptAt: new Date(skewed + 6 * 3600_000).toISOString() }),
+    w.feeds.recordFailure(feed.id, {
+      at: new Date(skewed).toISOString(),
+      message: 'http://… answered 503',
+      consecutiveFailures: 9,
+      nextAttemptAt: new Date(skewed + 6 * 3600_000).toISOString(),
+    }),
   );
 
   const waiting = only(await sync(app, { now: () => new Date(now) }));
@@ -146,7 +166,9 @@ test('a failure recorded while the clock ran a year ahead waits only the backoff
 
 test('an undated story first seen while the clock ran ahead is dated now once the clock is right, and its page is checked at once', async (t) => {
   const { app, site } = await setUp(t);
-  site.publish(story('quay-lights', 'Quay lights fixed', ['The quay lights work again after the storm.'], { feedDate: null, pageDate: false }));
+  site.publish(
+    story('quay-lights', 'Quay lights fixed', ['The quay lights work again after the storm.'], { feedDate: null, pageDate: false }),
+  );
   await followFeed(app, site.url('/rss.xml'), SHARED_COLLECTION);
   const id = '127-0-0-1-stories-quay-lights';
   const right = Date.parse('2026-03-05T09:30:00Z');
@@ -158,7 +180,11 @@ test('an undated story first seen while the clock ran ahead is dated now once th
   assert.equal(corrected.updated, 1);
   assert.equal(pageRequests(site).length, 1, 'a check recorded in the future is due now');
   assert.equal(app.library.catalog.getArticle(SHARED_COLLECTION, id)?.published, '2026-03-05T09:30:00Z');
-  const answer = await app.answerer.ask({ question: 'Do the quay lights work again?', collections: [SHARED_COLLECTION], asOf: '2026-03-06' });
+  const answer = await app.answerer.ask({
+    question: 'Do the quay lights work again?',
+    collections: [SHARED_COLLECTION],
+    asOf: '2026-03-06',
+  });
   assert.equal(answer.kind, 'answer', 'visible to a question asked today');
 });
 
@@ -171,13 +197,20 @@ const LONG = (subject: string) =>
 test('an item whose link is not http(s) is a failed story with the reason, never a teaser-only article; with the whole story in the feed it is stored from that', async (t) => {
   const { app, site } = await setUp(t);
   const links = ['javascript:alert(1)', 'mailto:desk@harbour.example', 'ftp://files.harbour.example/levy.txt', 'http://exa mple/levy'];
-  links.forEach((link, i) => site.publish(story(`odd-${i}`, `Odd link ${i}`, [LONG(`Odd link story ${i}`), LONG('The levy'), LONG('The vote')], { link })));
+  links.forEach((link, i) =>
+    site.publish(story(`odd-${i}`, `Odd link ${i}`, [LONG(`Odd link story ${i}`), LONG('The levy'), LONG('The vote')], { link })),
+  );
   site.publish(story('no-guid', 'No guid either', ['Only a teaser.'], { link: 'javascript:void(0)', guid: null }));
   await followFeed(app, site.url('/rss.xml'), SHARED_COLLECTION);
 
   const teasers = only(await sync(app));
   assert.deepEqual([teasers.added, teasers.failed], [0, 5]);
-  assert.ok(teasers.itemFailures.includes('“Odd link 0”: its link "javascript:alert(1)" is not a web page address (http or https), and the feed does not carry the story itself; not stored'), teasers.itemFailures.join('\n'));
+  assert.ok(
+    teasers.itemFailures.includes(
+      '“Odd link 0”: its link "javascript:alert(1)" is not a web page address (http or https), and the feed does not carry the story itself; not stored',
+    ),
+    teasers.itemFailures.join('\n'),
+  );
   assert.ok(teasers.itemFailures.some((f) => f.startsWith('“No guid either”: its link "javascript:void(0)"')));
   assert.equal(app.library.catalog.listArticles().length, 0, 'no teaser-only article');
 
@@ -186,6 +219,9 @@ test('an item whose link is not http(s) is a failed story with the reason, never
   const full = (await sync(app)).feeds.find((f) => f.collection === collection);
   assert.deepEqual([full?.added, full?.failed], [4, 1], 'the four with a guid are stored from the feed’s own text');
   const stored = app.library.catalog.listArticles([collection]);
-  assert.ok(stored.every((a) => a.url === null || /^https?:/.test(a.url)), 'no article links anywhere but the web');
+  assert.ok(
+    stored.every((a) => a.url === null || /^https?:/.test(a.url)),
+    'no article links anywhere but the web',
+  );
   assert.match(app.library.catalog.getBody(collection, stored[0]?.articleId ?? '') ?? '', /discussed at length by the harbour board/);
 });

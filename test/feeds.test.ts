@@ -46,7 +46,10 @@ import { newsroomInProcess } from './support/in-process.ts';
 type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
 /** A library with no articles, the tiny model, loopback allowed (as an operator allows an internal CMS), and a stand-in site. */
-async function setUp(t: TestContext, options: { site?: SiteOptions; env?: Record<string, string> } = {}): Promise<{ app: TestApp; site: NewsroomSite }> {
+async function setUp(
+  t: TestContext,
+  options: { site?: SiteOptions; env?: Record<string, string> } = {},
+): Promise<{ app: TestApp; site: NewsroomSite }> {
   const noArticles = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-feeds-none-'));
   const site = await startNewsroomSite(options.site);
   const app = await createTestApp({ FETCH_ALLOWED_HOSTS: '127.0.0.1', ...options.env }, noArticles);
@@ -109,12 +112,31 @@ test('RSS 2.0, Atom and JSON Feed are read by the real parser in a worker: title
   const site = await startNewsroomSite();
   const pool = new ParsePool({ workers: 1 });
   try {
-    site.publish(story('dredging-vote', 'Board votes to dredge the harbour', ['The harbour board voted 5-2 on Monday.', 'Work starts in May.']));
+    site.publish(
+      story('dredging-vote', 'Board votes to dredge the harbour', ['The harbour board voted 5-2 on Monday.', 'Work starts in May.']),
+    );
     const now = site.stories[0] as Story;
     for (const [name, text, format] of [
       ['rss', rss(site, 'teaser'), 'rss'],
       ['atom', atom(site), 'atom'],
-      ['json', JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'J', items: [{ id: 'j1', url: site.url('/stories/dredging-vote'), title: now.title, date_published: now.published, authors: [{ name: 'Ann Reporter' }], content_text: 'Para one.\n\nPara two.' }] }), 'json'],
+      [
+        'json',
+        JSON.stringify({
+          version: 'https://jsonfeed.org/version/1.1',
+          title: 'J',
+          items: [
+            {
+              id: 'j1',
+              url: site.url('/stories/dredging-vote'),
+              title: now.title,
+              date_published: now.published,
+              authors: [{ name: 'Ann Reporter' }],
+              content_text: 'Para one.\n\nPara two.',
+            },
+          ],
+        }),
+        'json',
+      ],
     ] as const) {
       const parsed = await pool.parseFeed(`${name} feed`, Buffer.from(text), { maxEntries: 200, baseUrl: site.url('/') });
       assert.ok(parsed.ok, `${name}: ${parsed.ok ? '' : parsed.error}`);
@@ -127,7 +149,8 @@ test('RSS 2.0, Atom and JSON Feed are read by the real parser in a worker: title
       assert.ok(entry?.guid, name);
     }
     // Atom text content is escaped into HTML paragraphs; relative links resolve against the feed's address.
-    const relative = '<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><entry><title type="html">Tide &lt;b&gt;tables&lt;/b&gt;</title><id>urn:t</id><link href="/stories/tides"/><content type="text">High &lt;tide&gt; at noon.</content></entry></feed>';
+    const relative =
+      '<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><entry><title type="html">Tide &lt;b&gt;tables&lt;/b&gt;</title><id>urn:t</id><link href="/stories/tides"/><content type="text">High &lt;tide&gt; at noon.</content></entry></feed>';
     const atomEntry = await pool.parseFeed('atom', Buffer.from(relative), { maxEntries: 10, baseUrl: site.url('/atom.xml') });
     assert.ok(atomEntry.ok);
     assert.equal(atomEntry.value.entries[0]?.title, 'Tide tables');
@@ -143,17 +166,32 @@ test('what is not a feed is refused with a message saying what it is', async () 
   const pool = new ParsePool({ workers: 1 });
   try {
     const read = async (text: string | Buffer, options = {}) => {
-      const result = await pool.parseFeed('https://news.example/feed', typeof text === 'string' ? Buffer.from(text) : text, { maxEntries: 10, ...options });
+      const result = await pool.parseFeed('https://news.example/feed', typeof text === 'string' ? Buffer.from(text) : text, {
+        maxEntries: 10,
+        ...options,
+      });
       assert.ok(!result.ok, 'refused');
       return result.error;
     };
     assert.equal(
-      await read('<!DOCTYPE html><html><head><link rel="alternate" type="application/atom+xml" href="/atom.xml"></head><body>Hi</body></html>', { baseUrl: 'https://news.example/' }),
+      await read(
+        '<!DOCTYPE html><html><head><link rel="alternate" type="application/atom+xml" href="/atom.xml"></head><body>Hi</body></html>',
+        { baseUrl: 'https://news.example/' },
+      ),
       'https://news.example/feed is a web page, not a feed (RSS, Atom or JSON Feed); the page names its feed at https://news.example/atom.xml: follow that address instead',
     );
-    assert.match(await read('<html><body>no feed here</body></html>'), /is a web page, not a feed .*give the address of the site’s RSS or Atom feed$/);
-    assert.match(await read('<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>a</item></channel></rss>'), /is not well-formed XML \(line 1: Expected closing tag 'title'/);
-    assert.match(await read('<?xml version="1.0"?><catalog><book>Moby Dick</book></catalog>'), /is not a feed: it holds neither RSS, Atom nor JSON Feed$/);
+    assert.match(
+      await read('<html><body>no feed here</body></html>'),
+      /is a web page, not a feed .*give the address of the site’s RSS or Atom feed$/,
+    );
+    assert.match(
+      await read('<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>a</item></channel></rss>'),
+      /is not well-formed XML \(line 1: Expected closing tag 'title'/,
+    );
+    assert.match(
+      await read('<?xml version="1.0"?><catalog><book>Moby Dick</book></catalog>'),
+      /is not a feed: it holds neither RSS, Atom nor JSON Feed$/,
+    );
     assert.match(await read('{"version": 1, "items": '), /is not valid JSON \(/);
     assert.match(await read('{"name": "a config file"}'), /is JSON, but not a JSON Feed/);
     assert.match(await read('Just some words.'), /is not a feed/);
@@ -182,7 +220,8 @@ test('FEED_POLL_SECONDS: 600 by default, 0 turns polling off, a bad value is rep
   assert.equal(loadConfig({ FEED_POLL_SECONDS: '30' }, ROOT).feeds.pollSeconds, 30);
   assert.throws(
     () => loadConfig({ FEED_POLL_SECONDS: 'often', HNSW_M: '1' }, ROOT),
-    (error: Error) => /FEED_POLL_SECONDS must be a whole number from 0 to 86400 \(got "often"\)/.test(error.message) && /HNSW_M/.test(error.message),
+    (error: Error) =>
+      /FEED_POLL_SECONDS must be a whole number from 0 to 86400 \(got "often"\)/.test(error.message) && /HNSW_M/.test(error.message),
   );
 });
 
@@ -205,7 +244,10 @@ test('feeds add checks the address is a feed, reads its title, and refuses dupli
   );
   // The same feed in another server's collection is that server's own subscription.
   assert.equal((await followFeed(app, site.url('/rss.xml'), '111111111111111111')).feed.collection, '111111111111111111');
-  assert.match(await userError(followFeed(app, site.url('/bad/page'), SHARED_COLLECTION)), /is a web page, not a feed .* the page names its feed at http:\/\/127\.0\.0\.1:\d+\/rss\.xml/);
+  assert.match(
+    await userError(followFeed(app, site.url('/bad/page'), SHARED_COLLECTION)),
+    /is a web page, not a feed .* the page names its feed at http:\/\/127\.0\.0\.1:\d+\/rss\.xml/,
+  );
   assert.match(await userError(followFeed(app, site.url('/bad/broken.xml'), SHARED_COLLECTION)), /is not well-formed XML \(line 3/);
   assert.match(await userError(followFeed(app, site.url('/missing.xml'), SHARED_COLLECTION)), /missing\.xml was not found \(404\)/);
   assert.match(await userError(followFeed(app, 'ftp://news.example/feed', SHARED_COLLECTION)), /is not an http\(s\) address/);
@@ -228,7 +270,10 @@ test('feeds add checks the address is a feed, reads its title, and refuses dupli
   await sync(app, { feeds: [feed] });
   assert.equal(app.library.catalog.listArticles([SHARED_COLLECTION]).length, 1);
   assert.equal(findFeed(app, String(feed.id)).id, feed.id);
-  assert.match(await userError(Promise.resolve().then(() => findFeed(app, site.url('/rss.xml')))), /is followed in several collections; name the feed by its number/);
+  assert.match(
+    await userError(Promise.resolve().then(() => findFeed(app, site.url('/rss.xml')))),
+    /is followed in several collections; name the feed by its number/,
+  );
   const removed = await unfollowFeed(app, findFeed(app, site.url('/rss.xml'), [SHARED_COLLECTION]));
   assert.equal(removed.items, 1);
   assert.equal(app.library.catalog.feeds.get(feed.id), undefined);
@@ -239,8 +284,21 @@ test('feeds add checks the address is a feed, reads its title, and refuses dupli
 
 test('a teaser feed: each story comes from its page through the HTML loader, furniture left out, the feed’s fields kept', async (t) => {
   const { app, site } = await setUp(t);
-  site.publish(story('dredging-vote', 'Board votes to dredge the harbour', ['The harbour board voted 5-2 on Monday to dredge the main channel.', 'Dredging will cost 1.2 million and start in May.', 'The chair said the port could not wait another year.']));
-  site.publish(story('ferry-fares', 'Ferry fares rise by 4 percent', ['Ferry fares rise by 4 percent from April, the operator said.', 'Season tickets are frozen until June.'], { author: 'Ben Writer' }));
+  site.publish(
+    story('dredging-vote', 'Board votes to dredge the harbour', [
+      'The harbour board voted 5-2 on Monday to dredge the main channel.',
+      'Dredging will cost 1.2 million and start in May.',
+      'The chair said the port could not wait another year.',
+    ]),
+  );
+  site.publish(
+    story(
+      'ferry-fares',
+      'Ferry fares rise by 4 percent',
+      ['Ferry fares rise by 4 percent from April, the operator said.', 'Season tickets are frozen until June.'],
+      { author: 'Ben Writer' },
+    ),
+  );
   const { feed } = await followFeed(app, site.url('/rss.xml'), SHARED_COLLECTION);
   site.takeRequests();
 
@@ -249,7 +307,10 @@ test('a teaser feed: each story comes from its page through the HTML loader, fur
   assert.deepEqual([result.added, result.updated, result.unchanged, result.failed], [2, 0, 0, 0]);
   assert.equal(result.requests, 3, 'the feed and two story pages');
   const requests = site.takeRequests();
-  assert.ok(requests.every((r) => r.headers['user-agent'] === USER_AGENT), 'a clear User-Agent');
+  assert.ok(
+    requests.every((r) => r.headers['user-agent'] === USER_AGENT),
+    'a clear User-Agent',
+  );
 
   const stored = app.library.catalog.getArticle(SHARED_COLLECTION, '127-0-0-1-stories-ferry-fares');
   assert.ok(stored);
@@ -282,7 +343,13 @@ test('a feed carrying the whole story (content:encoded, Atom content) is used as
   await followFeed(app, site.url('/atom.xml'), '111111111111111111');
   site.takeRequests();
   const report = await sync(app);
-  assert.deepEqual(report.feeds.map((f) => [f.status, f.added, f.requests]), [['synced', 1, 1], ['synced', 1, 1]]);
+  assert.deepEqual(
+    report.feeds.map((f) => [f.status, f.added, f.requests]),
+    [
+      ['synced', 1, 1],
+      ['synced', 1, 1],
+    ],
+  );
   assert.equal(storyRequests(site).length, 0);
   for (const collection of [SHARED_COLLECTION, '111111111111111111']) {
     assert.equal(app.library.catalog.getBody(collection, '127-0-0-1-stories-dredging-vote'), facts.join('\n\n'));
@@ -291,7 +358,8 @@ test('a feed carrying the whole story (content:encoded, Atom content) is used as
 
 test('an unchanged re-sync is one 304; story pages are re-asked conditionally on a schedule by age (a 304 each), the feed 304 or not', async (t) => {
   const { app, site } = await setUp(t);
-  for (let i = 0; i < 5; i++) site.publish(story(`story-${i}`, `Harbour story number ${i}`, [`Story ${i} says the tide turned at ${i} o'clock.`]));
+  for (let i = 0; i < 5; i++)
+    site.publish(story(`story-${i}`, `Harbour story number ${i}`, [`Story ${i} says the tide turned at ${i} o'clock.`]));
   await followFeed(app, site.url('/rss.xml'), SHARED_COLLECTION);
   // An hour after the last story was published: every story is a few hours old, its page re-asked every 10 minutes.
   const t0 = Date.parse(site.stories[0]?.published ?? '') + 3600_000;
@@ -302,7 +370,10 @@ test('an unchanged re-sync is one 304; story pages are re-asked conditionally on
   const again = only(await sync(app, { now: at(5) }));
   assert.equal(again.status, 'not_modified');
   const requests = site.takeRequests();
-  assert.deepEqual(requests.map((r) => [r.path, r.status]), [['/rss.xml', 304]]);
+  assert.deepEqual(
+    requests.map((r) => [r.path, r.status]),
+    [['/rss.xml', 304]],
+  );
   assert.ok(requests[0]?.headers['if-none-match'] && requests[0].headers['if-modified-since'], 'ETag and Last-Modified sent back');
 
   // Ten minutes on, the feed still answers 304, and each story page is asked again, conditionally: a 304 each.
@@ -310,7 +381,10 @@ test('an unchanged re-sync is one 304; story pages are re-asked conditionally on
   assert.deepEqual([due.status, due.added, due.updated, due.unchanged, due.requests], ['not_modified', 0, 0, 5, 6]);
   const pages = storyRequests(site);
   assert.equal(pages.length, 5);
-  assert.ok(pages.every((r) => r.status === 304 && r.headers['if-none-match']), 'every page answered 304 to a conditional request');
+  assert.ok(
+    pages.every((r) => r.status === 304 && r.headers['if-none-match']),
+    'every page answered 304 to a conditional request',
+  );
 
   // Older stories are asked less often: at three days old, every three hours.
   assert.equal(only(await sync(app, { now: at(3 * 24 * 60) })).requests, 6);
@@ -328,7 +402,12 @@ test('an unchanged re-sync is one 304; story pages are re-asked conditionally on
 
 test('a correction made on the story page alone (same guid, same date, the feed unchanged: a 304) comes in at the next check: the old figure is never found again', async (t) => {
   const { app, site } = await setUp(t);
-  site.publish(story('levy', 'Harbour levy set', ['The harbour board set its charges for the summer on Monday.', 'The mooring levy will be 4.80 dollars a night.']));
+  site.publish(
+    story('levy', 'Harbour levy set', [
+      'The harbour board set its charges for the summer on Monday.',
+      'The mooring levy will be 4.80 dollars a night.',
+    ]),
+  );
   site.publish(story('tides', 'Tide tables out', ['The tide tables for April are out.']));
   await followFeed(app, site.url('/rss.xml'), SHARED_COLLECTION);
   const t0 = Date.parse(site.stories[0]?.published ?? '') + 600_000;
@@ -338,7 +417,13 @@ test('a correction made on the story page alone (same guid, same date, the feed 
   const question = { question: 'What is the mooring levy a night?', collections: [SHARED_COLLECTION], asOf: '2026-03-10' };
 
   // The CMS corrects the page: the figure and a correction line. The feed's item (guid, title, date, teaser) does not change.
-  site.correct('levy', { paragraphs: ['The harbour board set its charges for the summer on Monday.', 'The mooring levy will be 4.50 dollars a night.', 'Correction: an earlier version gave the levy as 4.80 dollars.'] });
+  site.correct('levy', {
+    paragraphs: [
+      'The harbour board set its charges for the summer on Monday.',
+      'The mooring levy will be 4.50 dollars a night.',
+      'Correction: an earlier version gave the levy as 4.80 dollars.',
+    ],
+  });
   site.takeRequests();
   const corrected = only(await sync(app, { now: at(30) }));
   assert.equal(site.requests.find((r) => r.path === '/rss.xml')?.status, 304, 'the feed did not change');
@@ -346,16 +431,29 @@ test('a correction made on the story page alone (same guid, same date, the feed 
   assert.match(app.library.catalog.getBody(SHARED_COLLECTION, id) ?? '', /levy will be 4\.50 dollars a night\.\n\nCorrection:/);
   assert.ok(app.library.catalog.getArticle(SHARED_COLLECTION, id)?.updated, 'recorded as updated');
   const chunks = app.library.catalog.chunksOfArticle(SHARED_COLLECTION, id);
-  assert.ok(chunks.every((c) => !c.text.includes('will be 4.80')), 'no chunk of the superseded text is left to find or cite');
+  assert.ok(
+    chunks.every((c) => !c.text.includes('will be 4.80')),
+    'no chunk of the superseded text is left to find or cite',
+  );
   const answer = await app.answerer.ask(question);
-  assert.ok(answer.citations.some((c) => c.excerpt.includes('4.50 dollars')), renderAnswer(answer));
-  assert.ok(answer.citations.every((c) => !c.excerpt.includes('will be 4.80')), renderAnswer(answer));
-  assert.match(resultLine(corrected), /^· “The Harbour Gazette” \(.*\): unchanged since the last sync; story pages due a check were asked again: added 0 · updated 1 · unchanged 1 · failed 0/);
+  assert.ok(
+    answer.citations.some((c) => c.excerpt.includes('4.50 dollars')),
+    renderAnswer(answer),
+  );
+  assert.ok(
+    answer.citations.every((c) => !c.excerpt.includes('will be 4.80')),
+    renderAnswer(answer),
+  );
+  assert.match(
+    resultLine(corrected),
+    /^· “The Harbour Gazette” \(.*\): unchanged since the last sync; story pages due a check were asked again: added 0 · updated 1 · unchanged 1 · failed 0/,
+  );
 });
 
 test('requests to one host are at most 2 at a time across every feed of a sync', async (t) => {
   const { app, site } = await setUp(t);
-  for (let i = 0; i < 12; i++) site.publish(story(`story-${i}`, `Harbour story number ${i}`, [`Story ${i} says the tide turned at ${i} o'clock.`]));
+  for (let i = 0; i < 12; i++)
+    site.publish(story(`story-${i}`, `Harbour story number ${i}`, [`Story ${i} says the tide turned at ${i} o'clock.`]));
   await followFeed(app, site.url('/rss.xml'), SHARED_COLLECTION);
   await followFeed(app, site.url('/feed.json'), '111111111111111111');
   site.pageDelayMs = 40;
@@ -375,7 +473,9 @@ test('a story added, corrected (same guid, new text) and deleted between syncs: 
   assert.equal(only(await sync(app)).added, 3);
 
   site.publish(story('ferry', 'New ferry route to Saltcombe', ['A ferry route to Saltcombe opens in July, the operator said.']));
-  site.correct('bridge', { paragraphs: ['The Kestrel bridge reopened on Monday after repairs costing 3 million, not 2 million as first reported.'] });
+  site.correct('bridge', {
+    paragraphs: ['The Kestrel bridge reopened on Monday after repairs costing 3 million, not 2 million as first reported.'],
+  });
   site.remove('market');
   const result = only(await sync(app));
   assert.deepEqual([result.added, result.updated, result.unchanged, result.failed], [1, 1, 1, 0]);
@@ -383,16 +483,30 @@ test('a story added, corrected (same guid, new text) and deleted between syncs: 
   const bridge = app.library.catalog.getBody(SHARED_COLLECTION, '127-0-0-1-stories-bridge') ?? '';
   assert.match(bridge, /costing 3 million, not 2 million as first reported/);
   const chunks = app.library.catalog.chunksOfArticle(SHARED_COLLECTION, '127-0-0-1-stories-bridge');
-  assert.ok(chunks.every((c) => c.text.includes('3 million')), 'no chunk of the superseded text is left to cite');
-  assert.ok(app.library.catalog.getArticle(SHARED_COLLECTION, '127-0-0-1-stories-market'), 'a story that left the feed stays in the archive');
+  assert.ok(
+    chunks.every((c) => c.text.includes('3 million')),
+    'no chunk of the superseded text is left to cite',
+  );
+  assert.ok(
+    app.library.catalog.getArticle(SHARED_COLLECTION, '127-0-0-1-stories-market'),
+    'a story that left the feed stays in the archive',
+  );
   assert.ok(app.library.catalog.getArticle(SHARED_COLLECTION, '127-0-0-1-stories-ferry'));
   assert.equal(app.library.catalog.listArticles().length, 4);
 });
 
 test('a feed story corrected with a later updated date replaces its text: first publication kept, the update recorded and cited, the old text never found; two feeds of one collection name it once', async (t) => {
   const { app, site } = await setUp(t);
-  const before = [LONG('The dredging plan'), 'Dredging the main channel will cost 1.2 million, harbour master Orla Brennock said on Monday.', LONG('The start in May')];
-  const after = [LONG('The dredging plan'), 'Dredging the main channel will cost 1.9 million, harbour master Orla Brannigan said on Monday.', LONG('The start in May')];
+  const before = [
+    LONG('The dredging plan'),
+    'Dredging the main channel will cost 1.2 million, harbour master Orla Brennock said on Monday.',
+    LONG('The start in May'),
+  ];
+  const after = [
+    LONG('The dredging plan'),
+    'Dredging the main channel will cost 1.9 million, harbour master Orla Brannigan said on Monday.',
+    LONG('The start in May'),
+  ];
   const first = site.publish(story('dredging-vote', 'Board votes to dredge the harbour', before));
   // The full story in Atom (with its updated date), and the same stories as teasers whose pages are read.
   await followFeed(app, site.url('/atom.xml'), SHARED_COLLECTION);
@@ -400,16 +514,29 @@ test('a feed story corrected with a later updated date replaces its text: first 
   const t0 = Date.now();
   const at = (minutes: number) => () => new Date(t0 + minutes * 60_000);
   const added = await sync(app, { now: at(0) });
-  assert.deepEqual(added.feeds.map((f) => f.status), ['synced', 'synced']);
-  assert.deepEqual([added.added, added.updated, added.unchanged], [1, 0, 1], 'the second feed’s copy of the story is the same article, unchanged');
+  assert.deepEqual(
+    added.feeds.map((f) => f.status),
+    ['synced', 'synced'],
+  );
+  assert.deepEqual(
+    [added.added, added.updated, added.unchanged],
+    [1, 0, 1],
+    'the second feed’s copy of the story is the same article, unchanged',
+  );
   const id = '127-0-0-1-stories-dredging-vote';
   assert.equal(app.library.catalog.listArticles([SHARED_COLLECTION]).length, 1);
-  assert.deepEqual(app.library.catalog.sourcesIn(SHARED_COLLECTION).map((s) => [s.sourceId, s.source]), [[id, site.url('/stories/dredging-vote')]]);
+  assert.deepEqual(
+    app.library.catalog.sourcesIn(SHARED_COLLECTION).map((s) => [s.sourceId, s.source]),
+    [[id, site.url('/stories/dredging-vote')]],
+  );
   const stored = app.library.catalog.getArticle(SHARED_COLLECTION, id);
   assert.equal(stored?.updated, null, 'Atom’s updated equal to its published is not an update');
   const question = 'How much will dredging the main channel cost?';
   const oldAnswer = await app.answerer.ask({ question, collections: [SHARED_COLLECTION] });
-  assert.ok(oldAnswer.citations.some((c) => c.articleId === id && c.excerpt.includes('1.2 million') && c.updated === null), renderAnswer(oldAnswer));
+  assert.ok(
+    oldAnswer.citations.some((c) => c.articleId === id && c.excerpt.includes('1.2 million') && c.updated === null),
+    renderAnswer(oldAnswer),
+  );
 
   // The correction: new text, the same guid and link, an hour-later updated date in the feed.
   const corrected = site.correct('dredging-vote', { paragraphs: after });
@@ -423,11 +550,22 @@ test('a feed story corrected with a later updated date replaces its text: first 
   assert.equal(Date.parse(now?.published ?? ''), Date.parse(first.published ?? ''), 'the first publication date stays');
   assert.equal(Date.parse(now?.updated ?? ''), Date.parse(corrected.updated), 'the feed’s updated date is recorded');
   assert.match(app.library.catalog.getBody(SHARED_COLLECTION, id) ?? '', /1\.9 million, harbour master Orla Brannigan/);
-  assert.deepEqual(app.library.keywordSearch(toFtsQuery('Brennock') ?? '', 10, { collections: [SHARED_COLLECTION] }), [], 'the superseded name is not found');
-  assert.ok(app.library.catalog.chunksOfArticle(SHARED_COLLECTION, id).every((c) => !c.text.includes('1.2 million') && !c.text.includes('Brennock')));
+  assert.deepEqual(
+    app.library.keywordSearch(toFtsQuery('Brennock') ?? '', 10, { collections: [SHARED_COLLECTION] }),
+    [],
+    'the superseded name is not found',
+  );
+  assert.ok(
+    app.library.catalog
+      .chunksOfArticle(SHARED_COLLECTION, id)
+      .every((c) => !c.text.includes('1.2 million') && !c.text.includes('Brennock')),
+  );
   const answer = await app.answerer.ask({ question, collections: [SHARED_COLLECTION] });
   assert.equal(answer.kind, 'answer', renderAnswer(answer));
-  assert.ok(answer.citations.some((c) => c.excerpt.includes('1.9 million')), renderAnswer(answer));
+  assert.ok(
+    answer.citations.some((c) => c.excerpt.includes('1.9 million')),
+    renderAnswer(answer),
+  );
   for (const c of answer.citations) {
     assert.ok(!c.excerpt.includes('1.2 million') && !c.excerpt.includes('Brennock'), `superseded text cited: ${c.excerpt}`);
     assert.equal(Date.parse(c.updated ?? ''), Date.parse(corrected.updated));
@@ -443,7 +581,11 @@ test('a feed story corrected with a later updated date replaces its text: first 
 
 test('a wire story a feed lists twice under two links (a new headline, the same words) is stored once, with both sources, and counted as a duplicate', async (t) => {
   const { app, site } = await setUp(t);
-  const wire = [LONG('The ferry strike'), 'Ferry crews walked out at dawn on Tuesday over pay, stranding 3,000 commuters at the quay.', LONG('The talks on Friday')];
+  const wire = [
+    LONG('The ferry strike'),
+    'Ferry crews walked out at dawn on Tuesday over pay, stranding 3,000 commuters at the quay.',
+    LONG('The talks on Friday'),
+  ];
   site.publish(story('ferry-strike', 'Ferry crews strike over pay', wire));
   site.publish(story('ferry-strike-wire', 'Commuters stranded as ferry crews walk out', wire));
   await followFeed(app, site.url('/rss-full.xml'), SHARED_COLLECTION);
@@ -451,7 +593,13 @@ test('a wire story a feed lists twice under two links (a new headline, the same 
   assert.deepEqual([result.added, result.duplicates, result.failed], [1, 1, 0]);
   assert.match(resultLine(result), /added 1 · updated 0 · unchanged 0 · failed 0 · 1 duplicate · /);
   assert.equal(app.library.catalog.listArticles([SHARED_COLLECTION]).length, 1);
-  assert.deepEqual(app.library.catalog.sourcesIn(SHARED_COLLECTION).map((s) => s.source).sort(), [site.url('/stories/ferry-strike'), site.url('/stories/ferry-strike-wire')].sort());
+  assert.deepEqual(
+    app.library.catalog
+      .sourcesIn(SHARED_COLLECTION)
+      .map((s) => s.source)
+      .sort(),
+    [site.url('/stories/ferry-strike'), site.url('/stories/ferry-strike-wire')].sort(),
+  );
   const again = only(await sync(app));
   assert.equal(again.status, 'not_modified');
 });
@@ -491,7 +639,10 @@ test('feeds that fail (HTML, bad XML, 50 MB, a redirect loop, a 404, silence) ar
 test('a 500 then success: the feed waits out its backoff (Retry-After when longer), never blocking the others, then syncs', async (t) => {
   const { app, site } = await setUp(t);
   site.publish(story('bridge', 'Bridge reopens', ['The Kestrel bridge reopened on Monday.']));
-  site.route('/flaky.xml', failsThen(2, 500, 300, (req, res, s) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss(s, 'teaser'))));
+  site.route(
+    '/flaky.xml',
+    failsThen(2, 500, 300, (req, res, s) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss(s, 'teaser'))),
+  );
   const flaky = await followed(app, site.url('/flaky.xml'));
   await followFeed(app, site.url('/atom.xml'), SHARED_COLLECTION);
 
@@ -512,7 +663,11 @@ test('a 500 then success: the feed waits out its backoff (Retry-After when longe
   const second = (await sync(app, { now: at(301) })).feeds.find((f) => f.id === flaky.id);
   assert.equal(second?.status, 'failed');
   assert.equal(second?.consecutiveFailures, 2);
-  assert.equal(second?.nextAttemptAt, new Date(t0 + 601_000).toISOString(), 'Retry-After again (300 s), still longer than the second backoff (120 s)');
+  assert.equal(
+    second?.nextAttemptAt,
+    new Date(t0 + 601_000).toISOString(),
+    'Retry-After again (300 s), still longer than the second backoff (120 s)',
+  );
 
   const third = (await sync(app, { now: at(602) })).feeds.find((f) => f.id === flaky.id);
   assert.equal(third?.status, 'synced');
@@ -527,7 +682,10 @@ test('a 500 then success: the feed waits out its backoff (Retry-After when longe
 test('backoff doubles from a minute up to six hours; Retry-After is honoured up to a day', () => {
   const now = new Date('2026-03-03T10:00:00Z');
   const wait = (failures: number, retryAfter?: number) => (nextAttemptAfter(now, failures, retryAfter).getTime() - now.getTime()) / 1000;
-  assert.deepEqual([1, 2, 3, 4, 10, 30].map((n) => wait(n)), [60, 120, 240, 480, 21_600, 21_600]);
+  assert.deepEqual(
+    [1, 2, 3, 4, 10, 30].map((n) => wait(n)),
+    [60, 120, 240, 480, 21_600, 21_600],
+  );
   assert.equal(wait(1, 3600), 3600);
   assert.equal(wait(5, 30), 960);
   assert.equal(wait(1, 10 * 86_400), 86_400);
@@ -547,11 +705,22 @@ test('bad items: no link or guid, a page that 404s, odd and missing dates; each 
   const result = only(await sync(app, { now: () => now }));
   assert.equal(result.status, 'synced', 'bad items never fail the feed');
   assert.deepEqual([result.added, result.failed, result.skipped], [4, 1, 1]);
-  assert.ok(result.notices.includes('“An item nobody can follow” has neither a link nor a guid, so it cannot be told apart from the others; skipped'));
-  assert.ok(result.notices.includes('“Tide tables published”: the feed’s date "yesterday afternoon" is not a date; used the page’s (2026-03-02)'), result.notices.join('\n'));
+  assert.ok(
+    result.notices.includes(
+      '“An item nobody can follow” has neither a link nor a guid, so it cannot be told apart from the others; skipped',
+    ),
+  );
+  assert.ok(
+    result.notices.includes('“Tide tables published”: the feed’s date "yesterday afternoon" is not a date; used the page’s (2026-03-02)'),
+    result.notices.join('\n'),
+  );
   assert.ok(result.notices.includes('“Lighthouse repainted”: no date in the feed; used the page’s (2026-03-02)'));
-  assert.ok(result.notices.includes('“Quay lights fixed”: no date in the feed; none on its page either, so dated when first seen (2026-03-05)'));
-  assert.deepEqual(result.itemFailures, [`“Story whose page is gone”: ${site.url('/stories/dead-link')} was not found (404); skipped until it can be read`]);
+  assert.ok(
+    result.notices.includes('“Quay lights fixed”: no date in the feed; none on its page either, so dated when first seen (2026-03-05)'),
+  );
+  assert.deepEqual(result.itemFailures, [
+    `“Story whose page is gone”: ${site.url('/stories/dead-link')} was not found (404); skipped until it can be read`,
+  ]);
   assert.equal(app.library.catalog.getArticle(SHARED_COLLECTION, '127-0-0-1-stories-no-date-anywhere')?.published, '2026-03-05T09:30:00Z');
 
   // A story whose page was not online yet is tried again at the next sync, although the feed did not change.
@@ -572,11 +741,16 @@ test('bad items: no link or guid, a page that 404s, odd and missing dates; each 
   // A stored story whose page starts failing keeps its stored copy.
   site.correct('kept', { pageStatus: 404, paragraphs: ['The harbour master retires after 31 years.'] });
   const broken = only(await sync(app));
-  assert.ok(broken.itemFailures.includes(`“Harbour master retires”: ${site.url('/stories/kept')} was not found (404); the stored copy is kept`));
+  assert.ok(
+    broken.itemFailures.includes(`“Harbour master retires”: ${site.url('/stories/kept')} was not found (404); the stored copy is kept`),
+  );
   assert.match(app.library.catalog.getBody(SHARED_COLLECTION, '127-0-0-1-stories-kept') ?? '', /after 30 years/);
 });
 
-const NOTICE_WORDS = 'harbour quay ferry tide board council notice terms objection planning permit dredging channel pier landing levy grant survey tender contract mooring licence berth slipway warden rates vessel cargo crane tanker pilot lock sluice basin marina wharf buoy beacon jetty dock'.split(' ');
+const NOTICE_WORDS =
+  'harbour quay ferry tide board council notice terms objection planning permit dredging channel pier landing levy grant survey tender contract mooring licence berth slipway warden rates vessel cargo crane tanker pilot lock sluice basin marina wharf buoy beacon jetty dock'.split(
+    ' ',
+  );
 
 /**
  * A notice's full text, about 650 characters, its words drawn from a seeded sequence: every notice
@@ -601,7 +775,13 @@ test('a feed with 10,000 items: the newest 200 are read, newest first by date, a
     const date = new Date(base + i * 3600_000).toUTCString();
     return `<item><title>Notice ${i}</title><link>${site.url(`/notices/${i}`)}</link><pubDate>${date}</pubDate><description>${escapeXml(noticeText(i))}</description></item>`;
   });
-  site.route('/big.xml', servesText('application/rss+xml', `<?xml version="1.0"?><rss version="2.0"><channel><title>Notices</title>${items.join('')}</channel></rss>`));
+  site.route(
+    '/big.xml',
+    servesText(
+      'application/rss+xml',
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>Notices</title>${items.join('')}</channel></rss>`,
+    ),
+  );
   await followFeed(app, site.url('/big.xml'), SHARED_COLLECTION);
   site.takeRequests();
   const result = only(await sync(app));
@@ -627,7 +807,10 @@ test('a sync never runs twice at once: in one process, and beside another proces
   try {
     const cli = await spawnedNewsroom(['feeds', 'sync'], app.dataDir);
     assert.equal(cli.code, 0, cli.stderr);
-    assert.match(cli.stderr, new RegExp(`^A feed sync is already running \\(pid ${process.pid} on .*\\), so this one did nothing\\.$`, 'm'));
+    assert.match(
+      cli.stderr,
+      new RegExp(`^A feed sync is already running \\(pid ${process.pid} on .*\\), so this one did nothing\\.$`, 'm'),
+    );
   } finally {
     holder.close();
   }
@@ -670,7 +853,19 @@ test('newsroom feeds: add, list, sync and remove from the command line, with --j
   const added = await newsroom(['feeds', 'add', site.url('/rss.xml'), '--json'], dataDir);
   assert.equal(added.code, 0, added.stderr);
   const addedJson = JSON.parse(added.stdout) as { added: Record<string, unknown> };
-  assert.deepEqual(Object.keys(addedJson.added), ['id', 'url', 'title', 'collection', 'items', 'addedAt', 'lastSuccessAt', 'lastError', 'consecutiveFailures', 'nextAttemptAt', 'listed']);
+  assert.deepEqual(Object.keys(addedJson.added), [
+    'id',
+    'url',
+    'title',
+    'collection',
+    'items',
+    'addedAt',
+    'lastSuccessAt',
+    'lastError',
+    'consecutiveFailures',
+    'nextAttemptAt',
+    'listed',
+  ]);
   assert.equal((await newsroom(['feeds', 'add', site.url('/gone.xml')], dataDir)).code, 0);
   site.route('/gone.xml', (_req, res) => void res.writeHead(404).end());
   const duplicate = await newsroom(['feeds', 'add', site.url('/rss.xml')], dataDir);
@@ -679,20 +874,34 @@ test('newsroom feeds: add, list, sync and remove from the command line, with --j
 
   const failing = await newsroom(['feeds', 'sync'], dataDir);
   assert.equal(failing.code, 1, 'a feed failed');
-  assert.match(failing.stdout, /^✓ “The Harbour Gazette” \(http:\/\/127\.0\.0\.1:\d+\/rss\.xml\): added 1 · updated 0 · unchanged 0 · failed 0 · 2 requests · \d+ KB · \d+\.\d s$/m);
-  assert.match(failing.stderr, /^✗ “The Harbour Gazette” \(http:\/\/127\.0\.0\.1:\d+\/gone\.xml\): http:\/\/127\.0\.0\.1:\d+\/gone\.xml was not found \(404\) — 1st failure in a row; next try after \d{4}-\d\d-\d\d \d\d:\d\d UTC$/m);
+  assert.match(
+    failing.stdout,
+    /^✓ “The Harbour Gazette” \(http:\/\/127\.0\.0\.1:\d+\/rss\.xml\): added 1 · updated 0 · unchanged 0 · failed 0 · 2 requests · \d+ KB · \d+\.\d s$/m,
+  );
+  assert.match(
+    failing.stderr,
+    /^✗ “The Harbour Gazette” \(http:\/\/127\.0\.0\.1:\d+\/gone\.xml\): http:\/\/127\.0\.0\.1:\d+\/gone\.xml was not found \(404\) — 1st failure in a row; next try after \d{4}-\d\d-\d\d \d\d:\d\d UTC$/m,
+  );
   assert.match(failing.stdout, /^feeds: 1 synced · 1 failed · added 1 · updated 0 · /m);
 
   const list = await newsroom(['feeds', 'list'], dataDir);
-  assert.match(list.stdout, /^ {2}1 {2}The Harbour Gazette {2}http:\/\/127\.0\.0\.1:\d+\/rss\.xml\n {5}shared · 1 item · last synced \d{4}-\d\d-\d\d \d\d:\d\d UTC$/m);
+  assert.match(
+    list.stdout,
+    /^ {2}1 {2}The Harbour Gazette {2}http:\/\/127\.0\.0\.1:\d+\/rss\.xml\n {5}shared · 1 item · last synced \d{4}-\d\d-\d\d \d\d:\d\d UTC$/m,
+  );
   assert.match(list.stdout, /^ {5}last error .* UTC: .*gone\.xml was not found \(404\) — 1 failure in a row; next try after .* UTC$/m);
-  const listJson = JSON.parse((await newsroom(['feeds', 'list', '--json'], dataDir)).stdout) as { feeds: { lastError: { message: string } | null; items: number }[] };
+  const listJson = JSON.parse((await newsroom(['feeds', 'list', '--json'], dataDir)).stdout) as {
+    feeds: { lastError: { message: string } | null; items: number }[];
+  };
   assert.equal(listJson.feeds[0]?.items, 1);
   assert.match(listJson.feeds[1]?.lastError?.message ?? '', /404/);
 
   const removed = await newsroom(['feeds', 'remove', '1'], dataDir);
   assert.equal(removed.code, 0, removed.stderr);
-  assert.match(removed.stdout, /^Stopped following “The Harbour Gazette” \(.*\)\. The article it brought in stays in the archive; retract it with `newsroom forget <id>`\.$/m);
+  assert.match(
+    removed.stdout,
+    /^Stopped following “The Harbour Gazette” \(.*\)\. The article it brought in stays in the archive; retract it with `newsroom forget <id>`\.$/m,
+  );
   const library = Library.open({ dataDir, hnsw: { m: 16, efConstruction: 100, efSearch: 50 }, readOnly: true });
   try {
     assert.equal(library.catalog.listArticles().length, 1, 'the article stays');

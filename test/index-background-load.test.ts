@@ -14,7 +14,8 @@ import { Metrics } from '../src/ops/metrics.ts';
 import { Readiness } from '../src/ops/readiness.ts';
 import { Retriever } from '../src/retrieval/search.ts';
 import { Library } from '../src/store/library.ts';
-import { inspectLibrary, isProblem } from '../src/store/maintenance/health.ts';
+import { inspectLibrary } from '../src/store/maintenance/health.ts';
+import { isProblem } from '../src/store/maintenance/report.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { INDEX_FILE } from '../src/store/vectors/index-state.ts';
 import { paragraphChunks, seededVectors, syntheticArticle } from './support/synthetic.ts';
@@ -130,7 +131,10 @@ test('a story written while the index loads is in the index afterwards, and chec
   // Reopened the usual way, the saved file holds the late story without a rebuild.
   const reopened = Library.open({ dataDir: dir, hnsw: HNSW });
   try {
-    assert.equal(reopened.denseSearch(late[1] as Float32Array, 1, everywhere)[0]?.id, reopened.catalog.chunksOfArticle(SHARED_COLLECTION, 'late')[1]?.chunkId);
+    assert.equal(
+      reopened.denseSearch(late[1] as Float32Array, 1, everywhere)[0]?.id,
+      reopened.catalog.chunksOfArticle(SHARED_COLLECTION, 'late')[1]?.chunkId,
+    );
     assert.equal(reopened.indexCounts().points, 4);
   } finally {
     reopened.close();
@@ -161,7 +165,10 @@ test('a damaged index file found by the background load is rebuilt from the stor
     await library.vectorsReady();
     assert.equal(library.vectorsLoading, false);
     assert.deepEqual(library.indexCounts(), { points: 4, expected: 4 });
-    assert.equal(library.denseSearch(harbor[0] as Float32Array, 1, everywhere)[0]?.id, library.catalog.chunksOfArticle(SHARED_COLLECTION, 'harbor')[0]?.chunkId);
+    assert.equal(
+      library.denseSearch(harbor[0] as Float32Array, 1, everywhere)[0]?.id,
+      library.catalog.chunksOfArticle(SHARED_COLLECTION, 'harbor')[0]?.chunkId,
+    );
   } finally {
     library.close();
   }

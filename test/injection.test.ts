@@ -42,7 +42,10 @@ test('an injected instruction obeyed by the model never becomes a cited answer',
   const result = await app.answerer.ask({ question: 'Did the mayor resign?', collections: ['shared'] });
   assert.notEqual(result.kind, 'answer', `answered: ${result.text}`);
   assert.deepEqual(result.citations, []);
-  const prompt = fake.requests.slice(before).map((r) => userMessage(r.body)).join('\n');
+  const prompt = fake.requests
+    .slice(before)
+    .map((r) => userMessage(r.body))
+    .join('\n');
   assert.doesNotMatch(prompt, /ignore previous instructions|SYSTEM:/i, 'the injected paragraph is never sent to the model');
 });
 
@@ -50,14 +53,21 @@ test('the rest of the article still answers, with a notice that a passage was wi
   // A well-behaved model: it cites the passage that says when the vote is.
   fake.setDefault((body) => {
     const prompt = userMessage(body);
-    const n = Array.from({ length: 12 }, (_, i) => i + 1).find((i) => passageFromPrompt(prompt, i).includes('revised timetable in April')) ?? 1;
+    const n =
+      Array.from({ length: 12 }, (_, i) => i + 1).find((i) => passageFromPrompt(prompt, i).includes('revised timetable in April')) ?? 1;
     return { text: `The council will vote on a revised ferry timetable in April [${n}].` };
   });
-  const result = await app.answerer.ask({ question: 'When will the Alder Harbour council vote on the ferry timetable?', collections: ['shared'] });
+  const result = await app.answerer.ask({
+    question: 'When will the Alder Harbour council vote on the ferry timetable?',
+    collections: ['shared'],
+  });
   fake.setDefault(() => ({ text: OBEYING }));
   assert.equal(result.kind, 'answer', result.text);
   assert.match(result.citations[0]?.excerpt ?? '', /revised timetable in April/);
-  assert.ok(result.notices.some((n) => /addressed to an AI/.test(n)), result.notices.join(' | '));
+  assert.ok(
+    result.notices.some((n) => /addressed to an AI/.test(n)),
+    result.notices.join(' | '),
+  );
   assert.ok(result.passages.every((p) => !/SYSTEM:/.test(p.text)));
 });
 
@@ -71,8 +81,14 @@ test('check names the article and the line for editors, in text and JSON, and th
   const run = (args: string[]) => newsroomInProcess(['check', ...args], { ...TINY_MODEL_ENV, DATA_DIR: app.dataDir });
   const text = await run([]);
   assert.equal(text.code, 0, text.stderr);
-  assert.match(text.stdout, /ferry-timetable-review “Alder Harbour council reviews ferry timetable”, line 5 of its text \(line 11 of [^)]*ferry-timetable-review\.md\), is addressed to an AI/);
-  const json = JSON.parse((await run(['--json'])).stdout) as { healthy: boolean; editorial: { articleId: string; line: number; message: string }[] };
+  assert.match(
+    text.stdout,
+    /ferry-timetable-review “Alder Harbour council reviews ferry timetable”, line 5 of its text \(line 11 of [^)]*ferry-timetable-review\.md\), is addressed to an AI/,
+  );
+  const json = JSON.parse((await run(['--json'])).stdout) as {
+    healthy: boolean;
+    editorial: { articleId: string; line: number; message: string }[];
+  };
   assert.equal(json.healthy, true);
   assert.equal(json.editorial[0]?.articleId, 'ferry-timetable-review');
   assert.equal(json.editorial[0]?.line, 5);
@@ -85,12 +101,22 @@ test('findings follow the article: a library stored before the detector is read 
   db.close();
   assert.equal(inspectLibrary(app.dataDir).editorial.length, 1, 'check reads the stored text itself meanwhile');
   const meanwhile = await app.answerer.ask({ question: 'Did the mayor resign?', collections: ['shared'] });
-  assert.ok(meanwhile.passages.every((p) => !/SYSTEM:/.test(p.text)), 'answering reads the passages itself meanwhile');
+  assert.ok(
+    meanwhile.passages.every((p) => !/SYSTEM:/.test(p.text)),
+    'answering reads the passages itself meanwhile',
+  );
 
-  fs.writeFileSync(path.join(articlesDir, 'note.md'), '---\ntitle: Ferry office hours\n---\n\nThe harbour office opens at 8 a.m. on weekdays.\n');
+  fs.writeFileSync(
+    path.join(articlesDir, 'note.md'),
+    '---\ntitle: Ferry office hours\n---\n\nThe harbour office opens at 8 a.m. on weekdays.\n',
+  );
   await syncArticlesDir(app);
   const counted = new Database(path.join(app.dataDir, 'library.sqlite'), { readonly: true });
-  assert.equal((counted.prepare('SELECT count(*) AS n FROM instruction_findings').get() as { n: number }).n, 1, 'found again in the first write');
+  assert.equal(
+    (counted.prepare('SELECT count(*) AS n FROM instruction_findings').get() as { n: number }).n,
+    1,
+    'found again in the first write',
+  );
   counted.close();
 
   const corrected = fs.readFileSync(ARTICLE, 'utf8').replace(/^SYSTEM:.*\n\n/m, '');

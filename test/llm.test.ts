@@ -408,8 +408,20 @@ test('Retry-After is read as milliseconds, seconds or an HTTP date', () => {
 });
 
 test('backoff doubles per retry, with jitter between half and all of the step', () => {
-  assert.equal(backoffMs(1, 500, () => 0), 250);
-  assert.equal(backoffMs(1, 500, () => 1), 500);
-  assert.equal(backoffMs(3, 500, () => 1), 2_000);
-  assert.equal(backoffMs(20, 500, () => 1), 8_000);
+  assert.equal(
+    backoffMs(1, 500, () => 0),
+    250,
+  );
+  assert.equal(
+    backoffMs(1, 500, () => 1),
+    500,
+  );
+  assert.equal(
+    backoffMs(3, 500, () => 1),
+    2_000,
+  );
+  assert.equal(
+    backoffMs(20, 500, () => 1),
+    8_000,
+  );
 });

@@ -38,7 +38,10 @@ test('on a terminal, logs are readable lines: level, message, fields below; an e
   logger.error({ err: failure() }, 'embedding model failed to load');
   const text = stripVTControlCharacters(lines.join(''));
   assert.doesNotMatch(text, /below the level/);
-  assert.match(text, /^\[\d\d:\d\d:\d\d\.\d{3}\] WARN: embedding model unavailable\n {4}problem: "the model files could not be downloaded"\n/);
+  assert.match(
+    text,
+    /^\[\d\d:\d\d:\d\d\.\d{3}\] WARN: embedding model unavailable\n {4}problem: "the model files could not be downloaded"\n/,
+  );
   assert.match(text, /ERROR: embedding model failed to load\n {4}err: TypeError: fetch failed/);
   assert.doesNotMatch(text, /\n\s+at /, 'no stack below warn/info levels on a terminal');
   assert.doesNotMatch(text, /^\{/m, 'no JSON');
@@ -74,5 +77,8 @@ test('LOG_LEVEL unset: the bot logs at info, the console at warn; LOG_FORMAT is 
   assert.equal(loadConfig({}).logLevel, 'warn');
   assert.equal(loadConfig({ LOG_LEVEL: 'debug' }).logLevel, 'debug');
   assert.equal(loadConfig({}).logFormat, 'auto');
-  assert.throws(() => loadConfig({ LOG_FORMAT: 'xml', LOG_LEVEL: 'loud' }), /LOG_LEVEL must be one of[\s\S]*LOG_FORMAT must be one of auto, pretty, json \(got "xml"\)/);
+  assert.throws(
+    () => loadConfig({ LOG_FORMAT: 'xml', LOG_LEVEL: 'loud' }),
+    /LOG_LEVEL must be one of[\s\S]*LOG_FORMAT must be one of auto, pretty, json \(got "xml"\)/,
+  );
 });

@@ -119,7 +119,10 @@ test('the background retry switches a running app to hybrid search once the mode
     const after = await app.retriever.search('Kestrel Street Bridge reopening', { k: 3, filter: shared });
     assert.equal(after.mode, 'hybrid');
     assert.deepEqual(after.warnings, []);
-    assert.ok(after.passages.some((p) => p.similarity !== null), 'dense search takes part');
+    assert.ok(
+      after.passages.some((p) => p.similarity !== null),
+      'dense search takes part',
+    );
     const answer = await app.answerer.ask({ question: 'When did the Kestrel Street Bridge reopen?', collections: shared.collections });
     assert.ok(!answer.notices.some((n) => /keyword/i.test(n)), answer.notices.join(' | '));
     assert.doesNotMatch(await consoleHelp(app), /keyword only/);
@@ -171,7 +174,10 @@ test('an ingest that began keyword-only just before the switch has its chunks em
   try {
     const embedder = await loadEmbedder({ modelId: TINY, cacheDir: tempDir(), modelsDir: FIXTURE_MODELS });
     const extra = tempDir();
-    fs.writeFileSync(path.join(extra, 'late.md'), '# Harbour crane arrives\n\nThe new crane reached the container terminal on Tuesday after a week at sea.\n');
+    fs.writeFileSync(
+      path.join(extra, 'late.md'),
+      '# Harbour crane arrives\n\nThe new crane reached the container terminal on Tuesday after a week at sea.\n',
+    );
     // Takes the embedder (none) now and queues its write; the switch comes while it waits its turn.
     const ingesting = syncPaths(app, [extra], null);
     const embedded = switchToModel(app, embedder);
@@ -190,8 +196,15 @@ test('a feed sync that began keyword-only stores its stories embedded when the m
   const site = await startNewsroomSite();
   const app = await keywordOnlyApp({ MODELS_DIR: tempDir(), FETCH_ALLOWED_HOSTS: '127.0.0.1' }, silentLogger, false);
   try {
-    site.publish({ slug: 'crane', title: 'Harbour crane arrives', author: 'Ann Reporter', paragraphs: ['The new crane reached the container terminal on Tuesday after a week at sea.'] });
-    await app.library.write(async (writer) => writer.feeds.add({ url: site.url('/rss.xml'), collection: SHARED_COLLECTION, title: null, addedAt: new Date().toISOString() }));
+    site.publish({
+      slug: 'crane',
+      title: 'Harbour crane arrives',
+      author: 'Ann Reporter',
+      paragraphs: ['The new crane reached the container terminal on Tuesday after a week at sea.'],
+    });
+    await app.library.write(async (writer) =>
+      writer.feeds.add({ url: site.url('/rss.xml'), collection: SHARED_COLLECTION, title: null, addedAt: new Date().toISOString() }),
+    );
     site.pageDelayMs = 300;
     const syncing = runFeedSync(app);
     // The pass has read the feed and waits for the story page: the model loads now.
@@ -210,13 +223,16 @@ test('a feed sync that began keyword-only stores its stories embedded when the m
   }
 });
 
-test('a library holding another model\'s vectors is not retried: only reindex helps', async () => {
+test("a library holding another model's vectors is not retried: only reindex helps", async () => {
   const { logger, lines } = recordingLogger();
   const dataDir = tempDir();
   const library = Library.open({ dataDir, hnsw: { m: 16, efConstruction: 100, efSearch: 50 } });
   await library.write(async (writer) => {
     const article = syntheticArticle('other-model', ['First paragraph.', 'Second paragraph.', 'Third.']);
-    writer.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, articleVectors('other-model')), { id: 'test-model', dimensions: 16 });
+    writer.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, articleVectors('other-model')), {
+      id: 'test-model',
+      dimensions: 16,
+    });
   });
   library.close();
   const config = loadConfig({ EMBEDDING_MODEL: TINY, MODELS_DIR: FIXTURE_MODELS, DATA_DIR: dataDir, ARTICLES_DIR: '' }, ROOT);

@@ -57,17 +57,29 @@ test('models pull downloads the configured model from the hub into the cache, an
     for (const file of TINY_FILES) {
       assert.deepEqual(fs.readFileSync(path.join(folder, file)), fs.readFileSync(path.join(FIXTURE_MODELS, TINY, file)), file);
     }
-    assert.ok(hub.requests.some((r) => r.endsWith(`/resolve/main/${WEIGHTS}`)), 'the weights came from the stand-in hub');
+    assert.ok(
+      hub.requests.some((r) => r.endsWith(`/resolve/main/${WEIGHTS}`)),
+      'the weights came from the stand-in hub',
+    );
     assert.deepEqual(leftovers(path.join(dataDir, 'models')), []);
     // Not a terminal: a closing line on stderr, no bar.
     assert.match(pulled.stderr, /^downloading: [\d.]+ MB in \d+\.\d s$/m);
 
     const listed = await newsroomInProcess(['models', 'list', '--json'], env);
     assert.equal(listed.code, 0, listed.stderr);
-    const list = JSON.parse(listed.stdout) as { cacheDir: string; models: { id: string; present: boolean; bytes: number; configured: boolean; location: string }[] };
-    assert.deepEqual(list.models.map((m) => m.id), listModelSpecs().map((m) => m.id));
+    const list = JSON.parse(listed.stdout) as {
+      cacheDir: string;
+      models: { id: string; present: boolean; bytes: number; configured: boolean; location: string }[];
+    };
+    assert.deepEqual(
+      list.models.map((m) => m.id),
+      listModelSpecs().map((m) => m.id),
+    );
     const tiny = list.models.find((m) => m.id === TINY);
-    assert.deepEqual({ ...tiny, bytes: tiny?.bytes === result.bytes }, { ...tiny, present: true, configured: true, location: 'cache', bytes: true });
+    assert.deepEqual(
+      { ...tiny, bytes: tiny?.bytes === result.bytes },
+      { ...tiny, present: true, configured: true, location: 'cache', bytes: true },
+    );
     assert.ok(list.models.filter((m) => m.id !== TINY).every((m) => !m.present));
 
     await hub.close();
@@ -156,7 +168,10 @@ test('a hub that accepts connections but never answers fails the load after a sh
     // The same run does not wait again.
     await assert.rejects(loadEmbedder({ modelId: TINY, cacheDir, hub }), (error: unknown) => {
       assert.ok(error instanceof EmbedderUnavailableError);
-      assert.match(error.message, /could not be reached at \d\d:\d\d:\d\d UTC \(it accepted the connection but sent no answer within 0\.3 seconds\), so it is not tried again in this run/);
+      assert.match(
+        error.message,
+        /could not be reached at \d\d:\d\d:\d\d UTC \(it accepted the connection but sent no answer within 0\.3 seconds\), so it is not tried again in this run/,
+      );
       return true;
     });
     assert.equal(sockets.length, connections);
@@ -180,7 +195,9 @@ test('a hub whose connections are never accepted fails at the connect timeout', 
   const holder = spawn('python3', [path.join(ROOT, 'test/support/full-backlog.py')], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise((resolve) => holder.on('exit', resolve));
   try {
-    const port = await new Promise<number>((resolve) => holder.stdout.once('data', (data: Buffer) => resolve(Number(data.toString().trim()))));
+    const port = await new Promise<number>((resolve) =>
+      holder.stdout.once('data', (data: Buffer) => resolve(Number(data.toString().trim()))),
+    );
     await assert.rejects(
       loadEmbedder({ modelId: TINY, cacheDir: tempDir(), hub: { url: `http://127.0.0.1:${port}`, connectTimeoutMs: 300 } }),
       (error: unknown) => {
@@ -197,10 +214,17 @@ test('a hub whose connections are never accepted fails at the connect timeout', 
 
 test('the CLI with the hub out of reach answers from keyword search and says why', async () => {
   const dataDir = tempDir();
-  const result = await newsroomInProcess(['search', 'bridge', '--json'], { DATA_DIR: dataDir, ARTICLES_DIR: '', HF_ENDPOINT: await closedPortUrl() });
+  const result = await newsroomInProcess(['search', 'bridge', '--json'], {
+    DATA_DIR: dataDir,
+    ARTICLES_DIR: '',
+    HF_ENDPOINT: await closedPortUrl(),
+  });
   assert.equal(result.code, 0, result.stderr);
   const search = JSON.parse(result.stdout) as { mode: string; warnings: string[] };
   assert.equal(search.mode, 'keyword');
   assert.match(search.warnings.join(' '), /keyword search only/);
-  assert.match(result.stderr, /Xenova\/bge-small-en-v1\.5 could not be downloaded: the model hub http:\/\/127\.0\.0\.1:\d+ could not be reached/);
+  assert.match(
+    result.stderr,
+    /Xenova\/bge-small-en-v1\.5 could not be downloaded: the model hub http:\/\/127\.0\.0\.1:\d+ could not be reached/,
+  );
 });

@@ -8,7 +8,15 @@ import { test, type TestContext } from 'node:test';
 import zlib from 'node:zlib';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { checkAddress, parseAllowedHosts, STRICT_POLICY, type AddressPolicy } from '../src/net/address-policy.ts';
-import { fetchSafely, parseRetryAfter, USER_AGENT, type FetchFailure, type FetchOptions, type FetchResult, type Resolver } from '../src/net/safe-fetch.ts';
+import {
+  fetchSafely,
+  parseRetryAfter,
+  USER_AGENT,
+  type FetchFailure,
+  type FetchOptions,
+  type FetchResult,
+  type Resolver,
+} from '../src/net/safe-fetch.ts';
 import { ROOT, TINY_MODEL_ENV } from './support/app.ts';
 import { newsroomInProcess } from './support/in-process.ts';
 
@@ -218,7 +226,9 @@ test('only http(s) without credentials: other schemes and user:pass addresses ar
 // ---------------------------------------------------------------- redirects
 
 test('a redirect from an allowed server to a refused address is refused after the redirect', async (t) => {
-  const secret = await serve(t, (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<title>admin</title>password=hunter2'));
+  const secret = await serve(t, (_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<title>admin</title>password=hunter2'),
+  );
   let front: Site;
   try {
     // Linux routes all of 127/8 to loopback: 127.0.0.2 stands for an allowed internal CMS.
@@ -244,7 +254,8 @@ test('redirects are followed with each hop checked; scheme changes and credentia
     else if (req.url === '/new') res.writeHead(308, { location: '/final#top' }).end();
     else if (req.url === '/final') page(res);
     else if (req.url === '/to-file') res.writeHead(302, { location: 'file:///etc/passwd' }).end();
-    else if (req.url === '/to-creds') res.writeHead(302, { location: `http://u:p@127.0.0.1:${(req.socket.localPort ?? 0).toString()}/final` }).end();
+    else if (req.url === '/to-creds')
+      res.writeHead(302, { location: `http://u:p@127.0.0.1:${(req.socket.localPort ?? 0).toString()}/final` }).end();
     else res.writeHead(404).end();
   });
   const followed = await fetchSafely(`${site.base}/old`, options(LOCAL));
@@ -268,7 +279,10 @@ test('a redirect loop and a chain of too many redirects each get their own messa
   });
   const loop = failureOf(await fetchSafely(`${site.base}/a`, options(LOCAL)));
   assert.equal(loop.kind, 'redirect_loop');
-  assert.equal(loop.message, `${site.base}/a redirects in a loop, back to an address it already sent the bot to; check the address in a browser`);
+  assert.equal(
+    loop.message,
+    `${site.base}/a redirects in a loop, back to an address it already sent the bot to; check the address in a browser`,
+  );
 
   const before = site.requests.length;
   const chain = failureOf(await fetchSafely(`${site.base}/hop/0`, options(LOCAL)));
@@ -407,13 +421,19 @@ test('non-2xx statuses are reported with their status and Retry-After', async (t
   assert.equal(busy.kind, 'http_status');
   assert.equal(busy.status, 429);
   assert.equal(busy.retryAfterSeconds, 120);
-  assert.equal(busy.message, `${site.base}/busy answered 429 Too Many Requests instead of a page; it asks to wait 2 minutes before trying again`);
+  assert.equal(
+    busy.message,
+    `${site.base}/busy answered 429 Too Many Requests instead of a page; it asks to wait 2 minutes before trying again`,
+  );
   const down = failureOf(await fetchSafely(`${site.base}/down`, options(LOCAL)));
   assert.equal(down.status, 503);
   assert.equal(down.retryAfterSeconds, 30);
   assert.match(down.message, /wait 30 s before trying again$/);
   const missing = failureOf(await fetchSafely(`${site.base}/gone`, options(LOCAL)));
-  assert.deepEqual([missing.kind, missing.status, missing.retryAfterSeconds, missing.message], ['http_status', 404, undefined, `${site.base}/gone was not found (404)`]);
+  assert.deepEqual(
+    [missing.kind, missing.status, missing.retryAfterSeconds, missing.message],
+    ['http_status', 404, undefined, `${site.base}/gone was not found (404)`],
+  );
 
   const now = Date.parse('2026-04-01T08:00:00Z');
   assert.equal(parseRetryAfter('Wed, 01 Apr 2026 08:01:30 GMT', now), 90);
@@ -456,7 +476,10 @@ test('FETCH_ALLOWED_HOSTS: host names, addresses and CIDR ranges; invalid entrie
 
   let error: unknown;
   try {
-    loadConfig({ FETCH_ALLOWED_HOSTS: 'cms.internal, 10.0.0.0/33, http://wiki, 300.1.1.1, intra net, *.example.com', CHUNK_TOKENS: 'x' }, ROOT);
+    loadConfig(
+      { FETCH_ALLOWED_HOSTS: 'cms.internal, 10.0.0.0/33, http://wiki, 300.1.1.1, intra net, *.example.com', CHUNK_TOKENS: 'x' },
+      ROOT,
+    );
   } catch (e) {
     error = e;
   }
@@ -467,7 +490,10 @@ test('FETCH_ALLOWED_HOSTS: host names, addresses and CIDR ranges; invalid entrie
     'FETCH_ALLOWED_HOSTS must list host names, IP addresses or CIDR ranges separated by commas; not understood: ' +
       '"10.0.0.0/33", "http://wiki", "300.1.1.1", "intra net", "*.example.com"',
   );
-  assert.ok(error.problems.some((p) => p.startsWith('CHUNK_TOKENS')), 'reported together with the other problems');
+  assert.ok(
+    error.problems.some((p) => p.startsWith('CHUNK_TOKENS')),
+    'reported together with the other problems',
+  );
 });
 
 // ---------------------------------------------------------------- end to end
@@ -481,7 +507,10 @@ test('newsroom ingest <url>: a loopback page is refused without FETCH_ALLOWED_HO
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-net-'));
   t.after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
   const site = await serve(t, (_req, res) =>
-    page(res, '<html><head><title>Ferry timetable changes</title></head><body><article><p>The harbor ferry will run every twenty minutes from May.</p></article></body></html>'),
+    page(
+      res,
+      '<html><head><title>Ferry timetable changes</title></head><body><article><p>The harbor ferry will run every twenty minutes from May.</p></article></body></html>',
+    ),
   );
   const address = `${site.base}/page`;
   const articles = async () => {
@@ -491,7 +520,10 @@ test('newsroom ingest <url>: a loopback page is refused without FETCH_ALLOWED_HO
 
   const refused = await newsroom(['ingest', address], { DATA_DIR: dataDir });
   assert.equal(refused.code, 1);
-  assert.match(refused.stderr, new RegExp(`✗ ${address} leads to this machine \\(a loopback address\\), which the bot does not fetch\\..*FETCH_ALLOWED_HOSTS`));
+  assert.match(
+    refused.stderr,
+    new RegExp(`✗ ${address} leads to this machine \\(a loopback address\\), which the bot does not fetch\\..*FETCH_ALLOWED_HOSTS`),
+  );
   assert.match(refused.stdout, /^added 0 · updated 0 · unchanged 0 · removed 0 · failed 1 /);
   assert.equal(site.requests.length, 0);
   assert.deepEqual(await articles(), []);

@@ -41,7 +41,11 @@ test('bare addresses from an article or a model are shown as written but never b
     assert.equal(readable(neutralize(text).toString()), text, 'text without a scheme reads as written');
   }
   const ours = articleLink('Ferry fares https://evil.example/t', 'https://news.example/fares').toString();
-  assert.deepEqual(maskedLinks(ours).map((l) => l.url), ['https://news.example/fares'], 'our own headline link stays');
+  assert.deepEqual(
+    maskedLinks(ours).map((l) => l.url),
+    ['https://news.example/fares'],
+    'our own headline link stays',
+  );
   assert.deepEqual(bareLinks(ours), []);
 });
 
@@ -124,7 +128,12 @@ test('shortening and splitting never cut an escape in two', () => {
     assert.ok(piece.length <= 999);
     assert.doesNotMatch(activeMarkup(piece.toString()), /\[/, 'no bracket left unescaped at a cut');
   }
-  assert.equal(splitMarkdown(neutralize('['.repeat(5000)), 999).map(String).join(''), brackets);
+  assert.equal(
+    splitMarkdown(neutralize('['.repeat(5000)), 999)
+      .map(String)
+      .join(''),
+    brackets,
+  );
 });
 
 test('plain-text names (autocomplete) are one line, without mention syntax or marker-like numbers', () => {

@@ -40,7 +40,10 @@ test('stories first: k passages cover k stories before a second passage of any',
 test('as of a day, later articles are never used', async () => {
   const result = await search('ferry strike crews deal', '2026-03-10', 10);
   assert.ok(result.passages.length > 0);
-  assert.ok(result.passages.every((p) => (p.published ?? '') <= '2026-03-10T23:59:59Z'), stories(result.passages).join(', '));
+  assert.ok(
+    result.passages.every((p) => (p.published ?? '') <= '2026-03-10T23:59:59Z'),
+    stories(result.passages).join(', '),
+  );
   assert.equal(result.time.asOf, '2026-03-10');
 });
 
@@ -56,20 +59,35 @@ test('time words become a window of publication dates, named in the answer', asy
   const result = await ask('What happened to the ferries this week?', '2026-03-17');
   assert.deepEqual(result.time.window, { from: '2026-03-10', to: '2026-03-17', expression: 'this week' });
   assert.ok(result.passages.length > 0);
-  assert.ok(result.passages.every((p) => (p.published ?? '') >= '2026-03-10'), stories(result.passages).join(', '));
-  assert.ok(result.notices.some((n) => n.includes('“this week”') && n.includes('2026-03-10')), result.notices.join(' | '));
+  assert.ok(
+    result.passages.every((p) => (p.published ?? '') >= '2026-03-10'),
+    stories(result.passages).join(', '),
+  );
+  assert.ok(
+    result.notices.some((n) => n.includes('“this week”') && n.includes('2026-03-10')),
+    result.notices.join(' | '),
+  );
 });
 
 test('an empty window, a future window and an as-of day before every article are said plainly', async () => {
   const empty = await ask('What did the council decide yesterday?', '2026-03-20');
   assert.equal(empty.kind, 'not_found');
-  assert.ok(empty.notices.some((n) => /No stored article published from 2026-03-19 to 2026-03-20 \(“yesterday”\)/.test(n)), empty.notices.join(' | '));
+  assert.ok(
+    empty.notices.some((n) => /No stored article published from 2026-03-19 to 2026-03-20 \(“yesterday”\)/.test(n)),
+    empty.notices.join(' | '),
+  );
   const future = await ask('What will the ferries do next week?', '2026-03-20');
   assert.equal(future.kind, 'not_found');
-  assert.ok(future.notices.some((n) => /“next week” means .* after 2026-03-20/.test(n)), future.notices.join(' | '));
+  assert.ok(
+    future.notices.some((n) => /“next week” means .* after 2026-03-20/.test(n)),
+    future.notices.join(' | '),
+  );
   const early = await ask('Why did the ferry crews strike?', '2020-01-01');
   assert.equal(early.kind, 'not_found');
-  assert.ok(early.notices.includes('No stored article was published by 2020-01-01 (the earliest is from 2025-06-20).'), early.notices.join(' | '));
+  assert.ok(
+    early.notices.includes('No stored article was published by 2020-01-01 (the earliest is from 2025-06-20).'),
+    early.notices.join(' | '),
+  );
 });
 
 test('extracts answer what was asked: who → a name, how many → the counted thing, the right subject', async () => {
@@ -94,7 +112,12 @@ test('the relevance check: absent ordinary words do not refuse, absent names and
   // "urge" appears nowhere in the archive; the strike vote does.
   assertQuotes(await ask('What did the ferry union urge its members to vote for?', '2026-03-03'), /82 percent/);
   // The archive names the lighthouse's last keeper, never its first.
-  for (const question of ['What is the capital of Australia?', 'Who painted the Mona Lisa?', 'What is the population of Port Alder?', 'Who was the first keeper of the Gull Point lighthouse?']) {
+  for (const question of [
+    'What is the capital of Australia?',
+    'Who painted the Mona Lisa?',
+    'What is the population of Port Alder?',
+    'Who was the first keeper of the Gull Point lighthouse?',
+  ]) {
     assert.equal((await ask(question, '2026-03-20')).kind, 'not_found', question);
   }
 });
@@ -102,14 +125,32 @@ test('the relevance check: absent ordinary words do not refuse, absent names and
 test('summaries lead with the lede; bullets are distinct points; a topic summary reaches the newest story', async () => {
   const brief = await app.answerer.summarize({ article: 'ferry-strike-begins', length: 'brief', collections: shared, asOf: '2026-03-20' });
   assert.match(brief.text, /^PORT ALDER, March 2 \(Wire\) — Crews on the Port Alder harbour ferries walked out/);
-  const standard = await app.answerer.summarize({ article: 'ferry-strike-talks', length: 'standard', collections: shared, asOf: '2026-03-20' });
-  const bullets = await app.answerer.summarize({ article: 'ferry-strike-talks', length: 'bullets', collections: shared, asOf: '2026-03-20' });
+  const standard = await app.answerer.summarize({
+    article: 'ferry-strike-talks',
+    length: 'standard',
+    collections: shared,
+    asOf: '2026-03-20',
+  });
+  const bullets = await app.answerer.summarize({
+    article: 'ferry-strike-talks',
+    length: 'bullets',
+    collections: shared,
+    asOf: '2026-03-20',
+  });
   assert.match(bullets.text, /^- /m);
   const lines = bullets.text.split('\n');
   assert.equal(new Set(lines).size, lines.length, 'no bullet repeated');
   assert.ok(standard.citations.length > 0 && bullets.citations.length > 0);
-  const topic = await app.answerer.summarizeTopic({ topic: 'harbour ferry strike', length: 'standard', collections: shared, asOf: '2026-03-20' });
-  assert.ok(topic.citations.some((c) => c.articleId === 'ferry-strike-ends'), topic.citations.map((c) => c.articleId).join(', '));
+  const topic = await app.answerer.summarizeTopic({
+    topic: 'harbour ferry strike',
+    length: 'standard',
+    collections: shared,
+    asOf: '2026-03-20',
+  });
+  assert.ok(
+    topic.citations.some((c) => c.articleId === 'ferry-strike-ends'),
+    topic.citations.map((c) => c.articleId).join(', '),
+  );
   assert.equal(topic.asOf?.slice(0, 10), '2026-03-16');
   assert.ok(topic.notices.includes('As of 2026-03-16, the newest article used.'), topic.notices.join(' | '));
   // A story published after the as-of day cannot be summarized as of then.
@@ -121,7 +162,12 @@ test('summaries lead with the lede; bullets are distinct points; a topic summary
 
 /** A `newsroom` command run in this process, on the test app's library. */
 function cli(args: string[]) {
-  return newsroomInProcess(args, { ...TINY_MODEL_ENV, EMBEDDING_MODEL: 'Xenova/all-MiniLM-L6-v2', DATA_DIR: app.dataDir, ARTICLES_DIR: '' });
+  return newsroomInProcess(args, {
+    ...TINY_MODEL_ENV,
+    EMBEDDING_MODEL: 'Xenova/all-MiniLM-L6-v2',
+    DATA_DIR: app.dataDir,
+    ARTICLES_DIR: '',
+  });
 }
 
 test('CLI --as-of: a date that is not a date is a usage error; JSON says which window was applied', async () => {
@@ -133,7 +179,11 @@ test('CLI --as-of: a date that is not a date is a usage error; JSON says which w
   const searched = await cli(['search', 'ferry strike this week', '--as-of', '2026-03-17', '--json']);
   assert.equal(searched.code, 0, searched.stderr);
   const json = JSON.parse(searched.stdout) as { time: { asOf: string; window: { from: string; to: string; expression: string } | null } };
-  assert.deepEqual(json.time, { asOf: '2026-03-17', window: { from: '2026-03-10', to: '2026-03-17', expression: 'this week' }, recency: 'recent' });
+  assert.deepEqual(json.time, {
+    asOf: '2026-03-17',
+    window: { from: '2026-03-10', to: '2026-03-17', expression: 'this week' },
+    recency: 'recent',
+  });
   const early = await cli(['ask', 'Why did the ferry crews strike?', '--as-of', '2020-01-01', '--json']);
   assert.equal(early.code, 0, early.stderr);
   const answer = JSON.parse(early.stdout) as AnswerResult;

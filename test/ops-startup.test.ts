@@ -66,7 +66,10 @@ test('the console serves /readyz and /metrics while it runs; a question typed in
   const run = start({ HTTP_PORT: String(port), LOG_LEVEL: 'info' });
   try {
     await until(async () => (await get(`${url}/readyz`)).status === 200, '/readyz to say ready');
-    assert.equal(metricValue((await get(`${url}/metrics`)).body, 'newsroom_answers_total', { command: 'ask', kind: 'answer', mode: 'extractive' }), 0);
+    assert.equal(
+      metricValue((await get(`${url}/metrics`)).body, 'newsroom_answers_total', { command: 'ask', kind: 'answer', mode: 'extractive' }),
+      0,
+    );
     run.child.stdin.write('When did the Kestrel Street Bridge reopen?\n');
     const scrape = await until(async () => {
       const body = (await get(`${url}/metrics`)).body;
@@ -96,7 +99,13 @@ test('HTTP_PORT in use: the console and the bot exit 1 naming the port, the bot 
     const consoleRun = start({ HTTP_PORT: String(port) });
     consoleRun.child.stdin.end();
     assert.equal(await consoleRun.exited, 1, consoleRun.output.stderr);
-    assert.match(consoleRun.output.stderr, new RegExp(`^Cannot serve health and metrics on 127\\.0\\.0\\.1:${port}: port ${port} is already in use by another program\\. Choose a free port with HTTP_PORT`, 'm'));
+    assert.match(
+      consoleRun.output.stderr,
+      new RegExp(
+        `^Cannot serve health and metrics on 127\\.0\\.0\\.1:${port}: port ${port} is already in use by another program\\. Choose a free port with HTTP_PORT`,
+        'm',
+      ),
+    );
     assert.equal(consoleRun.output.stdout, '', 'no console banner');
 
     const botRun = start({ HTTP_PORT: String(port), DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.restApi, LOG_LEVEL: 'info' });

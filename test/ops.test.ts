@@ -57,7 +57,13 @@ test('the server answers /healthz, /readyz and /metrics, HEAD too, and 404 for a
     const head = await get(`${server.url}/healthz`, { method: 'HEAD' });
     assert.equal(head.status, 200);
     assert.equal(head.body, '');
-    for (const [path, method] of [['/', 'GET'], ['/metrics/x', 'GET'], ['/healthzz', 'GET'], ['/metrics', 'POST'], ['/readyz', 'DELETE']] as const) {
+    for (const [path, method] of [
+      ['/', 'GET'],
+      ['/metrics/x', 'GET'],
+      ['/healthzz', 'GET'],
+      ['/metrics', 'POST'],
+      ['/readyz', 'DELETE'],
+    ] as const) {
       assert.equal((await get(`${server.url}${path}`, { method })).status, 404, `${method} ${path}`);
     }
   } finally {
@@ -71,7 +77,13 @@ test('a port already in use is refused with a message naming the port and HTTP_P
   const port = (squatter.address() as AddressInfo).port;
   try {
     await assert.rejects(
-      startOpsServer({ host: '127.0.0.1', port, metrics: new Metrics({ processMetrics: false }), readiness: new Readiness(), logger: silentLogger }),
+      startOpsServer({
+        host: '127.0.0.1',
+        port,
+        metrics: new Metrics({ processMetrics: false }),
+        readiness: new Readiness(),
+        logger: silentLogger,
+      }),
       (error: unknown) => {
         assert.ok(error instanceof HttpListenError);
         assert.match(error.message, new RegExp(`127\\.0\\.0\\.1:${port}: port ${port} is already in use`));
@@ -233,7 +245,11 @@ test('bot: /readyz is 503 until logged in and loaded, 503 while the gateway is d
     const editorsOnly = discord.slashCommand({ name: 'ingest', guildId: GUILD, permissions: '0', options: [] });
     await settled(editorsOnly.token);
     assert.equal(metricValue(await scrape(), 'newsroom_refusals_total', { reason: 'editors_only' }), 1);
-    assert.equal(metricValue(await scrape(), 'newsroom_discord_ack_seconds_count', { response: 'reply' }), 2, 'the two refusals, answered at once');
+    assert.equal(
+      metricValue(await scrape(), 'newsroom_discord_ack_seconds_count', { response: 'reply' }),
+      2,
+      'the two refusals, answered at once',
+    );
 
     llm.respondWith({ status: 401, errorMessage: 'Incorrect API key provided' });
     const fallback = await settled(ask('When did the Kestrel Street Bridge reopen?', '200000000000000002').token);

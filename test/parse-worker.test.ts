@@ -93,7 +93,9 @@ test('the main thread keeps running while a hostile document is parsed', async (
   const order: string[] = [];
   const parsing = pool.parse('wide.html', Buffer.from(wideNestedHtml(300, 250)), '/store/wide.html').then(() => order.push('parsed'));
   // Timers due long before the parse can end: on the main thread they would all wait for it.
-  await Promise.all([10, 50, 100].map((ms) => new Promise<void>((resolve) => setTimeout(() => resolve(void order.push(`timer ${ms}`)), ms))));
+  await Promise.all(
+    [10, 50, 100].map((ms) => new Promise<void>((resolve) => setTimeout(() => resolve(void order.push(`timer ${ms}`)), ms))),
+  );
   await parsing;
   assert.deepEqual(order, ['timer 10', 'timer 50', 'timer 100', 'parsed']);
 });

@@ -19,7 +19,10 @@ test('off a terminal: a plain line at each tenth of the work (a second apart at 
   }
   progress.finish();
   const lines = written.join('').split('\n').filter(Boolean);
-  assert.ok(written.every((text) => !text.includes('\r')), 'no carriage returns in a log');
+  assert.ok(
+    written.every((text) => !text.includes('\r')),
+    'no carriage returns in a log',
+  );
   assert.equal(lines[0], 'embedding: 100/1,000 chunks (10%) · 50.0/s · ETA 0:18');
   assert.equal(lines.length, 10, lines.join('\n'));
   assert.equal(lines.at(-2), 'embedding: 900/1,000 chunks (90%) · 50.0/s · ETA 0:02');

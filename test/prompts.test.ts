@@ -172,7 +172,10 @@ test('format mistakes are caught at load: section markers, unclosed placeholders
   const cases: { change: (text: string) => string; expected: RegExp }[] = [
     { change: (text) => text.replace(/^=== user ===$/m, ''), expected: /answer\.md: needs exactly one line "=== system ==="/ },
     { change: (text) => `Stray note\n${text}`, expected: /answer\.md:1: text before "=== system ==="/ },
-    { change: (text) => text.replace('Question: {{question}}', 'Question: {{question}'), expected: /answer\.md:\d+: a placeholder is not closed/ },
+    {
+      change: (text) => text.replace('Question: {{question}}', 'Question: {{question}'),
+      expected: /answer\.md:\d+: a placeholder is not closed/,
+    },
     { change: (text) => text.replace(/^\{\{\/history\}\}$/m, ''), expected: /answer\.md:\d+: \{\{#history\}\} is never closed/ },
     {
       change: (text) => text.replace('Question: {{question}}', '{{#question}}\nQuestion: {{question}}\n{{/question}}'),
@@ -191,9 +194,7 @@ test('format mistakes are caught at load: section markers, unclosed placeholders
 test('comments are stripped and Windows line endings are accepted', async () => {
   await withPromptCopy(
     (dir) =>
-      rewrite(dir, 'answer.md', (text) =>
-        text.replace('Rules:', 'Rules: <!-- editors: keep these numbered -->').replace(/\n/g, '\r\n'),
-      ),
+      rewrite(dir, 'answer.md', (text) => text.replace('Rules:', 'Rules: <!-- editors: keep these numbered -->').replace(/\n/g, '\r\n')),
     (dir) => {
       const [system] = loadPrompts(dir).render('answer', answerValues);
       assert.ok(system);

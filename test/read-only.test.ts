@@ -44,7 +44,9 @@ function setWritable(writable: boolean): void {
 function cannotRun(): string | null {
   if (!asRoot) return null;
   const probe = run(['help'], { readOnlyUser: true });
-  return probe.code === 0 ? null : `running as root, and the unprivileged user nobody cannot run the CLI from ${ROOT} (${probe.stderr.trim().split('\n')[0] ?? probe.error?.message})`;
+  return probe.code === 0
+    ? null
+    : `running as root, and the unprivileged user nobody cannot run the CLI from ${ROOT} (${probe.stderr.trim().split('\n')[0] ?? probe.error?.message})`;
 }
 
 let skip: string | null = null;
@@ -71,7 +73,10 @@ test('search, articles, ask and summarize work on a read-only library, with a wa
   const search = readOnly(['search', 'Kestrel Street Bridge', '--json']);
   assert.equal(search.code, 0, search.stderr);
   assert.ok((JSON.parse(search.stdout) as { results: unknown[] }).results.length > 0);
-  assert.match(search.stderr, /warning: the library in .+ is read-only: search, articles, ask and summarize work; ingest, forget and reindex are refused, and answers are not logged\./);
+  assert.match(
+    search.stderr,
+    /warning: the library in .+ is read-only: search, articles, ask and summarize work; ingest, forget and reindex are refused, and answers are not logged\./,
+  );
 
   const articles = readOnly(['articles', '--json']);
   assert.equal(articles.code, 0, articles.stderr);
@@ -106,7 +111,8 @@ test('a question the archive cannot answer is not logged, with one warning for t
 
 test('ingest and forget on a read-only library are refused with a clear message', (t) => {
   if (skip) return t.skip(skip);
-  const message = 'The library is read-only, so it cannot be changed. Searching and answering still work; make DATA_DIR writable to ingest or forget articles.';
+  const message =
+    'The library is read-only, so it cannot be changed. Searching and answering still work; make DATA_DIR writable to ingest or forget articles.';
   const ingest = readOnly(['ingest', path.join(ROOT, 'articles')]);
   assert.equal(ingest.code, 1);
   assert.ok(ingest.stderr.includes(message), ingest.stderr);

@@ -16,7 +16,10 @@ function asked(question: string, createdAt: string, guildId: string | null = nul
 
 test('questions are compared without case, punctuation, filler words or word order', () => {
   assert.deepEqual(questionWords('When does the BRIDGE reopen?!'), questionWords('the bridge: when does it reopen'));
-  assert.deepEqual(questionWords('Bridge repairs cost?'), questionWords('What is the cost of repairing the bridge') .filter((w) => w !== 'what'));
+  assert.deepEqual(
+    questionWords('Bridge repairs cost?'),
+    questionWords('What is the cost of repairing the bridge').filter((w) => w !== 'what'),
+  );
   assert.deepEqual(questionWords('¿¡…!?'), []);
 });
 
@@ -68,11 +71,31 @@ test('a group does not drift: each question joins the group whose first question
 
 test('the fast grouping gives the groups a comparison of every question with every group would give', () => {
   // A small vocabulary, so many questions share words and some share most of them.
-  const vocabulary = ['bridge', 'ferry', 'fares', 'council', 'vote', 'budget', 'school', 'closure', 'harbour', 'storm', 'flood', 'wall', 'who', 'when', 'cost', 'strike'];
+  const vocabulary = [
+    'bridge',
+    'ferry',
+    'fares',
+    'council',
+    'vote',
+    'budget',
+    'school',
+    'closure',
+    'harbour',
+    'storm',
+    'flood',
+    'wall',
+    'who',
+    'when',
+    'cost',
+    'strike',
+  ];
   let seed = 7;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const questions = Array.from({ length: 1500 }, (_, i) => {
-    const words = Array.from({ length: 2 + Math.floor(random() * 4) }, () => vocabulary[Math.floor(random() * vocabulary.length)] as string);
+    const words = Array.from(
+      { length: 2 + Math.floor(random() * 4) },
+      () => vocabulary[Math.floor(random() * vocabulary.length)] as string,
+    );
     return asked(`${words.join(' ')}?`, new Date(Date.UTC(2026, 0, 1) + (1500 - i) * 60_000).toISOString());
   });
 
@@ -98,7 +121,10 @@ test('the fast grouping gives the groups a comparison of every question with eve
   }
   const reference = founders.map((f) => f.count).sort((a, b) => b - a);
   assert.ok(founders.length < exact.size - 100, `near-identical sets were joined (${exact.size} sets, ${founders.length} groups)`);
-  assert.deepEqual(groupQuestions(questions).map((g) => g.count), reference);
+  assert.deepEqual(
+    groupQuestions(questions).map((g) => g.count),
+    reference,
+  );
 });
 
 test('the digest moment is the latest DIGEST_DAY at DIGEST_HOUR UTC, never in the future', () => {
@@ -148,7 +174,10 @@ before(() => {
     kind: 'answer',
     mode: 'extractive',
     text: 'Fares rise to 4.20 [1].',
-    citations: [citation(1, 'harbour-ferry-fares', 'Harbour ferry fares rise'), citation(2, 'harbour-ferry-fares', 'Harbour ferry fares rise')],
+    citations: [
+      citation(1, 'harbour-ferry-fares', 'Harbour ferry fares rise'),
+      citation(2, 'harbour-ferry-fares', 'Harbour ferry fares rise'),
+    ],
   });
   log.recordFeedback(bridge.id, 'reader-1', 'up');
   log.recordFeedback(ferry.id, 'reader-1', 'down');
@@ -176,9 +205,24 @@ test('feedback --json: every vote with its question, answer, citations, server a
       ['up', 'When did the Kestrel Street Bridge reopen?', '111111111111111111'],
     ],
   );
-  assert.deepEqual(Object.keys(feedback[0] ?? {}), ['answerId', 'vote', 'question', 'answer', 'citations', 'guildId', 'kind', 'mode', 'votedAt', 'answeredAt']);
+  assert.deepEqual(Object.keys(feedback[0] ?? {}), [
+    'answerId',
+    'vote',
+    'question',
+    'answer',
+    'citations',
+    'guildId',
+    'kind',
+    'mode',
+    'votedAt',
+    'answeredAt',
+  ]);
   assert.equal((feedback[2]?.citations as Citation[])[0]?.articleId, 'kestrel-bridge-reopens');
-  assert.equal(feedback.some((f) => 'userId' in f), false, 'who voted is not shown');
+  assert.equal(
+    feedback.some((f) => 'userId' in f),
+    false,
+    'who voted is not shown',
+  );
 
   const down = JSON.parse((await newsroom(['feedback', '--vote', 'down', '--limit', '1', '--json'])).stdout) as { feedback: unknown[] };
   assert.equal(down.feedback.length, 1);
@@ -187,13 +231,19 @@ test('feedback --json: every vote with its question, answer, citations, server a
 test('feedback: readable entries; --since filters by day; a --since that is not a date is a usage error', async () => {
   const text = await newsroom(['feedback']);
   assert.equal(text.code, 0, text.stderr);
-  assert.match(text.stdout, /^👎 \d{4}-\d\d-\d\d \d\d:\d\d UTC · no server \(direct message\) · answer \w+\n {2}Q: How much are ferry fares now\?\n {2}A: Fares rise to 4\.20\.?\n {2}• Harbour ferry fares rise \(harbour-ferry-fares\)$/m);
+  assert.match(
+    text.stdout,
+    /^👎 \d{4}-\d\d-\d\d \d\d:\d\d UTC · no server \(direct message\) · answer \w+\n {2}Q: How much are ferry fares now\?\n {2}A: Fares rise to 4\.20\.?\n {2}• Harbour ferry fares rise \(harbour-ferry-fares\)$/m,
+  );
   assert.match(text.stdout, /^👍 .* · server 111111111111111111 · /m);
   assert.match(text.stdout, /^3 votes: 1 👍, 2 👎$/m);
 
   const today = new Date().toISOString().slice(0, 10);
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-  assert.equal((JSON.parse((await newsroom(['feedback', '--since', today, '--json'])).stdout) as { feedback: unknown[] }).feedback.length, 3);
+  assert.equal(
+    (JSON.parse((await newsroom(['feedback', '--since', today, '--json'])).stdout) as { feedback: unknown[] }).feedback.length,
+    3,
+  );
   const none = await newsroom(['feedback', '--since', tomorrow]);
   assert.equal(none.code, 0);
   assert.equal(none.stdout.trim(), `No votes on answers since ${tomorrow}.`);
@@ -201,7 +251,10 @@ test('feedback: readable entries; --since filters by day; a --since that is not 
   const bad = await newsroom(['feedback', '--since', 'last week']);
   assert.equal(bad.code, 1);
   assert.equal(bad.stdout, '');
-  assert.match(bad.stderr, /^--since must be a date written YYYY-MM-DD, such as 2026-03-14 \(got "last week"\)\.\n\nUsage:\n {2}newsroom feedback \[--since YYYY-MM-DD\]/);
+  assert.match(
+    bad.stderr,
+    /^--since must be a date written YYYY-MM-DD, such as 2026-03-14 \(got "last week"\)\.\n\nUsage:\n {2}newsroom feedback \[--since YYYY-MM-DD\]/,
+  );
   const impossible = await newsroom(['feedback', '--since', '2026-02-30']);
   assert.equal(impossible.code, 1);
   assert.match(impossible.stderr, /--since must be a date/);
@@ -217,7 +270,15 @@ test('gaps groups near-identical questions with a count, most asked first; --jso
 
   const json = JSON.parse((await newsroom(['gaps', '--json', '--limit', '1'])).stdout) as { unanswered: Record<string, unknown>[] };
   assert.equal(json.unanswered.length, 1);
-  assert.deepEqual(Object.keys(json.unanswered[0] ?? {}), ['question', 'guildId', 'closest', 'createdAt', 'count', 'firstAskedAt', 'wordings']);
+  assert.deepEqual(Object.keys(json.unanswered[0] ?? {}), [
+    'question',
+    'guildId',
+    'closest',
+    'createdAt',
+    'count',
+    'firstAskedAt',
+    'wordings',
+  ]);
   assert.equal(json.unanswered[0]?.count, 3);
   assert.deepEqual(json.unanswered[0]?.wordings, ['Mayoral race: who won?', 'who won the mayoral race', 'Who won the mayoral race?']);
 });
@@ -226,7 +287,10 @@ test('the weekly digest holds the week’s unanswered questions and disliked ans
   const log = new AnswerLog(dataDir, { readOnly: true });
   try {
     const digest = weeklyDigest(log, { now: new Date() });
-    assert.deepEqual(digest.unanswered.map((g) => g.count), [3, 1]);
+    assert.deepEqual(
+      digest.unanswered.map((g) => g.count),
+      [3, 1],
+    );
     assert.equal(digest.unansweredAsked, 4);
     assert.deepEqual(
       digest.disliked.map((d) => [d.question, d.downVotes, d.sources]),

@@ -47,7 +47,10 @@ async function libraryWith(prefix: string, count: number, dataDir = tempDir()): 
 function storedIds(dataDir: string): string[] {
   const library = Library.open({ dataDir, hnsw: HNSW, readOnly: true });
   try {
-    return library.catalog.listArticles([SHARED_COLLECTION]).map((a) => a.articleId).sort();
+    return library.catalog
+      .listArticles([SHARED_COLLECTION])
+      .map((a) => a.articleId)
+      .sort();
   } finally {
     library.close();
   }
@@ -56,7 +59,10 @@ function storedIds(dataDir: string): string[] {
 function questions(dataDir: string): string[] {
   const log = new AnswerLog(dataDir, { readOnly: true });
   try {
-    return log.unansweredQuestions().map((q) => q.question).sort();
+    return log
+      .unansweredQuestions()
+      .map((q) => q.question)
+      .sort();
   } finally {
     log.close();
   }
@@ -89,7 +95,8 @@ async function interruptedRestore(phase: RestorePhase, moved: number): Promise<{
   writeJsonAtomically(path.join(dataDir, RESTORE_JOURNAL_FILE), journal);
   const setAside = phase === 'set-aside' ? previous.slice(0, moved) : previous;
   for (const name of setAside) fs.renameSync(path.join(dataDir, name), path.join(dataDir, aside, name));
-  if (phase === 'move-in') for (const { name } of restored.slice(0, moved)) fs.renameSync(path.join(dataDir, copy, name), path.join(dataDir, name));
+  if (phase === 'move-in')
+    for (const { name } of restored.slice(0, moved)) fs.renameSync(path.join(dataDir, copy, name), path.join(dataDir, name));
   return { dataDir, backup };
 }
 
@@ -105,9 +112,17 @@ test('killed after the old library was set aside: check names the interrupted re
   const check = await newsroomInProcess(['check', '--json'], env(dataDir));
   assert.equal(check.code, 1, check.stderr);
   const report = JSON.parse(check.stdout) as CheckJson;
-  assert.deepEqual(report.findings.filter((f) => f.problem).map((f) => f.kind), ['restore-interrupted']);
+  assert.deepEqual(
+    report.findings.filter((f) => f.problem).map((f) => f.kind),
+    ['restore-interrupted'],
+  );
   const message = report.findings[0]?.message ?? '';
-  assert.match(message, new RegExp(`A restore from ${backup.replaceAll('/', '\\/')} .* was stopped while setting the previous library aside; the previous library's files are in \\.replaced-`));
+  assert.match(
+    message,
+    new RegExp(
+      `A restore from ${backup.replaceAll('/', '\\/')} .* was stopped while setting the previous library aside; the previous library's files are in \\.replaced-`,
+    ),
+  );
   assert.match(message, /`--repair` \(or the next restore\) finishes it/);
 
   const search = await newsroomInProcess(['search', 'paragraph'], env(dataDir));
@@ -119,18 +134,31 @@ test('killed after the old library was set aside: check names the interrupted re
   assert.equal(repair.code, 0, repair.stdout + repair.stderr);
   assert.match(repair.stdout, /finished the restore from .* that had been stopped part-way/);
   assert.deepEqual(storedIds(dataDir), ['backed-up-0', 'backed-up-1', 'backed-up-2']);
-  assert.deepEqual(questions(dataDir), ['Who wrote backed-up-0?', 'Who wrote backed-up-1?', 'Who wrote backed-up-2?'], "the backup's answer log, not a new one");
-  assert.deepEqual(fs.readdirSync(dataDir).filter((n) => n.startsWith('.') || n === RESTORE_JOURNAL_FILE), []);
+  assert.deepEqual(
+    questions(dataDir),
+    ['Who wrote backed-up-0?', 'Who wrote backed-up-1?', 'Who wrote backed-up-2?'],
+    "the backup's answer log, not a new one",
+  );
+  assert.deepEqual(
+    fs.readdirSync(dataDir).filter((n) => n.startsWith('.') || n === RESTORE_JOURNAL_FILE),
+    [],
+  );
 });
 
 test('killed while moving the backup in: --repair moves the stranded answers.sqlite in too; one set aside part-way finishes as well', async () => {
-  for (const [phase, moved] of [['move-in', 2], ['set-aside', 1]] as const) {
+  for (const [phase, moved] of [
+    ['move-in', 2],
+    ['set-aside', 1],
+  ] as const) {
     const { dataDir } = await interruptedRestore(phase, moved);
     const repair = await newsroomInProcess(['check', '--repair'], env(dataDir));
     assert.equal(repair.code, 0, `${phase}: ${repair.stdout}${repair.stderr}`);
     assert.deepEqual(storedIds(dataDir), ['backed-up-0', 'backed-up-1', 'backed-up-2']);
     assert.equal(questions(dataDir).length, 3);
-    assert.deepEqual(fs.readdirSync(dataDir).filter((n) => n.startsWith('.') || n === RESTORE_JOURNAL_FILE), []);
+    assert.deepEqual(
+      fs.readdirSync(dataDir).filter((n) => n.startsWith('.') || n === RESTORE_JOURNAL_FILE),
+      [],
+    );
   }
 });
 
@@ -166,7 +194,10 @@ test('a restore writes its journal before moving anything and leaves none behind
   await backupLibrary({ dataDir: await libraryWith('backed-up', 1), target: backup, hnsw: HNSW });
   const restore = await newsroomInProcess(['restore', backup, '--force'], env(dataDir));
   assert.equal(restore.code, 0, restore.stdout + restore.stderr);
-  assert.deepEqual(fs.readdirSync(dataDir).filter((n) => n.startsWith('.') || n === RESTORE_JOURNAL_FILE), []);
+  assert.deepEqual(
+    fs.readdirSync(dataDir).filter((n) => n.startsWith('.') || n === RESTORE_JOURNAL_FILE),
+    [],
+  );
   const check = JSON.parse((await newsroomInProcess(['check', '--json'], env(dataDir))).stdout) as CheckJson;
   assert.equal(check.healthy, true);
 });

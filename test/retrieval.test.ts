@@ -30,7 +30,10 @@ async function sampleArticles(): Promise<Article[]> {
 test('every chunk of every sample article is an exact span of its body', async () => {
   const articles = await sampleArticles();
   assert.ok(articles.length >= 8);
-  assert.ok(articles.some((a) => a.body.split(/\s+/).length >= 5000), 'one long article of 5,000+ words');
+  assert.ok(
+    articles.some((a) => a.body.split(/\s+/).length >= 5000),
+    'one long article of 5,000+ words',
+  );
   const embedder = app.embedder;
   assert.ok(embedder);
   for (const article of articles) {
@@ -71,20 +74,40 @@ test('hybrid search finds the story and returns metadata, offsets and scores', a
   for (const p of (await app.retriever.search('bridge', { k: 20, filter: shared, perArticle: 2 })).passages) {
     perArticle.set(p.articleId, (perArticle.get(p.articleId) ?? 0) + 1);
   }
-  assert.ok([...perArticle.values()].every((n) => n <= 2), 'at most 2 passages per article');
+  assert.ok(
+    [...perArticle.values()].every((n) => n <= 2),
+    'at most 2 passages per article',
+  );
 });
 
 test('filters: collections it is not given, articles and dates', async () => {
   assert.deepEqual((await app.retriever.search('bridge', { k: 5, filter: { collections: ['some-other-server'] } })).passages, []);
   const only = await app.retriever.search('bridge', { k: 10, filter: { ...shared, articleIds: ['kestrel-bridge-reopens'] } });
   assert.ok(only.passages.length > 0 && only.passages.every((p) => p.articleId === 'kestrel-bridge-reopens'));
-  const dated = await app.retriever.search('bridge', { k: 10, filter: { ...shared, publishedFrom: '2026-01-01', publishedTo: '2026-12-31' } });
+  const dated = await app.retriever.search('bridge', {
+    k: 10,
+    filter: { ...shared, publishedFrom: '2026-01-01', publishedTo: '2026-12-31' },
+  });
   assert.ok(dated.passages.length > 0 && dated.passages.every((p) => (p.published ?? '') >= '2026-01-01'));
 });
 
 test('bad queries: empty is refused; long, punctuation-only, non-Latin and FTS5 syntax are safe', async () => {
   await assert.rejects(app.retriever.search('   ', { k: 5, filter: shared }), UserError);
-  const queries = ['x'.repeat(10_000), 'bridge '.repeat(1500), '?!…—', 'جسر الميناء', '港の橋はいつ開通しますか', 'мост', '"', '*', 'NEAR(', 'OR', 'bridge" OR "x', 'a AND NOT b', '^bridge'];
+  const queries = [
+    'x'.repeat(10_000),
+    'bridge '.repeat(1500),
+    '?!…—',
+    'جسر الميناء',
+    '港の橋はいつ開通しますか',
+    'мост',
+    '"',
+    '*',
+    'NEAR(',
+    'OR',
+    'bridge" OR "x',
+    'a AND NOT b',
+    '^bridge',
+  ];
   for (const q of queries) {
     const result = await app.retriever.search(q, { k: 5, filter: shared });
     assert.ok(Array.isArray(result.passages), q.slice(0, 20));
@@ -127,7 +150,10 @@ test('re-ingest: unchanged skipped, changed replaced, prune removes what is gone
     assert.deepEqual(pick(await run(false)), { added: 0, updated: 1, unchanged: 1, removed: 0, failed: 1 });
     fs.rmSync(path.join(dir, 'one.md'));
     assert.deepEqual(pick(await run(true)), { added: 0, updated: 0, unchanged: 1, removed: 1, failed: 1 });
-    assert.deepEqual(app.library.catalog.listArticles(['desk']).map((a) => a.articleId), ['two']);
+    assert.deepEqual(
+      app.library.catalog.listArticles(['desk']).map((a) => a.articleId),
+      ['two'],
+    );
     assert.equal(app.library.catalog.listArticles([SHARED_COLLECTION]).length, 10, 'other collections untouched');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -41,7 +41,9 @@ async function put(library: Library, id: string, paragraphs: string[], embedded:
 
 test('a story whose chunks are not embedded yet is ranked on its keyword match, not below embedded stories', async () => {
   const library = openLibrary();
-  await put(library, 'ferry-embedded', ['The council talked about the harbor ferry timetable.', 'Parking fees go up in May.'], true, { title: 'Council notes' });
+  await put(library, 'ferry-embedded', ['The council talked about the harbor ferry timetable.', 'Parking fees go up in May.'], true, {
+    title: 'Council notes',
+  });
   await put(
     library,
     'ferry-waiting',
@@ -57,7 +59,12 @@ test('a story whose chunks are not embedded yet is ranked on its keyword match, 
   assert.equal(result.passages[0]?.articleId, 'ferry-waiting', result.passages.map((p) => p.articleId).join(' | '));
   // Once embedded, the same story keeps its place.
   const pending = library.catalog.pendingChunks(10);
-  await library.write(async (w) => w.setEmbeddings(pending.map((c, i) => ({ id: c.id, embedding: seededVectors(50 + i, 1, MODEL.dimensions)[0] as Float32Array })), MODEL));
+  await library.write(async (w) =>
+    w.setEmbeddings(
+      pending.map((c, i) => ({ id: c.id, embedding: seededVectors(50 + i, 1, MODEL.dimensions)[0] as Float32Array })),
+      MODEL,
+    ),
+  );
   const later = await retriever.search('harbor ferry timetable', { k: 4, filter: shared, asOf: '2026-03-03' });
   assert.equal(later.passages[0]?.articleId, 'ferry-waiting');
   library.close();
@@ -89,10 +96,19 @@ test('keyword search in a narrow filter finds its matches below many better ones
   const library = openLibrary();
   await library.write(async (w) => {
     for (let i = 0; i < 60; i++) {
-      const article = syntheticArticle(`ferry-${i}`, [`Ferry ferry ferry: timetable ${i} of the ferry to island number ${i * 7919}.`, `The ferry to pier ${i * 104729} runs every ${i + 3} minutes.`], { published: '2026-03-02' });
+      const article = syntheticArticle(
+        `ferry-${i}`,
+        [
+          `Ferry ferry ferry: timetable ${i} of the ferry to island number ${i * 7919}.`,
+          `The ferry to pier ${i * 104729} runs every ${i + 3} minutes.`,
+        ],
+        { published: '2026-03-02' },
+      );
       w.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, seededVectors(i + 1, 2, MODEL.dimensions)), MODEL);
     }
-    const own = syntheticArticle('guild-ferry', ['A long note about parking, buses, trains and, once, a ferry.'], { published: '2019-05-01' });
+    const own = syntheticArticle('guild-ferry', ['A long note about parking, buses, trains and, once, a ferry.'], {
+      published: '2019-05-01',
+    });
     w.putArticle(own, 'guild-a', paragraphChunks(own, seededVectors(99, 1, MODEL.dimensions)), MODEL);
   });
   const inGuild = library.keywordSearch('"ferry"', 5, { collections: ['guild-a'] });
@@ -100,7 +116,10 @@ test('keyword search in a narrow filter finds its matches below many better ones
   const both = { collections: [SHARED_COLLECTION, 'guild-a'] };
   assert.equal(library.keywordSearch('"ferry"', 5, both).length, 5);
   const early = library.keywordSearch('"ferry"', 5, { ...both, asOf: '2020-01-01' });
-  assert.deepEqual(early.map((r) => r.chunkId), inGuild.map((r) => r.chunkId));
+  assert.deepEqual(
+    early.map((r) => r.chunkId),
+    inGuild.map((r) => r.chunkId),
+  );
   library.close();
 });
 
@@ -114,7 +133,8 @@ test('keyword search leaves out words that are costly to score in a large archiv
   const library = openLibrary();
   await library.write(async (w) => {
     for (let i = 0; i < 10; i++) {
-      const text = i === 3 ? `The city council met about the harbor ferry, item ${i}.` : `The city council met on Monday about budget item ${i * 37}.`;
+      const text =
+        i === 3 ? `The city council met about the harbor ferry, item ${i}.` : `The city council met on Monday about budget item ${i * 37}.`;
       const article = syntheticArticle(`council-${i}`, [text], { published: '2026-03-02' });
       w.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, seededVectors(i + 1, 1, MODEL.dimensions)), MODEL);
     }

@@ -53,18 +53,30 @@ test('a symbolic link in the articles folder is not followed unless FOLLOW_SYMLI
   const drop = folder('drop');
   fs.writeFileSync(path.join(etc, 'newsroom-bot.env'), ENV_FILE);
   fs.symlinkSync(path.join(etc, 'newsroom-bot.env'), path.join(drop, 'press-release.txt'));
-  fs.writeFileSync(path.join(drop, 'ferry.md'), story('Ferry fares rise', 'Harbour ferry fares rise to $4.50 in April, the operator said on Monday.'));
+  fs.writeFileSync(
+    path.join(drop, 'ferry.md'),
+    story('Ferry fares rise', 'Harbour ferry fares rise to $4.50 in April, the operator said on Monday.'),
+  );
   fs.symlinkSync(path.join(drop, 'ferry.md'), path.join(drop, 'ferry-link.md'));
 
   const off = await load([drop], { root: drop });
-  assert.deepEqual(off.filter((r) => r.ok).map((r) => r.ok && r.article.id), ['ferry']);
+  assert.deepEqual(
+    off.filter((r) => r.ok).map((r) => r.ok && r.article.id),
+    ['ferry'],
+  );
   const refused = off.flatMap((r) => (r.ok ? [] : [r.error]));
   assert.equal(refused.length, 2);
-  assert.ok(refused.every((e) => /is a symbolic link, and links in the articles folder are not followed/.test(e)), refused.join('\n'));
+  assert.ok(
+    refused.every((e) => /is a symbolic link, and links in the articles folder are not followed/.test(e)),
+    refused.join('\n'),
+  );
 
   const inside = await load([drop], { root: drop, links: 'inside' });
   assert.ok(inside.some((r) => !r.ok && /press-release\.txt is a symbolic link to a file outside the folder/.test(r.error)));
-  assert.ok(inside.some((r) => r.ok && r.article.id === 'ferry-link'), 'the link inside the folder is read');
+  assert.ok(
+    inside.some((r) => r.ok && r.article.id === 'ferry-link'),
+    'the link inside the folder is read',
+  );
 
   // Even followed, the env file is judged by its content: not an article.
   const all = await load([drop], { root: drop, links: 'all' });
@@ -80,26 +92,44 @@ test('a symbolic link in the articles folder is not followed unless FOLLOW_SYMLI
 test('a file is judged by its content, not its name: env, key and binary files named .txt are refused', async () => {
   const dir = folder('content');
   fs.writeFileSync(path.join(dir, 'notes.txt'), ENV_FILE);
-  fs.writeFileSync(path.join(dir, 'id.txt'), '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----\n');
-  fs.writeFileSync(path.join(dir, 'cert.md'), '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2VydGlmaWNhdGUgZm9yIHRlc3RzMAoGCCqGSM49BAMC\n-----END CERTIFICATE-----\n');
+  fs.writeFileSync(
+    path.join(dir, 'id.txt'),
+    '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----\n',
+  );
+  fs.writeFileSync(
+    path.join(dir, 'cert.md'),
+    '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2VydGlmaWNhdGUgZm9yIHRlc3RzMAoGCCqGSM49BAMC\n-----END CERTIFICATE-----\n',
+  );
   fs.writeFileSync(path.join(dir, 'program.txt'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0]));
   const errors = (await load([dir])).map((r) => (r.ok ? `stored ${r.article.id}` : r.error));
-  assert.deepEqual(errors.map((e) => e.replace(`${dir}/`, '')), [
-    'cert.md looks like a key or certificate file, not an article, so it was not read',
-    'id.txt looks like a key or certificate file, not an article, so it was not read',
-    'notes.txt looks like a configuration file (NAME=value lines), not an article, so it was not read',
-    'program.txt looks like a binary file, not text',
-  ]);
-  assert.equal(notArticleKind('Ferry fares\n\nThe operator set FARE=4.50 in its tariff table, the filing shows.\n\nRiders pay more from April.'), null);
+  assert.deepEqual(
+    errors.map((e) => e.replace(`${dir}/`, '')),
+    [
+      'cert.md looks like a key or certificate file, not an article, so it was not read',
+      'id.txt looks like a key or certificate file, not an article, so it was not read',
+      'notes.txt looks like a configuration file (NAME=value lines), not an article, so it was not read',
+      'program.txt looks like a binary file, not text',
+    ],
+  );
+  assert.equal(
+    notArticleKind('Ferry fares\n\nThe operator set FARE=4.50 in its tariff table, the filing shows.\n\nRiders pay more from April.'),
+    null,
+  );
 });
 
 test('article text holding a credential is refused, naming the kind and the line, never the text; --allow-secrets stores it', async () => {
   const dir = folder('leak');
   const leak = path.join(dir, 'ferry-app.md');
-  fs.writeFileSync(leak, story('Ferry app launches', `The harbour ferry app launched on Monday.\n\nIts test account used the key ${OPENAI_KEY} until Friday.`));
+  fs.writeFileSync(
+    leak,
+    story('Ferry app launches', `The harbour ferry app launched on Monday.\n\nIts test account used the key ${OPENAI_KEY} until Friday.`),
+  );
   const [refused] = await load([leak]);
   assert.ok(refused && !refused.ok);
-  assert.equal(refused.error, `${leak}, line 8, holds what looks like an API secret key (sk-…), so it was not stored. If it belongs in the story, an operator can store it anyway with \`newsroom ingest --allow-secrets\``);
+  assert.equal(
+    refused.error,
+    `${leak}, line 8, holds what looks like an API secret key (sk-…), so it was not stored. If it belongs in the story, an operator can store it anyway with \`newsroom ingest --allow-secrets\``,
+  );
   const [allowed] = await load([leak], { allowCredentials: true });
   assert.ok(allowed?.ok);
 
@@ -143,11 +173,21 @@ test('each kind of credential is found; ordinary news and placeholders are not',
 });
 
 test('attachments, fetched pages and feed items refuse credentials too (Discord /ingest has no override)', async () => {
-  const [page] = await parseArticleBuffer('notice.html', Buffer.from(`<html><head><title>Ferry notice</title></head><body><article><p>The ferry runs hourly.</p><p>Bot token: ${DISCORD_TOKEN}</p></article></body></html>`), 'https://news.example/notice', { format: 'html' });
+  const [page] = await parseArticleBuffer(
+    'notice.html',
+    Buffer.from(
+      `<html><head><title>Ferry notice</title></head><body><article><p>The ferry runs hourly.</p><p>Bot token: ${DISCORD_TOKEN}</p></article></body></html>`,
+    ),
+    'https://news.example/notice',
+    { format: 'html' },
+  );
   assert.ok(page && !page.ok);
   assert.match(page.error, /holds what looks like a Discord bot token/);
   assertNoSecret(page.error);
-  const item = buildArticle({ title: 'Ferry notice', body: `The ferry runs hourly. DB_PASSWORD=hunter2-and-more` }, { where: 'feed item “Ferry notice”', source: 'https://news.example/notice', fallbackId: 'notice', titleHint: '' });
+  const item = buildArticle(
+    { title: 'Ferry notice', body: `The ferry runs hourly. DB_PASSWORD=hunter2-and-more` },
+    { where: 'feed item “Ferry notice”', source: 'https://news.example/notice', fallbackId: 'notice', titleHint: '' },
+  );
   assert.ok(!item.ok);
   assert.match(item.error, /^feed item “Ferry notice”, line 2, holds what looks like a password, token or key setting/);
 });
@@ -156,7 +196,10 @@ test('the watched folder refuses a symbolic link dropped into it and logs why, w
   const etc = folder('watch-etc');
   const dir = folder('watched');
   fs.writeFileSync(path.join(etc, 'newsroom-bot.env'), ENV_FILE);
-  fs.writeFileSync(path.join(dir, 'ferry.md'), story('Ferry fares rise', 'Harbour ferry fares rise to $4.50 in April, the operator said on Monday.'));
+  fs.writeFileSync(
+    path.join(dir, 'ferry.md'),
+    story('Ferry fares rise', 'Harbour ferry fares rise to $4.50 in April, the operator said on Monday.'),
+  );
   const app = await createTestApp({ WATCH_SETTLE_MS: '200' }, dir);
   const lines: string[] = [];
   const logger = createLogger('info', { format: 'json', stream: { write: (line: string) => lines.push(line) } });
@@ -170,9 +213,15 @@ test('the watched folder refuses a symbolic link dropped into it and logs why, w
     fs.symlinkSync(path.join(etc, 'newsroom-bot.env'), path.join(dir, 'press-release.txt'));
     const refused = await waitUntil(() => summaries.find((s) => s.failed > 0));
     assert.match(refused.failures[0]?.error ?? '', /press-release\.txt is a symbolic link/);
-    assert.ok(lines.some((l) => /some could not be loaded/.test(l) && /press-release\.txt is a symbolic link/.test(l)), lines.join(''));
+    assert.ok(
+      lines.some((l) => /some could not be loaded/.test(l) && /press-release\.txt is a symbolic link/.test(l)),
+      lines.join(''),
+    );
     for (const l of lines) assertNoSecret(l);
-    assert.deepEqual(app.library.catalog.listArticles().map((a) => a.articleId), ['ferry']);
+    assert.deepEqual(
+      app.library.catalog.listArticles().map((a) => a.articleId),
+      ['ferry'],
+    );
   } finally {
     await watcher?.stop();
     app.close();

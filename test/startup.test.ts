@@ -14,7 +14,9 @@ fs.writeFileSync(path.join(brokenDataDir, 'library.sqlite'), Buffer.from(Array.f
 after(() => fs.rmSync(brokenDataDir, { recursive: true, force: true }));
 
 const BASE_ENV = { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...TINY_MODEL_ENV, ARTICLES_DIR: '' };
-const CANNOT_OPEN = new RegExp(`${brokenDataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/library\\.sqlite is damaged \\(file is not a database\\)\\. Restore it from a backup`);
+const CANNOT_OPEN = new RegExp(
+  `${brokenDataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/library\\.sqlite is damaged \\(file is not a database\\)\\. Restore it from a backup`,
+);
 
 test('a bot whose library cannot be opened exits 1 with the reason, without connecting to Discord', async () => {
   const discord = await startFakeDiscord();

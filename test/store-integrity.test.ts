@@ -80,7 +80,10 @@ function assertRepaired(dir: string, before: number[][], expectedLog: RegExp): v
   // The repair was saved: the next open trusts the file and says nothing.
   const again = capturingLogger();
   Library.open({ dataDir: dir, hnsw: HNSW, logger: again.logger }).close();
-  assert.deepEqual(again.lines.filter((l) => l.level >= 40), []);
+  assert.deepEqual(
+    again.lines.filter((l) => l.level >= 40),
+    [],
+  );
 }
 
 function damage(dir: string, mutate: (bytes: Buffer) => void): void {
@@ -95,7 +98,10 @@ test('a clean reopen trusts the saved index without a word', async () => {
   await buildLibrary(dir);
   const { logger, lines } = capturingLogger();
   const library = Library.open({ dataDir: dir, hnsw: HNSW, logger });
-  assert.deepEqual(lines.filter((l) => l.level >= 40), []);
+  assert.deepEqual(
+    lines.filter((l) => l.level >= 40),
+    [],
+  );
   const state = JSON.parse(fs.readFileSync(path.join(dir, 'vectors.json'), 'utf8')) as { checksum: string; bytes: number; points: number };
   assert.match(state.checksum, /^crc32:[0-9a-f]{8}$/);
   assert.equal(state.bytes, fs.statSync(path.join(dir, 'vectors.hnsw')).size);
@@ -156,7 +162,10 @@ test('a crash between saving vectors.json and renaming the new index costs no re
   fs.writeFileSync(path.join(dir, 'vectors.hnsw'), oldIndex);
   const { logger, lines } = capturingLogger();
   const reopened = Library.open({ dataDir: dir, hnsw: HNSW, logger });
-  assert.deepEqual(lines.filter((l) => l.level >= 40), []);
+  assert.deepEqual(
+    lines.filter((l) => l.level >= 40),
+    [],
+  );
   assert.ok(lines.some((l) => /behind the catalog/.test(l.msg)));
   const hit = reopened.denseSearch(lateVector as Float32Array, 1, everywhere);
   assert.equal(reopened.catalog.chunkRecords(hit.map((n) => n.id))[0]?.articleId, 'late');
@@ -165,38 +174,53 @@ test('a crash between saving vectors.json and renaming the new index costs no re
 
 const prlimit = spawnSync('prlimit', ['--version']).status === 0;
 
-test('an index save cut short (file size limit, as on a full disk) keeps the old index and says so', { skip: prlimit ? false : 'needs prlimit (util-linux) to cap the file size of a child process' }, () => {
-  const dir = tempDir();
-  // HNSW M 192 makes the index file about twice as large as library.sqlite (which also holds each
-  // article's sources and duplicate fingerprints), so a file size limit between the two cuts the
-  // index save short while SQLite commits normally.
-  const seed = spawnSync(process.execPath, [...nodeArgs(WRITER), 'write', dir, 'story', '1', '800', '--m', '192'], { encoding: 'utf8' });
-  assert.equal(seed.status, 0, seed.stderr);
-  const indexFile = path.join(dir, 'vectors.hnsw');
-  const indexBefore = fs.readFileSync(indexFile);
-  const stateBefore = fs.readFileSync(path.join(dir, 'vectors.json'), 'utf8');
-  const databaseBytes = fs.statSync(path.join(dir, 'library.sqlite')).size;
-  assert.ok(databaseBytes * 1.5 < indexBefore.length, `library.sqlite ${databaseBytes} vs index ${indexBefore.length}`);
-  const limit = Math.floor((databaseBytes + indexBefore.length) / 2);
+test(
+  'an index save cut short (file size limit, as on a full disk) keeps the old index and says so',
+  { skip: prlimit ? false : 'needs prlimit (util-linux) to cap the file size of a child process' },
+  () => {
+    const dir = tempDir();
+    // HNSW M 192 makes the index file about twice as large as library.sqlite (which also holds each
+    // article's sources and duplicate fingerprints), so a file size limit between the two cuts the
+    // index save short while SQLite commits normally.
+    const seed = spawnSync(process.execPath, [...nodeArgs(WRITER), 'write', dir, 'story', '1', '800', '--m', '192'], { encoding: 'utf8' });
+    assert.equal(seed.status, 0, seed.stderr);
+    const indexFile = path.join(dir, 'vectors.hnsw');
+    const indexBefore = fs.readFileSync(indexFile);
+    const stateBefore = fs.readFileSync(path.join(dir, 'vectors.json'), 'utf8');
+    const databaseBytes = fs.statSync(path.join(dir, 'library.sqlite')).size;
+    assert.ok(databaseBytes * 1.5 < indexBefore.length, `library.sqlite ${databaseBytes} vs index ${indexBefore.length}`);
+    const limit = Math.floor((databaseBytes + indexBefore.length) / 2);
 
-  const forget = spawnSync('prlimit', [`--fsize=${limit}`, process.execPath, ...nodeArgs(WRITER), 'forget', dir, 'story-5', '--m', '192'], {
-    encoding: 'utf8',
-  });
-  assert.equal(forget.status, 1, forget.stdout + forget.stderr);
-  assert.match(forget.stdout, /removed story-5/);
-  assert.match(forget.stdout, /failed The change was stored, but the search index could not be saved \(the written index was incomplete: .*\)\. The previous index file was kept/);
-  assert.ok(fs.readFileSync(indexFile).equals(indexBefore), 'the old index was replaced');
-  assert.equal(fs.readFileSync(path.join(dir, 'vectors.json'), 'utf8'), stateBefore);
-  assert.deepEqual(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp')), [], 'the cut-short temp file was left behind');
+    const forget = spawnSync(
+      'prlimit',
+      [`--fsize=${limit}`, process.execPath, ...nodeArgs(WRITER), 'forget', dir, 'story-5', '--m', '192'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(forget.status, 1, forget.stdout + forget.stderr);
+    assert.match(forget.stdout, /removed story-5/);
+    assert.match(
+      forget.stdout,
+      /failed The change was stored, but the search index could not be saved \(the written index was incomplete: .*\)\. The previous index file was kept/,
+    );
+    assert.ok(fs.readFileSync(indexFile).equals(indexBefore), 'the old index was replaced');
+    assert.equal(fs.readFileSync(path.join(dir, 'vectors.json'), 'utf8'), stateBefore);
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((n) => n.endsWith('.tmp')),
+      [],
+      'the cut-short temp file was left behind',
+    );
 
-  // The next open brings the old index up to date from the catalog: story-5 is gone from search.
-  const library = Library.open({ dataDir: dir, hnsw: { ...HNSW, m: 192 } });
-  assert.equal(library.catalog.getArticle(SHARED_COLLECTION, 'story-5'), undefined);
-  for (const vector of articleVectors('story-5')) {
-    const ids = library.catalog.chunkRecords(library.denseSearch(vector, 3, everywhere).map((n) => n.id)).map((r) => r.articleId);
-    assert.ok(!ids.includes('story-5'));
-  }
-  const counts = library.indexCounts();
-  assert.equal(counts.points, counts.expected);
-  library.close();
-});
+    // The next open brings the old index up to date from the catalog: story-5 is gone from search.
+    const library = Library.open({ dataDir: dir, hnsw: { ...HNSW, m: 192 } });
+    assert.equal(library.catalog.getArticle(SHARED_COLLECTION, 'story-5'), undefined);
+    for (const vector of articleVectors('story-5')) {
+      const ids = library.catalog.chunkRecords(library.denseSearch(vector, 3, everywhere).map((n) => n.id)).map((r) => r.articleId);
+      assert.ok(!ids.includes('story-5'));
+    }
+    const counts = library.indexCounts();
+    assert.equal(counts.points, counts.expected);
+    library.close();
+  },
+);

@@ -61,9 +61,17 @@ test('three writers and a forget over a lock left by a killed writer and a stale
   const codes = await Promise.all([...writers, forget].map((w) => w.exited));
   assert.deepEqual(codes, [0, 0, 0, 0]);
   assert.ok(writers.every((w) => stdoutLines(w).includes('finished')));
-  assert.deepEqual(stdoutLines(forget).filter((l) => !l.startsWith('waiting')).slice(0, 2), ['removed seed-0', 'removed seed-1']);
+  assert.deepEqual(
+    stdoutLines(forget)
+      .filter((l) => !l.startsWith('waiting'))
+      .slice(0, 2),
+    ['removed seed-0', 'removed seed-1'],
+  );
   // They really took turns: at least one of them had to wait for another.
-  assert.ok([...writers, forget].some((w) => stdoutLines(w).some((l) => l.startsWith('waiting'))), 'no writer ever waited');
+  assert.ok(
+    [...writers, forget].some((w) => stdoutLines(w).some((l) => l.startsWith('waiting'))),
+    'no writer ever waited',
+  );
 
   const library = Library.open({ dataDir: dir, hnsw: HNSW });
   const expected = [
@@ -91,7 +99,10 @@ test('a writer killed while holding the lock releases it at once', async () => {
   const write = waiting.write(async () => 'written').then((v) => ((done = true), v));
   await new Promise((resolve) => setTimeout(resolve, 200));
   assert.equal(done, false);
-  assert.deepEqual(waits.map((h) => (h as { pid: number } | null)?.pid), [pid]);
+  assert.deepEqual(
+    waits.map((h) => (h as { pid: number } | null)?.pid),
+    [pid],
+  );
   holder.child.kill('SIGKILL');
   assert.equal(await write, 'written');
   library.close();
@@ -109,11 +120,14 @@ test("a reader's repair of the index is saved only when no writer holds the lock
   fs.rmSync(stateFile);
   // Library.open is synchronous: had it waited for the lock, it would never return while the holder holds it.
   const reader = Library.open({ dataDir: dir, hnsw: HNSW, lockWaitMs: 600_000 });
-  assert.equal(reader.denseSearch(articleVectors('story-3')[1] as Float32Array, 1, everywhere)[0]?.id, reader.catalog.chunksOfArticle(SHARED_COLLECTION, 'story-3')[1]?.chunkId);
+  assert.equal(
+    reader.denseSearch(articleVectors('story-3')[1] as Float32Array, 1, everywhere)[0]?.id,
+    reader.catalog.chunksOfArticle(SHARED_COLLECTION, 'story-3')[1]?.chunkId,
+  );
   assert.equal(fs.existsSync(stateFile), false, 'saved while another process held the write lock');
   reader.close();
   holder.child.stdin.end();
-  assert.equal((await holder.exited), 0);
+  assert.equal(await holder.exited, 0);
   // The holder's own write saved its index; the state file is back and describes it.
   assert.ok(fs.existsSync(stateFile));
 });
@@ -121,5 +135,8 @@ test("a reader's repair of the index is saved only when no writer holds the lock
 test('WRITE_LOCK_WAIT_S sets how long a write waits, and bad values are configuration errors', () => {
   assert.equal(loadConfig({}).writeLockWaitMs, 300_000);
   assert.equal(loadConfig({ WRITE_LOCK_WAIT_S: '0' }).writeLockWaitMs, 0);
-  assert.throws(() => loadConfig({ WRITE_LOCK_WAIT_S: 'soon' }), (e: unknown) => e instanceof ConfigError && /WRITE_LOCK_WAIT_S must be a whole number from 0 to 86400/.test(e.message));
+  assert.throws(
+    () => loadConfig({ WRITE_LOCK_WAIT_S: 'soon' }),
+    (e: unknown) => e instanceof ConfigError && /WRITE_LOCK_WAIT_S must be a whole number from 0 to 86400/.test(e.message),
+  );
 });

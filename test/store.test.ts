@@ -71,7 +71,10 @@ test('search only sees the collections, articles and dates it is given', async (
 
   const match = toFtsQuery('lighthouse') ?? '';
   const idsFor = (collections: string[]) =>
-    library.catalog.chunkRecords(library.keywordSearch(match, 10, { collections }).map((r) => r.chunkId)).map((r) => r.articleId).sort();
+    library.catalog
+      .chunkRecords(library.keywordSearch(match, 10, { collections }).map((r) => r.chunkId))
+      .map((r) => r.articleId)
+      .sort();
   assert.deepEqual(idsFor(['guild-a', SHARED_COLLECTION]), ['a-story', 'shared-story']);
   assert.deepEqual(idsFor(['guild-b']), ['b-story']);
 
@@ -81,9 +84,18 @@ test('search only sees the collections, articles and dates it is given', async (
   assert.equal(dense.length, 2);
 
   const byDate = library.keywordSearch(match, 10, { ...everywhere, publishedFrom: '2025-05-01', publishedTo: '2025-09-01' });
-  assert.deepEqual(library.catalog.chunkRecords(byDate.map((r) => r.chunkId)).map((r) => r.articleId).sort(), ['b-story', 'shared-story']);
+  assert.deepEqual(
+    library.catalog
+      .chunkRecords(byDate.map((r) => r.chunkId))
+      .map((r) => r.articleId)
+      .sort(),
+    ['b-story', 'shared-story'],
+  );
   const byArticle = library.denseSearch(a.vectors[0] as Float32Array, 10, { ...everywhere, articleIds: ['shared-story'] });
-  assert.deepEqual(library.catalog.chunkRecords(byArticle.map((n) => n.id)).map((r) => r.articleId), ['shared-story']);
+  assert.deepEqual(
+    library.catalog.chunkRecords(byArticle.map((n) => n.id)).map((r) => r.articleId),
+    ['shared-story'],
+  );
   library.close();
 });
 
@@ -172,7 +184,12 @@ test('chunks stored without a model are keyword-searchable, then embedded later'
   assert.equal(library.keywordSearch(toFtsQuery('ferry timetable') ?? '', 5, everywhere).length, 1);
   const [vector] = seededVectors(50, 1, MODEL.dimensions);
   const pending = library.catalog.pendingChunks(10);
-  await library.write(async (w) => w.setEmbeddings(pending.map((c) => ({ id: c.id, embedding: vector as Float32Array })), MODEL));
+  await library.write(async (w) =>
+    w.setEmbeddings(
+      pending.map((c) => ({ id: c.id, embedding: vector as Float32Array })),
+      MODEL,
+    ),
+  );
   assert.equal(library.catalog.pendingCount(), 0);
   assert.equal(library.denseSearch(vector as Float32Array, 1, everywhere)[0]?.id, pending[0]?.id);
   library.close();
@@ -183,7 +200,9 @@ test('a different embedding model is refused with a clear message', async () => 
   await put(library, 'first', ['One.'], 60);
   const article = syntheticArticle('second', ['Two.']);
   await assert.rejects(
-    library.write(async (w) => w.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, seededVectors(61, 1, 8)), { id: 'other', dimensions: 8 })),
+    library.write(async (w) =>
+      w.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, seededVectors(61, 1, 8)), { id: 'other', dimensions: 8 }),
+    ),
     (e: unknown) => e instanceof UserError && /built with the embedding model test-model/.test(e.message),
   );
   assert.equal(library.catalog.getArticle(SHARED_COLLECTION, 'second'), undefined);
@@ -196,16 +215,24 @@ test('an ingest killed half-way leaves a consistent library, readers never see h
   const kept = await put(base, 'kept', ['Stored before the crash.'], 70);
   base.close();
 
-  const child = spawn(process.execPath, [...nodeArgs(fileURLToPath(new URL('./support/crash-writer.ts', import.meta.url))), dir, '100000'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs(fileURLToPath(new URL('./support/crash-writer.ts', import.meta.url))), dir, '100000'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const committed: string[] = [];
   // A reader in this process while the child writes: every article it sees is whole.
   const reader = openLibrary(dir);
   let checks = 0;
   const readWhileWriting = setInterval(() => {
     for (const article of reader.catalog.listArticles()) {
-      assert.equal(reader.catalog.chunksOfArticle(article.collection, article.articleId).length, article.chunkCount, `${article.articleId} seen half-written`);
+      assert.equal(
+        reader.catalog.chunksOfArticle(article.collection, article.articleId).length,
+        article.chunkCount,
+        `${article.articleId} seen half-written`,
+      );
     }
     const hits = reader.denseSearch(seededVectors(1000, 1, 16)[0] as Float32Array, 5, everywhere);
     assert.equal(reader.catalog.chunkRecords(hits.map((n) => n.id)).length, hits.length, 'dense search returned a chunk the catalog lacks');
@@ -267,7 +294,10 @@ test('keyword search in a second process never sees a collection it was not give
   assert.equal(reader.keywordSearch(match, 10, { collections: ['guild-b'] }).length, 1);
   await put('a-story', 'guild-a');
   const seen = reader.catalog.chunkRecords(reader.keywordSearch(match, 10, { collections: ['guild-b'] }).map((r) => r.chunkId));
-  assert.deepEqual(seen.map((r) => r.articleId), ['b-story']);
+  assert.deepEqual(
+    seen.map((r) => r.articleId),
+    ['b-story'],
+  );
   writer.close();
   reader.close();
 });
@@ -275,14 +305,20 @@ test('keyword search in a second process never sees a collection it was not give
 test('a reopened keyword-only library still keeps collections apart', async () => {
   const dir = tempDir();
   const first = openLibrary(dir);
-  for (const [id, collection] of [['a-story', 'guild-a'], ['b-story', 'guild-b']] as const) {
+  for (const [id, collection] of [
+    ['a-story', 'guild-a'],
+    ['b-story', 'guild-b'],
+  ] as const) {
     const article = syntheticArticle(id, [`Harbour crane ${id} story.`]);
     await first.write(async (w) => w.putArticle(article, collection, paragraphChunks(article, []), null));
   }
   first.close();
   const reopened = openLibrary(dir);
   const hits = reopened.keywordSearch(toFtsQuery('harbour crane') ?? '', 10, { collections: ['guild-b'] });
-  assert.deepEqual(reopened.catalog.chunkRecords(hits.map((r) => r.chunkId)).map((r) => r.articleId), ['b-story']);
+  assert.deepEqual(
+    reopened.catalog.chunkRecords(hits.map((r) => r.chunkId)).map((r) => r.articleId),
+    ['b-story'],
+  );
   reopened.close();
 });
 
@@ -294,14 +330,25 @@ test('the answer log of a read-only library logs nothing, says so once, and stil
   const lines: string[] = [];
   const logger = pino({ level: 'warn' }, new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) }));
   const log = new AnswerLog(dir, { readOnly: true, logger });
-  const saved = log.saveAnswer({ guildId: null, userId: 'u1', question: 'Q?', kind: 'answer', mode: 'extractive', text: 'A.', citations: [] });
+  const saved = log.saveAnswer({
+    guildId: null,
+    userId: 'u1',
+    question: 'Q?',
+    kind: 'answer',
+    mode: 'extractive',
+    text: 'A.',
+    citations: [],
+  });
   assert.equal(saved.question, 'Q?');
   assert.equal(saved.recorded, false);
   // Not in the file, but kept in memory for a while so the answer's buttons still work.
   assert.equal(log.getAnswer(saved.id)?.question, 'Q?');
   assert.equal(log.recordFeedback(saved.id, 'u2', 'up'), 'not_recorded');
   log.recordUnanswered('Another question?', null, []);
-  assert.deepEqual(log.unanswered(null).map((u) => u.question), ['Earlier question?']);
+  assert.deepEqual(
+    log.unanswered(null).map((u) => u.question),
+    ['Earlier question?'],
+  );
   assert.equal(lines.length, 1);
   assert.match(lines[0] ?? '', /answers\.sqlite cannot be written \(read-only library\)/);
   log.close();

@@ -28,9 +28,36 @@ function seededRandom(seed: number): () => number {
 }
 
 const WORDS = [
-  'council', 'budget', 'harbour', 'ferry', 'school', 'board', 'voted', 'residents', 'night', 'market',
-  'bridge', 'repairs', 'library', 'hours', 'water', 'rates', 'mayor', 'clinic', 'volunteers', 'storm',
-  'drain', 'parking', 'permit', 'festival', 'league', 'coach', 'weekend', 'bakery', 'shelter', 'route',
+  'council',
+  'budget',
+  'harbour',
+  'ferry',
+  'school',
+  'board',
+  'voted',
+  'residents',
+  'night',
+  'market',
+  'bridge',
+  'repairs',
+  'library',
+  'hours',
+  'water',
+  'rates',
+  'mayor',
+  'clinic',
+  'volunteers',
+  'storm',
+  'drain',
+  'parking',
+  'permit',
+  'festival',
+  'league',
+  'coach',
+  'weekend',
+  'bakery',
+  'shelter',
+  'route',
 ];
 
 /** A generated article with paragraphs, quotes, abbreviations, initials, line breaks and run-on sentences. */
@@ -38,8 +65,16 @@ function generateArticle(seed: number, sentenceCount: number): string {
   const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const words = (n: number): string => Array.from({ length: n }, () => pick(WORDS)).join(' ');
-  const openers = ['Mr. Okafor said the', 'Dr. Lindqvist noted the', 'Gov. Reyes called the', 'The U.S. office said the',
-    'At 9 a.m. the', 'J. Moreau wrote that the', 'Sen. Tanaka asked whether the', 'On Sept. 3 the'];
+  const openers = [
+    'Mr. Okafor said the',
+    'Dr. Lindqvist noted the',
+    'Gov. Reyes called the',
+    'The U.S. office said the',
+    'At 9 a.m. the',
+    'J. Moreau wrote that the',
+    'Sen. Tanaka asked whether the',
+    'On Sept. 3 the',
+  ];
   const paragraphs: string[] = [];
   let sentences: string[] = [];
   for (let i = 0; i < sentenceCount; i++) {
@@ -93,8 +128,9 @@ function assertEverythingCovered(body: string, chunks: Chunk[]): void {
 }
 
 test('sentences are trimmed spans that keep news abbreviations and initials together', () => {
-  const text = '  Mr. Okafor met Dr. Lindqvist and Sen. Tanaka at 3 p.m. Tuesday on Main St. in the U.S. capital.  '
-    + 'J. Moreau, Jr. took notes. It ended at 5 p.m. The council left.';
+  const text =
+    '  Mr. Okafor met Dr. Lindqvist and Sen. Tanaka at 3 p.m. Tuesday on Main St. in the U.S. capital.  ' +
+    'J. Moreau, Jr. took notes. It ended at 5 p.m. The council left.';
   assert.deepEqual(sentencesOf(text), [
     'Mr. Okafor met Dr. Lindqvist and Sen. Tanaka at 3 p.m. Tuesday on Main St. in the U.S. capital.',
     'J. Moreau, Jr. took notes.',
@@ -120,7 +156,8 @@ test('a sentence ending inside curly quotes keeps its closing quote', () => {
 });
 
 test('sentences never cross a blank line, but follow a hard-wrapped line', () => {
-  const text = 'Storm drains overflowed\n\nCrews worked through the night to clear\nthe harbour road. It reopened.\n \nMr.\n\nOkafor thanked them.';
+  const text =
+    'Storm drains overflowed\n\nCrews worked through the night to clear\nthe harbour road. It reopened.\n \nMr.\n\nOkafor thanked them.';
   assert.deepEqual(sentencesOf(text), [
     'Storm drains overflowed',
     'Crews worked through the night to clear\nthe harbour road.',
@@ -151,11 +188,7 @@ test('sentences in Japanese, Chinese, Arabic and Hindi', () => {
     '「安全第一です。」と市長は述べた。',
   ]);
   assert.deepEqual(sentencesOf('图书馆延长了开放时间。居民表示欢迎！', 'zh'), ['图书馆延长了开放时间。', '居民表示欢迎！']);
-  assert.deepEqual(sentencesOf('افتتحت المكتبة أمس. هل ستفتح غدا؟ نعم.', 'ar'), [
-    'افتتحت المكتبة أمس.',
-    'هل ستفتح غدا؟',
-    'نعم.',
-  ]);
+  assert.deepEqual(sentencesOf('افتتحت المكتبة أمس. هل ستفتح غدا؟ نعم.', 'ar'), ['افتتحت المكتبة أمس.', 'هل ستفتح غدا؟', 'نعم.']);
   assert.deepEqual(sentencesOf('पुस्तकालय खुल गया। लोग खुश हैं।', 'hi'), ['पुस्तकालय खुल गया।', 'लोग खुश हैं।']);
 });
 
@@ -198,10 +231,10 @@ test('a 50,000-word article is chunked with the LLM token counter', () => {
 test('the next chunk starts with trailing sentences of the previous one, within the overlap budget', () => {
   const body = 'One two three. Four five six. Seven eight nine. Ten eleven twelve. Thirteen fourteen fifteen.';
   const chunks = chunkText(body, { targetTokens: 9, overlapTokens: 3, countTokens: countWords });
-  assert.deepEqual(chunks.map((c) => c.text), [
-    'One two three. Four five six. Seven eight nine.',
-    'Seven eight nine. Ten eleven twelve. Thirteen fourteen fifteen.',
-  ]);
+  assert.deepEqual(
+    chunks.map((c) => c.text),
+    ['One two three. Four five six. Seven eight nine.', 'Seven eight nine. Ten eleven twelve. Thirteen fourteen fifteen.'],
+  );
   const wider = chunkText(body, { targetTokens: 9, overlapTokens: 6, countTokens: countWords });
   assert.equal(wider[1]?.text, 'Four five six. Seven eight nine. Ten eleven twelve.');
   assertChunkInvariants(body, wider);
@@ -219,16 +252,16 @@ test('with no overlap, chunks do not share text', () => {
 test('a chunk that is already fairly full ends at the paragraph end', () => {
   const body = 'Alpha beta gamma delta. Epsilon zeta eta.\n\nTheta iota. Kappa lambda mu nu xi.';
   const full = chunkText(body, { targetTokens: 10, overlapTokens: 0, countTokens: countWords });
-  assert.deepEqual(full.map((c) => c.text), [
-    'Alpha beta gamma delta. Epsilon zeta eta.',
-    'Theta iota. Kappa lambda mu nu xi.',
-  ]);
+  assert.deepEqual(
+    full.map((c) => c.text),
+    ['Alpha beta gamma delta. Epsilon zeta eta.', 'Theta iota. Kappa lambda mu nu xi.'],
+  );
   // Seven of twelve tokens is under the 60% mark, so the next paragraph's first sentence comes along.
   const roomy = chunkText(body, { targetTokens: 12, overlapTokens: 0, countTokens: countWords });
-  assert.deepEqual(roomy.map((c) => c.text), [
-    'Alpha beta gamma delta. Epsilon zeta eta.\n\nTheta iota.',
-    'Kappa lambda mu nu xi.',
-  ]);
+  assert.deepEqual(
+    roomy.map((c) => c.text),
+    ['Alpha beta gamma delta. Epsilon zeta eta.\n\nTheta iota.', 'Kappa lambda mu nu xi.'],
+  );
 });
 
 test('a sentence longer than the target is split between words', () => {
@@ -242,7 +275,14 @@ test('a sentence longer than the target is split between words', () => {
     assert.match(body.charAt(chunk.end) || ' ', /[\s.]/u, 'a piece ends mid-word');
   }
   assert.ok(chunks.length >= 10);
-  assert.deepEqual(chunks.map((c) => c.text).join(' ').split(' '), body.split(' '), 'pieces hold whole words in order');
+  assert.deepEqual(
+    chunks
+      .map((c) => c.text)
+      .join(' ')
+      .split(' '),
+    body.split(' '),
+    'pieces hold whole words in order',
+  );
 });
 
 test('a word longer than the target is split between characters, never inside a surrogate pair', () => {
@@ -285,11 +325,10 @@ test('long sentences of ordinary words are also kept within the character limit'
 test('Japanese text without spaces is chunked by sentence', () => {
   const body = '港の工事が始まった。市長は安全を強調した。\n\n図書館は夜まで開く。住民は歓迎している。週末も開館する。';
   const chunks = chunkText(body, { targetTokens: 22, overlapTokens: 0, countTokens: countCodePoints });
-  assert.deepEqual(chunks.map((c) => c.text), [
-    '港の工事が始まった。市長は安全を強調した。',
-    '図書館は夜まで開く。住民は歓迎している。',
-    '週末も開館する。',
-  ]);
+  assert.deepEqual(
+    chunks.map((c) => c.text),
+    ['港の工事が始まった。市長は安全を強調した。', '図書館は夜まで開く。住民は歓迎している。', '週末も開館する。'],
+  );
   assertChunkInvariants(body, chunks);
 });
 
@@ -384,7 +423,7 @@ test('truncateToLlmTokens keeps a verbatim prefix within the budget, cut after a
   assert.match(short, /(?:harbour|ferry|dock)$/u, 'cut between words');
 });
 
-test('an article\'s bracketed numbers are defused with full-width brackets of the same length; quotes still match', () => {
+test("an article's bracketed numbers are defused with full-width brackets of the same length; quotes still match", () => {
   const stored = 'As the report [7] shows, fares rose [1, 2] and [ 3 ] [sic] [2-4].';
   const defused = defuseMarkers(stored);
   assert.equal(defused, 'As the report ［7］ shows, fares rose ［1, 2］ and ［ 3 ］ [sic] ［2-4］.');

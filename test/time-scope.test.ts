@@ -11,19 +11,49 @@ test('relative days and weeks are read from the as-of day', () => {
   assert.deepEqual(windowOf('What happened today?'), { from: ASKED, to: ASKED, expression: 'today', future: false });
   // What happened yesterday is reported yesterday or today.
   assert.deepEqual(windowOf('Who won yesterday?'), { from: '2026-03-13', to: ASKED, expression: 'yesterday', future: false });
-  assert.deepEqual(windowOf('What did the council decide this week?'), { from: '2026-03-07', to: ASKED, expression: 'this week', future: false });
+  assert.deepEqual(windowOf('What did the council decide this week?'), {
+    from: '2026-03-07',
+    to: ASKED,
+    expression: 'this week',
+    future: false,
+  });
   const lastWeek = windowOf('What happened last week in Port Alder?');
   assert.ok(lastWeek && lastWeek.from <= '2026-03-02' && lastWeek.to >= '2026-03-08' && lastWeek.to < ASKED, JSON.stringify(lastWeek));
-  assert.deepEqual(windowOf('What did the mayor say on Monday?'), { from: '2026-03-09', to: '2026-03-10', expression: 'on Monday', future: false });
+  assert.deepEqual(windowOf('What did the mayor say on Monday?'), {
+    from: '2026-03-09',
+    to: '2026-03-10',
+    expression: 'on Monday',
+    future: false,
+  });
   assert.deepEqual(windowOf('What happened in the last three days?')?.from, '2026-03-11');
 });
 
 test('months and dates: the latest one not after the as-of day; "since" runs to it', () => {
-  assert.deepEqual(windowOf('What did the council decide last month?'), { from: '2026-02-01', to: '2026-03-03', expression: 'last month', future: false });
+  assert.deepEqual(windowOf('What did the council decide last month?'), {
+    from: '2026-02-01',
+    to: '2026-03-03',
+    expression: 'last month',
+    future: false,
+  });
   // "In June", asked in March, means last June (a month is reported on for a few days after it ends).
-  assert.deepEqual(windowOf('What did Bluewake announce in June?'), { from: '2025-06-01', to: '2025-07-03', expression: 'in June', future: false });
-  assert.deepEqual(windowOf('What has changed since March 2025?'), { from: '2025-03-01', to: ASKED, expression: 'since March 2025', future: false });
-  assert.deepEqual(windowOf('What happened on March 3?'), { from: '2026-03-03', to: '2026-03-04', expression: 'on March 3', future: false });
+  assert.deepEqual(windowOf('What did Bluewake announce in June?'), {
+    from: '2025-06-01',
+    to: '2025-07-03',
+    expression: 'in June',
+    future: false,
+  });
+  assert.deepEqual(windowOf('What has changed since March 2025?'), {
+    from: '2025-03-01',
+    to: ASKED,
+    expression: 'since March 2025',
+    future: false,
+  });
+  assert.deepEqual(windowOf('What happened on March 3?'), {
+    from: '2026-03-03',
+    to: '2026-03-04',
+    expression: 'on March 3',
+    future: false,
+  });
   // "3/4" is ambiguous (3 April or 4 March): read one way, and the window says which.
   const slash = windowOf('What happened on 3/4?');
   assert.ok(slash && slash.expression === 'on 3/4' && /^2026-0[34]-0[34]$/.test(slash.from));
@@ -48,7 +78,11 @@ test('words that only look like dates are not windows: durations, "now", verbs, 
 });
 
 test('"the latest", "currently", "at the moment" prefer the newest stories; time words leave the query', () => {
-  for (const question of ['What is the latest on the ferry strike?', 'How many commuters currently take the bus?', 'How many commuters take the bus at the moment?']) {
+  for (const question of [
+    'What is the latest on the ferry strike?',
+    'How many commuters currently take the bus?',
+    'How many commuters take the bus at the moment?',
+  ]) {
     const scope = timeScopeOf(question, ASKED);
     assert.equal(scope.recency, 'latest', question);
     assert.doesNotMatch(scope.query, /latest|currently|moment/, question);
@@ -61,6 +95,9 @@ test('as-of days must be real YYYY-MM-DD days', () => {
   assert.equal(parseIsoDay('2026-02-28'), '2026-02-28');
   for (const bad of ['2026-13-45', '2026-02-30', 'tomorrow', '14/03/2026', '', '2026-3-4']) {
     assert.equal(parseIsoDay(bad), null, bad);
-    assert.throws(() => asOfDay(bad, '--as-of'), (e: unknown) => e instanceof UserError && e.message.includes('--as-of must be a date written YYYY-MM-DD'));
+    assert.throws(
+      () => asOfDay(bad, '--as-of'),
+      (e: unknown) => e instanceof UserError && e.message.includes('--as-of must be a date written YYYY-MM-DD'),
+    );
   }
 });

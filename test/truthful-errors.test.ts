@@ -33,7 +33,10 @@ async function smallLibrary(dataDir = tempDir()): Promise<string> {
   try {
     await library.write(async (writer) => {
       const article = syntheticArticle('story-0', ['First paragraph of the story.', 'Second paragraph of the story.']);
-      writer.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, articleVectors('story-0')), { id: 'test-model', dimensions: 16 });
+      writer.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, articleVectors('story-0')), {
+        id: 'test-model',
+        dimensions: 16,
+      });
     });
   } finally {
     library.close();
@@ -58,14 +61,20 @@ test('text too long for one JavaScript string is said to be too large, not "not 
   const huge = Buffer.alloc(2 ** 29, 0x61);
   const result = decodeText(huge, 'archive.txt');
   assert.equal(result.ok, false);
-  assert.match(result.ok ? '' : result.error, /archive\.txt is too large to read as text \(512\.0 MB: longer than the longest string Node\.js can hold/);
+  assert.match(
+    result.ok ? '' : result.error,
+    /archive\.txt is too large to read as text \(512\.0 MB: longer than the longest string Node\.js can hold/,
+  );
   assert.doesNotMatch(result.ok ? '' : result.error, /UTF-8/);
   const broken = decodeText(Buffer.from('Harbour \xff news', 'latin1'), 'note.txt');
   assert.match(broken.ok ? '' : broken.error, /note\.txt is not valid UTF-8 text \(invalid byte at offset 8, line 1\)/);
 });
 
 test('MAX_FILE_MB stops below what can ever be read as text', () => {
-  assert.throws(() => loadConfig({ MAX_FILE_MB: '1000' }, ROOT), (error: unknown) => error instanceof ConfigError && /MAX_FILE_MB must be a whole number from 1 to 500/.test(error.message));
+  assert.throws(
+    () => loadConfig({ MAX_FILE_MB: '1000' }, ROOT),
+    (error: unknown) => error instanceof ConfigError && /MAX_FILE_MB must be a whole number from 1 to 500/.test(error.message),
+  );
   assert.equal(loadConfig({ MAX_FILE_MB: '500' }, ROOT).maxFileBytes, 500 * 1024 * 1024);
 });
 
@@ -79,7 +88,11 @@ test('a DATA_DIR this user cannot read is said to be unreadable, not read-only o
     for (const args of [['search', 'paragraph'], ['ingest', path.join(ROOT, 'articles')], ['check']]) {
       const run = newsroom(args, { DATA_DIR: dataDir }, as);
       assert.equal(run.code, 1, run.out);
-      assert.match(run.out, /cannot be read by this user \(uid \d+\): permission denied\. Run newsroom as the user the bot runs as/, args[0]);
+      assert.match(
+        run.out,
+        /cannot be read by this user \(uid \d+\): permission denied\. Run newsroom as the user the bot runs as/,
+        args[0],
+      );
       assert.doesNotMatch(run.out, /read-only|no library/i, args[0]);
     }
   } finally {
@@ -119,9 +132,16 @@ test(
     const dataDir = await smallLibrary();
     const mount = tempDir();
     const script = `mount -t tmpfs -o size=256k tmpfs "$0" && exec "$@"`;
-    const run = newsroom(['backup', path.join(mount, 'nightly')], { DATA_DIR: dataDir }, { wrap: ['unshare', '-m', '--propagation', 'private', 'sh', '-c', script, mount] });
+    const run = newsroom(
+      ['backup', path.join(mount, 'nightly')],
+      { DATA_DIR: dataDir },
+      { wrap: ['unshare', '-m', '--propagation', 'private', 'sh', '-c', script, mount] },
+    );
     assert.equal(run.code, 1, run.out);
-    assert.match(run.out, /There is not enough room for the backup in .*nightly: 0\.\d MB free, about \d+\.\d MB needed .* Nothing was written/);
+    assert.match(
+      run.out,
+      /There is not enough room for the backup in .*nightly: 0\.\d MB free, about \d+\.\d MB needed .* Nothing was written/,
+    );
     assert.doesNotMatch(run.out, /Unexpected error/);
   },
 );

@@ -103,20 +103,43 @@ test('the console follows ARTICLES_DIR: added, changed, slowly written, foldered
 
     // Added by an atomic rename from a hidden temp file; editor and download temp files beside it are ignored.
     const junk = story('Quorvex draft', ['The Quorvex draft must never be stored.']);
-    for (const name of ['notes.md.swp', 'draft.md~', '.hidden.md', 'download.md.crdownload', 'copy.md.part', 'save.md.tmp', '#autosave.md#']) {
+    for (const name of [
+      'notes.md.swp',
+      'draft.md~',
+      '.hidden.md',
+      'download.md.crdownload',
+      'copy.md.part',
+      'save.md.tmp',
+      '#autosave.md#',
+    ]) {
       fs.writeFileSync(path.join(dir, name), junk);
     }
-    const ferryV1 = story('Zephyrine ferry adds a route', ['The Zephyrine Ferry Company announced a new night route to Alder Island on Tuesday.']);
+    const ferryV1 = story('Zephyrine ferry adds a route', [
+      'The Zephyrine Ferry Company announced a new night route to Alder Island on Tuesday.',
+    ]);
     fs.writeFileSync(path.join(dir, '.zephyrine-ferry.md.tmp'), ferryV1);
     fs.renameSync(path.join(dir, '.zephyrine-ferry.md.tmp'), path.join(dir, 'zephyrine-ferry.md'));
     const question = 'What did the Zephyrine Ferry Company announce?';
     const added = await session.askUntil(question, 'the added file to be answerable', (a) => a.includes('night route to Alder Island'));
     assert.match(added, /\[1\] Zephyrine ferry adds a route \(2026-06-01\)/);
-    assert.deepEqual(lib.keywordSearch(toFtsQuery('Quorvex') ?? '', 5, { collections: [SHARED_COLLECTION] }), [], 'a temp file was ingested');
-    assert.deepEqual(lib.catalog.listArticles().map((a) => a.articleId).sort(), ['lighthouse', 'zephyrine-ferry']);
+    assert.deepEqual(
+      lib.keywordSearch(toFtsQuery('Quorvex') ?? '', 5, { collections: [SHARED_COLLECTION] }),
+      [],
+      'a temp file was ingested',
+    );
+    assert.deepEqual(
+      lib.catalog
+        .listArticles()
+        .map((a) => a.articleId)
+        .sort(),
+      ['lighthouse', 'zephyrine-ferry'],
+    );
 
     // Changed in place: the new text is cited, marked as updated, and the old one is gone.
-    fs.writeFileSync(path.join(dir, 'zephyrine-ferry.md'), story('Zephyrine ferry adds a route', ['The Zephyrine Ferry Company announced a new morning route to Alder Island on Tuesday.']));
+    fs.writeFileSync(
+      path.join(dir, 'zephyrine-ferry.md'),
+      story('Zephyrine ferry adds a route', ['The Zephyrine Ferry Company announced a new morning route to Alder Island on Tuesday.']),
+    );
     const changed = await session.askUntil(question, 'the changed text to be cited', (a) => a.includes('morning route'));
     assert.doesNotMatch(changed, /night route/);
     assert.match(changed, /\[1\] Zephyrine ferry adds a route \(2026-06-01 · updated \d{4}-\d{2}-\d{2}[^)]*\)/);
@@ -142,8 +165,13 @@ test('the console follows ARTICLES_DIR: added, changed, slowly written, foldered
 
     // A folder of articles comes and goes.
     fs.mkdirSync(path.join(dir, 'desk', 'tides'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'desk', 'tides', 'spring-tides.md'), story('Spring tides expected', ['Spring tides will flood the Eastmoor quay road on Sunday morning.']));
-    await session.askUntil('What will flood the Eastmoor quay road?', 'a file in a new folder to be answerable', (a) => a.includes('Spring tides will flood'));
+    fs.writeFileSync(
+      path.join(dir, 'desk', 'tides', 'spring-tides.md'),
+      story('Spring tides expected', ['Spring tides will flood the Eastmoor quay road on Sunday morning.']),
+    );
+    await session.askUntil('What will flood the Eastmoor quay road?', 'a file in a new folder to be answerable', (a) =>
+      a.includes('Spring tides will flood'),
+    );
     fs.rmSync(path.join(dir, 'desk'), { recursive: true });
     await eventually('the removed folder to be retracted', () => (stored('spring-tides') ? undefined : true));
 
@@ -156,10 +184,15 @@ test('the console follows ARTICLES_DIR: added, changed, slowly written, foldered
     // The whole folder vanishing (an unmounted share) retracts nothing; it is followed again once back.
     const away = path.join(root, 'articles-away');
     fs.renameSync(dir, away);
-    await eventually('a warning that the folder is gone', () => (session.err.includes('the articles folder is gone') || session.err.includes('cannot watch the articles folder') ? true : undefined));
+    await eventually('a warning that the folder is gone', () =>
+      session.err.includes('the articles folder is gone') || session.err.includes('cannot watch the articles folder') ? true : undefined,
+    );
     assert.ok(stored('lighthouse') && stored('harbour-pilots'), 'articles were retracted when the folder vanished');
     fs.renameSync(away, dir);
-    fs.writeFileSync(path.join(dir, 'after-return.md'), story('Ferry timetable restored', ['The winter ferry timetable returns on the first Monday of October.']));
+    fs.writeFileSync(
+      path.join(dir, 'after-return.md'),
+      story('Ferry timetable restored', ['The winter ferry timetable returns on the first Monday of October.']),
+    );
     await eventually('the folder to be followed again', () => stored('after-return'));
     assert.ok(stored('lighthouse') && stored('harbour-pilots'));
 
@@ -168,7 +201,10 @@ test('the console follows ARTICLES_DIR: added, changed, slowly written, foldered
     fs.renameSync(dir, old);
     fs.cpSync(old, dir, { recursive: true });
     fs.rmSync(path.join(dir, 'harbour-pilots.md'));
-    fs.writeFileSync(path.join(dir, 'swapped-in.md'), story('Quay lights replaced', ['New lights were fitted along the Eastmoor quay on Wednesday.']));
+    fs.writeFileSync(
+      path.join(dir, 'swapped-in.md'),
+      story('Quay lights replaced', ['New lights were fitted along the Eastmoor quay on Wednesday.']),
+    );
     fs.rmSync(old, { recursive: true });
     await eventually('the swapped-in folder to be followed', () => (stored('swapped-in') && !stored('harbour-pilots') ? true : undefined));
     assert.ok(stored('lighthouse') && stored('after-return'));
@@ -183,7 +219,17 @@ test('the console follows ARTICLES_DIR: added, changed, slowly written, foldered
 });
 
 test('hidden files, editor and download temp files are never read as articles', () => {
-  for (const name of ['.draft.md', 'notes/.git/config', 'story.md.swp', 'story.md~', 'story.md.tmp', 'story.md.crdownload', 'story.md.part', '#story.md#', '~$story.md']) {
+  for (const name of [
+    '.draft.md',
+    'notes/.git/config',
+    'story.md.swp',
+    'story.md~',
+    'story.md.tmp',
+    'story.md.crdownload',
+    'story.md.part',
+    '#story.md#',
+    '~$story.md',
+  ]) {
     assert.ok(isIgnoredPath(name), name);
   }
   for (const name of ['story.md', 'desk/2026/story.html', 'export.jsonl', 'tmp/story.md']) assert.ok(!isIgnoredPath(name), name);

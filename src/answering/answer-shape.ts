@@ -16,7 +16,8 @@ const NUMBER_WORDS =
   'double|doubled|tripled|halved';
 const NUMBER = new RegExp(`(?:[$€£¥]\\s?)?\\b(?:\\d[\\d,.]*(?:\\s?(?:%|percent|per cent|m\\b|bn\\b|k\\b))?|(?:${NUMBER_WORDS})\\b)`, 'gi');
 const YEAR = /^(?:1[89]\d{2}|20\d{2})$/;
-const MONTHS = 'January|February|March|April|May|June|July|August|September|October|November|December|Jan\\.|Feb\\.|Aug\\.|Sept?\\.|Oct\\.|Nov\\.|Dec\\.';
+const MONTHS =
+  'January|February|March|April|May|June|July|August|September|October|November|December|Jan\\.|Feb\\.|Aug\\.|Sept?\\.|Oct\\.|Nov\\.|Dec\\.';
 const WEEKDAYS = 'Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday';
 const DATE = new RegExp(
   `\\b(?:(?:${MONTHS})(?:\\s+\\d{1,2})?|${WEEKDAYS}|(?:1[89]\\d{2}|20\\d{2})s?|\\d{1,2}/\\d{1,2}(?:/\\d{2,4})?|` +
@@ -38,11 +39,77 @@ function withoutDateline(sentence: string): string {
 
 /** Capitalised words that open sentences or quotes, not names. */
 const NOT_NAMES = new Set([
-  'A', 'An', 'The', 'This', 'That', 'These', 'Those', 'It', 'Its', 'He', 'She', 'They', 'We', 'I', 'You', 'His', 'Her',
-  'Their', 'Our', 'My', 'But', 'And', 'Or', 'So', 'Yet', 'Then', 'There', 'Here', 'In', 'On', 'At', 'As', 'After',
-  'Before', 'When', 'While', 'If', 'Although', 'Though', 'Because', 'Since', 'However', 'Meanwhile', 'Still', 'Also',
-  'Now', 'Today', 'Yesterday', 'Asked', 'According', 'Around', 'About', 'Some', 'Many', 'Most', 'All', 'Both', 'Each',
-  'Other', 'Currently', 'Earlier', 'Later', 'For', 'With', 'By', 'From', 'To', 'Of', 'Under', 'Over', 'Despite',
+  'A',
+  'An',
+  'The',
+  'This',
+  'That',
+  'These',
+  'Those',
+  'It',
+  'Its',
+  'He',
+  'She',
+  'They',
+  'We',
+  'I',
+  'You',
+  'His',
+  'Her',
+  'Their',
+  'Our',
+  'My',
+  'But',
+  'And',
+  'Or',
+  'So',
+  'Yet',
+  'Then',
+  'There',
+  'Here',
+  'In',
+  'On',
+  'At',
+  'As',
+  'After',
+  'Before',
+  'When',
+  'While',
+  'If',
+  'Although',
+  'Though',
+  'Because',
+  'Since',
+  'However',
+  'Meanwhile',
+  'Still',
+  'Also',
+  'Now',
+  'Today',
+  'Yesterday',
+  'Asked',
+  'According',
+  'Around',
+  'About',
+  'Some',
+  'Many',
+  'Most',
+  'All',
+  'Both',
+  'Each',
+  'Other',
+  'Currently',
+  'Earlier',
+  'Later',
+  'For',
+  'With',
+  'By',
+  'From',
+  'To',
+  'Of',
+  'Under',
+  'Over',
+  'Despite',
 ]);
 
 interface Name {
@@ -91,8 +158,16 @@ function numbersIn(sentence: string, question: QuestionAnalysis): { text: string
 /** Whether a number in the sentence sits next to the word the question counts ("5,200 US soldiers"). */
 function numberNearFocus(sentence: string, numbers: { index: number; text: string }[], focus: string): boolean {
   return numbers.some((n) => {
-    const after = sentence.slice(n.index + n.text.length).match(/[\p{L}\p{N}'’-]+/gu)?.slice(0, 4) ?? [];
-    const before = sentence.slice(0, n.index).match(/[\p{L}\p{N}'’-]+/gu)?.slice(-3) ?? [];
+    const after =
+      sentence
+        .slice(n.index + n.text.length)
+        .match(/[\p{L}\p{N}'’-]+/gu)
+        ?.slice(0, 4) ?? [];
+    const before =
+      sentence
+        .slice(0, n.index)
+        .match(/[\p{L}\p{N}'’-]+/gu)
+        ?.slice(-3) ?? [];
     return [...after, ...before].some((w) => stem(w) === focus);
   });
 }
@@ -137,7 +212,9 @@ export function answerShapeScore(text: string, question: QuestionAnalysis, stems
 
 /** Whether the question asks what someone said (then quotes and attributions answer it). */
 export function asksForWords(questionText: string): boolean {
-  return /\b(?:say|said|says|tell|told|warn(?:ed)?|argue[ds]?|claim(?:ed)?|describe[ds]?|call(?:ed)?|react(?:ed)?|respond(?:ed)?)\b/i.test(questionText);
+  return /\b(?:say|said|says|tell|told|warn(?:ed)?|argue[ds]?|claim(?:ed)?|describe[ds]?|call(?:ed)?|react(?:ed)?|respond(?:ed)?)\b/i.test(
+    questionText,
+  );
 }
 
 export function reportsSpeech(sentence: string): boolean {

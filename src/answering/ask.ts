@@ -40,7 +40,13 @@ export async function answerQuestion(deps: AnswererDeps, request: AskRequest): P
 }
 
 /** Judges whether the passages found can answer, then has the model answer from them, or quotes them. */
-async function findAnswer(deps: AnswererDeps, request: AskRequest, question: string, search: SearchResult, notices: string[]): Promise<Outcome> {
+async function findAnswer(
+  deps: AnswererDeps,
+  request: AskRequest,
+  question: string,
+  search: SearchResult,
+  notices: string[],
+): Promise<Outcome> {
   // Judge relevance: nothing found, or nothing that holds enough of the question, is not found.
   const mode = deps.llm ? 'llm' : 'extractive';
   if (search.passages.length === 0) {
@@ -61,7 +67,11 @@ async function findAnswer(deps: AnswererDeps, request: AskRequest, question: str
       today: search.time.asOf,
       history: request.history ?? '',
     });
-    const generated = await generate(deps.llm, deps.logger ?? silentLogger, { messages: prompt, maxTokens: MAX_ANSWER_TOKENS, onText: request.onText });
+    const generated = await generate(deps.llm, deps.logger ?? silentLogger, {
+      messages: prompt,
+      maxTokens: MAX_ANSWER_TOKENS,
+      onText: request.onText,
+    });
     if (generated.ok) {
       const { reply } = generated;
       return saysNotInArticles(reply) ? notFound('llm', passages, notices, reply) : verifyReply(reply, passages, notices, bodyOf);

@@ -11,8 +11,7 @@ const SMALL_NUMBERS =
   'one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|' +
   'twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|dozens?';
 /** A count and its gap before a unit: "14-", "400 ", "400", "three ", "twenty-two ", "a ", "half a ", "several ", "a few ". */
-const COUNT =
-  `(?:\\d[\\d,.]*[\\s-]*|(?:(?:${SMALL_NUMBERS})(?:-(?:${SMALL_NUMBERS}))?|an?|half an?|(?:a )?couple of|several|(?:a )?few|many|some)[\\s-]+)`;
+const COUNT = `(?:\\d[\\d,.]*[\\s-]*|(?:(?:${SMALL_NUMBERS})(?:-(?:${SMALL_NUMBERS}))?|an?|half an?|(?:a )?couple of|several|(?:a )?few|many|some)[\\s-]+)`;
 const TIME_UNIT = '(?:second|minute|hour|day|night|week|fortnight|month|year|decade|century|centuries|millenni(?:um|a)|season|term)s?';
 const LENGTH_UNIT =
   '(?:kilomet(?:re|er)s?|km|miles?|met(?:re|er)s?|feet|foot|ft|yards?|inch(?:es)?|centimet(?:re|er)s?|cm|millimet(?:re|er)s?|mm|blocks?|nautical miles?|storeys?)';
@@ -63,7 +62,11 @@ const PATTERNS: Record<Measure, readonly RegExp[]> = {
 };
 
 const MEASURE_WORDS: { measure: Measure; pattern: RegExp }[] = [
-  { measure: 'duration', pattern: /\bhow long\b|\bhow many (?:more )?(?:seconds|minutes|hours|days|nights|weeks|months|years|decades|centuries)\b|\bfor how long\b/ },
+  {
+    measure: 'duration',
+    pattern:
+      /\bhow long\b|\bhow many (?:more )?(?:seconds|minutes|hours|days|nights|weeks|months|years|decades|centuries)\b|\bfor how long\b/,
+  },
   { measure: 'length', pattern: /\bhow (?:tall|high|deep|wide|long is the (?:bridge|road|tunnel|runway|route|line|river|wall|track))\b/ },
   { measure: 'distance', pattern: /\bhow far\b/ },
   { measure: 'age', pattern: /\bhow old\b|\bwhat age\b|\bat what age\b/ },

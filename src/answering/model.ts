@@ -45,7 +45,12 @@ export interface GenerateRequest {
 export async function generate(llm: LlmClient, logger: Logger, request: GenerateRequest): Promise<Generated> {
   const started = performance.now();
   const { onText } = request;
-  const result = await llm.complete({ messages: request.messages, maxTokens: request.maxTokens, temperature: 0, ...(onText ? { onText } : {}) });
+  const result = await llm.complete({
+    messages: request.messages,
+    maxTokens: request.maxTokens,
+    temperature: 0,
+    ...(onText ? { onText } : {}),
+  });
   const ms = performance.now() - started;
   if (!result.ok) {
     logger.warn({ kind: result.error.kind, message: result.error.message }, 'LLM call failed; answering extractively');
@@ -55,7 +60,10 @@ export async function generate(llm: LlmClient, logger: Logger, request: Generate
     logger.warn({ model: result.model }, 'LLM returned an empty reply; answering extractively');
     return { ok: false, reason: messages.llmEmpty };
   }
-  return { ok: true, reply: { text: result.text, truncated: result.finishReason === 'length', model: result.model, usage: result.usage, ms } };
+  return {
+    ok: true,
+    reply: { text: result.text, truncated: result.finishReason === 'length', model: result.model, usage: result.usage, ms },
+  };
 }
 
 /** Whether the model said the passages do not hold the answer. */

@@ -57,13 +57,46 @@ const KIND_WORDS: { type: AnswerType; pattern: RegExp }[] = [
       /\b(?:which|what) (?:person|people|player|players|official|minister|company|companies|firm|team|club|side|group|organi[sz]ation|party|agency|bank|airline|carrier|manufacturer|brand|coach|manager|judge|lawyer|candidate|leader|union)\b/,
   },
   { type: 'reason', pattern: /^why\b|\bwhat (?:caused|prompted|led to|triggered|drove)\b|\bfor what reason\b|\bhow come\b/ },
-  { type: 'thing', pattern: /^(?:\w+ )?(?:which|what) (?!did\b|does\b|do\b|is\b|was\b|are\b|were\b|has\b|have\b|had\b|will\b|would\b|can\b|could\b|should\b)\w+/ },
+  {
+    type: 'thing',
+    pattern:
+      /^(?:\w+ )?(?:which|what) (?!did\b|does\b|do\b|is\b|was\b|are\b|were\b|has\b|have\b|had\b|will\b|would\b|can\b|could\b|should\b)\w+/,
+  },
 ];
 
 /** Words that end the noun phrase after "which"/"how many". */
 const PHRASE_END = new Set([
-  'did', 'does', 'do', 'is', 'was', 'are', 'were', 'has', 'have', 'had', 'will', 'would', 'can', 'could', 'should',
-  'in', 'of', 'on', 'at', 'for', 'to', 'from', 'by', 'with', 'that', 'this', 'these', 'those', 'the', 'a', 'an',
+  'did',
+  'does',
+  'do',
+  'is',
+  'was',
+  'are',
+  'were',
+  'has',
+  'have',
+  'had',
+  'will',
+  'would',
+  'can',
+  'could',
+  'should',
+  'in',
+  'of',
+  'on',
+  'at',
+  'for',
+  'to',
+  'from',
+  'by',
+  'with',
+  'that',
+  'this',
+  'these',
+  'those',
+  'the',
+  'a',
+  'an',
 ]);
 
 const TRIGGER = /\b(?:how (?:many|much)|which|what)\s+/i;
@@ -72,7 +105,8 @@ const TRIGGER = /\b(?:how (?:many|much)|which|what)\s+/i;
 const COPULAR = /^(?:what|who|which)\s+(?:is|was|are|were|'s)\s+(?:the\s+|a\s+|an\s+)?(?:([\p{L}-]+)\s+)?([\p{L}-]+)\s+of\b/iu;
 
 /** Words that pick one of several ("the first …", "the largest …"): the question is about that one. */
-const SELECTING = /^(?:first|second|third|fourth|fifth|last|next|previous|only|main|biggest|largest|smallest|oldest|youngest|newest|highest|lowest|tallest|longest|shortest|richest|poorest|fastest|slowest|deadliest|best|worst|most|least|\w+est)$/i;
+const SELECTING =
+  /^(?:first|second|third|fourth|fifth|last|next|previous|only|main|biggest|largest|smallest|oldest|youngest|newest|highest|lowest|tallest|longest|shortest|richest|poorest|fastest|slowest|deadliest|best|worst|most|least|\w+est)$/i;
 
 const NAME_TOKEN = /^(?:\p{Lu}[\p{L}\p{M}'’.-]*|\p{N}[\p{L}\p{N},.]*)$/u;
 
@@ -92,8 +126,29 @@ function nameWords(question: string): Set<string> {
 /** The noun right after "which", "what" or "how many", skipping names and describing words. */
 /** Measure words that name no attribute an article would use: "the number of reservations" is written "97,000 reservations". */
 const MEASURE_WORDS = new Set([
-  'number', 'amount', 'total', 'figure', 'level', 'name', 'date', 'percentage', 'proportion', 'share', 'rate', 'value',
-  'size', 'count', 'sum', 'latest', 'result', 'outcome', 'status', 'state', 'kind', 'type', 'part',
+  'number',
+  'amount',
+  'total',
+  'figure',
+  'level',
+  'name',
+  'date',
+  'percentage',
+  'proportion',
+  'share',
+  'rate',
+  'value',
+  'size',
+  'count',
+  'sum',
+  'latest',
+  'result',
+  'outcome',
+  'status',
+  'state',
+  'kind',
+  'type',
+  'part',
 ]);
 
 function requiredOf(question: string, names: Set<string>): string[] {
@@ -108,7 +163,11 @@ function requiredOf(question: string, names: Set<string>): string[] {
 function focusOf(question: string, names: Set<string>): string | null {
   const trigger = TRIGGER.exec(question);
   if (!trigger) return null;
-  const words = question.slice(trigger.index + trigger[0].length).toLowerCase().match(/[\p{L}\p{N}'’-]+/gu) ?? [];
+  const words =
+    question
+      .slice(trigger.index + trigger[0].length)
+      .toLowerCase()
+      .match(/[\p{L}\p{N}'’-]+/gu) ?? [];
   let focus: string | null = null;
   for (const word of words.slice(0, 4)) {
     if (PHRASE_END.has(word)) break;

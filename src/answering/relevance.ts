@@ -76,7 +76,10 @@ function passageCoverage({ analysis, weights }: QuestionReading, passage: Pick<P
  * the archive (RELEVANCE.commonWordIdf) or the question names something none of the passages mention.
  * "What is the capital of Australia?" over a story on "the Turkish capital Ankara" shares "capital".
  */
-export function sharesOnlyACommonWord({ analysis, weights }: QuestionReading, passages: readonly Pick<Passage, 'title' | 'text'>[]): boolean {
+export function sharesOnlyACommonWord(
+  { analysis, weights }: QuestionReading,
+  passages: readonly Pick<Passage, 'title' | 'text'>[],
+): boolean {
   const held = passages.map((p) => contentStems(`${p.title} ${p.text}`));
   const matched = analysis.terms.filter((t) => held.some((stems) => hasStem(stems, t.stem)));
   const stems = new Set(matched.map((t) => t.stem));

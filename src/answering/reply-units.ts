@@ -57,7 +57,10 @@ export function markedNumbers(text: string): number[] {
   const numbers: number[] = [];
   for (const group of text.match(MARKER_GROUP) ?? []) {
     for (const m of group.matchAll(ONE_MARKER)) {
-      for (const part of m[0].slice(1, -1).trim().split(/\s*[,;]\s*/)) {
+      for (const part of m[0]
+        .slice(1, -1)
+        .trim()
+        .split(/\s*[,;]\s*/)) {
         const range = part.split(/\s*[–-]\s*/).map(Number);
         const [from, to] = [range[0] ?? NaN, range[1] ?? range[0] ?? NaN];
         if (Number.isInteger(from) && Number.isInteger(to) && to >= from && to - from < 20) {
@@ -71,7 +74,10 @@ export function markedNumbers(text: string): number[] {
 
 /** The unit's text without its markers, and without the space they leave before punctuation. */
 export function withoutMarkers(text: string): string {
-  return text.replace(MARKER_GROUP, '').replace(/\s+([.,;:!?…])/g, '$1').trim();
+  return text
+    .replace(MARKER_GROUP, '')
+    .replace(/\s+([.,;:!?…])/g, '$1')
+    .trim();
 }
 
 function withMarkers(text: string, markers: string): string {

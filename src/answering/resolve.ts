@@ -20,11 +20,19 @@ export function resolveArticle(catalog: CatalogReader, reference: string, collec
   const lower = wanted.toLowerCase();
   const exactTitle = articles.filter((a) => a.title.toLowerCase() === lower);
   if (exactTitle.length === 1) return exactTitle[0] as StoredArticle;
-  const matches = words.length === 0 ? [] : articles.filter((a) => {
-    const title = new Set(queryTerms(`${a.title} ${a.articleId.replace(/-/g, ' ')}`));
-    return words.every((w) => title.has(w));
-  });
+  const matches =
+    words.length === 0
+      ? []
+      : articles.filter((a) => {
+          const title = new Set(queryTerms(`${a.title} ${a.articleId.replace(/-/g, ' ')}`));
+          return words.every((w) => title.has(w));
+        });
   if (matches.length === 1) return matches[0] as StoredArticle;
   if (matches.length === 0) throw new UserError(messages.articleNotFound(wanted));
-  throw new UserError(messages.articleAmbiguous(wanted, matches.slice(0, 10).map((a) => ({ id: a.articleId, title: a.title, published: a.published }))));
+  throw new UserError(
+    messages.articleAmbiguous(
+      wanted,
+      matches.slice(0, 10).map((a) => ({ id: a.articleId, title: a.title, published: a.published })),
+    ),
+  );
 }

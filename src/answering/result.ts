@@ -25,7 +25,12 @@ export interface Outcome {
 }
 
 /** The stored articles do not answer it. `reply`: the model said so. */
-export function notFound(mode: AnswerMode, passages: readonly Passage[], notices: readonly string[], reply: ModelReply | null = null): Outcome {
+export function notFound(
+  mode: AnswerMode,
+  passages: readonly Passage[],
+  notices: readonly string[],
+  reply: ModelReply | null = null,
+): Outcome {
   return { kind: 'not_found', mode, text: messages.notInArticles, citations: [], passages: [...passages], notices: [...notices], reply };
 }
 
@@ -51,7 +56,14 @@ export function articleRef(a: ArticleRef): ArticleRef {
  * Every result, answer or summary, is made here: its kind, what it is about (`subject`), and the
  * fields they share. `article`: the one article a summary is of.
  */
-function buildResult<K extends string, S extends object>(kind: K, subject: S, outcome: Outcome, time: TimeInfo, stopwatch: Stopwatch, article: ArticleRef | null) {
+function buildResult<K extends string, S extends object>(
+  kind: K,
+  subject: S,
+  outcome: Outcome,
+  time: TimeInfo,
+  stopwatch: Stopwatch,
+  article: ArticleRef | null,
+) {
   return {
     kind,
     mode: outcome.mode,

@@ -27,11 +27,19 @@ export async function summarizeArticle(deps: AnswererDeps, request: SummarizeReq
   if (article.published && article.published.slice(0, 10) > asOf) {
     throw new UserError(messages.articleAfterAsOf(article.title, article.published, asOf));
   }
-  const screened = withoutInstructions(deps.library.catalog, deps.library.catalog.chunksOfArticle(article.collection, article.articleId).map(toPassage));
+  const screened = withoutInstructions(
+    deps.library.catalog,
+    deps.library.catalog.chunksOfArticle(article.collection, article.articleId).map(toPassage),
+  );
   stopwatch.retrieved();
   const outcome = await summarize(deps, article, screened.passages, request, asOf);
   if (screened.withheld > 0) outcome.notices.push(messages.instructionsWithheld(screened.withheld));
-  const about = { article: articleRef(article), topic: null, length: request.length, time: { asOf, window: null, recency: 'recent' as const } };
+  const about = {
+    article: articleRef(article),
+    topic: null,
+    length: request.length,
+    time: { asOf, window: null, recency: 'recent' as const },
+  };
   return summaryResult(outcome, about, stopwatch);
 }
 
@@ -40,7 +48,13 @@ function toPassage(r: ChunkRecord): Passage {
 }
 
 /** The model's checked summary, or the article's key sentences when there is no model or it fails. */
-async function summarize(deps: AnswererDeps, article: StoredArticle, passages: Passage[], request: SummarizeRequest, today: string): Promise<Outcome> {
+async function summarize(
+  deps: AnswererDeps,
+  article: StoredArticle,
+  passages: Passage[],
+  request: SummarizeRequest,
+  today: string,
+): Promise<Outcome> {
   const notices: string[] = [];
   const bodyOf = bodyFrom(deps.library.catalog);
   if (deps.llm) {
@@ -50,7 +64,15 @@ async function summarize(deps: AnswererDeps, article: StoredArticle, passages: P
     notices.push(generated.reason);
   }
   const { text, citations } = citeSentences(keySentences(passages, request.length), bodyOf);
-  return { kind: 'grounded', mode: 'extractive', text: extractSummaryText(text, request.length), citations, passages, notices, reply: null };
+  return {
+    kind: 'grounded',
+    mode: 'extractive',
+    text: extractSummaryText(text, request.length),
+    citations,
+    passages,
+    notices,
+    reply: null,
+  };
 }
 
 /** The model's summary of one article: one prompt when it fits the context budget, else map-reduce. */
@@ -62,12 +84,7 @@ class ArticleSummarizer {
   private readonly article: StoredArticle;
   private readonly today: string;
 
-  constructor(
-    deps: AnswererDeps,
-    llm: LlmClient,
-    article: StoredArticle,
-    today: string,
-  ) {
+  constructor(deps: AnswererDeps, llm: LlmClient, article: StoredArticle, today: string) {
     this.deps = deps;
     this.llm = llm;
     this.article = article;
@@ -84,7 +101,11 @@ class ArticleSummarizer {
     const formatted = passages.map((p, i) => formatPassage(i + 1, p));
     const groups = groupWithinBudget(formatted, this.deps.options.contextTokens);
     if (groups.length === 1) {
-      const prompt = this.deps.prompts.render('summarize', { ...this.header, length_instructions: LENGTH_INSTRUCTIONS[length], passages: formatted.join('\n\n') });
+      const prompt = this.deps.prompts.render('summarize', {
+        ...this.header,
+        length_instructions: LENGTH_INSTRUCTIONS[length],
+        passages: formatted.join('\n\n'),
+      });
       return this.ask(prompt, onText);
     }
     return this.inParts(groups, length, onText);
@@ -97,7 +118,11 @@ class ArticleSummarizer {
     const notes: string[] = [];
     for (const group of groups) {
       const generated = await this.ask(
-        this.deps.prompts.render('summarize', { ...this.header, length_instructions: LENGTH_INSTRUCTIONS.bullets, passages: group.join('\n\n') }),
+        this.deps.prompts.render('summarize', {
+          ...this.header,
+          length_instructions: LENGTH_INSTRUCTIONS.bullets,
+          passages: group.join('\n\n'),
+        }),
       );
       if (!generated.ok) return generated;
       usage = addUsage(usage, generated.reply.usage);

@@ -79,7 +79,11 @@ async function tellStory(
       length_instructions: LENGTH_INSTRUCTIONS[request.length],
       today: search.time.asOf,
     });
-    const generated = await generate(deps.llm, deps.logger ?? silentLogger, { messages: prompt, maxTokens: MAX_SUMMARY_TOKENS, onText: request.onText });
+    const generated = await generate(deps.llm, deps.logger ?? silentLogger, {
+      messages: prompt,
+      maxTokens: MAX_SUMMARY_TOKENS,
+      onText: request.onText,
+    });
     if (generated.ok) {
       const { reply } = generated;
       return saysNotInArticles(reply) ? notFound('llm', passages, notices, reply) : verifyReply(reply, passages, notices, bodyOf);
@@ -90,7 +94,13 @@ async function tellStory(
 }
 
 /** Extract mode: the key sentence of each story, newest stories first when space is short, told in date order. */
-function extractStory(reading: QuestionReading, passages: readonly Passage[], length: SummaryLength, notices: string[], bodyOf: BodyOf): Outcome {
+function extractStory(
+  reading: QuestionReading,
+  passages: readonly Passage[],
+  length: SummaryLength,
+  notices: string[],
+  bodyOf: BodyOf,
+): Outcome {
   const perStory = new Map<string, Passage[]>();
   for (const p of newestFirst(passages)) perStory.set(p.articleId, [...(perStory.get(p.articleId) ?? []), p]);
   const sentences = [...perStory.values()]
@@ -98,7 +108,15 @@ function extractStory(reading: QuestionReading, passages: readonly Passage[], le
     .flatMap((story) => bestSentences(reading, story, 1))
     .sort((a, b) => (a.passage.published ?? '').localeCompare(b.passage.published ?? '') || a.start - b.start);
   const { text, citations } = citeSentences(sentences, bodyOf);
-  return { kind: 'grounded', mode: 'extractive', text: extractSummaryText(text, length), citations, passages: [...passages], notices, reply: null };
+  return {
+    kind: 'grounded',
+    mode: 'extractive',
+    text: extractSummaryText(text, length),
+    citations,
+    passages: [...passages],
+    notices,
+    reply: null,
+  };
 }
 
 /** Passages of the newest stories first (undated last), keeping their order within a story. */

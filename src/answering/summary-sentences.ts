@@ -68,7 +68,8 @@ export function keySentences(passages: readonly Passage[], length: SummaryLength
   const centrality = (s: Candidate) => cosine(s.terms, whole) + (length === 'bullets' ? factWeight(s.text) : 0);
   const byCentrality = (a: Candidate, b: Candidate) => centrality(b) - centrality(a);
   const want = Math.min(SENTENCES[length], all.length);
-  const chosen = length === 'bullets' ? pointsOfEachPart(lede, all.slice(1), want, byCentrality) : mostCentral(lede, all.slice(1), want, byCentrality);
+  const chosen =
+    length === 'bullets' ? pointsOfEachPart(lede, all.slice(1), want, byCentrality) : mostCentral(lede, all.slice(1), want, byCentrality);
   return chosen.sort((a, b) => a.start - b.start).map(({ terms: _terms, ...s }) => s);
 }
 

@@ -16,10 +16,36 @@ const SCALES: Record<string, number> = { thousand: 1e3, million: 1e6, billion: 1
 
 /** Spelled-out numbers a paraphrase may write as digits, or the other way round. */
 const NUMBER_WORDS: Record<string, number> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18,
-  nineteen: 19, twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
-  hundred: 100, dozen: 12,
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
+  hundred: 100,
+  dozen: 12,
 };
 
 /** "one" is mostly a pronoun ("one of the girders"): it counts when a passage says it, never as a figure a claim must show. */
@@ -145,7 +171,12 @@ function supportTogether(kept: readonly CitedPassage[], wanted: ReadonlySet<stri
  * found in: the quote is their support, whatever the word overlap. Every figure and name of the claim
  * must occur in a kept passage, or no citation is kept at all.
  */
-export function checkSupport(claim: string, passages: readonly Passage[], cited: readonly number[], quoted: readonly number[] = []): SupportCheck {
+export function checkSupport(
+  claim: string,
+  passages: readonly Passage[],
+  cited: readonly number[],
+  quoted: readonly number[] = [],
+): SupportCheck {
   const wanted = keyTerms(claim);
   const facts: ClaimFacts = { figures: figuresOf(claim, { spelledOut: 'figures-only' }), names: namesOf(claim) };
   const candidates = cited.map((index): CitedPassage => {

@@ -10,7 +10,11 @@ export function timeInfo(search: SearchResult): TimeInfo {
 }
 
 /** Why a search found nothing, when time explains it: a window after the as-of day, an empty window, nothing published yet. */
-export function emptyReason(search: SearchResult, catalog: Pick<CatalogReader, 'publicationRange'>, collections: readonly string[]): string | null {
+export function emptyReason(
+  search: SearchResult,
+  catalog: Pick<CatalogReader, 'publicationRange'>,
+  collections: readonly string[],
+): string | null {
   const { window, asOf } = search.time;
   if (window?.future) return messages.windowInFuture(window, asOf);
   if (window) return messages.windowEmpty(window);

@@ -37,7 +37,10 @@ function piece(p: Passage, start: number, end: number): Passage {
  * out), and how many such paragraphs there were. Libraries that cannot say where they are (an older
  * one opened read-only) have the passages read here instead.
  */
-export function withoutInstructions(catalog: Pick<CatalogReader, 'findings'>, passages: readonly Passage[]): { passages: Passage[]; withheld: number } {
+export function withoutInstructions(
+  catalog: Pick<CatalogReader, 'findings'>,
+  passages: readonly Passage[],
+): { passages: Passage[]; withheld: number } {
   if (passages.length === 0) return { passages: [], withheld: 0 };
   const stored = catalog.findings.spansInChunks(passages.map((p) => p.chunkId));
   const spansOf = (p: Passage): Span[] =>

@@ -87,7 +87,12 @@ function checkUnits(units: readonly ReplyUnit[], passages: readonly Passage[], l
       leftOut.fabricatedQuotes++;
       continue;
     }
-    const support = checkSupport(text, passages, marked, quotes.map((q) => q.passage));
+    const support = checkSupport(
+      text,
+      passages,
+      marked,
+      quotes.map((q) => q.passage),
+    );
     checked.push({ ...unit, text, cited: support.kept, quotes });
   }
   return checked;
@@ -121,7 +126,12 @@ function locateQuote(quote: string, passages: readonly Passage[], preferred: rea
  * The checked units as text, with their citations renumbered; sentences left without a citation are
  * left out. With no valid citation at all, the claims are shown as written (markers removed).
  */
-function renderChecked(checked: readonly CheckedUnit[], passages: readonly Passage[], bodyOf: BodyOf, leftOut: LeftOut): { text: string; citations: Citation[] } {
+function renderChecked(
+  checked: readonly CheckedUnit[],
+  passages: readonly Passage[],
+  bodyOf: BodyOf,
+  leftOut: LeftOut,
+): { text: string; citations: Citation[] } {
   const cited = checked.filter((u) => u.cited.length > 0);
   if (cited.length === 0) return { text: joinUnits(checked.map((u) => ({ ...u, markers: '' }))), citations: [] };
   const { rendered, citations } = numberCitations(cited, passages, bodyOf);
@@ -134,7 +144,11 @@ function renderChecked(checked: readonly CheckedUnit[], passages: readonly Passa
  * Citations numbered in order of first use (an excerpt cited twice keeps its number), and each unit
  * with its markers; a unit whose excerpts do not match the stored text gets none.
  */
-function numberCitations(units: readonly CheckedUnit[], passages: readonly Passage[], bodyOf: BodyOf): { rendered: RenderedUnit[]; citations: Citation[] } {
+function numberCitations(
+  units: readonly CheckedUnit[],
+  passages: readonly Passage[],
+  bodyOf: BodyOf,
+): { rendered: RenderedUnit[]; citations: Citation[] } {
   const citations: Citation[] = [];
   const numberOf = new Map<string, number>();
   const rendered = units.map((unit) => {

@@ -24,6 +24,4 @@ export interface Article {
 }
 
 /** One item a loader produced: an article, or a clear reason the item could not be read. */
-export type LoadResult =
-  | { ok: true; article: Article }
-  | { ok: false; source: string; error: string };
+export type LoadResult = { ok: true; article: Article } | { ok: false; source: string; error: string };

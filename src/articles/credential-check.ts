@@ -10,7 +10,9 @@ import type { Article } from './article.ts';
  */
 export function credentialProblem(article: Article, where: string, rawText?: string): string | null {
   // Title first, then the body: a line of the article as a plain-text file would number it.
-  const fields = [article.title, article.body, article.byline ?? '', article.section ?? '', article.url ?? '', article.tags.join(' ')].join('\n');
+  const fields = [article.title, article.body, article.byline ?? '', article.section ?? '', article.url ?? '', article.tags.join(' ')].join(
+    '\n',
+  );
   const [first] = findCredentials(fields);
   if (!first) return null;
   if (/\bline \d+$/.test(where)) return messages.credentialRefused(where, first.kind, null);

@@ -2,7 +2,6 @@ import type { Result } from '../result.ts';
 import { TextDecoder } from 'node:util';
 import { decodeMessages, loadMessages as messages } from '../messages/articles.ts';
 
-
 const SNIFF_BYTES = 64 * 1024;
 /** Share of control bytes above which a file is taken for binary even without a NUL byte. */
 const MAX_CONTROL_SHARE = 0.1;

@@ -12,8 +12,7 @@ import { failure } from './validate.ts';
  * real file a followed symbolic link points to (what is opened), `path` stays the link (the source).
  */
 export type PathEntry =
-  | { kind: 'file'; path: string; name: string; target?: string }
-  | { kind: 'error'; path: string; name: string; error: string };
+  { kind: 'file'; path: string; name: string; target?: string } | { kind: 'error'; path: string; name: string; error: string };
 
 /**
  * FOLLOW_SYMLINKS: which symbolic links to files met in a folder are read. 'off' (the default): none,
@@ -79,7 +78,8 @@ export async function* walkPaths(paths: readonly string[], options: WalkOptions 
  */
 async function namedFile(absolute: string, given: string, policy: LinkPolicy, root: string | undefined): Promise<PathEntry> {
   const real = await realpath(absolute).catch(() => absolute);
-  if (root === undefined) return real === absolute ? { kind: 'file', path: absolute, name: given } : { kind: 'file', path: absolute, name: given, target: real };
+  if (root === undefined)
+    return real === absolute ? { kind: 'file', path: absolute, name: given } : { kind: 'file', path: absolute, name: given, target: real };
   const direct = path.join(await realpath(root).catch(() => root), path.relative(root, absolute));
   return real === direct ? { kind: 'file', path: absolute, name: given } : linkedFile(absolute, given, policy, root);
 }
@@ -95,12 +95,17 @@ async function linkedFile(linkPath: string, name: string, policy: LinkPolicy, ro
   }
   if (policy === 'inside') {
     const inside = path.relative(await realpath(root).catch(() => root), target);
-    if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside)) return { kind: 'error', path: linkPath, name, error: messages.symlinkOutside(name) };
+    if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside))
+      return { kind: 'error', path: linkPath, name, error: messages.symlinkOutside(name) };
   }
   return { kind: 'file', path: linkPath, name, target };
 }
 
-async function* walkDirectory(directory: string, name: string, options: WalkOptions & { root: string }): AsyncGenerator<PathEntry, void, undefined> {
+async function* walkDirectory(
+  directory: string,
+  name: string,
+  options: WalkOptions & { root: string },
+): AsyncGenerator<PathEntry, void, undefined> {
   let entries;
   try {
     entries = await readdir(directory, { withFileTypes: true });

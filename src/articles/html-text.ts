@@ -7,14 +7,70 @@ import { joinParagraphs } from './normalize.ts';
  */
 
 const BLOCKS = new Set([
-  'address', 'article', 'aside', 'blockquote', 'caption', 'dd', 'details', 'dialog', 'div', 'dl', 'dt',
-  'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header',
-  'hgroup', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'tfoot',
-  'thead', 'tr', 'ul',
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'caption',
+  'dd',
+  'details',
+  'dialog',
+  'div',
+  'dl',
+  'dt',
+  'fieldset',
+  'figcaption',
+  'figure',
+  'footer',
+  'form',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hgroup',
+  'hr',
+  'li',
+  'main',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'summary',
+  'table',
+  'tbody',
+  'tfoot',
+  'thead',
+  'tr',
+  'ul',
 ]);
 const SKIPPED = new Set([
-  'script', 'style', 'noscript', 'template', 'svg', 'math', 'canvas', 'iframe', 'object', 'embed', 'video',
-  'audio', 'img', 'picture', 'source', 'button', 'input', 'select', 'textarea', 'head', 'title', 'meta', 'link',
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'svg',
+  'math',
+  'canvas',
+  'iframe',
+  'object',
+  'embed',
+  'video',
+  'audio',
+  'img',
+  'picture',
+  'source',
+  'button',
+  'input',
+  'select',
+  'textarea',
+  'head',
+  'title',
+  'meta',
+  'link',
 ]);
 const CELLS = new Set(['td', 'th']);
 
@@ -23,7 +79,10 @@ export function elementParagraphs(root: DomElement): string[] {
   const paragraphs: string[] = [];
   let buffer = '';
   const flush = (): void => {
-    const text = buffer.replace(/[^\S\n]+/g, ' ').replace(/ ?\n ?/g, '\n').trim();
+    const text = buffer
+      .replace(/[^\S\n]+/g, ' ')
+      .replace(/ ?\n ?/g, '\n')
+      .trim();
     if (text !== '') paragraphs.push(text);
     buffer = '';
   };

@@ -29,7 +29,9 @@ export async function* readJsonLinesFile(
   for await (const line of readLines(handle, maxBytes)) {
     const where = lineOf(file.name, line.n);
     if ('tooLarge' in line) {
-      ahead.push(Promise.resolve([{ result: failure(`${file.path}#${line.n}`, messages.tooLarge(where, line.tooLarge, maxBytes)), where }]));
+      ahead.push(
+        Promise.resolve([{ result: failure(`${file.path}#${line.n}`, messages.tooLarge(where, line.tooLarge, maxBytes)), where }]),
+      );
     } else if (line.bytes.toString('utf8').trim() !== '') {
       ahead.push(pool.parse(where, line.bytes, file.path, { ...parseOptions, maxBytes, line: { file: file.name, n: line.n } }));
     }

@@ -31,10 +31,7 @@ export interface LoadPathsOptions {
  * folder entries sorted), parsing them in worker threads. Every problem is a `{ ok: false }` result naming the file and
  * the rest of the batch still loads; an id used twice fails the second time.
  */
-export async function* loadPaths(
-  paths: readonly string[],
-  opts: LoadPathsOptions = {},
-): AsyncGenerator<LoadResult, void, undefined> {
+export async function* loadPaths(paths: readonly string[], opts: LoadPathsOptions = {}): AsyncGenerator<LoadResult, void, undefined> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const ids = opts.ids ?? new IdRegistry();
   const pool = opts.pool ?? sharedParsePool();
@@ -44,7 +41,9 @@ export async function* loadPaths(
     ...(opts.root !== undefined ? { root: opts.root } : {}),
   });
   const parseOptions = opts.allowCredentials ? { allowCredentials: true } : {};
-  for await (const items of mapOrdered(files, opts.concurrency ?? DEFAULT_CONCURRENCY, (entry) => readArticleFile(entry, maxBytes, pool, parseOptions))) {
+  for await (const items of mapOrdered(files, opts.concurrency ?? DEFAULT_CONCURRENCY, (entry) =>
+    readArticleFile(entry, maxBytes, pool, parseOptions),
+  )) {
     // A JSON Lines file comes as a stream of its records, read as they are taken.
     for await (const { result, where } of items) yield ids.claim(result, where);
   }

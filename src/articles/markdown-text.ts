@@ -78,7 +78,13 @@ type Container = Extract<Nodes, { children: unknown[] }>;
 
 /** Nodes whose children are blocks to walk: root, block quotes, lists, list items, footnote definitions. */
 function isContainer(node: Nodes): node is Container {
-  return node.type === 'root' || node.type === 'blockquote' || node.type === 'list' || node.type === 'listItem' || node.type === 'footnoteDefinition';
+  return (
+    node.type === 'root' ||
+    node.type === 'blockquote' ||
+    node.type === 'list' ||
+    node.type === 'listItem' ||
+    node.type === 'footnoteDefinition'
+  );
 }
 
 /** A container's children; the items of an ordered list start with their number, as the list shows it. */

@@ -40,11 +40,7 @@ export function normalizeBody(text: string): string {
 
 /** One trimmed line: every run of whitespace, line breaks included, becomes one space. */
 export function normalizeLine(text: string): string {
-  return text
-    .normalize('NFC')
-    .replace(CONTROLS, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return text.normalize('NFC').replace(CONTROLS, ' ').replace(/\s+/g, ' ').trim();
 }
 
 /** Trimmed, non-empty, without duplicates (compared case-insensitively), in their first order. */

@@ -15,7 +15,12 @@ export interface ParseBufferOptions extends ParseOptions {
  * article. A JSON/JSONL file yields one result per record, a bad record failing alone. Never
  * rejects for bad input.
  */
-export async function parseArticleBuffer(name: string, data: Uint8Array, source: string, opts: ParseBufferOptions = {}): Promise<LoadResult[]> {
+export async function parseArticleBuffer(
+  name: string,
+  data: Uint8Array,
+  source: string,
+  opts: ParseBufferOptions = {},
+): Promise<LoadResult[]> {
   const { pool = sharedParsePool(), ...parseOptions } = opts;
   const ids = opts.ids ?? new IdRegistry();
   const named = await pool.parse(name, data, source, parseOptions);

@@ -30,9 +30,7 @@ export type ParseRequest =
   | { id: number; task: 'feed'; name: string; data: Uint8Array; source: string; options: FeedParseOptions };
 
 export type ParseReply =
-  | { kind: 'ready' }
-  | { kind: 'parsed'; id: number; results: NamedResult[] }
-  | { kind: 'feed'; id: number; result: FeedParseResult };
+  { kind: 'ready' } | { kind: 'parsed'; id: number; results: NamedResult[] } | { kind: 'feed'; id: number; result: FeedParseResult };
 
 export interface ParsePoolOptions {
   /** Worker threads at most (default: 2, or 1 on a one-core machine). */
@@ -118,7 +116,11 @@ export class ParsePool {
     );
   }
 
-  private submit<T>(request: (id: number) => ParseRequest, fromReply: (reply: ParseReply) => T, fromRefusal: (message: string) => T): Promise<T> {
+  private submit<T>(
+    request: (id: number) => ParseRequest,
+    fromReply: (reply: ParseReply) => T,
+    fromRefusal: (message: string) => T,
+  ): Promise<T> {
     if (this.closed) return Promise.reject(new ParseWorkerError('the article parser has been shut down'));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({
@@ -204,7 +206,9 @@ export class ParsePool {
       for (const job of [current, ...waiting]) job?.reject(startError);
     } else if (current) {
       const { name } = current.request;
-      current.refuse(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? messages.parseOutOfMemory(name) : messages.parseFailed(name, error.message));
+      current.refuse(
+        error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? messages.parseOutOfMemory(name) : messages.parseFailed(name, error.message),
+      );
       this.queue.unshift(...waiting);
     }
     this.dispatch();

@@ -132,7 +132,9 @@ export function parseNamedResults(name: string, data: Uint8Array, source: string
     case 'json':
     case 'jsonl': {
       const records =
-        format === 'json' ? parseJsonRecords(text, where, source) : parseJsonLinesRecords(text, opts.line?.file ?? where, source, opts.line?.n);
+        format === 'json'
+          ? parseJsonRecords(text, where, source)
+          : parseJsonLinesRecords(text, opts.line?.file ?? where, source, opts.line?.n);
       if (!Array.isArray(records)) return fail(records.error);
       return records.map((record) => {
         if (!record.ok) return { result: failure(record.source, record.error), where: record.where };
@@ -151,12 +153,7 @@ function recordFallbackId(fields: ArticleFields, fileId: string, n: number | und
   return n === undefined ? fileId : `${fileId}-${n}`;
 }
 
-function decodeArticleText(
-  data: Uint8Array,
-  where: string,
-  format: ArticleFormat,
-  contentType: string | undefined,
-): Result<string> {
+function decodeArticleText(data: Uint8Array, where: string, format: ArticleFormat, contentType: string | undefined): Result<string> {
   const charset = charsetOf(contentType);
   const decoded = decodeText(data, where, charset);
   if (decoded.ok || charset || format !== 'html') return decoded;

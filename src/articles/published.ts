@@ -8,8 +8,7 @@
 export type PublishedResult = { ok: true; value: string } | { ok: false };
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const ISO_DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const MONTH_NAME = /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?![a-z])/i;
 const HAS_TIME = /\d{1,2}:\d{2}/;
 const HAS_ZONE = /(?:\bZ|[+-]\d{2}:?\d{2}|\b(?:GMT|UTC|UT)|\b[ECMP][SD]T)\s*$/;
@@ -42,7 +41,12 @@ function calendarDate(year: number, month: number, day: number): PublishedResult
 
 function isoDateTime(match: RegExpExecArray): PublishedResult {
   const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(match[i] ?? 0)) as [
-    number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
   if (!isRealDay(year, month, day) || hour > 23 || minute > 59 || second > 59) return { ok: false };
   const fraction = (match[7] ?? '').slice(0, 3).replace(/0+$/, '');
@@ -67,8 +71,12 @@ function writtenDate(text: string): PublishedResult {
   if (HAS_TIME.test(text)) {
     if (HAS_ZONE.test(text)) return { ok: true, value: parsed.toISOString() };
     const wallClock = Date.UTC(
-      parsed.getFullYear(), parsed.getMonth(), parsed.getDate(),
-      parsed.getHours(), parsed.getMinutes(), parsed.getSeconds(),
+      parsed.getFullYear(),
+      parsed.getMonth(),
+      parsed.getDate(),
+      parsed.getHours(),
+      parsed.getMinutes(),
+      parsed.getSeconds(),
     );
     return { ok: true, value: new Date(wallClock).toISOString() };
   }

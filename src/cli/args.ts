@@ -6,7 +6,7 @@ import type { OptionSpecs, ParsedInput } from './command.ts';
 /** A mistake in how a command was called: shown with the command's usage. */
 export class UsageError extends UserError {}
 
-export type ParsedArgs = ({ help: true } | ({ help: false } & ParsedInput<OptionSpecs>));
+export type ParsedArgs = { help: true } | ({ help: false } & ParsedInput<OptionSpecs>);
 
 /**
  * Reads a command's arguments against its declared options. `--help`/`-h` anywhere before `--`
@@ -48,7 +48,8 @@ export function parseCommandArgs(command: string, args: readonly string[], optio
     const value = token.value;
     const placeholder = spec.value ?? 'VALUE';
     if (value === undefined) throw new UsageError(cliText.missingValue(`--${token.name}`, placeholder));
-    if (!token.inlineValue && looksLikeOption(value)) throw new UsageError(cliText.valueLooksLikeOption(`--${token.name}`, placeholder, value));
+    if (!token.inlineValue && looksLikeOption(value))
+      throw new UsageError(cliText.valueLooksLikeOption(`--${token.name}`, placeholder, value));
     values[token.name] = value;
   }
   if (maxArguments !== undefined && positionals.length > maxArguments) {

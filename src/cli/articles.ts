@@ -30,7 +30,9 @@ export const articlesCommand = defineCommand({
         a.byline,
         `${a.chunkCount} chunks`,
         a.sources.length > 1 ? `${a.sources.length} sources (${messages.alsoAs(aliases)})` : null,
-      ].filter(Boolean).join(' · ');
+      ]
+        .filter(Boolean)
+        .join(' · ');
       print(`${a.articleId}\n  ${a.title}\n  ${meta}`);
     }
     print(`\n${articles.length} article${articles.length === 1 ? '' : 's'}`);

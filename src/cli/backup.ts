@@ -32,7 +32,7 @@ export const backupCommand = defineCommand({
   options: { json: JSON_OPTION },
   maxArguments: 1,
   notes: [
-    'Copies library.sqlite and answers.sqlite with SQLite\'s online backup, and the vector index as of the same',
+    "Copies library.sqlite and answers.sqlite with SQLite's online backup, and the vector index as of the same",
     'generation, into <dir> (a new or empty folder); checks the copy, and writes manifest.json (format and app',
     'version, generation, model, counts, SHA-256 of each file) last. Writers never wait for a backup, nor it for them.',
     '--json prints {"dir", "generation", "model", "counts", "bytes", "seconds", "files"}.',
@@ -65,7 +65,16 @@ export const backupCommand = defineCommand({
         files: manifest.files,
       });
     } else {
-      print(backupMessages.backedUp(result.dir, manifest.counts.articles, manifest.counts.chunks, manifest.generation, result.bytes, result.seconds));
+      print(
+        backupMessages.backedUp(
+          result.dir,
+          manifest.counts.articles,
+          manifest.counts.chunks,
+          manifest.generation,
+          result.bytes,
+          result.seconds,
+        ),
+      );
     }
     return 0;
   },
@@ -81,7 +90,7 @@ export const restoreCommand = defineCommand({
   },
   maxArguments: 1,
   notes: [
-    'Refuses a folder that is not a backup, a backup from a newer version, a damaged one (each file\'s SHA-256 is',
+    "Refuses a folder that is not a backup, a backup from a newer version, a damaged one (each file's SHA-256 is",
     'checked first), and a DATA_DIR that already holds a library unless --force: nothing is changed then. The',
     'backup is copied into DATA_DIR and checked before any file is replaced; the model cache (DATA_DIR/models) stays.',
     'Exit status 0 when the restored library is healthy.',
@@ -108,10 +117,26 @@ export const restoreCommand = defineCommand({
     const { manifest, report, recovered } = result;
     const recoveredLine = recovered ? restoreStateMessages.recovered(recovered.journal, recovered.outcome) : null;
     if (values.json) {
-      printJson({ source: result.source, dataDir: result.dataDir, replaced: result.replaced, manifest, check: toJson(report), ...(recoveredLine ? { recovered: recoveredLine } : {}) });
+      printJson({
+        source: result.source,
+        dataDir: result.dataDir,
+        replaced: result.replaced,
+        manifest,
+        check: toJson(report),
+        ...(recoveredLine ? { recovered: recoveredLine } : {}),
+      });
     } else {
       if (recoveredLine) print(`First ${recoveredLine}.`);
-      print(backupMessages.restored(manifest.counts.articles, manifest.counts.chunks, manifest.generation, manifest.createdAt, result.source, result.replaced));
+      print(
+        backupMessages.restored(
+          manifest.counts.articles,
+          manifest.counts.chunks,
+          manifest.generation,
+          manifest.createdAt,
+          result.source,
+          result.replaced,
+        ),
+      );
       print('');
       output().stdout.write(renderReport(report));
     }

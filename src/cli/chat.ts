@@ -96,16 +96,18 @@ async function handleLine(app: App, line: string, collections: string[], out: (s
     }
     case '/articles': {
       const words = rest.toLowerCase().split(/\s+/).filter(Boolean);
-      const articles = app.library
-        .catalog.listArticles(collections)
+      const articles = app.library.catalog
+        .listArticles(collections)
         .filter((a) => words.every((w) => `${a.title} ${a.articleId}`.toLowerCase().includes(w)));
       if (articles.length === 0) out('No stored article matches.\n');
       for (const a of articles) out(`${a.published?.slice(0, 10) ?? 'undated   '}  ${oneLine(a.title, 70)}  [${a.articleId}]\n`);
       return;
     }
     case '/help':
-      out(`${HELP}\n\nMode: ${app.answerer.mode === 'llm' ? `answers written by ${app.config.llm.model}` : 'extract mode (no language model configured): answers quote the articles'}.\n` +
-        (app.embedder ? '' : `Search: keyword only (${app.embedderProblem ?? 'no embedding model'}).\n`));
+      out(
+        `${HELP}\n\nMode: ${app.answerer.mode === 'llm' ? `answers written by ${app.config.llm.model}` : 'extract mode (no language model configured): answers quote the articles'}.\n` +
+          (app.embedder ? '' : `Search: keyword only (${app.embedderProblem ?? 'no embedding model'}).\n`),
+      );
       return;
     default:
       out(`Unknown command ${command}. Type /help.\n`);

@@ -1,7 +1,8 @@
 import { accessMessages } from '../messages/store.ts';
 import { checkText } from '../messages/check.ts';
 import { restoreStateMessages } from '../messages/restore.ts';
-import type { Finding, RepairOutcome } from '../store/maintenance/health.ts';
+import type { RepairOutcome } from '../store/maintenance/health.ts';
+import type { Finding } from '../store/maintenance/report.ts';
 import type { RestoreFinding } from '../store/maintenance/restore-recovery.ts';
 
 /** The line `newsroom check` prints for one finding (the same words in `--json`'s `message`). */

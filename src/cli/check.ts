@@ -2,7 +2,8 @@ import path from 'node:path';
 import { answerLogMessages } from '../messages/answer-log.ts';
 import { checkText } from '../messages/check.ts';
 import { storeMessages } from '../messages/store.ts';
-import { inspectLibrary, isProblem, isRepairable, repairLibrary, type EditorialFinding, type Finding, type LibraryReport } from '../store/maintenance/health.ts';
+import { inspectLibrary, repairLibrary } from '../store/maintenance/health.ts';
+import { isProblem, isRepairable, type EditorialFinding, type Finding, type LibraryReport } from '../store/maintenance/report.ts';
 import { findingText, repairLines } from './check-findings.ts';
 import { defineCommand, JSON_OPTION } from './command.ts';
 import { output, printJson, warn } from './context.ts';
@@ -48,9 +49,10 @@ export const checkCommand = defineCommand({
 });
 
 /** The report with each finding worded, as the text output words it (also `restore --json`'s `check`). */
-export function toJson(
-  report: LibraryReport,
-): Omit<LibraryReport, 'findings' | 'editorial'> & { findings: (Finding & { problem: boolean; message: string })[]; editorial: (EditorialFinding & { message: string })[] } {
+export function toJson(report: LibraryReport): Omit<LibraryReport, 'findings' | 'editorial'> & {
+  findings: (Finding & { problem: boolean; message: string })[];
+  editorial: (EditorialFinding & { message: string })[];
+} {
   return {
     ...report,
     findings: report.findings.map((f) => ({ ...f, problem: isProblem(f), message: findingText(f) })),
@@ -63,7 +65,8 @@ export function renderReport(report: LibraryReport): string {
   const lines = [checkText.heading(report.dataDir)];
   const row = (label: string, text: string) => lines.push(`  ${label.padEnd(9)} ${text}`);
   const unreadable = report.findings.find((f) => f.kind === 'data-dir-unreadable');
-  if (unreadable) return `${[...lines, '', checkText.findingsHeading, `  ✗ ${findingText(unreadable)}`, '', checkText.unhealthy(1)].join('\n')}\n`;
+  if (unreadable)
+    return `${[...lines, '', checkText.findingsHeading, `  ✗ ${findingText(unreadable)}`, '', checkText.unhealthy(1)].join('\n')}\n`;
   if (report.readOnly) row('access', checkText.readOnly);
   row('database', checkText.database(path.basename(report.database.file), report.database.bytes, report.database.integrity));
   if (report.database.integrity === 'ok') {
@@ -73,7 +76,15 @@ export function renderReport(report: LibraryReport): string {
       'vectors',
       report.dimensions === null && !index.present
         ? checkText.noIndex
-        : checkText.index(path.basename(index.file), index.bytes, index.checksum, index.checksumState, index.points, index.expectedPoints, index.writesBehind),
+        : checkText.index(
+            path.basename(index.file),
+            index.bytes,
+            index.checksum,
+            index.checksumState,
+            index.points,
+            index.expectedPoints,
+            index.writesBehind,
+          ),
     );
     row('keywords', checkText.keyword(report.fts.rows, report.fts.chunks));
   }
@@ -83,9 +94,15 @@ export function renderReport(report: LibraryReport): string {
   const notes = report.findings.filter((f) => !isProblem(f));
   if (problems.length > 0) lines.push('', checkText.findingsHeading, ...problems.map((f) => `  ✗ ${findingText(f)}`));
   if (notes.length > 0) lines.push('', checkText.notesHeading, ...notes.map((f) => `  · ${findingText(f)}`));
-  if (report.editorial.length > 0) lines.push('', checkText.editorialHeading, ...report.editorial.map((f) => `  ! ${checkText.aiInstructions(f)}`));
+  if (report.editorial.length > 0)
+    lines.push('', checkText.editorialHeading, ...report.editorial.map((f) => `  ! ${checkText.aiInstructions(f)}`));
   lines.push('', report.healthy ? checkText.healthy : checkText.unhealthy(problems.length));
   if (problems.some((f) => !isRepairable(f) && f.kind !== 'no-library')) lines.push(checkText.needsBackup);
-  else if (report.findings.some(isRepairable) && report.findings.every(isRepairable) && report.findings.some((f) => f.kind !== 'no-library')) lines.push(checkText.runRepair);
+  else if (
+    report.findings.some(isRepairable) &&
+    report.findings.every(isRepairable) &&
+    report.findings.some((f) => f.kind !== 'no-library')
+  )
+    lines.push(checkText.runRepair);
   return `${lines.join('\n')}\n`;
 }

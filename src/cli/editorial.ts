@@ -75,8 +75,14 @@ export const gapsCommand = defineCommand({
       return 0;
     }
     const width = String(groups[0]?.count ?? 1).length + 1;
-    for (const g of groups) print(`${`${g.count}×`.padStart(width)}  ${g.lastAskedAt.slice(0, 16).replace('T', ' ')}  ${oneLine(g.question, 160)}`);
-    print(`\n${cliText.gapsCount(groups.length, groups.reduce((n, g) => n + g.count, 0))}`);
+    for (const g of groups)
+      print(`${`${g.count}×`.padStart(width)}  ${g.lastAskedAt.slice(0, 16).replace('T', ' ')}  ${oneLine(g.question, 160)}`);
+    print(
+      `\n${cliText.gapsCount(
+        groups.length,
+        groups.reduce((n, g) => n + g.count, 0),
+      )}`,
+    );
     return 0;
   },
 });

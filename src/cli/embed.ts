@@ -25,7 +25,13 @@ export const embedCommand = defineCommand({
     const seconds = (performance.now() - started) / 1000;
     const awaiting = app.library.catalog.pendingCount();
     if (values.json) {
-      printJson({ embedded, awaiting, model: embedder.modelId, seconds: Number(seconds.toFixed(3)), chunksPerSecond: seconds > 0 ? Number((embedded / seconds).toFixed(2)) : 0 });
+      printJson({
+        embedded,
+        awaiting,
+        model: embedder.modelId,
+        seconds: Number(seconds.toFixed(3)),
+        chunksPerSecond: seconds > 0 ? Number((embedded / seconds).toFixed(2)) : 0,
+      });
     } else {
       print(archiveMessages.embedded(embedded, embedder.modelId, seconds, awaiting));
     }

@@ -48,7 +48,8 @@ export const feedsCommand = defineCommand({
     if (!(ACTIONS as readonly string[]).includes(action)) throw new UserError(feedText.unknownAction(action));
     const act = action as Action;
     if (act === 'sync' && values.collection !== undefined) throw new UserError(feedText.optionNotFor('--collection', act));
-    if ((act === 'list' || act === 'sync') && target !== undefined) throw new UserError(cliText.tooManyArguments(`feeds ${act}`, 0, [target, ...extra]));
+    if ((act === 'list' || act === 'sync') && target !== undefined)
+      throw new UserError(cliText.tooManyArguments(`feeds ${act}`, 0, [target, ...extra]));
     const app = await ctx.app();
     const { findFeed, followFeed, unfollowFeed } = await import('../feeds/subscriptions.ts');
     switch (act) {
@@ -166,5 +167,18 @@ function syncJson(report: FeedSyncReport) {
 }
 
 function emptyReport(): FeedSyncReport {
-  return { feeds: [], synced: 0, failed: 0, partial: 0, failedItems: 0, added: 0, updated: 0, unchanged: 0, duplicates: 0, requests: 0, bytes: 0, seconds: 0 };
+  return {
+    feeds: [],
+    synced: 0,
+    failed: 0,
+    partial: 0,
+    failedItems: 0,
+    added: 0,
+    updated: 0,
+    unchanged: 0,
+    duplicates: 0,
+    requests: 0,
+    bytes: 0,
+    seconds: 0,
+  };
 }

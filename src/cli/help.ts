@@ -4,7 +4,10 @@ import type { Command, OptionSpec } from './command.ts';
 /** `newsroom help`: every command with its one-line summary. */
 export function overviewHelp(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length), 'help [command]'.length) + 2;
-  const rows = [...commands.map((c) => [c.name, c.summary] as const), ['help [command]', 'show the commands, or one command’s options'] as const];
+  const rows = [
+    ...commands.map((c) => [c.name, c.summary] as const),
+    ['help [command]', 'show the commands, or one command’s options'] as const,
+  ];
   return [
     cliText.title,
     '',
@@ -38,7 +41,12 @@ export function commandHelp(command: Command): string {
 
 /** The synopsis alone, shown under a usage error. */
 export function usageLines(command: Command): string {
-  return ['Usage:', ...command.usage.map((line) => `  newsroom ${line}`), '', `Run \`newsroom ${command.name} --help\` for its options.`].join('\n');
+  return [
+    'Usage:',
+    ...command.usage.map((line) => `  newsroom ${line}`),
+    '',
+    `Run \`newsroom ${command.name} --help\` for its options.`,
+  ].join('\n');
 }
 
 function optionLabel(name: string, spec: OptionSpec): string {

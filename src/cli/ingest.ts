@@ -37,13 +37,27 @@ function shortSource(source: string): string {
 }
 
 /** Files and folders first (read concurrently), then each address, through the network boundary. */
-async function* loadArguments(paths: string[], addresses: string[], config: Config, allowSecrets: boolean): AsyncGenerator<LoadResult, void, undefined> {
-  const [{ IdRegistry }, { loadPaths }, { loadUrl }] = await Promise.all([import('../articles/duplicates.ts'), import('../articles/load.ts'), import('../articles/url.ts')]);
+async function* loadArguments(
+  paths: string[],
+  addresses: string[],
+  config: Config,
+  allowSecrets: boolean,
+): AsyncGenerator<LoadResult, void, undefined> {
+  const [{ IdRegistry }, { loadPaths }, { loadUrl }] = await Promise.all([
+    import('../articles/duplicates.ts'),
+    import('../articles/load.ts'),
+    import('../articles/url.ts'),
+  ]);
   const ids = new IdRegistry();
   const secrets = allowSecrets ? { allowCredentials: true } : {};
   if (paths.length > 0) yield* loadPaths(paths, { maxBytes: config.maxFileBytes, ids, links: config.followSymlinks, ...secrets });
   for (const address of addresses) {
-    const result = await loadUrl(address, { timeoutMs: URL_TIMEOUT_MS, maxBytes: config.maxFileBytes, policy: config.fetch.policy, ...secrets });
+    const result = await loadUrl(address, {
+      timeoutMs: URL_TIMEOUT_MS,
+      maxBytes: config.maxFileBytes,
+      policy: config.fetch.policy,
+      ...secrets,
+    });
     yield ids.claim(result, address);
   }
 }
@@ -108,18 +122,22 @@ export const ingestCommand = defineCommand({
     const filesSeen = new Set<string>();
     let summary: IngestSummary;
     try {
-      summary = await ingest({ library: app.library, embedder: app.embedder }, loadArguments(paths, addresses, ctx.config, values['allow-secrets'] === true), {
-        collection,
-        chunking: ctx.config.chunking,
-        embed: 'later',
-        ...(values.prune ? { prune: { roots: paths } } : {}),
-        onProgress: (p) => {
-          filesSeen.add(fileOf(p.source));
-          // A path that could not be read is an item but not a listed file.
-          if (filesSeen.size > total) progress.setTotal(filesSeen.size);
-          progress.update(filesSeen.size, shortSource(p.source));
+      summary = await ingest(
+        { library: app.library, embedder: app.embedder },
+        loadArguments(paths, addresses, ctx.config, values['allow-secrets'] === true),
+        {
+          collection,
+          chunking: ctx.config.chunking,
+          embed: 'later',
+          ...(values.prune ? { prune: { roots: paths } } : {}),
+          onProgress: (p) => {
+            filesSeen.add(fileOf(p.source));
+            // A path that could not be read is an item but not a listed file.
+            if (filesSeen.size > total) progress.setTotal(filesSeen.size);
+            progress.update(filesSeen.size, shortSource(p.source));
+          },
         },
-      });
+      );
     } finally {
       progress.finish();
     }

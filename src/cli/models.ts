@@ -80,7 +80,19 @@ async function pullCommand(ctx: CommandContext, modelId: string, json: boolean):
   } finally {
     progress.finish();
   }
-  if (json) printJson({ model: result.modelId, path: result.path, bytes: result.bytes, downloaded: result.downloaded, seconds: Number(result.seconds.toFixed(2)) });
-  else print(result.downloaded ? modelsText.pulled(result.modelId, result.path, result.bytes, result.seconds) : modelsText.alreadyThere(result.modelId, result.path));
+  if (json)
+    printJson({
+      model: result.modelId,
+      path: result.path,
+      bytes: result.bytes,
+      downloaded: result.downloaded,
+      seconds: Number(result.seconds.toFixed(2)),
+    });
+  else
+    print(
+      result.downloaded
+        ? modelsText.pulled(result.modelId, result.path, result.bytes, result.seconds)
+        : modelsText.alreadyThere(result.modelId, result.path),
+    );
   return 0;
 }

@@ -29,7 +29,9 @@ export function renderAnswer(result: AnswerResult): string {
   if (result.kind === 'not_found') {
     parts.push(result.text);
     if (result.closest.length > 0) {
-      parts.push(`Closest stored articles:\n${result.closest.map((a) => `- ${defuseMarkers(a.title)} (${dayOf(a.published)}) [${a.articleId}]`).join('\n')}`);
+      parts.push(
+        `Closest stored articles:\n${result.closest.map((a) => `- ${defuseMarkers(a.title)} (${dayOf(a.published)}) [${a.articleId}]`).join('\n')}`,
+      );
     }
   } else {
     parts.push(result.kind === 'unsupported' ? `UNSOURCED: ${result.text}` : result.text);

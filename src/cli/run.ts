@@ -91,10 +91,7 @@ async function runCommand(
   const logger = createLogger(config.logLevel, { format: config.logFormat, ...(logStream ? { stream: logStream } : {}) });
   let app: App | undefined;
   try {
-    return await command.run(
-      { args, config, logger, app: async () => (app ??= await openForCli(config, logger)) },
-      input,
-    );
+    return await command.run({ args, config, logger, app: async () => (app ??= await openForCli(config, logger)) }, input);
   } catch (error) {
     if (error instanceof UsageError) {
       err(`${errorMessage(error)}\n\n${usageLines(command)}`);

@@ -19,10 +19,22 @@ export type Components = ActionRowBuilder<MessageActionRowComponentBuilder>[];
 export function answerButtons(answerId: string): Components {
   return [
     new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(
-      new ButtonBuilder().setCustomId(answerIds.sources.encode({ answerId })).setLabel(discordText.buttonSources).setStyle(ButtonStyle.Secondary),
-      new ButtonBuilder().setCustomId(answerIds.vote.encode({ answerId, vote: 'up' })).setEmoji('👍').setStyle(ButtonStyle.Secondary),
-      new ButtonBuilder().setCustomId(answerIds.vote.encode({ answerId, vote: 'down' })).setEmoji('👎').setStyle(ButtonStyle.Secondary),
-      new ButtonBuilder().setCustomId(answerIds.followUp.encode({ answerId })).setLabel(discordText.buttonFollowUp).setStyle(ButtonStyle.Primary),
+      new ButtonBuilder()
+        .setCustomId(answerIds.sources.encode({ answerId }))
+        .setLabel(discordText.buttonSources)
+        .setStyle(ButtonStyle.Secondary),
+      new ButtonBuilder()
+        .setCustomId(answerIds.vote.encode({ answerId, vote: 'up' }))
+        .setEmoji('👍')
+        .setStyle(ButtonStyle.Secondary),
+      new ButtonBuilder()
+        .setCustomId(answerIds.vote.encode({ answerId, vote: 'down' }))
+        .setEmoji('👎')
+        .setStyle(ButtonStyle.Secondary),
+      new ButtonBuilder()
+        .setCustomId(answerIds.followUp.encode({ answerId }))
+        .setLabel(discordText.buttonFollowUp)
+        .setStyle(ButtonStyle.Primary),
     ),
   ];
 }

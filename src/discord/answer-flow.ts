@@ -48,7 +48,9 @@ function refuseIfStopping(ctx: BotContext): void {
 
 /** An answer the log could not record says so under it (its votes cannot be kept either). */
 function withRecordingNotice<T extends AnswerResult | SummaryResult>(result: T, recorded: boolean): T {
-  return recorded || result.kind === 'not_found' ? result : { ...result, notices: [...result.notices, answerLogMessages.answerNotRecorded] };
+  return recorded || result.kind === 'not_found'
+    ? result
+    : { ...result, notices: [...result.notices, answerLogMessages.answerNotRecorded] };
 }
 
 export async function answerQuestion(

@@ -108,7 +108,13 @@ function startServing(app: App, client: Client, logger: Logger, options: BotOpti
   logger.info({ mode: app.llm ? 'llm' : 'extractive', search: app.embedder ? 'hybrid' : 'keyword' }, 'bot ready');
   const { digest } = app.config;
   if (digest) {
-    state.digest = startDigestScheduler({ client, answerLog: app.answerLog, settings: digest, logger, ...(options.now ? { now: options.now } : {}) });
+    state.digest = startDigestScheduler({
+      client,
+      answerLog: app.answerLog,
+      settings: digest,
+      logger,
+      ...(options.now ? { now: options.now } : {}),
+    });
   }
   // Followed feeds are synced in the background from now on (FEED_POLL_SECONDS).
   state.poller = startFeedPolling(app);
@@ -123,7 +129,14 @@ export function startBot(config: Config, logger: Logger, app: Promise<App>, opti
   const token = config.discord.token;
   if (!token) throw new Error('DISCORD_TOKEN is required to start the Discord bot');
   const client = createClient(config);
-  const state: BotState = { context: null, poller: null, digest: null, connectedOnce: false, stopped: false, stopping: new AbortController() };
+  const state: BotState = {
+    context: null,
+    poller: null,
+    digest: null,
+    connectedOnce: false,
+    stopped: false,
+    stopping: new AbortController(),
+  };
   const metrics = options.metrics ?? null;
   const router = new InteractionRouter({
     context: () => state.context,
@@ -166,7 +179,8 @@ async function finishInFlight(router: InteractionRouter, state: BotState, timeou
   logger.warn({ inFlight: router.pending }, 'shutting down: aborting the model calls of answers still in flight');
   state.stopping.abort();
   state.context?.app.abortModelCalls();
-  if (!(await router.drain(timeoutMs * TELL_SHARE))) logger.error({ inFlight: router.pending }, 'shutting down with interactions still in flight');
+  if (!(await router.drain(timeoutMs * TELL_SHARE)))
+    logger.error({ inFlight: router.pending }, 'shutting down with interactions still in flight');
 }
 
 /** `npm start` with DISCORD_TOKEN: runs until SIGINT/SIGTERM, then shuts down cleanly. */

@@ -107,7 +107,9 @@ export function defineCommand<const D extends CommandData, Checked = undefined>(
   const options: readonly AnyOption[] = settings.data.options ?? [];
   const definitions = options.filter((o): o is ValueOptionData => !isSubcommand(o));
   if (definitions.length < options.length) throw new Error(`/${settings.data.name} has subcommands: use defineCommandWithSubcommands`);
-  return assemble(settings, (interaction, ctx) => runHandler(settings, { interaction, ctx, args: readOptions(definitions, interaction.options) }));
+  return assemble(settings, (interaction, ctx) =>
+    runHandler(settings, { interaction, ctx, args: readOptions(definitions, interaction.options) }),
+  );
 }
 
 /** One subcommand of `data`, by name, with its own deferral, checks and handler. */

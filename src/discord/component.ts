@@ -34,7 +34,10 @@ function decoded<Interaction extends { customId: string }, Args>(
   };
 }
 
-export function onButton<Args>(id: CustomId<Args>, handle: (call: ComponentCall<ButtonInteraction, Args>) => Promise<void>): ComponentHandler {
+export function onButton<Args>(
+  id: CustomId<Args>,
+  handle: (call: ComponentCall<ButtonInteraction, Args>) => Promise<void>,
+): ComponentHandler {
   return { kind: 'button', key: id.key, asksModel: false, run: decoded(id, handle) };
 }
 

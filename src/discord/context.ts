@@ -35,7 +35,12 @@ function memberRoles(interaction: Interaction): string[] {
 }
 
 /** The context of a bot whose application has loaded. */
-export function createBotContext(app: App, logger: Logger, metrics: Metrics | null, stopping: AbortSignal = new AbortController().signal): BotContext {
+export function createBotContext(
+  app: App,
+  logger: Logger,
+  metrics: Metrics | null,
+  stopping: AbortSignal = new AbortController().signal,
+): BotContext {
   const { discord } = app.config;
   const articles = new ArticleIndex(app.library);
   const questions = new RateLimiter(discord.questionsPerMinute);

@@ -78,7 +78,8 @@ export function defineCustomId<const F extends Fields>(key: string, fields: F): 
         return text;
       });
       const id = [key, ...parts].join(SEPARATOR);
-      if (codePoints(id) > MAX_LENGTH) throw new Error(`${key}: a custom id of ${codePoints(id)} characters is over Discord's ${MAX_LENGTH}`);
+      if (codePoints(id) > MAX_LENGTH)
+        throw new Error(`${key}: a custom id of ${codePoints(id)} characters is over Discord's ${MAX_LENGTH}`);
       return id;
     },
     decode(customId) {

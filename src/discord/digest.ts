@@ -39,14 +39,21 @@ async function digestChannel({ client, settings: { channelId }, logger }: Digest
 }
 
 /** Sends the digest's messages; false (logged) when Discord refused one. */
-async function send(channel: SendableChannels, digest: Digest, { settings: { channelId }, logger }: DigestSchedulerOptions): Promise<boolean> {
+async function send(
+  channel: SendableChannels,
+  digest: Digest,
+  { settings: { channelId }, logger }: DigestSchedulerOptions,
+): Promise<boolean> {
   try {
     for (const message of renderDigest(digest)) {
       await channel.send({ ...(message.content ? { content: message.content } : {}), embeds: message.embeds });
     }
     return true;
   } catch (error) {
-    logger.error({ err: error, channelId }, 'weekly digest not posted: Discord refused the message (can the bot send messages and embeds there?)');
+    logger.error(
+      { err: error, channelId },
+      'weekly digest not posted: Discord refused the message (can the bot send messages and embeds there?)',
+    );
     return false;
   }
 }
@@ -71,7 +78,11 @@ async function postIfDue(options: DigestSchedulerOptions, at: Date, postedHere: 
   postedHere.add(slot);
   const fields = { channelId: settings.channelId, week: slot, questions: digest.unansweredAsked, disliked: digest.disliked.length };
   if (answerLog.recordDigest(slot, settings.channelId, at)) logger.info(fields, 'weekly digest posted');
-  else logger.warn(fields, 'weekly digest posted, but answers.sqlite is read-only: it is not remembered and may be posted again after a restart');
+  else
+    logger.warn(
+      fields,
+      'weekly digest posted, but answers.sqlite is read-only: it is not remembered and may be posted again after a restart',
+    );
 }
 
 /** How long to sleep before the next check: until the next digest is due, at most an hour, at least a second. */

@@ -21,7 +21,8 @@ export function checkAttachment(attachment: Attachment, maxBytes: number): void 
   if (attachment.contentType?.startsWith('image/') || /\.(png|jpe?g|gif|webp|bmp|heic)$/i.test(attachment.name)) {
     throw new UserError(discordText.attachmentIsImage);
   }
-  if (attachment.size > maxBytes) throw new UserError(discordText.attachmentTooLarge(formatMegabytes(attachment.size), formatLimit(maxBytes)));
+  if (attachment.size > maxBytes)
+    throw new UserError(discordText.attachmentTooLarge(formatMegabytes(attachment.size), formatLimit(maxBytes)));
   if (!isSupportedFileName(attachment.name)) throw new UserError(discordText.attachmentUnsupported);
 }
 

@@ -6,11 +6,7 @@ export class RateLimiter {
   private readonly windowMs: number;
   private readonly now: () => number;
 
-  constructor(
-    limit: number,
-    windowMs: number = 60_000,
-    now: () => number = Date.now,
-  ) {
+  constructor(limit: number, windowMs: number = 60_000, now: () => number = Date.now) {
     this.limit = limit;
     this.windowMs = windowMs;
     this.now = now;

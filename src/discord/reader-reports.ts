@@ -44,13 +44,22 @@ function questionLine(g: QuestionGroup, max = 180): Markdown {
 
 /** `/articles gaps`: groups of unanswered questions, most asked first. */
 export function renderGaps(groups: readonly QuestionGroup[]): APIEmbed {
-  const description = groups.length > 0 ? fitting(groups.map((g) => questionLine(g)), '\n') : md`${discordText.noGaps}`;
+  const description =
+    groups.length > 0
+      ? fitting(
+          groups.map((g) => questionLine(g)),
+          '\n',
+        )
+      : md`${discordText.noGaps}`;
   return { title: discordText.gapsTitle, description: description.toString(), color: COLOR, footer: { text: discordText.gapsFooter } };
 }
 
 function sourcesLine(sources: readonly { title: string }[]): Markdown {
   if (sources.length === 0) return md`${discordText.noSourcesCited}`;
-  return md`${discordText.feedbackSources} ${joinMarkdown(sources.slice(0, 3).map((s) => neutralizeWithin(trimAtWord(s.title, 80), 100)), '; ')}`;
+  return md`${discordText.feedbackSources} ${joinMarkdown(
+    sources.slice(0, 3).map((s) => neutralizeWithin(trimAtWord(s.title, 80), 100)),
+    '; ',
+  )}`;
 }
 
 /** The answer as readers saw it, without its [n] markers, on one line. */
@@ -77,8 +86,16 @@ function dislikedBlock(d: DislikedAnswer): Markdown {
  * in its own embed (and its own message if both would not fit in one).
  */
 export function renderDigest(digest: Digest): OutgoingMessage[] {
-  const questions = digest.unanswered.length > 0 ? fitting(digest.unanswered.map((g) => questionLine(g, 160)), '\n', 2400) : md`${discordText.digestNoUnanswered}`;
-  const disliked = digest.disliked.length > 0 ? fitting(digest.disliked.map(dislikedBlock), '\n\n', 3000) : md`${discordText.digestNoDisliked}`;
+  const questions =
+    digest.unanswered.length > 0
+      ? fitting(
+          digest.unanswered.map((g) => questionLine(g, 160)),
+          '\n',
+          2400,
+        )
+      : md`${discordText.digestNoUnanswered}`;
+  const disliked =
+    digest.disliked.length > 0 ? fitting(digest.disliked.map(dislikedBlock), '\n\n', 3000) : md`${discordText.digestNoDisliked}`;
   const embeds: APIEmbed[] = [
     {
       title: discordText.digestTitle(day(digest.from), day(digest.to)),

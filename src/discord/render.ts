@@ -132,7 +132,14 @@ function bodyEmbeds(title: string, r: Renderable): APIEmbed[] {
   const answer = neutralize(r.text, { markers: 'ours' });
   const parts = [
     unsupported ? md`**${discordText.unsourcedLabel}**\n${answer}` : answer,
-    ...(r.notices.length > 0 ? [joinMarkdown(r.notices.map((n) => md`⚠️ ${n}`), '\n')] : []),
+    ...(r.notices.length > 0
+      ? [
+          joinMarkdown(
+            r.notices.map((n) => md`⚠️ ${n}`),
+            '\n',
+          ),
+        ]
+      : []),
   ];
   const first = titleOf(title, LIMITS.title - discordText.continued.length - 1);
   return splitMarkdown(joinMarkdown(parts, '\n\n'), LIMITS.description - 96).map((description, i, all) =>

@@ -1,4 +1,11 @@
-import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, Interaction, ModalSubmitInteraction, RepliableInteraction } from 'discord.js';
+import type {
+  AutocompleteInteraction,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  Interaction,
+  ModalSubmitInteraction,
+  RepliableInteraction,
+} from 'discord.js';
 import { isUserError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { discordText } from '../messages/discord.ts';
@@ -82,14 +89,17 @@ export class InteractionRouter {
   private async command(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
     const command = this.commands.get(interaction.commandName);
     if (!command) return;
-    if (command.access === 'editors' && !ctx.isEditor(interaction)) return this.refuse(interaction, 'editors_only', discordText.editorsOnly);
+    if (command.access === 'editors' && !ctx.isEditor(interaction))
+      return this.refuse(interaction, 'editors_only', discordText.editorsOnly);
     await this.admitted(interaction, ctx, command.asksModel, () => command.run(interaction, ctx));
   }
 
   private async component(interaction: ButtonInteraction | ModalSubmitInteraction, ctx: BotContext): Promise<void> {
     const handler = this.components.get(keyOf(interaction.customId));
-    if (handler?.kind === 'button' && interaction.isButton()) return this.admitted(interaction, ctx, handler.asksModel, () => handler.run(interaction, ctx));
-    if (handler?.kind === 'modal' && interaction.isModalSubmit()) return this.admitted(interaction, ctx, handler.asksModel, () => handler.run(interaction, ctx));
+    if (handler?.kind === 'button' && interaction.isButton())
+      return this.admitted(interaction, ctx, handler.asksModel, () => handler.run(interaction, ctx));
+    if (handler?.kind === 'modal' && interaction.isModalSubmit())
+      return this.admitted(interaction, ctx, handler.asksModel, () => handler.run(interaction, ctx));
   }
 
   /** Runs `work`; work that asks the model first passes the per-person rate limit and the cap on jobs in flight. */

@@ -14,11 +14,7 @@ export class ThrottledEditor<T> {
   private readonly intervalMs: number;
   private readonly onError: (error: unknown) => void;
 
-  constructor(
-    write: (value: T) => Promise<unknown>,
-    intervalMs: number = 1500,
-    onError: (error: unknown) => void = () => {},
-  ) {
+  constructor(write: (value: T) => Promise<unknown>, intervalMs: number = 1500, onError: (error: unknown) => void = () => {}) {
     this.write = write;
     this.intervalMs = intervalMs;
     this.onError = onError;

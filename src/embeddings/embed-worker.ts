@@ -34,7 +34,13 @@ let embedder: Embedder | undefined;
 async function handle(request: EmbedRequest): Promise<EmbedReply> {
   if (request.kind === 'load') {
     embedder = await loadEmbedder(request.options);
-    return { kind: 'loaded', modelId: embedder.modelId, dimensions: embedder.dimensions, maxTokens: embedder.maxTokens, dtype: embedder.dtype ?? 'fp32' };
+    return {
+      kind: 'loaded',
+      modelId: embedder.modelId,
+      dimensions: embedder.dimensions,
+      maxTokens: embedder.maxTokens,
+      dtype: embedder.dtype ?? 'fp32',
+    };
   }
   if (!embedder) throw new Error('the embedding worker has no model loaded');
   const vectors = request.query ? [await embedder.embedQuery(request.texts[0] ?? '')] : await embedder.embedDocuments(request.texts);
@@ -44,10 +50,11 @@ async function handle(request: EmbedRequest): Promise<EmbedReply> {
 port.on('message', (request: EmbedRequest) => {
   handle(request).then(
     (reply) => port.postMessage(reply, reply.kind === 'vectors' ? reply.vectors.map((v) => v.buffer as ArrayBuffer) : []),
-    (error: unknown) => port.postMessage({
-      kind: 'failed',
-      id: request.kind === 'embed' ? request.id : 0,
-      message: errorMessage(error),
-    } satisfies EmbedReply),
+    (error: unknown) =>
+      port.postMessage({
+        kind: 'failed',
+        id: request.kind === 'embed' ? request.id : 0,
+        message: errorMessage(error),
+      } satisfies EmbedReply),
   );
 });

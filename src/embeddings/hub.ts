@@ -67,7 +67,10 @@ export class ModelHub {
    * Response (Transformers.js caches only those). A failure to connect or to get an answer is
    * remembered and thrown as HubUnreachableError; an answer of any status clears the memory.
    */
-  readonly fetch = async (input: string | URL, init?: { method?: string; headers?: ConstructorParameters<typeof Headers>[0]; signal?: AbortSignal | null }): Promise<Response> => {
+  readonly fetch = async (
+    input: string | URL,
+    init?: { method?: string; headers?: ConstructorParameters<typeof Headers>[0]; signal?: AbortSignal | null },
+  ): Promise<Response> => {
     let response;
     try {
       response = await undiciFetch(input, {
@@ -93,7 +96,12 @@ const hubs = new Map<string, ModelHub>();
  * about reaching the hub.
  */
 export function modelHub(settings: HubSettings): ModelHub {
-  const key = JSON.stringify([settings.url.replace(/\/+$/, ''), settings.connectTimeoutMs, settings.responseTimeoutMs, settings.idleTimeoutMs]);
+  const key = JSON.stringify([
+    settings.url.replace(/\/+$/, ''),
+    settings.connectTimeoutMs,
+    settings.responseTimeoutMs,
+    settings.idleTimeoutMs,
+  ]);
   let hub = hubs.get(key);
   if (!hub) hubs.set(key, (hub = new ModelHub(settings)));
   return hub;
@@ -119,7 +127,7 @@ function rootCause(error: unknown): unknown {
 export function describeConnectFailure(error: unknown, timeouts: { connectMs: number; responseMs: number }): string {
   const cause = rootCause(error);
   const code = errorCode(cause);
-  const detail = cause instanceof Error ? cause.message.split('\n')[0] ?? '' : String(cause);
+  const detail = cause instanceof Error ? (cause.message.split('\n')[0] ?? '') : String(cause);
   switch (code) {
     case 'ENOTFOUND':
     case 'EAI_AGAIN':

@@ -62,7 +62,13 @@ const PULL_PREFIX = '.pull-';
  */
 export function pullModel(options: PullOptions): Promise<PullResult> {
   const spec = findModelSpec(options.modelId);
-  if (!spec) throw new UserError(modelMessages.unknownModel(options.modelId, listModelSpecs().map((m) => m.id)));
+  if (!spec)
+    throw new UserError(
+      modelMessages.unknownModel(
+        options.modelId,
+        listModelSpecs().map((m) => m.id),
+      ),
+    );
   return exclusively(() => downloadModel(spec, options));
 }
 
@@ -103,7 +109,10 @@ export async function downloadModel(spec: EmbeddingModelSpec, options: PullOptio
     fs.rmSync(temp, { recursive: true, force: true });
   }
   const pulled = result(true);
-  logger.info({ modelId: spec.id, dtype, bytes: pulled.bytes, seconds: Number(pulled.seconds.toFixed(1)), path: target }, 'embedding model downloaded');
+  logger.info(
+    { modelId: spec.id, dtype, bytes: pulled.bytes, seconds: Number(pulled.seconds.toFixed(1)), path: target },
+    'embedding model downloaded',
+  );
   return pulled;
 }
 
@@ -167,7 +176,9 @@ function explainPullFailure(error: unknown, modelId: string, hub: ModelHub, star
     return new ModelPullError(modelId, modelMessages.reasonHubUnreachable(hub.url, failure.reason), false, { cause: error });
   }
   if (error instanceof ModelFileNotFoundError) {
-    return new ModelPullError(modelId, modelMessages.reasonNotOnHub(hub.url, firstLine(errorMessage(error)).replace(/\.$/, '')), false, { cause: error });
+    return new ModelPullError(modelId, modelMessages.reasonNotOnHub(hub.url, firstLine(errorMessage(error)).replace(/\.$/, '')), false, {
+      cause: error,
+    });
   }
   return new ModelPullError(modelId, modelMessages.reasonInterrupted(describeCause(error)), true, { cause: error });
 }

@@ -120,7 +120,10 @@ export class EmbeddingServer {
       return { ok: true as const, ...readReply(await this.#request(texts, signal), texts.length, this.label) };
     } catch (error) {
       if (error instanceof EmbeddingServerError) throw error;
-      return { ok: false as const, ...classifyFailure(error, { aborted: signal?.aborted === true, delivered: false, timeoutMs: this.#timeoutMs }) };
+      return {
+        ok: false as const,
+        ...classifyFailure(error, { aborted: signal?.aborted === true, delivered: false, timeoutMs: this.#timeoutMs }),
+      };
     } finally {
       release();
     }

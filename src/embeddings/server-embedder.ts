@@ -42,10 +42,12 @@ export function createServerEmbedder(parts: ServerEmbedderParts): Embedder {
     for (let start = 0; start < texts.length; start += batchSize) {
       const batch = texts.slice(start, start + batchSize).map((text) => prefix + text);
       // The first failure stops the batches still waiting for a turn.
-      batches.push(embedBatch(batch, stop.signal).catch((error: unknown) => {
-        stop.abort(error);
-        throw error;
-      }));
+      batches.push(
+        embedBatch(batch, stop.signal).catch((error: unknown) => {
+          stop.abort(error);
+          throw error;
+        }),
+      );
     }
     try {
       return (await Promise.all(batches)).flat();
@@ -83,7 +85,8 @@ export function sameModel(reported: string, requested: string, registryId: strin
 /** `values` as a unit-length vector of the model's length, or EmbeddingServerError saying what is wrong. */
 export function checkedVector(values: ArrayLike<unknown>, spec: EmbeddingModelSpec, label: string): Float32Array {
   // Another length is another model: refused, not retried.
-  if (values.length !== spec.dimensions) throw new EmbeddingServerError(label, say.wrongLength(values.length, spec.dimensions, spec.id), true);
+  if (values.length !== spec.dimensions)
+    throw new EmbeddingServerError(label, say.wrongLength(values.length, spec.dimensions, spec.id), true);
   const vector = new Float32Array(values.length);
   let squares = 0;
   for (let i = 0; i < values.length; i++) {

@@ -45,7 +45,10 @@ export async function loadServerEmbedder(options: LoadServerEmbedderOptions): Pr
     ...(options.onFailure ? { onFailure: options.onFailure } : {}),
   });
   const localModel = await localEmbedder(spec.id, roots, local).catch((error: unknown) => {
-    logger.warn({ err: error, modelId: spec.id }, 'the local model could not be loaded to compare with the embeddings server; its vectors are checked by name and length only');
+    logger.warn(
+      { err: error, modelId: spec.id },
+      'the local model could not be loaded to compare with the embeddings server; its vectors are checked by name and length only',
+    );
     return null;
   });
   try {
@@ -55,10 +58,17 @@ export async function loadServerEmbedder(options: LoadServerEmbedderOptions): Pr
     logger.debug({ err: error, server: server.label, model: server.model }, 'embeddings server check failed');
     throw error;
   }
-  logger.info({
-    server: server.label, model: server.model, modelId: spec.id, dimensions: spec.dimensions,
-    tokenizer: tokens.source, probeCompared: localModel !== null,
-  }, 'embeddings server checked: passages and questions are embedded there');
+  logger.info(
+    {
+      server: server.label,
+      model: server.model,
+      modelId: spec.id,
+      dimensions: spec.dimensions,
+      tokenizer: tokens.source,
+      probeCompared: localModel !== null,
+    },
+    'embeddings server checked: passages and questions are embedded there',
+  );
   return embedder;
 }
 

@@ -128,16 +128,25 @@ async function loadModel(
     if (dimensions !== spec.dimensions) {
       throw new EmbedderUnavailableError(spec.id, modelMessages.wrongDimensions(spec.id, dimensions, spec.dimensions));
     }
-    logger.info({
-      modelId: spec.id, dtype, threads: run.threads, dimensions, maxTokens,
-      source: fromModelsDir ? 'models-dir' : downloaded ? 'downloaded' : 'cache',
-      ms: Math.round(performance.now() - startedAt),
-    }, 'embedding model loaded');
+    logger.info(
+      {
+        modelId: spec.id,
+        dtype,
+        threads: run.threads,
+        dimensions,
+        maxTokens,
+        source: fromModelsDir ? 'models-dir' : downloaded ? 'downloaded' : 'cache',
+        ms: Math.round(performance.now() - startedAt),
+      },
+      'embedding model loaded',
+    );
     return { extractor, dimensions, maxTokens, dtype };
   } catch (error) {
     await extractor?.dispose().catch(() => undefined);
-    logger.error({ err: error, modelId: spec.id, dtype, modelsDir: options.modelsDir, cacheDir: options.cacheDir },
-      'embedding model failed to load');
+    logger.error(
+      { err: error, modelId: spec.id, dtype, modelsDir: options.modelsDir, cacheDir: options.cacheDir },
+      'embedding model failed to load',
+    );
     if (error instanceof EmbedderUnavailableError) throw error;
     throw new EmbedderUnavailableError(spec.id, modelMessages.unreadable(spec.id, root, describeLoadFailure(error)), { cause: error });
   }
@@ -166,12 +175,15 @@ async function ensureFiles(
   try {
     const missing = missingModelFiles(root, spec.id, dtype);
     if (missing.length === 0) return { dtype, downloaded: false };
-    if (fromModelsDir) throw new EmbedderUnavailableError(spec.id, modelMessages.missingFromModelsDir(spec.id, root, missing, options.cacheDir));
+    if (fromModelsDir)
+      throw new EmbedderUnavailableError(spec.id, modelMessages.missingFromModelsDir(spec.id, root, missing, options.cacheDir));
     await download(spec, options, dtype, logger);
     return { dtype, downloaded: true };
   } catch (error) {
-    logger.error({ err: error, modelId: spec.id, dtype, modelsDir: options.modelsDir, cacheDir: options.cacheDir },
-      'embedding model failed to load');
+    logger.error(
+      { err: error, modelId: spec.id, dtype, modelsDir: options.modelsDir, cacheDir: options.cacheDir },
+      'embedding model failed to load',
+    );
     throw error;
   }
 }
@@ -181,8 +193,12 @@ async function ensureFiles(
  * a warning): a folder laid out before q8 became the default keeps working.
  */
 function availableDtype(root: string, modelId: string, dtype: EmbeddingDtype, logger: Logger): EmbeddingDtype {
-  if (dtype !== 'q8' || missingModelFiles(root, modelId, 'q8').length === 0 || missingModelFiles(root, modelId, 'fp32').length > 0) return dtype;
-  logger.warn({ modelId, modelsDir: root }, 'the models folder has no onnx/model_quantized.onnx for this model: loading the fp32 onnx/model.onnx');
+  if (dtype !== 'q8' || missingModelFiles(root, modelId, 'q8').length === 0 || missingModelFiles(root, modelId, 'fp32').length > 0)
+    return dtype;
+  logger.warn(
+    { modelId, modelsDir: root },
+    'the models folder has no onnx/model_quantized.onnx for this model: loading the fp32 onnx/model.onnx',
+  );
   return 'fp32';
 }
 
@@ -217,7 +233,8 @@ function createEmbedder(spec: EmbeddingModelSpec, model: LoadedModel, batchSize:
   function embedAll(texts: string[], prefix: string): Promise<Float32Array[]> {
     const inputs = texts.map((text) => prefix + text);
     return inLengthBatches(inputs, countTokens, batchSize, (batch) =>
-      embedBatch(extractor, batch, { maxTokens, pooling: spec.pooling, normalize: spec.normalize }));
+      embedBatch(extractor, batch, { maxTokens, pooling: spec.pooling, normalize: spec.normalize }),
+    );
   }
 
   return {

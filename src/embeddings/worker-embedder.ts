@@ -17,9 +17,7 @@ import { exclusively, readFromFolder } from './transformers-env.ts';
 /** LoadEmbedderOptions as a worker receives them (a logger cannot cross threads). */
 export type WorkerLoadOptions = Omit<LoadEmbedderOptions, 'logger'>;
 
-export type EmbedRequest =
-  | { kind: 'load'; options: WorkerLoadOptions }
-  | { kind: 'embed'; id: number; texts: string[]; query: boolean };
+export type EmbedRequest = { kind: 'load'; options: WorkerLoadOptions } | { kind: 'embed'; id: number; texts: string[]; query: boolean };
 
 export type EmbedReply =
   | { kind: 'loaded'; modelId: string; dimensions: number; maxTokens: number; dtype: EmbeddingDtype }
@@ -83,7 +81,10 @@ class ModelThread {
     }
     workers.delete(this.worker);
     await this.worker.terminate();
-    throw new EmbedderUnavailableError(options.modelId, reply.kind === 'failed' ? reply.message : 'unexpected reply from the embedding worker');
+    throw new EmbedderUnavailableError(
+      options.modelId,
+      reply.kind === 'failed' ? reply.message : 'unexpected reply from the embedding worker',
+    );
   }
 
   embed(texts: string[], query: boolean): Promise<Float32Array[]> {
@@ -126,10 +127,17 @@ async function startWorker(options: LoadEmbedderOptions): Promise<Embedder> {
   const thread = new ModelThread();
   const model = await thread.load(workerOptions);
   const tokenizer = await loadTokenizer(options);
-  logger.info({
-    modelId: model.modelId, dtype: model.dtype, dimensions: model.dimensions, maxTokens: model.maxTokens,
-    thread: 'worker', ms: Math.round(performance.now() - startedAt),
-  }, 'embedding model loaded');
+  logger.info(
+    {
+      modelId: model.modelId,
+      dtype: model.dtype,
+      dimensions: model.dimensions,
+      maxTokens: model.maxTokens,
+      thread: 'worker',
+      ms: Math.round(performance.now() - startedAt),
+    },
+    'embedding model loaded',
+  );
   return {
     modelId: model.modelId,
     dtype: model.dtype,

@@ -113,7 +113,12 @@ export async function resolveEntry(entry: FeedEntry, stored: FeedItemRecord | un
   const { published, notices } = publishedDate(entry, feedDate, page?.article, record.firstSeenAt);
   record.publishedAt = published;
   const fields = articleFields(entry, record.articleId, body.value, published, page?.article);
-  const built = buildArticle(fields, { where: feedText.itemWhere(entry), source, fallbackId: record.articleId, titleHint: feedText.noTitleHint });
+  const built = buildArticle(fields, {
+    where: feedText.itemWhere(entry),
+    source,
+    fallbackId: record.articleId,
+    titleHint: feedText.noTitleHint,
+  });
   if (!built.ok) return failed(feedText.itemFailed(entry, built.error, kept !== null));
   return { kind: 'article', article: built.article, record, notices };
 }
@@ -143,7 +148,13 @@ function itemRecord(entry: FeedEntry, stored: FeedItemRecord | undefined, now: s
 type StoryPage = { article: Article; problem?: undefined } | { article?: undefined; problem: string };
 
 /** Reads a fetched story page with the article HTML loader, noting its validators in `record`. */
-async function readStoryPage(entry: FeedEntry, link: string, fetched: FetchResult, record: FeedItemRecord, ctx: EntryContext): Promise<StoryPage> {
+async function readStoryPage(
+  entry: FeedEntry,
+  link: string,
+  fetched: FetchResult,
+  record: FeedItemRecord,
+  ctx: EntryContext,
+): Promise<StoryPage> {
   if (!fetched.ok) return { problem: fetched.message };
   const { etag, lastModified } = validatorsOf(fetched.headers);
   Object.assign(record, { pageEtag: etag, pageLastModified: lastModified, pageCheckedAt: ctx.now });
@@ -188,13 +199,20 @@ function publishedDate(
   const from = page?.published !== undefined ? 'page' : 'first-seen';
   const published = page?.published ?? firstSeenAt;
   const notice =
-    entry.published === undefined ? feedText.missingDate(entry, published, from) : feedText.oddDate(entry, entry.published, published, from);
+    entry.published === undefined
+      ? feedText.missingDate(entry, published, from)
+      : feedText.oddDate(entry, entry.published, published, from);
   return { published, notices: [notice] };
 }
 
 /** The feed's own title, link, author and date win over the page's; the page fills what the feed leaves out. */
 function articleFields(entry: FeedEntry, articleId: string, body: string, published: string, page: Article | undefined): ArticleFields {
-  const fields: ArticleFields = { id: articleId, body, published, tags: entry.categories.length > 0 ? entry.categories : (page?.tags ?? []) };
+  const fields: ArticleFields = {
+    id: articleId,
+    body,
+    published,
+    tags: entry.categories.length > 0 ? entry.categories : (page?.tags ?? []),
+  };
   const title = entry.title ?? page?.title;
   if (title !== undefined) fields.title = title;
   const url = entry.link ?? page?.url;
@@ -212,13 +230,7 @@ function articleFields(entry: FeedEntry, articleId: string, body: string, publis
 }
 
 /** The feed's HTML for an entry, as text, through the article HTML loader (in a parse worker). */
-async function htmlToText(
-  html: string,
-  entry: FeedEntry,
-  source: string,
-  articleId: string,
-  ctx: EntryContext,
-): Promise<Result<string>> {
+async function htmlToText(html: string, entry: FeedEntry, source: string, articleId: string, ctx: EntryContext): Promise<Result<string>> {
   const page =
     `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escapeHtml(entry.title ?? 'Untitled')}</title></head>` +
     `<body><article>${html}</article></body></html>`;

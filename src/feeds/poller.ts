@@ -31,10 +31,7 @@ export class FeedPoller {
   private readonly app: App;
   private readonly options: FeedPollerOptions;
 
-  constructor(
-    app: App,
-    options: FeedPollerOptions,
-  ) {
+  constructor(app: App, options: FeedPollerOptions) {
     this.app = app;
     this.options = options;
   }
@@ -106,12 +103,31 @@ export function logFeedSync(logger: Logger, report: FeedSyncReport): void {
   for (const feed of report.feeds) {
     const fields = { feedId: feed.id, feed: feed.url, collection: feed.collection };
     if (feed.status === 'failed') {
-      logger.warn({ ...fields, error: feed.error, failures: feed.consecutiveFailures, nextAttemptAt: feed.nextAttemptAt }, 'feed sync failed');
+      logger.warn(
+        { ...fields, error: feed.error, failures: feed.consecutiveFailures, nextAttemptAt: feed.nextAttemptAt },
+        'feed sync failed',
+      );
     } else if (feed.status === 'waiting') {
-      logger.info({ ...fields, lastError: feed.error, failures: feed.consecutiveFailures, nextAttemptAt: feed.nextAttemptAt }, 'feed waiting after failures');
+      logger.info(
+        { ...fields, lastError: feed.error, failures: feed.consecutiveFailures, nextAttemptAt: feed.nextAttemptAt },
+        'feed waiting after failures',
+      );
     } else if (feed.added + feed.updated + feed.duplicates + feed.failed > 0 || feed.notices.length > 0) {
-      const counts = { added: feed.added, updated: feed.updated, unchanged: feed.unchanged, duplicates: feed.duplicates, failed: feed.failed, requests: feed.requests };
-      const line = { ...fields, ...counts, seconds: Number(feed.seconds.toFixed(2)), notices: feed.notices, itemFailures: feed.itemFailures };
+      const counts = {
+        added: feed.added,
+        updated: feed.updated,
+        unchanged: feed.unchanged,
+        duplicates: feed.duplicates,
+        failed: feed.failed,
+        requests: feed.requests,
+      };
+      const line = {
+        ...fields,
+        ...counts,
+        seconds: Number(feed.seconds.toFixed(2)),
+        notices: feed.notices,
+        itemFailures: feed.itemFailures,
+      };
       if (feed.failed > 0) logger.warn(line, 'feed synced; some items could not be read');
       else logger.info(line, 'feed synced');
     }

@@ -57,7 +57,13 @@ export async function runFeedSync(app: App, options: RunFeedSyncOptions = {}): P
       );
       for (const feed of report.feeds) app.metrics?.feedSynced(feed.status);
       const failedItems = report.feeds.reduce((n, feed) => n + feed.failed, 0);
-      app.metrics?.ingestFinished('feed', { added: report.added, updated: report.updated, unchanged: report.unchanged, removed: 0, failed: failedItems });
+      app.metrics?.ingestFinished('feed', {
+        added: report.added,
+        updated: report.updated,
+        unchanged: report.unchanged,
+        removed: 0,
+        failed: failedItems,
+      });
       // Stories stored without a vector (the model was missing) are embedded in the background.
       app.backgroundEmbedding.kick();
       return { ran: true, report };

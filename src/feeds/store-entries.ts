@@ -165,7 +165,10 @@ async function ingestArticles(
 ): Promise<FeedItemRecord[]> {
   const summary = await ingest(
     { library: context.library, embedder: context.embedder },
-    untilAborted(articles.map((a): LoadResult => ({ ok: true, article: a.article })), context.signal),
+    untilAborted(
+      articles.map((a): LoadResult => ({ ok: true, article: a.article })),
+      context.signal,
+    ),
     { collection: feed.collection, chunking: context.chunking },
   );
   // Cancelled part-way: what was stored stays, and its items are seen again (unchanged) next time.

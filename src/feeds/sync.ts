@@ -6,7 +6,15 @@ import type { FeedRecord } from '../store/catalog/feed-tables.ts';
 import { effectiveNextAttempt } from './backoff.ts';
 import { FEED_PAGES_BUDGET_MS, PASS_BUDGET_MS, PassBudget } from './budget.ts';
 import { conditionalHeaders, validatorsOf } from './conditional.ts';
-import { countedFetch, pageFetcher, recordFeedFailure, type FeedSyncDeps, type FeedSyncOptions, type Fetcher, type PassContext } from './feed-fetch.ts';
+import {
+  countedFetch,
+  pageFetcher,
+  recordFeedFailure,
+  type FeedSyncDeps,
+  type FeedSyncOptions,
+  type Fetcher,
+  type PassContext,
+} from './feed-fetch.ts';
 import { HostLimiter, mapWithLimit } from './host-limiter.ts';
 import { revalidatePages } from './revalidate.ts';
 import { storeEntries, type StoreEntriesContext } from './store-entries.ts';
@@ -47,7 +55,11 @@ export async function syncFeeds(deps: FeedSyncDeps, options: FeedSyncOptions): P
     options,
     pool: deps.pool ?? sharedParsePool(),
     hosts: new HostLimiter(options.perHost ?? REQUESTS_PER_HOST),
-    budget: new PassBudget({ passMs: options.passBudgetMs ?? PASS_BUDGET_MS, pageMs: options.pageBudgetMs ?? FEED_PAGES_BUDGET_MS, shutdown: options.signal }),
+    budget: new PassBudget({
+      passMs: options.passBudgetMs ?? PASS_BUDGET_MS,
+      pageMs: options.pageBudgetMs ?? FEED_PAGES_BUDGET_MS,
+      shutdown: options.signal,
+    }),
     now: options.now ?? (() => new Date()),
   };
   const feeds = options.feeds ?? deps.library.catalog.feeds.list();
@@ -71,7 +83,10 @@ async function syncFeed(feed: FeedRecord, context: PassContext): Promise<FeedSyn
     // Not the feed's fault (the library could not be written, the parser could not run): reported
     // for this feed, logged for the operator, and the other feeds go on. Nothing is recorded.
     context.deps.logger.error({ err: error, feedId: feed.id, feed: feed.url }, 'feed sync failed unexpectedly');
-    return Object.assign(result, { status: 'failed', error: isUserError(error) ? error.message : feedText.unexpected(errorMessage(error)) });
+    return Object.assign(result, {
+      status: 'failed',
+      error: isUserError(error) ? error.message : feedText.unexpected(errorMessage(error)),
+    });
   } finally {
     result.seconds = (performance.now() - started) / 1000;
   }

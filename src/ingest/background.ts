@@ -111,7 +111,10 @@ export class BackgroundEmbedder {
       );
       if (done > 0) {
         const seconds = (performance.now() - started) / 1000;
-        logger.info({ chunks: done, seconds: Number(seconds.toFixed(1)), awaiting: library.catalog.pendingCount() }, 'background embedding done');
+        logger.info(
+          { chunks: done, seconds: Number(seconds.toFixed(1)), awaiting: library.catalog.pendingCount() },
+          'background embedding done',
+        );
       }
       return !this.#stop.signal.aborted;
     } catch (error) {

@@ -30,7 +30,12 @@ export function chunkArticle(article: Article, embedder: Embedder | null, chunki
 }
 
 /** Chunks cut with the model's tokenizer when there is one; embedded now only when `embedNow` is given. */
-export async function chunksFor(article: Article, tokenizer: Embedder | null, embedNow: Embedder | null, chunking: ChunkingOptions): Promise<EmbeddedChunk[]> {
+export async function chunksFor(
+  article: Article,
+  tokenizer: Embedder | null,
+  embedNow: Embedder | null,
+  chunking: ChunkingOptions,
+): Promise<EmbeddedChunk[]> {
   if (embedNow) return embedChunks(article, embedNow, chunking);
   return chunkArticle(article, tokenizer, chunking).map((c) => ({ ...c, embedding: null }));
 }

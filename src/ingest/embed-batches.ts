@@ -23,7 +23,10 @@ export interface EmbedBatchesOptions {
  * removed meanwhile keeps what it has (never embedded twice); a kill loses at most the batch in
  * flight, which the next run computes again. Returns how many chunks it stored.
  */
-export async function embedPendingInBatches(deps: { library: Library; embedder: Embedder }, options: EmbedBatchesOptions = {}): Promise<number> {
+export async function embedPendingInBatches(
+  deps: { library: Library; embedder: Embedder },
+  options: EmbedBatchesOptions = {},
+): Promise<number> {
   const { library, embedder } = deps;
   const model = { id: embedder.modelId, dimensions: embedder.dimensions, dtype: embedder.dtype };
   const queue = new PendingQueue(library, options.batchChunks ?? EMBED_BATCH_CHUNKS);
@@ -39,7 +42,9 @@ export async function embedPendingInBatches(deps: { library: Library; embedder: 
         return embedding ? [{ id: c.id, embedding }] : [];
       });
       // The first batch saves the index (so one exists to catch up from after a kill), later ones at checkpoints.
-      const stored = await library.write(async (writer) => writer.setEmbeddings(items, model), { saveIndex: done === 0 ? 'always' : 'when-due' });
+      const stored = await library.write(async (writer) => writer.setEmbeddings(items, model), {
+        saveIndex: done === 0 ? 'always' : 'when-due',
+      });
       queue.stored(stored);
       done += stored;
       options.onBatch?.(done, library.catalog.pendingCount());

@@ -109,12 +109,7 @@ export function loadPrompts(dir: string): Prompts {
 }
 
 /** Parses one template file, adding any problems to `problems`; null when it cannot be used. */
-function parseTemplate(
-  source: string,
-  path: string,
-  spec: TemplateSpec,
-  problems: string[],
-): CompiledTemplate | null {
+function parseTemplate(source: string, path: string, spec: TemplateSpec, problems: string[]): CompiledTemplate | null {
   const before = problems.length;
   const problem = (line: number | null, message: string): void => {
     problems.push(line === null ? `${path}: ${message}` : `${path}:${line}: ${message}`);
@@ -231,11 +226,7 @@ function checkPlaceholders(line: string, spec: TemplateSpec, seen: Set<string>, 
   }
 }
 
-function checkValues(
-  name: PromptName,
-  spec: TemplateSpec,
-  values: Record<string, string | undefined>,
-): Map<string, string> {
+function checkValues(name: PromptName, spec: TemplateSpec, values: Record<string, string | undefined>): Map<string, string> {
   const lookup = new Map<string, string>();
   for (const [key, value] of Object.entries(values)) {
     if (!spec.required.includes(key) && !spec.optional.includes(key)) {

@@ -24,15 +24,7 @@ export interface TokenUsage {
  * - bad_response: the reply could not be read (broken JSON, no choices, empty text)
  * - aborted: the caller's signal aborted the call
  */
-export type LlmErrorKind =
-  | 'timeout'
-  | 'rate_limited'
-  | 'server'
-  | 'network'
-  | 'auth'
-  | 'bad_request'
-  | 'bad_response'
-  | 'aborted';
+export type LlmErrorKind = 'timeout' | 'rate_limited' | 'server' | 'network' | 'auth' | 'bad_request' | 'bad_response' | 'aborted';
 
 export interface LlmError {
   kind: LlmErrorKind;

@@ -28,8 +28,7 @@ export const messages = {
   llmEmpty: 'The language model returned nothing, so this is quoted straight from the articles.',
   extractiveMode: 'Quoted from the articles (extract mode: no language model is configured).',
   articleReferenceEmpty: 'Name the article to summarize: its id or words from its title.',
-  articleNotFound: (reference: string) =>
-    `No stored article matches "${reference}". List them with /articles (or \`newsroom articles\`).`,
+  articleNotFound: (reference: string) => `No stored article matches "${reference}". List them with /articles (or \`newsroom articles\`).`,
   articleAmbiguous: (reference: string, candidates: { id: string; title: string; published: string | null }[]) =>
     `Several articles match "${reference}"; name one by its id:\n` +
     candidates.map((c) => `- ${c.id}: ${c.title}${c.published ? ` (${c.published.slice(0, 10)})` : ''}`).join('\n'),

@@ -33,8 +33,7 @@ export const loadMessages = {
 
   // Structure
   invalidJson: (where: string, detail: string) => `${where} is not valid JSON: ${detail}`,
-  jsonShape: (where: string) =>
-    `${where} must hold an article object, an array of article objects, or {"articles": [...]}`,
+  jsonShape: (where: string) => `${where} must hold an article object, an array of article objects, or {"articles": [...]}`,
   noRecords: (where: string) => `${where} contains no articles`,
   recordNotObject: (where: string) => `${where} is not an article object`,
   invalidFrontMatter: (where: string, detail: string) => `${where} has invalid front matter: ${detail}`,
@@ -54,8 +53,7 @@ export const loadMessages = {
     `${where} has the published date "${truncate(value)}", which is not a date (use YYYY-MM-DD or an ISO 8601 date-time)`,
   invalidUpdated: (where: string, value: string) =>
     `${where} has the updated date "${truncate(value)}", which is not a date (use YYYY-MM-DD or an ISO 8601 date-time)`,
-  duplicateId: (where: string, id: string, firstWhere: string) =>
-    `${where} has the id "${id}", which ${firstWhere} already uses`,
+  duplicateId: (where: string, id: string, firstWhere: string) => `${where} has the id "${id}", which ${firstWhere} already uses`,
 
   // Addresses
   noArticleText: (where: string) => `${where} has no article text that could be extracted`,

@@ -9,7 +9,15 @@ export const checkText = {
   contents: (articles: number, chunks: number, awaiting: number, model: string | null, dimensions: number | null) =>
     `${count(articles, 'article')}, ${count(chunks, 'chunk')} (${count(awaiting, 'chunk')} awaiting embeddings)` +
     (model ? `, embedded with ${model} (${dimensions}-d)` : ', no embeddings yet'),
-  index: (file: string, bytes: number | null, checksum: string | null, state: string | null, points: number | null, expected: number, behind: number | null) =>
+  index: (
+    file: string,
+    bytes: number | null,
+    checksum: string | null,
+    state: string | null,
+    points: number | null,
+    expected: number,
+    behind: number | null,
+  ) =>
     `${file}${bytes === null ? '' : `, ${formatMegabytes(bytes)}`}` +
     (checksum ? `, checksum ${checksum} ${indexChecksumStates[state ?? 'unknown'] ?? state}` : '') +
     (points === null ? '' : `; ${points.toLocaleString('en-US')} of ${count(expected, 'embedded chunk')} in the index`) +
@@ -38,7 +46,8 @@ export const checkText = {
   indexDamaged: (detail: string) => `vectors.hnsw is damaged: ${detail} (rebuilt from the stored embeddings on open or by --repair).`,
   indexChecksum: (actual: string, recorded: string) =>
     `vectors.hnsw changed after it was saved: checksum ${actual}, recorded ${recorded} (rebuilt on open or by --repair).`,
-  indexUnverifiable: 'vectors.json is missing or unreadable, so nothing says which writes vectors.hnsw holds (rebuilt on open or by --repair).',
+  indexUnverifiable:
+    'vectors.json is missing or unreadable, so nothing says which writes vectors.hnsw holds (rebuilt on open or by --repair).',
   indexPoints: (missing: number, extra: number) =>
     `The vector index lacks ${count(missing, 'embedded chunk')} and holds ${count(extra, 'point')} with no chunk (rebuilt by --repair).`,
   indexBehind: (writes: number) =>
@@ -62,7 +71,16 @@ export const checkText = {
   tempFilesRemoved: (n: number) => `removed ${count(n, 'temporary file')}`,
   legacyLockRemoved: 'removed the old write.lock file',
   editorialHeading: 'For editors (the library is healthy either way):',
-  aiInstructions: (f: { collection: string; articleId: string; title: string; line: number; instruction: string; excerpt: string; source: string; sourceLine: number | null }) =>
+  aiInstructions: (f: {
+    collection: string;
+    articleId: string;
+    title: string;
+    line: number;
+    instruction: string;
+    excerpt: string;
+    source: string;
+    sourceLine: number | null;
+  }) =>
     `${f.articleId}${f.collection === 'shared' ? '' : ` (collection ${f.collection})`} “${truncate(f.title, 60)}”, line ${f.line} of its text` +
     `${f.sourceLine === null ? '' : ` (line ${f.sourceLine} of ${f.source.replace(/#\d+$/, '')})`}, ` +
     `is addressed to an AI (${instructionKinds[f.instruction] ?? f.instruction}): “${f.excerpt}”. It is never given to the model or cited; ` +

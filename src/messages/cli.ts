@@ -4,8 +4,7 @@ import { formatMegabytes } from './format.ts';
 export const cliText = {
   title: "newsroom — question answering over a newsroom's stored articles",
   overviewUsage: 'newsroom <command> [options]',
-  runInsideProject:
-    'Run it inside the project folder: `npx newsroom <command>`, or `npm run newsroom -- <command>`.',
+  runInsideProject: 'Run it inside the project folder: `npx newsroom <command>`, or `npm run newsroom -- <command>`.',
   overviewFooter: [
     'Run `newsroom <command> --help` for its options.',
     'Settings come from the environment or .env (see .env.example); DATA_DIR chooses the library folder.',

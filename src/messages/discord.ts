@@ -50,7 +50,11 @@ export const discordText = {
   noGaps: 'No unanswered questions recorded yet.',
   asked: (count: number, last: string) => `${count}× · last asked ${last}`,
   feedbackTitle: (vote: 'up' | 'down' | null) =>
-    vote === 'down' ? 'Answers readers disliked, newest first' : vote === 'up' ? 'Answers readers liked, newest first' : 'Readers’ votes on answers, newest first',
+    vote === 'down'
+      ? 'Answers readers disliked, newest first'
+      : vote === 'up'
+        ? 'Answers readers liked, newest first'
+        : 'Readers’ votes on answers, newest first',
   noFeedback: 'No votes on answers recorded yet.',
   feedbackSources: 'Sources:',
   noSourcesCited: 'no sources cited',
@@ -60,7 +64,8 @@ export const discordText = {
   digestDislikedHeading: 'Answers readers disliked',
   digestNoDisliked: 'None this week.',
   digestDownVotes: (n: number) => `👎 ${n}`,
-  digestFooter: 'Write the stories readers are asking for; check the sources of disliked answers. Full lists: /articles gaps, /articles feedback.',
+  digestFooter:
+    'Write the stories readers are asking for; check the sources of disliked answers. Full lists: /articles gaps, /articles feedback.',
   previous: 'Previous',
   next: 'Next',
   deployNeedsCredentials: 'Set DISCORD_TOKEN and DISCORD_CLIENT_ID (the application id) to register commands.',
@@ -93,7 +98,11 @@ export const feedDiscordText = {
   alreadyFollowed: (title: string) => `This server already follows “${title}”.`,
   removed: (title: string, articles: number) =>
     `Stopped following “${title}”.` +
-    (articles === 0 ? '' : articles === 1 ? ' The article it brought in stays; retract it with /forget.' : ` The ${count(articles, 'article')} it brought in stay; retract one with /forget.`),
+    (articles === 0
+      ? ''
+      : articles === 1
+        ? ' The article it brought in stays; retract it with /forget.'
+        : ` The ${count(articles, 'article')} it brought in stay; retract one with /forget.`),
   notFound: 'This server follows no such feed. See /feeds list.',
   listTitle: (n: number) => `Feeds this server follows (${n})`,
   none: 'This server follows no feeds yet. Editors add one with /feeds add.',

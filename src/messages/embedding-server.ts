@@ -21,6 +21,8 @@ export const embeddingServerMessages = {
   keptForLater: (chunks: number) =>
     `${chunks} ${chunks === 1 ? 'chunk was' : 'chunks were'} stored without a vector (keyword-searchable now) and will be embedded when the server answers again`,
   /** Shown with search results (readers see it): the question could not be embedded this time. */
-  keywordOnlyNow: 'Semantic search is unavailable right now (the embeddings server did not answer), so this comes from keyword search only.',
-  resumed: (chunks: number) => `the embeddings server answers again: embedded ${chunks} ${chunks === 1 ? 'chunk' : 'chunks'} left for later`,
+  keywordOnlyNow:
+    'Semantic search is unavailable right now (the embeddings server did not answer), so this comes from keyword search only.',
+  resumed: (chunks: number) =>
+    `the embeddings server answers again: embedded ${chunks} ${chunks === 1 ? 'chunk' : 'chunks'} left for later`,
 } as const;

@@ -27,17 +27,19 @@ export const feedMessages = {
   notAFeed: (where: string) => `${where} is not a feed: it holds neither RSS, Atom nor JSON Feed`,
   htmlPage: (where: string, discovered: string | undefined) =>
     `${where} is a web page, not a feed (RSS, Atom or JSON Feed)` +
-    (discovered ? `; the page names its feed at ${discovered}: follow that address instead` : '; give the address of the site’s RSS or Atom feed'),
+    (discovered
+      ? `; the page names its feed at ${discovered}: follow that address instead`
+      : '; give the address of the site’s RSS or Atom feed'),
   malformedXml: (where: string, line: number, detail: string) =>
     `${where} is not well-formed XML (line ${line}: ${truncate(detail, 120)}), so it cannot be read as a feed`,
-  invalidJson: (where: string, detail: string) => `${where} is not valid JSON (${truncate(detail, 120)}), so it cannot be read as a JSON Feed`,
+  invalidJson: (where: string, detail: string) =>
+    `${where} is not valid JSON (${truncate(detail, 120)}), so it cannot be read as a JSON Feed`,
   notAJsonFeed: (where: string) => `${where} is JSON, but not a JSON Feed (it needs "version" and "items")`,
 } as const;
 
 /** The feed subscriptions and syncs, in the CLI, the console, the logs and Discord. */
 export const feedText = {
-  feedsWhat:
-    'Say what to do with feeds: newsroom feeds add <url> [--collection ID] | list [--json] | remove <url|id> | sync [--json]',
+  feedsWhat: 'Say what to do with feeds: newsroom feeds add <url> [--collection ID] | list [--json] | remove <url|id> | sync [--json]',
   unknownAction: (action: string) => `Unknown feeds action "${action}": use add, list, remove or sync.`,
   addWhich: 'Give the address of the feed to follow: newsroom feeds add <url>',
   removeWhich: 'Name the feed to stop following, by its address or its number in `newsroom feeds list`: newsroom feeds remove <url|id>',
@@ -79,7 +81,16 @@ export const feedText = {
   waiting: (feed: { url: string; title: string | null }, nextAttempt: string, failures: number, lastError: string | null) =>
     `✗ ${feedLabel(feed)}: not fetched; after ${count(failures, 'failure')} in a row it waits until ${utcTime(nextAttempt)}` +
     (lastError ? ` (last error: ${lastError})` : ''),
-  counts: (c: { added: number; updated: number; unchanged: number; duplicates: number; failed: number; requests: number; bytes: number; seconds: number }) =>
+  counts: (c: {
+    added: number;
+    updated: number;
+    unchanged: number;
+    duplicates: number;
+    failed: number;
+    requests: number;
+    bytes: number;
+    seconds: number;
+  }) =>
     `added ${c.added} · updated ${c.updated} · unchanged ${c.unchanged} · failed ${c.failed} · ` +
     (c.duplicates > 0 ? `${count(c.duplicates, 'duplicate')} · ` : '') +
     `${count(c.requests, 'request')} · ${formatMegabytes(c.bytes)} · ${c.seconds.toFixed(1)} s`,
@@ -102,7 +113,9 @@ export const feedText = {
     (from === 'page' ? `used the page’s (${used.slice(0, 10)})` : `dated when first seen (${used.slice(0, 10)})`),
   missingDate: (item: { title?: string; link?: string; guid?: string }, used: string, from: 'page' | 'first-seen') =>
     `${itemLabel(item)}: no date in the feed; ` +
-    (from === 'page' ? `used the page’s (${used.slice(0, 10)})` : `none on its page either, so dated when first seen (${used.slice(0, 10)})`),
+    (from === 'page'
+      ? `used the page’s (${used.slice(0, 10)})`
+      : `none on its page either, so dated when first seen (${used.slice(0, 10)})`),
   pageUnavailable: (item: { title?: string; link?: string; guid?: string }, reason: string, kept: boolean) =>
     `${itemLabel(item)}: ${reason}; ${kept ? 'the stored copy is kept' : 'skipped until it can be read'}`,
   itemFailed: (item: { title?: string; link?: string; guid?: string }, reason: string, kept: boolean) =>
@@ -113,14 +126,27 @@ export const feedText = {
   unusableLink: (item: { title?: string; guid?: string }, link: string) =>
     `${itemLabel(item)}: its link "${truncate(link, 80)}" is not a web page address (http or https), and the feed does not carry the story itself; not stored`,
   // A pass's time budgets (src/feeds/budget.ts): pages not read are failed items, retried next pass.
-  pageBudgetSpent: (url: string, ms: number) => `${url} was not read: this feed’s story pages had ${formatSeconds(ms)} in this sync, and the time ran out`,
-  passBudgetSpent: (url: string, ms: number) => `${url} was not read: the sync had ${formatSeconds(ms)} for every feed, and the time ran out`,
-  passOutOfTime: (ms: number) => `not synced: the sync’s ${formatSeconds(ms)} ran out before this feed’s turn; it goes first at the next sync`,
+  pageBudgetSpent: (url: string, ms: number) =>
+    `${url} was not read: this feed’s story pages had ${formatSeconds(ms)} in this sync, and the time ran out`,
+  passBudgetSpent: (url: string, ms: number) =>
+    `${url} was not read: the sync had ${formatSeconds(ms)} for every feed, and the time ran out`,
+  passOutOfTime: (ms: number) =>
+    `not synced: the sync’s ${formatSeconds(ms)} ran out before this feed’s turn; it goes first at the next sync`,
   partlySynced: (feed: { url: string; title: string | null }, counts: string) =>
     `! ${feedLabel(feed)}: ${counts}; the stories that failed are listed below and tried again at the next sync`,
   pagesRechecked: (feed: { url: string; title: string | null }, counts: string) =>
     `· ${feedLabel(feed)}: unchanged since the last sync; story pages due a check were asked again: ${counts}`,
-  summaryPartly: (s: { synced: number; partial: number; failedItems: number; failed: number; added: number; updated: number; requests: number; bytes: number; seconds: number }) =>
+  summaryPartly: (s: {
+    synced: number;
+    partial: number;
+    failedItems: number;
+    failed: number;
+    added: number;
+    updated: number;
+    requests: number;
+    bytes: number;
+    seconds: number;
+  }) =>
     `feeds: ${s.synced} synced · ${s.partial} synced with ${count(s.failedItems, 'story', 'stories')} failed · ${s.failed} failed · added ${s.added} · updated ${s.updated} · ` +
     `${count(s.requests, 'request')} · ${formatMegabytes(s.bytes)} · ${s.seconds.toFixed(1)} s`,
 } as const;

@@ -12,12 +12,11 @@ export const fetchMessages = {
   redirectedTo: (url: string, hop: string) => `${url} (redirected to ${hop})`,
   redirectNotHttp: (url: string, location: string) => `${url} redirected to "${truncate(location)}", which is not an http(s) address`,
   redirectCredentials: (url: string) => `${url} redirected to an address with a user name or password, which the bot does not follow`,
-  redirectLoop: (url: string) => `${url} redirects in a loop, back to an address it already sent the bot to; check the address in a browser`,
+  redirectLoop: (url: string) =>
+    `${url} redirects in a loop, back to an address it already sent the bot to; check the address in a browser`,
   tooManyRedirects: (url: string, max: number) => `${url} redirected more than ${max} times; give the final address of the page`,
   httpStatus: (url: string, status: number, statusText: string, retryAfterSeconds?: number) =>
-    (status === 404
-      ? `${url} was not found (404)`
-      : `${url} answered ${status}${statusText ? ` ${statusText}` : ''} instead of a page`) +
+    (status === 404 ? `${url} was not found (404)` : `${url} answered ${status}${statusText ? ` ${statusText}` : ''} instead of a page`) +
     (retryAfterSeconds === undefined ? '' : `; it asks to wait ${formatWait(retryAfterSeconds)} before trying again`),
   badContentType: (url: string, contentType: string, expected: string) => `${url} is ${contentType}, not ${expected}`,
   tooLarge: (url: string, bytes: number, maxBytes: number) => loadMessages.tooLarge(url, bytes, maxBytes),

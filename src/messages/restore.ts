@@ -33,7 +33,8 @@ export const restoreStateMessages = {
     (whole
       ? '. `--repair` (or the next restore) finishes it; nothing was lost.'
       : '. Its copy of the backup is no longer whole, so `--repair` undoes it and puts the previous library back.'),
-  leftover: (folder: string) => `${folder} is left from a restore that stopped before moving anything; nothing in it is used (removed by --repair).`,
+  leftover: (folder: string) =>
+    `${folder} is left from a restore that stopped before moving anything; nothing in it is used (removed by --repair).`,
   setAside: (folder: string, files: readonly string[], libraryInPlace: boolean) =>
     `${folder} holds files an interrupted restore of an earlier version set aside (${files.slice(0, 6).join(', ')}). ` +
     (files.includes('library.sqlite') && !libraryInPlace

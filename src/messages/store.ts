@@ -14,7 +14,8 @@ export const storeMessages = {
     `the library in ${dir} is read-only: search, articles, ask and summarize work; ingest, forget and reindex are refused, and answers are not logged.`,
   dataDirNotFolder: (dir: string) => `DATA_DIR is ${dir}, which is a file, not a folder. Point DATA_DIR at a folder for the library.`,
   noLibrary: (dir: string) => `There is no library in ${dir} (no library.sqlite), and the folder is read-only, so none can be created.`,
-  dataDirUnavailable: (dir: string, code: string) => `The library folder ${dir} does not exist and cannot be created (${code}). Check DATA_DIR.`,
+  dataDirUnavailable: (dir: string, code: string) =>
+    `The library folder ${dir} does not exist and cannot be created (${code}). Check DATA_DIR.`,
   emptyDatabase: (file: string) =>
     `${file} is empty (0 bytes), so it holds no library. Restore it from a backup, or delete it to start a new, empty library; ` +
     '`npx newsroom check` reports on a library.',
@@ -78,7 +79,8 @@ export const backupMessages = {
     `${supported > 1 ? ' and older' : ''}. Upgrade newsroom-bot, then restore. Nothing was changed.`,
   damagedBackup: (dir: string, why: string) => `The backup in ${dir} is damaged: ${why}. Nothing was changed; restore another backup.`,
   fileMissing: (name: string) => `${name} is missing`,
-  fileSize: (name: string, bytes: number, expected: number) => `${name} is ${bytes.toLocaleString('en-US')} bytes, not the ${expected.toLocaleString('en-US')} it was backed up with`,
+  fileSize: (name: string, bytes: number, expected: number) =>
+    `${name} is ${bytes.toLocaleString('en-US')} bytes, not the ${expected.toLocaleString('en-US')} it was backed up with`,
   checksumMismatch: (name: string) => `${name} is not the file that was backed up (its SHA-256 differs)`,
   backupFailsCheck: (
     dir: string,
@@ -98,7 +100,8 @@ export const backupMessages = {
   dataDirHoldsLibrary: (dataDir: string, files: readonly string[]) =>
     `DATA_DIR (${dataDir}) already holds a library (${files.join(', ')}). Restore into an empty DATA_DIR, or add --force to ` +
     'replace it: the current library stays in place until the restored one has been copied and checked. Nothing was changed.',
-  dataDirUnwritable: (dataDir: string, code: string) => `DATA_DIR (${dataDir}) cannot be created or written (${code}). Nothing was changed.`,
+  dataDirUnwritable: (dataDir: string, code: string) =>
+    `DATA_DIR (${dataDir}) cannot be created or written (${code}). Nothing was changed.`,
   libraryInUse: (dataDir: string, holder: WriterNote | null) =>
     `The library in ${dataDir} is in use by another process${holder ? ` (${describeWriter(holder)})` : ''}: stop the bot ` +
     '(`sudo systemctl stop newsroom-bot`) and any running `newsroom` command, then restore. Nothing was changed.',

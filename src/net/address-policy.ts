@@ -21,7 +21,8 @@ export const STRICT_POLICY: AddressPolicy = { allowedHosts: [], allowedRanges: [
  * people know. `reserved` covers every other special-purpose range (documentation, benchmarking,
  * NAT64, 6to4, Teredo, IPv4-compatible IPv6, …).
  */
-export type RefusedRange = 'loopback' | 'private' | 'linkLocal' | 'carrierGradeNat' | 'uniqueLocal' | 'unspecified' | 'multicast' | 'broadcast' | 'reserved';
+export type RefusedRange =
+  'loopback' | 'private' | 'linkLocal' | 'carrierGradeNat' | 'uniqueLocal' | 'unspecified' | 'multicast' | 'broadcast' | 'reserved';
 
 export type AddressVerdict = { allowed: true } | { allowed: false; range: RefusedRange };
 
@@ -30,7 +31,10 @@ export function parseAllowedHosts(raw: string): { policy: AddressPolicy; invalid
   const allowedHosts: string[] = [];
   const allowedRanges: string[] = [];
   const invalid: string[] = [];
-  for (const entry of raw.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+  for (const entry of raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '')) {
     const range = parseRange(entry);
     if (range) {
       allowedRanges.push(`${range[0].toString()}/${range[1]}`);
@@ -109,7 +113,10 @@ function parseRange(entry: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | undefi
   if (bare.includes('/')) {
     const [address = '', bits = ''] = bare.split('/');
     // Four-part decimal only: "0177.1/8" is not something an operator means.
-    if (!/^\d{1,3}$/.test(bits) || (!ipaddr.IPv4.isValidFourPartDecimal(address) && !(address.includes(':') && ipaddr.IPv6.isValid(address)))) {
+    if (
+      !/^\d{1,3}$/.test(bits) ||
+      (!ipaddr.IPv4.isValidFourPartDecimal(address) && !(address.includes(':') && ipaddr.IPv6.isValid(address)))
+    ) {
       return undefined;
     }
     try {

@@ -104,7 +104,8 @@ export async function fetchSafely(address: string, options: FetchOptions): Promi
 
       await response.body?.cancel();
       const next = parseTarget(location, current);
-      if (!next.ok) return fail('bad_url', next.credentials ? messages.redirectCredentials(shown) : messages.redirectNotHttp(shown, location));
+      if (!next.ok)
+        return fail('bad_url', next.credentials ? messages.redirectCredentials(shown) : messages.redirectNotHttp(shown, location));
       if (visited.has(withoutFragment(next.url))) return fail('redirect_loop', messages.redirectLoop(shown));
       if (hops + 1 > maxRedirects) return fail('too_many_redirects', messages.tooManyRedirects(shown, maxRedirects));
       current = next.url;
@@ -140,7 +141,13 @@ function parseTarget(text: string, base?: URL): { ok: true; url: URL } | { ok: f
  * IP literals are checked as they are (the WHATWG parser has already turned "2130706433" and
  * "0177.0.0.1" into 127.0.0.1); names are resolved once and every address must pass.
  */
-async function connectionTo(url: URL, options: FetchOptions, signal: AbortSignal, shown: string, redirected: boolean): Promise<Agent | FetchFailure> {
+async function connectionTo(
+  url: URL,
+  options: FetchOptions,
+  signal: AbortSignal,
+  shown: string,
+  redirected: boolean,
+): Promise<Agent | FetchFailure> {
   const where = redirected ? messages.redirectedTo(shown, displayUrl(url)) : shown;
   const literal = addressLiteral(url.hostname);
   if (literal !== undefined) {

@@ -20,7 +20,16 @@ const ANSWER_LOG_FAILURES = ['disk_full', 'damaged', 'write_failed'] as const;
 /** Why an answer, vote or unanswered question could not be written to the answer log. */
 export type AnswerLogFailure = (typeof ANSWER_LOG_FAILURES)[number];
 
-const LLM_ERROR_KINDS: readonly LlmErrorKind[] = ['timeout', 'rate_limited', 'server', 'network', 'auth', 'bad_request', 'bad_response', 'aborted'];
+const LLM_ERROR_KINDS: readonly LlmErrorKind[] = [
+  'timeout',
+  'rate_limited',
+  'server',
+  'network',
+  'auth',
+  'bad_request',
+  'bad_response',
+  'aborted',
+];
 
 /** What an answer or a summary came to, as the answerer reports it. */
 export interface AnsweredResult {
@@ -78,6 +87,7 @@ export class Metrics {
   private readonly feedSyncs: Counter<'outcome'>;
   private readonly answerLogFailures: Counter<'reason'>;
 
+  // eslint-disable-next-line max-lines-per-function -- one registration per metric, read top to bottom as the /metrics catalogue
   constructor(options: MetricsOptions = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'newsroom_' });
     const registers = [this.registry];
@@ -103,7 +113,12 @@ export class Metrics {
       ['command'],
       SECONDS_SLOW,
     );
-    this.total = histogram('newsroom_answer_seconds', 'Time from a question or summary request to its checked result', ['command'], SECONDS_SLOW);
+    this.total = histogram(
+      'newsroom_answer_seconds',
+      'Time from a question or summary request to its checked result',
+      ['command'],
+      SECONDS_SLOW,
+    );
     this.refusals = counter(
       'newsroom_refusals_total',
       'Interactions declined before any work: rate_limited, busy, editors_only, dm_refused, warming_up, shutting_down',
@@ -111,17 +126,23 @@ export class Metrics {
     );
     this.acknowledgement = histogram(
       'newsroom_discord_ack_seconds',
-      'Time from a Discord interaction being created to Discord accepting the bot\'s first response (deferred, reply, update, modal, autocomplete)',
+      "Time from a Discord interaction being created to Discord accepting the bot's first response (deferred, reply, update, modal, autocomplete)",
       ['response'],
       SECONDS_ACK,
     );
-    this.llmCalls = counter('newsroom_llm_calls_total', 'Calls to the language model, retries included in one call, by outcome (ok, failed)', ['outcome']);
+    this.llmCalls = counter(
+      'newsroom_llm_calls_total',
+      'Calls to the language model, retries included in one call, by outcome (ok, failed)',
+      ['outcome'],
+    );
     this.llmFailures = counter(
       'newsroom_llm_failures_total',
       'Failed language model calls by kind (timeout, rate_limited, server, network, auth, bad_request, bad_response, aborted)',
       ['kind'],
     );
-    this.llmTokens = counter('newsroom_llm_tokens_total', 'Tokens the language model server reported, by type (prompt, completion)', ['type']);
+    this.llmTokens = counter('newsroom_llm_tokens_total', 'Tokens the language model server reported, by type (prompt, completion)', [
+      'type',
+    ]);
     this.ingests = counter(
       'newsroom_ingests_total',
       'Ingest runs by trigger (articles_dir, discord, feed) and outcome (ok, partial: some items failed, failed: nothing loaded or the run stopped)',
@@ -133,14 +154,19 @@ export class Metrics {
       ['trigger', 'outcome'],
     );
     this.feedSyncs = counter('newsroom_feed_syncs_total', 'Feed synchronisations by outcome', ['outcome']);
-    this.answerLogFailures = counter('newsroom_answer_log_write_failures_total', 'Answer log writes that failed, by reason (disk_full, damaged, write_failed)', ['reason']);
+    this.answerLogFailures = counter(
+      'newsroom_answer_log_write_failures_total',
+      'Answer log writes that failed, by reason (disk_full, damaged, write_failed)',
+      ['reason'],
+    );
     this.startKnownSeriesAtZero();
   }
 
   /** Every known series starts at 0, so rates and alerts work before the first event. */
   private startKnownSeriesAtZero(): void {
     for (const command of ['ask', 'summarize'] as const) {
-      for (const kind of ['answer', 'not_found', 'unsupported']) for (const mode of ['llm', 'extractive']) this.answers.inc({ command, kind, mode }, 0);
+      for (const kind of ['answer', 'not_found', 'unsupported'])
+        for (const mode of ['llm', 'extractive']) this.answers.inc({ command, kind, mode }, 0);
       this.retrieval.zero({ command });
       this.total.zero({ command });
     }

@@ -5,7 +5,14 @@ import type { Logger } from '../log.ts';
 import { answerLogMessages } from '../messages/answer-log.ts';
 import fs from 'node:fs';
 import { SCHEMA } from '../store/answer-log-schema.ts';
-import { DamagedDatabaseError, DiskFullError, isDamagedDatabaseError, isDiskFullFailure, isReadOnlyError, openSqliteFile } from '../store/sqlite-file.ts';
+import {
+  DamagedDatabaseError,
+  DiskFullError,
+  isDamagedDatabaseError,
+  isDiskFullFailure,
+  isReadOnlyError,
+  openSqliteFile,
+} from '../store/sqlite-file.ts';
 
 /**
  * Why answers are not being recorded: the library is read-only (by design, lasting), the file is
@@ -48,7 +55,11 @@ export class LogWrites {
   }
 
   get status(): AnswerLogStatus {
-    return { recording: this.problem === null, problem: this.problem, reason: this.problem && answerLogMessages.problem(this.problem, this.detail) };
+    return {
+      recording: this.problem === null,
+      problem: this.problem,
+      reason: this.problem && answerLogMessages.problem(this.problem, this.detail),
+    };
   }
 
   /** The file turned out damaged (at open, or when a read hit a damaged page): nothing more is written. */
@@ -130,7 +141,8 @@ function openForWriting(file: string, maxBytes: number | undefined): OpenedLog {
     db = openSqliteFile(file, { readOnly: false });
     db.pragma('journal_mode = WAL');
     db.exec(SCHEMA);
-    if (maxBytes !== undefined) db.pragma(`max_page_count = ${Math.max(1, Math.floor(maxBytes / Number(db.pragma('page_size', { simple: true }))))}`);
+    if (maxBytes !== undefined)
+      db.pragma(`max_page_count = ${Math.max(1, Math.floor(maxBytes / Number(db.pragma('page_size', { simple: true }))))}`);
     return { db, problem: null };
   } catch (error) {
     db?.close();

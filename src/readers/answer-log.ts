@@ -104,7 +104,11 @@ export class AnswerLog {
   constructor(dataDir: string, options: AnswerLogOptions = {}) {
     const file = path.join(dataDir, 'answers.sqlite');
     const logger = options.logger ?? silentLogger;
-    const opened = openAnswerLogFile(file, { readOnly: options.readOnly === true, logger, ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}) });
+    const opened = openAnswerLogFile(file, {
+      readOnly: options.readOnly === true,
+      logger,
+      ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}),
+    });
     this.db = opened.db;
     this.writes = new LogWrites(opened, file, logger, options.onWriteFailed);
   }
@@ -125,7 +129,17 @@ export class AnswerLog {
     const recorded = this.writes.run(this.db, (db) =>
       db
         .prepare('INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(logged.id, logged.guildId, logged.userId, logged.question, logged.kind, logged.mode, logged.text, JSON.stringify(logged.citations), logged.createdAt),
+        .run(
+          logged.id,
+          logged.guildId,
+          logged.userId,
+          logged.question,
+          logged.kind,
+          logged.mode,
+          logged.text,
+          JSON.stringify(logged.citations),
+          logged.createdAt,
+        ),
     );
     if (!recorded) {
       this.unrecorded.set(logged.id, logged);
@@ -137,7 +151,9 @@ export class AnswerLog {
   getAnswer(id: string): LoggedAnswer | undefined {
     const kept = this.unrecorded.get(id);
     if (kept) return kept;
-    const row = this.read(undefined, (db) => db.prepare<[string], AnswerRow>('SELECT * FROM answers WHERE id = ?').get(id), { quiet: true });
+    const row = this.read(undefined, (db) => db.prepare<[string], AnswerRow>('SELECT * FROM answers WHERE id = ?').get(id), {
+      quiet: true,
+    });
     if (!row) return undefined;
     return {
       id: row.id,
@@ -222,7 +238,12 @@ export class AnswerLog {
         )
         .all({ since: query.since ?? null, guild: query.guildId ?? null, limit: query.limit ?? -1 }),
     );
-    return rows.map((r) => ({ question: r.question, guildId: r.guild_id, closest: JSON.parse(r.closest) as string[], createdAt: r.created_at }));
+    return rows.map((r) => ({
+      question: r.question,
+      guildId: r.guild_id,
+      closest: JSON.parse(r.closest) as string[],
+      createdAt: r.created_at,
+    }));
   }
 
   /** Whether the digest for this week (`slot`, an ISO instant) was posted, by this process or an earlier one. */
@@ -237,7 +258,9 @@ export class AnswerLog {
   /** Remembers that the digest for `slot` was posted; false when the log cannot be written (read-only, full disk…). */
   recordDigest(slot: string, channelId: string, postedAt: Date): boolean {
     return this.writes.run(this.db, (db) =>
-      db.prepare('INSERT OR REPLACE INTO digests (slot, channel_id, posted_at) VALUES (?, ?, ?)').run(slot, channelId, postedAt.toISOString()),
+      db
+        .prepare('INSERT OR REPLACE INTO digests (slot, channel_id, posted_at) VALUES (?, ?, ?)')
+        .run(slot, channelId, postedAt.toISOString()),
     );
   }
 

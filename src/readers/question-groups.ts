@@ -112,9 +112,7 @@ export function groupQuestions(asked: readonly UnansweredQuestion[], threshold: 
     }
   }
 
-  return groups
-    .map((g) => summarize(g.members))
-    .sort((a, b) => b.count - a.count || b.lastAskedAt.localeCompare(a.lastAskedAt));
+  return groups.map((g) => summarize(g.members)).sort((a, b) => b.count - a.count || b.lastAskedAt.localeCompare(a.lastAskedAt));
 }
 
 function memoized<T>(f: (text: string) => T): (text: string) => T {

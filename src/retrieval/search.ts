@@ -69,7 +69,11 @@ interface CandidatePassage {
  * The question's vector, or null with the warning to show: no model, or an embeddings server that
  * failed (then the search goes on by keywords when the question has words to search for).
  */
-async function queryVector(embedder: Embedder | null, content: string, hasWords: boolean): Promise<{ vector: Float32Array | null; warning: string | null }> {
+async function queryVector(
+  embedder: Embedder | null,
+  content: string,
+  hasWords: boolean,
+): Promise<{ vector: Float32Array | null; warning: string | null }> {
   if (!embedder) return { vector: null, warning: messages.keywordOnly };
   try {
     return { vector: await embedder.embedQuery(content), warning: null };
@@ -94,10 +98,7 @@ export class Retriever {
    */
   private readonly library: LibraryReader;
 
-  constructor(
-    library: LibraryReader,
-    embedder: Embedder | null | (() => Embedder | null),
-  ) {
+  constructor(library: LibraryReader, embedder: Embedder | null | (() => Embedder | null)) {
     this.library = library;
     this.currentEmbedder = typeof embedder === 'function' ? embedder : () => embedder;
   }
@@ -119,7 +120,9 @@ export class Retriever {
     if ((!embedder || loading) && ftsQuery === null) throw new UserError(messages.queryWithoutWords);
     const timings = options.timings ?? { dense: 0, keyword: 0, stories: 0, reads: 0 };
     let started = performance.now();
-    const dense = loading ? { vector: null, warning: semanticSearchMessages.loading } : await queryVector(embedder, content, ftsQuery !== null);
+    const dense = loading
+      ? { vector: null, warning: semanticSearchMessages.loading }
+      : await queryVector(embedder, content, ftsQuery !== null);
     timings.dense = performance.now() - started;
     const warnings = dense.warning ? [dense.warning] : [];
     const empty: SearchResult = { passages: [], mode: dense.vector ? 'hybrid' : 'keyword', warnings, time };
@@ -166,8 +169,15 @@ export class Retriever {
   }
 
   /** What rankStories weighs of each candidate story: its passages' scores, whole-article BM25, headline words, dense rank, date. */
-  private storySignals(passagesByStory: Map<number, CandidatePassage[]>, ftsQuery: string | null, content: string, dense: boolean): StorySignals[] {
-    const wholeArticles = new Map(ftsQuery ? this.library.catalog.articleScores(ftsQuery, [...passagesByStory.keys()]).map((a) => [a.articleKey, a]) : []);
+  private storySignals(
+    passagesByStory: Map<number, CandidatePassage[]>,
+    ftsQuery: string | null,
+    content: string,
+    dense: boolean,
+  ): StorySignals[] {
+    const wholeArticles = new Map(
+      ftsQuery ? this.library.catalog.articleScores(ftsQuery, [...passagesByStory.keys()]).map((a) => [a.articleKey, a]) : [],
+    );
     const words = queryTerms(content).map(stem);
     const headlineShare = (title: string | undefined) => {
       if (!title || words.length === 0) return 0;
@@ -180,7 +190,10 @@ export class Retriever {
       return {
         articleKey,
         published: this.library.articleInfoOf(articleKey)?.published ?? null,
-        passageScores: found.map((c) => c.keywordScore).filter((score) => score > 0).sort((a, b) => b - a),
+        passageScores: found
+          .map((c) => c.keywordScore)
+          .filter((score) => score > 0)
+          .sort((a, b) => b - a),
         articleScore: whole?.score ?? 0,
         headlineShare: headlineShare(whole?.title),
         denseRank: ranks.length > 0 ? Math.min(...ranks) : null,
@@ -213,7 +226,9 @@ export class Retriever {
     timings.dense += performance.now() - started;
     started = performance.now();
     if (ftsQuery) {
-      this.library.keywordSearch(ftsQuery, count, filter).forEach((r, rank) => add(r.chunkId, { keywordScore: r.score, keywordRank: rank }));
+      this.library
+        .keywordSearch(ftsQuery, count, filter)
+        .forEach((r, rank) => add(r.chunkId, { keywordScore: r.score, keywordRank: rank }));
       for (const { articleKey } of this.library.articleSearch(ftsQuery, count, filter)) {
         if (!byStory.has(articleKey)) byStory.set(articleKey, []);
       }
@@ -231,15 +246,16 @@ export class Retriever {
   private passageOrder(articleKey: number, found: CandidatePassage[], query: string, cap: number): PassageChoice[] {
     if (found.length > 0) {
       const bestKeyword = Math.max(0, ...found.map((c) => c.keywordScore));
-      const value = (c: CandidatePassage) => (bestKeyword > 0 ? c.keywordScore / bestKeyword : 0) + (c.denseRank === null ? 0 : 1 / (1 + c.denseRank / 5));
+      const value = (c: CandidatePassage) =>
+        (bestKeyword > 0 ? c.keywordScore / bestKeyword : 0) + (c.denseRank === null ? 0 : 1 / (1 + c.denseRank / 5));
       return [...found].sort((a, b) => value(b) - value(a) || a.chunkId - b.chunkId).slice(0, cap);
     }
     const info = this.library.articleInfoOf(articleKey);
     if (!info) return [];
     const wanted = contentStems(query);
     const overlap = (r: ChunkRecord) => [...contentStems(r.text)].filter((s) => wanted.has(s)).length;
-    return this.library
-      .catalog.chunksOfArticle(info.collection, info.id)
+    return this.library.catalog
+      .chunksOfArticle(info.collection, info.id)
       .map((record, position) => ({ record, position, overlap: overlap(record) }))
       .sort((a, b) => b.overlap - a.overlap || a.position - b.position)
       .slice(0, cap)
@@ -248,12 +264,20 @@ export class Retriever {
 }
 
 /** Of query terms found in `counts` chunks each (of about `chunks`), those worth scoring (see Retriever.keywordQuery), in query order. */
-export function affordableTerms(terms: readonly string[], counts: readonly number[], chunks: number, costlyChunks = COSTLY_CHUNKS): string[] {
+export function affordableTerms(
+  terms: readonly string[],
+  counts: readonly number[],
+  chunks: number,
+  costlyChunks = COSTLY_CHUNKS,
+): string[] {
   const costly = (count: number) => count >= costlyChunks && count >= COMMON_SHARE * chunks;
   if (!counts.some(costly)) return [...terms];
   const cheap = terms.filter((_, i) => !costly(counts[i] ?? 0));
   if (cheap.length > 0) return cheap;
-  const rarest = terms.map((term, i) => ({ term, count: counts[i] ?? 0 })).sort((a, b) => a.count - b.count).slice(0, RAREST_KEPT);
+  const rarest = terms
+    .map((term, i) => ({ term, count: counts[i] ?? 0 }))
+    .sort((a, b) => a.count - b.count)
+    .slice(0, RAREST_KEPT);
   return terms.filter((term) => rarest.some((r) => r.term === term));
 }
 

@@ -97,7 +97,11 @@ function keywordMatches(stories: readonly StorySignals[]): number[] {
   const bestArticle = Math.max(0, ...stories.map((s) => s.articleScore));
   const total = w.passages + w.article + w.headline;
   const share = (value: number, best: number) => (best > 0 ? value / best : 0);
-  return stories.map((s) => (w.passages * share(passageScore(s), bestPassage) + w.article * share(s.articleScore, bestArticle) + w.headline * s.headlineShare) / total);
+  return stories.map(
+    (s) =>
+      (w.passages * share(passageScore(s), bestPassage) + w.article * share(s.articleScore, bestArticle) + w.headline * s.headlineShare) /
+      total,
+  );
 }
 
 /** How many times the recency bonus counts, given the stories' matches (see RECENCY_SCALE). */

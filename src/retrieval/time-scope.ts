@@ -115,6 +115,7 @@ export function timeScopeOf(question: string, asOf: string): TimeScope {
   return { asOf, window, recency, query: query || question };
 }
 
+// eslint-disable-next-line max-lines-per-function -- one case per kind of time phrase, in the order they are tried
 function windowOf(result: Chrono.ParsedResult, before: string, asOf: string): DateWindow | null {
   const text = result.text.toLowerCase();
   const start = result.start;
@@ -126,7 +127,8 @@ function windowOf(result: Chrono.ParsedResult, before: string, asOf: string): Da
   // "Who will take over in August?" asked in June is about an event ahead, reported before it happens.
   if (!start.isCertain('year') && isoDay(start.date()) > asOf && FUTURE_TENSE.test(before)) return null;
   // A duration ("for 40 years", "three weeks") is not a moment, unless anchored ("two weeks ago", "the past month").
-  if (/\b(?:years?|months?|weeks?|days?|hours?|minutes?)\b/.test(text) && !/\b(?:ago|past|last|next|this|since|earlier|later)\b/.test(text)) return null;
+  if (/\b(?:years?|months?|weeks?|days?|hours?|minutes?)\b/.test(text) && !/\b(?:ago|past|last|next|this|since|earlier|later)\b/.test(text))
+    return null;
   // "march", "may" as verbs: a bare month counts when capitalised or introduced by a preposition.
   if (MONTH_ONLY.test(text) && !/^[A-Z]/.test(result.text) && !leadIn) return null;
   // "1/2" in "half of 1/2": a slash date counts only when introduced as a date.
@@ -152,7 +154,10 @@ function windowOf(result: Chrono.ParsedResult, before: string, asOf: string): Da
   } else if (/\bnext week\b/.test(text)) {
     const monday = addDays(weekStart(asOf), 7);
     [from, to] = [monday, addDays(monday, 6)];
-  } else if (/\b(?:this|last|next) month\b/.test(text) || (start.isCertain('month') && !start.isCertain('day') && !start.isCertain('weekday'))) {
+  } else if (
+    /\b(?:this|last|next) month\b/.test(text) ||
+    (start.isCertain('month') && !start.isCertain('day') && !start.isCertain('weekday'))
+  ) {
     let year = start.get('year') ?? Number(asOf.slice(0, 4));
     const month = start.get('month') ?? Number(asOf.slice(5, 7));
     // "in June" asked in March means last June.

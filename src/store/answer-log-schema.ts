@@ -56,5 +56,8 @@ export const ANSWER_LOG_TABLES: Readonly<Record<string, readonly string[]>> = {
 
 /** Logged citations; those logged before citations carried `updated` read as not updated. */
 export function parseCitations(json: string): Citation[] {
-  return (JSON.parse(json) as Array<Omit<Citation, 'updated'> & { updated?: string | null }>).map((c) => ({ ...c, updated: c.updated ?? null }));
+  return (JSON.parse(json) as Array<Omit<Citation, 'updated'> & { updated?: string | null }>).map((c) => ({
+    ...c,
+    updated: c.updated ?? null,
+  }));
 }

@@ -112,7 +112,8 @@ export class Library implements LibraryReader {
     const readOnly = options.readOnly === true || !canWrite(options.dataDir) || !canWrite(file);
     if (readOnly && !fs.existsSync(file)) throw new UserError(storeMessages.noLibrary(options.dataDir));
     const catalog = new Catalog(file, { readonly: readOnly, logger });
-    if (options.maxBytes) catalog.db.pragma(`max_page_count = ${Math.floor(options.maxBytes / Number(catalog.db.pragma('page_size', { simple: true })))}`);
+    if (options.maxBytes)
+      catalog.db.pragma(`max_page_count = ${Math.floor(options.maxBytes / Number(catalog.db.pragma('page_size', { simple: true })))}`);
     if (readOnly) logger.warn({ dataDir: options.dataDir }, 'library is read-only: writes are refused and the index is not saved');
     const library = new Library(options.dataDir, catalog, options.hnsw, logger, readOnly, options);
     try {
@@ -130,7 +131,11 @@ export class Library implements LibraryReader {
     const started = performance.now();
     this.indexLoaded = this.replica.loadInBackground(beforeInstall).then(
       (installed) => {
-        if (installed) this.logger.info({ points: this.replica.liveCount, ms: Math.round(performance.now() - started) }, 'vector index loaded; search is hybrid');
+        if (installed)
+          this.logger.info(
+            { points: this.replica.liveCount, ms: Math.round(performance.now() - started) },
+            'vector index loaded; search is hybrid',
+          );
       },
       (error: unknown) => this.logger.error({ err: error, file: this.replica.indexFile }, 'vector index could not be loaded'),
     );
@@ -302,25 +307,35 @@ export class Library implements LibraryReader {
   /** Articles stored before duplicate detection existed get their fingerprints in the first write. */
   private fingerprintOnce(edits: CatalogWriter): void {
     const unmerged = recheckMergesOnce(this.sql.db);
-    if (unmerged) this.logger.warn({ sources: unmerged }, 'stories merged on shared wording alone are stored apart when their sources are next read');
+    if (unmerged)
+      this.logger.warn({ sources: unmerged }, 'stories merged on shared wording alone are stored apart when their sources are next read');
     if (edits.fingerprintsCurrent()) return;
     const started = performance.now();
     const count = edits.backfillFingerprints();
-    if (count > 0) this.logger.info({ articles: count, ms: Math.round(performance.now() - started) }, 'fingerprinted stored articles for duplicate detection');
+    if (count > 0)
+      this.logger.info(
+        { articles: count, ms: Math.round(performance.now() - started) },
+        'fingerprinted stored articles for duplicate detection',
+      );
   }
 
   /** Embeddings stored as float32 by earlier versions are rewritten as float16 in the first write (half the space). */
   private compactEmbeddingsOnce(): void {
     const started = performance.now();
     const count = compactEmbeddingsOnce(this.sql.db);
-    if (count > 0) this.logger.info({ embeddings: count, ms: Math.round(performance.now() - started) }, 'stored embeddings rewritten as float16');
+    if (count > 0)
+      this.logger.info({ embeddings: count, ms: Math.round(performance.now() - started) }, 'stored embeddings rewritten as float16');
   }
 
   /** Articles stored before the current instruction detector are read by it in the first write. */
   private findInstructionsOnce(edits: CatalogWriter): void {
     const started = performance.now();
     const count = edits.refreshInstructionFindings();
-    if (count > 0) this.logger.info({ articles: count, ms: Math.round(performance.now() - started) }, 'looked for text addressed to an AI in the stored articles');
+    if (count > 0)
+      this.logger.info(
+        { articles: count, ms: Math.round(performance.now() - started) },
+        'looked for text addressed to an AI in the stored articles',
+      );
   }
 
   private pending: PendingChunks | undefined;

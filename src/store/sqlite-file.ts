@@ -96,7 +96,8 @@ export function openSqliteFile(file: string, options: OpenSqliteOptions): Databa
     return db;
   } catch (error) {
     db?.close();
-    if (isDamagedDatabaseError(error)) throw new DamagedDatabaseError(storeMessages.damagedDatabase(file, (error as Error).message), { cause: error });
+    if (isDamagedDatabaseError(error))
+      throw new DamagedDatabaseError(storeMessages.damagedDatabase(file, (error as Error).message), { cause: error });
     if (isDiskFullFailure(error, path.dirname(file))) {
       throw new DiskFullError(storeMessages.diskFullOnOpen(file));
     }
@@ -144,7 +145,8 @@ function openCopyInMemory(file: string, size: number, logger: Logger): Database.
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
   } catch (error) {
     db?.close();
-    if (isDamagedDatabaseError(error)) throw new DamagedDatabaseError(storeMessages.damagedDatabase(file, (error as Error).message), { cause: error });
+    if (isDamagedDatabaseError(error))
+      throw new DamagedDatabaseError(storeMessages.damagedDatabase(file, (error as Error).message), { cause: error });
     throw error;
   }
   logger.info({ file, bytes: size }, 'read-only folder: reading a copy of the database in memory');

@@ -60,10 +60,7 @@ export class WriteLock {
   private readonly dataDir: string;
   private readonly options: WriteLockOptions;
 
-  constructor(
-    dataDir: string,
-    options: WriteLockOptions,
-  ) {
+  constructor(dataDir: string, options: WriteLockOptions) {
     this.dataDir = dataDir;
     this.options = options;
     this.logger = options.logger ?? silentLogger;

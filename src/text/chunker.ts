@@ -70,9 +70,7 @@ function measureUnits(body: string, limits: PieceLimits, locale: string): Unit[]
   const units: Unit[] = [];
   splitParagraphSentences(body, locale).forEach(({ sentences }, paragraph) => {
     for (const sentence of sentences) {
-      const tokens = overCharLimit(sentence, limits)
-        ? Infinity
-        : limits.countTokens(body.slice(sentence.start, sentence.end));
+      const tokens = overCharLimit(sentence, limits) ? Infinity : limits.countTokens(body.slice(sentence.start, sentence.end));
       if (tokens <= limits.maxTokens) {
         units.push({ ...sentence, tokens, paragraph });
       } else {
@@ -110,12 +108,7 @@ function packUntil(units: readonly Unit[], first: number, mustInclude: number, l
  * `overlapTokens`, and few enough that the unit at `end` still fits with them, in tokens and in
  * characters. Always after `first`.
  */
-function overlapStart(
-  units: readonly Unit[],
-  first: number,
-  end: number,
-  limits: PieceLimits & { overlapTokens: number },
-): number {
+function overlapStart(units: readonly Unit[], first: number, end: number, limits: PieceLimits & { overlapTokens: number }): number {
   const budget = Math.min(limits.overlapTokens, limits.maxTokens - (units[end]?.tokens ?? 0));
   const nextEnd = units[end]?.end ?? 0;
   let start = end;

@@ -54,8 +54,16 @@ const PATTERNS: { kind: CredentialKind; pattern: RegExp; value?: number }[] = [
     value: 1,
   },
   // …and one written inside a sentence, in the capitals of an environment variable: "DB_PASSWORD=…".
-  { kind: 'secret-assignment', pattern: /(?<![\w-])[A-Z][A-Z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY)[A-Z0-9_]*=(\S{4,})/g, value: 1 },
-  { kind: 'secret-assignment', pattern: /[?&](?:password|passwd|token|access_token|api_?key|secret|client_secret)=([^&\s#]{6,})/gi, value: 1 },
+  {
+    kind: 'secret-assignment',
+    pattern: /(?<![\w-])[A-Z][A-Z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY)[A-Z0-9_]*=(\S{4,})/g,
+    value: 1,
+  },
+  {
+    kind: 'secret-assignment',
+    pattern: /[?&](?:password|passwd|token|access_token|api_?key|secret|client_secret)=([^&\s#]{6,})/gi,
+    value: 1,
+  },
 ];
 
 /** Offsets of the start of each line, for finding the line of an offset by binary search. */

@@ -35,7 +35,13 @@ const PATTERNS: { kind: InstructionKind; pattern: RegExp }[] = [
   // "ignore previous instructions", "disregard all prior rules", "forget your system prompt".
   { kind: 'override', pattern: new RegExp(`\\b(?:ignore|disregard|forget)\\s+${PRIOR}\\s+${RULES}\\b`, 'i') },
   { kind: 'override', pattern: new RegExp(`\\b(?:ignore|disregard|forget)\\s+(?:all|any)\\s+(?:other\\s+)?${RULES}\\b`, 'i') },
-  { kind: 'override', pattern: new RegExp(`\\b(?:ignore|disregard|forget)\\s+(?:all\\s+|everything\\s+)?(?:you\\s+(?:were|have\\s+been)\\s+told|your\\s+${RULES})`, 'i') },
+  {
+    kind: 'override',
+    pattern: new RegExp(
+      `\\b(?:ignore|disregard|forget)\\s+(?:all\\s+|everything\\s+)?(?:you\\s+(?:were|have\\s+been)\\s+told|your\\s+${RULES})`,
+      'i',
+    ),
+  },
   // "disregard the above." — but not "disregard the above figure".
   { kind: 'override', pattern: /\b(?:ignore|disregard)\s+(?:all\s+of\s+|everything\s+)?(?:the\s+)?above(?=\s*(?:[.,;:!)]|and\b|$))/im },
   { kind: 'override', pattern: new RegExp(`\\b(?:new|updated|real|actual|hidden)\\s+${RULES}\\s*:`, 'i') },
@@ -52,7 +58,8 @@ const PATTERNS: { kind: InstructionKind; pattern: RegExp }[] = [
   { kind: 'persona', pattern: /\bas\s+an?\s+(?:ai|artificial intelligence)\s+(?:language\s+)?model\b/i },
   {
     kind: 'persona',
-    pattern: /\b(?:note|message|instructions?)\s+(?:to|for)\s+(?:the\s+|any\s+)?(?:ai|ai assistant|ai model|llm|chatbot|language model|assistant|bot)s?\b(?:\s+reading|\s*:)/i,
+    pattern:
+      /\b(?:note|message|instructions?)\s+(?:to|for)\s+(?:the\s+|any\s+)?(?:ai|ai assistant|ai model|llm|chatbot|language model|assistant|bot)s?\b(?:\s+reading|\s*:)/i,
   },
   { kind: 'persona', pattern: /\bif\s+you\s+are\s+an?\s+(?:ai|llm|language model|chatbot|ai assistant|bot)\b/i },
   // Chat-template tokens and prompt markup: <|im_start|>, [INST], <<SYS>>, "### Instruction", our own <passages> tags.

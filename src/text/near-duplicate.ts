@@ -47,7 +47,12 @@ export interface Fingerprint {
 
 /** The body's words, lower-cased and NFKC-folded; punctuation and spacing are not words. */
 export function bodyWords(body: string): string[] {
-  return body.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return (
+    body
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
 }
 
 /** 32-bit hashes of the body's word 5-grams (the whole text as one shingle when it is shorter). */

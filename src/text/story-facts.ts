@@ -46,15 +46,21 @@ const OPENER = /^(?:[.!?:;—–]|)$/u;
 const QUOTES_AND_SPACE = /[\s"“”‘'’«»()[\]]+$/u;
 
 const MONTHS_AND_DAYS = new Set(
-  'january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday'.split(' '),
+  'january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday'.split(
+    ' ',
+  ),
 );
 const NUMBER_WORDS = new Set(
-  ('two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty ' +
-    'thirty forty fifty sixty seventy eighty ninety hundred thousand million billion trillion dozen half quarter').split(' '),
+  (
+    'two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty ' +
+    'thirty forty fifty sixty seventy eighty ninety hundred thousand million billion trillion dozen half quarter'
+  ).split(' '),
 );
 /** Capitalised inside a sentence without being a name (after a quote, in a title-cased phrase). */
 const NOT_NAMES = new Set(
-  'a an and as at but by for from he her his i in it its mr mrs ms dr of on or our she that the their them these they this those to we with you'.split(' '),
+  'a an and as at but by for from he her his i in it its mr mrs ms dr of on or our she that the their them these they this those to we with you'.split(
+    ' ',
+  ),
 );
 
 export function storyFacts(title: string, body: string): StoryFacts {
@@ -80,7 +86,12 @@ function factOf(token: string, before: string): string | null {
 }
 
 function words(text: string): string[] {
-  return text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
 }
 
 function firstSentence(text: string): string {

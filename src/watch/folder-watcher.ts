@@ -131,7 +131,10 @@ export class FolderWatcher {
     if (this.stopped) return;
     // Said once at warn level; while it goes on failing, at debug.
     const level = this.failures++ === 0 ? 'warn' : 'debug';
-    this.options.logger[level]({ dir: this.options.dir, err: errorMessage(error), retryInMs: RESTART_MS }, 'cannot watch the articles folder; trying again');
+    this.options.logger[level](
+      { dir: this.options.dir, err: errorMessage(error), retryInMs: RESTART_MS },
+      'cannot watch the articles folder; trying again',
+    );
     this.watcher?.close();
     this.watcher = null;
     this.restartTimer = setTimeout(() => {
@@ -184,7 +187,10 @@ export class FolderWatcher {
       .catch((error: unknown) => {
         // (Its paths are pending again: tried later, not lost.)
         failed = true;
-        this.options.logger.error({ err: error, dir: this.options.dir, retryInMs: RESTART_MS }, 'articles folder change could not be applied');
+        this.options.logger.error(
+          { err: error, dir: this.options.dir, retryInMs: RESTART_MS },
+          'articles folder change could not be applied',
+        );
       })
       .finally(() => {
         this.running = null;

@@ -57,10 +57,14 @@ export async function startFakeEmbeddingsServer(vectorsFor: VectorsFor): Promise
   const timers = new Set<NodeJS.Timeout>();
   let inFlight = 0;
   let maxInFlight = 0;
-  const wait = (ms: number) => new Promise<void>((resolve) => {
-    const timer = setTimeout(() => { timers.delete(timer); resolve(); }, ms);
-    timers.add(timer);
-  });
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
 
   const server = createServer((req, res) => {
     inFlight++;
@@ -68,41 +72,54 @@ export async function startFakeEmbeddingsServer(vectorsFor: VectorsFor): Promise
     res.on('close', () => inFlight--);
     const parts: Buffer[] = [];
     req.on('data', (part: Buffer) => parts.push(part));
-    req.on('end', () => void (async () => {
-      if (req.method !== 'POST' || req.url !== '/v1/embeddings') {
-        send(res, 404, { error: { message: `No route for ${req.method} ${req.url}`, type: 'invalid_request_error' } });
-        return;
-      }
-      const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as { model: string; input: string | string[]; encoding_format?: string };
-      const input = Array.isArray(body.input) ? body.input : [body.input];
-      requests.push({ model: body.model, input, authorization: req.headers.authorization, ...(body.encoding_format ? { encoding_format: body.encoding_format } : {}) });
-      const reply = { ...fallback, ...queue.shift() };
-      if (reply.delayMs) await wait(reply.delayMs);
-      if (reply.hang) return;
-      if (reply.refuseBase64 && body.encoding_format === 'base64') {
-        send(res, 422, { error: 'encoding_format: unknown variant `base64`, expected `float`' });
-        return;
-      }
-      if (reply.status !== undefined) {
-        const headers = reply.retryAfter === undefined ? {} : { 'retry-after': String(reply.retryAfter) };
-        send(res, reply.status, { error: { message: `stand-in says ${reply.status}`, type: 'server_error' } }, headers);
-        return;
-      }
-      if (reply.body !== undefined) {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(reply.body);
-        return;
-      }
-      const vectors = await vectorsFor(input);
-      const base64 = body.encoding_format === 'base64' && !reply.ignoreEncoding;
-      const data = (reply.transform ? reply.transform(vectors) : vectors).map((embedding, index) => ({
-        object: 'embedding',
-        index,
-        // As OpenAI and text-embeddings-inference do: little-endian float32s, NaN and Infinity included.
-        embedding: base64 && isNumbers(embedding) ? Buffer.from(new Float32Array(embedding).buffer).toString('base64') : embedding,
-      }));
-      send(res, 200, { object: 'list', model: reply.model ?? body.model, data, usage: { prompt_tokens: 0, total_tokens: 0 } });
-    })());
+    req.on(
+      'end',
+      () =>
+        void (async () => {
+          if (req.method !== 'POST' || req.url !== '/v1/embeddings') {
+            send(res, 404, { error: { message: `No route for ${req.method} ${req.url}`, type: 'invalid_request_error' } });
+            return;
+          }
+          const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as {
+            model: string;
+            input: string | string[];
+            encoding_format?: string;
+          };
+          const input = Array.isArray(body.input) ? body.input : [body.input];
+          requests.push({
+            model: body.model,
+            input,
+            authorization: req.headers.authorization,
+            ...(body.encoding_format ? { encoding_format: body.encoding_format } : {}),
+          });
+          const reply = { ...fallback, ...queue.shift() };
+          if (reply.delayMs) await wait(reply.delayMs);
+          if (reply.hang) return;
+          if (reply.refuseBase64 && body.encoding_format === 'base64') {
+            send(res, 422, { error: 'encoding_format: unknown variant `base64`, expected `float`' });
+            return;
+          }
+          if (reply.status !== undefined) {
+            const headers = reply.retryAfter === undefined ? {} : { 'retry-after': String(reply.retryAfter) };
+            send(res, reply.status, { error: { message: `stand-in says ${reply.status}`, type: 'server_error' } }, headers);
+            return;
+          }
+          if (reply.body !== undefined) {
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.end(reply.body);
+            return;
+          }
+          const vectors = await vectorsFor(input);
+          const base64 = body.encoding_format === 'base64' && !reply.ignoreEncoding;
+          const data = (reply.transform ? reply.transform(vectors) : vectors).map((embedding, index) => ({
+            object: 'embedding',
+            index,
+            // As OpenAI and text-embeddings-inference do: little-endian float32s, NaN and Infinity included.
+            embedding: base64 && isNumbers(embedding) ? Buffer.from(new Float32Array(embedding).buffer).toString('base64') : embedding,
+          }));
+          send(res, 200, { object: 'list', model: reply.model ?? body.model, data, usage: { prompt_tokens: 0, total_tokens: 0 } });
+        })(),
+    );
   });
   server.on('connection', (socket) => {
     sockets.add(socket);

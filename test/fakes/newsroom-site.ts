@@ -121,7 +121,8 @@ export async function startNewsroomSite(options: SiteOptions = {}): Promise<News
     if (custom) return custom(req, res, site);
     const feeds = site.validators.feeds;
     if (path === '/rss.xml') return send(req, res, 'application/rss+xml; charset=utf-8', rss(site, 'teaser'), feedModified(stories), feeds);
-    if (path === '/rss-full.xml') return send(req, res, 'application/rss+xml; charset=utf-8', rss(site, 'full'), feedModified(stories), feeds);
+    if (path === '/rss-full.xml')
+      return send(req, res, 'application/rss+xml; charset=utf-8', rss(site, 'full'), feedModified(stories), feeds);
     if (path === '/atom.xml') return send(req, res, 'application/atom+xml; charset=utf-8', atom(site), feedModified(stories), feeds);
     if (path === '/feed.json') return send(req, res, 'application/feed+json; charset=utf-8', jsonFeed(site), feedModified(stories), feeds);
     if (path === '/') return send(req, res, 'text/html; charset=utf-8', homePage(site), feedModified(stories), feeds);
@@ -165,7 +166,10 @@ export async function startNewsroomSite(options: SiteOptions = {}): Promise<News
     correct(slug, changes) {
       const story = stories.find((s) => s.slug === slug);
       if (!story) throw new Error(`no story ${slug}`);
-      Object.assign(story, changes, { version: (story.version ?? 1) + 1, updated: new Date(Date.parse(story.published ?? '') + 3600_000 * (story.version ?? 1)).toISOString() });
+      Object.assign(story, changes, {
+        version: (story.version ?? 1) + 1,
+        updated: new Date(Date.parse(story.published ?? '') + 3600_000 * (story.version ?? 1)).toISOString(),
+      });
       return story;
     },
     remove(slug, { page = 'kept' } = {}) {
@@ -190,7 +194,14 @@ export async function startNewsroomSite(options: SiteOptions = {}): Promise<News
   return site;
 
   /** Answers with `body`, or 304 when the request's validators match (and the site sends them). */
-  function send(req: IncomingMessage, res: ServerResponse, contentType: string, body: string, modifiedMs: number, validators: boolean): void {
+  function send(
+    req: IncomingMessage,
+    res: ServerResponse,
+    contentType: string,
+    body: string,
+    modifiedMs: number,
+    validators: boolean,
+  ): void {
     const headers: Record<string, string> = { 'content-type': contentType };
     if (validators) {
       const etag = `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`;
@@ -200,7 +211,12 @@ export async function startNewsroomSite(options: SiteOptions = {}): Promise<News
       const ifNoneMatch = req.headers['if-none-match'];
       const ifModifiedSince = req.headers['if-modified-since'];
       const notModified =
-        ifNoneMatch !== undefined ? ifNoneMatch.split(',').map((t) => t.trim()).includes(etag) : ifModifiedSince !== undefined && Date.parse(ifModifiedSince) >= Date.parse(lastModified);
+        ifNoneMatch !== undefined
+          ? ifNoneMatch
+              .split(',')
+              .map((t) => t.trim())
+              .includes(etag)
+          : ifModifiedSince !== undefined && Date.parse(ifModifiedSince) >= Date.parse(lastModified);
       if (notModified) return void res.writeHead(304, headers).end();
     }
     res.writeHead(200, { ...headers, 'content-length': String(Buffer.byteLength(body)) }).end(body);
@@ -221,7 +237,8 @@ export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-const storyLink = (site: NewsroomSite, story: Story): string | null => (story.link === undefined ? site.url(`/stories/${story.slug}`) : story.link);
+const storyLink = (site: NewsroomSite, story: Story): string | null =>
+  story.link === undefined ? site.url(`/stories/${story.slug}`) : story.link;
 const storyGuid = (story: Story): string | null => (story.guid === undefined ? `urn:newsroom:${story.slug}` : story.guid);
 const teaser = (story: Story): string => `${(story.paragraphs[0] ?? '').split(/(?<=\.)\s/)[0] ?? ''}`;
 const storyHtml = (story: Story): string => story.paragraphs.map((p) => `<p>${escapeXml(p)}</p>`).join('\n');
@@ -313,7 +330,13 @@ function homePage(site: NewsroomSite): string {
 }
 
 /** Words that must never reach an article: they sit only in the page's furniture. */
-export const FURNITURE_WORDS = ['Subscribe to our newsletter', 'Cookie preferences', 'Most read this week', 'trackPageView', 'All rights reserved'];
+export const FURNITURE_WORDS = [
+  'Subscribe to our newsletter',
+  'Cookie preferences',
+  'Most read this week',
+  'trackPageView',
+  'All rights reserved',
+];
 
 /** A story page as a CMS renders it: the story inside nav, header, sidebar, footer and scripts. */
 export function storyPage(site: NewsroomSite, story: Story): string {
@@ -346,7 +369,8 @@ ${storyHtml(story)}
 // ---------------------------------------------------------------- failures real servers produce
 
 /** A feed address that answers with the site's home page (HTML that names the real feed). */
-export const servesHtml: Route = (_req, res, site) => void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(homePage(site));
+export const servesHtml: Route = (_req, res, site) =>
+  void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(homePage(site));
 
 /** XML that breaks off mid-item. */
 export const servesMalformedXml: Route = (_req, res) =>

@@ -196,9 +196,7 @@ async function answer(
       object: 'chat.completion',
       created,
       model,
-      choices: [
-        { index: 0, message: { role: 'assistant', content: text, refusal: null }, finish_reason: finishReason, logprobs: null },
-      ],
+      choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, finish_reason: finishReason, logprobs: null }],
       ...(usageJson === null ? {} : { usage: usageJson }),
     });
     return;

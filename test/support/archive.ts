@@ -7,13 +7,88 @@ import fs from 'node:fs';
  * from every other in most of its word 5-grams (none is taken for a duplicate). Written for this project.
  */
 
-const PLACES = ['Alder Harbour', 'Eastmoor', 'Northgate', 'Millrace', 'Wexcombe', 'Fenwick', 'Carrow', 'Saltcombe', 'the Quay', 'Marsh End', 'Hollin Bridge', 'Upper Strand'];
-const SUBJECTS = ['The council', 'A local charity', 'The harbour authority', 'The school board', 'Residents', 'The fire service', 'A shipping firm', 'The hospital trust', 'Shop owners', 'The rail operator', 'Fishermen', 'The museum'];
-const VERBS = ['approved', 'questioned', 'delayed', 'announced', 'rejected', 'welcomed', 'funded', 'reviewed', 'opposed', 'completed', 'postponed', 'expanded'];
-const OBJECTS = ['a plan for the sea wall', 'the new bus timetable', 'repairs to the old bridge', 'a budget for street lighting', 'the ferry contract', 'plans for a skate park', 'a study of flood risk', 'the winter shelter', 'a tender for school meals', 'changes to parking rules', 'the library extension', 'a grant for the lifeboat station'];
-const WHEN = ['on Monday', 'on Tuesday evening', 'late on Wednesday', 'on Thursday', 'after a long meeting on Friday', 'over the weekend', 'earlier this month', 'last week'];
-const QUOTES = ['"We have waited long enough," one resident said.', '"The figures simply do not add up," a councillor told the meeting.', '"This is good news for the whole town," the chair said.', '"We will keep listening to people," a spokesperson said.', '"Nobody wanted it to come to this," a trader said.', '"The work starts as soon as the weather allows," the engineer said.'];
-const DETAILS = ['The cost was put at', 'Officials estimated a bill of', 'The grant is worth', 'Spending will reach', 'The shortfall stands at', 'Insurers expect claims of'];
+const PLACES = [
+  'Alder Harbour',
+  'Eastmoor',
+  'Northgate',
+  'Millrace',
+  'Wexcombe',
+  'Fenwick',
+  'Carrow',
+  'Saltcombe',
+  'the Quay',
+  'Marsh End',
+  'Hollin Bridge',
+  'Upper Strand',
+];
+const SUBJECTS = [
+  'The council',
+  'A local charity',
+  'The harbour authority',
+  'The school board',
+  'Residents',
+  'The fire service',
+  'A shipping firm',
+  'The hospital trust',
+  'Shop owners',
+  'The rail operator',
+  'Fishermen',
+  'The museum',
+];
+const VERBS = [
+  'approved',
+  'questioned',
+  'delayed',
+  'announced',
+  'rejected',
+  'welcomed',
+  'funded',
+  'reviewed',
+  'opposed',
+  'completed',
+  'postponed',
+  'expanded',
+];
+const OBJECTS = [
+  'a plan for the sea wall',
+  'the new bus timetable',
+  'repairs to the old bridge',
+  'a budget for street lighting',
+  'the ferry contract',
+  'plans for a skate park',
+  'a study of flood risk',
+  'the winter shelter',
+  'a tender for school meals',
+  'changes to parking rules',
+  'the library extension',
+  'a grant for the lifeboat station',
+];
+const WHEN = [
+  'on Monday',
+  'on Tuesday evening',
+  'late on Wednesday',
+  'on Thursday',
+  'after a long meeting on Friday',
+  'over the weekend',
+  'earlier this month',
+  'last week',
+];
+const QUOTES = [
+  '"We have waited long enough," one resident said.',
+  '"The figures simply do not add up," a councillor told the meeting.',
+  '"This is good news for the whole town," the chair said.',
+  '"We will keep listening to people," a spokesperson said.',
+  '"Nobody wanted it to come to this," a trader said.',
+  '"The work starts as soon as the weather allows," the engineer said.',
+];
+const DETAILS = [
+  'The cost was put at',
+  'Officials estimated a bill of',
+  'The grant is worth',
+  'Spending will reach',
+  'The shortfall stands at',
+  'Insurers expect claims of',
+];
 const SYLLABLES = ['ka', 'lo', 'mir', 'tes', 'van', 'dor', 'ul', 'pen', 'rix', 'sa', 'bel', 'tor', 'quin', 'ex', 'zo', 'ha'];
 
 export interface ArchiveRecord {

@@ -63,7 +63,10 @@ export function startChild(script: string, args: string[], env: Record<string, s
 }
 
 /** Runs the `newsroom` CLI to the end. */
-export async function runNewsroom(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runNewsroom(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const run = startChild('src/cli.ts', args, env);
   const code = await run.exited;
   return { code, stdout: run.stdout(), stderr: run.stderr() };

@@ -34,7 +34,9 @@ export function syntheticArticle(id: string, paragraphs: string[], extra: Partia
     body,
     tags: [],
     source: `/synthetic/${id}.md`,
-    contentHash: createHash('sha256').update(title + body).digest('hex'),
+    contentHash: createHash('sha256')
+      .update(title + body)
+      .digest('hex'),
     ...extra,
   };
 }

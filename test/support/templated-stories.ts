@@ -6,7 +6,16 @@
  * 5-grams (shingle Jaccard about 0.7) while telling different stories. Written for this project.
  */
 
-const PROJECTS = ['the harbour wall', 'a new bus depot', 'the flood barrier', 'a community pool', 'road resurfacing', 'the library roof', 'a night market', 'the ferry landing'];
+const PROJECTS = [
+  'the harbour wall',
+  'a new bus depot',
+  'the flood barrier',
+  'a community pool',
+  'road resurfacing',
+  'the library roof',
+  'a night market',
+  'the ferry landing',
+];
 const WARDS = ['Eastmoor', 'Northgate', 'Millrace', 'Wexcombe', 'Fenwick', 'Carrow', 'Saltcombe', 'Alder Quay'];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const GREEK = ['alpha', 'beta', 'gamma', 'delta', 'sigma', 'omega', 'kappa', 'theta'];

@@ -112,7 +112,11 @@ function toDocument(parsed: AnyFeed, options: FeedParseOptions): FeedDocument {
 }
 
 function toEntry(fields: Fields, position: number, base: string | undefined): FeedEntry {
-  const entry: FeedEntry = { position, categories: (fields.categories ?? []).map((c) => line(c)).filter((c): c is string => c !== undefined), fullText: false };
+  const entry: FeedEntry = {
+    position,
+    categories: (fields.categories ?? []).map((c) => line(c)).filter((c): c is string => c !== undefined),
+    fullText: false,
+  };
   const guid = line(fields.guid);
   if (guid !== undefined) entry.guid = guid;
   const given = line(fields.link);

@@ -61,55 +61,49 @@ function rssFields(feed: FeedOf<'rss'>): FormatFields {
 }
 
 function rdfFields(feed: FeedOf<'rdf'>): FormatFields {
-  const entries = (feed.items ?? []).map(
-    (item): Fields => ({
-      guid: item.rdf?.about,
-      link: item.link,
-      title: item.title,
-      author: item.dc?.creators?.[0],
-      published: item.dc?.dates?.[0] ?? item.dcterms?.issued?.[0],
-      updated: item.dcterms?.modified?.[0],
-      contentHtml: item.content?.encoded,
-      summaryHtml: item.description,
-      categories: item.dc?.subjects,
-    }),
-  );
+  const entries = (feed.items ?? []).map((item): Fields => ({
+    guid: item.rdf?.about,
+    link: item.link,
+    title: item.title,
+    author: item.dc?.creators?.[0],
+    published: item.dc?.dates?.[0] ?? item.dcterms?.issued?.[0],
+    updated: item.dcterms?.modified?.[0],
+    contentHtml: item.content?.encoded,
+    summaryHtml: item.description,
+    categories: item.dc?.subjects,
+  }));
   return { title: feed.title, link: feed.link, entries };
 }
 
 function atomFields(feed: FeedOf<'atom'>): FormatFields {
   const feedAuthor = personName(feed.authors?.[0]);
-  const entries = (feed.entries ?? []).map(
-    (entry): Fields => ({
-      guid: entry.id,
-      link: alternateLink(entry.links),
-      title: textOf(entry.title),
-      author: personName(entry.authors?.[0]) ?? entry.dc?.creators?.[0] ?? feedAuthor,
-      published: entry.published ?? entry.dc?.dates?.[0],
-      updated: entry.updated,
-      contentHtml: entry.content?.src === undefined ? htmlOf(entry.content) : undefined,
-      summaryHtml: htmlOf(entry.summary),
-      categories: entry.categories?.map((c) => c.label ?? c.term).filter((c): c is string => typeof c === 'string'),
-    }),
-  );
+  const entries = (feed.entries ?? []).map((entry): Fields => ({
+    guid: entry.id,
+    link: alternateLink(entry.links),
+    title: textOf(entry.title),
+    author: personName(entry.authors?.[0]) ?? entry.dc?.creators?.[0] ?? feedAuthor,
+    published: entry.published ?? entry.dc?.dates?.[0],
+    updated: entry.updated,
+    contentHtml: entry.content?.src === undefined ? htmlOf(entry.content) : undefined,
+    summaryHtml: htmlOf(entry.summary),
+    categories: entry.categories?.map((c) => c.label ?? c.term).filter((c): c is string => typeof c === 'string'),
+  }));
   return { title: textOf(feed.title), link: alternateLink(feed.links), entries };
 }
 
 function jsonFeedFields(feed: FeedOf<'json'>): FormatFields {
   const feedAuthor = feed.authors?.[0]?.name;
-  const entries = (feed.items ?? []).map(
-    (item): Fields => ({
-      guid: item.id === undefined ? undefined : String(item.id),
-      link: item.url ?? item.external_url,
-      title: item.title,
-      author: item.authors?.[0]?.name ?? feedAuthor,
-      published: item.date_published,
-      updated: item.date_modified,
-      contentHtml: item.content_html ?? (item.content_text === undefined ? undefined : textAsHtml(item.content_text)),
-      summaryHtml: item.summary === undefined ? undefined : textAsHtml(item.summary),
-      categories: item.tags,
-    }),
-  );
+  const entries = (feed.items ?? []).map((item): Fields => ({
+    guid: item.id === undefined ? undefined : String(item.id),
+    link: item.url ?? item.external_url,
+    title: item.title,
+    author: item.authors?.[0]?.name ?? feedAuthor,
+    published: item.date_published,
+    updated: item.date_modified,
+    contentHtml: item.content_html ?? (item.content_text === undefined ? undefined : textAsHtml(item.content_text)),
+    summaryHtml: item.summary === undefined ? undefined : textAsHtml(item.summary),
+    categories: item.tags,
+  }));
   return { title: feed.title, link: feed.home_page_url, entries };
 }
 

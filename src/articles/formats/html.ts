@@ -81,11 +81,7 @@ function readPageMetadata(document: DomDocument, baseUrl: string | undefined): P
   const meta = (selector: string): string | undefined => attr(document.querySelector(selector), 'content');
   const firstText = (selector: string): string | undefined => textOrUndefined(document.querySelector(selector)?.textContent);
 
-  const title =
-    meta('meta[property="og:title"]') ??
-    firstText('article h1') ??
-    firstText('main h1') ??
-    firstText('h1');
+  const title = meta('meta[property="og:title"]') ?? firstText('article h1') ?? firstText('main h1') ?? firstText('h1');
   const documentTitle = firstText('title');
 
   const authorMeta = meta('meta[name="author"]') ?? meta('meta[property="article:author"]');
@@ -136,10 +132,38 @@ function readPageMetadata(document: DomDocument, baseUrl: string | undefined): P
 
 // Class or id words that mark page furniture rather than the story.
 const FURNITURE_WORDS = new Set([
-  'ad', 'ads', 'advert', 'advertisement', 'banner', 'breadcrumb', 'breadcrumbs', 'comments', 'consent',
-  'cookie', 'cookies', 'gdpr', 'masthead', 'menu', 'modal', 'nav', 'navbar', 'newsletter', 'paywall',
-  'popup', 'promo', 'recommended', 'related', 'share', 'sharing', 'sidebar', 'signup', 'skip', 'social',
-  'sponsored', 'subscribe', 'subscription',
+  'ad',
+  'ads',
+  'advert',
+  'advertisement',
+  'banner',
+  'breadcrumb',
+  'breadcrumbs',
+  'comments',
+  'consent',
+  'cookie',
+  'cookies',
+  'gdpr',
+  'masthead',
+  'menu',
+  'modal',
+  'nav',
+  'navbar',
+  'newsletter',
+  'paywall',
+  'popup',
+  'promo',
+  'recommended',
+  'related',
+  'share',
+  'sharing',
+  'sidebar',
+  'signup',
+  'skip',
+  'social',
+  'sponsored',
+  'subscribe',
+  'subscription',
 ]);
 // Words that mark metadata already read above; left in, they would open the body.
 const METADATA_WORDS = new Set(['byline', 'dateline', 'timestamp', 'pubdate']);
@@ -163,9 +187,7 @@ function removeFurniture(document: DomDocument): void {
 }
 
 function hasFurnitureName(element: DomElement): boolean {
-  const words = `${element.getAttribute('class') ?? ''} ${element.getAttribute('id') ?? ''}`
-    .toLowerCase()
-    .split(/[^a-z0-9]+/);
+  const words = `${element.getAttribute('class') ?? ''} ${element.getAttribute('id') ?? ''}`.toLowerCase().split(/[^a-z0-9]+/);
   return words.some((word) => FURNITURE_WORDS.has(word) || METADATA_WORDS.has(word));
 }
 

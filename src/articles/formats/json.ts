@@ -6,7 +6,13 @@ import type { ArticleFields } from '../validate.ts';
 
 /** One record of a JSON or JSONL file: its fields, or why it cannot be read. */
 export type JsonRecord =
-  | { ok: true; where: string; source: string; fields: ArticleFields; /** Record or line number; absent for a single-object file. */ n?: number }
+  | {
+      ok: true;
+      where: string;
+      source: string;
+      fields: ArticleFields;
+      /** Record or line number; absent for a single-object file. */ n?: number;
+    }
   | { ok: false; where: string; source: string; error: string };
 
 /**
@@ -44,7 +50,12 @@ export function parseJsonLinesRecords(text: string, where: string, source: strin
     try {
       records.push(recordFields(JSON.parse(line) as unknown, lineWhere, lineSource, n));
     } catch (error) {
-      records.push({ ok: false, where: lineWhere, source: lineSource, error: messages.invalidJson(lineWhere, describeJsonError(error, line, 'line')) });
+      records.push({
+        ok: false,
+        where: lineWhere,
+        source: lineSource,
+        error: messages.invalidJson(lineWhere, describeJsonError(error, line, 'line')),
+      });
     }
   });
   return records.length > 0 ? records : { error: messages.noRecords(where) };

@@ -74,7 +74,13 @@ export class ArticleFilters {
   }
 
   private predicates(filter: SearchFilter): { accept: Accept; acceptArticle: Accept } {
-    const key = JSON.stringify([filter.collections, filter.articleIds ?? null, filter.publishedFrom ?? null, filter.publishedTo ?? null, filter.asOf ?? null]);
+    const key = JSON.stringify([
+      filter.collections,
+      filter.articleIds ?? null,
+      filter.publishedFrom ?? null,
+      filter.publishedTo ?? null,
+      filter.asOf ?? null,
+    ]);
     const cached = this.cache;
     if (cached && cached.key === key && cached.version === this.version) return cached;
     const articles = this.admittedArticles(filter);

@@ -46,18 +46,29 @@ const LARGEST_POOL = 50_000;
  * The best whole-article matches for a prepared FTS5 expression among the articles `accept`
  * admits (all when undefined), best first, with BM25 negated (higher is better).
  */
-export function articleSearch(statements: StatementCache, match: string, limit: number, accept?: (articleKey: number) => boolean): { articleKey: number; score: number }[] {
+export function articleSearch(
+  statements: StatementCache,
+  match: string,
+  limit: number,
+  accept?: (articleKey: number) => boolean,
+): { articleKey: number; score: number }[] {
   type Row = { articleKey: number; score: number };
   for (let pool = accept ? limit * POOL_FACTOR : limit; ; pool *= POOL_FACTOR) {
     const everything = pool > LARGEST_POOL;
-    const rows = (everything ? statements.get(RANKED).all({ match }) : statements.get(`${RANKED} LIMIT @pool`).all({ match, pool })) as Row[];
+    const rows = (
+      everything ? statements.get(RANKED).all({ match }) : statements.get(`${RANKED} LIMIT @pool`).all({ match, pool })
+    ) as Row[];
     const kept = (accept ? rows.filter((r) => accept(r.articleKey)) : rows).slice(0, limit);
     if (kept.length === limit || everything || rows.length < pool) return kept.map((r) => ({ articleKey: r.articleKey, score: -r.score }));
   }
 }
 
 /** Whole-article BM25 (negated, higher is better) and headline of the given articles, for those the expression matches. */
-export function scoresOfArticles(statements: StatementCache, match: string, keys: readonly number[]): { articleKey: number; score: number; title: string }[] {
+export function scoresOfArticles(
+  statements: StatementCache,
+  match: string,
+  keys: readonly number[],
+): { articleKey: number; score: number; title: string }[] {
   if (keys.length === 0) return [];
   const rows = statements
     .get(

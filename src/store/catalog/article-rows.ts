@@ -73,11 +73,7 @@ export class ArticleRowWriter {
   private readonly sources: ArticleSources;
   private readonly findings: InstructionFindings;
 
-  constructor(
-    db: Database.Database,
-    changes: ChangeLog,
-    sources: ArticleSources,
-  ) {
+  constructor(db: Database.Database, changes: ChangeLog, sources: ArticleSources) {
     this.changes = changes;
     this.sources = sources;
     this.findings = new InstructionFindings(db);
@@ -114,7 +110,8 @@ export class ArticleRowWriter {
     for (const chunk of chunks) {
       const blob = chunk.embedding ? embeddingToBlob(chunk.embedding) : null;
       const id = Number(
-        this.statements.insertChunk.run(articleKey, chunk.index, chunk.start, chunk.end, chunk.text, blob, blob ? generation : 0).lastInsertRowid,
+        this.statements.insertChunk.run(articleKey, chunk.index, chunk.start, chunk.end, chunk.text, blob, blob ? generation : 0)
+          .lastInsertRowid,
       );
       this.statements.insertFts.run(id, chunk.text, article.title);
       inserted.push(id);
@@ -126,7 +123,12 @@ export class ArticleRowWriter {
     return { inserted, added, removed: previous?.chunkIds ?? [], articleKey, ...(previous ? { previousKey: previous.key } : {}) };
   }
 
-  private insertArticle(collection: string, article: Article, dates: { published: string | null; updated: string | null }, chunkCount: number): number {
+  private insertArticle(
+    collection: string,
+    article: Article,
+    dates: { published: string | null; updated: string | null },
+    chunkCount: number,
+  ): number {
     const info = this.statements.insertArticle.run({
       id: article.id,
       collection,

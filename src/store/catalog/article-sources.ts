@@ -252,7 +252,10 @@ export class ArticleSources {
   listed(collections: readonly string[] | undefined): Map<string, ArticleSource[]> {
     const where = collections ? 'WHERE collection IN (SELECT value FROM json_each(?))' : '';
     const rows = this.db
-      .prepare<unknown[], { collection: string; article_id: string; source_id: string; source: string; first_seen: string; last_changed: string }>(
+      .prepare<
+        unknown[],
+        { collection: string; article_id: string; source_id: string; source: string; first_seen: string; last_changed: string }
+      >(
         `SELECT collection, article_id, source_id, source, first_seen, last_changed FROM article_sources ${where} ORDER BY first_seen, source_id`,
       )
       .all(...(collections ? [JSON.stringify(collections)] : []));
@@ -290,7 +293,10 @@ export class ArticleSources {
     const exact = this.statements.sameText.all(collection, print.textHash).map((r) => r.article_key);
     const seen = new Set(exact);
     const bands = bandKeys(print.minhash, collection);
-    const sharing = this.statements.sharingBands.all(...bands).map((r) => r.article_key).filter((key) => !seen.has(key));
+    const sharing = this.statements.sharingBands
+      .all(...bands)
+      .map((r) => r.article_key)
+      .filter((key) => !seen.has(key));
     const near = this.statements.signatures
       .all(JSON.stringify(sharing))
       .filter((r) => r.collection === collection)

@@ -59,7 +59,11 @@ CREATE INDEX IF NOT EXISTS tombstones_generation ON tombstones (generation);
 export function openCatalogDatabase(file: string, options: { readonly?: boolean; logger?: Logger }): Database.Database {
   // busy_timeout (set there) sleeps on the event loop, but only opening can meet it: writers
   // take the library's write lock first, and WAL readers never wait for a writer.
-  const db = openSqliteFile(file, { readOnly: options.readonly ?? false, refuseEmpty: true, ...(options.logger ? { logger: options.logger } : {}) });
+  const db = openSqliteFile(file, {
+    readOnly: options.readonly ?? false,
+    refuseEmpty: true,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   if (options.readonly) return db;
   // Takes effect only for a new database: a chunk row (text + a 1.5 KB embedding) fits a 16 KiB
   // page several times over, where 4 KiB pages waste about 40 % of the file.

@@ -42,7 +42,14 @@ function versionOf(article: Article, body: string | null): SourceVersion {
   };
 }
 
-function sourceRow(collection: string, article: Article, articleId: string, body: string | null, firstSeen: string, now: string): SourceRow {
+function sourceRow(
+  collection: string,
+  article: Article,
+  articleId: string,
+  body: string | null,
+  firstSeen: string,
+  now: string,
+): SourceRow {
   return {
     collection,
     sourceId: article.id,
@@ -94,7 +101,9 @@ export class CatalogWriter {
     this.sources = new ArticleSources(this.db);
     this.rows = new ArticleRowWriter(this.db, this.changes, this.sources);
     this.setEmbedding = this.db.prepare('UPDATE chunks SET embedding = ?, embedded_in = ? WHERE id = ? AND embedded_in = 0');
-    this.setMetaStatement = this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+    this.setMetaStatement = this.db.prepare(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    );
   }
 
   private setMeta(key: string, value: string): void {
@@ -126,7 +135,6 @@ export class CatalogWriter {
   fingerprintsCurrent(): boolean {
     return this.catalog.getMeta('fingerprints') === FINGERPRINT_VERSION;
   }
-
 
   /**
    * Stores one source's version of a story, in one transaction:
@@ -162,7 +170,14 @@ export class CatalogWriter {
   }
 
   /** Writes what decidePut decided for `article`. */
-  private applyPut(article: Article, collection: string, chunks: EmbeddedChunk[], decision: PutDecision, now: string, printOf: () => Fingerprint): StoreOutcome {
+  private applyPut(
+    article: Article,
+    collection: string,
+    chunks: EmbeddedChunk[],
+    decision: PutDecision,
+    now: string,
+    printOf: () => Fingerprint,
+  ): StoreOutcome {
     const sources = this.sources;
     const citedSource = (firstSeen: string): SourceRow => sourceRow(collection, article, article.id, null, firstSeen, now);
     if (decision.kind === 'unchanged') {
@@ -241,13 +256,19 @@ export class CatalogWriter {
       if (!row) throw new Error(`no stored article ${sourceId} in ${collection}`);
       const textChanged = this.catalog.bodyRow(row.key)?.body !== next.body;
       sources.delete(collection, sourceId);
-      const changes = this.rows.write(collection, next, { published: row.published, updated: textChanged ? new Date().toISOString() : row.updated }, chunks, row, fingerprint(next.body));
+      const changes = this.rows.write(
+        collection,
+        next,
+        { published: row.published, updated: textChanged ? new Date().toISOString() : row.updated },
+        chunks,
+        row,
+        fingerprint(next.body),
+      );
       sources.repoint(collection, row.id, next.id);
       sources.setVersionBody(collection, next.id, null);
       return changes;
     })();
   }
-
 
   /** Retracts an article (named by its id or an alias) with every source it has; returns the vector changes, or null if it was not stored. */
   removeArticle(collection: string, id: string): ChunkChanges | null {
@@ -262,7 +283,6 @@ export class CatalogWriter {
     })();
   }
 
-
   /** Stores embeddings computed later for pending chunks, in one generation; a chunk embedded meanwhile (or gone) keeps what it has. */
   setEmbeddings(items: { id: number; embedding: Float32Array }[]): ChunkChanges {
     return this.db.transaction((): ChunkChanges => {
@@ -271,7 +291,8 @@ export class CatalogWriter {
       for (const item of items) {
         const blob = embeddingToBlob(item.embedding);
         // As stored: a rebuild from the catalog reproduces the index exactly.
-        if (this.setEmbedding.run(blob, generation, item.id).changes > 0) added.push({ id: item.id, embedding: blobToEmbedding(blob, item.embedding.length) });
+        if (this.setEmbedding.run(blob, generation, item.id).changes > 0)
+          added.push({ id: item.id, embedding: blobToEmbedding(blob, item.embedding.length) });
       }
       this.changes.commit(generation);
       return { inserted: [], added, removed: [] };

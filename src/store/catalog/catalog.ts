@@ -150,9 +150,7 @@ export class Catalog {
     const where = collections ? `WHERE collection IN (SELECT value FROM json_each(?))` : '';
     const params = collections ? [JSON.stringify(collections)] : [];
     const rows = this.db
-      .prepare<unknown[], ArticleRow>(
-        `SELECT ${this.columns} FROM articles ${where} ORDER BY coalesce(published, '') DESC, title`,
-      )
+      .prepare<unknown[], ArticleRow>(`SELECT ${this.columns} FROM articles ${where} ORDER BY coalesce(published, '') DESC, title`)
       .all(...params);
     const sources = this.sources?.listed(collections);
     return rows.map((row) => {
@@ -164,10 +162,12 @@ export class Catalog {
 
   /** How many articles the collections hold, how many are undated, and the earliest publication day. */
   publicationRange(collections: readonly string[]): { articles: number; undated: number; earliest: string | null } {
-    const row = this.statements.cached.get(
-      `SELECT count(*) AS articles, coalesce(sum(published IS NULL), 0) AS undated, min(substr(published, 1, 10)) AS earliest
+    const row = this.statements.cached
+      .get(
+        `SELECT count(*) AS articles, coalesce(sum(published IS NULL), 0) AS undated, min(substr(published, 1, 10)) AS earliest
          FROM articles WHERE collection IN (SELECT value FROM json_each(?))`,
-    ).get(JSON.stringify(collections)) as { articles: number; undated: number; earliest: string | null };
+      )
+      .get(JSON.stringify(collections)) as { articles: number; undated: number; earliest: string | null };
     return row;
   }
 

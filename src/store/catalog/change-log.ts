@@ -23,7 +23,9 @@ export class ChangeLog {
     this.db = db;
     this.statements = {
       generation: db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'generation'"),
-      setGeneration: db.prepare("INSERT INTO meta (key, value) VALUES ('generation', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+      setGeneration: db.prepare(
+        "INSERT INTO meta (key, value) VALUES ('generation', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      ),
       embeddedAfter: db.prepare<[number], { id: number; embedding: Buffer }>(
         'SELECT id, embedding FROM chunks WHERE embedded_in > ? AND embedding IS NOT NULL ORDER BY id',
       ),
@@ -59,7 +61,9 @@ export class ChangeLog {
       const dimensions = Number(this.statements.dimensions.get()?.value ?? 0);
       return {
         generation: this.generation(),
-        added: this.statements.embeddedAfter.all(generation).map((r) => ({ id: r.id, embedding: blobToEmbedding(r.embedding, dimensions) })),
+        added: this.statements.embeddedAfter
+          .all(generation)
+          .map((r) => ({ id: r.id, embedding: blobToEmbedding(r.embedding, dimensions) })),
         removed: this.statements.tombstonesAfter.all(generation).map((r) => r.chunk_id),
       };
     })();

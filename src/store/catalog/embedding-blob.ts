@@ -58,7 +58,8 @@ export function blobToEmbedding(b: Buffer, dimensions: number): Float32Array {
     new Uint8Array(out.buffer).set(b);
     return out;
   }
-  if (b.byteLength !== dimensions * 2) throw new Error(`a stored embedding of ${b.byteLength} bytes is not one of ${dimensions} dimensions`);
+  if (b.byteLength !== dimensions * 2)
+    throw new Error(`a stored embedding of ${b.byteLength} bytes is not one of ${dimensions} dimensions`);
   for (let i = 0; i < dimensions; i++) out[i] = fromHalf(b.readUInt16LE(i * 2));
   return out;
 }
@@ -85,7 +86,7 @@ export function compactEmbeddingsOnce(db: Database.Database): number {
     const batch = db.transaction((rows: { id: number; embedding: Buffer }[]) => {
       for (const row of rows) update.run(embeddingToBlob(blobToEmbedding(row.embedding, dimensions)), row.id);
     });
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const rows = next.all(after, dimensions * 4);
       if (rows.length === 0) break;
       batch(rows);
@@ -93,6 +94,9 @@ export function compactEmbeddingsOnce(db: Database.Database): number {
       after = rows[rows.length - 1]?.id ?? after;
     }
   }
-  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(FORMAT_KEY, CURRENT_FORMAT);
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+    FORMAT_KEY,
+    CURRENT_FORMAT,
+  );
   return rewritten;
 }

@@ -203,7 +203,9 @@ export class FeedTables implements FeedReader {
   list(collections?: readonly string[]): FeedRecord[] {
     if (!this.exists()) return [];
     const rows = collections
-      ? this.statement(`${FEED_SELECT} WHERE f.collection IN (SELECT value FROM json_each(?)) ORDER BY f.id`).all(JSON.stringify(collections))
+      ? this.statement(`${FEED_SELECT} WHERE f.collection IN (SELECT value FROM json_each(?)) ORDER BY f.id`).all(
+          JSON.stringify(collections),
+        )
       : this.statement(`${FEED_SELECT} ORDER BY f.id`).all();
     return (rows as FeedRow[]).map(toRecord);
   }
@@ -286,7 +288,10 @@ export class FeedTables implements FeedReader {
   putListing(feedId: number, items: readonly FeedItemRecord[]): void {
     this.db.transaction(() => {
       this.statement('UPDATE feed_items SET in_feed = 0 WHERE feed_id = ?').run(feedId);
-      this.put(feedId, items.map((item) => ({ ...item, inFeed: true })));
+      this.put(
+        feedId,
+        items.map((item) => ({ ...item, inFeed: true })),
+      );
     })();
   }
 
@@ -301,7 +306,8 @@ export class FeedTables implements FeedReader {
          page_checked_at = excluded.page_checked_at, first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at,
          entry = excluded.entry, in_feed = excluded.in_feed, published_at = excluded.published_at`,
     );
-    for (const item of items) put.run({ feedId, ...item, entry: item.entry ?? null, inFeed: item.inFeed === false ? 0 : 1, publishedAt: item.publishedAt ?? null });
+    for (const item of items)
+      put.run({ feedId, ...item, entry: item.entry ?? null, inFeed: item.inFeed === false ? 0 : 1, publishedAt: item.publishedAt ?? null });
   }
 
   /** A feed's next attempt moved (a time recorded by a clock that was wrong, brought back within reach). */

@@ -97,7 +97,9 @@ export class InstructionFindings implements InstructionFindingsReader {
   /** Finds and stores the paragraphs of one article's text addressed to an AI (inside the caller's transaction). */
   record(articleKey: number, body: string): void {
     if (!this.present) return;
-    const insert = (this.insert ??= this.db.prepare('INSERT INTO instruction_findings (article_key, start, end, line, kind, excerpt) VALUES (?, ?, ?, ?, ?, ?)'));
+    const insert = (this.insert ??= this.db.prepare(
+      'INSERT INTO instruction_findings (article_key, start, end, line, kind, excerpt) VALUES (?, ?, ?, ?, ?, ?)',
+    ));
     for (const f of findInstructions(body)) insert.run(articleKey, f.start, f.end, f.line, f.kind, lineExcerpt(body, f.at));
   }
 
@@ -111,7 +113,9 @@ export class InstructionFindings implements InstructionFindingsReader {
       const bodyOf = this.db.prepare<[number], string>('SELECT body FROM articles WHERE key = ?').pluck();
       for (const key of keys) this.record(key, bodyOf.get(key) ?? '');
       const articles = keys.length;
-      this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(META_KEY, INSTRUCTION_DETECTOR_VERSION);
+      this.db
+        .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+        .run(META_KEY, INSTRUCTION_DETECTOR_VERSION);
       return articles;
     })();
   }

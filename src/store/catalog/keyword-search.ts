@@ -28,7 +28,9 @@ export function keywordSearch(statements: StatementCache, match: string, limit: 
   if (!accept) return toResult(statements.get(`${RANKED} LIMIT @limit`).all({ match, limit }) as Ranked[]);
   for (let pool = limit * KEYWORD_POOL_FACTOR; ; pool *= KEYWORD_POOL_FACTOR) {
     const everything = pool > LARGEST_POOL;
-    const best = (everything ? statements.get(RANKED).all({ match }) : statements.get(`${RANKED} LIMIT @pool`).all({ match, pool })) as Ranked[];
+    const best = (
+      everything ? statements.get(RANKED).all({ match }) : statements.get(`${RANKED} LIMIT @pool`).all({ match, pool })
+    ) as Ranked[];
     const kept: Ranked[] = [];
     for (const row of best) {
       if (accept(row.chunkId)) kept.push(row);
@@ -43,7 +45,11 @@ export function keywordSearch(statements: StatementCache, match: string, limit: 
  * vocabulary (one lookup per token, however common it is; 0 for a token it does not hold), and
  * about how many chunks there are (the largest chunk id).
  */
-export function tokenCounts(db: Database.Database, statements: StatementCache, tokens: readonly string[]): { chunks: number; counts: number[] } {
+export function tokenCounts(
+  db: Database.Database,
+  statements: StatementCache,
+  tokens: readonly string[],
+): { chunks: number; counts: number[] } {
   db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_vocab USING fts5vocab(main, chunks_fts, row)');
   const chunks = (statements.get('SELECT max(id) AS n FROM chunks').get() as { n: number | null }).n ?? 0;
   const lookup = statements.get('SELECT doc FROM temp.chunks_vocab WHERE term = ?');

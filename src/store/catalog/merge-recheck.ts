@@ -57,7 +57,10 @@ export function recheckMergesOnce(db: Database.Database): number | null {
       forgetValidators.run(alias.collection, alias.source_id);
       marked++;
     }
-    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(META_KEY, SAME_STORY_RULE);
+    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+      META_KEY,
+      SAME_STORY_RULE,
+    );
     return marked;
   })();
 }

@@ -80,9 +80,16 @@ export function decidePut(article: Article, facts: PutFacts): PutDecision {
  * own new date (when after publication), else now if its words changed; a change of details only
  * (tags, a date's format) leaves `updated` as it was.
  */
-function replaceOwn(article: Article, own: ArticleRow, ownBody: string | undefined, previous: SourceRow | undefined, now: string): PutDecision {
+function replaceOwn(
+  article: Article,
+  own: ArticleRow,
+  ownBody: string | undefined,
+  previous: SourceRow | undefined,
+  now: string,
+): PutDecision {
   const published = earliest(own.published, article.published);
-  const ownDate = article.updated && article.updated !== previous?.version.updated && isLater(article.updated, published) ? article.updated : null;
+  const ownDate =
+    article.updated && article.updated !== previous?.version.updated && isLater(article.updated, published) ? article.updated : null;
   const wordsChanged = own.title !== article.title || ownBody !== article.body;
   const updated = ownDate ?? (wordsChanged ? now : own.updated);
   return { kind: 'replace', own, dates: { published, updated }, firstSeen: previous?.firstSeen ?? own.ingested_at };

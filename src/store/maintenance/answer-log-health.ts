@@ -45,7 +45,10 @@ export function inspectAnswerLog(dataDir: string): AnswerLogReport {
   } catch (error) {
     report.integrity = 'unreadable';
     // SQLite's own words ("file is not a database"); the file and what to do are said by check.
-    report.findings.push({ kind: 'answers-unreadable', message: errorMessage(error instanceof DamagedDatabaseError ? error.cause : error) });
+    report.findings.push({
+      kind: 'answers-unreadable',
+      message: errorMessage(error instanceof DamagedDatabaseError ? error.cause : error),
+    });
     return report;
   }
   try {
@@ -69,7 +72,9 @@ export function inspectAnswerLog(dataDir: string): AnswerLogReport {
 
 /** `table.column` for each column the log needs that is not there; every table when none of them is but others are. */
 function missingColumns(db: Database.Database): string[] {
-  const tables = new Set((db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").raw(true).all() as [string][]).map((r) => r[0]));
+  const tables = new Set(
+    (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").raw(true).all() as [string][]).map((r) => r[0]),
+  );
   const ours = Object.keys(ANSWER_LOG_TABLES).filter((t) => tables.has(t));
   if (ours.length === 0) return tables.size === 0 ? [] : Object.keys(ANSWER_LOG_TABLES);
   const missing: string[] = [];

@@ -7,7 +7,8 @@ import { backupMessages } from '../../messages/store.ts';
 import { fsyncFile, writeJsonAtomically } from '../atomic-file.ts';
 import { asDiskFull, requireRoomFor } from './backup-space.ts';
 import { rowCounts, sha256Of } from './file-contents.ts';
-import { inspectLibrary, isProblem, type LibraryReport } from './health.ts';
+import { inspectLibrary } from './health.ts';
+import { isProblem, type LibraryReport } from './report.ts';
 import { Checksum, type IndexFileReport } from '../vectors/index-file.ts';
 import { generationOfIndexFile, INDEX_FILE, INDEX_STATE_FILE, readIndexState } from '../vectors/index-state.ts';
 import { Library, LIBRARY_FILE } from '../library.ts';
@@ -125,14 +126,23 @@ export async function backupLibrary(options: BackupOptions): Promise<BackupResul
       generation: report.generation,
       model: report.model,
       dimensions: report.dimensions,
-      counts: { articles: report.articles, chunks: report.chunks, embeddedChunks: report.embeddedChunks, ...feedCounts(target), ...answerCounts(target) },
+      counts: {
+        articles: report.articles,
+        chunks: report.chunks,
+        embeddedChunks: report.embeddedChunks,
+        ...feedCounts(target),
+        ...answerCounts(target),
+      },
       files: checksums(target, presentFiles(target), options.onProgress),
     };
     for (const file of manifest.files) fsyncFile(path.join(target, file.name));
     writeJsonAtomically(path.join(target, MANIFEST_FILE), manifest);
     const bytes = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
     const seconds = (performance.now() - started) / 1000;
-    logger.info({ dir: target, generation: manifest.generation, articles: manifest.counts.articles, bytes, seconds: Number(seconds.toFixed(2)) }, 'library backed up');
+    logger.info(
+      { dir: target, generation: manifest.generation, articles: manifest.counts.articles, bytes, seconds: Number(seconds.toFixed(2)) },
+      'library backed up',
+    );
     return { dir: target, manifest, bytes, seconds };
   } catch (error) {
     removeWritten(target, created);
@@ -142,7 +152,10 @@ export async function backupLibrary(options: BackupOptions): Promise<BackupResul
 
 /** What a copy of the library takes: its databases (with their write-ahead logs) and the index. */
 function libraryBytes(dataDir: string): number {
-  return [...DATABASES.flatMap((name) => [name, `${name}-wal`]), INDEX_FILE, INDEX_STATE_FILE].reduce((sum, name) => sum + fileSize(path.join(dataDir, name)), 0);
+  return [...DATABASES.flatMap((name) => [name, `${name}-wal`]), INDEX_FILE, INDEX_STATE_FILE].reduce(
+    (sum, name) => sum + fileSize(path.join(dataDir, name)),
+    0,
+  );
 }
 
 function isInside(child: string, parent: string): boolean {

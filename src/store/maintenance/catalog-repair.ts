@@ -32,9 +32,12 @@ function ftsDamaged(db: Database.Database): boolean {
  * when it lacks rows, has extra ones, or fails FTS5's integrity check. Call under the write lock.
  */
 export function repairCatalogRows(db: Database.Database): CatalogRepairs {
-  const generationOf = () => Number((db.prepare("SELECT value FROM meta WHERE key = 'generation'").get() as { value: string } | undefined)?.value ?? '0');
+  const generationOf = () =>
+    Number((db.prepare("SELECT value FROM meta WHERE key = 'generation'").get() as { value: string } | undefined)?.value ?? '0');
   const setGeneration = (g: number) =>
-    db.prepare("INSERT INTO meta (key, value) VALUES ('generation', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(g));
+    db
+      .prepare("INSERT INTO meta (key, value) VALUES ('generation', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+      .run(String(g));
 
   const orphans = (db.prepare(CATALOG_QUERIES.orphanChunks).raw(true).all() as [number][]).map((r) => r[0]);
   if (orphans.length > 0) {
@@ -50,7 +53,9 @@ export function repairCatalogRows(db: Database.Database): CatalogRepairs {
   }
 
   const chunkCounts = db
-    .prepare(`UPDATE articles SET chunk_count = (SELECT count(*) FROM chunks c WHERE c.article_key = articles.key) WHERE key IN (${CATALOG_QUERIES.wrongChunkCounts})`)
+    .prepare(
+      `UPDATE articles SET chunk_count = (SELECT count(*) FROM chunks c WHERE c.article_key = articles.key) WHERE key IN (${CATALOG_QUERIES.wrongChunkCounts})`,
+    )
     .run().changes;
 
   const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
@@ -59,7 +64,9 @@ export function repairCatalogRows(db: Database.Database): CatalogRepairs {
     db.transaction(() => {
       db.exec("INSERT INTO chunks_fts (chunks_fts) VALUES ('delete-all')");
       ftsRebuilt = db
-        .prepare('INSERT INTO chunks_fts (rowid, text, title) SELECT c.id, c.text, a.title FROM chunks c JOIN articles a ON a.key = c.article_key')
+        .prepare(
+          'INSERT INTO chunks_fts (rowid, text, title) SELECT c.id, c.text, a.title FROM chunks c JOIN articles a ON a.key = c.article_key',
+        )
         .run().changes;
     })();
   }

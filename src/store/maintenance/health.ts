@@ -1,115 +1,34 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { ANSWER_LOG_FILE, inspectAnswerLog, isAnswerLogFinding, repairAnswerLog, type AnswerLogFinding, type AnswerLogReport } from './answer-log-health.ts';
+import { ANSWER_LOG_FILE, inspectAnswerLog, isAnswerLogFinding, repairAnswerLog } from './answer-log-health.ts';
 import { leftoverTempFiles } from '../atomic-file.ts';
-import {
-  inspectRestores,
-  isRestoreFinding,
-  isRestoreProblem,
-  isRestoreRepairable,
-  repairRestores,
-  type RestoreFinding,
-  type RestoreRepairs,
-} from './restore-recovery.ts';
+import { inspectRestores, isRestoreFinding, repairRestores, type RestoreRepairs } from './restore-recovery.ts';
 import { CATALOG_QUERIES } from './catalog-repair.ts';
+import { isProblem, isRepairable, type EditorialFinding, type LibraryReport } from './report.ts';
 import { UNRECORDED_DTYPE } from '../catalog/catalog.ts';
 import { IndexFileDamage, inspectIndexFile } from '../vectors/index-file.ts';
 import { UserError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { storeMessages } from '../../messages/store.ts';
 import { generationOfIndexFile, INDEX_FILE, INDEX_STATE_FILE, readIndexState } from '../vectors/index-state.ts';
-import { InstructionFindings, sourceLineOf, type StoredInstructionFinding } from '../catalog/instruction-findings.ts';
+import { InstructionFindings, sourceLineOf } from '../catalog/instruction-findings.ts';
 import { Library, LIBRARY_FILE, type LibraryRepairs } from '../library.ts';
 import { canReadFolder, canWrite, openSqliteFile } from '../sqlite-file.ts';
 import type { HnswParams } from '../vectors/vector-index.ts';
 import { LEGACY_LOCK_FILE, LOCK_FILE, WriteLock, type LockHolder } from '../write-lock.ts';
-
-/** What `newsroom check` found wrong. Problems make the library unhealthy; notes do not. */
-export type Finding =
-  | { kind: 'no-library' }
-  | { kind: 'database-unreadable'; message: string }
-  | { kind: 'database-integrity'; details: string[] }
-  | { kind: 'orphan-chunks'; count: number }
-  | { kind: 'chunk-counts'; count: number }
-  | { kind: 'fts-missing'; count: number }
-  | { kind: 'fts-extra'; count: number }
-  | { kind: 'index-missing'; expected: number }
-  | { kind: 'index-damaged'; detail: string }
-  | { kind: 'index-checksum'; recorded: string; actual: string }
-  | { kind: 'index-unverifiable' }
-  | { kind: 'index-points'; missing: number; extra: number }
-  | { kind: 'data-dir-unreadable'; uid: number | null }
-  | AnswerLogFinding
-  | RestoreFinding
-  // Notes: harmless, tidied by --repair.
-  | { kind: 'index-behind'; writes: number }
-  | { kind: 'temp-files'; files: string[] }
-  | { kind: 'legacy-lock'; file: string };
-
-const NOTES = new Set<Finding['kind']>(['index-behind', 'temp-files', 'legacy-lock']);
-
-export function isProblem(finding: Finding): boolean {
-  if (isRestoreFinding(finding)) return isRestoreProblem(finding);
-  return !NOTES.has(finding.kind);
-}
-
-/** Whether `check --repair` can fix it (the database itself cannot be: that needs a backup). */
-export function isRepairable(finding: Finding): boolean {
-  if (isRestoreFinding(finding)) return isRestoreRepairable(finding);
-  return !['no-library', 'database-unreadable', 'database-integrity', 'data-dir-unreadable'].includes(finding.kind);
-}
-
-export type ChecksumState = 'ok' | 'previous' | 'mismatch' | 'unrecorded' | 'unknown';
-
-export interface LibraryReport {
-  dataDir: string;
-  healthy: boolean;
-  readOnly: boolean;
-  database: { file: string; bytes: number | null; integrity: 'ok' | 'damaged' | 'unreadable' | 'absent' };
-  articles: number;
-  chunks: number;
-  embeddedChunks: number;
-  awaitingEmbeddings: number;
-  model: string | null;
-  /** Precision of the model's weights the vectors came from (`fp32`, `q8`); null before the first embedding. */
-  dtype: string | null;
-  dimensions: number | null;
-  generation: number;
-  index: {
-    file: string;
-    present: boolean;
-    bytes: number | null;
-    checksum: string | null;
-    checksumState: ChecksumState | null;
-    /** Catalog writes the saved file lacks (replayed from the catalog on open). */
-    writesBehind: number | null;
-    /** Live points once those writes are replayed; null when the file cannot be read. */
-    points: number | null;
-    expectedPoints: number;
-  };
-  fts: { rows: number; chunks: number };
-  lock: { state: 'free' | 'held' | 'unknown'; holder: LockHolder | null };
-  /** answers.sqlite, the answer log beside the library. */
-  answers: Omit<AnswerLogReport, 'findings'>;
-  findings: Finding[];
-  /** What editors should look at in the stored articles; the library's health does not depend on it. */
-  editorial: EditorialFinding[];
-}
-
-/** Stored text addressed to an AI ("SYSTEM: ignore previous instructions"): withheld from answers until an editor fixes the article. */
-export type EditorialFinding = { kind: 'ai-instructions' } & Omit<StoredInstructionFinding, 'kind'> & {
-  instruction: StoredInstructionFinding['kind'];
-  /** The line of the source file it is on, when the source is a file that still holds it. */
-  sourceLine: number | null;
-};
 
 function count(db: Database.Database, sql: string, ...params: unknown[]): number {
   return (db.prepare(sql).get(...params) as { n: number }).n;
 }
 
 function ids(db: Database.Database, sql: string, ...params: unknown[]): number[] {
-  return (db.prepare(sql).raw(true).all(...params) as [number][]).map((r) => r[0]);
+  return (
+    db
+      .prepare(sql)
+      .raw(true)
+      .all(...params) as [number][]
+  ).map((r) => r[0]);
 }
 
 /** A report of nothing checked yet: every count zero, every file state unknown or absent. */
@@ -130,7 +49,16 @@ function emptyReport(dataDir: string): LibraryReport {
     dtype: null,
     dimensions: null,
     generation: 0,
-    index: { file: indexFile, present: fs.existsSync(indexFile), bytes: null, checksum: null, checksumState: null, writesBehind: null, points: null, expectedPoints: 0 },
+    index: {
+      file: indexFile,
+      present: fs.existsSync(indexFile),
+      bytes: null,
+      checksum: null,
+      checksumState: null,
+      writesBehind: null,
+      points: null,
+      expectedPoints: 0,
+    },
     fts: { rows: 0, chunks: 0 },
     lock: inspectLock(dataDir, readOnly),
     answers: { file: path.join(dataDir, ANSWER_LOG_FILE), bytes: null, integrity: 'absent' },
@@ -208,7 +136,8 @@ function addLeftovers(report: LibraryReport): void {
     if (last?.kind === 'temp-files') last.files.push(leftover);
     else findings.push({ kind: 'temp-files', files: [leftover] });
   }
-  if (fs.existsSync(path.join(dataDir, LEGACY_LOCK_FILE))) findings.push({ kind: 'legacy-lock', file: path.join(dataDir, LEGACY_LOCK_FILE) });
+  if (fs.existsSync(path.join(dataDir, LEGACY_LOCK_FILE)))
+    findings.push({ kind: 'legacy-lock', file: path.join(dataDir, LEGACY_LOCK_FILE) });
 }
 
 function finish(report: LibraryReport): LibraryReport {
@@ -234,7 +163,7 @@ function inspectLock(dataDir: string, readOnly: boolean): LibraryReport['lock'] 
 function inspectCatalog(db: Database.Database, report: LibraryReport): void {
   const meta = (key: string) => (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
   report.model = meta('model') ?? null;
-  report.dtype = report.model === null ? null : meta('dtype') ?? UNRECORDED_DTYPE;
+  report.dtype = report.model === null ? null : (meta('dtype') ?? UNRECORDED_DTYPE);
   const dimensions = meta('dimensions');
   report.dimensions = dimensions === undefined ? null : Number(dimensions);
   report.generation = Number(meta('generation') ?? '0');
@@ -257,7 +186,9 @@ function inspectCatalog(db: Database.Database, report: LibraryReport): void {
 
 /** The stored articles' paragraphs addressed to an AI, each naming its article and line. */
 function inspectEditorial(db: Database.Database): EditorialFinding[] {
-  return new InstructionFindings(db).list().map(({ kind, ...f }) => ({ kind: 'ai-instructions', ...f, instruction: kind, sourceLine: sourceLineOf(f.source, f.excerpt) }));
+  return new InstructionFindings(db)
+    .list()
+    .map(({ kind, ...f }) => ({ kind: 'ai-instructions', ...f, instruction: kind, sourceLine: sourceLineOf(f.source, f.excerpt) }));
 }
 
 function inspectIndex(db: Database.Database, report: LibraryReport): void {

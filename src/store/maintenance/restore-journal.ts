@@ -74,7 +74,15 @@ function isJournal(value: Partial<RestoreJournal> | null): value is RestoreJourn
 }
 
 export function newJournal(fields: Omit<RestoreJournal, 'journal' | 'version' | 'pid' | 'host' | 'startedAt' | 'phase'>): RestoreJournal {
-  return { journal: 'newsroom-restore', version: 1, pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), phase: 'set-aside', ...fields };
+  return {
+    journal: 'newsroom-restore',
+    version: 1,
+    pid: process.pid,
+    host: os.hostname(),
+    startedAt: new Date().toISOString(),
+    phase: 'set-aside',
+    ...fields,
+  };
 }
 
 function record(dataDir: string, journal: RestoreJournal, phase: RestorePhase): void {
@@ -91,7 +99,9 @@ export function copyIsWhole(dataDir: string, journal: RestoreJournal): boolean {
       return null;
     }
   };
-  return journal.restored.every(({ name, bytes }) => size(path.join(dataDir, journal.copy, name)) === bytes || size(path.join(dataDir, name)) === bytes);
+  return journal.restored.every(
+    ({ name, bytes }) => size(path.join(dataDir, journal.copy, name)) === bytes || size(path.join(dataDir, name)) === bytes,
+  );
 }
 
 /**

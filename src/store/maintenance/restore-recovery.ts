@@ -15,7 +15,15 @@ export type RestoreFinding =
   /** A restore's journal, while the restore itself still runs (it holds the write lock): a note. */
   | { kind: 'restore-running'; source: string; pid: number; startedAt: string }
   /** A restore stopped part-way: `--repair` finishes it (or undoes it when its copy is no longer whole). */
-  | { kind: 'restore-interrupted'; source: string; pid: number; startedAt: string; phase: RestorePhase; aside: string | null; whole: boolean }
+  | {
+      kind: 'restore-interrupted';
+      source: string;
+      pid: number;
+      startedAt: string;
+      phase: RestorePhase;
+      aside: string | null;
+      whole: boolean;
+    }
   | { kind: 'restore-journal-unreadable'; detail: string }
   /** A restore's copy that never moved anything, or an empty set-aside folder: removed by `--repair`. */
   | { kind: 'restore-leftover'; folder: string }
@@ -56,7 +64,8 @@ export function inspectRestores(dataDir: string, lockHeld: boolean): RestoreFind
     // A restore copies and checks the backup before it takes the lock: its folder is in use while it lives.
     if (mentioned.has(name) || (pid !== process.pid && isProcessAlive(pid))) continue;
     const files = fs.readdirSync(path.join(dataDir, name));
-    if (name.startsWith(RESTORE_ASIDE_PREFIX) && files.length > 0) findings.push({ kind: 'restore-set-aside', folder: name, files, libraryInPlace });
+    if (name.startsWith(RESTORE_ASIDE_PREFIX) && files.length > 0)
+      findings.push({ kind: 'restore-set-aside', folder: name, files, libraryInPlace });
     else findings.push({ kind: 'restore-leftover', folder: name });
   }
   return findings;

@@ -20,7 +20,8 @@ import { fsyncPath, writeJsonAtomically } from '../atomic-file.ts';
 import { sha256Of } from './file-contents.ts';
 import { refuseUnreadableFolder } from '../sqlite-file.ts';
 import { isProcessAlive } from '../../process-alive.ts';
-import { inspectLibrary, type LibraryReport } from './health.ts';
+import { inspectLibrary } from './health.ts';
+import { type LibraryReport } from './report.ts';
 import { INDEX_FILE, INDEX_STATE_FILE } from '../vectors/index-state.ts';
 import { LIBRARY_FILE } from '../library.ts';
 import { carryOut, newJournal, RESTORE_JOURNAL_FILE } from './restore-journal.ts';
@@ -69,7 +70,9 @@ export function readBackup(source: string): BackupManifest {
     raw = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8'));
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new UserError(backupMessages.notABackup(dir, missing ? backupMessages.noManifest : backupMessages.unreadableManifest(errorMessage(error))));
+    throw new UserError(
+      backupMessages.notABackup(dir, missing ? backupMessages.noManifest : backupMessages.unreadableManifest(errorMessage(error))),
+    );
   }
   const manifest = raw as Partial<BackupManifest> | null;
   if (!manifest || typeof manifest !== 'object' || manifest.format !== BACKUP_FORMAT || !Number.isInteger(manifest.formatVersion)) {
@@ -82,7 +85,11 @@ export function readBackup(source: string): BackupManifest {
   const files = Array.isArray(manifest.files) ? manifest.files : [];
   const known = new Set<string>(BACKED_UP_FILES);
   const wellFormed = (f: Partial<BackupFile>) =>
-    typeof f.name === 'string' && known.has(f.name) && Number.isInteger(f.bytes) && typeof f.sha256 === 'string' && /^sha256:[0-9a-f]{64}$/.test(f.sha256);
+    typeof f.name === 'string' &&
+    known.has(f.name) &&
+    Number.isInteger(f.bytes) &&
+    typeof f.sha256 === 'string' &&
+    /^sha256:[0-9a-f]{64}$/.test(f.sha256);
   if (
     !files.every(wellFormed) ||
     !files.some((f) => f.name === LIBRARY_FILE) ||
@@ -111,6 +118,7 @@ export function readBackup(source: string): BackupManifest {
  * into place (the old library's first set aside, and removed once the new one is in). Refused
  * while another process has the library open (stop the bot first). Ends with `check`.
  */
+// eslint-disable-next-line max-lines-per-function -- the restore's steps in their one safe order (read, copy, check, swap under the lock), kept together so the order is visible
 export async function restoreLibrary(options: RestoreOptions): Promise<RestoreResult> {
   const started = performance.now();
   const logger = options.logger ?? silentLogger;
@@ -150,7 +158,11 @@ export async function restoreLibrary(options: RestoreOptions): Promise<RestoreRe
   try {
     copyInto(source, temp, manifest, options.onProgress);
     checkCopy(temp, source, manifest);
-    const lock = new WriteLock(dataDir, { waitMs: options.lockWaitMs, logger, ...(options.onWriteWait ? { onWait: options.onWriteWait } : {}) });
+    const lock = new WriteLock(dataDir, {
+      waitMs: options.lockWaitMs,
+      logger,
+      ...(options.onWriteWait ? { onWait: options.onWriteWait } : {}),
+    });
     try {
       await lock.acquire();
       const now = libraryFilesIn(dataDir);
@@ -170,7 +182,10 @@ export async function restoreLibrary(options: RestoreOptions): Promise<RestoreRe
   }
   const report = inspectLibrary(dataDir);
   const seconds = (performance.now() - started) / 1000;
-  logger.info({ source, dataDir, generation: manifest.generation, replaced, healthy: report.healthy, seconds: Number(seconds.toFixed(2)) }, 'library restored');
+  logger.info(
+    { source, dataDir, generation: manifest.generation, replaced, healthy: report.healthy, seconds: Number(seconds.toFixed(2)) },
+    'library restored',
+  );
   return { source, dataDir, manifest, replaced, report, seconds, recovered };
 }
 
@@ -254,10 +269,15 @@ function checkCopy(temp: string, source: string, manifest: BackupManifest): void
   if (!report.healthy || mismatch) {
     const problems = report.findings.map((f) => f.kind);
     throw new UserError(
-      backupMessages.backupFailsCheck(source, problems, { generation: report.generation, articles: report.articles, feeds: feeds.feeds }, {
-        generation: manifest.generation,
-        counts: { articles: manifest.counts.articles, ...(recorded.feeds === undefined ? {} : { feeds: recorded.feeds }) },
-      }),
+      backupMessages.backupFailsCheck(
+        source,
+        problems,
+        { generation: report.generation, articles: report.articles, feeds: feeds.feeds },
+        {
+          generation: manifest.generation,
+          counts: { articles: manifest.counts.articles, ...(recorded.feeds === undefined ? {} : { feeds: recorded.feeds }) },
+        },
+      ),
     );
   }
 }
@@ -278,7 +298,11 @@ function swap(
   const aside = existing.length > 0 ? fs.mkdtempSync(path.join(dataDir, `${REPLACED_PREFIX}${process.pid}-`)) : null;
   const order = [INDEX_FILE, INDEX_STATE_FILE];
   const rest = existing.filter((n) => !order.includes(n));
-  const catalogLast = [...order.filter((n) => existing.includes(n)), ...rest.filter((n) => !n.startsWith(LIBRARY_FILE)), ...rest.filter((n) => n.startsWith(LIBRARY_FILE))];
+  const catalogLast = [
+    ...order.filter((n) => existing.includes(n)),
+    ...rest.filter((n) => !n.startsWith(LIBRARY_FILE)),
+    ...rest.filter((n) => n.startsWith(LIBRARY_FILE)),
+  ];
   const journal = newJournal({
     source: from.source,
     copy: path.basename(from.temp),

@@ -114,11 +114,16 @@ function readHeader(fd: number, bytes: number, dimensions: number, checksum: Che
   const sizeLinksLevel0 = maxM0 * 4 + 4;
   if (offsetLevel0 !== 0) throw new IndexFileDamage('its header does not start its points at offset 0');
   if (m < 2 || m > MAX_M || maxM !== m || maxM0 !== 2 * m) throw new IndexFileDamage(`its header has an impossible graph degree (M ${m})`);
-  if (sizeDataPerElement !== sizeLinksLevel0 + dataSize + 8 || offsetData !== sizeLinksLevel0 || labelOffset !== sizeLinksLevel0 + dataSize) {
+  if (
+    sizeDataPerElement !== sizeLinksLevel0 + dataSize + 8 ||
+    offsetData !== sizeLinksLevel0 ||
+    labelOffset !== sizeLinksLevel0 + dataSize
+  ) {
     throw new IndexFileDamage(`its point size does not fit ${dimensions}-dimension vectors`);
   }
   if (count > maxElements) throw new IndexFileDamage(`it claims ${count} points in room for ${maxElements}`);
-  if (count === 0 ? maxLevel !== -1 : maxLevel < 0 || maxLevel > MAX_LEVEL) throw new IndexFileDamage(`its top level ${maxLevel} is impossible`);
+  if (count === 0 ? maxLevel !== -1 : maxLevel < 0 || maxLevel > MAX_LEVEL)
+    throw new IndexFileDamage(`its top level ${maxLevel} is impossible`);
   if (count > 0 && enterPoint >= count) throw new IndexFileDamage('its entry point is not one of its points');
   // Each point after level 0 takes at least its 4-byte length.
   if (HEADER_BYTES + count * sizeDataPerElement + count * 4 > bytes) {
@@ -172,11 +177,7 @@ class SequentialReader {
   private position: number;
   private readonly checksum: Checksum;
 
-  constructor(
-    fd: number,
-    position: number,
-    checksum: Checksum,
-  ) {
+  constructor(fd: number, position: number, checksum: Checksum) {
     this.fd = fd;
     this.position = position;
     this.checksum = checksum;

@@ -17,7 +17,9 @@ function inspectInWorker(file: string, dimensions: number): Promise<IndexFileRep
     worker.once('message', (reply: InspectReply) => {
       settled = true;
       if ('report' in reply) return resolve(reply.report);
-      const error = reply.error.damage ? new IndexFileDamage(reply.error.message) : Object.assign(new Error(reply.error.message), { code: reply.error.code });
+      const error = reply.error.damage
+        ? new IndexFileDamage(reply.error.message)
+        : Object.assign(new Error(reply.error.message), { code: reply.error.code });
       reject(error);
     });
     worker.once('error', (error) => {
@@ -68,7 +70,12 @@ export interface SavedIndexRead {
 }
 
 /** The saved index, read off the main thread, and the generation vectors.json says it reflects. */
-export async function readSavedIndex(indexFile: string, stateFile: string, dimensions: number, params: HnswParams): Promise<SavedIndexRead> {
+export async function readSavedIndex(
+  indexFile: string,
+  stateFile: string,
+  dimensions: number,
+  params: HnswParams,
+): Promise<SavedIndexRead> {
   let problem: string;
   try {
     const { index, report } = await readIndexInBackground(indexFile, dimensions, params);

@@ -53,10 +53,7 @@ export class IndexReplica {
   private readonly catalog: Catalog;
   private readonly options: IndexReplicaOptions;
 
-  constructor(
-    catalog: Catalog,
-    options: IndexReplicaOptions,
-  ) {
+  constructor(catalog: Catalog, options: IndexReplicaOptions) {
     this.catalog = catalog;
     this.options = options;
     this.indexFile = path.join(options.dataDir, INDEX_FILE);
@@ -113,7 +110,11 @@ export class IndexReplica {
     let read: SavedIndexRead;
     try {
       read = await readSavedIndex(this.indexFile, this.stateFile, dimensions, this.options.hnsw);
-      if (read.problem) this.logger.warn({ file: this.indexFile, problem: read.problem }, 'vector index damaged or unverifiable; rebuilding it from the stored embeddings');
+      if (read.problem)
+        this.logger.warn(
+          { file: this.indexFile, problem: read.problem },
+          'vector index damaged or unverifiable; rebuilding it from the stored embeddings',
+        );
     } catch (error) {
       this.logger.warn({ err: error, file: this.indexFile }, 'vector index could not be read; rebuilding it from the stored embeddings');
       read = { loaded: null, saved: null, problem: null };
@@ -170,7 +171,8 @@ export class IndexReplica {
     try {
       const report = inspectIndexFile(this.indexFile, dimensions);
       const generation = generationOfIndexFile(saved, report);
-      if (typeof generation === 'number') return { index: VectorIndex.read(this.indexFile, dimensions, this.options.hnsw, report), generation };
+      if (typeof generation === 'number')
+        return { index: VectorIndex.read(this.indexFile, dimensions, this.options.hnsw, report), generation };
       problem = unusableFile(generation, report, saved);
     } catch (error) {
       if (!(error instanceof IndexFileDamage)) throw error;

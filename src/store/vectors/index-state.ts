@@ -39,7 +39,12 @@ export function readIndexState(file: string): SavedIndexState | null {
     }
     if (typeof value.points === 'number') state.points = value.points;
     const previous = value.previous;
-    if (previous && typeof previous.generation === 'number' && typeof previous.checksum === 'string' && typeof previous.bytes === 'number') {
+    if (
+      previous &&
+      typeof previous.generation === 'number' &&
+      typeof previous.checksum === 'string' &&
+      typeof previous.bytes === 'number'
+    ) {
       state.previous = { generation: previous.generation, checksum: previous.checksum, bytes: previous.bytes };
     }
     return state;
@@ -57,7 +62,8 @@ export function generationOfIndexFile(state: SavedIndexState | null, report: Ind
   if (!state) return 'unknown';
   if (state.checksum === undefined) return state.generation;
   if (state.checksum === report.checksum && state.bytes === report.bytes) return state.generation;
-  if (state.previous && state.previous.checksum === report.checksum && state.previous.bytes === report.bytes) return state.previous.generation;
+  if (state.previous && state.previous.checksum === report.checksum && state.previous.bytes === report.bytes)
+    return state.previous.generation;
   return 'mismatch';
 }
 

@@ -92,12 +92,7 @@ export class VectorIndex {
   /** The ef hnswlib was last given. */
   private ef: number;
 
-  private constructor(
-    index: hnswlib.HierarchicalNSW,
-    dimensions: number,
-    params: HnswParams,
-    m: number,
-  ) {
+  private constructor(index: hnswlib.HierarchicalNSW, dimensions: number, params: HnswParams, m: number) {
     this.m = m;
     this.index = index;
     this.dimensions = dimensions;
@@ -122,7 +117,12 @@ export class VectorIndex {
    * Loads a file that `inspectIndexFile` found well-formed (`report` is what it found). Throws
    * IndexFileDamage for a file that fails the inspection when `report` is not given.
    */
-  static read(file: string, dimensions: number, params: HnswParams, report: IndexFileReport = inspectIndexFile(file, dimensions)): VectorIndex {
+  static read(
+    file: string,
+    dimensions: number,
+    params: HnswParams,
+    report: IndexFileReport = inspectIndexFile(file, dimensions),
+  ): VectorIndex {
     const index = new hnswlib.HierarchicalNSW('cosine', dimensions);
     index.readIndexSync(file, true);
     return VectorIndex.loaded(index, dimensions, params, report);

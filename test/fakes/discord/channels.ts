@@ -17,12 +17,7 @@ export class ChannelMessages {
   private readonly applicationId: string;
   private readonly host: FileHost;
 
-  constructor(
-    guilds: readonly FakeGuild[],
-    bot: APIUser,
-    applicationId: string,
-    host: FileHost,
-  ) {
+  constructor(guilds: readonly FakeGuild[], bot: APIUser, applicationId: string, host: FileHost) {
     this.guilds = guilds;
     this.bot = bot;
     this.applicationId = applicationId;
@@ -48,7 +43,14 @@ export class ChannelMessages {
     if (!found) return unknownChannel();
     if (found.guild.unsendableChannels.includes(channelId)) return missingPermissions();
     const built = buildMessage(
-      { channelId, author: this.bot, applicationId: this.applicationId, type: MessageType.Default, body: asRecord(context.body) ?? {}, files: context.files },
+      {
+        channelId,
+        author: this.bot,
+        applicationId: this.applicationId,
+        type: MessageType.Default,
+        body: asRecord(context.body) ?? {},
+        files: context.files,
+      },
       this.host,
     );
     if ('error' in built) return built.error;

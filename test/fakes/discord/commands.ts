@@ -45,8 +45,7 @@ export class CommandRegistry {
   /** The id of a registered command by name (guild scope first), or a stable made-up one. */
   idFor(name: string, guildId: string | null): string {
     const registered =
-      (guildId === null ? undefined : this.list(guildId).find((c) => c.name === name)) ??
-      this.list(null).find((c) => c.name === name);
+      (guildId === null ? undefined : this.list(guildId).find((c) => c.name === name)) ?? this.list(null).find((c) => c.name === name);
     if (registered) return registered.id;
     const fallback = this.fallbackIds.get(name) ?? snowflake();
     this.fallbackIds.set(name, fallback);
@@ -61,8 +60,7 @@ export class CommandRegistry {
       name: String(input.name),
       name_localizations: (input.name_localizations as APIApplicationCommand['name_localizations']) ?? null,
       description: typeof input.description === 'string' ? input.description : '',
-      description_localizations:
-        (input.description_localizations as APIApplicationCommand['description_localizations']) ?? null,
+      description_localizations: (input.description_localizations as APIApplicationCommand['description_localizations']) ?? null,
       default_member_permissions:
         input.default_member_permissions === undefined || input.default_member_permissions === null
           ? null
@@ -98,7 +96,11 @@ export function commandListProblems(body: unknown): FormProblem[] {
     if (chatInput) problems.push(...lengthBetween([index, 'description'], command.description, 1, 100));
     const key = `${type}:${String(command.name)}`;
     if (seen.has(key)) {
-      problems.push({ path: [index, 'name'], code: 'APPLICATION_COMMANDS_DUPLICATE_NAME', message: 'Application command names must be unique' });
+      problems.push({
+        path: [index, 'name'],
+        code: 'APPLICATION_COMMANDS_DUPLICATE_NAME',
+        message: 'Application command names must be unique',
+      });
     }
     seen.add(key);
     if (chatInput) problems.push(...optionListProblems([index, 'options'], command.options, null));

@@ -23,9 +23,7 @@ export function charCount(value: unknown): number {
 }
 
 export function maxLength(path: (string | number)[], value: unknown, max: number): FormProblem[] {
-  return charCount(value) > max
-    ? [{ path, code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${max} or fewer in length.` }]
-    : [];
+  return charCount(value) > max ? [{ path, code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${max} or fewer in length.` }] : [];
 }
 
 export function lengthBetween(path: (string | number)[], value: unknown, min: number, max: number): FormProblem[] {

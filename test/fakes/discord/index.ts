@@ -148,7 +148,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
 
   const log = new EventLog<RecordedRequest>('request', describeRequest);
   const attachments = new AttachmentHost(() => baseUrl);
-  const ledger = new InteractionLedger(applicationId, bot, (name, data, type) => attachments.serve(name, data, type), options.ackDeadlineMs ?? null);
+  const ledger = new InteractionLedger(
+    applicationId,
+    bot,
+    (name, data, type) => attachments.serve(name, data, type),
+    options.ackDeadlineMs ?? null,
+  );
   const commandRegistry = new CommandRegistry(applicationId);
   const rateLimiter = new RateLimiter();
   const gateway = new FakeGateway({
@@ -304,8 +309,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
     unmatchedRequests: () => log.entries.filter((r) => !r.matched),
     waitForRequest: (predicate, timeoutMs = 5_000) => log.waitFor(predicate, timeoutMs),
-    callbacksFor: (interactionId) =>
-      successful((r) => r.method === 'POST' && r.route.startsWith(`/interactions/${interactionId}/`))(),
+    callbacksFor: (interactionId) => successful((r) => r.method === 'POST' && r.route.startsWith(`/interactions/${interactionId}/`))(),
     editsFor: (interactionToken) =>
       successful((r) => r.method === 'PATCH' && r.route.startsWith(`/webhooks/${applicationId}/${interactionToken}/messages/`))(),
     followUpsFor: (interactionToken) =>

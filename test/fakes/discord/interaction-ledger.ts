@@ -70,12 +70,7 @@ export class InteractionLedger {
   private readonly host: FileHost;
   private readonly ackDeadlineMs: number | null;
 
-  constructor(
-    applicationId: string,
-    bot: APIUser,
-    host: FileHost,
-    ackDeadlineMs: number | null,
-  ) {
+  constructor(applicationId: string, bot: APIUser, host: FileHost, ackDeadlineMs: number | null) {
     this.applicationId = applicationId;
     this.bot = bot;
     this.host = host;
@@ -131,7 +126,9 @@ export class InteractionLedger {
     const body = asRecord(context.body) ?? {};
     const type = Number(body.type) as InteractionResponseType;
     if (!(ALLOWED_CALLBACKS[record.type] ?? []).includes(type)) {
-      return invalidFormBody([{ path: ['type'], code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: `Response type ${type} is not valid for this interaction` }]);
+      return invalidFormBody([
+        { path: ['type'], code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: `Response type ${type} is not valid for this interaction` },
+      ]);
     }
     const data = asRecord(body.data) ?? {};
     const outcome = this.respond(record, type, data, context);
@@ -175,7 +172,14 @@ export class InteractionLedger {
       message = edited.message;
     } else {
       const built = buildMessage(
-        { channelId: record.channelId, author: this.bot, applicationId: this.applicationId, type: this.replyType(record), body, files: context.files },
+        {
+          channelId: record.channelId,
+          author: this.bot,
+          applicationId: this.applicationId,
+          type: this.replyType(record),
+          body,
+          files: context.files,
+        },
         this.host,
       );
       if ('error' in built) return built.error;
@@ -247,7 +251,9 @@ export class InteractionLedger {
         return { ok: true };
       }
       default:
-        return { error: invalidFormBody([{ path: ['type'], code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: 'Invalid response type' }]) };
+        return {
+          error: invalidFormBody([{ path: ['type'], code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: 'Invalid response type' }]),
+        };
     }
   }
 

@@ -49,6 +49,5 @@ function matcher(pattern: string | RegExp): (method: string, route: string) => b
   const [methodPart = '', pathPart = ''] = pattern.trim().split(/\s+/, 2);
   const method = methodPart.toUpperCase();
   const segments = splitPath(pathPart.replace(/^\/api\/v10/, ''));
-  return (actualMethod, route) =>
-    (method === '*' || method === actualMethod) && matchSegments(segments, splitPath(route)) !== null;
+  return (actualMethod, route) => (method === '*' || method === actualMethod) && matchSegments(segments, splitPath(route)) !== null;
 }

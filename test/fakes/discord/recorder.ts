@@ -47,10 +47,7 @@ export class EventLog<T> {
   private readonly what: string;
   private readonly describe: (entry: T) => string;
 
-  constructor(
-    what: string,
-    describe: (entry: T) => string,
-  ) {
+  constructor(what: string, describe: (entry: T) => string) {
     this.what = what;
     this.describe = describe;
   }

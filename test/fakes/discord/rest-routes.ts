@@ -55,8 +55,16 @@ export function buildRouter(deps: RouterDeps): Router {
         },
       })),
     )
-    .add('GET', '/users/@me', authed(() => ({ status: 200, body: bot })))
-    .add('GET', '/applications/@me', authed(() => ({ status: 200, body: applicationObject(applicationId, bot) })))
+    .add(
+      'GET',
+      '/users/@me',
+      authed(() => ({ status: 200, body: bot })),
+    )
+    .add(
+      'GET',
+      '/applications/@me',
+      authed(() => ({ status: 200, body: applicationObject(applicationId, bot) })),
+    )
     .add('GET', '/applications/:app/commands', authed(ownApplication(() => ({ status: 200, body: commandRegistry.list(null) }))))
     .add('PUT', '/applications/:app/commands', authed(ownApplication((context) => overwrite(context, null))))
     .add(

@@ -80,9 +80,7 @@ export const defaultUser: APIUser = {
 
 export function makeGuild(spec: FakeGuildSpec, ownerId: string): FakeGuild {
   const everyone = role(spec.id, '@everyone', MEMBER_PERMISSIONS, 0);
-  const extraRoles = (spec.roles ?? []).map((r, index) =>
-    role(r.id, r.name, BigInt(r.permissions ?? MEMBER_PERMISSIONS), index + 1),
-  );
+  const extraRoles = (spec.roles ?? []).map((r, index) => role(r.id, r.name, BigInt(r.permissions ?? MEMBER_PERMISSIONS), index + 1));
   const channelSpecs = spec.channels ?? [{ id: snowflake(), name: 'newsroom' }];
   return {
     id: spec.id,
