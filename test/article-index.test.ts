@@ -1,24 +1,20 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { toFtsQuery } from '../src/retrieval/keyword-query.ts';
 import { Retriever } from '../src/retrieval/search.ts';
 import { recencyScale } from '../src/retrieval/stories.ts';
 import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
+import { tempDir } from './support/temp-dirs.ts';
 import { paragraphChunks, syntheticArticle } from './support/synthetic.ts';
 
 const HNSW = { m: 16, efConstruction: 100, efSearch: 50 };
 const shared = { collections: [SHARED_COLLECTION] };
-const dirs: string[] = [];
-after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 function dataDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-article-index-'));
-  dirs.push(dir);
+  const dir = tempDir('newsroom-article-index-');
   return dir;
 }
 

@@ -1,25 +1,17 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { blobToEmbedding, embeddingToBlob, fromHalf, toHalf } from '../src/store/catalog/embedding-blob.ts';
 import { Library, LIBRARY_FILE } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
+import { tempDir } from './support/temp-dirs.ts';
 import { paragraphChunks, seededVectors, syntheticArticle } from './support/synthetic.ts';
 
 const MODEL = { id: 'test-model', dimensions: 16 };
 const HNSW = { m: 16, efConstruction: 100, efSearch: 50 };
 const everything = { collections: [SHARED_COLLECTION] };
-const dirs: string[] = [];
-after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-float16-'));
-  dirs.push(dir);
-  return dir;
-}
 
 function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0;
@@ -80,7 +72,7 @@ test('embeddings are stored as float16, half of float32, and read back within ro
   }
   assert.deepEqual(Array.from(blobToEmbedding(embeddingToBlob(new Float32Array(4)), 4)), [0, 0, 0, 0]);
   assert.throws(() => blobToEmbedding(Buffer.alloc(10), 384), /10 bytes/);
-  const dir = tempDir();
+  const dir = tempDir('newsroom-float16-');
   const library = Library.open({ dataDir: dir, hnsw: HNSW });
   const vectors = await fill(library, 40);
   assert.deepEqual(blobLengths(dir), [MODEL.dimensions * 2]);
@@ -91,7 +83,7 @@ test('embeddings are stored as float16, half of float32, and read back within ro
 });
 
 test('a library of float32 embeddings (earlier versions) is read as it is and rewritten as float16 by its first write', async () => {
-  const dir = tempDir();
+  const dir = tempDir('newsroom-float16-');
   const first = Library.open({ dataDir: dir, hnsw: HNSW });
   const vectors = await fill(first, 30);
   first.close();

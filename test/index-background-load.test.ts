@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { PROMPTS_DIR } from '../src/app.ts';
 import { Answerer } from '../src/answering/answerer.ts';
 import type { Embedder } from '../src/embeddings/embedder.ts';
@@ -18,19 +17,12 @@ import { inspectLibrary } from '../src/store/maintenance/health.ts';
 import { isProblem } from '../src/store/maintenance/report.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { INDEX_FILE } from '../src/store/vectors/index-state.ts';
+import { tempDir } from './support/temp-dirs.ts';
 import { paragraphChunks, seededVectors, syntheticArticle } from './support/synthetic.ts';
 
 const HNSW = { m: 16, efConstruction: 100, efSearch: 50 };
 const MODEL = { id: 'test-model', dimensions: 16 };
 const everywhere = { collections: [SHARED_COLLECTION] };
-const dirs: string[] = [];
-after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-bgload-'));
-  dirs.push(dir);
-  return dir;
-}
 
 /** Queries embed to the vector of the story being looked for: dense search must find it first. */
 function embedderFor(vector: Float32Array): Embedder {
@@ -53,7 +45,7 @@ async function put(library: Library, id: string, paragraphs: string[], seed: num
 
 /** A library of a few embedded stories whose index file is saved. */
 async function savedLibrary(): Promise<{ dir: string; harbor: Float32Array[] }> {
-  const dir = tempDir();
+  const dir = tempDir('newsroom-bgload-');
   const library = Library.open({ dataDir: dir, hnsw: HNSW });
   const harbor = await put(library, 'harbor', ['The harbor ferry reopened on Monday.', 'Crews worked overnight on the pier.'], 1);
   await put(library, 'budget', ['The council passed the budget.', 'Parking fees go up in May.'], 2);

@@ -1,23 +1,18 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { Embedder } from '../src/embeddings/embedder.ts';
 import { affordableTerms, Retriever } from '../src/retrieval/search.ts';
 import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { efForSize } from '../src/store/vectors/vector-index.ts';
+import { tempDir } from './support/temp-dirs.ts';
 import { paragraphChunks, seededVectors, syntheticArticle } from './support/synthetic.ts';
 
 const MODEL = { id: 'test-model', dimensions: 16 };
 const shared = { collections: [SHARED_COLLECTION] };
-const dirs: string[] = [];
-after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 function openLibrary(): Library {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-scale-'));
-  dirs.push(dir);
+  const dir = tempDir('newsroom-scale-');
   return Library.open({ dataDir: dir, hnsw: { m: 16, efConstruction: 100, efSearch: 50 } });
 }
 
