@@ -23,7 +23,7 @@ import { DEFAULT_SPACE, exactTopK, recallAtK, vectorAt } from './vectors.ts';
 const args = process.argv.slice(2);
 const CHUNKS = Number(args.find((a) => a.startsWith('--chunks='))?.slice('--chunks='.length) ?? 1_000_000);
 const REUSE = args.includes('--reuse');
-/** After the measurements: a library written with float32 embeddings is rewritten as float16 (its first write) and vacuumed. */
+/** After the measurements: a library written by an earlier version is upgraded (stored chunk texts dropped on open, float32 embeddings rewritten as float16 by its first write) and vacuumed. */
 const COMPACT = args.includes('--compact');
 const QUERIES = 200;
 const DATA_DIR = path.join(OUT_DIR, CHUNKS === 1_000_000 ? 'million-data' : `million-data-${CHUNKS}`);
@@ -83,11 +83,11 @@ function groundTruth(corpus: Corpus): { truth: Int32Array[]; scanMs: number[] } 
   return { truth, scanMs };
 }
 
-/** Rewrites float32 embeddings as float16 (the migration every library gets in its first write), then VACUUM. */
+/** The upgrade every earlier library gets (chunk texts dropped on open, float32 embeddings rewritten as float16 in its first write), then VACUUM. */
 async function compactLibrary(): Promise<{ ms: number; sqliteBytes: number; totalBytes: number }> {
-  progress('float16 migration of the stored embeddings');
-  const library = Library.open({ dataDir: DATA_DIR, hnsw: HNSW });
+  progress('upgrade of an earlier library (chunk texts, float16 embeddings)');
   const started = performance.now();
+  const library = Library.open({ dataDir: DATA_DIR, hnsw: HNSW });
   await library.write(async () => undefined);
   const elapsed = performance.now() - started;
   library.close();
@@ -179,7 +179,7 @@ and the catalog from disk.
 | library.sqlite (+ WAL) | ${megabytes(files.sqlite)} |
 | vectors.hnsw | ${megabytes(files.hnsw)} |
 | data dir total | ${megabytes(files.total)} |
-| float16 migration of the stored embeddings (first write) / library.sqlite after it and VACUUM | ${compacted ? `${seconds(compacted.ms)} / ${megabytes(compacted.sqliteBytes)} (data dir ${megabytes(compacted.totalBytes)})` : 'not run (--compact)'} |
+| upgrade of a library written by an earlier version (open + first write) / library.sqlite after it and VACUUM | ${compacted ? `${seconds(compacted.ms)} / ${megabytes(compacted.sqliteBytes)} (data dir ${megabytes(compacted.totalBytes)})` : 'not run (--compact)'} |
 | cold open (fresh process): Library.open | ${ms(cold.openMs)} ms ${mark(cold.openMs <= 500)} (≤ 500 ms) |
 | first dense query / first hybrid query | ${ms(cold.firstQueryMs)} ms / ${ms(cold.firstHybridMs ?? Number.NaN)} ms |
 | RSS of the freshly opened process | ${megabytes(cold.rssBytes)} |

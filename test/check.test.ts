@@ -75,7 +75,7 @@ test('check on a healthy library: counts, a verified index, a free lock, exit 0 
   assert.deepEqual(json.findings, []);
 });
 
-test('check finds a damaged index, missing keyword rows, orphan chunks and an old lock file; --repair fixes them all', async () => {
+test('check finds a damaged index, missing keyword rows (chunks and whole articles), orphan chunks and an old lock file; --repair fixes them all', async () => {
   const dir = buildLibrary();
   const indexFile = path.join(dir, 'vectors.hnsw');
   const bytes = fs.readFileSync(indexFile);
@@ -83,10 +83,9 @@ test('check finds a damaged index, missing keyword rows, orphan chunks and an ol
   fs.writeFileSync(indexFile, bytes);
   const db = new Database(path.join(dir, 'library.sqlite'));
   db.exec('DELETE FROM chunks_fts WHERE rowid IN (1, 2, 3)');
+  db.exec('DELETE FROM articles_fts WHERE rowid IN (1, 2)');
   db.pragma('foreign_keys = OFF');
-  db.prepare('INSERT INTO chunks (article_key, position, start, end, text, embedding, embedded_in) VALUES (9999, 0, 0, 5, ?, NULL, 0)').run(
-    'stray',
-  );
+  db.exec('INSERT INTO chunks (article_key, position, start, end, embedding, embedded_in) VALUES (9999, 0, 0, 5, NULL, 0)');
   db.close();
   fs.writeFileSync(path.join(dir, 'write.lock'), JSON.stringify({ pid: 4242, host: 'old-host', since: '2026-01-01T00:00:00Z' }));
 
@@ -95,8 +94,9 @@ test('check finds a damaged index, missing keyword rows, orphan chunks and an ol
   assert.match(text.stdout, /✗ vectors\.hnsw is damaged: .+ \(rebuilt from the stored embeddings on open or by --repair\)/);
   assert.match(text.stdout, /✗ Chunks missing from the keyword index: 4 \(rebuilt by --repair\)/);
   assert.match(text.stdout, /✗ Chunks that belong to no stored article: 1 \(removed by --repair\)/);
+  assert.match(text.stdout, /✗ The whole-article keyword index lacks 2 articles and has 0 rows for removed ones \(rebuilt by --repair\)/);
   assert.match(text.stdout, /· write\.lock, the lock file of an earlier version, is left over/);
-  assert.match(text.stdout, /3 problems found\.\nRun `npx newsroom check --repair`/);
+  assert.match(text.stdout, /4 problems found\.\nRun `npx newsroom check --repair`/);
   const json = JSON.parse((await newsroom(dir, ['check', '--json'])).stdout) as CheckJson;
   assert.equal(json.healthy, false);
   assert.deepEqual(
@@ -105,6 +105,7 @@ test('check finds a damaged index, missing keyword rows, orphan chunks and an ol
       ['legacy-lock', false],
       ['orphan-chunks', true],
       ['fts-missing', true],
+      ['article-fts', true],
       ['index-damaged', true],
     ],
   );
@@ -113,7 +114,7 @@ test('check finds a damaged index, missing keyword rows, orphan chunks and an ol
   assert.equal(repaired.code, 0, repaired.stdout + repaired.stderr);
   assert.match(
     repaired.stdout,
-    /Repaired:\n {2}✓ removed 1 chunk that belonged to no article\n {2}✓ rebuilt the keyword index \(60 chunks\)\n {2}✓ rebuilt the vector index from the stored embeddings \(60 points\)\n {2}✓ saved the vector index, checked byte for byte\n {2}✓ removed the old write\.lock file\n/,
+    /Repaired:\n {2}✓ removed 1 chunk that belonged to no article\n {2}✓ rebuilt the keyword index \(60 chunks\)\n {2}✓ rebuilt the whole-article keyword index \(20 articles\)\n {2}✓ rebuilt the vector index from the stored embeddings \(60 points\)\n {2}✓ saved the vector index, checked byte for byte\n {2}✓ removed the old write\.lock file\n/,
   );
   assert.match(repaired.stdout, /\nHealthy\.\n$/);
   assert.equal((await newsroom(dir, ['check'])).code, 0);
@@ -126,6 +127,7 @@ test('check finds a damaged index, missing keyword rows, orphan chunks and an ol
     });
   }
   assert.equal(library.keywordSearch('"story"', 100, { collections: [SHARED_COLLECTION] }).length, 60);
+  assert.equal(library.articleSearch('"story"', 100, { collections: [SHARED_COLLECTION] }).length, 20);
   library.close();
 });
 

@@ -105,3 +105,51 @@ test('a library of float32 embeddings (earlier versions) is read as it is and re
   assert.equal(reopened.counts().embeddedChunks, 35);
   reopened.close();
 });
+
+test('chunk texts are cut from their article, stored once: an older library with a text column loses it on its first writable open', async () => {
+  const dir = tempDir('newsroom-chunk-text-');
+  const first = Library.open({ dataDir: dir, hnsw: HNSW });
+  await fill(first, 3);
+  // Offsets count UTF-16 code units: a story with characters outside the BMP reads back exactly.
+  const emoji = syntheticArticle('story-emoji', ['The 🎉 parade crossed the 𝒽arbor bridge.', 'Then the pier 🚢 closed for the night.']);
+  await first.write(async (w) => {
+    w.putArticle(emoji, SHARED_COLLECTION, paragraphChunks(emoji, seededVectors(99, 2, MODEL.dimensions)), MODEL);
+  });
+  const expected = first.catalog.chunksOfArticle(SHARED_COLLECTION, 'story-emoji').map((r) => r.text);
+  assert.deepEqual(expected, ['The 🎉 parade crossed the 𝒽arbor bridge.', 'Then the pier 🚢 closed for the night.']);
+  first.close();
+  const columns = (file: string) =>
+    (new Database(file, { readonly: true }).prepare("SELECT name FROM pragma_table_info('chunks')").all() as { name: string }[]).map(
+      (c) => c.name,
+    );
+  assert.ok(!columns(path.join(dir, LIBRARY_FILE)).includes('text'));
+
+  // What an earlier version wrote: each chunk's text stored beside its offsets.
+  const db = new Database(path.join(dir, LIBRARY_FILE));
+  db.exec("ALTER TABLE chunks ADD COLUMN text TEXT NOT NULL DEFAULT ''");
+  const spans = db.prepare('SELECT c.id, a.body, c.start, c.end FROM chunks c JOIN articles a ON a.key = c.article_key').all() as {
+    id: number;
+    body: string;
+    start: number;
+    end: number;
+  }[];
+  for (const c of spans) db.prepare('UPDATE chunks SET text = ? WHERE id = ?').run(c.body.slice(c.start, c.end), c.id);
+  db.close();
+  const readOnly = Library.open({ dataDir: dir, hnsw: HNSW, readOnly: true });
+  assert.deepEqual(
+    readOnly.catalog.chunksOfArticle(SHARED_COLLECTION, 'story-emoji').map((r) => r.text),
+    expected,
+  );
+  readOnly.close();
+  assert.ok(columns(path.join(dir, LIBRARY_FILE)).includes('text'), 'a read-only open changes nothing');
+
+  const reopened = Library.open({ dataDir: dir, hnsw: HNSW });
+  assert.ok(!columns(path.join(dir, LIBRARY_FILE)).includes('text'));
+  const found = reopened.keywordSearch('"parade"', 5, everything);
+  assert.deepEqual(
+    reopened.catalog.chunkRecords(found.map((r) => r.chunkId)).map((r) => r.text),
+    ['The 🎉 parade crossed the 𝒽arbor bridge.'],
+  );
+  assert.equal(reopened.catalog.chunksOfArticle(SHARED_COLLECTION, 'story-1')[0]?.text, 'Story number 1 about the harbor, pier 31.');
+  reopened.close();
+});

@@ -22,6 +22,8 @@ export function findingText(finding: Finding): string {
       return checkText.ftsMissing(finding.count);
     case 'fts-extra':
       return checkText.ftsExtra(finding.count);
+    case 'article-fts':
+      return checkText.articleFtsOutOfStep(finding.missing, finding.extra);
     case 'index-missing':
       return checkText.indexMissing(finding.expected);
     case 'index-damaged':
@@ -75,6 +77,7 @@ export function repairLines(r: NonNullable<RepairOutcome['repairs']>): string[] 
   if (r.orphanChunks) done.push(checkText.orphanChunksRemoved(r.orphanChunks));
   if (r.chunkCounts) done.push(checkText.chunkCountsCorrected(r.chunkCounts));
   if (r.ftsRebuilt) done.push(checkText.ftsRebuilt(r.ftsRebuilt));
+  if (r.articleFtsRebuilt) done.push(checkText.articleFtsRebuilt(r.articleFtsRebuilt));
   if (r.indexRebuilt !== null && r.indexRebuilt !== undefined) done.push(checkText.indexRebuilt(r.indexRebuilt));
   if (r.orphanChunks !== undefined) done.push(checkText.indexSaved);
   if (r.tempFilesRemoved) done.push(checkText.tempFilesRemoved(r.tempFilesRemoved));

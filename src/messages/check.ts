@@ -41,6 +41,8 @@ export const checkText = {
   chunkCounts: (n: number) => `Articles that record the wrong number of chunks: ${n.toLocaleString('en-US')} (corrected by --repair).`,
   ftsMissing: (n: number) => `Chunks missing from the keyword index: ${n.toLocaleString('en-US')} (rebuilt by --repair).`,
   ftsExtra: (n: number) => `The keyword index has ${count(n, 'row')} for chunks that no longer exist (rebuilt by --repair).`,
+  articleFtsOutOfStep: (missing: number, extra: number) =>
+    `The whole-article keyword index lacks ${count(missing, 'article')} and has ${count(extra, 'row')} for removed ones (rebuilt by --repair).`,
   indexMissing: (expected: number) =>
     `vectors.hnsw is missing; ${count(expected, 'embedded chunk')} should be in it (rebuilt from the stored embeddings on open or by --repair).`,
   indexDamaged: (detail: string) => `vectors.hnsw is damaged: ${detail} (rebuilt from the stored embeddings on open or by --repair).`,
@@ -66,6 +68,7 @@ export const checkText = {
   orphanChunksRemoved: (n: number) => `removed ${count(n, 'chunk')} that belonged to no article`,
   chunkCountsCorrected: (n: number) => `corrected the chunk count of ${count(n, 'article')}`,
   ftsRebuilt: (n: number) => `rebuilt the keyword index (${count(n, 'chunk')})`,
+  articleFtsRebuilt: (n: number) => `rebuilt the whole-article keyword index (${count(n, 'article')})`,
   indexRebuilt: (n: number) => `rebuilt the vector index from the stored embeddings (${count(n, 'point')})`,
   indexSaved: 'saved the vector index, checked byte for byte',
   tempFilesRemoved: (n: number) => `removed ${count(n, 'temporary file')}`,

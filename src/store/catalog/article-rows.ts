@@ -84,9 +84,7 @@ export class ArticleRowWriter {
       ),
       deleteArticle: db.prepare('DELETE FROM articles WHERE key = ?'),
       chunkIdsOf: db.prepare<[number], { id: number }>('SELECT id FROM chunks WHERE article_key = ?'),
-      insertChunk: db.prepare(
-        'INSERT INTO chunks (article_key, position, start, end, text, embedding, embedded_in) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
+      insertChunk: db.prepare('INSERT INTO chunks (article_key, position, start, end, embedding, embedded_in) VALUES (?, ?, ?, ?, ?, ?)'),
       insertFts: db.prepare('INSERT INTO chunks_fts (rowid, text, title) VALUES (?, ?, ?)'),
       deleteFts: db.prepare('DELETE FROM chunks_fts WHERE rowid = ?'),
     };
@@ -110,8 +108,7 @@ export class ArticleRowWriter {
     for (const chunk of chunks) {
       const blob = chunk.embedding ? embeddingToBlob(chunk.embedding) : null;
       const id = Number(
-        this.statements.insertChunk.run(articleKey, chunk.index, chunk.start, chunk.end, chunk.text, blob, blob ? generation : 0)
-          .lastInsertRowid,
+        this.statements.insertChunk.run(articleKey, chunk.index, chunk.start, chunk.end, blob, blob ? generation : 0).lastInsertRowid,
       );
       this.statements.insertFts.run(id, chunk.text, article.title);
       inserted.push(id);

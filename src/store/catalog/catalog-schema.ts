@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from '../../log.ts';
 import { migrateArticleFts } from './article-fts.ts';
+import { dropStoredChunkTexts } from './chunk-text.ts';
 import { migrateLiveArchive } from './article-sources.ts';
 import { INSTRUCTION_FINDINGS_SCHEMA } from './instruction-findings.ts';
 import { FEEDS_SCHEMA, migrateFeedTables } from './feed-tables.ts';
@@ -38,7 +39,6 @@ CREATE TABLE IF NOT EXISTS chunks (
   position INTEGER NOT NULL,
   start INTEGER NOT NULL,
   end INTEGER NOT NULL,
-  text TEXT NOT NULL,
   embedding BLOB,
   -- generation in which the embedding was stored: what a lagging vector index must replay
   embedded_in INTEGER NOT NULL DEFAULT 0
@@ -73,6 +73,7 @@ export function openCatalogDatabase(file: string, options: { readonly?: boolean;
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
   migrateLiveArchive(db);
+  if (dropStoredChunkTexts(db)) options.logger?.info('library upgraded: chunk texts are now read from their articles, not stored twice');
   // Whole-article keyword index (article-fts.ts), filled once for a library that predates it.
   migrateArticleFts(db);
   // Feed subscriptions and their items (src/feeds).

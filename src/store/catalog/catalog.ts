@@ -6,6 +6,7 @@ import { articleColumns, toStoredArticle, type ArticleRow } from './article-rows
 import { ArticleSources, liveSchemaOf, type LiveSchema } from './article-sources.ts';
 import { openCatalogDatabase } from './catalog-schema.ts';
 import { ChangeLog } from './change-log.ts';
+import { ChunkTexts, type ChunkSpan } from './chunk-text.ts';
 import { FeedTables } from './feed-tables.ts';
 import { InstructionFindings } from './instruction-findings.ts';
 import { keywordSearch, tokenCounts } from './keyword-search.ts';
@@ -28,6 +29,8 @@ export class Catalog {
   /** The generation counter and tombstones: what copies of the vector index replay. */
   readonly changes: ChangeLog;
   private readonly statements;
+  /** Chunk texts, cut from their article's body. */
+  private readonly texts: ChunkTexts;
   /** Which live-archive additions this library has (all of them once opened writable). */
   private readonly live: LiveSchema;
   /** Sources and fingerprints; null only for an older library opened read-only. */
@@ -40,26 +43,27 @@ export class Catalog {
     this.db = openCatalogDatabase(file, options);
     const db = this.db;
     this.changes = new ChangeLog(db);
+    this.texts = new ChunkTexts(db);
     this.live = liveSchemaOf(db);
     this.sources = this.live.sourcesTable ? new ArticleSources(db) : null;
     this.columns = articleColumns(this.live);
     this.articleIndex = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'articles_fts'").get() !== undefined;
     const updated = this.live.updatedColumn ? 'a.updated' : 'NULL AS updated';
     const chunkRecord = `c.id AS chunkId, a.key AS articleKey, a.id AS articleId, a.collection, a.title, a.url, a.published, ${updated}, a.byline,
-                c.text, c.start, c.end`;
+                c.start, c.end`;
     this.statements = {
       cached: new StatementCache(db),
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       articleByKey: db.prepare<[string, string], ArticleRow>(`SELECT ${this.columns} FROM articles WHERE collection = ? AND id = ?`),
       bodyByKey: db.prepare<[number], { body: string }>('SELECT body FROM articles WHERE key = ?'),
       rowByKey: db.prepare<[number], ArticleRow>(`SELECT ${this.columns} FROM articles WHERE key = ?`),
-      pending: db.prepare<[number], PendingChunk>(
-        `SELECT c.id, a.title, c.text FROM chunks c JOIN articles a ON a.key = c.article_key
+      pending: db.prepare<[number], Omit<PendingChunk, 'text'> & ChunkSpan>(
+        `SELECT c.id, a.title, c.article_key AS articleKey, c.start, c.end FROM chunks c JOIN articles a ON a.key = c.article_key
           WHERE c.embedding IS NULL ORDER BY c.id LIMIT ?`,
       ),
       // embedded_in = 0 exactly when no embedding is stored: counted from its index, not the rows (300 ms at 65k chunks).
       pendingCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM chunks WHERE embedded_in = 0'),
-      chunkRecords: db.prepare<[string], ChunkRecord>(
+      chunkRecords: db.prepare<[string], Omit<ChunkRecord, 'text'>>(
         `SELECT ${chunkRecord} FROM json_each(?) j JOIN chunks c ON c.id = j.value JOIN articles a ON a.key = c.article_key`,
       ),
       // In any order (it fills an array by id): read from the small index on article_key, not the table of texts and embeddings.
@@ -72,7 +76,7 @@ export class Catalog {
       articleCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM articles'),
       // embedded_in > 0 exactly when the embedding is stored; answered from its index alone.
       embeddedCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM chunks WHERE embedded_in > 0'),
-      chunksOfArticle: db.prepare<[string, string], ChunkRecord>(
+      chunksOfArticle: db.prepare<[string, string], Omit<ChunkRecord, 'text'>>(
         `SELECT ${chunkRecord} FROM articles a JOIN chunks c ON c.article_key = a.key WHERE a.collection = ? AND a.id = ? ORDER BY c.position`,
       ),
     };
@@ -220,11 +224,11 @@ export class Catalog {
 
   chunkRecords(ids: readonly number[]): ChunkRecord[] {
     if (ids.length === 0) return [];
-    return this.statements.chunkRecords.all(JSON.stringify(ids));
+    return this.texts.withText(this.statements.chunkRecords.all(JSON.stringify(ids)));
   }
 
   chunksOfArticle(collection: string, id: string): ChunkRecord[] {
-    return this.statements.chunksOfArticle.all(collection, id);
+    return this.texts.withText(this.statements.chunksOfArticle.all(collection, id));
   }
 
   chunkCount(): number {
@@ -262,7 +266,7 @@ export class Catalog {
 
   /** Chunks stored without an embedding (the model was unavailable), oldest first. */
   pendingChunks(limit: number): PendingChunk[] {
-    return this.statements.pending.all(limit);
+    return this.texts.withText(this.statements.pending.all(limit)).map(({ id, title, text }) => ({ id, title, text }));
   }
 
   pendingCount(): number {

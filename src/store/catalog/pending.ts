@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { PendingChunk } from '../types.ts';
+import { ChunkTexts, type ChunkSpan } from './chunk-text.ts';
 
 /**
  * Chunks stored without an embedding, read article by article, newest story first: what the
@@ -7,16 +8,18 @@ import type { PendingChunk } from '../types.ts';
  */
 export class PendingChunks {
   private readonly articleKeys: Database.Statement<[], { key: number }>;
-  private readonly ofArticle: Database.Statement<[number], PendingChunk>;
+  private readonly ofArticle: Database.Statement<[number], Omit<PendingChunk, 'text'> & ChunkSpan>;
+  private readonly texts: ChunkTexts;
 
   constructor(db: Database.Database) {
+    this.texts = new ChunkTexts(db);
     // Undated articles last; among equal dates the one stored last first.
     this.articleKeys = db.prepare(
       `SELECT a.key FROM articles a WHERE a.key IN (SELECT article_key FROM chunks WHERE embedded_in = 0)
         ORDER BY a.published IS NULL, a.published DESC, a.key DESC`,
     );
     this.ofArticle = db.prepare(
-      `SELECT c.id, a.title, c.text FROM chunks c JOIN articles a ON a.key = c.article_key
+      `SELECT c.id, a.title, c.article_key AS articleKey, c.start, c.end FROM chunks c JOIN articles a ON a.key = c.article_key
         WHERE c.article_key = ? AND c.embedded_in = 0 ORDER BY c.position`,
     );
   }
@@ -28,6 +31,6 @@ export class PendingChunks {
 
   /** The chunks of one article still awaiting an embedding, in reading order (none once embedded or removed). */
   chunksOf(articleKey: number): PendingChunk[] {
-    return this.ofArticle.all(articleKey);
+    return this.texts.withText(this.ofArticle.all(articleKey)).map(({ id, title, text }) => ({ id, title, text }));
   }
 }

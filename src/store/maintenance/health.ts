@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import { ANSWER_LOG_FILE, inspectAnswerLog, isAnswerLogFinding, repairAnswerLog } from './answer-log-health.ts';
 import { leftoverTempFiles } from '../atomic-file.ts';
 import { inspectRestores, isRestoreFinding, repairRestores, type RestoreRepairs } from './restore-recovery.ts';
-import { CATALOG_QUERIES } from './catalog-repair.ts';
+import { CATALOG_QUERIES, hasArticleFts } from './catalog-repair.ts';
 import { isProblem, isRepairable, type EditorialFinding, type LibraryReport } from './report.ts';
 import { UNRECORDED_DTYPE } from '../catalog/catalog.ts';
 import { IndexFileDamage, inspectIndexFile } from '../vectors/index-file.ts';
@@ -182,6 +182,11 @@ function inspectCatalog(db: Database.Database, report: LibraryReport): void {
   if (ftsMissing > 0) report.findings.push({ kind: 'fts-missing', count: ftsMissing });
   const ftsExtra = count(db, CATALOG_QUERIES.ftsExtra);
   if (ftsExtra > 0) report.findings.push({ kind: 'fts-extra', count: ftsExtra });
+  if (hasArticleFts(db)) {
+    const missing = count(db, CATALOG_QUERIES.articleFtsMissing);
+    const extra = count(db, CATALOG_QUERIES.articleFtsExtra);
+    if (missing > 0 || extra > 0) report.findings.push({ kind: 'article-fts', missing, extra });
+  }
 }
 
 /** The stored articles' paragraphs addressed to an AI, each naming its article and line. */

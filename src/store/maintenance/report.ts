@@ -17,6 +17,8 @@ export type Finding =
   | { kind: 'chunk-counts'; count: number }
   | { kind: 'fts-missing'; count: number }
   | { kind: 'fts-extra'; count: number }
+  /** The whole-article keyword index lacks articles or holds rows of removed ones. */
+  | { kind: 'article-fts'; missing: number; extra: number }
   | { kind: 'index-missing'; expected: number }
   | { kind: 'index-damaged'; detail: string }
   | { kind: 'index-checksum'; recorded: string; actual: string }
