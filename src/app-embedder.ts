@@ -1,8 +1,7 @@
 import type { Config } from './config.ts';
 import type { Embedder } from './embeddings/embedder.ts';
-import { EmbeddingServerError, loadServerEmbedder } from './embeddings/server.ts';
-import { EmbedderUnavailableError } from './embeddings/transformers.ts';
-import { loadWorkerEmbedder } from './embeddings/worker-embedder.ts';
+import { EmbeddingServerError } from './embeddings/errors.ts';
+import { EmbedderUnavailableError } from './embeddings/errors.ts';
 import type { EmbedLater } from './embed-later.ts';
 import { errorMessage } from './errors.ts';
 import type { Logger } from './log.ts';
@@ -14,15 +13,17 @@ import type { Library } from './store/library.ts';
  * The embedding model EMBEDDING_MODEL names: on the embeddings server EMBEDDINGS_URL names (checked
  * first, see embeddings/server.ts), else from MODELS_DIR or the download cache (downloaded there
  * first when missing, from HF_ENDPOINT). `retryHub` tries the hub even if it could not be reached
- * earlier in this process; `onServerFailure` hears of each failed call to the server.
+ * earlier in this process; `onServerFailure` hears of each failed call to the server. Their modules
+ * load here, not with the app: commands that only read what is stored start without Transformers.js.
  */
-export function loadConfiguredEmbedder(
+export async function loadConfiguredEmbedder(
   config: Config,
   logger: Logger,
   options: { retryHub?: boolean; onServerFailure?: () => void } = {},
 ): Promise<Embedder> {
   const { server } = config.embedding;
   if (server) {
+    const { loadServerEmbedder } = await import('./embeddings/server.ts');
     return loadServerEmbedder({
       ...server,
       modelId: config.embedding.model,
@@ -33,6 +34,7 @@ export function loadConfiguredEmbedder(
     });
   }
   // In a worker thread: a batch takes seconds of CPU, and the bot must keep acknowledging interactions meanwhile.
+  const { loadWorkerEmbedder } = await import('./embeddings/worker-embedder.ts');
   return loadWorkerEmbedder({
     modelId: config.embedding.model,
     cacheDir: config.embedding.cacheDir,

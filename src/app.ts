@@ -9,7 +9,7 @@ import type { LlmClient, LlmResult } from './llm/types.ts';
 import type { Embedder } from './embeddings/embedder.ts';
 import { CurrentEmbedder } from './embeddings/current.ts';
 import { Backoff, MODEL_RETRY, type BackoffOptions } from './embeddings/retry.ts';
-import { EmbeddingServerError } from './embeddings/server.ts';
+import { EmbeddingServerError } from './embeddings/errors.ts';
 import { loadUsableEmbedder, type UsableEmbedder } from './app-embedder.ts';
 import { EmbedLater } from './embed-later.ts';
 import { switchToModel } from './model-switch.ts';
@@ -129,7 +129,14 @@ export interface AppHooks {
    * vector index loads. The CLI's one-shot commands leave it out and wait for the index (`now`).
    */
   indexLoad?: 'now' | 'background';
+  /** `none`: the app never loads the embedding model (commands that only read what is stored). Default `load`. */
+  model?: ModelUse;
 }
+
+export type ModelUse = 'load' | 'none';
+
+/** The app of a command that does not use the model: no model, and nothing to retry. */
+const NO_MODEL: UsableEmbedder = { embedder: null, problem: null, retryable: false };
 
 export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): AppStart {
   sharedParsePool().setTimeLimit(config.parseTimeoutMs);
@@ -141,7 +148,7 @@ export function openApp(config: Config, logger: Logger, hooks: AppHooks = {}): A
   const { library, answerLog } = openLibrary(config, logger, hooks);
   const later = new EmbedLater(hooks.modelRetry ?? MODEL_RETRY, logger);
   const ready = (async (): Promise<App> => {
-    const first = await loadUsableEmbedder(config, library, logger, later);
+    const first = hooks.model === 'none' ? NO_MODEL : await loadUsableEmbedder(config, library, logger, later);
     const app = assembleApp({ config, logger, library, answerLog, llm, prompts, metrics, first, hooks, stopModel, later });
     metrics?.watch({
       generation: () => library.catalog.generation(),

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Article, LoadResult } from './articles/article.ts';
 import type { Embedder } from './embeddings/embedder.ts';
-import { EmbeddingServerError } from './embeddings/server-client.ts';
+import { EmbeddingServerError } from './embeddings/errors.ts';
 import type { EmbeddedChunk } from './store/catalog/article-rows.ts';
 import type { EmbeddingModel, Library, LibraryWriter } from './store/library.ts';
 import { isDiskFullError, isReadOnlyError } from './store/sqlite-file.ts';

@@ -101,10 +101,10 @@ test('an ingest where nothing loads exits 1 and says why', async () => {
 });
 
 test('LOG_LEVEL=info makes the CLI log JSON lines to stderr, and stdout stays clean JSON', () => {
-  // Spawned: the model loads in the background and logs after the command's output, before the process ends.
-  const result = spawned(['articles', '--json'], { env: { LOG_LEVEL: 'info' } });
+  // Spawned: the model logs from its own thread, and the process must end with the log complete.
+  const result = spawned(['search', 'bridge', '--json'], { env: { LOG_LEVEL: 'info' } });
   assert.equal(result.code, 0, result.stderr);
-  assert.equal((JSON.parse(result.stdout) as { articles: unknown[] }).articles.length, 11);
+  assert.ok((JSON.parse(result.stdout) as { results: unknown[] }).results.length > 0);
   const logs = result.stderr
     .trim()
     .split('\n')
@@ -113,6 +113,19 @@ test('LOG_LEVEL=info makes the CLI log JSON lines to stderr, and stdout stays cl
     logs.some((l) => l.level === 30 && l.msg === 'embedding model loaded'),
     result.stderr,
   );
+});
+
+test('commands that only read what is stored (articles, gaps, feedback) never load the embedding model', () => {
+  for (const command of [
+    ['articles', '--json'],
+    ['gaps', '--json'],
+    ['feedback', '--json'],
+  ]) {
+    const result = spawned(command, { env: { LOG_LEVEL: 'debug' } });
+    assert.equal(result.code, 0, result.stderr);
+    JSON.parse(result.stdout);
+    assert.doesNotMatch(result.stderr, /embedding model|embedding worker/, command.join(' '));
+  }
 });
 
 test('forget --json names what was removed; gaps --json lists the questions the archive could not answer', async () => {

@@ -11,7 +11,8 @@ import { UserError } from '../src/errors.ts';
 import type { Embedder } from '../src/embeddings/embedder.ts';
 import { embedBatch } from '../src/embeddings/extractor.ts';
 import { DEFAULT_EMBEDDING_MODEL, getModelSpec, listModelSpecs } from '../src/embeddings/models.ts';
-import { EmbedderUnavailableError, loadEmbedder, unloadEmbedders } from '../src/embeddings/transformers.ts';
+import { loadEmbedder, unloadEmbedders } from '../src/embeddings/transformers.ts';
+import { EmbedderUnavailableError } from '../src/embeddings/errors.ts';
 
 const MODELS_DIR = fileURLToPath(new URL('./fixtures/models', import.meta.url));
 const TINY = 'newsroom/tiny-bert';

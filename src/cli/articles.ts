@@ -11,7 +11,7 @@ export const articlesCommand = defineCommand({
   options: { collection: COLLECTION_OPTION, json: JSON_OPTION },
   maxArguments: 0,
   run: async (ctx, { values }) => {
-    const app = await ctx.app();
+    const app = await ctx.app('none');
     const articles = app.library.catalog.listArticles([values.collection ?? SHARED_COLLECTION]);
     if (values.json) {
       // The `articles --json` contract names the article id `id`.

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { App } from '../app.ts';
+import type { App, ModelUse } from '../app.ts';
 import type { Config } from '../config.ts';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -12,8 +12,12 @@ export interface CommandContext {
   config: Config;
   /** Logs to stderr at LOG_LEVEL (warn unless set), in LOG_FORMAT. */
   logger: Logger;
-  /** Opens the application (library + model) on first use. */
-  app(): Promise<App>;
+  /**
+   * Opens the application on first use: the library, and the embedding model unless the command
+   * reads only what is stored (`'none'`: listing articles, the answer log), which then starts in a
+   * fraction of the time (no model thread).
+   */
+  app(model?: ModelUse): Promise<App>;
 }
 
 export function positiveInteger(value: string | undefined, name: string, fallback: number, max = 1000): number {

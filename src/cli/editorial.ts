@@ -54,7 +54,7 @@ export const gapsCommand = defineCommand({
   ],
   run: async (ctx, { values }) => {
     const limit = positiveInteger(values.limit, '--limit', 50, 1000);
-    const app = await ctx.app();
+    const app = await ctx.app('none');
     const groups = groupQuestions(app.answerLog.unansweredQuestions()).slice(0, limit);
     if (values.json) {
       printJson({

@@ -68,7 +68,7 @@ export const feedbackCommand = defineCommand({
     const since = sinceOption(values.since);
     const vote = voteOption(values.vote);
     const limit = positiveInteger(values.limit, '--limit', 50, 1000);
-    const app = await ctx.app();
+    const app = await ctx.app('none');
     const entries = app.answerLog.feedback({ limit, ...(since ? { since } : {}), ...(vote ? { vote } : {}) });
     if (values.json) {
       printJson({ feedback: entries.map(asJson) });

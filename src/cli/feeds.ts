@@ -50,7 +50,8 @@ export const feedsCommand = defineCommand({
     if (act === 'sync' && values.collection !== undefined) throw new UserError(feedText.optionNotFor('--collection', act));
     if ((act === 'list' || act === 'sync') && target !== undefined)
       throw new UserError(cliText.tooManyArguments(`feeds ${act}`, 0, [target, ...extra]));
-    const app = await ctx.app();
+    // Listing and unfollowing read and change only the feed tables: no model.
+    const app = await ctx.app(act === 'list' || act === 'remove' ? 'none' : 'load');
     const { findFeed, followFeed, unfollowFeed } = await import('../feeds/subscriptions.ts');
     switch (act) {
       case 'add': {

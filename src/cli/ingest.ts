@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { EmbeddingServerError } from '../embeddings/errors.ts';
 import type { LoadResult } from '../articles/article.ts';
 import type { Config } from '../config.ts';
 import { UserError } from '../errors.ts';
@@ -159,7 +160,6 @@ async function embedOrExplain(library: Library, embedder: Embedder, summary: Ing
   try {
     return await embedWithProgress(library, embedder);
   } catch (error) {
-    const { EmbeddingServerError } = await import('../embeddings/server-client.ts');
     if (!(error instanceof EmbeddingServerError)) throw error;
     summary.embeddingError = error.message;
     return 0;

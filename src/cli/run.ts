@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { App } from '../app.ts';
+import type { App, ModelUse } from '../app.ts';
 import { closest, parseCommandArgs, UsageError, type ParsedArgs } from './args.ts';
 import type { Command, OptionSpecs, ParsedInput } from './command.ts';
 import { COMMANDS } from './commands.ts';
@@ -91,7 +91,8 @@ async function runCommand(
   const logger = createLogger(config.logLevel, { format: config.logFormat, ...(logStream ? { stream: logStream } : {}) });
   let app: App | undefined;
   try {
-    return await command.run({ args, config, logger, app: async () => (app ??= await openForCli(config, logger)) }, input);
+    const open = async (model: ModelUse = 'load') => (app ??= await openForCli(config, logger, model));
+    return await command.run({ args, config, logger, app: open }, input);
   } catch (error) {
     if (error instanceof UsageError) {
       err(`${errorMessage(error)}\n\n${usageLines(command)}`);
@@ -126,10 +127,10 @@ function packageVersion(): string {
 }
 
 /** The application, telling the person at the terminal when a write waits and when the library is read-only. */
-async function openForCli(config: Config, logger: Logger): Promise<App> {
+async function openForCli(config: Config, logger: Logger, model: ModelUse): Promise<App> {
   // Loaded here, not at the top: `help` and usage errors need none of the application's modules.
   const { createApp } = await import('../app.ts');
-  const app = await createApp(config, logger, { onWriteWait: (holder) => warn(storeMessages.waitingForWriter(holder)) });
+  const app = await createApp(config, logger, { model, onWriteWait: (holder) => warn(storeMessages.waitingForWriter(holder)) });
   if (app.library.readOnly) warn(storeMessages.readOnlyNotice(config.dataDir));
   return app;
 }

@@ -1,6 +1,6 @@
 import { embeddingServerMessages as say } from '../messages/embedding-server.ts';
 import type { Embedder } from './embedder.ts';
-import { EmbeddingServerError } from './server-client.ts';
+import { EmbeddingServerError } from './errors.ts';
 
 /**
  * Texts embedded by the server and by the local model, when both are available, before the server

@@ -1,3 +1,4 @@
+import { EmbeddingServerError } from './errors.ts';
 import { APIError, OpenAI } from 'openai';
 import { classifyFailure } from '../llm/failure.ts';
 import { retrying, type RetryPolicy } from '../llm/retry.ts';
@@ -27,22 +28,6 @@ export interface EmbeddingServerOptions {
    * numbers) or `float`. A server that ignores the request and sends numbers is read all the same.
    */
   encoding?: 'base64' | 'float';
-}
-
-/**
- * The embeddings server failed or answered with something unusable. The message names the server
- * and the cause; `refused` means the server runs another model (trying again will not help).
- */
-export class EmbeddingServerError extends Error {
-  override readonly name = 'EmbeddingServerError';
-  readonly server: string;
-  readonly refused: boolean;
-
-  constructor(server: string, cause: string, refused = false) {
-    super(refused ? say.refused(server, cause) : say.failed(server, cause));
-    this.server = server;
-    this.refused = refused;
-  }
 }
 
 /** What one request returned: a vector per text, in order (not yet checked for length or values), and the model named. */

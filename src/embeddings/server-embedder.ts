@@ -2,7 +2,8 @@ import { setMaxListeners } from 'node:events';
 import { embeddingServerMessages as say } from '../messages/embedding-server.ts';
 import type { Embedder } from './embedder.ts';
 import type { EmbeddingModelSpec } from './models.ts';
-import { EmbeddingServerError, type EmbeddingServer } from './server-client.ts';
+import { type EmbeddingServer } from './server-client.ts';
+import { EmbeddingServerError } from './errors.ts';
 import type { TokenCounter } from './server-tokens.ts';
 
 export interface ServerEmbedderParts {

@@ -2,13 +2,12 @@ import { silentLogger, type Logger } from '../log.ts';
 import type { Embedder } from './embedder.ts';
 import { missingModelFiles, type EmbeddingDtype } from './model-files.ts';
 import { getModelSpec } from './models.ts';
-import { EmbeddingServer, type EmbeddingServerError, type EmbeddingServerOptions } from './server-client.ts';
+import { EmbeddingServer, type EmbeddingServerOptions } from './server-client.ts';
+import { type EmbeddingServerError } from './errors.ts';
 import { checkServer } from './server-check.ts';
 import { createServerEmbedder } from './server-embedder.ts';
 import { loadTokenCounter } from './server-tokens.ts';
 import { loadEmbedder } from './transformers.ts';
-
-export { EmbeddingServerError } from './server-client.ts';
 
 export interface LoadServerEmbedderOptions extends Omit<EmbeddingServerOptions, 'model'> {
   /** Registry id of the model the server must run (EMBEDDING_MODEL): what the library records. */

@@ -1,3 +1,4 @@
+import { EmbedderUnavailableError } from './errors.ts';
 import os from 'node:os';
 import { ModelFileNotFoundError } from '@huggingface/transformers';
 import type { FeatureExtractionPipeline } from '@huggingface/transformers';
@@ -39,17 +40,6 @@ export interface LoadEmbedderOptions {
    */
   retryHub?: boolean;
   logger?: Logger;
-}
-
-/** The embedding model could not be loaded; the message says why and what the operator can do. */
-export class EmbedderUnavailableError extends Error {
-  override readonly name = 'EmbedderUnavailableError';
-  readonly modelId: string;
-
-  constructor(modelId: string, message: string, options?: { cause: unknown }) {
-    super(message, options);
-    this.modelId = modelId;
-  }
 }
 
 const DEFAULT_BATCH_SIZE = 16;

@@ -4,7 +4,8 @@ import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transforme
 import { silentLogger } from '../log.ts';
 import type { Embedder } from './embedder.ts';
 import type { EmbeddingDtype } from './model-files.ts';
-import { EmbedderUnavailableError, ensureModelFiles, type LoadEmbedderOptions } from './transformers.ts';
+import { ensureModelFiles, type LoadEmbedderOptions } from './transformers.ts';
+import { EmbedderUnavailableError } from './errors.ts';
 import { exclusively, readFromFolder } from './transformers-env.ts';
 
 /*

@@ -1,6 +1,6 @@
 import type { Article } from '../articles/article.ts';
 import type { Embedder } from '../embeddings/embedder.ts';
-import { EmbeddingServerError } from '../embeddings/server-client.ts';
+import { EmbeddingServerError } from '../embeddings/errors.ts';
 import type { EmbeddedChunk } from '../store/catalog/article-rows.ts';
 import type { EmbeddingModel } from '../store/writer.ts';
 import { chunkText } from '../text/chunker.ts';

@@ -1,6 +1,6 @@
 import type { Embedder } from '../embeddings/embedder.ts';
 import { UserError } from '../errors.ts';
-import { EmbeddingServerError } from '../embeddings/server-client.ts';
+import { EmbeddingServerError } from '../embeddings/errors.ts';
 import { embeddingServerMessages } from '../messages/embedding-server.ts';
 import { messages } from '../messages/answers.ts';
 import { semanticSearchMessages } from '../messages/semantic-search.ts';

@@ -1,6 +1,14 @@
 import { splitsSurrogatePair } from './surrogates.ts';
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { createRequire } from 'node:module';
+import type * as O200k from 'gpt-tokenizer/encoding/o200k_base';
 import { splitSentences } from './sentences.ts';
+
+type Tokenizer = typeof O200k;
+let tokenizer: Tokenizer | undefined;
+/** The o200k encoding, read on the first count (its tables take about 0.4 s of CPU to load; most commands never count). */
+function o200k(): Tokenizer {
+  return (tokenizer ??= createRequire(import.meta.url)('gpt-tokenizer/encoding/o200k_base') as Tokenizer);
+}
 
 // Article text is data, not control: "<|endoftext|>" inside a story is counted as plain text
 // instead of making the tokenizer throw.
@@ -26,7 +34,7 @@ const RUNS = /\s+|\S+/gu;
  */
 export function countLlmTokens(text: string): number {
   let total = 0;
-  for (const segment of countableSegments(text)) total += countTokens(segment, PLAIN_TEXT);
+  for (const segment of countableSegments(text)) total += o200k().countTokens(segment, PLAIN_TEXT);
   return total;
 }
 
