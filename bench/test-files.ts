@@ -1,5 +1,5 @@
 // `npm run bench:tests -- [--before REF] test/a.test.ts …`: the CPU and wall time of test files, each run
-// alone as `npm run test:unit` runs it (compiled code, no other file beside it). With --before, each
+// alone as `npm test` runs it (compiled code, no other file beside it). With --before, each
 // file's version at the git commit REF runs first, right before today's, so both see the same load.
 // CPU is user + system of the whole process tree (child processes included), read with bash's `times`.
 import { spawnSync } from 'node:child_process';
@@ -16,7 +16,7 @@ interface Timing {
   passed: boolean;
 }
 
-/** Runs one test file as test:unit does; CPU from bash's `times` (its children's user and system time). */
+/** Runs one test file as npm test does; CPU from bash's `times` (its children's user and system time). */
 function timeFile(file: string): Timing {
   const command = `node --import ./test/support/compiled.mjs --test --test-force-exit ${JSON.stringify(file)} >/dev/null 2>&1; status=$?; times; exit $status`;
   const started = performance.now();
@@ -64,7 +64,7 @@ const markdown = `## Test files (\`npm run bench:tests\`)
 
 ${machineLine()} · load average ${load} (1 min) while it ran
 
-Each file alone, as \`npm run test:unit\` runs it; CPU is user + system time of the test process and its
+Each file alone, as \`npm test\` runs it; CPU is user + system time of the test process and its
 children. ${ref ? `"Before" is the file at \`${ref}\`, run right before today's.` : ''}
 
 | file | before: CPU · wall | now: CPU · wall |
