@@ -1,4 +1,5 @@
-import { Readability } from '@mozilla/readability';
+import { createRequire } from 'node:module';
+import type { Readability } from '@mozilla/readability';
 import { allMatches, attr, parseDocument, type DomDocument, type DomElement } from '../dom.ts';
 import { elementParagraphs } from '../html-text.ts';
 import { normalizeLine } from '../normalize.ts';
@@ -68,10 +69,17 @@ export function parseHtmlArticle(html: string, options: HtmlOptions = {}): Artic
   return fields;
 }
 
+let readability: typeof Readability | undefined;
+/** Mozilla's Readability, read with the first page (like linkedom, see dom.ts). */
+function readabilityClass(): typeof Readability {
+  readability ??= (createRequire(import.meta.url)('@mozilla/readability') as { Readability: typeof Readability }).Readability;
+  return readability;
+}
+
 /** Readability over arbitrary pages; should it trip on one, the cleaned page body is used instead. */
 function runReadability(document: DomDocument): ReturnType<Readability<string>['parse']> {
   try {
-    return new Readability<string>(document, { charThreshold: 200 }).parse();
+    return new (readabilityClass())<string>(document, { charThreshold: 200 }).parse();
   } catch {
     return null;
   }
