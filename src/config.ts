@@ -1,7 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_HUB_URL } from './embeddings/hub.ts';
-import { DEFAULT_EMBEDDING_MODEL, findModelSpec, listModelSpecs } from './embeddings/models.ts';
+import { DEFAULT_EMBEDDING_MODEL, DEFAULT_HUB_URL, findModelSpec, listModelSpecs } from './embeddings/models.ts';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat } from './log.ts';
 import type { AddressPolicy } from './net/address-policy.ts';
 import { EnvReader, type Env } from './env-reader.ts';

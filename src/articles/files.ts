@@ -3,7 +3,7 @@ import { open, readdir, realpath, stat, type FileHandle } from 'node:fs/promises
 import path from 'node:path';
 import { loadMessages as messages } from '../messages/articles.ts';
 import { readJsonLinesFile } from './jsonl-file.ts';
-import { formatFor, isSupportedFileName, type NamedResult, type ParseOptions } from './parse.ts';
+import { formatFor, isSupportedFileName, type NamedResult, type ParseOptions } from './file-formats.ts';
 import { sharedParsePool, type ParsePool } from './parse-pool.ts';
 import { failure } from './validate.ts';
 

@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { lineOf, loadMessages as messages } from '../messages/articles.ts';
-import type { NamedResult, ParseOptions } from './parse.ts';
+import type { NamedResult, ParseOptions } from './file-formats.ts';
 import type { ParsePool } from './parse-pool.ts';
 import { failure } from './validate.ts';
 

@@ -2,7 +2,7 @@ import type { LoadResult } from './article.ts';
 import { IdRegistry } from './duplicates.ts';
 import { readArticleFile, walkPaths, type LinkPolicy } from './files.ts';
 import { mapOrdered } from './ordered-pool.ts';
-import { DEFAULT_MAX_BYTES } from './parse.ts';
+import { DEFAULT_MAX_BYTES } from './file-formats.ts';
 import { sharedParsePool, type ParsePool } from './parse-pool.ts';
 
 export const DEFAULT_CONCURRENCY = 16;

@@ -1,6 +1,6 @@
 import type { LoadResult } from './article.ts';
 import { IdRegistry } from './duplicates.ts';
-import type { ParseOptions } from './parse.ts';
+import type { ParseOptions } from './file-formats.ts';
 import { sharedParsePool, type ParsePool } from './parse-pool.ts';
 
 export interface ParseBufferOptions extends ParseOptions {

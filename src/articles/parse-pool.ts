@@ -2,7 +2,7 @@ import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { loadMessages as messages } from '../messages/articles.ts';
 import type { FeedParseOptions, FeedParseResult } from './feed/types.ts';
-import type { NamedResult, ParseOptions } from './parse.ts';
+import type { NamedResult, ParseOptions } from './file-formats.ts';
 import { failure } from './validate.ts';
 import { spawnWorker, workerStartupLimitMs } from '../threads/start-worker.ts';
 

@@ -4,7 +4,7 @@ import { loadMessages as messages } from '../messages/articles.ts';
 import type { AddressPolicy } from '../net/address-policy.ts';
 import { fetchSafely, type Resolver } from '../net/safe-fetch.ts';
 import { parseArticleBuffer } from './parse-buffer.ts';
-import type { ParseOptions } from './parse.ts';
+import type { ParseOptions } from './file-formats.ts';
 import { failure } from './validate.ts';
 
 export interface LoadUrlOptions {

@@ -1,9 +1,6 @@
 import { Agent, fetch as undiciFetch } from 'undici';
 import { modelMessages } from '../messages/models.ts';
 
-/** Where models are downloaded from unless HF_ENDPOINT says otherwise. */
-export const DEFAULT_HUB_URL = 'https://huggingface.co';
-
 export interface HubSettings {
   /** Base URL of the hub or a mirror of it, e.g. https://huggingface.co. */
   url: string;

@@ -111,3 +111,6 @@ export function getModelSpec(id: string): EmbeddingModelSpec {
   }
   return spec;
 }
+
+/** Where models are downloaded from when HF_ENDPOINT names no other hub. */
+export const DEFAULT_HUB_URL = 'https://huggingface.co';

@@ -7,10 +7,10 @@ import { silentLogger, type Logger } from '../log.ts';
 import { modelMessages } from '../messages/models.ts';
 import type { Embedder } from './embedder.ts';
 import { embedBatch, measureDimensions, openExtractor, tokenizerLimit } from './extractor.ts';
-import { DEFAULT_HUB_URL, modelHub, type HubSettings } from './hub.ts';
+import { modelHub, type HubSettings } from './hub.ts';
 import { missingModelFiles, modelFiles, type EmbeddingDtype } from './model-files.ts';
 import { inLengthBatches } from './length-batches.ts';
-import { getModelSpec, type EmbeddingModelSpec } from './models.ts';
+import { DEFAULT_HUB_URL, getModelSpec, type EmbeddingModelSpec } from './models.ts';
 import { downloadModel, ModelPullError } from './pull.ts';
 import { exclusively, readFromFolder } from './transformers-env.ts';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isSupportedFileName } from '../articles/parse.ts';
+import { isSupportedFileName } from '../articles/file-formats.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
 
