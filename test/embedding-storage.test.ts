@@ -153,3 +153,33 @@ test('chunk texts are cut from their article, stored once: an older library with
   assert.equal(reopened.catalog.chunksOfArticle(SHARED_COLLECTION, 'story-1')[0]?.text, 'Story number 1 about the harbor, pier 31.');
   reopened.close();
 });
+
+test('search filters map every chunk to its article, read a range per article, and chunk by chunk where ids are not consecutive', async () => {
+  const dir = tempDir('newsroom-chunk-ranges-');
+  const first = Library.open({ dataDir: dir, hnsw: HNSW });
+  await first.write(async (w) => {
+    for (const id of ['story-a', 'story-b', 'story-c']) {
+      const paragraphs = [`The ${id} council met on Monday.`, `The ${id} budget passed.`, `The ${id} mayor left early.`];
+      const article = syntheticArticle(id, paragraphs);
+      w.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, seededVectors(id.charCodeAt(6), 3, MODEL.dimensions)), MODEL);
+    }
+  });
+  const keyOf = (library: Library, id: string) =>
+    library.catalog.chunksOfArticle(SHARED_COLLECTION, id).map((r) => [r.chunkId, r.articleKey, library.articleKeyOf(r.chunkId)]);
+  const expected = ['story-a', 'story-b', 'story-c'].map((id) => keyOf(first, id));
+  first.close();
+  // story-b's middle chunk moved past the others (an id range broken, as an older repair could leave it).
+  const db = new Database(path.join(dir, LIBRARY_FILE));
+  const middle = expected[1]?.[1]?.[0] as number;
+  db.prepare('UPDATE chunks SET id = 1000 WHERE id = ?').run(middle);
+  db.close();
+  const reopened = Library.open({ dataDir: dir, hnsw: HNSW, readOnly: true });
+  for (const [i, id] of ['story-a', 'story-b', 'story-c'].entries()) {
+    const rows = keyOf(reopened, id);
+    assert.equal(rows.length, 3);
+    for (const [chunkId, articleKey, mapped] of rows) assert.equal(mapped, articleKey, `${id} chunk ${chunkId}`);
+    assert.equal(rows[0]?.[1], expected[i]?.[0]?.[1]);
+  }
+  assert.equal(reopened.articleKeyOf(middle), 0, 'the id no chunk has any more maps to no article');
+  reopened.close();
+});

@@ -66,8 +66,12 @@ export class Catalog {
       chunkRecords: db.prepare<[string], Omit<ChunkRecord, 'text'>>(
         `SELECT ${chunkRecord} FROM json_each(?) j JOIN chunks c ON c.id = j.value JOIN articles a ON a.key = c.article_key`,
       ),
-      // In any order (it fills an array by id): read from the small index on article_key, not the table of texts and embeddings.
-      chunkArticleKeys: db.prepare<[], [number, number]>('SELECT id, article_key FROM chunks').raw(true),
+      // Each article's chunk ids as a range (an article's chunks are written at once, so their ids
+      // are consecutive), read from the index on article_key: 50,000 rows for 1M chunks.
+      chunkRanges: db
+        .prepare<[], [number, number, number, number]>('SELECT article_key, min(id), max(id), count(*) FROM chunks GROUP BY article_key')
+        .raw(true),
+      chunkIdsOfArticle: db.prepare<[number], number>('SELECT id FROM chunks WHERE article_key = ?').pluck(),
       maxChunkId: db.prepare<[], { m: number | null }>('SELECT max(id) AS m FROM chunks'),
       articleFilterRows: db.prepare<[], { key: number; collection: string; published: string | null; id: string }>(
         'SELECT key, collection, published, id FROM articles',
@@ -274,15 +278,18 @@ export class Catalog {
   }
 
   /**
-   * Chunk id → article key as a typed array (rows read raw: a million objects would take
-   * seconds), and article key → what filters look at.
+   * Chunk id → article key as a typed array, filled a range per article (a million rows read one
+   * by one took a second at 1M chunks), and article key → what filters look at.
    */
   filterTables(): {
     chunkArticle: Int32Array;
     articles: { key: number; collection: string; published: string | null; id: string }[];
   } {
     const chunkArticle = new Int32Array(Math.max(1024, (this.statements.maxChunkId.get()?.m ?? 0) + 1));
-    for (const [id, key] of this.statements.chunkArticleKeys.iterate()) chunkArticle[id] = key;
+    for (const [key, first, last, count] of this.statements.chunkRanges.all()) {
+      if (last - first + 1 === count) chunkArticle.fill(key, first, last + 1);
+      else for (const id of this.statements.chunkIdsOfArticle.all(key)) chunkArticle[id] = key;
+    }
     return { chunkArticle, articles: this.statements.articleFilterRows.all() };
   }
 
