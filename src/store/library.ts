@@ -19,6 +19,15 @@ import { IndexWriteError, type HnswParams, type Neighbor } from './vectors/vecto
 import { LEGACY_LOCK_FILE, WriteLock, type LockHolder } from './write-lock.ts';
 import { LibraryWriter } from './writer.ts';
 
+/*
+ * SQLite's page cache, in KiB (negative pragma values). A write touches the chunk rows, both
+ * keyword indexes and the duplicate-detection bands at scattered places: with SQLite's default
+ * 2 MB it read the same pages again and again (the catalog's share of a 20,000-chunk build took
+ * 6.2 s instead of 10.5 with 64 MB). Readers keep the default, so the bot's memory stays as it was.
+ */
+const WRITE_CACHE = -65_536;
+const READ_CACHE = -2_000;
+
 export interface LibraryOptions {
   dataDir: string;
   hnsw: HnswParams;
@@ -270,6 +279,7 @@ export class Library implements LibraryReader {
         this.findInstructionsOnce(edits);
         this.compactEmbeddingsOnce();
         const writer = new LibraryWriter({ catalog: this.sql, edits, replica: this.replica, filters: this.filters });
+        this.sql.db.pragma(`cache_size = ${WRITE_CACHE}`);
         try {
           const result = await work(writer);
           if (options.saveIndex === 'when-due') this.replica.saveIfDue();
@@ -277,6 +287,7 @@ export class Library implements LibraryReader {
           return result;
         } finally {
           writer.revoke();
+          this.sql.db.pragma(`cache_size = ${READ_CACHE}`);
         }
       } catch (error) {
         throw this.explainWriteError(error);
