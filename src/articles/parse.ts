@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { LoadResult } from './article.ts';
 import { charsetOf, decodeText } from './decode.ts';
 import type { Result } from '../result.ts';
 import { parseHtmlArticle } from './formats/html.ts';
