@@ -115,11 +115,10 @@ test('LOG_LEVEL=info makes the CLI log JSON lines to stderr, and stdout stays cl
   );
 });
 
-test('commands that only read what is stored (articles, gaps, feedback) never load the embedding model', () => {
+test('commands that only read what is stored (articles, gaps) never load the embedding model', () => {
   for (const command of [
     ['articles', '--json'],
     ['gaps', '--json'],
-    ['feedback', '--json'],
   ]) {
     const result = spawned(command, { env: { LOG_LEVEL: 'debug' } });
     assert.equal(result.code, 0, result.stderr);
