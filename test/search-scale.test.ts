@@ -118,6 +118,31 @@ test('keyword search in a narrow filter finds its matches below many better ones
   library.close();
 });
 
+test('keyword search within chosen stories scores their chunks only, in the order a search of every chunk gives them', async () => {
+  const library = openLibrary();
+  await library.write(async (w) => {
+    for (let i = 0; i < 30; i++) {
+      const article = syntheticArticle(`tram-${i}`, [
+        `The tram ${'tram '.repeat(i % 5)}line ${i} reopened after repairs to the depot.`,
+        `Council papers put the cost of the depot at ${i + 2} million.`,
+      ]);
+      w.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, seededVectors(i + 1, 2, MODEL.dimensions)), MODEL);
+    }
+  });
+  const match = '"tram" OR "depot"';
+  const everything = library.keywordSearch(match, 100, shared);
+  const chosen = [3, 11, 17, 24].map((i) => library.catalog.chunksOfArticle(SHARED_COLLECTION, `tram-${i}`)[0]?.articleKey ?? 0);
+  const within = library.keywordSearchInArticles(match, 100, chosen);
+  assert.deepEqual(
+    within,
+    everything.filter((r) => chosen.includes(library.articleKeyOf(r.chunkId))),
+  );
+  assert.equal(within.length, 8);
+  assert.deepEqual(library.keywordSearchInArticles(match, 3, chosen), within.slice(0, 3));
+  assert.deepEqual(library.keywordSearchInArticles(match, 10, []), []);
+  library.close();
+});
+
 test('keyword search leaves out words that are costly to score in a large archive, and keeps every word of a small one', async () => {
   // One million chunks: "city" and "council" are each in half, "ferry" in 2,000.
   assert.deepEqual(affordableTerms(['city', 'council', 'ferry'], [500_000, 450_000, 2_000], 1_000_000), ['ferry']);

@@ -83,6 +83,9 @@ async function queryVector(
   }
 }
 
+/** Whole-article matches taken as candidate stories, per passage wanted (their passages are then scored). */
+const STORY_POOL_FACTOR = 2;
+
 /**
  * Story-first hybrid retrieval: stories are ranked by BM25 over whole articles, their best passages
  * (dense kNN over the HNSW index and BM25 over FTS5) and recency as of the question's day; then the
@@ -195,7 +198,7 @@ export class Retriever {
           .filter((score) => score > 0)
           .sort((a, b) => b - a),
         articleScore: whole?.score ?? 0,
-        headlineShare: headlineShare(whole?.title),
+        headlineShare: whole ? headlineShare(this.library.articleInfoOf(articleKey)?.title) : 0,
         denseRank: ranks.length > 0 ? Math.min(...ranks) : null,
         embedded: dense && found.some((c) => c.denseRank !== null || this.library.isEmbedded(c.chunkId)),
       };
@@ -226,12 +229,16 @@ export class Retriever {
     timings.dense += performance.now() - started;
     started = performance.now();
     if (ftsQuery) {
-      this.library
-        .keywordSearch(ftsQuery, count, filter)
-        .forEach((r, rank) => add(r.chunkId, { keywordScore: r.score, keywordRank: rank }));
-      for (const { articleKey } of this.library.articleSearch(ftsQuery, count, filter)) {
+      // Stories first: the best whole-article matches join the dense ones, then passages are scored
+      // within those stories only (scoring every chunk that holds a query word took most of a search
+      // at a million chunks).
+      for (const { articleKey } of this.library.articleSearch(ftsQuery, count * STORY_POOL_FACTOR, filter)) {
         if (!byStory.has(articleKey)) byStory.set(articleKey, []);
       }
+      byStory.delete(0);
+      this.library
+        .keywordSearchInArticles(ftsQuery, count, [...byStory.keys()])
+        .forEach((r, rank) => add(r.chunkId, { keywordScore: r.score, keywordRank: rank }));
     }
     timings.keyword = performance.now() - started;
     byStory.delete(0);

@@ -248,6 +248,12 @@ export class Library implements LibraryReader {
     return accept === NONE ? [] : this.sql.keywordSearch(match, k, accept);
   }
 
+  /** BM25 among the chunks of articles already chosen (they passed the search's filter), best first. */
+  keywordSearchInArticles(match: string, k: number, articleKeys: readonly number[]): { chunkId: number; score: number }[] {
+    this.catchUp();
+    return this.sql.keywordSearchInArticles(match, k, articleKeys);
+  }
+
   /** BM25 over whole articles (headline and body), among the articles the filter admits, best first. */
   articleSearch(match: string, k: number, filter: SearchFilter): { articleKey: number; score: number }[] {
     this.catchUp();

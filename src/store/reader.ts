@@ -28,7 +28,7 @@ export interface CatalogReader {
   /** In how many chunks' text each word occurs, as FTS5 matches it. */
   documentFrequencies(terms: readonly string[]): Map<string, number>;
   /** Whole-article BM25 (higher is better) and headline of the given articles, for those `match` matches. */
-  articleScores(match: string, keys: readonly number[]): { articleKey: number; score: number; title: string }[];
+  articleScores(match: string, keys: readonly number[]): { articleKey: number; score: number }[];
   /** How many chunks each keyword-index token (a stemmed, lower-cased word) occurs in (one lookup each), and about how many there are. */
   tokenCounts(tokens: readonly string[]): { chunks: number; counts: number[] };
   publicationRange(collections: readonly string[]): { articles: number; undated: number; earliest: string | null };
@@ -53,6 +53,11 @@ export interface LibraryReader {
   denseSearch(vector: Float32Array, k: number, filter: SearchFilter): Neighbor[];
   /** BM25 over chunk text and titles; `match` is a prepared FTS5 expression. */
   keywordSearch(match: string, k: number, filter: SearchFilter): { chunkId: number; score: number }[];
+  /**
+   * BM25 over the chunks of the given articles only (stories already chosen, so no filter): FTS5
+   * scores just their matching chunks instead of every chunk holding a query word.
+   */
+  keywordSearchInArticles(match: string, k: number, articleKeys: readonly number[]): { chunkId: number; score: number }[];
   /** BM25 over whole articles, headline words weighted; `match` is a prepared FTS5 expression. */
   articleSearch(match: string, k: number, filter: SearchFilter): { articleKey: number; score: number }[];
   /** The catalog key of a chunk's article, from memory (0 when unknown): lets callers group before fetching. */

@@ -140,7 +140,7 @@ export class LibraryWriter {
   /** What search filters look at for a stored article (its published date is the stored, first one). */
   private filterInfo(collection: string, id: string): ArticleFilterInfo | null {
     const stored = this.open.catalog.getArticle(collection, id);
-    return stored ? { id: stored.articleId, collection, published: stored.published } : null;
+    return stored ? { id: stored.articleId, collection, published: stored.published, title: stored.title } : null;
   }
 
   /** Records the model (and its dtype) of the first embeddings, and refuses another one after. */

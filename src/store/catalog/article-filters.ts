@@ -6,6 +6,8 @@ export interface ArticleFilterInfo {
   id: string;
   collection: string;
   published: string | null;
+  /** The headline, which story ranking weighs for every candidate. */
+  title: string;
 }
 
 /** A predicate over chunk ids; undefined admits every stored chunk, NONE admits none (nothing to search). */
@@ -30,7 +32,9 @@ export class ArticleFilters {
   reload(catalog: Catalog): void {
     const tables = catalog.filterTables();
     this.chunkArticle = tables.chunkArticle;
-    this.articleInfo = new Map(tables.articles.map((a) => [a.key, { id: a.id, collection: a.collection, published: a.published }]));
+    this.articleInfo = new Map(
+      tables.articles.map((a) => [a.key, { id: a.id, collection: a.collection, published: a.published, title: a.title }]),
+    );
     this.version++;
   }
 

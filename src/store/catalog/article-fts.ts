@@ -64,23 +64,22 @@ export function articleSearch(
 }
 
 /**
- * Whole-article BM25 (negated, higher is better) and headline of the given articles, for those the
- * expression matches. The unary + keeps the key list out of FTS5's plan: given `rowid IN (…)`,
- * FTS5 runs the whole match again for every key (20 ms for 40 keys at 20,000 chunks), where
- * one pass over the match with the keys checked row by row takes a fraction of a millisecond.
+ * Whole-article BM25 (negated, higher is better) of the given articles, for those the expression
+ * matches. The unary + keeps the key list out of FTS5's plan: given `rowid IN (…)`, FTS5 runs the
+ * whole match again for every key (20 ms for 40 keys at 20,000 chunks), where one pass over the
+ * match with the keys checked row by row takes a fraction of a millisecond.
  */
 export function scoresOfArticles(
   statements: StatementCache,
   match: string,
   keys: readonly number[],
-): { articleKey: number; score: number; title: string }[] {
+): { articleKey: number; score: number }[] {
   if (keys.length === 0) return [];
   const rows = statements
     .get(
-      `SELECT f.rowid AS articleKey, bm25(articles_fts, ${TITLE_WEIGHT}.0, 1.0) AS score, a.title AS title
-         FROM articles_fts f JOIN articles a ON a.key = f.rowid
-        WHERE articles_fts MATCH @match AND +f.rowid IN (SELECT value FROM json_each(@keys))`,
+      `SELECT rowid AS articleKey, bm25(articles_fts, ${TITLE_WEIGHT}.0, 1.0) AS score FROM articles_fts
+        WHERE articles_fts MATCH @match AND +rowid IN (SELECT value FROM json_each(@keys))`,
     )
-    .all({ match, keys: JSON.stringify(keys) }) as { articleKey: number; score: number; title: string }[];
+    .all({ match, keys: JSON.stringify(keys) }) as { articleKey: number; score: number }[];
   return rows.map((r) => ({ ...r, score: -r.score }));
 }

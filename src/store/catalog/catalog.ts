@@ -9,7 +9,7 @@ import { ChangeLog } from './change-log.ts';
 import { ChunkTexts, type ChunkSpan } from './chunk-text.ts';
 import { FeedTables } from './feed-tables.ts';
 import { InstructionFindings } from './instruction-findings.ts';
-import { keywordSearch, tokenCounts } from './keyword-search.ts';
+import { keywordSearch, keywordSearchInArticles, tokenCounts } from './keyword-search.ts';
 import { findSameStory, type DuplicateMatch } from './same-story.ts';
 import { StatementCache } from './statement-cache.ts';
 import type { ChunkRecord, PendingChunk, StoredArticle } from '../types.ts';
@@ -73,8 +73,8 @@ export class Catalog {
         .raw(true),
       chunkIdsOfArticle: db.prepare<[number], number>('SELECT id FROM chunks WHERE article_key = ?').pluck(),
       maxChunkId: db.prepare<[], { m: number | null }>('SELECT max(id) AS m FROM chunks'),
-      articleFilterRows: db.prepare<[], { key: number; collection: string; published: string | null; id: string }>(
-        'SELECT key, collection, published, id FROM articles',
+      articleFilterRows: db.prepare<[], { key: number; collection: string; published: string | null; id: string; title: string }>(
+        'SELECT key, collection, published, id, title FROM articles',
       ),
       chunkCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM chunks'),
       articleCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM articles'),
@@ -283,7 +283,7 @@ export class Catalog {
    */
   filterTables(): {
     chunkArticle: Int32Array;
-    articles: { key: number; collection: string; published: string | null; id: string }[];
+    articles: { key: number; collection: string; published: string | null; id: string; title: string }[];
   } {
     const chunkArticle = new Int32Array(Math.max(1024, (this.statements.maxChunkId.get()?.m ?? 0) + 1));
     for (const [key, first, last, count] of this.statements.chunkRanges.all()) {
@@ -301,6 +301,11 @@ export class Catalog {
     return keywordSearch(this.statements.cached, match, limit, accept);
   }
 
+  /** BM25 keyword search among the chunks of the given articles (see keyword-search.ts). */
+  keywordSearchInArticles(match: string, limit: number, articleKeys: readonly number[]): { chunkId: number; score: number }[] {
+    return keywordSearchInArticles(this.statements.cached, match, limit, articleKeys);
+  }
+
   /**
    * BM25 over whole articles, headline weighted (see article-fts.ts), among the articles `accept`
    * admits; empty for an older library opened read-only, which lacks the index.
@@ -310,7 +315,7 @@ export class Catalog {
   }
 
   /** Whole-article BM25 and headline of the given articles that `match` matches (none in an older read-only library). */
-  articleScores(match: string, keys: readonly number[]): { articleKey: number; score: number; title: string }[] {
+  articleScores(match: string, keys: readonly number[]): { articleKey: number; score: number }[] {
     return this.articleIndex ? scoresOfArticles(this.statements.cached, match, keys) : [];
   }
 }

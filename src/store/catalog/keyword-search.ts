@@ -41,6 +41,29 @@ export function keywordSearch(statements: StatementCache, match: string, limit: 
 }
 
 /**
+ * BM25 keyword search among the chunks of `articleKeys`, best first (negated: higher is better).
+ * The unary + keeps the chunk list out of FTS5's plan: FTS5 walks the match once, SQLite checks each
+ * row against the list (built once per query), and only the rows kept are scored; given a plain
+ * `rowid IN`, FTS5 would run the whole match again for every id.
+ */
+export function keywordSearchInArticles(
+  statements: StatementCache,
+  match: string,
+  limit: number,
+  articleKeys: readonly number[],
+): Ranked[] {
+  if (articleKeys.length === 0) return [];
+  const rows = statements
+    .get(
+      `SELECT rowid AS chunkId, bm25(chunks_fts, 1.0, 0.5) AS score FROM chunks_fts
+        WHERE chunks_fts MATCH @match AND +rowid IN (SELECT id FROM chunks WHERE article_key IN (SELECT value FROM json_each(@keys)))
+        ORDER BY score LIMIT @limit`,
+    )
+    .all({ match, keys: JSON.stringify(articleKeys), limit }) as Ranked[];
+  return toResult(rows);
+}
+
+/**
  * How many chunks each FTS5 token (a stemmed, lower-cased word) occurs in, from FTS5's own
  * vocabulary (one lookup per token, however common it is; 0 for a token it does not hold), and
  * about how many chunks there are (the largest chunk id).
