@@ -83,8 +83,12 @@ async function queryVector(
   }
 }
 
-/** Whole-article matches taken as candidate stories, per passage wanted (their passages are then scored). */
-const STORY_POOL_FACTOR = 2;
+/**
+ * Whole-article matches taken as candidate stories, per passage wanted (their passages are then
+ * scored). Two lost one question of 251 at hit@1 over 30,000 generated articles; three kept them all
+ * for 1–3 ms more at a million chunks (bench:news-scale, bench:1m).
+ */
+const STORY_POOL_FACTOR = 3;
 
 /**
  * Story-first hybrid retrieval: stories are ranked by BM25 over whole articles, their best passages
