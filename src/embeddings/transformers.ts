@@ -133,11 +133,13 @@ async function loadModel(
     return { extractor, dimensions, maxTokens, dtype };
   } catch (error) {
     await extractor?.dispose().catch(() => undefined);
+    // An explained failure reaches the person through its message (the app warns with it); the
+    // stack is logged only for what nothing explained.
+    if (error instanceof EmbedderUnavailableError) throw error;
     logger.error(
       { err: error, modelId: spec.id, dtype, modelsDir: options.modelsDir, cacheDir: options.cacheDir },
       'embedding model failed to load',
     );
-    if (error instanceof EmbedderUnavailableError) throw error;
     throw new EmbedderUnavailableError(spec.id, modelMessages.unreadable(spec.id, root, describeLoadFailure(error)), { cause: error });
   }
 }
@@ -170,10 +172,12 @@ async function ensureFiles(
     await download(spec, options, dtype, logger);
     return { dtype, downloaded: true };
   } catch (error) {
-    logger.error(
-      { err: error, modelId: spec.id, dtype, modelsDir: options.modelsDir, cacheDir: options.cacheDir },
-      'embedding model failed to load',
-    );
+    if (!(error instanceof EmbedderUnavailableError)) {
+      logger.error(
+        { err: error, modelId: spec.id, dtype, modelsDir: options.modelsDir, cacheDir: options.cacheDir },
+        'embedding model failed to load',
+      );
+    }
     throw error;
   }
 }
