@@ -4,7 +4,6 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { PROMPTS_DIR } from '../src/app.ts';
 import { Answerer } from '../src/answering/answerer.ts';
-import type { Embedder } from '../src/embeddings/embedder.ts';
 import { loadPrompts } from '../src/llm/prompts.ts';
 import { silentLogger } from '../src/log.ts';
 import { semanticSearchMessages } from '../src/messages/semantic-search.ts';
@@ -18,23 +17,11 @@ import { isProblem } from '../src/store/maintenance/report.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { INDEX_FILE } from '../src/store/vectors/index-state.ts';
 import { tempDir } from './support/temp-dirs.ts';
-import { paragraphChunks, seededVectors, syntheticArticle } from './support/synthetic.ts';
+import { fixedEmbedder, paragraphChunks, seededVectors, syntheticArticle } from './support/synthetic.ts';
 
 const HNSW = { m: 16, efConstruction: 100, efSearch: 50 };
 const MODEL = { id: 'test-model', dimensions: 16 };
 const everywhere = { collections: [SHARED_COLLECTION] };
-
-/** Queries embed to the vector of the story being looked for: dense search must find it first. */
-function embedderFor(vector: Float32Array): Embedder {
-  return {
-    modelId: MODEL.id,
-    dimensions: MODEL.dimensions,
-    maxTokens: 512,
-    embedDocuments: (texts) => Promise.resolve(texts.map(() => vector)),
-    embedQuery: () => Promise.resolve(vector),
-    countTokens: (text) => text.split(/\s+/).length,
-  };
-}
 
 async function put(library: Library, id: string, paragraphs: string[], seed: number): Promise<Float32Array[]> {
   const article = syntheticArticle(id, paragraphs, { published: '2026-03-02' });
@@ -69,7 +56,7 @@ test('while the index loads, search and answers are keyword-only and say so; /re
   readiness.setDegraded('semantic-search', () => (library.vectorsLoading ? semanticSearchMessages.loadingStatus : null));
   const server = await startOpsServer({ host: '127.0.0.1', port: 0, metrics: new Metrics(), readiness, logger: silentLogger });
   try {
-    const retriever = new Retriever(library, embedderFor(harbor[1] as Float32Array));
+    const retriever = new Retriever(library, fixedEmbedder(harbor[1] as Float32Array, MODEL));
     assert.equal(library.vectorsLoading, true);
     const early = await retriever.search('harbor ferry', { k: 3, filter: everywhere, asOf: '2026-03-10' });
     assert.equal(early.mode, 'keyword');

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Embedder } from '../src/embeddings/embedder.ts';
 import { affordableTerms, Retriever } from '../src/retrieval/search.ts';
 import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { efForSize } from '../src/store/vectors/vector-index.ts';
 import { tempDir } from './support/temp-dirs.ts';
-import { paragraphChunks, seededVectors, syntheticArticle } from './support/synthetic.ts';
+import { fixedEmbedder, paragraphChunks, seededVectors, syntheticArticle } from './support/synthetic.ts';
 
 const MODEL = { id: 'test-model', dimensions: 16 };
 const shared = { collections: [SHARED_COLLECTION] };
@@ -14,18 +13,6 @@ const shared = { collections: [SHARED_COLLECTION] };
 function openLibrary(): Library {
   const dir = tempDir('newsroom-scale-');
   return Library.open({ dataDir: dir, hnsw: { m: 16, efConstruction: 100, efSearch: 50 } });
-}
-
-/** Every query embeds to one fixed vector: dense ranks then follow the stored vectors alone. */
-function fixedEmbedder(vector: Float32Array): Embedder {
-  return {
-    modelId: MODEL.id,
-    dimensions: MODEL.dimensions,
-    maxTokens: 512,
-    embedDocuments: (texts) => Promise.resolve(texts.map(() => vector)),
-    embedQuery: () => Promise.resolve(vector),
-    countTokens: (text) => text.split(/\s+/).length,
-  };
 }
 
 async function put(library: Library, id: string, paragraphs: string[], embedded: boolean, extra = {}): Promise<void> {
@@ -48,7 +35,7 @@ test('a story whose chunks are not embedded yet is ranked on its keyword match, 
   );
   assert.equal(library.isEmbedded(library.catalog.chunksOfArticle(SHARED_COLLECTION, 'ferry-waiting')[0]?.chunkId ?? 0), false);
   const query = seededVectors(7, 1, MODEL.dimensions)[0] as Float32Array;
-  const retriever = new Retriever(library, fixedEmbedder(query));
+  const retriever = new Retriever(library, fixedEmbedder(query, MODEL));
   const result = await retriever.search('harbor ferry timetable', { k: 4, filter: shared, asOf: '2026-03-03' });
   assert.equal(result.mode, 'hybrid');
   assert.equal(result.passages[0]?.articleId, 'ferry-waiting', result.passages.map((p) => p.articleId).join(' | '));
@@ -69,7 +56,7 @@ test('a collection with no articles, or an as-of day before every article, finds
   const library = openLibrary();
   await put(library, 'bridge', ['The bridge reopened on Monday.', 'Traffic resumed.'], true);
   const query = seededVectors(3, 1, MODEL.dimensions)[0] as Float32Array;
-  const retriever = new Retriever(library, fixedEmbedder(query));
+  const retriever = new Retriever(library, fixedEmbedder(query, MODEL));
   const timings = { dense: 0, keyword: 0, stories: 0, reads: 0 };
   assert.ok((await retriever.search('bridge reopened', { k: 5, filter: shared, asOf: '2026-03-03', timings })).passages.length > 0);
   assert.ok(timings.dense > 0 && timings.keyword > 0, 'stage timings are reported');

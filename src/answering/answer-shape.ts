@@ -3,6 +3,7 @@ import type { AnswerType, QuestionAnalysis } from './question.ts';
 import { nameKey } from '../retrieval/keyword-query.ts';
 import { stem } from './terms.ts';
 import { ANSWER_SHAPE } from './weights.ts';
+import { CAPITALISED_OPENERS } from '../text/sentences.ts';
 
 /*
  * Whether a sentence holds an answer of the kind a question asks for: a name not already in the
@@ -39,54 +40,7 @@ function withoutDateline(sentence: string): string {
 
 /** Capitalised words that open sentences or quotes, not names. */
 const NOT_NAMES = new Set([
-  'A',
-  'An',
-  'The',
-  'This',
-  'That',
-  'These',
-  'Those',
-  'It',
-  'Its',
-  'He',
-  'She',
-  'They',
-  'We',
-  'I',
-  'You',
-  'His',
-  'Her',
-  'Their',
-  'Our',
-  'My',
-  'But',
-  'And',
-  'Or',
-  'So',
-  'Yet',
-  'Then',
-  'There',
-  'Here',
-  'In',
-  'On',
-  'At',
-  'As',
-  'After',
-  'Before',
-  'When',
-  'While',
-  'If',
-  'Although',
-  'Though',
-  'Because',
-  'Since',
-  'However',
-  'Meanwhile',
-  'Still',
-  'Also',
-  'Now',
-  'Today',
-  'Yesterday',
+  ...CAPITALISED_OPENERS,
   'Asked',
   'According',
   'Around',

@@ -67,7 +67,8 @@ const USUALLY_JOINED = new Set([
   'i.e.',
 ]);
 
-const SENTENCE_OPENERS = new Set([
+/** Capitalised words that open sentences (and quotes) without being names. */
+export const CAPITALISED_OPENERS: readonly string[] = [
   'A',
   'An',
   'The',
@@ -116,11 +117,10 @@ const SENTENCE_OPENERS = new Set([
   'Now',
   'Today',
   'Yesterday',
-  'Mr',
-  'Mrs',
-  'Ms',
-  'Dr',
-]);
+];
+
+// After an abbreviation, a word of these (honorifics too) starts the next sentence.
+const SENTENCE_OPENERS = new Set([...CAPITALISED_OPENERS, 'Mr', 'Mrs', 'Ms', 'Dr']);
 
 // Initialisms such as "D.C." or "U.N.", and single initials such as the "J." in "J. Smith".
 const INITIALISM = /^(?:\p{L}\.){2,}$/u;

@@ -1,3 +1,4 @@
+import type { Embedder } from '../../src/embeddings/embedder.ts';
 import { createHash } from 'node:crypto';
 import type { Article } from '../../src/articles/article.ts';
 import type { EmbeddedChunk } from '../../src/store/catalog/catalog.ts';
@@ -57,4 +58,16 @@ export function articleVectors(id: string): Float32Array[] {
   const crash = /^crash-(\d+)$/.exec(id);
   const seed = crash ? 1000 + Number(crash[1]) : createHash('sha256').update(id).digest().readUInt32LE(0);
   return seededVectors(seed, 3, 16);
+}
+
+/** An embedder whose every text embeds to `vector`: dense ranks then follow the stored vectors alone. */
+export function fixedEmbedder(vector: Float32Array, model: { id: string; dimensions: number }): Embedder {
+  return {
+    modelId: model.id,
+    dimensions: model.dimensions,
+    maxTokens: 512,
+    embedDocuments: (texts) => Promise.resolve(texts.map(() => vector)),
+    embedQuery: () => Promise.resolve(vector),
+    countTokens: (text) => text.split(/\s+/).length,
+  };
 }
