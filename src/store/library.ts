@@ -242,6 +242,10 @@ export class Library implements LibraryReader {
     return accept === NONE ? [] : this.replica.search(vector, k, accept);
   }
 
+  /**
+   * BM25 over every chunk the filter admits. Search scores passages within candidate stories
+   * instead (keywordSearchInArticles); benchmarks and tests compare against this search of every chunk.
+   */
   keywordSearch(match: string, k: number, filter: SearchFilter): { chunkId: number; score: number }[] {
     this.catchUp();
     const accept = this.filters.accept(filter);

@@ -51,8 +51,6 @@ export interface LibraryReader {
   readonly catalog: CatalogReader;
   /** Nearest chunks to `vector` among those the filter admits, closest first. */
   denseSearch(vector: Float32Array, k: number, filter: SearchFilter): Neighbor[];
-  /** BM25 over chunk text and titles; `match` is a prepared FTS5 expression. */
-  keywordSearch(match: string, k: number, filter: SearchFilter): { chunkId: number; score: number }[];
   /**
    * BM25 over the chunks of the given articles only (stories already chosen, so no filter): FTS5
    * scores just their matching chunks instead of every chunk holding a query word.
