@@ -12,28 +12,47 @@ const ARTICLES_FTS = `
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (
   title, body, content = '', contentless_delete = 1, tokenize = 'porter unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER IF NOT EXISTS articles_fts_insert AFTER INSERT ON articles BEGIN
-  INSERT INTO articles_fts (rowid, title, body) VALUES (new.key, new.title, new.body);
+`;
+
+/**
+ * Bodies are stored deflated (article-body.ts): the triggers enter their text. An update that
+ * leaves the text as it was (a body rewritten in its compressed form) leaves the index alone.
+ */
+const ARTICLES_FTS_TRIGGERS = `
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+  INSERT INTO articles_fts (rowid, title, body) VALUES (new.key, new.title, article_text(new.body));
 END;
-CREATE TRIGGER IF NOT EXISTS articles_fts_delete AFTER DELETE ON articles BEGIN
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
   DELETE FROM articles_fts WHERE rowid = old.key;
 END;
-CREATE TRIGGER IF NOT EXISTS articles_fts_update AFTER UPDATE OF title, body ON articles BEGIN
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, body ON articles
+  WHEN old.title IS NOT new.title OR article_text(old.body) IS NOT article_text(new.body) BEGIN
   DELETE FROM articles_fts WHERE rowid = old.key;
-  INSERT INTO articles_fts (rowid, title, body) VALUES (new.key, new.title, new.body);
+  INSERT INTO articles_fts (rowid, title, body) VALUES (new.key, new.title, article_text(new.body));
 END;
 `;
+const TRIGGERS = ['articles_fts_insert', 'articles_fts_delete', 'articles_fts_update'];
 
 /** Headline words count this many times body words in the whole-article BM25. */
 export const TITLE_WEIGHT = 3;
 
-/** Creates the whole-article index where it is missing and fills it from the stored articles (older libraries). */
+/**
+ * Creates the whole-article index where it is missing and fills it from the stored articles
+ * (older libraries), and replaces triggers written before bodies were compressed.
+ */
 export function migrateArticleFts(db: Database.Database): void {
   const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles_fts'").get();
-  if (exists) return;
+  const triggers = db
+    .prepare<[], { sql: string }>(`SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN ('${TRIGGERS.join("', '")}')`)
+    .all();
+  // Triggers that enter a body must read it through article_text().
+  const current = triggers.length === TRIGGERS.length && triggers.every((t) => !t.sql.includes('.body') || t.sql.includes('article_text'));
+  if (exists && current) return;
   db.transaction(() => {
     db.exec(ARTICLES_FTS);
-    db.exec('INSERT INTO articles_fts (rowid, title, body) SELECT key, title, body FROM articles');
+    for (const name of TRIGGERS) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
+    db.exec(ARTICLES_FTS_TRIGGERS);
+    if (!exists) db.exec('INSERT INTO articles_fts (rowid, title, body) SELECT key, title, article_text(body) FROM articles');
   })();
 }
 

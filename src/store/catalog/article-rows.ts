@@ -5,6 +5,7 @@ import type { Fingerprint } from '../../text/near-duplicate.ts';
 import type { ArticleSources } from './article-sources.ts';
 import type { ChangeLog } from './change-log.ts';
 import { blobToEmbedding, embeddingToBlob } from './embedding-blob.ts';
+import { encodeBody } from './article-body.ts';
 import type { LiveSchema } from './article-sources.ts';
 import { InstructionFindings } from './instruction-findings.ts';
 import type { ArticleHeader, StoredArticle } from '../types.ts';
@@ -138,7 +139,7 @@ export class ArticleRowWriter {
       tags: JSON.stringify(article.tags),
       source: article.source,
       contentHash: article.contentHash,
-      body: article.body,
+      body: encodeBody(article.body),
       chunkCount,
       ingestedAt: new Date().toISOString(),
     });

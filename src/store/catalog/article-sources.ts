@@ -201,7 +201,7 @@ export class ArticleSources {
         'SELECT article_key, collection, minhash FROM article_fingerprints WHERE article_key IN (SELECT value FROM json_each(?))',
       ),
       unfingerprinted: db.prepare<[], { key: number; collection: string; body: string }>(
-        'SELECT key, collection, body FROM articles WHERE key NOT IN (SELECT article_key FROM article_fingerprints)',
+        'SELECT key, collection, article_text(body) AS body FROM articles WHERE key NOT IN (SELECT article_key FROM article_fingerprints)',
       ),
     };
   }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from '../../log.ts';
+import { registerArticleText } from './article-body.ts';
 import { migrateArticleFts } from './article-fts.ts';
 import { dropStoredChunkTexts } from './chunk-text.ts';
 import { migrateLiveArchive } from './article-sources.ts';
@@ -27,7 +28,7 @@ CREATE TABLE IF NOT EXISTS articles (
   tags TEXT NOT NULL DEFAULT '[]',
   source TEXT NOT NULL,
   content_hash TEXT NOT NULL,
-  body TEXT NOT NULL,
+  body NOT NULL, -- text, or deflated text (article-body.ts): read it as article_text(body)
   chunk_count INTEGER NOT NULL,
   ingested_at TEXT NOT NULL,
   UNIQUE (collection, id)
@@ -67,6 +68,7 @@ export function openCatalogDatabase(file: string, options: { readonly?: boolean;
     refuseEmpty: true,
     ...(options.logger ? { logger: options.logger } : {}),
   });
+  registerArticleText(db);
   if (options.readonly) return db;
   // Takes effect only for a new database: a chunk row (text + a 1.5 KB embedding) fits a 16 KiB
   // page several times over, where 4 KiB pages waste about 40 % of the file.

@@ -55,7 +55,7 @@ export class Catalog {
       cached: new StatementCache(db),
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       articleByKey: db.prepare<[string, string], ArticleRow>(`SELECT ${this.columns} FROM articles WHERE collection = ? AND id = ?`),
-      bodyByKey: db.prepare<[number], { body: string }>('SELECT body FROM articles WHERE key = ?'),
+      bodyByKey: db.prepare<[number], { body: string }>('SELECT article_text(body) AS body FROM articles WHERE key = ?'),
       rowByKey: db.prepare<[number], ArticleRow>(`SELECT ${this.columns} FROM articles WHERE key = ?`),
       pending: db.prepare<[number], Omit<PendingChunk, 'text'> & ChunkSpan>(
         `SELECT c.id, a.title, c.article_key AS articleKey, c.start, c.end FROM chunks c JOIN articles a ON a.key = c.article_key

@@ -18,7 +18,7 @@ export class ChunkTexts {
   private readonly bodies: Database.Statement<[string], { key: number; body: string }>;
 
   constructor(db: Database.Database) {
-    this.bodies = db.prepare('SELECT key, body FROM articles WHERE key IN (SELECT value FROM json_each(?))');
+    this.bodies = db.prepare('SELECT key, article_text(body) AS body FROM articles WHERE key IN (SELECT value FROM json_each(?))');
   }
 
   /** `rows` with their text, each article's body read once. */

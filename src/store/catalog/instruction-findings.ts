@@ -110,7 +110,7 @@ export class InstructionFindings implements InstructionFindingsReader {
       this.db.exec('DELETE FROM instruction_findings');
       // Keys first: the connection cannot write while a read is still stepping through rows.
       const keys = this.db.prepare<[], number>('SELECT key FROM articles').pluck().all();
-      const bodyOf = this.db.prepare<[number], string>('SELECT body FROM articles WHERE key = ?').pluck();
+      const bodyOf = this.db.prepare<[number], string>('SELECT article_text(body) FROM articles WHERE key = ?').pluck();
       for (const key of keys) this.record(key, bodyOf.get(key) ?? '');
       const articles = keys.length;
       this.db
@@ -147,7 +147,7 @@ export class InstructionFindings implements InstructionFindingsReader {
   private scan(): StoredInstructionFinding[] {
     const found: StoredInstructionFinding[] = [];
     const rows = this.db.prepare<[], { collection: string; articleId: string; title: string; source: string; body: string }>(
-      'SELECT collection, id AS articleId, title, source, body FROM articles ORDER BY collection, id',
+      'SELECT collection, id AS articleId, title, source, article_text(body) AS body FROM articles ORDER BY collection, id',
     );
     for (const { body, ...article } of rows.iterate()) {
       for (const f of findInstructions(body)) found.push({ ...article, line: f.line, kind: f.kind, excerpt: lineExcerpt(body, f.at) });

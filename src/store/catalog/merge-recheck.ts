@@ -36,7 +36,7 @@ export function recheckMergesOnce(db: Database.Database): number | null {
     const aliases = db
       .prepare<[], AliasRow>(
         `SELECT s.collection, s.source_id, s.content_hash, json_extract(s.version, '$.title') AS title, json_extract(s.version, '$.body') AS body,
-                a.title AS cited_title, a.body AS cited_body
+                a.title AS cited_title, article_text(a.body) AS cited_body
            FROM article_sources s JOIN articles a ON a.collection = s.collection AND a.id = s.article_id
           WHERE s.source_id <> s.article_id`,
       )

@@ -38,7 +38,9 @@ function refillChunkFts(db: Database.Database): number {
   const chunksOf = db.prepare<[number], { id: number; start: number; end: number }>(
     'SELECT id, start, end FROM chunks WHERE article_key = ? ORDER BY position',
   );
-  const articleOf = db.prepare<[number], { title: string; body: string }>('SELECT title, body FROM articles WHERE key = ?');
+  const articleOf = db.prepare<[number], { title: string; body: string }>(
+    'SELECT title, article_text(body) AS body FROM articles WHERE key = ?',
+  );
   const insert = db.prepare('INSERT INTO chunks_fts (rowid, text, title) VALUES (?, ?, ?)');
   let entered = 0;
   const keys = db.prepare<[], number>('SELECT key FROM articles').pluck().all();
@@ -101,7 +103,9 @@ export function repairCatalogRows(db: Database.Database): CatalogRepairs {
   ) {
     db.transaction(() => {
       db.exec("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')");
-      articleFtsRebuilt = db.prepare('INSERT INTO articles_fts (rowid, title, body) SELECT key, title, body FROM articles').run().changes;
+      articleFtsRebuilt = db
+        .prepare('INSERT INTO articles_fts (rowid, title, body) SELECT key, title, article_text(body) FROM articles')
+        .run().changes;
     })();
   }
   return { orphanChunks: orphans.length, chunkCounts, ftsRebuilt, articleFtsRebuilt };

@@ -6,6 +6,7 @@ import { leftoverTempFiles } from '../atomic-file.ts';
 import { inspectRestores, isRestoreFinding, repairRestores, type RestoreRepairs } from './restore-recovery.ts';
 import { CATALOG_QUERIES, hasArticleFts } from './catalog-repair.ts';
 import { isProblem, isRepairable, type EditorialFinding, type LibraryReport } from './report.ts';
+import { registerArticleText } from '../catalog/article-body.ts';
 import { UNRECORDED_DTYPE } from '../catalog/catalog.ts';
 import { IndexFileDamage, inspectIndexFile } from '../vectors/index-file.ts';
 import { UserError } from '../../errors.ts';
@@ -94,6 +95,7 @@ export function inspectLibrary(dataDir: string): LibraryReport {
   let db: Database.Database;
   try {
     db = openSqliteFile(file, { readOnly: true, refuseEmpty: true });
+    registerArticleText(db);
   } catch (error) {
     report.database.integrity = 'unreadable';
     findings.push({ kind: 'database-unreadable', message: (error as Error).message });
