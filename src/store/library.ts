@@ -8,6 +8,7 @@ import { repairCatalogRows, type CatalogRepairs } from './maintenance/catalog-re
 import { CatalogWriter } from './catalog/catalog-writer.ts';
 import { Catalog } from './catalog/catalog.ts';
 import { compressBodiesOnce } from './catalog/article-body.ts';
+import { mergeKeywordIndexesWhenDue } from './catalog/keyword-index-merge.ts';
 import { compactEmbeddingsOnce } from './catalog/embedding-blob.ts';
 import { PendingChunks } from './catalog/pending.ts';
 import { IndexReplica } from './vectors/index-replica.ts';
@@ -294,6 +295,7 @@ export class Library implements LibraryReader {
         this.sql.db.pragma(`cache_size = ${WRITE_CACHE}`);
         try {
           const result = await work(writer);
+          this.mergeKeywordIndexesWhenDue();
           if (options.saveIndex === 'when-due') this.replica.saveIfDue();
           else this.replica.save();
           return result;
@@ -340,6 +342,17 @@ export class Library implements LibraryReader {
         { articles: count, ms: Math.round(performance.now() - started) },
         'fingerprinted stored articles for duplicate detection',
       );
+  }
+
+  /** After large additions, each keyword index merged into one segment (see keyword-index-merge.ts); a failure is logged, the write stands. */
+  private mergeKeywordIndexesWhenDue(): void {
+    const started = performance.now();
+    try {
+      const chunks = mergeKeywordIndexesWhenDue(this.sql.db);
+      if (chunks > 0) this.logger.info({ chunks, ms: Math.round(performance.now() - started) }, 'keyword indexes merged after growing');
+    } catch (error) {
+      this.logger.warn({ err: error }, 'keyword indexes not merged; they stay as they are and are tried again after the next write');
+    }
   }
 
   /** Bodies stored as text by earlier versions are deflated in the first write (about 0.4 of the space). */

@@ -73,6 +73,9 @@ export function openCatalogDatabase(file: string, options: { readonly?: boolean;
   // Takes effect only for a new database: a chunk row (text + a 1.5 KB embedding) fits a 16 KiB
   // page several times over, where 4 KiB pages waste about 40 % of the file.
   db.pragma('page_size = 16384');
+  // Also only for a new database: pages freed by merging the keyword indexes or forgetting
+  // articles can be handed back to the disk (keyword-index-merge.ts), not only reused.
+  db.pragma('auto_vacuum = INCREMENTAL');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
