@@ -107,6 +107,24 @@ function passageTerms(p: Passage): Set<string> {
   return contentStems(`${p.title}\n${p.byline ?? ''}\n${p.text}`);
 }
 
+type PassageFacts = Pick<CitedPassage, 'terms' | 'figures' | 'words'>;
+
+/** What a passage holds, worked out once per passage: every sentence of an answer is checked against the same few. */
+const passageFacts = new WeakMap<Passage, PassageFacts>();
+
+function factsOf(passage: Passage): PassageFacts {
+  let facts = passageFacts.get(passage);
+  if (!facts) {
+    facts = {
+      terms: passageTerms(passage),
+      figures: passageFigures(passage),
+      words: wordFormsOf(`${passage.title}\n${passage.byline ?? ''}\n${passage.text}`, passage.published),
+    };
+    passageFacts.set(passage, facts);
+  }
+  return facts;
+}
+
 export interface SupportCheck {
   /** The cited passages (0-based indexes) that support the claim, in citation order; the others are dropped. */
   kept: number[];
@@ -180,11 +198,9 @@ export function checkSupport(
   const wanted = keyTerms(claim);
   const facts: ClaimFacts = { figures: figuresOf(claim, { spelledOut: 'figures-only' }), names: namesOf(claim) };
   const candidates = cited.map((index): CitedPassage => {
-    const passage = passages[index] as Passage;
-    const terms = passageTerms(passage);
-    const score = wanted.size === 0 || quoted.includes(index) ? 1 : coverage(wanted, terms);
-    const words = wordFormsOf(`${passage.title}\n${passage.byline ?? ''}\n${passage.text}`, passage.published);
-    return { index, terms, figures: passageFigures(passage), words, score };
+    const facts = factsOf(passages[index] as Passage);
+    const score = wanted.size === 0 || quoted.includes(index) ? 1 : coverage(wanted, facts.terms);
+    return { index, ...facts, score };
   });
   const kept = carryingPassages(candidates, wanted, facts);
   if (!supportTogether(kept, wanted, facts)) return { kept: [] };

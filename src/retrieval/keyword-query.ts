@@ -42,8 +42,18 @@ export function toFtsQuery(query: string): string | null {
  * every check of words against passages matches them exactly as search does ("invade"/"invaded").
  */
 export function stem(word: string): string {
-  return stemmer(word.toLowerCase().replace(/['’]s$/, ''));
+  const known = stems.get(word);
+  if (known !== undefined) return known;
+  if (stems.size >= STEMS_KEPT) stems.clear();
+  const stemmed = stemmer(word.toLowerCase().replace(/['’]s$/, ''));
+  stems.set(word, stemmed);
+  return stemmed;
 }
+
+/** Stems already worked out: answer checks stem the same passage words for every sentence. */
+const stems = new Map<string, string>();
+/** Past this many words the memo starts afresh, so it never grows with the archive's vocabulary. */
+const STEMS_KEPT = 50_000;
 
 /** Endings that make a people or language of a place's name ("Esterran", "Iraqi", "Turkish", "Chinese"). */
 const DEMONYM_ENDINGS = ['ians', 'ian', 'ans', 'an', 'ese', 'ish', 'is', 'ey', 'i', 'a', 'e', 's'];
