@@ -385,7 +385,7 @@ export class Library implements LibraryReader {
 
   /** Chunks awaiting an embedding, read article by article, newest story first (see PendingChunks). */
   get pendingByArticle(): PendingChunks {
-    return (this.pending ??= new PendingChunks(this.sql.db));
+    return (this.pending ??= new PendingChunks(this.sql.db, this.sql.texts));
   }
 
   close(): void {

@@ -30,7 +30,8 @@ export class Catalog {
   readonly changes: ChangeLog;
   private readonly statements;
   /** Chunk texts, cut from their article's body. */
-  private readonly texts: ChunkTexts;
+  /** Cuts chunk texts out of their article's body (one prepared statement for every reader of this catalog). */
+  readonly texts: ChunkTexts;
   /** Which live-archive additions this library has (all of them once opened writable). */
   private readonly live: LiveSchema;
   /** Sources and fingerprints; null only for an older library opened read-only. */

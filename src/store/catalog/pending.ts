@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { PendingChunk } from '../types.ts';
-import { ChunkTexts, type ChunkSpan } from './chunk-text.ts';
+import type { ChunkSpan, ChunkTexts } from './chunk-text.ts';
 
 /**
  * Chunks stored without an embedding, read article by article, newest story first: what the
@@ -11,8 +11,9 @@ export class PendingChunks {
   private readonly ofArticle: Database.Statement<[number], Omit<PendingChunk, 'text'> & ChunkSpan>;
   private readonly texts: ChunkTexts;
 
-  constructor(db: Database.Database) {
-    this.texts = new ChunkTexts(db);
+  /** `texts`: the catalog's, reading bodies with the statement it has prepared. */
+  constructor(db: Database.Database, texts: ChunkTexts) {
+    this.texts = texts;
     // Undated articles last; among equal dates the one stored last first.
     this.articleKeys = db.prepare(
       `SELECT a.key FROM articles a WHERE a.key IN (SELECT article_key FROM chunks WHERE embedded_in = 0)
