@@ -14,8 +14,16 @@ export interface ChunkSpan {
   end: number;
 }
 
+/** Bodies kept after a read: follow-up questions come back to the same stories, and each read of a deflated body costs 20–60 µs. */
+const BODIES_KEPT = 256;
+
 export class ChunkTexts {
   private readonly bodies: Database.Statement<[string], { key: number; body: string }>;
+  /**
+   * Recently read bodies by article key, oldest first. A key always names the same text: keys are
+   * never reused (AUTOINCREMENT), and a changed article is stored under a new key.
+   */
+  private readonly recent = new Map<number, string>();
 
   constructor(db: Database.Database) {
     this.bodies = db.prepare('SELECT key, article_text(body) AS body FROM articles WHERE key IN (SELECT value FROM json_each(?))');
@@ -25,9 +33,31 @@ export class ChunkTexts {
   withText<T extends ChunkSpan>(rows: T[]): (T & { text: string })[] {
     if (rows.length === 0) return [];
     const keys = [...new Set(rows.map((r) => r.articleKey))];
-    const bodies = new Map(this.bodies.all(JSON.stringify(keys)).map((r) => [r.key, r.body]));
+    const bodies = this.bodiesOf(keys);
     for (const row of rows) (row as T & { text: string }).text = bodies.get(row.articleKey)?.slice(row.start, row.end) ?? '';
     return rows as (T & { text: string })[];
+  }
+
+  private bodiesOf(keys: readonly number[]): Map<number, string> {
+    const found = new Map<number, string>();
+    for (const key of keys) {
+      const body = this.recent.get(key);
+      if (body === undefined) continue;
+      found.set(key, body);
+      this.recent.delete(key);
+      this.recent.set(key, body);
+    }
+    const missing = keys.filter((key) => !found.has(key));
+    if (missing.length === 0) return found;
+    for (const { key, body } of this.bodies.all(JSON.stringify(missing))) {
+      found.set(key, body);
+      this.recent.set(key, body);
+    }
+    for (const key of this.recent.keys()) {
+      if (this.recent.size <= BODIES_KEPT) break;
+      this.recent.delete(key);
+    }
+    return found;
   }
 }
 
