@@ -9,7 +9,7 @@ import { ApplicationCommandOptionType } from 'discord.js';
 import { startBot } from '../src/discord/bot.ts';
 import { silentLogger } from '../src/log.ts';
 import { startFakeDiscord } from '../test/fakes/discord/index.ts';
-import { startFakeOpenAI } from '../test/fakes/openai-server.ts';
+import { citingReply, startFakeOpenAI } from '../test/fakes/openai-server.ts';
 import { createTestApp, ROOT } from '../test/support/app.ts';
 import { buildLibrary, makeCorpus } from './corpus.ts';
 import { machineLine, OUT_DIR, progress, writeResultsSection } from './results.ts';
@@ -29,12 +29,7 @@ async function waitUntil(probe: () => boolean, timeoutMs = 60_000): Promise<void
 
 async function deferLatency(): Promise<string> {
   // The stand-in model cites the passage that holds its sentence, as a good model would.
-  const answer = 'The Kestrel Street Bridge reopened to traffic at 6 a.m. Thursday';
-  const llm = await startFakeOpenAI((body) => {
-    const prompt = (body.messages ?? []).map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n');
-    const cited = [...prompt.slice(0, prompt.indexOf(answer)).matchAll(/<passage id="(\d+)">/g)].at(-1)?.[1] ?? '1';
-    return { text: `${answer} [${cited}].`, delayMs: 200 };
-  });
+  const llm = await startFakeOpenAI(citingReply('The Kestrel Street Bridge reopened to traffic at 6 a.m. Thursday', 200));
   const discord = await startFakeDiscord();
   const app = await createTestApp({
     OPENAI_BASE_URL: llm.baseURL,

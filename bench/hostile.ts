@@ -15,7 +15,7 @@ import { ingest } from '../src/ingest.ts';
 import { silentLogger } from '../src/log.ts';
 import { discordText } from '../src/messages/discord.ts';
 import { startFakeDiscord, type FakeDiscord, type SentInteraction } from '../test/fakes/discord/index.ts';
-import { startFakeOpenAI } from '../test/fakes/openai-server.ts';
+import { citingReply, startFakeOpenAI } from '../test/fakes/openai-server.ts';
 import { createTestApp } from '../test/support/app.ts';
 import { nestedHtml, nestedJsonArrays, nestedMarkdownList, wideNestedHtml } from '../test/support/hostile.ts';
 import { machineLine, progress, writeResultsSection } from './results.ts';
@@ -29,8 +29,9 @@ interface Case {
   data: Buffer;
 }
 
-function oneMegabyteLine(): string {
-  return 'The harbour board met again on Tuesday and the vote was delayed. '.repeat(16_000).slice(0, 1024 * 1024);
+/** One line of 1 MB repeating `sentence`: each file gets its own, so none is stored as a copy of another. */
+function oneMegabyteLine(sentence: string): string {
+  return `${sentence} `.repeat(Math.ceil((1024 * 1024) / (sentence.length + 1))).slice(0, 1024 * 1024);
 }
 
 const CASES: Case[] = [
@@ -44,9 +45,15 @@ const CASES: Case[] = [
   {
     label: 'HTML, a 1 MB single line',
     name: 'one-line-page.html',
-    data: Buffer.from(`<html><head><title>One line</title></head><body><p>${oneMegabyteLine()}</p></body></html>`),
+    data: Buffer.from(
+      `<html><head><title>One line</title></head><body><p>${oneMegabyteLine('The harbour board met again on Tuesday and the vote was delayed.')}</p></body></html>`,
+    ),
   },
-  { label: 'Markdown, a 1 MB single line', name: 'one-line-story.md', data: Buffer.from(`# One line\n\n${oneMegabyteLine()}`) },
+  {
+    label: 'Markdown, a 1 MB single line',
+    name: 'one-line-story.md',
+    data: Buffer.from(`# One line\n\n${oneMegabyteLine('The ferry timetable changed on Monday and the night crossing was cut.')}`),
+  },
   {
     label: 'Markdown with invalid UTF-8',
     name: 'invalid-utf8.md',
@@ -205,7 +212,8 @@ async function askBurst(discord: FakeDiscord, count: number, firstUser: number, 
 }
 
 async function asksDuringHostileIngest(): Promise<string> {
-  const llm = await startFakeOpenAI(() => ({ text: 'The bridge reopened in April 2026 [1].', delayMs: 200 }));
+  // Cited as a good model would: an answer whose sources are checked and shown (what a burst waits for).
+  const llm = await startFakeOpenAI(citingReply('The Kestrel Street Bridge reopened to traffic at 6 a.m. Thursday', 200));
   const discord = await startFakeDiscord({ guilds: [{ id: GUILD, name: 'Newsroom' }] });
   const app = await createTestApp({
     OPENAI_BASE_URL: llm.baseURL,
@@ -213,6 +221,8 @@ async function asksDuringHostileIngest(): Promise<string> {
     DISCORD_API_URL: discord.restApi,
     QUESTIONS_PER_MINUTE: '600',
     LLM_MAX_CONCURRENT: '64',
+    // Attachments come from the stand-in Discord on loopback, which the bot otherwise refuses to fetch from.
+    FETCH_ALLOWED_HOSTS: '127.0.0.1',
   });
   const bot = startBot(app.config, silentLogger, Promise.resolve(app), { commands });
   await bot.ready;

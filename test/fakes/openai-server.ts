@@ -79,6 +79,19 @@ export interface FakeOpenAI {
 
 const defaultReply: DefaultReply = () => ({ text: 'This is the fake model speaking.' });
 
+/**
+ * A stand-in model that answers `sentence` citing the passage of the prompt that holds it, as a good
+ * model would (passage 1 when none does), after `delayMs`.
+ */
+export function citingReply(sentence: string, delayMs = 0): DefaultReply {
+  return (body) => {
+    const prompt = (body.messages ?? []).map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n');
+    const at = prompt.indexOf(sentence);
+    const cited = at < 0 ? '1' : ([...prompt.slice(0, at).matchAll(/<passage id="(\d+)">/g)].at(-1)?.[1] ?? '1');
+    return { text: `${sentence} [${cited}].`, delayMs };
+  };
+}
+
 export async function startFakeOpenAI(handler: DefaultReply = defaultReply): Promise<FakeOpenAI> {
   let fallback = handler;
   const queue: FakeReply[] = [];
