@@ -46,3 +46,20 @@ test('the keyword indexes are merged once the library has grown enough, searches
   assert.deepEqual(reopened.articleSearch('"pier" OR "dawn"', 30, everything), wholeBefore);
   reopened.close();
 });
+
+test('opening a library in use for writing writes nothing to it: another process would fail on a change made outside the write lock', async () => {
+  const dir = tempDir('newsroom-open-');
+  const first = Library.open({ dataDir: dir, hnsw: HNSW });
+  await first.write(async (w) => {
+    const article = syntheticArticle('story', ['The ferry left the pier at dawn and came back late.']);
+    w.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, seededVectors(1, 1, MODEL.dimensions)), MODEL);
+  });
+  const watcher = new Database(path.join(dir, LIBRARY_FILE), { readonly: true });
+  const version = () => watcher.pragma('data_version', { simple: true });
+  const before = version();
+  const second = Library.open({ dataDir: dir, hnsw: HNSW });
+  assert.equal(version(), before);
+  second.close();
+  first.close();
+  watcher.close();
+});

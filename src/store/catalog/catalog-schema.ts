@@ -56,6 +56,10 @@ CREATE TABLE IF NOT EXISTS tombstones (chunk_id INTEGER PRIMARY KEY, generation 
 CREATE INDEX IF NOT EXISTS tombstones_generation ON tombstones (generation);
 `;
 
+function isEmpty(db: Database.Database): boolean {
+  return (db.prepare('SELECT count(*) AS n FROM sqlite_master').get() as { n: number }).n === 0;
+}
+
 /**
  * Opens library.sqlite; opened writable, it gets the current schema (a new library) or the
  * migrations it lacks (an older one). A read-only library is read as it stands.
@@ -70,12 +74,15 @@ export function openCatalogDatabase(file: string, options: { readonly?: boolean;
   });
   registerArticleText(db);
   if (options.readonly) return db;
-  // Takes effect only for a new database: a chunk row (text + a 1.5 KB embedding) fits a 16 KiB
-  // page several times over, where 4 KiB pages waste about 40 % of the file.
-  db.pragma('page_size = 16384');
-  // Also only for a new database: pages freed by merging the keyword indexes or forgetting
-  // articles can be handed back to the disk (keyword-index-merge.ts), not only reused.
-  db.pragma('auto_vacuum = INCREMENTAL');
+  if (isEmpty(db)) {
+    // A chunk row (offsets + a 768-byte embedding) fits a 16 KiB page many times over, where 4 KiB
+    // pages wasted about 40 % of the file. Incremental auto-vacuum lets pages freed by merging the
+    // keyword indexes or forgetting articles go back to the disk (keyword-index-merge.ts). Both are
+    // set only on a new database: on one in use, setting auto_vacuum again writes the header, a
+    // write outside the write lock that other processes' transactions then fail on.
+    db.pragma('page_size = 16384');
+    db.pragma('auto_vacuum = INCREMENTAL');
+  }
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
