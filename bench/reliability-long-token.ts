@@ -56,7 +56,11 @@ async function buildLibrary(root: string, dataDir: string, variant: Variant): Pr
     try {
       const article = syntheticArticle('harbour-notice', [body], { title: 'Harbour notice' });
       await library.write(async (writer) =>
-        writer.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, []), { id: 'newsroom/tiny-bert', dimensions: 64, dtype: 'q8' }),
+        writer.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, []), {
+          id: 'newsroom/tiny-bert',
+          dimensions: 64,
+          dtype: 'q8',
+        }),
       );
     } finally {
       library.close();
