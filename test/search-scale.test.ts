@@ -102,6 +102,17 @@ test('keyword search in a narrow filter finds its matches below many better ones
     early.map((r) => r.chunkId),
     inGuild.map((r) => r.chunkId),
   );
+  // Whole-article search ranks as many matches as the filter's share of the articles calls for, then more.
+  const guildKey = library.articleKeyOf(inGuild[0]?.chunkId ?? 0);
+  assert.deepEqual(
+    library.articleSearch('"ferry"', 3, { collections: ['guild-a'] }).map((r) => r.articleKey),
+    [guildKey],
+  );
+  assert.equal(library.articleSearch('"ferry"', 5, both).length, 5);
+  assert.deepEqual(
+    library.articleSearch('"ferry"', 5, { ...both, asOf: '2020-01-01' }).map((r) => r.articleKey),
+    [guildKey],
+  );
   library.close();
 });
 

@@ -263,8 +263,8 @@ export class Library implements LibraryReader {
   /** BM25 over whole articles (headline and body), among the articles the filter admits, best first. */
   articleSearch(match: string, k: number, filter: SearchFilter): { articleKey: number; score: number }[] {
     this.catchUp();
-    const accept = this.filters.acceptArticle(filter);
-    return accept === NONE ? [] : this.sql.articleSearch(match, k, accept);
+    const { accept, share } = this.filters.articleFilter(filter);
+    return accept === NONE ? [] : this.sql.articleSearch(match, k, accept, share);
   }
 
   /** Whether a chunk's embedding is in the vector index (false while it waits for the model). */

@@ -13,6 +13,13 @@ export interface ArticleFilterInfo {
 /** A predicate over chunk ids; undefined admits every stored chunk, NONE admits none (nothing to search). */
 type Accept = ((id: number) => boolean) | undefined;
 
+interface Predicates {
+  accept: Accept;
+  acceptArticle: Accept;
+  /** Share (0–1) of the stored articles the filter admits. */
+  share: number;
+}
+
 /** The predicate of a filter that admits no stored article: searches answer at once, without scanning. */
 export const NONE = (): boolean => false;
 
@@ -26,7 +33,7 @@ export class ArticleFilters {
   private articleInfo = new Map<number, ArticleFilterInfo>();
   /** Bumped whenever the tables change: the cached predicate is rebuilt after. */
   private version = 0;
-  private cache: { key: string; version: number; accept: Accept; acceptArticle: Accept } | null = null;
+  private cache: (Predicates & { key: string; version: number }) | null = null;
 
   /** Reads the tables afresh from the catalog. */
   reload(catalog: Catalog): void {
@@ -72,12 +79,16 @@ export class ArticleFilters {
     return this.predicates(filter).accept;
   }
 
-  /** The same filter's predicate over article keys (for whole-article search). */
-  acceptArticle(filter: SearchFilter): Accept {
-    return this.predicates(filter).acceptArticle;
+  /**
+   * The same filter's predicate over article keys (for whole-article search), and the share of the
+   * stored articles it admits (how many matches to rank for enough of them to pass).
+   */
+  articleFilter(filter: SearchFilter): { accept: Accept; share: number } {
+    const { acceptArticle, share } = this.predicates(filter);
+    return { accept: acceptArticle, share };
   }
 
-  private predicates(filter: SearchFilter): { accept: Accept; acceptArticle: Accept } {
+  private predicates(filter: SearchFilter): Predicates {
     const key = JSON.stringify([
       filter.collections,
       filter.articleIds ?? null,
@@ -87,17 +98,18 @@ export class ArticleFilters {
     ]);
     const cached = this.cache;
     if (cached && cached.key === key && cached.version === this.version) return cached;
-    const articles = this.admittedArticles(filter);
+    const { articles, admitted } = this.admittedArticles(filter);
     const chunkArticle = this.chunkArticle;
     // Called by hnswlib for every node it visits: typed-array lookups only.
     const accept = articles === 'none' ? NONE : articles ? (id: number) => articles[chunkArticle[id] ?? 0] === 1 : undefined;
     const acceptArticle = articles === 'none' ? NONE : articles ? (articleKey: number) => articles[articleKey] === 1 : undefined;
-    this.cache = { key, version: this.version, accept, acceptArticle };
+    const share = this.articleInfo.size === 0 ? 1 : admitted / this.articleInfo.size;
+    this.cache = { key, version: this.version, accept, acceptArticle, share };
     return this.cache;
   }
 
-  /** 1 for each article key the filter admits, undefined when it admits them all, 'none' when it admits none. */
-  private admittedArticles(filter: SearchFilter): Uint8Array | undefined | 'none' {
+  /** 1 for each article key the filter admits, undefined when it admits them all, 'none' when it admits none; and how many it admits. */
+  private admittedArticles(filter: SearchFilter): { articles: Uint8Array | undefined | 'none'; admitted: number } {
     const collections = new Set(filter.collections);
     let maxKey = 0;
     for (const key of this.articleInfo.keys()) maxKey = Math.max(maxKey, key);
@@ -117,8 +129,8 @@ export class ArticleFilters {
         admitsAll = false;
       }
     }
-    if (admitsAll) return undefined;
-    return admitted === 0 ? 'none' : allowed;
+    if (admitsAll) return { articles: undefined, admitted };
+    return { articles: admitted === 0 ? 'none' : allowed, admitted };
   }
 }
 

@@ -57,22 +57,29 @@ export function migrateArticleFts(db: Database.Database): void {
 }
 
 const RANKED = `SELECT rowid AS articleKey, bm25(articles_fts, ${TITLE_WEIGHT}.0, 1.0) AS score FROM articles_fts WHERE articles_fts MATCH @match ORDER BY score`;
-/** Matches ranked per result wanted before the filter; past LARGEST_POOL every match is ranked. */
+/** How much the pool grows each time a filter let too few of its matches through; past LARGEST_POOL every match is ranked. */
 const POOL_FACTOR = 8;
 const LARGEST_POOL = 50_000;
+/** Matches ranked beyond what the filter's share of the articles calls for: matches are not spread evenly over them. */
+const POOL_MARGIN = 1.25;
 
 /**
  * The best whole-article matches for a prepared FTS5 expression among the articles `accept`
- * admits (all when undefined), best first, with BM25 negated (higher is better).
+ * admits (all when undefined), best first, with BM25 negated (higher is better). `share` is the
+ * share of the stored articles `accept` admits: the first pool ranked is what that share calls
+ * for (FTS5 scores every match whatever the LIMIT, but sorting and returning ranked rows costs by
+ * the row), grown while too few pass.
  */
 export function articleSearch(
   statements: StatementCache,
   match: string,
   limit: number,
   accept?: (articleKey: number) => boolean,
+  share = 1,
 ): { articleKey: number; score: number }[] {
   type Row = { articleKey: number; score: number };
-  for (let pool = accept ? limit * POOL_FACTOR : limit; ; pool *= POOL_FACTOR) {
+  const first = accept ? Math.ceil((limit * POOL_MARGIN) / Math.max(share, limit / (LARGEST_POOL + 1))) : limit;
+  for (let pool = first; ; pool *= POOL_FACTOR) {
     const everything = pool > LARGEST_POOL;
     const rows = (
       everything ? statements.get(RANKED).all({ match }) : statements.get(`${RANKED} LIMIT @pool`).all({ match, pool })

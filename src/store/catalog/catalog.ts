@@ -311,8 +311,13 @@ export class Catalog {
    * BM25 over whole articles, headline weighted (see article-fts.ts), among the articles `accept`
    * admits; empty for an older library opened read-only, which lacks the index.
    */
-  articleSearch(match: string, limit: number, accept?: (articleKey: number) => boolean): { articleKey: number; score: number }[] {
-    return this.articleIndex ? articleSearch(this.statements.cached, match, limit, accept) : [];
+  articleSearch(
+    match: string,
+    limit: number,
+    accept?: (articleKey: number) => boolean,
+    share = 1,
+  ): { articleKey: number; score: number }[] {
+    return this.articleIndex ? articleSearch(this.statements.cached, match, limit, accept, share) : [];
   }
 
   /** Whole-article BM25 and headline of the given articles that `match` matches (none in an older read-only library). */
