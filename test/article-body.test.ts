@@ -29,6 +29,9 @@ function storedForms(dir: string): { id: string; type: string }[] {
   }
 }
 
+/** The texts of the 'pier' story's chunks, cut from its stored body. */
+const pierTexts = (library: Library) => library.catalog.chunksOfArticle(SHARED_COLLECTION, 'pier').map((c) => c.text);
+
 async function store(library: Library, id: string, paragraphs: string[]): Promise<void> {
   const article = syntheticArticle(id, paragraphs, { title: `Pier ${id}` });
   await library.write(async (w) => {
@@ -59,10 +62,7 @@ test('stored bodies are deflated; chunk texts, whole-article search, forgetting 
     { id: 'brief', type: 'text' },
     { id: 'pier', type: 'blob' },
   ]);
-  assert.deepEqual(
-    library.catalog.chunksOfArticle(SHARED_COLLECTION, 'pier').map((c) => c.text),
-    PARAGRAPHS,
-  );
+  assert.deepEqual(pierTexts(library), PARAGRAPHS);
   assert.equal(library.articleSearch('"pilings" AND "whitlock"', 5, everything)[0]?.articleKey !== undefined, true);
   assert.deepEqual(
     library.keywordSearch('"pilings"', 5, everything).map((r) => library.catalog.chunkRecords([r.chunkId])[0]?.text),
@@ -95,10 +95,7 @@ test('a library of text bodies (earlier versions) is read as it is, deflated by 
   assert.deepEqual(storedForms(dir), [{ id: 'pier', type: 'text' }]);
 
   const readOnly = Library.open({ dataDir: dir, hnsw: HNSW, readOnly: true });
-  assert.deepEqual(
-    readOnly.catalog.chunksOfArticle(SHARED_COLLECTION, 'pier').map((c) => c.text),
-    PARAGRAPHS,
-  );
+  assert.deepEqual(pierTexts(readOnly), PARAGRAPHS);
   readOnly.close();
   assert.deepEqual(storedForms(dir), [{ id: 'pier', type: 'text' }], 'a read-only open changes nothing');
 
@@ -112,10 +109,7 @@ test('a library of text bodies (earlier versions) is read as it is, deflated by 
     { id: 'ferry', type: 'blob' },
     { id: 'pier', type: 'blob' },
   ]);
-  assert.deepEqual(
-    library.catalog.chunksOfArticle(SHARED_COLLECTION, 'pier').map((c) => c.text),
-    PARAGRAPHS,
-  );
+  assert.deepEqual(pierTexts(library), PARAGRAPHS);
   const pilings = library.articleSearch('"pilings"', 5, everything).map((r) => r.articleKey);
   assert.equal(pilings.length, 2, 'both stories found by whole-article search, the rewritten one and the new one');
   library.close();
