@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
+import { registerArticleText } from '../src/store/catalog/article-body.ts';
 import { blobToEmbedding, embeddingToBlob, fromHalf, toHalf } from '../src/store/catalog/embedding-blob.ts';
 import { Library, LIBRARY_FILE } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
@@ -126,8 +127,11 @@ test('chunk texts are cut from their article, stored once: an older library with
 
   // What an earlier version wrote: each chunk's text stored beside its offsets.
   const db = new Database(path.join(dir, LIBRARY_FILE));
+  registerArticleText(db);
   db.exec("ALTER TABLE chunks ADD COLUMN text TEXT NOT NULL DEFAULT ''");
-  const spans = db.prepare('SELECT c.id, a.body, c.start, c.end FROM chunks c JOIN articles a ON a.key = c.article_key').all() as {
+  const spans = db
+    .prepare('SELECT c.id, article_text(a.body) AS body, c.start, c.end FROM chunks c JOIN articles a ON a.key = c.article_key')
+    .all() as {
     id: number;
     body: string;
     start: number;
