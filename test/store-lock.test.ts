@@ -59,7 +59,8 @@ test('three writers and a forget over a lock left by a killed writer and a stale
   const writers = ['alpha', 'beta', 'gamma'].map((prefix) => startWriter(['write', dir, prefix, '8', '15']));
   const forget = startWriter(['forget', dir, 'seed-0', 'seed-1']);
   const codes = await Promise.all([...writers, forget].map((w) => w.exited));
-  assert.deepEqual(codes, [0, 0, 0, 0]);
+  // On failure, what each writer said last (e.g. "failed database is locked").
+  assert.deepEqual(codes, [0, 0, 0, 0], [...writers, forget].map((w) => stdoutLines(w).slice(-2).join(' / ')).join(' || '));
   assert.ok(writers.every((w) => stdoutLines(w).includes('finished')));
   assert.deepEqual(
     stdoutLines(forget)
