@@ -1,3 +1,4 @@
+import os from 'node:os';
 /**
  * `npm run bench:rebuild`: what storing the embeddings kept for rebuilding in less space costs in
  * recall. HNSW indexes over the same synthetic 384-d vectors, built from the float32 vectors, from
@@ -87,7 +88,8 @@ const markdown = `## Embeddings kept for rebuilding (\`npm run bench:rebuild\`)
 ${machineLine()}
 
 ${CHUNKS.toLocaleString('en')} synthetic clustered 384-d vectors, HNSW M ${HNSW.m}, efConstruction ${HNSW.efConstruction}, ef ${efForSize(CHUNKS)};
-${QUERIES} float32 queries, recall@10 against the exact float32 top 10 (the machine was busy: load ~17 on 2 cores).
+${QUERIES} float32 queries, recall@10 against the exact float32 top 10 (load average ${os.loadavg()[0]?.toFixed(1)} when it ended). The same seed builds
+every index, so the three differ only in the vectors.
 
 ${table(['index built from', 'bytes per vector', 'lowest cosine to the original', 'recall@10', 'p50 ms'], rows)}
 `;
