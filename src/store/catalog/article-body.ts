@@ -1,5 +1,6 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
+import { readMeta, writeMeta } from './meta.ts';
 
 /*
  * Article bodies are stored deflated: the body is the largest thing the catalog keeps once
@@ -43,11 +44,11 @@ const BATCH = 500;
 /**
  * Deflates the bodies of a library written before they were compressed, a batch per
  * transaction, and records that it is done (meta `body_format`). The text does not change, so
- * the whole-article index is left as it is (its update trigger compares texts). The space freed is reused by later writes; `VACUUM` returns it to the disk. Returns the bodies rewritten.
+ * the whole-article index is left as it is (its update trigger compares texts). The space freed
+ * is reused by later writes; `VACUUM` returns it to the disk. Returns the bodies rewritten.
  */
 export function compressBodiesOnce(db: Database.Database): number {
-  const read = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
-  if (read.get(FORMAT_KEY)?.value === CURRENT_FORMAT) return 0;
+  if (readMeta(db, FORMAT_KEY) === CURRENT_FORMAT) return 0;
   const next = db.prepare<[number], { key: number; body: string }>(
     `SELECT key, body FROM articles WHERE key > ? AND typeof(body) = 'text' AND length(body) >= ${SMALLEST_DEFLATED} ORDER BY key LIMIT ${BATCH}`,
   );
@@ -67,9 +68,6 @@ export function compressBodiesOnce(db: Database.Database): number {
     batch(rows);
     after = rows[rows.length - 1]?.key ?? after;
   }
-  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
-    FORMAT_KEY,
-    CURRENT_FORMAT,
-  );
+  writeMeta(db, FORMAT_KEY, CURRENT_FORMAT);
   return rewritten;
 }

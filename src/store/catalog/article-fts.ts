@@ -36,12 +36,17 @@ const TRIGGERS = ['articles_fts_insert', 'articles_fts_delete', 'articles_fts_up
 /** Headline words count this many times body words in the whole-article BM25. */
 export const TITLE_WEIGHT = 3;
 
+/** Whether the library has the whole-article index (libraries written before it lack it until opened writable). */
+export function hasArticleFts(db: Database.Database): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles_fts'").get() !== undefined;
+}
+
 /**
  * Creates the whole-article index where it is missing and fills it from the stored articles
  * (older libraries), and replaces triggers written before bodies were compressed.
  */
 export function migrateArticleFts(db: Database.Database): void {
-  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles_fts'").get();
+  const exists = hasArticleFts(db);
   const triggers = db
     .prepare<[], { sql: string }>(`SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN ('${TRIGGERS.join("', '")}')`)
     .all();

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from '../../log.ts';
 import { fingerprint, type Fingerprint } from '../../text/near-duplicate.ts';
-import { articleSearch, scoresOfArticles } from './article-fts.ts';
+import { articleSearch, hasArticleFts, scoresOfArticles } from './article-fts.ts';
 import { articleColumns, toStoredArticle, type ArticleRow } from './article-rows.ts';
 import { ArticleSources, liveSchemaOf, type LiveSchema } from './article-sources.ts';
 import { openCatalogDatabase } from './catalog-schema.ts';
@@ -48,7 +48,7 @@ export class Catalog {
     this.live = liveSchemaOf(db);
     this.sources = this.live.sourcesTable ? new ArticleSources(db) : null;
     this.columns = articleColumns(this.live);
-    this.articleIndex = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'articles_fts'").get() !== undefined;
+    this.articleIndex = hasArticleFts(db);
     const updated = this.live.updatedColumn ? 'a.updated' : 'NULL AS updated';
     const chunkRecord = `c.id AS chunkId, a.key AS articleKey, a.id AS articleId, a.collection, a.title, a.url, a.published, ${updated}, a.byline,
                 c.start, c.end`;

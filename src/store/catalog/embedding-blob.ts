@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { readMeta, writeMeta } from './meta.ts';
 
 /*
  * Embeddings kept in the catalog for rebuilding the vector index, stored as float16 (IEEE half
@@ -85,9 +86,9 @@ const BATCH = 5_000;
  * enough to touch the index: its copies stay as they are. Returns the embeddings rewritten.
  */
 export function compactEmbeddingsOnce(db: Database.Database): number {
-  const format = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(FORMAT_KEY)?.value;
+  const format = readMeta(db, FORMAT_KEY);
   if (format === CURRENT_FORMAT) return 0;
-  const dimensions = Number(db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'dimensions'").get()?.value ?? 0);
+  const dimensions = Number(readMeta(db, 'dimensions') ?? 0);
   let rewritten = 0;
   if (dimensions > 0) {
     const next = db.prepare<[number, number], { id: number; embedding: Buffer }>(
@@ -105,9 +106,6 @@ export function compactEmbeddingsOnce(db: Database.Database): number {
       after = rows[rows.length - 1]?.id ?? after;
     }
   }
-  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
-    FORMAT_KEY,
-    CURRENT_FORMAT,
-  );
+  writeMeta(db, FORMAT_KEY, CURRENT_FORMAT);
   return rewritten;
 }

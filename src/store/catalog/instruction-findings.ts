@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import { readMeta, writeMeta } from './meta.ts';
 import { findInstructions, INSTRUCTION_DETECTOR_VERSION, type InstructionKind } from '../../text/instructions.ts';
 
 /*
@@ -90,8 +91,7 @@ export class InstructionFindings implements InstructionFindingsReader {
 
   private current(): boolean {
     if (!this.present) return false;
-    const row = this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(META_KEY);
-    return row?.value === INSTRUCTION_DETECTOR_VERSION;
+    return readMeta(this.db, META_KEY) === INSTRUCTION_DETECTOR_VERSION;
   }
 
   /** Finds and stores the paragraphs of one article's text addressed to an AI (inside the caller's transaction). */
@@ -113,9 +113,7 @@ export class InstructionFindings implements InstructionFindingsReader {
       const bodyOf = this.db.prepare<[number], string>('SELECT article_text(body) FROM articles WHERE key = ?').pluck();
       for (const key of keys) this.record(key, bodyOf.get(key) ?? '');
       const articles = keys.length;
-      this.db
-        .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
-        .run(META_KEY, INSTRUCTION_DETECTOR_VERSION);
+      writeMeta(this.db, META_KEY, INSTRUCTION_DETECTOR_VERSION);
       return articles;
     })();
   }

@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import { hasArticleFts } from './article-fts.ts';
+import { readMeta, writeMeta } from './meta.ts';
 
 /*
  * FTS5 adds each write's rows as a new segment and merges segments a few at a time (automerge),
@@ -20,18 +22,14 @@ const INCREMENTAL = 2;
 /** Merges both keyword indexes into one segment each when due; returns the chunks added since the last merge, or 0 when not due. */
 export function mergeKeywordIndexesWhenDue(db: Database.Database, smallestGrowth = SMALLEST_GROWTH): number {
   const top = (db.prepare('SELECT max(id) AS n FROM chunks').get() as { n: number | null }).n ?? 0;
-  const read = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
-  const mergedAt = Number(read.get(META_KEY)?.value ?? 0);
+  const mergedAt = Number(readMeta(db, META_KEY) ?? 0);
   const growth = top - mergedAt;
   if (growth < smallestGrowth || growth < GROWTH_SHARE * top) return 0;
-  const hasArticleIndex = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles_fts'").get() !== undefined;
+  const hasArticleIndex = hasArticleFts(db);
   db.transaction(() => {
     db.exec("INSERT INTO chunks_fts (chunks_fts) VALUES ('optimize')");
     if (hasArticleIndex) db.exec("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')");
-    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
-      META_KEY,
-      String(top),
-    );
+    writeMeta(db, META_KEY, String(top));
   })();
   // The old segments' pages are free now: a library created with incremental auto-vacuum returns them to the disk.
   if (db.pragma('auto_vacuum', { simple: true }) === INCREMENTAL) db.exec('PRAGMA incremental_vacuum');

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { readMeta, writeMeta } from './meta.ts';
 import { fingerprint } from '../../text/near-duplicate.ts';
 import { sameStory, storyFacts } from '../../text/story-facts.ts';
 
@@ -30,7 +31,7 @@ interface AliasRow {
 
 /** Marks the aliases the current rule would not merge as changed; returns how many, or null when already checked. */
 export function recheckMergesOnce(db: Database.Database): number | null {
-  const checked = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(META_KEY)?.value;
+  const checked = readMeta(db, META_KEY);
   if (checked === SAME_STORY_RULE) return null;
   return db.transaction(() => {
     const aliases = db
@@ -57,10 +58,7 @@ export function recheckMergesOnce(db: Database.Database): number | null {
       forgetValidators.run(alias.collection, alias.source_id);
       marked++;
     }
-    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
-      META_KEY,
-      SAME_STORY_RULE,
-    );
+    writeMeta(db, META_KEY, SAME_STORY_RULE);
     return marked;
   })();
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { hasArticleFts } from '../catalog/article-fts.ts';
 
 /** SQL for the catalog rows `newsroom check` looks at and `--repair` fixes. */
 export const CATALOG_QUERIES = {
@@ -27,10 +28,6 @@ export function ftsDamaged(db: Database.Database, table: 'chunks_fts' | 'article
   } catch {
     return true;
   }
-}
-
-export function hasArticleFts(db: Database.Database): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles_fts'").get() !== undefined;
 }
 
 /** Re-enters every chunk into the keyword index, its text cut from its article's body (see chunk-text.ts). */
