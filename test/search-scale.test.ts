@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { affordableTerms, Retriever } from '../src/retrieval/search.ts';
+import { affordableTerms, Retriever, weightedTerms } from '../src/retrieval/search.ts';
 import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { efForSize } from '../src/store/vectors/vector-index.ts';
@@ -157,10 +157,33 @@ test('keyword search leaves out words that are costly to score in a large archiv
       w.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, seededVectors(i + 1, 1, MODEL.dimensions)), MODEL);
     }
   });
-  assert.deepEqual(library.catalog.tokenCounts(['citi', 'ferri', 'zeppelin']), { chunks: 10, counts: [10, 1, 0] });
+  const counts = { chunks: 10, articles: 10, counts: [10, 1, 0], articleCounts: [10, 1, 0] };
+  assert.deepEqual(library.catalog.tokenCounts(['citi', 'ferri', 'zeppelin']), counts);
   const retriever = new Retriever(library, null);
   const found = await retriever.search('the city council said on Monday about the ferry', { k: 20, filter: shared, asOf: '2026-03-03' });
   assert.equal(found.passages[0]?.articleId, 'council-3');
   assert.equal(found.passages.length, 10, 'a small archive searches every word');
+
+  // Counts are kept between searches, and read afresh after a write.
+  await library.write(async (w) => {
+    const article = syntheticArticle('zeppelin', ['A zeppelin flew over the ferry terminal.'], { published: '2026-03-02' });
+    w.putArticle(article, SHARED_COLLECTION, paragraphChunks(article, seededVectors(99, 1, MODEL.dimensions)), MODEL);
+  });
+  assert.deepEqual(library.catalog.tokenCounts(['citi', 'ferri', 'zeppelin']), {
+    chunks: 11,
+    articles: 11,
+    counts: [10, 2, 1],
+    articleCounts: [10, 2, 1],
+  });
   library.close();
+});
+
+test('whole-article search leaves out the words BM25 gives no weight there, once they are costly to score', () => {
+  const terms = ['city', 'council', 'ferry'];
+  // 50,000 articles: "city" is in 30,000 (over half: no weight), "council" in 20,000, "ferry" in 40.
+  assert.deepEqual(weightedTerms(terms, terms, [30_000, 20_000, 40], 50_000), ['council', 'ferry']);
+  // A query of such words only keeps them: something must be searched.
+  assert.deepEqual(weightedTerms(['city'], terms, [30_000, 20_000, 40], 50_000), ['city']);
+  // A small archive keeps them: scoring them costs little, and their stories stay candidates.
+  assert.deepEqual(weightedTerms(terms, terms, [8, 3, 1], 10), terms);
 });

@@ -51,11 +51,19 @@ export interface SearchResult {
 export const COMMON_SHARE = 0.2;
 /** Scoring a word found in fewer chunks than this costs little: small archives keep every word. */
 export const COSTLY_CHUNKS = 50_000;
+/** Whole-article search leaves out a weightless word (see Retriever.keywordQueries) found in at least this many articles. */
+export const COSTLY_ARTICLES = 2_000;
 /** Of a query made only of common words, this many of the rarest are searched. */
 const RAREST_KEPT = 2;
 
 /** Longest query embedded or searched; longer ones are clipped (the model truncates anyway). */
 export const MAX_QUERY_CHARS = 2000;
+
+/** A query's FTS5 expressions: for passages, and for whole articles (without the words BM25 gives no weight there). */
+interface KeywordQueries {
+  passages: string;
+  wholeArticles: string;
+}
 
 interface CandidatePassage {
   chunkId: number;
@@ -121,15 +129,15 @@ export class Retriever {
     if (text.length === 0) throw new UserError(messages.emptyQuery);
     const time = timeScopeOf(text, options.asOf ?? isoDay(new Date()));
     const content = toFtsQuery(time.query) ? time.query : text;
-    const ftsQuery = this.keywordQuery(content);
+    const keywords = this.keywordQueries(content);
     // While the vector index loads after a restart, the question is not embedded: there is nothing to compare it with yet.
     const loading = embedder !== null && this.library.vectorsLoading;
-    if ((!embedder || loading) && ftsQuery === null) throw new UserError(messages.queryWithoutWords);
+    if ((!embedder || loading) && keywords === null) throw new UserError(messages.queryWithoutWords);
     const timings = options.timings ?? { dense: 0, keyword: 0, stories: 0, reads: 0 };
     let started = performance.now();
     const dense = loading
       ? { vector: null, warning: semanticSearchMessages.loading }
-      : await queryVector(embedder, content, ftsQuery !== null);
+      : await queryVector(embedder, content, keywords !== null);
     timings.dense = performance.now() - started;
     const warnings = dense.warning ? [dense.warning] : [];
     const empty: SearchResult = { passages: [], mode: dense.vector ? 'hybrid' : 'keyword', warnings, time };
@@ -141,9 +149,15 @@ export class Retriever {
       ...(time.window ? { publishedFrom: time.window.from, publishedTo: time.window.to } : {}),
     };
     const k = options.k;
-    const passagesByStory = this.candidates(dense.vector, ftsQuery, options.candidates ?? Math.max(k * 4, 40), filter, timings);
+    const { passagesByStory, wholeArticleScores } = this.candidates(
+      dense.vector,
+      keywords,
+      options.candidates ?? Math.max(k * 4, 40),
+      filter,
+      timings,
+    );
     started = performance.now();
-    const signals = this.storySignals(passagesByStory, ftsQuery, content, dense.vector !== null);
+    const signals = this.storySignals(passagesByStory, wholeArticleScores, keywords, content, dense.vector !== null);
     const ranked = rankStories(signals, time.asOf, time.recency, dense.vector !== null).slice(0, options.stories ?? k);
     timings.stories = performance.now() - started;
     started = performance.now();
@@ -163,28 +177,43 @@ export class Retriever {
   }
 
   /**
-   * The FTS5 expression for a query, without its costly words (in COMMON_SHARE of a large archive's
-   * chunks or more, and at least COSTLY_CHUNKS of them) when others remain, else with only its
-   * RAREST_KEPT rarest words: such words weigh almost nothing in BM25 but cost the most to score,
-   * so a question made of common words takes bounded time. Small archives keep every word.
+   * The FTS5 expressions for a query's passages and for whole articles. Passages: without the
+   * query's costly words (in COMMON_SHARE of a large archive's chunks or more, and at least
+   * COSTLY_CHUNKS of them) when others remain, else with only its RAREST_KEPT rarest words: such
+   * words weigh almost nothing in BM25 but cost the most to score, so a question made of common
+   * words takes bounded time. Whole articles: also without the words in half the articles or more
+   * (at least COSTLY_ARTICLES of them) when others remain: BM25 gives such a word no weight at all
+   * (FTS5 clamps its idf to ~0), yet FTS5 would score every article holding it. Small archives keep
+   * every word.
    */
-  private keywordQuery(text: string): string | null {
+  private keywordQueries(text: string): KeywordQueries | null {
     const terms = queryTerms(text);
-    if (terms.length <= RAREST_KEPT) return toFtsQuery(text);
-    const { chunks, counts } = this.library.catalog.tokenCounts(terms.map(stem));
-    return toFtsQuery(affordableTerms(terms, counts, chunks).join(' '));
+    if (terms.length === 0) return null;
+    const { chunks, articles, counts, articleCounts } = this.library.catalog.tokenCounts(terms.map(stem));
+    const affordable = affordableTerms(terms, counts, chunks);
+    const passages = toFtsQuery(affordable.join(' '));
+    const wholeArticles = toFtsQuery(weightedTerms(affordable, terms, articleCounts, articles).join(' '));
+    return passages && wholeArticles ? { passages, wholeArticles } : null;
   }
 
-  /** What rankStories weighs of each candidate story: its passages' scores, whole-article BM25, headline words, dense rank, date. */
+  /**
+   * What rankStories weighs of each candidate story: its passages' scores, whole-article BM25,
+   * headline words, dense rank, date. Whole-article scores not known from the search for stories
+   * (stories found by meaning only) are read here.
+   */
   private storySignals(
     passagesByStory: Map<number, CandidatePassage[]>,
-    ftsQuery: string | null,
+    wholeArticleScores: Map<number, number>,
+    keywords: KeywordQueries | null,
     content: string,
     dense: boolean,
   ): StorySignals[] {
-    const wholeArticles = new Map(
-      ftsQuery ? this.library.catalog.articleScores(ftsQuery, [...passagesByStory.keys()]).map((a) => [a.articleKey, a]) : [],
-    );
+    const unscored = [...passagesByStory.keys()].filter((key) => !wholeArticleScores.has(key));
+    if (keywords && unscored.length > 0) {
+      for (const { articleKey, score } of this.library.catalog.articleScores(keywords.wholeArticles, unscored)) {
+        wholeArticleScores.set(articleKey, score);
+      }
+    }
     const words = queryTerms(content).map(stem);
     const headlineShare = (title: string | undefined) => {
       if (!title || words.length === 0) return 0;
@@ -193,7 +222,7 @@ export class Retriever {
     };
     return [...passagesByStory].map(([articleKey, found]) => {
       const ranks = found.map((c) => c.denseRank).filter((r): r is number => r !== null);
-      const whole = wholeArticles.get(articleKey);
+      const whole = wholeArticleScores.get(articleKey);
       return {
         articleKey,
         published: this.library.articleInfoOf(articleKey)?.published ?? null,
@@ -201,8 +230,8 @@ export class Retriever {
           .map((c) => c.keywordScore)
           .filter((score) => score > 0)
           .sort((a, b) => b - a),
-        articleScore: whole?.score ?? 0,
-        headlineShare: whole ? headlineShare(this.library.articleInfoOf(articleKey)?.title) : 0,
+        articleScore: whole ?? 0,
+        headlineShare: whole !== undefined ? headlineShare(this.library.articleInfoOf(articleKey)?.title) : 0,
         denseRank: ranks.length > 0 ? Math.min(...ranks) : null,
         embedded: dense && found.some((c) => c.denseRank !== null || this.library.isEmbedded(c.chunkId)),
       };
@@ -212,12 +241,13 @@ export class Retriever {
   /** The passages dense and keyword search found, grouped by story (article key); stories matching best as a whole join with no passage yet. */
   private candidates(
     vector: Float32Array | null,
-    ftsQuery: string | null,
+    keywords: KeywordQueries | null,
     count: number,
     filter: SearchFilter,
     timings: SearchTimings,
-  ): Map<number, CandidatePassage[]> {
+  ): { passagesByStory: Map<number, CandidatePassage[]>; wholeArticleScores: Map<number, number> } {
     const byStory = new Map<number, CandidatePassage[]>();
+    const wholeArticleScores = new Map<number, number>();
     const add = (chunkId: number, found: Partial<CandidatePassage>) => {
       const key = this.library.articleKeyOf(chunkId);
       let list = byStory.get(key);
@@ -232,21 +262,22 @@ export class Retriever {
     }
     timings.dense += performance.now() - started;
     started = performance.now();
-    if (ftsQuery) {
+    if (keywords) {
       // Stories first: the best whole-article matches join the dense ones, then passages are scored
       // within those stories only (scoring every chunk that holds a query word took most of a search
       // at a million chunks).
-      for (const { articleKey } of this.library.articleSearch(ftsQuery, count * STORY_POOL_FACTOR, filter)) {
+      for (const { articleKey, score } of this.library.articleSearch(keywords.wholeArticles, count * STORY_POOL_FACTOR, filter)) {
+        wholeArticleScores.set(articleKey, score);
         if (!byStory.has(articleKey)) byStory.set(articleKey, []);
       }
       byStory.delete(0);
       this.library
-        .keywordSearchInArticles(ftsQuery, count, [...byStory.keys()])
+        .keywordSearchInArticles(keywords.passages, count, [...byStory.keys()])
         .forEach((r, rank) => add(r.chunkId, { keywordScore: r.score, keywordRank: rank }));
     }
     timings.keyword = performance.now() - started;
     byStory.delete(0);
-    return byStory;
+    return { passagesByStory: byStory, wholeArticleScores };
   }
 
   /**
@@ -290,6 +321,26 @@ export function affordableTerms(
     .sort((a, b) => a.count - b.count)
     .slice(0, RAREST_KEPT);
   return terms.filter((term) => rarest.some((r) => r.term === term));
+}
+
+/**
+ * Of `kept` (some of `terms`, found in `articleCounts` whole articles each, of `articles`), those
+ * whole-article BM25 gives a weight, in order: a word in half the articles or more has none (FTS5
+ * clamps its idf to ~0) and is left out once found in `costlyArticles` or more, when others remain.
+ */
+export function weightedTerms(
+  kept: readonly string[],
+  terms: readonly string[],
+  articleCounts: readonly number[],
+  articles: number,
+  costlyArticles = COSTLY_ARTICLES,
+): string[] {
+  const weightless = (term: string) => {
+    const count = articleCounts[terms.indexOf(term)] ?? 0;
+    return count >= costlyArticles && 2 * count >= articles;
+  };
+  const weighted = kept.filter((term) => !weightless(term));
+  return weighted.length > 0 ? weighted : [...kept];
 }
 
 /** The first entry of each list in list order, then the second of each, and so on, up to `k`. */

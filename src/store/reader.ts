@@ -1,6 +1,7 @@
 import type { ArticleFilterInfo } from './catalog/article-filters.ts';
 import type { FeedReader } from './catalog/feed-tables.ts';
 import type { InstructionFindingsReader } from './catalog/instruction-findings.ts';
+import type { TokenCounts } from './catalog/token-counts.ts';
 import type { ChunkRecord, PendingChunk, SearchFilter, StoredArticle } from './types.ts';
 import type { Neighbor } from './vectors/vector-index.ts';
 
@@ -29,8 +30,8 @@ export interface CatalogReader {
   documentFrequencies(terms: readonly string[]): Map<string, number>;
   /** Whole-article BM25 (higher is better) and headline of the given articles, for those `match` matches. */
   articleScores(match: string, keys: readonly number[]): { articleKey: number; score: number }[];
-  /** How many chunks each keyword-index token (a stemmed, lower-cased word) occurs in (one lookup each), and about how many there are. */
-  tokenCounts(tokens: readonly string[]): { chunks: number; counts: number[] };
+  /** In how many chunks and whole articles each keyword-index token (a stemmed, lower-cased word) occurs, and about how many of each there are. */
+  tokenCounts(tokens: readonly string[]): TokenCounts;
   publicationRange(collections: readonly string[]): { articles: number; undated: number; earliest: string | null };
   /** Chunks stored without an embedding (the model was unavailable), oldest first. */
   pendingChunks(limit: number): PendingChunk[];

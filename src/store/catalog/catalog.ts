@@ -9,9 +9,10 @@ import { ChangeLog } from './change-log.ts';
 import { ChunkTexts, type ChunkSpan } from './chunk-text.ts';
 import { FeedTables } from './feed-tables.ts';
 import { InstructionFindings } from './instruction-findings.ts';
-import { keywordSearch, keywordSearchInArticles, tokenCounts } from './keyword-search.ts';
+import { keywordSearch, keywordSearchInArticles } from './keyword-search.ts';
 import { findSameStory, type DuplicateMatch } from './same-story.ts';
 import { StatementCache } from './statement-cache.ts';
+import { TokenCountCache, type TokenCounts } from './token-counts.ts';
 import type { ChunkRecord, PendingChunk, StoredArticle } from '../types.ts';
 
 export type { ChunkChanges, EmbeddedChunk } from './article-rows.ts';
@@ -39,6 +40,7 @@ export class Catalog {
   private readonly columns: string;
   /** Whether the whole-article keyword index exists (not in an older library opened read-only). */
   private readonly articleIndex: boolean;
+  private readonly tokens: TokenCountCache;
 
   constructor(file: string, options: { readonly?: boolean; logger?: Logger } = {}) {
     this.db = openCatalogDatabase(file, options);
@@ -85,6 +87,7 @@ export class Catalog {
         `SELECT ${chunkRecord} FROM articles a JOIN chunks c ON c.article_key = a.key WHERE a.collection = ? AND a.id = ? ORDER BY c.position`,
       ),
     };
+    this.tokens = new TokenCountCache(db, this.statements.cached, this.articleIndex);
   }
 
   close(): void {
@@ -264,9 +267,9 @@ export class Catalog {
     return frequencies;
   }
 
-  /** How many chunks each FTS5 token (stemmed, lower-cased) occurs in, and about how many there are. */
-  tokenCounts(tokens: readonly string[]): { chunks: number; counts: number[] } {
-    return tokenCounts(this.db, this.statements.cached, tokens);
+  /** In how many chunks and whole articles each FTS5 token (stemmed, lower-cased) occurs, and about how many of each there are. */
+  tokenCounts(tokens: readonly string[]): TokenCounts {
+    return this.tokens.counts(tokens, this.generation());
   }
 
   /** Chunks stored without an embedding (the model was unavailable), oldest first. */

@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import type { StatementCache } from './statement-cache.ts';
 
 /** Keyword matches ranked before filtering, per result wanted; the pool grows by this factor while a narrow filter leaves too few. */
@@ -61,20 +60,4 @@ export function keywordSearchInArticles(
     )
     .all({ match, keys: JSON.stringify(articleKeys), limit }) as Ranked[];
   return toResult(rows);
-}
-
-/**
- * How many chunks each FTS5 token (a stemmed, lower-cased word) occurs in, from FTS5's own
- * vocabulary (one lookup per token, however common it is; 0 for a token it does not hold), and
- * about how many chunks there are (the largest chunk id).
- */
-export function tokenCounts(
-  db: Database.Database,
-  statements: StatementCache,
-  tokens: readonly string[],
-): { chunks: number; counts: number[] } {
-  db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_vocab USING fts5vocab(main, chunks_fts, row)');
-  const chunks = (statements.get('SELECT max(id) AS n FROM chunks').get() as { n: number | null }).n ?? 0;
-  const lookup = statements.get('SELECT doc FROM temp.chunks_vocab WHERE term = ?');
-  return { chunks, counts: tokens.map((token) => (lookup.get(token) as { doc: number } | undefined)?.doc ?? 0) };
 }
