@@ -1,4 +1,4 @@
-import { mean_pooling, pipeline } from '@huggingface/transformers';
+import { pipeline } from '@huggingface/transformers';
 import type { FeatureExtractionPipeline, ProgressInfo, Tensor } from '@huggingface/transformers';
 import type { EmbeddingDtype } from './model-files.ts';
 import type { Pooling } from './models.ts';
@@ -63,11 +63,51 @@ export async function embedBatch(
   options: { maxTokens: number; pooling: Pooling; normalize: boolean },
 ): Promise<Float32Array[]> {
   const { tokens, mask } = await runModel(extractor, texts, options.maxTokens);
-  const pooled = options.pooling === 'cls' ? tokens.slice(null, 0) : mean_pooling(tokens, mask);
-  const vectors = options.normalize ? pooled.normalize(2, -1) : pooled;
-  const [rows = 0, dimensions = 0] = vectors.dims;
-  const data = Float32Array.from(vectors.data as ArrayLike<number>);
-  return Array.from({ length: rows }, (_, row) => data.slice(row * dimensions, (row + 1) * dimensions));
+  const [rows = 0, length = 0, dimensions = 0] = tokens.dims;
+  const hidden = tokens.data as Float32Array;
+  const used = mask.data as ArrayLike<bigint | number>;
+  return Array.from({ length: rows }, (_, row) => {
+    const vector =
+      options.pooling === 'cls'
+        ? hidden.slice(row * length * dimensions, (row * length + 1) * dimensions)
+        : meanOfTokens(hidden, used, row, length, dimensions);
+    return options.normalize ? unitLength(vector) : vector;
+  });
+}
+
+/**
+ * The mean of one text's token vectors over the tokens its attention mask keeps (as Transformers.js's
+ * mean_pooling computes it). Its own loop reads the mask once per token, where Transformers.js's
+ * converts a BigInt mask value for every token and every dimension: 0.37 ms a passage with a
+ * 64-dimension model, over 4 ms with a 384-dimension one.
+ */
+function meanOfTokens(
+  hidden: Float32Array,
+  mask: ArrayLike<bigint | number>,
+  row: number,
+  length: number,
+  dimensions: number,
+): Float32Array {
+  const sum = new Float64Array(dimensions);
+  let kept = 0;
+  for (let token = 0; token < length; token++) {
+    if (Number(mask[row * length + token]) === 0) continue;
+    kept++;
+    const offset = (row * length + token) * dimensions;
+    for (let d = 0; d < dimensions; d++) sum[d] = (sum[d] as number) + (hidden[offset + d] as number);
+  }
+  const mean = new Float32Array(dimensions);
+  for (let d = 0; d < dimensions; d++) mean[d] = (sum[d] as number) / kept;
+  return mean;
+}
+
+/** The vector scaled to length 1 (unchanged when all zero). */
+function unitLength(vector: Float32Array): Float32Array {
+  let squares = 0;
+  for (const value of vector) squares += value * value;
+  const norm = Math.sqrt(squares);
+  if (norm > 0) for (let d = 0; d < vector.length; d++) vector[d] = (vector[d] as number) / norm;
+  return vector;
 }
 
 /** Vector length as the model actually produces it, from one short text. */

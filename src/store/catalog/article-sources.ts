@@ -179,9 +179,7 @@ export class ArticleSources {
       inCollection: db.prepare<[string], { source_id: string; source: string; article_id: string }>(
         'SELECT source_id, source, article_id FROM article_sources WHERE collection = ? ORDER BY source_id',
       ),
-      putFingerprint: db.prepare(
-        'INSERT OR REPLACE INTO article_fingerprints (article_key, collection, text_hash, minhash) VALUES (?, ?, ?, ?)',
-      ),
+      putFingerprint: db.prepare('INSERT INTO article_fingerprints (article_key, collection, text_hash, minhash) VALUES (?, ?, ?, ?)'),
       fingerprintOf: db.prepare<[number], { collection: string; minhash: Buffer }>(
         'SELECT collection, minhash FROM article_fingerprints WHERE article_key = ?',
       ),
