@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { affordableTerms, Retriever, weightedTerms } from '../src/retrieval/search.ts';
+import { affordableTerms, weightedTerms } from '../src/retrieval/keyword-plan.ts';
+import { Retriever } from '../src/retrieval/search.ts';
 import { Library } from '../src/store/library.ts';
 import { SHARED_COLLECTION } from '../src/store/types.ts';
 import { efForSize } from '../src/store/vectors/vector-index.ts';

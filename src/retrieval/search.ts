@@ -6,6 +6,7 @@ import { messages } from '../messages/answers.ts';
 import { semanticSearchMessages } from '../messages/semantic-search.ts';
 import type { LibraryReader } from '../store/reader.ts';
 import type { ChunkRecord, SearchFilter } from '../store/types.ts';
+import { keywordQueries, type KeywordQueries } from './keyword-plan.ts';
 import { contentStems, queryTerms, stem, toFtsQuery } from './keyword-query.ts';
 import type { Passage } from './passage.ts';
 import { rankStories, type StorySignals } from './stories.ts';
@@ -47,23 +48,8 @@ export interface SearchResult {
   time: TimeScope;
 }
 
-/** Query words in at least this share of the chunks, and at least COSTLY_CHUNKS of them, are left out of keyword search when rarer ones remain. */
-export const COMMON_SHARE = 0.2;
-/** Scoring a word found in fewer chunks than this costs little: small archives keep every word. */
-export const COSTLY_CHUNKS = 50_000;
-/** Whole-article search leaves out a weightless word (see Retriever.keywordQueries) found in at least this many articles. */
-export const COSTLY_ARTICLES = 2_000;
-/** Of a query made only of common words, this many of the rarest are searched. */
-const RAREST_KEPT = 2;
-
 /** Longest query embedded or searched; longer ones are clipped (the model truncates anyway). */
 export const MAX_QUERY_CHARS = 2000;
-
-/** A query's FTS5 expressions: for passages, and for whole articles (without the words BM25 gives no weight there). */
-interface KeywordQueries {
-  passages: string;
-  wholeArticles: string;
-}
 
 interface CandidatePassage {
   chunkId: number;
@@ -129,7 +115,7 @@ export class Retriever {
     if (text.length === 0) throw new UserError(messages.emptyQuery);
     const time = timeScopeOf(text, options.asOf ?? isoDay(new Date()));
     const content = toFtsQuery(time.query) ? time.query : text;
-    const keywords = this.keywordQueries(content);
+    const keywords = keywordQueries(this.library.catalog, content);
     // While the vector index loads after a restart, the question is not embedded: there is nothing to compare it with yet.
     const loading = embedder !== null && this.library.vectorsLoading;
     if ((!embedder || loading) && keywords === null) throw new UserError(messages.queryWithoutWords);
@@ -174,26 +160,6 @@ export class Retriever {
     });
     timings.reads = performance.now() - started;
     return { ...empty, passages };
-  }
-
-  /**
-   * The FTS5 expressions for a query's passages and for whole articles. Passages: without the
-   * query's costly words (in COMMON_SHARE of a large archive's chunks or more, and at least
-   * COSTLY_CHUNKS of them) when others remain, else with only its RAREST_KEPT rarest words: such
-   * words weigh almost nothing in BM25 but cost the most to score, so a question made of common
-   * words takes bounded time. Whole articles: also without the words in half the articles or more
-   * (at least COSTLY_ARTICLES of them) when others remain: BM25 gives such a word no weight at all
-   * (FTS5 clamps its idf to ~0), yet FTS5 would score every article holding it. Small archives keep
-   * every word.
-   */
-  private keywordQueries(text: string): KeywordQueries | null {
-    const terms = queryTerms(text);
-    if (terms.length === 0) return null;
-    const { chunks, articles, counts, articleCounts } = this.library.catalog.tokenCounts(terms.map(stem));
-    const affordable = affordableTerms(terms, counts, chunks);
-    const passages = toFtsQuery(affordable.join(' '));
-    const wholeArticles = toFtsQuery(weightedTerms(affordable, terms, articleCounts, articles).join(' '));
-    return passages && wholeArticles ? { passages, wholeArticles } : null;
   }
 
   /**
@@ -303,44 +269,6 @@ export class Retriever {
       .slice(0, cap)
       .map(({ record }) => ({ record }));
   }
-}
-
-/** Of query terms found in `counts` chunks each (of about `chunks`), those worth scoring (see Retriever.keywordQuery), in query order. */
-export function affordableTerms(
-  terms: readonly string[],
-  counts: readonly number[],
-  chunks: number,
-  costlyChunks = COSTLY_CHUNKS,
-): string[] {
-  const costly = (count: number) => count >= costlyChunks && count >= COMMON_SHARE * chunks;
-  if (!counts.some(costly)) return [...terms];
-  const cheap = terms.filter((_, i) => !costly(counts[i] ?? 0));
-  if (cheap.length > 0) return cheap;
-  const rarest = terms
-    .map((term, i) => ({ term, count: counts[i] ?? 0 }))
-    .sort((a, b) => a.count - b.count)
-    .slice(0, RAREST_KEPT);
-  return terms.filter((term) => rarest.some((r) => r.term === term));
-}
-
-/**
- * Of `kept` (some of `terms`, found in `articleCounts` whole articles each, of `articles`), those
- * whole-article BM25 gives a weight, in order: a word in half the articles or more has none (FTS5
- * clamps its idf to ~0) and is left out once found in `costlyArticles` or more, when others remain.
- */
-export function weightedTerms(
-  kept: readonly string[],
-  terms: readonly string[],
-  articleCounts: readonly number[],
-  articles: number,
-  costlyArticles = COSTLY_ARTICLES,
-): string[] {
-  const weightless = (term: string) => {
-    const count = articleCounts[terms.indexOf(term)] ?? 0;
-    return count >= costlyArticles && 2 * count >= articles;
-  };
-  const weighted = kept.filter((term) => !weightless(term));
-  return weighted.length > 0 ? weighted : [...kept];
 }
 
 /** The first entry of each list in list order, then the second of each, and so on, up to `k`. */
