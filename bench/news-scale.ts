@@ -1,5 +1,5 @@
 /**
- * `npm run bench:news-scale [-- --articles=100000] [--no-write]`: the bench:news questions, keyword-only
+ * `npm run bench:news-scale [-- --articles=100000] [--no-write] [--keep=DIR] [--misses]`: the bench:news questions, keyword-only
  * and as of each question's day, first over the evaluation set alone, then with a large generated archive
  * (news-archive.ts: real-length scraped-looking articles dated across eight years) mixed in: the right
  * story first (hit@1) and among the first 5 (hit@5). Then "the latest on X": series of stories on one
@@ -38,6 +38,10 @@ const SERIES_NOUNS = [
 const args = process.argv.slice(2);
 const count = Number(args.find((a) => a.startsWith('--articles='))?.slice('--articles='.length) ?? 100_000);
 const write = !args.includes('--no-write');
+/** Keeps the library in this folder, and searches the one already there instead of building it again. */
+const KEEP = args.find((a) => a.startsWith('--keep='))?.slice('--keep='.length);
+/** Prints each question the large archive misses at hit@1 (and the stories it put first). */
+const MISSES = args.includes('--misses');
 
 interface Question {
   question: string;
@@ -52,15 +56,24 @@ function readQuestions(): Question[] {
   );
 }
 
-async function storyHits(retriever: Retriever, questions: readonly Question[]): Promise<{ hit1: number; hit5: number; ms: number }> {
+async function storyHits(
+  retriever: Retriever,
+  questions: readonly Question[],
+  showMisses = false,
+): Promise<{ hit1: number; hit5: number; ms: number }> {
   let hit1 = 0;
   let hit5 = 0;
   const started = performance.now();
   for (const q of questions) {
     const result = await retriever.search(q.question, { k: 10, filter: FILTER, asOf: q.asOf });
-    const at = [...new Set(result.passages.map((p) => p.articleId))].slice(0, 5).indexOf(q.articleId) + 1;
+    const stories = [...new Set(result.passages.map((p) => p.articleId))];
+    const at = stories.slice(0, 5).indexOf(q.articleId) + 1;
     if (at === 1) hit1++;
     if (at > 0) hit5++;
+    if (showMisses && at !== 1) {
+      const titles = stories.slice(0, 3).map((id) => `${id} "${result.passages.find((p) => p.articleId === id)?.title}"`);
+      process.stdout.write(`MISS (${at || '-'}) ${q.asOf} "${q.question}" wanted ${q.articleId}; got ${titles.join(' | ')}\n`);
+    }
   }
   return { hit1: hit1 / questions.length, hit5: hit5 / questions.length, ms: (performance.now() - started) / questions.length };
 }
@@ -103,21 +116,27 @@ async function ingestAll(library: Library, articles: Iterable<Article>): Promise
 }
 
 async function main(): Promise<void> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-bench-news-scale-'));
+  const root = KEEP ?? fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-bench-news-scale-'));
+  const builtFile = path.join(root, 'bench-build.json');
+  const built =
+    KEEP && fs.existsSync(builtFile) ? (JSON.parse(fs.readFileSync(builtFile, 'utf8')) as { stored: number; minutes: number }) : null;
   const library = Library.open({ dataDir: root, hnsw: HNSW });
   try {
     const questions = readQuestions();
     const own: Article[] = [];
     for await (const item of loadPaths(fs.readdirSync(NEWS_DIR).map((d) => path.join(NEWS_DIR, d, 'articles'))))
       if (item.ok) own.push(item.article);
-    await ingest(
-      { library, embedder: null },
-      own.map((article) => ({ ok: true as const, article })),
-      { collection: SHARED_COLLECTION, chunking: CHUNKING },
-    );
     const retriever = new Retriever(library, null);
-    const small = await storyHits(retriever, questions);
-    progress(`small archive: hit@1 ${small.hit1.toFixed(3)} hit@5 ${small.hit5.toFixed(3)}`);
+    let small = { hit1: Number.NaN, hit5: Number.NaN, ms: Number.NaN };
+    if (!built) {
+      await ingest(
+        { library, embedder: null },
+        own.map((article) => ({ ok: true as const, article })),
+        { collection: SHARED_COLLECTION, chunking: CHUNKING },
+      );
+      small = await storyHits(retriever, questions);
+      progress(`small archive: hit@1 ${small.hit1.toFixed(3)} hit@5 ${small.hit5.toFixed(3)}`);
+    }
 
     const words = Words.from(
       own.map((a) => `${a.title}\n${a.body}`),
@@ -125,10 +144,11 @@ async function main(): Promise<void> {
     );
     const { articles: seriesArticles, checks } = series(words);
     const started = performance.now();
-    const stored = (await ingestAll(library, generated(words))) + (await ingestAll(library, seriesArticles));
-    const ingestMinutes = (performance.now() - started) / 60_000;
+    const stored = built?.stored ?? (await ingestAll(library, generated(words))) + (await ingestAll(library, seriesArticles));
+    const ingestMinutes = built?.minutes ?? (performance.now() - started) / 60_000;
+    if (KEEP && !built) fs.writeFileSync(builtFile, JSON.stringify({ stored, minutes: ingestMinutes }));
     const { articles, chunks } = library.counts();
-    const large = await storyHits(retriever, questions);
+    const large = await storyHits(retriever, questions, MISSES);
     let latest = 0;
     for (const c of checks) {
       const result = await retriever.search(c.question, { k: 10, filter: FILTER, asOf: c.asOf });
@@ -150,11 +170,12 @@ ${table(['archive', 'story hit@1', 'story hit@5', 'ms per question'], [row(`eval
 "The latest on X": ${latest} of ${checks.length} series (${SERIES_LENGTH} stories each, 45 days apart, asked 10 days after the
 fourth) put the newest story before the question's day first.
 `;
-    if (write) writeResultsSection('news-scale', markdown);
+    // A reused library has no small-archive row: the results section is written by full runs only.
+    if (write && !built) writeResultsSection('news-scale', markdown);
     process.stdout.write(`${markdown}\n`);
   } finally {
     library.close();
-    fs.rmSync(root, { recursive: true, force: true });
+    if (!KEEP) fs.rmSync(root, { recursive: true, force: true });
   }
 }
 
