@@ -12,6 +12,7 @@ import { looksRelevant, readQuestion, type QuestionReading } from './relevance.t
 import { answerResult, articleRef, notFound, Stopwatch, type Outcome } from './result.ts';
 import { emptyReason, timeInfo } from './time.ts';
 import { withoutInstructions } from './untrusted.ts';
+import { cpuTurn } from '../threads/cpu-turns.ts';
 import type { AnswererDeps, AnswerResult, ArticleRef, AskRequest } from './types.ts';
 import { RELEVANCE } from './weights.ts';
 
@@ -28,11 +29,13 @@ const CLOSEST_ARTICLES = 3;
 export async function answerQuestion(deps: AnswererDeps, request: AskRequest): Promise<AnswerResult> {
   const stopwatch = new Stopwatch();
   const { question, notices } = clipQuestion(request.question, deps.options.maxQuestionChars);
+  await cpuTurn();
   const found = await retrieve(deps, question, request);
   const screened = withoutInstructions(deps.library.catalog, found.passages);
   const search = { ...found, passages: screened.passages };
   notices.push(...searchNotices(search), ...(screened.withheld > 0 ? [messages.instructionsWithheld(screened.withheld)] : []));
   stopwatch.retrieved();
+  await cpuTurn();
   const outcome = await findAnswer(deps, request, question, search, notices);
   const closest = outcome.kind === 'not_found' ? closestArticles(search.passages) : [];
   if (outcome.kind === 'not_found') deps.onUnanswered?.(question, request.collections, closest);
@@ -74,6 +77,7 @@ async function findAnswer(
     });
     if (generated.ok) {
       const { reply } = generated;
+      await cpuTurn();
       return saysNotInArticles(reply) ? notFound('llm', passages, notices, reply) : verifyReply(reply, passages, notices, bodyOf);
     }
     notices.push(generated.reason);

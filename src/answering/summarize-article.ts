@@ -14,6 +14,7 @@ import { articleRef, Stopwatch, summaryResult, type Outcome } from './result.ts'
 import { extractSummaryText, keySentences } from './summary-sentences.ts';
 import type { AnswererDeps, SummarizeRequest, SummaryLength, SummaryResult } from './types.ts';
 import { withoutInstructions } from './untrusted.ts';
+import { cpuTurn } from '../threads/cpu-turns.ts';
 
 /*
  * Summarizing one stored article, step by step:
@@ -23,6 +24,7 @@ import { withoutInstructions } from './untrusted.ts';
 export async function summarizeArticle(deps: AnswererDeps, request: SummarizeRequest): Promise<SummaryResult> {
   const stopwatch = new Stopwatch();
   const asOf = request.asOf ?? (deps.now?.() ?? new Date()).toISOString().slice(0, 10);
+  await cpuTurn();
   const article = resolveArticle(deps.library.catalog, request.article, request.collections);
   if (article.published && article.published.slice(0, 10) > asOf) {
     throw new UserError(messages.articleAfterAsOf(article.title, article.published, asOf));
@@ -60,7 +62,10 @@ async function summarize(
   if (deps.llm) {
     const model = new ArticleSummarizer(deps, deps.llm, article, today);
     const generated = await model.summarize(passages, request.length, request.onText);
-    if (generated.ok) return verifyReply(generated.reply, passages, notices, bodyOf);
+    if (generated.ok) {
+      await cpuTurn();
+      return verifyReply(generated.reply, passages, notices, bodyOf);
+    }
     notices.push(generated.reason);
   }
   const { text, citations } = citeSentences(keySentences(passages, request.length), bodyOf);

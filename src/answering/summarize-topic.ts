@@ -15,6 +15,7 @@ import { emptyReason, newestPublished, timeInfo } from './time.ts';
 import type { AnswererDeps, SummaryLength, SummaryResult, TopicRequest } from './types.ts';
 import { RELEVANCE } from './weights.ts';
 import { withoutInstructions } from './untrusted.ts';
+import { cpuTurn } from '../threads/cpu-turns.ts';
 
 /*
  * "The story so far" on a topic: passages across the stories on it, in date order, always including
@@ -31,6 +32,7 @@ export async function summarizeTopic(deps: AnswererDeps, request: TopicRequest):
   const stopwatch = new Stopwatch();
   const topic = request.topic.trim().slice(0, deps.options.maxQuestionChars);
   if (!topic) throw new UserError(messages.emptyTopic);
+  await cpuTurn();
   const search = await deps.retriever.search(topic, {
     k: TOPIC_STORIES * 2,
     perArticle: 2,
@@ -86,6 +88,7 @@ async function tellStory(
     });
     if (generated.ok) {
       const { reply } = generated;
+      await cpuTurn();
       return saysNotInArticles(reply) ? notFound('llm', passages, notices, reply) : verifyReply(reply, passages, notices, bodyOf);
     }
     notices.push(generated.reason);
