@@ -7,18 +7,15 @@ import { ArticleFilters, NONE, type ArticleFilterInfo } from './catalog/article-
 import { repairCatalogRows, type CatalogRepairs } from './maintenance/catalog-repair.ts';
 import { CatalogWriter } from './catalog/catalog-writer.ts';
 import { Catalog } from './catalog/catalog.ts';
-import { compressBodiesOnce } from './catalog/article-body.ts';
-import { mergeKeywordIndexesWhenDue } from './catalog/keyword-index-merge.ts';
-import { compactEmbeddingsOnce } from './catalog/embedding-blob.ts';
 import { PendingChunks } from './catalog/pending.ts';
 import { IndexReplica } from './vectors/index-replica.ts';
-import { recheckMergesOnce } from './catalog/merge-recheck.ts';
 import { refuseWhileRestoring } from './maintenance/restore-recovery.ts';
 import { canWrite, isDiskFullError, isReadOnlyError, refuseUnreadableFolder } from './sqlite-file.ts';
 import type { CatalogReader, LibraryReader } from './reader.ts';
 import type { SearchFilter } from './types.ts';
 import { IndexWriteError, type HnswParams, type Neighbor } from './vectors/vector-index.ts';
 import { LEGACY_LOCK_FILE, WriteLock, type LockHolder } from './write-lock.ts';
+import { mergeKeywordIndexes, upgradeStoredData } from './upgrades.ts';
 import { LibraryWriter } from './writer.ts';
 
 /*
@@ -287,15 +284,13 @@ export class Library implements LibraryReader {
       try {
         this.catchUp();
         const edits = (this.edits ??= new CatalogWriter(this.sql));
-        this.fingerprintOnce(edits);
-        this.findInstructionsOnce(edits);
-        this.compactEmbeddingsOnce();
-        this.compressBodiesOnce();
+        // Each step reads its mark in the catalog and does nothing once done.
+        upgradeStoredData(this.sql, edits, this.logger);
         const writer = new LibraryWriter({ catalog: this.sql, edits, replica: this.replica, filters: this.filters });
         this.sql.db.pragma(`cache_size = ${WRITE_CACHE}`);
         try {
           const result = await work(writer);
-          this.mergeKeywordIndexesWhenDue();
+          mergeKeywordIndexes(this.sql, this.logger);
           if (options.saveIndex === 'when-due') this.replica.saveIfDue();
           else this.replica.save();
           return result;
@@ -327,58 +322,6 @@ export class Library implements LibraryReader {
     const file = (error as NodeJS.ErrnoException).path;
     if (isReadOnlyError(error) && (file === undefined || file.startsWith(this.dataDir))) return new UserError(storeMessages.readOnly());
     return error;
-  }
-
-  /** Articles stored before duplicate detection existed get their fingerprints in the first write. */
-  private fingerprintOnce(edits: CatalogWriter): void {
-    const unmerged = recheckMergesOnce(this.sql.db);
-    if (unmerged)
-      this.logger.warn({ sources: unmerged }, 'stories merged on shared wording alone are stored apart when their sources are next read');
-    if (edits.fingerprintsCurrent()) return;
-    const started = performance.now();
-    const count = edits.backfillFingerprints();
-    if (count > 0)
-      this.logger.info(
-        { articles: count, ms: Math.round(performance.now() - started) },
-        'fingerprinted stored articles for duplicate detection',
-      );
-  }
-
-  /** After large additions, each keyword index merged into one segment (see keyword-index-merge.ts); a failure is logged, the write stands. */
-  private mergeKeywordIndexesWhenDue(): void {
-    const started = performance.now();
-    try {
-      const chunks = mergeKeywordIndexesWhenDue(this.sql.db);
-      if (chunks > 0) this.logger.info({ chunks, ms: Math.round(performance.now() - started) }, 'keyword indexes merged after growing');
-    } catch (error) {
-      this.logger.warn({ err: error }, 'keyword indexes not merged; they stay as they are and are tried again after the next write');
-    }
-  }
-
-  /** Bodies stored as text by earlier versions are deflated in the first write (about 0.4 of the space). */
-  private compressBodiesOnce(): void {
-    const started = performance.now();
-    const count = compressBodiesOnce(this.sql.db);
-    if (count > 0) this.logger.info({ articles: count, ms: Math.round(performance.now() - started) }, 'stored article bodies compressed');
-  }
-
-  /** Embeddings stored as float32 by earlier versions are rewritten as float16 in the first write (half the space). */
-  private compactEmbeddingsOnce(): void {
-    const started = performance.now();
-    const count = compactEmbeddingsOnce(this.sql.db);
-    if (count > 0)
-      this.logger.info({ embeddings: count, ms: Math.round(performance.now() - started) }, 'stored embeddings rewritten as float16');
-  }
-
-  /** Articles stored before the current instruction detector are read by it in the first write. */
-  private findInstructionsOnce(edits: CatalogWriter): void {
-    const started = performance.now();
-    const count = edits.refreshInstructionFindings();
-    if (count > 0)
-      this.logger.info(
-        { articles: count, ms: Math.round(performance.now() - started) },
-        'looked for text addressed to an AI in the stored articles',
-      );
   }
 
   private pending: PendingChunks | undefined;
