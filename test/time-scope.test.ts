@@ -59,6 +59,34 @@ test('months and dates: the latest one not after the as-of day; "since" runs to 
   assert.ok(slash && slash.expression === 'on 3/4' && /^2026-0[34]-0[34]$/.test(slash.from));
 });
 
+test('a range of months runs to the last one; an event named by its time is reported on until the as-of day', () => {
+  assert.deepEqual(windowOf('What were ferry fares in October-December?'), {
+    from: '2025-10-01',
+    to: '2026-01-03',
+    expression: 'in October-December',
+    future: false,
+  });
+  // "Monday's vote" happened on Monday; the stories about it (counts, reactions) come out until today.
+  const vote = timeScopeOf("What did Monday's vote decide?", ASKED);
+  assert.deepEqual(vote.window, { from: '2026-03-09', to: ASKED, expression: 'Monday', future: false });
+  assert.equal(vote.query, 'What did vote decide?');
+  assert.equal(windowOf("How many lost power in last week's storm?")?.to, ASKED);
+});
+
+test('"this weekend" asked on a Friday is the coming one, not a window on publication', () => {
+  assert.equal(windowOf('Where should people look for the comet this weekend?', '2026-03-13'), null);
+  // Asked on the Saturday it is the weekend under way.
+  assert.equal(windowOf('What happened this weekend?', ASKED)?.to, ASKED);
+});
+
+test('a period a report covers is not a window on publication: results come out after it ends', () => {
+  const quarter = timeScopeOf('How much did Bluewake earn in the October-December quarter?', '2026-01-29');
+  assert.equal(quarter.window, null);
+  assert.match(quarter.query, /October-December quarter/);
+  assert.equal(windowOf('What did Bluewake make in the January-March fiscal quarter?', '2026-05-02'), null);
+  assert.equal(windowOf("What were the harbour board's 2025 financial year results?"), null);
+});
+
 test('the future is a window no article can be in; plans ahead are not windows on publication', () => {
   const next = windowOf('What is planned for next week?');
   assert.ok(next?.future && next.from > ASKED, JSON.stringify(next));

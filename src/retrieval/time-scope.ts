@@ -52,6 +52,15 @@ const FUTURE_TENSE = /\b(?:will|won't|going to|is due|are due|due to|expected to
 
 const MONTH_ONLY = /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$/i;
 
+/**
+ * A period a report covers ("the October-December quarter", "the first half", "the 2025 fiscal
+ * year"): results are published after it ends, so it says nothing about when the story came out.
+ */
+const REPORTING_PERIOD = /^\s*(?:['’]s\s+)?(?:fiscal\s+|financial\s+)?(?:quarter|half|half-year|fiscal\s+year|financial\s+year)\b/i;
+
+/** "last week's storm", "Monday's vote": the time of an event, reported on from then until the question is asked. */
+const EVENT_POSSESSIVE = /^['’]s\b/;
+
 /** A date as YYYY-MM-DD, from a Date in UTC. */
 export function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10);
@@ -101,12 +110,15 @@ export function timeScopeOf(question: string, asOf: string): TimeScope {
   const reference = { instant: new Date(`${asOf}T12:00:00Z`), timezone: 'UTC' };
   for (const result of loadChrono().casual.parse(question, reference, { forwardDate: false })) {
     const before = question.slice(0, result.index);
+    const after = question.slice(result.index + result.text.length);
+    if (REPORTING_PERIOD.test(after)) continue;
     const found = windowOf(result, before, asOf);
     if (!found) continue;
-    window = found;
+    const possessive = EVENT_POSSESSIVE.exec(after)?.[0] ?? '';
+    window = possessive && found.from <= asOf ? { ...found, to: asOf } : found;
     const leadIn = LEAD_IN.exec(before);
     const from = leadIn ? result.index - leadIn[0].length : result.index;
-    query = `${question.slice(0, from)} ${question.slice(result.index + result.text.length)}`;
+    query = `${question.slice(0, from)} ${after.slice(possessive.length)}`;
     break;
   }
   const recency = LATEST.test(query) ? 'latest' : 'recent';
@@ -136,6 +148,8 @@ function windowOf(result: Chrono.ParsedResult, before: string, asOf: string): Da
 
   let from: string;
   let to: string;
+  // "This weekend" asked on a Friday is the one starting tomorrow: an event ahead, reported before it.
+  if (/\bweekend\b/.test(text) && !/\b(?:last|next)\b/.test(text) && weekday(asOf) === 5) return null;
   if (/\bweekend\b/.test(text)) {
     // The latest weekend that has begun; asked on a Saturday, the one before counts too.
     let saturday = addDays(asOf, -((weekday(asOf) + 1) % 7));
@@ -163,8 +177,10 @@ function windowOf(result: Chrono.ParsedResult, before: string, asOf: string): Da
     // "in June" asked in March means last June.
     if (!start.isCertain('year') && `${year}-${pad(month)}` > asOf.slice(0, 7) && !/\bnext\b/.test(text)) year--;
     from = `${year}-${pad(month)}-01`;
-    // A month is reported on for a few days after it ends.
-    to = /\bthis month\b/.test(text) ? asOf : addDays(monthEnd(year, month), 3);
+    // A month (or a range of months, "October-December") is reported on for a few days after it ends.
+    const end = result.end?.isCertain('month') ? result.end.date() : null;
+    const last = end && isoDay(end) >= from ? monthEnd(end.getUTCFullYear(), end.getUTCMonth() + 1) : monthEnd(year, month);
+    to = /\bthis month\b/.test(text) ? asOf : addDays(last, 3);
   } else if (/\b(?:this|last|next) year\b/.test(text) || (start.isCertain('year') && !start.isCertain('month'))) {
     const year = start.get('year') ?? Number(asOf.slice(0, 4));
     from = `${year}-01-01`;
