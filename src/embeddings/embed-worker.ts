@@ -4,6 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { errorMessage } from '../errors.ts';
 import type { Embedder } from './embedder.ts';
 import { loadEmbedder } from './transformers.ts';
+import { packVectors } from './vector-pack.ts';
 import type { EmbedReply, EmbedRequest } from './worker-embedder.ts';
 
 /*
@@ -44,12 +45,12 @@ async function handle(request: EmbedRequest): Promise<EmbedReply> {
   }
   if (!embedder) throw new Error('the embedding worker has no model loaded');
   const vectors = request.query ? [await embedder.embedQuery(request.texts[0] ?? '')] : await embedder.embedDocuments(request.texts);
-  return { kind: 'vectors', id: request.id, vectors };
+  return { kind: 'vectors', id: request.id, data: packVectors(vectors), count: vectors.length };
 }
 
 port.on('message', (request: EmbedRequest) => {
   handle(request).then(
-    (reply) => port.postMessage(reply, reply.kind === 'vectors' ? reply.vectors.map((v) => v.buffer as ArrayBuffer) : []),
+    (reply) => port.postMessage(reply, reply.kind === 'vectors' ? [reply.data.buffer as ArrayBuffer] : []),
     (error: unknown) =>
       port.postMessage({
         kind: 'failed',

@@ -6,6 +6,7 @@ import type { Embedder } from './embedder.ts';
 import type { EmbeddingDtype } from './model-files.ts';
 import { ensureModelFiles, type LoadEmbedderOptions } from './transformers.ts';
 import { EmbedderUnavailableError } from './errors.ts';
+import { splitVectors } from './vector-pack.ts';
 import { exclusively, readFromFolder } from './transformers-env.ts';
 
 /*
@@ -22,7 +23,8 @@ export type EmbedRequest = { kind: 'load'; options: WorkerLoadOptions } | { kind
 
 export type EmbedReply =
   | { kind: 'loaded'; modelId: string; dimensions: number; maxTokens: number; dtype: EmbeddingDtype }
-  | { kind: 'vectors'; id: number; vectors: Float32Array[] }
+  /** The vectors end to end in one array (see vector-pack.ts). */
+  | { kind: 'vectors'; id: number; data: Float32Array; count: number }
   | { kind: 'failed'; id: number; message: string };
 
 interface Pending {
@@ -107,7 +109,7 @@ class ModelThread {
     const job = this.pending.get(reply.id);
     this.pending.delete(reply.id);
     if (this.pending.size === 0) this.worker.unref();
-    if (reply.kind === 'vectors') job?.resolve(reply.vectors);
+    if (reply.kind === 'vectors') job?.resolve(splitVectors(reply.data, reply.count));
     else job?.reject(new Error(reply.message));
   }
 
