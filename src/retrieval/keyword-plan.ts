@@ -32,11 +32,18 @@ export interface KeywordQueries {
  * (FTS5 clamps its idf to ~0), yet FTS5 would score every article holding it. Small archives keep
  * every word.
  */
-export function keywordQueries(catalog: Pick<CatalogReader, 'tokenCounts'>, text: string): KeywordQueries | null {
+export function keywordQueries(catalog: Pick<CatalogReader, 'tokenCounts' | 'articleTokenCounts'>, text: string): KeywordQueries | null {
   const terms = queryTerms(text);
   if (terms.length === 0) return null;
-  const { chunks, articles, counts, articleCounts } = catalog.tokenCounts(terms.map(stem));
+  const stems = terms.map(stem);
+  const { chunks, articles, counts } = catalog.tokenCounts(stems);
   const affordable = affordableTerms(terms, counts, chunks);
+  // A word's articles are never more than its chunks (each holds it in a chunk or the headline every
+  // chunk repeats): only words in enough chunks can be weightless, and only theirs are counted.
+  const maybeWeightless = (i: number) => (counts[i] ?? 0) >= Math.max(COSTLY_ARTICLES, articles / 2);
+  const articleCounts = new Array<number>(terms.length).fill(0);
+  const asked = stems.flatMap((s, i) => (maybeWeightless(i) ? [i] : []));
+  catalog.articleTokenCounts(asked.map((i) => stems[i] as string)).forEach((count, n) => (articleCounts[asked[n] as number] = count));
   const passages = toFtsQuery(affordable.join(' '));
   const wholeArticles = toFtsQuery(weightedTerms(affordable, terms, articleCounts, articles).join(' '));
   return passages && wholeArticles ? { passages, wholeArticles } : null;

@@ -30,8 +30,10 @@ export interface CatalogReader {
   documentFrequencies(terms: readonly string[]): Map<string, number>;
   /** Whole-article BM25 (higher is better) and headline of the given articles, for those `match` matches. */
   articleScores(match: string, keys: readonly number[]): { articleKey: number; score: number }[];
-  /** In how many chunks and whole articles each keyword-index token (a stemmed, lower-cased word) occurs, and about how many of each there are. */
+  /** In how many chunks each keyword-index token (a stemmed, lower-cased word) occurs, and about how many chunks and articles there are. */
   tokenCounts(tokens: readonly string[]): TokenCounts;
+  /** In how many whole articles (headline and body) each keyword-index token occurs. */
+  articleTokenCounts(tokens: readonly string[]): number[];
   publicationRange(collections: readonly string[]): { articles: number; undated: number; earliest: string | null };
   /** Chunks stored without an embedding (the model was unavailable), oldest first. */
   pendingChunks(limit: number): PendingChunk[];

@@ -267,9 +267,14 @@ export class Catalog {
     return frequencies;
   }
 
-  /** In how many chunks and whole articles each FTS5 token (stemmed, lower-cased) occurs, and about how many of each there are. */
+  /** In how many chunks each FTS5 token (stemmed, lower-cased) occurs, and about how many chunks and articles there are. */
   tokenCounts(tokens: readonly string[]): TokenCounts {
     return this.tokens.counts(tokens, this.generation());
+  }
+
+  /** In how many whole articles (headline and body) each FTS5 token occurs. */
+  articleTokenCounts(tokens: readonly string[]): number[] {
+    return this.tokens.articles(tokens, this.generation());
   }
 
   /** Chunks stored without an embedding (the model was unavailable), oldest first. */

@@ -1,14 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { StatementCache } from './statement-cache.ts';
 
-/** In how many chunks and in how many whole articles each keyword-index token occurs, and about how many of each are stored. */
+/** In how many chunks each keyword-index token occurs, and about how many chunks and whole articles are stored. */
 export interface TokenCounts {
   chunks: number;
   articles: number;
   /** Chunks holding each token, in the order asked. */
   counts: number[];
-  /** Whole articles (headline and body) holding each token; 0 each in a library without the whole-article index. */
-  articleCounts: number[];
 }
 
 /** Past this many tokens the cache starts afresh, so it never grows with the archive's vocabulary. */
@@ -21,7 +19,8 @@ const TOKENS_KEPT = 10_000;
  */
 export class TokenCountCache {
   private generation = -1;
-  private readonly known = new Map<string, { chunks: number; articles: number }>();
+  private readonly chunkCounts = new Map<string, number>();
+  private readonly articleCounts = new Map<string, number>();
   private totals = { chunks: 0, articles: 0 };
   private vocabularies = false;
   private readonly db: Database.Database;
@@ -35,18 +34,21 @@ export class TokenCountCache {
   }
 
   counts(tokens: readonly string[], generation: number): TokenCounts {
-    if (generation !== this.generation || this.known.size >= TOKENS_KEPT) this.reset(generation);
-    const each = tokens.map((token) => this.countsOf(token));
-    return {
-      ...this.totals,
-      counts: each.map((c) => c.chunks),
-      articleCounts: each.map((c) => c.articles),
-    };
+    this.resetWhenStale(generation);
+    return { ...this.totals, counts: tokens.map((token) => this.countOf(this.chunkCounts, 'chunks_vocab', token)) };
   }
 
-  private reset(generation: number): void {
+  /** Whole articles (headline and body) holding each token; 0 each in a library without the whole-article index. */
+  articles(tokens: readonly string[], generation: number): number[] {
+    this.resetWhenStale(generation);
+    return tokens.map((token) => (this.articleIndex ? this.countOf(this.articleCounts, 'articles_vocab', token) : 0));
+  }
+
+  private resetWhenStale(generation: number): void {
+    if (generation === this.generation && this.chunkCounts.size + this.articleCounts.size < TOKENS_KEPT) return;
     this.generation = generation;
-    this.known.clear();
+    this.chunkCounts.clear();
+    this.articleCounts.clear();
     this.totals = {
       // About how many: the largest id (ids of removed chunks are not reused).
       chunks: (this.statements.get('SELECT max(id) AS n FROM chunks').get() as { n: number | null }).n ?? 0,
@@ -54,17 +56,13 @@ export class TokenCountCache {
     };
   }
 
-  private countsOf(token: string): { chunks: number; articles: number } {
-    const known = this.known.get(token);
-    if (known) return known;
+  private countOf(known: Map<string, number>, vocabulary: 'chunks_vocab' | 'articles_vocab', token: string): number {
+    const count = known.get(token);
+    if (count !== undefined) return count;
     this.createVocabularies();
-    const docs = (sql: string) => (this.statements.get(sql).get(token) as { doc: number } | undefined)?.doc ?? 0;
-    const counts = {
-      chunks: docs('SELECT doc FROM temp.chunks_vocab WHERE term = ?'),
-      articles: this.articleIndex ? docs('SELECT doc FROM temp.articles_vocab WHERE term = ?') : 0,
-    };
-    this.known.set(token, counts);
-    return counts;
+    const row = this.statements.get(`SELECT doc FROM temp.${vocabulary} WHERE term = ?`).get(token) as { doc: number } | undefined;
+    known.set(token, row?.doc ?? 0);
+    return row?.doc ?? 0;
   }
 
   private createVocabularies(): void {
