@@ -226,13 +226,10 @@ function createEmbedder(spec: EmbeddingModelSpec, model: LoadedModel, batchSize:
 
   function embedAll(texts: string[], prefix: string): Promise<Float32Array[]> {
     const inputs = texts.map((text) => prefix + text);
-    // Grouped by length in characters: close enough to the token length for padding, and the
-    // texts are not tokenised an extra time just to be grouped.
-    return inLengthBatches(
-      inputs,
-      (text) => text.length,
-      batchSize,
-      (batch) => embedBatch(extractor, batch, { maxTokens, pooling: spec.pooling, normalize: spec.normalize }),
+    // Grouped by token length: grouping by characters instead saved tokenizing each text once more,
+    // but doubled the padding (5.8 → 11.1 % on real passages) and cost a real model more than it saved.
+    return inLengthBatches(inputs, countTokens, batchSize, (batch) =>
+      embedBatch(extractor, batch, { maxTokens, pooling: spec.pooling, normalize: spec.normalize }),
     );
   }
 
