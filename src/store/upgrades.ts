@@ -8,8 +8,8 @@ import { recheckMergesOnce } from './catalog/merge-recheck.ts';
 
 /*
  * What a library written by an earlier version gains in its first write (each step is marked done
- * in the catalog, and costs a read of that mark in later writes), and the upkeep after each write. Each is logged with
- * what it did and how long it took.
+ * in the catalog, and costs a read of that mark in later writes), and the upkeep after each write.
+ * Each is logged with what it did and how long it took.
  */
 
 /** The one-time upgrades: fingerprints, instruction findings, float16 embeddings, deflated bodies. */
