@@ -41,9 +41,10 @@ export function keywordQueries(catalog: Pick<CatalogReader, 'tokenCounts' | 'art
   // A word's articles are never more than its chunks (each holds it in a chunk or the headline every
   // chunk repeats): only words in enough chunks can be weightless, and only theirs are counted.
   const maybeWeightless = (i: number) => (counts[i] ?? 0) >= Math.max(COSTLY_ARTICLES, articles / 2);
-  const articleCounts = new Array<number>(terms.length).fill(0);
-  const asked = stems.flatMap((s, i) => (maybeWeightless(i) ? [i] : []));
-  catalog.articleTokenCounts(asked.map((i) => stems[i] as string)).forEach((count, n) => (articleCounts[asked[n] as number] = count));
+  const asked = terms.flatMap((_, i) => (maybeWeightless(i) ? [i] : []));
+  // Most questions have no such word: then nothing more is read.
+  const found = asked.length > 0 ? catalog.articleTokenCounts(asked.map((i) => stems[i] as string)) : [];
+  const articleCounts = terms.map((_, i) => found[asked.indexOf(i)] ?? 0);
   const passages = toFtsQuery(affordable.join(' '));
   const wholeArticles = toFtsQuery(weightedTerms(affordable, terms, articleCounts, articles).join(' '));
   return passages && wholeArticles ? { passages, wholeArticles } : null;
